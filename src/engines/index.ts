@@ -1,0 +1,83 @@
+/**
+ * Engine selection. Every engine implements `Engine` (src/types.ts). `auto` prefers the most capable
+ * engine that is usable here (ane → onnx → lexicon) and reports once, through `onNotice`, what it
+ * chose and why it fell back. Engines register a factory below; the CLI never constructs one directly.
+ */
+import type { Engine, EngineAvailability, EngineName } from "../types.ts";
+import { LexiconEngine } from "./lexicon/index.ts";
+
+export interface EngineOptions {
+  /** Which engine: "auto" (default), "lexicon", "onnx", "ane". */
+  engine?: EngineName;
+  /** Model name from the registry or a path to a model folder (LLM engines). */
+  model?: string;
+  /** Show the LLM's raw output without the guard (debugging). */
+  noGuard?: boolean;
+  /** The user's dictionary: never changed, always accepted. */
+  userWords?: ReadonlySet<string>;
+  /** Called with human-readable notices (which engine, why a fallback). */
+  onNotice?: (message: string) => void;
+}
+
+export interface EngineFactory {
+  name: Exclude<EngineName, "auto">;
+  /** Whether this engine can run here, and why not. Must be cheap (no model load). */
+  availability(options: EngineOptions): Promise<EngineAvailability>;
+  create(options: EngineOptions): Promise<Engine>;
+}
+
+const lexiconFactory: EngineFactory = {
+  name: "lexicon",
+  async availability() {
+    return { name: "lexicon", available: true, reason: "embedded dictionary and bigram model" };
+  },
+  async create() {
+    return LexiconEngine.shared();
+  },
+};
+
+/** Registered engines in `auto` preference order (most capable first). */
+const factories: EngineFactory[] = [lexiconFactory];
+
+/** Register an engine factory; `auto` tries engines in the order given by `priority` (lower first). */
+export function registerEngine(factory: EngineFactory, priority = 0): void {
+  const i = factories.findIndex((f) => f.name === factory.name);
+  if (i >= 0) factories.splice(i, 1);
+  factories.splice(Math.max(0, Math.min(priority, factories.length)), 0, factory);
+}
+
+export function engineFactories(): readonly EngineFactory[] {
+  return factories;
+}
+
+export async function engineAvailability(options: EngineOptions = {}): Promise<EngineAvailability[]> {
+  return Promise.all(factories.map((f) => f.availability(options)));
+}
+
+/** Create the engine the options ask for. `auto` falls back down the list; an explicit engine fails loudly. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const want = options.engine ?? "auto";
+  if (want !== "auto") {
+    const f = factories.find((x) => x.name === want);
+    if (!f) throw new Error(`unknown engine "${want}" (known: ${factories.map((x) => x.name).join(", ")}, auto)`);
+    const a = await f.availability(options);
+    if (!a.available) throw new Error(`engine "${want}" is not available: ${a.reason}`);
+    return f.create(options);
+  }
+  const reasons: string[] = [];
+  for (const f of factories) {
+    const a = await f.availability(options);
+    if (!a.available) {
+      reasons.push(`${f.name}: ${a.reason}`);
+      continue;
+    }
+    try {
+      const engine = await f.create(options);
+      if (reasons.length) options.onNotice?.(`using ${engine.name} (${reasons.join("; ")})`);
+      return engine;
+    } catch (err) {
+      reasons.push(`${f.name}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no engine available: ${reasons.join("; ")}`);
+}

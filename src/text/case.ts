@@ -1,0 +1,31 @@
+/** Letter-case shapes of words and restoring a shape onto a replacement word. */
+
+export type CaseShape = "lower" | "title" | "upper" | "mixed";
+
+export function caseShape(word: string): CaseShape {
+  const lower = word.toLowerCase();
+  const upper = word.toUpperCase();
+  if (word === lower) return "lower";
+  if (word === upper && word.length > 1) return "upper";
+  if (word[0] !== lower[0] && word.slice(1) === lower.slice(1)) return "title";
+  if (word === upper) return "title"; // a single capital letter
+  return "mixed";
+}
+
+/** Give `word` (a lower-case dictionary form) the case shape of `like`. */
+export function applyCase(like: string, word: string): string {
+  switch (caseShape(like)) {
+    case "lower":
+      return word;
+    case "upper":
+      return word.toUpperCase();
+    case "title":
+      return word.charAt(0).toUpperCase() + word.slice(1);
+    default: {
+      // mixed: copy the case letter by letter where lengths allow, else title-case
+      if (like.length === word.length)
+        return [...word].map((c, i) => (like[i] === like[i]!.toUpperCase() ? c.toUpperCase() : c)).join("");
+      return like[0] === like[0]!.toUpperCase() ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Protected spans: stretches of text that no engine may change (URLs, emails, paths, code, numbers,
+ * @handles, #tags, acronyms, identifiers, markup). Found by one pass of ordered regular expressions;
+ * cost is linear in the text length.
+ */
+
+export type SpanKind =
+  | "url"
+  | "email"
+  | "path"
+  | "code"
+  | "number"
+  | "handle"
+  | "hashtag"
+  | "acronym"
+  | "identifier"
+  | "markup"
+  | "filename";
+
+export interface Span {
+  start: number;
+  end: number;
+  kind: SpanKind;
+}
+
+// Order matters: earlier patterns win where matches overlap.
+const PATTERNS: Array<[SpanKind, RegExp]> = [
+  ["code", /`[^`\n]*`/g],
+  ["markup", /<\/?[A-Za-z][^<>\n]*>/g],
+  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[^\s<>"'`]+/g],
+  ["email", /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
+  // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
+  ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu],
+  ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu],
+  ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu],
+  // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case
+  ["number", /[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+)*/gu],
+  ["identifier", /[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
+  // file names and dotted names: config.yaml, index.ts, example.com, os.path
+  ["filename", /\b[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu],
+  // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
+  ["identifier", /\b\p{Ll}+\p{Lu}[\p{L}\p{N}]*|\b\p{Lu}\p{Ll}+\p{Lu}[\p{L}\p{N}]*/gu],
+  // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
+  ["acronym", /\b\p{Lu}{2,}(?:s|['’]s)?\b/gu],
+];
+
+/** Find protected spans, sorted by start and non-overlapping. */
+export function protectedSpans(text: string): Span[] {
+  const found: Span[] = [];
+  for (const [kind, re] of PATTERNS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      let end = m.index + m[0].length;
+      if (kind === "url" || kind === "path" || kind === "email") {
+        // trailing sentence punctuation is not part of the link
+        while (end > m.index + 1 && /[.,;:!?)\]}'"]/.test(text[end - 1]!)) end--;
+      }
+      if (kind === "filename" && !looksLikeFilename(m[0])) continue;
+      found.push({ start: m.index, end, kind });
+    }
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Span[] = [];
+  let lastEnd = -1;
+  for (const s of found) {
+    if (s.start >= lastEnd) {
+      out.push(s);
+      lastEnd = s.end;
+    } else if (s.end > lastEnd && out.length) {
+      // overlapping: extend the earlier span so the union stays protected
+      out[out.length - 1]!.end = s.end;
+      lastEnd = s.end;
+    }
+  }
+  return out;
+}
+
+// A dotted word counts as a file or domain name when its last part is a plausible extension and
+// it is not an abbreviation with dots (e.g. "e.g", "i.e").
+function looksLikeFilename(s: string): boolean {
+  const parts = s.split(".");
+  if (parts.length < 2) return false;
+  if (parts.every((p) => p.length <= 1)) return false; // e.g / i.e / U.S
+  return parts[0]!.length >= 1 && parts[parts.length - 1]!.length >= 1;
+}
+
+/** True when [start,end) overlaps any span (spans sorted). */
+export function overlapsSpan(spans: readonly Span[], start: number, end: number): boolean {
+  for (const s of spans) {
+    if (s.start >= end) return false;
+    if (s.end > start) return true;
+  }
+  return false;
+}

@@ -1,0 +1,68 @@
+/**
+ * Shared types of typofix. Data flows one way:
+ *   input → segments (src/text: protect spans, tokenise) → engine → guard (LLM engines) → edits → printer (src/printers)
+ * Every engine turns a piece of text into a FixResult; no engine knows how its result is printed.
+ */
+
+/** What kind of correction an edit is. */
+export type EditKind =
+  | "spelling" // a misspelled word replaced by a known word
+  | "split" // run-together words split ("ofthe" → "of the")
+  | "join" // a word split by a space joined ("sen tence" → "sentence")
+  | "respace" // a space moved between two words ("Thi sis" → "This is")
+  | "confusable" // a real word swapped for its confusable ("too" → "to", "their" → "there")
+  | "case" // only the letter case changed
+  | "punctuation" // only punctuation changed
+  | "other";
+
+/**
+ * One correction. Offsets are UTF-16 code units of the *input* text (JavaScript string indices), half-open.
+ * Applying all edits of a result to its input (in order, non-overlapping) yields its output exactly.
+ */
+export interface Edit {
+  start: number;
+  end: number;
+  from: string;
+  to: string;
+  kind: EditKind;
+}
+
+/** An edit an LLM proposed that the guard refused. */
+export interface RejectedEdit extends Edit {
+  reason: string;
+}
+
+export interface FixResult {
+  input: string;
+  output: string;
+  edits: Edit[];
+  /** Name of the engine that produced the result (e.g. "lexicon", "onnx:qwen3-0.6b"). */
+  engine: string;
+  /** Edits the guard refused (LLM engines only). */
+  rejected?: RejectedEdit[];
+  /** Set when the engine failed and the input came through untouched or via a fallback. */
+  warning?: string;
+}
+
+export interface FixOptions {
+  /** Extra words that are always correct and never changed (the user's dictionary). */
+  userWords?: ReadonlySet<string>;
+}
+
+/** The interface every engine implements. */
+export interface Engine {
+  readonly name: string;
+  /** Correct one piece of text (typically one line). Must never throw for bad text; return the input unchanged. */
+  fix(text: string, options?: FixOptions): Promise<FixResult>;
+  /** Release native resources (models, handles). */
+  dispose?(): Promise<void> | void;
+}
+
+export type EngineName = "auto" | "lexicon" | "onnx" | "ane";
+
+export interface EngineAvailability {
+  name: EngineName;
+  available: boolean;
+  /** Why it is not available, or what it would use. */
+  reason: string;
+}
