@@ -1,0 +1,80 @@
+/**
+ * Error model: how likely a typed word is, given the word the writer meant. A weighted optimal-string-
+ * alignment distance whose operation costs reflect how people mistype on a QWERTY keyboard: a neighbouring
+ * key, a doubled or dropped double letter and a swapped pair are cheaper than an arbitrary edit; an accent
+ * typed on a plain letter is cheap. O(|a|·|b|) per pair; run only on the few candidates a word has.
+ */
+
+const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+const NEIGHBOURS = new Map<string, Set<string>>();
+for (let r = 0; r < ROWS.length; r++) {
+  for (let c = 0; c < ROWS[r]!.length; c++) {
+    const set = new Set<string>();
+    for (let dr = -1; dr <= 1; dr++)
+      for (let dc = -1; dc <= 1; dc++) {
+        if (!dr && !dc) continue;
+        // rows are staggered: the row below is shifted right by about half a key
+        const rr = r + dr;
+        if (rr < 0 || rr >= ROWS.length) continue;
+        const cc = c + dc + (dr === 1 ? 0 : dr === -1 ? 0 : 0);
+        const k = ROWS[rr]![cc];
+        if (k && (dr === 0 || dc === 0 || (dr === 1 && dc === -1) || (dr === -1 && dc === 1))) set.add(k);
+      }
+    NEIGHBOURS.set(ROWS[r]![c]!, set);
+  }
+}
+
+export function isKeyboardNeighbour(a: string, b: string): boolean {
+  return NEIGHBOURS.get(a)?.has(b) ?? false;
+}
+
+const VOWELS = new Set("aeiouy");
+
+function baseLetter(ch: string): string {
+  return ch.normalize("NFD").replace(/\p{M}/gu, "");
+}
+
+/** Cost of typing `typed` where `meant` was intended (substitution). */
+function subCost(meant: string, typed: string): number {
+  if (meant === typed) return 0;
+  if (baseLetter(typed) === meant) return 0.35; // accent typed on the plain letter
+  if (isKeyboardNeighbour(meant, typed)) return 0.75;
+  if (VOWELS.has(meant) && VOWELS.has(typed)) return 0.85;
+  return 1.25;
+}
+
+/**
+ * Weighted distance from the intended word `meant` to the typed word `typed` (both lower case).
+ * 1.0 is one ordinary edit; common slips cost less.
+ */
+export function channelDistance(meant: string, typed: string): number {
+  const n = meant.length;
+  const m = typed.length;
+  const W = m + 1;
+  const d = new Float64Array((n + 1) * W);
+  for (let i = 0; i <= n; i++) d[i * W] = i * 0.95;
+  for (let j = 0; j <= m; j++) d[j] = j;
+  for (let i = 1; i <= n; i++) {
+    const a = meant[i - 1]!;
+    for (let j = 1; j <= m; j++) {
+      const b = typed[j - 1]!;
+      // meant letter dropped in typing; cheaper when it was one of a double letter
+      const dropCost =
+        (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n ? (a === "e" ? 0.6 : 0.75) : 0.95;
+      // extra letter typed; cheaper when it doubles its neighbour or is next to it on the keyboard
+      const prevTyped = j > 1 ? typed[j - 2]! : "";
+      const insCost = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
+      let v = d[(i - 1) * W + j - 1]! + subCost(a, b);
+      const del = d[(i - 1) * W + j]! + dropCost;
+      const ins = d[i * W + j - 1]! + insCost;
+      if (del < v) v = del;
+      if (ins < v) v = ins;
+      if (i > 1 && j > 1 && a === typed[j - 2] && meant[i - 2] === b) {
+        const t = d[(i - 2) * W + j - 2]! + 0.7;
+        if (t < v) v = t;
+      }
+      d[i * W + j] = v;
+    }
+  }
+  return d[n * W + m]!;
+}

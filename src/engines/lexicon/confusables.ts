@@ -1,0 +1,42 @@
+/**
+ * Confusable real words: sets of words that people type for one another (homophones and near-homophones).
+ * The lexicon engine considers every member of a set when it sees one of them and lets the bigram
+ * context decide; the corruption module (src/corrupt) draws homophone swaps from the same list.
+ */
+export const CONFUSABLE_SETS: readonly (readonly string[])[] = [
+  ["their", "there", "they're"],
+  ["your", "you're"],
+  ["its", "it's"],
+  ["to", "too", "two"],
+  ["then", "than"],
+  ["lose", "loose"],
+  ["affect", "effect"],
+  ["whose", "who's"],
+  ["were", "where", "we're"],
+  ["accept", "except"],
+  ["advice", "advise"],
+  ["quiet", "quite"],
+  ["weather", "whether"],
+  ["principal", "principle"],
+  ["passed", "past"],
+  ["brake", "break"],
+  ["piece", "peace"],
+  ["hear", "here"],
+  ["know", "no"],
+  ["knew", "new"],
+  ["week", "weak"],
+  ["write", "right"],
+  ["by", "buy"],
+  ["of", "off"],
+  ["desert", "dessert"],
+  ["complement", "compliment"],
+  ["stationary", "stationery"],
+  ["led", "lead"],
+];
+
+/** word → the other members of its set */
+export const CONFUSABLES: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const set of CONFUSABLE_SETS) for (const w of set) m.set(w, set.filter((x) => x !== w));
+  return m;
+})();
