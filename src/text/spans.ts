@@ -27,21 +27,21 @@ export interface Span {
 const PATTERNS: Array<[SpanKind, RegExp]> = [
   ["code", /`[^`\n]*`/g],
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g],
-  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[^\s<>"'`]+/g],
-  ["email", /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
+  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g],
+  ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
-  ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu],
+  ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu],
   ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu],
   ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu],
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case
-  ["number", /[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+)*/gu],
-  ["identifier", /[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
+  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+)*/gu],
+  ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
-  ["filename", /\b[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu],
+  ["filename", /(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
-  ["identifier", /\b\p{Ll}+\p{Lu}[\p{L}\p{N}]*|\b\p{Lu}\p{Ll}+\p{Lu}[\p{L}\p{N}]*/gu],
+  ["identifier", /(?<![\p{L}\p{N}])(?:\p{Ll}+|\p{Lu}\p{Ll}+)\p{Lu}[\p{L}\p{N}]*/gu],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
-  ["acronym", /\b\p{Lu}{2,}(?:s|['’]s)?\b/gu],
+  ["acronym", /(?<![\p{L}\p{N}])\p{Lu}{2,}(?:s|['’]s)?\b/gu],
 ];
 
 /** Find protected spans, sorted by start and non-overlapping. */

@@ -36,6 +36,8 @@ export const PARAMS = {
   confusableCost: 5.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -12.5,
+  /** A common known word may be replaced only by a word more common than this (ln unigram P). */
+  commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */
   joinCost: 4.0,
   splitCost: 6.0,
@@ -201,17 +203,16 @@ export class LexiconEngine implements Engine {
   }
 
   /**
-   * A mixed-case word is a CamelCase identifier (getValue, JavaScript, YouTube, iPhone) when every part
-   * between case changes that has two or more letters is a dictionary word; then it is never touched.
-   * Otherwise the capital is a slip of the shift key inside a word ("gaFve", "WeIstern") and the word
-   * is corrected like any other.
+   * A mixed-case word is left alone when it is a known name in another case (eBay, JavaScript, iPhone,
+   * McDonald: the dictionary has them in lower case) or a CamelCase identifier (two or more parts of three
+   * or more letters that are words: getValue, setTimeout). Otherwise the capital is a slip of the shift key
+   * inside a word ("gaFve", "proLincial", "tBe") and the word is corrected like any other.
    */
   private strayCapital(text: string): boolean {
     if (!/^\p{L}+$/u.test(text)) return false;
-    if (this.lex.id(text.toLowerCase()) >= 0 && /^\p{Lu}?\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text) && text.length > 6) return false;
-    const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 2);
-    if (parts.length === 0) return true;
-    return !parts.every((p) => this.lex.id(p.toLowerCase()) >= 0);
+    if (this.lex.id(text.toLowerCase()) >= 0) return false;
+    const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
+    return !(parts.length >= 2 && parts.every((p) => this.lex.id(p.toLowerCase()) >= 0));
   }
 
   /** Unigram-or-bigram ln P(id | prev). */
@@ -256,20 +257,38 @@ export class LexiconEngine implements Engine {
         const id = lex.id(alt);
         if (id >= 0) add(id, -(P.confusableCost + nameCost), "confusable");
       }
-      if (lex.logP(s.id) < P.rareKnownLogP && word.length >= 3 && !isName) {
-        for (const h of this.nearest(word, 1)) add(h.id, -(P.realWordCost + h.cost), "spelling");
+      if (word.length >= 2 && !isName) {
+        // real-word errors: rare words may stand for any neighbour, common words only for common ones
+        const rare = lex.logP(s.id) < P.rareKnownLogP;
+        for (const h of this.nearest(word, 1)) {
+          if (rare || lex.logP(h.id) > P.commonLogP) add(h.id, -(P.realWordCost + h.cost), "spelling");
+        }
       }
     } else {
       // unknown: a typo of a dictionary word, or a valid word we do not know
-      keep.channel = 0;
       const maxDist = word.length <= 3 ? 1 : 2;
       for (const h of this.nearest(word, maxDist)) add(h.id, -(h.cost + nameCost), "spelling");
     }
     return hyps;
   }
 
-  /** Nearest dictionary words with their channel cost (typo cost + weighted distance), best first. */
+  /**
+   * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
+   * Cached per word: text repeats its words (Zipf), so most look-ups are free.
+   */
   private nearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
+    const key = maxDist + word;
+    let hit = this.nearCache.get(key);
+    if (!hit) {
+      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist)));
+    }
+    return hit;
+  }
+
+  private readonly nearCache = new Map<string, Array<{ id: number; cost: number }>>();
+
+  private searchNearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
     const lex = this.lex;
     const P = PARAMS;
     const hits = lex.search(word, maxDist);

@@ -1,0 +1,123 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { applyEdits, diffEdits, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
+
+const kinds = (s: string) => protectedSpans(s).map((x) => [x.kind, s.slice(x.start, x.end)]);
+
+describe("protected spans", () => {
+  test("finds URLs, emails, paths, code, numbers, handles, tags, acronyms, identifiers", () => {
+    const s = "See https://example.com/a?b=1, mail me@x.org, run `npm tset` in ./src/cli.ts at 10:30 with NASA @bob #tag getValue formula_11 v2.";
+    expect(kinds(s)).toEqual([
+      ["url", "https://example.com/a?b=1"],
+      ["email", "me@x.org"],
+      ["code", "`npm tset`"],
+      ["path", "./src/cli.ts"],
+      ["number", "10:30"],
+      ["acronym", "NASA"],
+      ["handle", "@bob"],
+      ["hashtag", "#tag"],
+      ["identifier", "getValue"],
+      ["number", "formula_11"],
+      ["number", "v2"],
+    ]);
+  });
+  test("trailing sentence punctuation is not part of a URL", () => {
+    const s = "Go to www.example.org/path.";
+    expect(kinds(s)).toEqual([["url", "www.example.org/path"]]);
+  });
+  test("file names and Windows paths", () => {
+    expect(kinds("edit config.yaml and C:\\Users\\bob\\notes.txt")).toEqual([
+      ["filename", "config.yaml"],
+      ["path", "C:\\Users\\bob\\notes.txt"],
+    ]);
+  });
+  test("abbreviations with dots are not file names", () => {
+    expect(kinds("e.g. this")).toEqual([]);
+  });
+});
+
+describe("tokenize", () => {
+  test("tokens cover the text exactly (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (s) => {
+        const toks = tokenize(s);
+        expect(toks.map((t) => t.text).join("")).toBe(s);
+        let pos = 0;
+        for (const t of toks) {
+          expect(t.start).toBe(pos);
+          expect(t.end).toBe(pos + t.text.length);
+          pos = t.end;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  test("words keep inner apostrophes; emoji and CJK are not words", () => {
+    const toks = tokenize("don't 😀 東京 café");
+    expect(toks.filter((t) => t.kind === "word").map((t) => t.text)).toEqual(["don't", "東京", "café"]);
+    expect(toks.find((t) => t.text === "😀")?.kind).toBe("other");
+  });
+});
+
+describe("case", () => {
+  test("shapes and restoration", () => {
+    expect(caseShape("hello")).toBe("lower");
+    expect(caseShape("Hello")).toBe("title");
+    expect(caseShape("HELLO")).toBe("upper");
+    expect(caseShape("hELLo")).toBe("mixed");
+    expect(applyCase("Teh", "the")).toBe("The");
+    expect(applyCase("TEH", "the")).toBe("THE");
+    expect(applyCase("teh", "the")).toBe("the");
+  });
+});
+
+describe("edits", () => {
+  test("diffEdits then applyEdits reproduces the output (property)", () => {
+    const word = fc.constantFrom("the", "teh", "cat", "sat", "on", "a", "mat", "Thi", "sis", "is", "this");
+    const sentence = fc.array(word, { minLength: 0, maxLength: 12 }).map((ws) => ws.join(" "));
+    fc.assert(
+      fc.property(sentence, sentence, (a, b) => {
+        const edits = diffEdits(a, b);
+        expect(applyEdits(a, edits)).toBe(b);
+        for (const e of edits) expect(a.slice(e.start, e.end)).toBe(e.from);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  test("unchanged words stay out of edits", () => {
+    const e = diffEdits("I went too the stor", "I went to the store");
+    expect(e.map((x) => [x.from, x.to])).toEqual([
+      ["too", "to"],
+      ["stor", "store"],
+    ]);
+  });
+  test("overlapping edits are refused", () => {
+    expect(() =>
+      applyEdits("abc", [
+        { start: 0, end: 2, from: "ab", to: "x", kind: "spelling" },
+        { start: 1, end: 3, from: "bc", to: "y", kind: "spelling" },
+      ]),
+    ).toThrow();
+  });
+});
+
+describe("lines and segments", () => {
+  test("splitLines keeps endings", () => {
+    const ls = splitLines("a\r\nb\nc");
+    expect(ls.map((l) => [l.text, l.eol])).toEqual([
+      ["a", "\r\n"],
+      ["b", "\n"],
+      ["c", ""],
+    ]);
+  });
+  test("segments reassemble exactly and respect the bound", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), fc.integer({ min: 10, max: 300 }), (s, max) => {
+        const segs = segments(s, max);
+        expect(segs.join("")).toBe(s);
+        for (const x of segs) expect(x.length).toBeLessThanOrEqual(max);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
