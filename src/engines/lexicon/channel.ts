@@ -24,8 +24,14 @@ for (let r = 0; r < ROWS.length; r++) {
   }
 }
 
+// 128×128 table of ASCII neighbour pairs: the channel's inner loop asks this for every cell
+const ADJ = new Uint8Array(128 * 128);
+for (const [k, set] of NEIGHBOURS) for (const v of set) ADJ[k.charCodeAt(0) * 128 + v.charCodeAt(0)] = 1;
+
 export function isKeyboardNeighbour(a: string, b: string): boolean {
-  return NEIGHBOURS.get(a)?.has(b) ?? false;
+  const x = a.charCodeAt(0);
+  const y = b.charCodeAt(0);
+  return x < 128 && y < 128 && ADJ[x * 128 + y] === 1;
 }
 
 const VOWELS = new Set("aeiouy");
@@ -37,7 +43,7 @@ function baseLetter(ch: string): string {
 /** Cost of typing `typed` where `meant` was intended (substitution). */
 function subCost(meant: string, typed: string): number {
   if (meant === typed) return 0;
-  if (baseLetter(typed) === meant) return 0.35; // accent typed on the plain letter
+  if (typed.charCodeAt(0) > 127 && baseLetter(typed) === meant) return 0.35; // accent typed on the plain letter
   if (isKeyboardNeighbour(meant, typed)) return 0.75;
   if (VOWELS.has(meant) && VOWELS.has(typed)) return 0.85;
   return 1.25;

@@ -31,7 +31,7 @@ export const PARAMS = {
   /** Fixed cost of any spelling change (P of making a typo at all). */
   typoCost: 1.0,
   /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
-  realWordCost: 6.0,
+  realWordCost: 5.0,
   /** Cost of swapping a confusable (their/there). */
   confusableCost: 5.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
@@ -44,10 +44,15 @@ export const PARAMS = {
   respaceCost: 5.0,
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
   nameCost: 9.0,
+  /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
+  nameCostPerChar: 1.0,
+  nameCostMin: 4.0,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
+  /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
+  dist2Below: -12,
   /** Keep at most this many candidates per word. */
   maxCandidates: 10,
 };
@@ -244,13 +249,21 @@ export class LexiconEngine implements Engine {
     if (word.length < 2) return hyps;
     const lex = this.lex;
     const P = PARAMS;
-    const nameCost = isName ? P.nameCost : startName ? P.nameCost / 2 : 0;
+    // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
+    const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
+    const nameCost = isName ? nameBase : startName ? nameBase / 2 : 0;
     const seen = new Set<number>([s.id]);
     const add = (id: number, channel: number, kind: EditKind) => {
       if (seen.has(id)) return;
       seen.add(id);
       hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
     };
+    if (shape === "mixed") {
+      // the stray capital was typed in addition to the word: "gaFve" → "gave", "prisoneDrs" → "prisoners"
+      const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
+      const id = lex.id(without.toLowerCase());
+      if (id >= 0 && without.length >= 2) add(id, -(P.typoCost + P.editCost * 0.5), "spelling");
+    }
     if (s.id >= 0) {
       // a real word: confusables, and near neighbours of rare words
       for (const alt of CONFUSABLES.get(word) ?? []) {
@@ -291,7 +304,14 @@ export class LexiconEngine implements Engine {
   private searchNearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
     const lex = this.lex;
     const P = PARAMS;
-    const hits = lex.search(word, maxDist);
+    // distance 2 only when nothing is within distance 1: a second edit costs more than any
+    // frequency difference usually buys, and the wider walk is the engine's main cost
+    let hits = lex.search(word, 1);
+    if (maxDist > 1) {
+      let best = -Infinity;
+      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
+      if (best < P.dist2Below) hits = lex.search(word, maxDist);
+    }
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
       const cost = P.typoCost + P.editCost * channelDistance(meant, word);

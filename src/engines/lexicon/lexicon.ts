@@ -100,35 +100,45 @@ export class Lexicon {
     for (let j = 0; j < n; j++) q[j] = query.charCodeAt(j);
     const d = this.data;
     const maxDepth = n + maxDist;
+    const path = this.path;
+    const { nodeChildStart, nodeChildCount, nodeChar, nodeWord } = d;
+    const BIG = maxDist + 1;
+    // Only cells within maxDist of the diagonal can stay within maxDist (Ukkonen's band); the cells
+    // just outside the band hold BIG so the next row reads a bound, not stale values.
     const walk = (node: number, depth: number): void => {
-      const start = d.nodeChildStart[node]!;
-      const end = start + d.nodeChildCount[node]!;
+      const start = nodeChildStart[node]!;
+      const end = start + nodeChildCount[node]!;
+      const i = depth + 1;
+      const r = i * W;
+      const p = depth * W;
+      const pp = (depth - 1) * W;
+      const jlo = i - maxDist > 1 ? i - maxDist : 1;
+      const jhi = i + maxDist < n ? i + maxDist : n;
+      const prevCh = depth > 0 ? path[depth - 1]! : -1;
       for (let child = start; child < end; child++) {
-        const ch = d.nodeChar[child]!;
-        const r = (depth + 1) * W;
-        const p = depth * W;
-        const pp = (depth - 1) * W;
-        rows[r] = depth + 1;
-        let rowMin = rows[r]!;
-        for (let j = 1; j <= n; j++) {
-          const cost = q[j - 1] === ch ? 0 : 1;
-          let v = rows[p + j - 1]! + cost;
+        const ch = nodeChar[child]!;
+        rows[r] = i <= maxDist ? i : BIG;
+        if (jlo > 1) rows[r + jlo - 1] = BIG;
+        let rowMin = jlo === 1 ? rows[r]! : BIG;
+        for (let j = jlo; j <= jhi; j++) {
+          let v = rows[p + j - 1]! + (q[j - 1] === ch ? 0 : 1);
           const del = rows[p + j]! + 1;
           const ins = rows[r + j - 1]! + 1;
           if (del < v) v = del;
           if (ins < v) v = ins;
-          if (depth > 0 && j > 1 && ch === q[j - 2] && this.path[depth - 1] === q[j - 1]) {
+          if (j > 1 && prevCh === q[j - 1] && ch === q[j - 2]) {
             const t = rows[pp + j - 2]! + 1;
             if (t < v) v = t;
           }
           rows[r + j] = v;
           if (v < rowMin) rowMin = v;
         }
+        if (jhi < n) rows[r + jhi + 1] = BIG;
         if (rowMin > maxDist) continue;
-        this.path[depth] = ch;
-        const w = d.nodeWord[child]!;
-        if (w >= 0 && rows[r + n]! <= maxDist) out.push({ id: w, dist: rows[r + n]! });
-        if (depth + 1 < maxDepth) walk(child, depth + 1);
+        path[depth] = ch;
+        const w = nodeWord[child]!;
+        if (w >= 0 && jhi === n && rows[r + n]! <= maxDist) out.push({ id: w, dist: rows[r + n]! });
+        if (i < maxDepth) walk(child, i);
       }
     };
     walk(0, 0);
