@@ -35,6 +35,9 @@ export function isKeyboardNeighbour(a: string, b: string): boolean {
 }
 
 const VOWELS = new Set("aeiouy");
+const FIRST_LETTER_COST = 0.3;
+// leaving out a silent final e ("stor", "som", "hav") is among the commonest English misspellings
+const SILENT_E_COST = 0.15;
 
 function baseLetter(ch: string): string {
   return ch.normalize("NFD").replace(/\p{M}/gu, "");
@@ -58,21 +61,22 @@ export function channelDistance(meant: string, typed: string): number {
   const m = typed.length;
   const W = m + 1;
   const d = new Float64Array((n + 1) * W);
-  for (let i = 0; i <= n; i++) d[i * W] = i * 0.95;
-  for (let j = 0; j <= m; j++) d[j] = j;
+  for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FIRST_LETTER_COST;
+  for (let j = 1; j <= m; j++) d[j] = j + FIRST_LETTER_COST;
   for (let i = 1; i <= n; i++) {
     const a = meant[i - 1]!;
     for (let j = 1; j <= m; j++) {
       const b = typed[j - 1]!;
       // meant letter dropped in typing; cheaper when it was one of a double letter
       const dropCost =
-        (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n ? (a === "e" ? 0.6 : 0.75) : 0.95;
+        (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n && a === "e" ? SILENT_E_COST : 0.95;
       // extra letter typed; cheaper when it doubles its neighbour or is next to it on the keyboard
       const prevTyped = j > 1 ? typed[j - 2]! : "";
       const insCost = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
+      // people rarely add or drop the first letter of a word
       let v = d[(i - 1) * W + j - 1]! + subCost(a, b);
-      const del = d[(i - 1) * W + j]! + dropCost;
-      const ins = d[i * W + j - 1]! + insCost;
+      const del = d[(i - 1) * W + j]! + dropCost + (i === 1 ? FIRST_LETTER_COST : 0);
+      const ins = d[i * W + j - 1]! + insCost + (j === 1 ? FIRST_LETTER_COST : 0);
       if (del < v) v = del;
       if (ins < v) v = ins;
       if (i > 1 && j > 1 && a === typed[j - 2] && meant[i - 2] === b) {

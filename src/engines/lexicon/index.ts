@@ -17,6 +17,7 @@
 import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
+import { diffEdits } from "../../text/edits.ts";
 import { Lexicon } from "./lexicon.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
@@ -32,15 +33,17 @@ export const PARAMS = {
   typoCost: 1.0,
   /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
   realWordCost: 5.0,
+  /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
+  rareRealWordCost: 3.5,
   /** Cost of swapping a confusable (their/there). */
-  confusableCost: 5.5,
+  confusableCost: 3.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
-  rareKnownLogP: -12.5,
+  rareKnownLogP: -11.5,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */
   commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */
   joinCost: 4.0,
-  splitCost: 6.0,
+  splitCost: 5.0,
   respaceCost: 5.0,
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
   nameCost: 9.0,
@@ -121,7 +124,25 @@ export class LexiconEngine implements Engine {
     return this.fixSync(text, options);
   }
 
+  /**
+   * Correct `text`. A correction can make a word that itself looks like a typo of another ("kni" → "kin",
+   * then "kin" → "in"), so the result is decoded again until it stops changing (at most three passes);
+   * correcting twice then gives the same as correcting once.
+   */
   fixSync(text: string, options: FixOptions = {}): FixResult {
+    const first = this.pass(text, options);
+    if (!first.edits.length) return { input: text, output: text, edits: [], engine: this.name };
+    let output = first.output;
+    for (let k = 0; k < 2; k++) {
+      const again = this.pass(output, options);
+      if (!again.edits.length) break;
+      output = again.output;
+    }
+    const edits = output === first.output ? first.edits : diffEdits(text, output);
+    return { input: text, output, edits, engine: this.name };
+  }
+
+  private pass(text: string, options: FixOptions): { output: string; edits: Edit[] } {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
@@ -184,7 +205,7 @@ export class LexiconEngine implements Engine {
       pos = e.end;
     }
     output += text.slice(pos);
-    return { input: text, output, edits, engine: this.name };
+    return { output, edits };
   }
 
   /**
@@ -192,6 +213,8 @@ export class LexiconEngine implements Engine {
    * regular spelling variant of it is listed (color/colour, analyze/analyse, center/centre, traveled/travelled).
    */
   private variantId(w: string): number {
+    // accented spellings of English loanwords (café, naïve, résumé) are right too
+    if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
     for (const [re, rep] of VARIANTS) {
       if (!re.test(w)) continue;
       const id = this.lex.id(w.replace(re, rep));
@@ -273,8 +296,9 @@ export class LexiconEngine implements Engine {
       if (word.length >= 2 && !isName) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
+        const cost = rare ? P.rareRealWordCost : P.realWordCost;
         for (const h of this.nearest(word, 1)) {
-          if (rare || lex.logP(h.id) > P.commonLogP) add(h.id, -(P.realWordCost + h.cost), "spelling");
+          if (rare || lex.logP(h.id) > P.commonLogP) add(h.id, -(cost + h.cost), "spelling");
         }
       }
     } else {
@@ -331,7 +355,8 @@ export class LexiconEngine implements Engine {
     const isName = caseShape(a.tok.text) === "title" && !a.sentenceStart;
     const nameCost = isName ? P.nameCost : 0;
     // splitting a word in two and moving a space between two real words are real-word changes
-    const bothKnown = a.id >= 0 && b.id >= 0;
+    // (single letters count as known: initials and symbols are never re-spaced for free)
+    const bothKnown = (a.id >= 0 || a.stem.length === 1) && (b.id >= 0 || b.stem.length === 1);
     const realCost = bothKnown ? P.realWordCost : 0;
     const jid = lex.id(joined);
     if (jid >= 0 && joined.length >= 4 && a.lower.length >= 2 && b.stem.length >= 2) {
@@ -438,6 +463,18 @@ export class LexiconEngine implements Engine {
     return restore(a.tok.text, hyp.out[0]!) + " " + restore(likeSecond, hyp.out[1]!);
   }
 }
+
+/**
+ * English loanwords that keep their accents. Other accented letters inside an English word are
+ * treated as slips (a typed "ö" for "o" costs little in the error model).
+ */
+const LOANWORDS = new Set(
+  ("café cafés naïve naïvely naïveté résumé résumés fiancé fiancée fiancés fiancées déjà façade façades crème " +
+    "brûlée protégé protégée cliché clichés entrée entrées soirée soirées rosé sauté sautéed touché exposé " +
+    "exposés décor débris début débuts débutante élite élites piñata jalapeño jalapeños señor señora señorita " +
+    "über coöperate coördinate naïf doppelgänger müesli smörgåsbord pâté purée purées flambé consommé " +
+    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis").split(" "),
+);
 
 const VARIANTS: Array<[RegExp, string]> = [
   [/or(s|ed|ing|ful|ite|ites|able)?$/, "our$1"],

@@ -1,0 +1,186 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { channelDistance, isKeyboardNeighbour } from "../src/engines/lexicon/channel.ts";
+import { decodeLexicon } from "../src/engines/lexicon/format.ts";
+import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
+import { applyEdits } from "../src/text/edits.ts";
+
+const engine = LexiconEngine.shared();
+const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
+
+describe("seed cases", () => {
+  test.each([
+    ["The quikc brown fox jumps over teh lazy dog", "The quick brown fox jumps over the lazy dog"],
+    ["I went too the stor to buy som milk", "I went to the store to buy some milk"],
+    ["Thi sis a test sentenc with typos", "This is a test sentence with typos"],
+    ["Thi sis a tset", "This is a test"],
+  ])("%s", (input, expected) => {
+    expect(fix(input)).toBe(expected);
+  });
+});
+
+describe("rules", () => {
+  test("keyboard slips, drops, doubles and swaps", () => {
+    expect(fix("I recieved the pakage yesterday")).toBe("I received the package yesterday");
+    expect(fix("She writes beautifull letters")).toBe("She writes beautiful letters");
+    expect(fix("the wether was nice")).toBe("the weather was nice");
+    expect(fix("we wnet home")).toBe("we went home");
+  });
+  test("whitespace: split run-together words, join split words, move a space", () => {
+    expect(fix("the end ofthe road")).toBe("the end of the road");
+    expect(fix("a short sen tence")).toBe("a short sentence");
+    expect(fix("Thi sis fine")).toBe("This is fine");
+  });
+  test("confusables chosen by context", () => {
+    expect(fix("I went too the park")).toBe("I went to the park");
+    expect(fix("he is to tired")).toBe("he is too tired");
+    expect(fix("their is a problem")).toBe("there is a problem");
+    expect(fix("more then ever")).toBe("more than ever");
+    expect(fix("the affect of the drug")).toBe("the effect of the drug");
+    // and left alone where the context fits
+    expect(fix("they lost their keys and went to bed")).toBe("they lost their keys and went to bed");
+  });
+  test("case and punctuation around a word are kept", () => {
+    expect(fix("Teh end.")).toBe("The end.");
+    expect(fix("TEH END")).toBe("TEH END"); // ALL-CAPS words are acronyms: never touched
+    expect(fix('He said "teh" twice.')).toBe('He said "the" twice.');
+    expect(fix("(teh)")).toBe("(the)");
+  });
+  test("a stray capital inside a word is a slip; CamelCase and brand names are not", () => {
+    expect(fix("they gaFve the prisoneDrs food")).toBe("they gave the prisoners food");
+    expect(fix("call getValue and setTimeout on eBay with JavaScript")).toBe(
+      "call getValue and setTimeout on eBay with JavaScript",
+    );
+  });
+  test("protected spans are never changed", () => {
+    const s = "teh url https://exmaple.com/teh and mail tset@exmaple.com and `teh code` and ./src/teh.ts and 42teh @teh #teh NASA";
+    const out = fix(s);
+    expect(out.startsWith("the url")).toBe(true);
+    for (const keep of ["https://exmaple.com/teh", "tset@exmaple.com", "`teh code`", "./src/teh.ts", "42teh", "@teh", "#teh", "NASA"])
+      expect(out).toContain(keep);
+  });
+  test("user dictionary words are never changed", () => {
+    expect(fix("I use teh daily")).toBe("I use the daily");
+    expect(fix("I use teh daily", new Set(["teh"]))).toBe("I use teh daily");
+  });
+  test("capitalised words in mid-sentence are treated as names", () => {
+    expect(fix("We met Marek and Daly in Saller yesterday")).toBe("We met Marek and Daly in Saller yesterday");
+  });
+  test("American and British spellings are both kept", () => {
+    expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
+  });
+  test("non-English scripts, emoji and accents pass through", () => {
+    for (const s of ["東京は大きい", "שלום עולם", "مرحبا بالعالم", "café naïve résumé 😀 👍🏽", "Zürich and São Paulo"])
+      expect(fix(s)).toBe(s);
+  });
+  test("empty and whitespace-only text", () => {
+    expect(fix("")).toBe("");
+    expect(fix("   \t ")).toBe("   \t ");
+  });
+});
+
+describe("edits", () => {
+  test("edits carry UTF-16 offsets into the input and reproduce the output", () => {
+    const input = "😀 Teh quikc fox";
+    const r = engine.fixSync(input);
+    expect(r.output).toBe("😀 The quick fox");
+    expect(r.edits.map((e) => [e.start, e.end, e.from, e.to])).toEqual([
+      [3, 6, "Teh", "The"],
+      [7, 12, "quikc", "quick"],
+    ]);
+    expect(applyEdits(input, r.edits)).toBe(r.output);
+  });
+  test("edit kinds", () => {
+    const kinds = engine.fixSync("Thi sis ofthe sen tence teh").edits.map((e) => e.kind);
+    expect(kinds).toEqual(["respace", "split", "join", "spelling"]);
+  });
+});
+
+describe("properties", () => {
+  // common, non-confusable dictionary words: a sentence of them is correct text and must not change
+  const common: string[] = [];
+  for (let id = 0; id < 3000; id++) {
+    const w = engine.lex.word(id);
+    if (/^[a-z]{3,}$/.test(w)) common.push(w);
+  }
+  const sentence = fc.array(fc.constantFrom(...common), { minLength: 1, maxLength: 12 }).map((ws) => ws.join(" "));
+  const typo = fc.tuple(sentence, fc.nat(), fc.nat()).map(([s, a, b]) => {
+    const i = a % s.length;
+    return s.slice(0, i) + s.slice(i + 1, i + 2) + s.slice(i, i + 1) + s.slice(i + 2 + (b % 2));
+  });
+
+  test("text outside edits is preserved byte for byte", () => {
+    fc.assert(
+      fc.property(fc.oneof(typo, fc.string({ unit: "grapheme", maxLength: 80 })), (s) => {
+        const r = engine.fixSync(s);
+        let pos = 0;
+        let rebuilt = "";
+        for (const e of r.edits) {
+          expect(e.start).toBeGreaterThanOrEqual(pos);
+          expect(s.slice(e.start, e.end)).toBe(e.from);
+          rebuilt += s.slice(pos, e.start) + e.to;
+          pos = e.end;
+        }
+        expect(rebuilt + s.slice(pos)).toBe(r.output);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  test("correcting twice equals correcting once", () => {
+    fc.assert(
+      fc.property(typo, (s) => {
+        const once = fix(s);
+        expect(fix(once)).toBe(once);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  test("most sentences of common dictionary words come out unchanged", () => {
+    // Real-word corrections may legitimately fire on random word salad; on well-formed
+    // dictionary text the engine must leave (almost) everything alone.
+    let changed = 0;
+    const samples = fc.sample(sentence, { numRuns: 300, seed: 42 });
+    for (const s of samples) if (fix(s) !== s) changed++;
+    expect(changed / samples.length).toBeLessThan(0.05);
+  });
+});
+
+describe("data and search", () => {
+  test("trie search finds exactly the words within the distance", () => {
+    const lex = engine.lex;
+    const osa = (a: string, b: string) => {
+      const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+      for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+          let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+          d[i]![j] = v;
+        }
+      return d[a.length]![b.length]!;
+    };
+    // brute force over the words of similar length
+    for (const q of ["teh", "thier", "misspeling"]) {
+      const want = [];
+      for (let id = 0; id < lex.size; id++) {
+        const w = lex.word(id);
+        if (Math.abs(w.length - q.length) <= 2 && osa(q, w) <= 2) want.push(`${w}:${osa(q, w)}`);
+      }
+      const got = lex.search(q, 2).map((h) => `${lex.word(h.id)}:${h.dist}`);
+      expect(got.sort()).toEqual(want.sort());
+    }
+  });
+  test("the error model prefers common slips", () => {
+    expect(isKeyboardNeighbour("q", "w")).toBe(true);
+    expect(isKeyboardNeighbour("q", "p")).toBe(false);
+    expect(channelDistance("the", "teh")).toBeLessThan(channelDistance("the", "tha"));
+    expect(channelDistance("letter", "leter")).toBeLessThan(channelDistance("letter", "lettr"));
+    expect(channelDistance("cat", "cst")).toBeLessThan(channelDistance("cat", "cpt"));
+  });
+  test("corrupt or truncated lexicon data is refused with a clear error", () => {
+    const bytes = loadLexiconBytes();
+    expect(() => decodeLexicon(new Uint8Array(64))).toThrow(/corrupt/);
+    expect(() => decodeLexicon(bytes.slice(0, 4096))).toThrow(/truncated/);
+  });
+});
