@@ -27,6 +27,8 @@ import { loadLexiconBytes } from "./data.ts";
 export const PARAMS = {
   /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
   logPUnknown: -16,
+  /** Each letter beyond five makes keeping an unknown word this much less likely. */
+  unknownPerChar: 0.5,
   /** Cost per unit of weighted edit distance. */
   editCost: 3.5,
   /** Fixed cost of any spelling change (P of making a typo at all). */
@@ -34,7 +36,11 @@ export const PARAMS = {
   /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
   realWordCost: 5.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
-  rareRealWordCost: 3.5,
+  rareRealWordCost: 5.0,
+  /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
+  rareSwapCost: 3.0,
+  /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
+  inflectionCost: 3.0,
   /** Cost of swapping a confusable (their/there). */
   confusableCost: 3.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
@@ -45,6 +51,8 @@ export const PARAMS = {
   joinCost: 4.0,
   splitCost: 5.0,
   respaceCost: 5.0,
+  /** Extra cost of splitting a word into two parts of four or more letters. */
+  compoundCost: 4.0,
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
   nameCost: 9.0,
   /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
@@ -172,6 +180,8 @@ export class LexiconEngine implements Engine {
         if (id < 0) id = this.variantId(stem);
         const next = tokens[i + 1];
         const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
+        // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
+        const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && /^\p{Lu}/u.test(tokens[i + 2]?.text ?? "");
         run.push({
           tok: t,
           lower,
@@ -179,7 +189,7 @@ export class LexiconEngine implements Engine {
           suffix,
           stem,
           sentenceStart,
-          editable: this.editable(t.text, lower, user),
+          editable: !particle && this.editable(t.text, lower, user),
           gapAfter,
         });
         sentenceStart = false;
@@ -216,9 +226,14 @@ export class LexiconEngine implements Engine {
     // accented spellings of English loanwords (café, naïve, résumé) are right too
     if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
     for (const [re, rep] of VARIANTS) {
-      if (!re.test(w)) continue;
-      const id = this.lex.id(w.replace(re, rep));
-      if (id >= 0) return id;
+      const g = new RegExp(re.source, "g");
+      for (let m = g.exec(w); m; m = g.exec(w)) {
+        const found = m;
+        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
+        const id = this.lex.id(v);
+        if (id >= 0) return id;
+        if (m[0].length === 0) g.lastIndex++;
+      }
     }
     return -1;
   }
@@ -226,6 +241,8 @@ export class LexiconEngine implements Engine {
   private editable(text: string, lower: string, user?: ReadonlySet<string>): boolean {
     if (user && (user.has(text) || user.has(lower))) return false;
     if (text.length > 40) return false;
+    // capitalised words with accents are names (São, Université, Íris)
+    if (/^\p{Lu}/u.test(text) && /[^\x00-\x7f]/.test(text)) return false;
     // ALL-CAPS words are acronyms; mixed case reaches here only as a stray capital (see strayCapital)
     return caseShape(text) !== "upper";
   }
@@ -239,14 +256,25 @@ export class LexiconEngine implements Engine {
   private strayCapital(text: string): boolean {
     if (!/^\p{L}+$/u.test(text)) return false;
     if (this.lex.id(text.toLowerCase()) >= 0) return false;
+    // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
+    if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
+    // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
+    if (/^\p{Lu}{2,}\p{Ll}/u.test(text) || /^\p{Lu}\p{Ll}\p{Lu}$/u.test(text)) return false;
+    // PascalCase of two capitalised parts (TikTok, DavEx) is a name unless dropping the inner capital
+    // gives a word ("WeIstern" → "Western")
+    if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text)) {
+      const without = text[0] + text.slice(1).replace(/\p{Lu}/gu, "");
+      if (this.lex.id(without.toLowerCase()) < 0) return false;
+    }
     const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
     return !(parts.length >= 2 && parts.every((p) => this.lex.id(p.toLowerCase()) >= 0));
   }
 
   /** Unigram-or-bigram ln P(id | prev). */
-  private lm(prev: number, id: number): number {
+  private lm(prev: number, id: number, unknownLength = 0): number {
     const lex = this.lex;
-    const uni = id >= 0 ? lex.logP(id) : PARAMS.logPUnknown;
+    // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
+    const uni = id >= 0 ? lex.logP(id) : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
     if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
     const bi = lex.bigram(prev, id);
     const w = PARAMS.bigramWeight;
@@ -268,8 +296,8 @@ export class LexiconEngine implements Engine {
     // a capitalised unknown word at the start of a sentence may still be a name
     const startName = shape === "title" && s.sentenceStart && s.id < 0;
     const word = s.stem;
-    // single letters (initials, list markers, variables) are never changed
-    if (word.length < 2) return hyps;
+    // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
+    if (word.length < 2 || ABBREVIATIONS.has(word)) return hyps;
     const lex = this.lex;
     const P = PARAMS;
     // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
@@ -289,22 +317,30 @@ export class LexiconEngine implements Engine {
     }
     if (s.id >= 0) {
       // a real word: confusables, and near neighbours of rare words
-      for (const alt of CONFUSABLES.get(word) ?? []) {
+      // the bigram model has no counts for words with apostrophes, so it cannot judge it's/its
+      for (const alt of word.includes("'") ? [] : CONFUSABLES.get(word) ?? []) {
+        if (alt.includes("'")) continue;
         const id = lex.id(alt);
-        if (id >= 0) add(id, -(P.confusableCost + nameCost), "confusable");
+        const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
+        if (id >= 0) add(id, -(P.confusableCost + extra + nameCost), "confusable");
       }
-      if (word.length >= 2 && !isName) {
+      if (word.length >= 2 && !isName && !word.includes("'")) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         const cost = rare ? P.rareRealWordCost : P.realWordCost;
         for (const h of this.nearest(word, 1)) {
-          if (rare || lex.logP(h.id) > P.commonLogP) add(h.id, -(cost + h.cost), "spelling");
+          if (!rare && lex.logP(h.id) <= P.commonLogP) continue;
+          // a different form of the same word (plural, tense) is grammar, not a typo
+          const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
+          add(h.id, -(cost + h.cost + inflection), "spelling");
         }
       }
     } else {
       // unknown: a typo of a dictionary word, or a valid word we do not know
       const maxDist = word.length <= 3 ? 1 : 2;
-      for (const h of this.nearest(word, maxDist)) add(h.id, -(h.cost + nameCost), "spelling");
+      for (const h of this.nearest(word, maxDist)) {
+        add(h.id, -(h.cost + nameCost), "spelling");
+      }
     }
     return hyps;
   }
@@ -391,7 +427,9 @@ export class LexiconEngine implements Engine {
       const lid = lex.id(l);
       const rid = lex.id(r);
       if (lid < 0 || rid < 0) continue;
-      out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -PARAMS.splitCost, span: 1, keep: false, kind: "split" });
+      // two long parts are more often a valid compound we lack (frontman, timeframe) than a run-on
+      const compound = l.length >= 4 && r.length >= 4 ? PARAMS.compoundCost : 0;
+      out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -(PARAMS.splitCost + compound), span: 1, keep: false, kind: "split" });
     }
     return out;
   }
@@ -422,7 +460,7 @@ export class LexiconEngine implements Engine {
           let score = st.score + h.channel;
           let prev = st.last;
           for (const id of h.ids) {
-            score += this.lm(prev, id);
+            score += this.lm(prev, id, h.keep ? run[i]!.stem.length : 0);
             prev = id;
           }
           const j = i + h.span;
@@ -464,6 +502,27 @@ export class LexiconEngine implements Engine {
   }
 }
 
+/** Abbreviations and units that are not in the dictionary but are not typos. */
+const ABBREVIATIONS = new Set(
+  ("km cm mm nm µm kg mg µg ml dl cl lb lbs oz ft yd mi mph kph kmh hr hrs sec ms ns hz khz mhz ghz kb mb gb tb " +
+    "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros " +
+    "th nd rd pp vol vols eds ibid cit fig figs pg").split(" "),
+);
+
+/** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
+const PARTICLES = new Set(["von", "van", "der", "den", "des", "du", "di", "da", "del", "della", "de", "la", "le", "el", "al", "bin", "ibn", "zu", "ter", "dos", "das", "do", "y"]);
+
+/** Words whose confusable swaps need extra evidence. */
+const RARE_SWAPS = new Set(["two", "off", "led", "lead", "new", "knew", "no", "know", "by", "buy", "right", "write", "past", "passed", "here", "hear"]);
+
+/** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
+function isInflection(a: string, b: string): boolean {
+  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+  if (!l.startsWith(s.replace(/e$/, ""))) return false;
+  const tail = l.slice(s.length);
+  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(d|r|st|s)$/.test(l.slice(s.length - 1 + 1)));
+}
+
 /**
  * English loanwords that keep their accents. Other accented letters inside an English word are
  * treated as slips (a typed "ö" for "o" costs little in the error model).
@@ -476,18 +535,25 @@ const LOANWORDS = new Set(
     "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis").split(" "),
 );
 
+// American ↔ British spelling patterns; each is tried at every place it matches
 const VARIANTS: Array<[RegExp, string]> = [
-  [/or(s|ed|ing|ful|ite|ites|able)?$/, "our$1"],
-  [/our(s|ed|ing|ful|ite|ites|able)?$/, "or$1"],
-  [/iz(e|es|ed|ing|ation|ations|er|ers)$/, "is$1"],
-  [/is(e|es|ed|ing|ation|ations|er|ers)$/, "iz$1"],
-  [/yz(e|es|ed|ing)$/, "ys$1"],
-  [/er(s)?$/, "re$1"],
-  [/re(s)?$/, "er$1"],
-  [/og(s)?$/, "ogue$1"],
-  [/ense(s)?$/, "ence$1"],
-  [/([aeiou])l(ed|ing|er|ers)$/, "$1ll$2"],
-  [/([aeiou])ll(ed|ing|er|ers)$/, "$1l$2"],
+  [/or(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/, "our"],
+  [/our(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/, "or"],
+  [/iz(?=e|ation|ing)/, "is"],
+  [/is(?=e|ation|ing)/, "iz"],
+  [/yz(?=e|ing)/, "ys"],
+  [/er(?=s?$)/, "re"],
+  [/re(?=s?$)/, "er"],
+  [/og(?=s?$)/, "ogue"],
+  [/ense(?=s?$)/, "ence"],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/, "$1ll"],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/, "$1l"],
+  [/(?<=[^aeiou])e(?=[a-z])/, "ae"],
+  [/ae/, "e"],
+  [/(?<=[^aeiou])e(?=[a-z])/, "oe"],
+  [/oe/, "e"],
+  [/ell?ry$/, "ellery"],
+  [/ellery$/, "elry"],
 ];
 
 /** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
