@@ -18,7 +18,7 @@ import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
 import { diffEdits } from "../../text/edits.ts";
-import { Lexicon } from "./lexicon.ts";
+import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { loadLexiconBytes } from "./data.ts";
@@ -328,8 +328,7 @@ export class LexiconEngine implements Engine {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         const cost = rare ? P.rareRealWordCost : P.realWordCost;
-        for (const h of this.nearest(word, 1)) {
-          if (!rare && lex.logP(h.id) <= P.commonLogP) continue;
+        for (const h of rare ? this.nearest(word, 1) : this.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
@@ -337,7 +336,8 @@ export class LexiconEngine implements Engine {
       }
     } else {
       // unknown: a typo of a dictionary word, or a valid word we do not know
-      const maxDist = word.length <= 3 ? 1 : 2;
+      // a second edit on a probable name costs more than any dictionary word could win back
+      const maxDist = word.length <= 3 || isName ? 1 : 2;
       for (const h of this.nearest(word, maxDist)) {
         add(h.id, -(h.cost + nameCost), "spelling");
       }
@@ -360,6 +360,27 @@ export class LexiconEngine implements Engine {
   }
 
   private readonly nearCache = new Map<string, Array<{ id: number; cost: number }>>();
+  private commonTrie: Trie | undefined;
+
+  /** Distance-1 neighbours among the most common words only (a few hundred: a tiny trie, a fast walk). */
+  private nearestCommon(word: string): Array<{ id: number; cost: number }> {
+    const key = "c" + word;
+    let hit = this.nearCache.get(key);
+    if (!hit) {
+      if (!this.commonTrie) {
+        const top: Array<[string, number]> = [];
+        for (let id = 0; id < this.lex.size && this.lex.logP(id) > PARAMS.commonLogP; id++) top.push([this.lex.word(id), id]);
+        this.commonTrie = buildTrie(top);
+      }
+      const lex = this.lex;
+      hit = lex
+        .search(word, 1, [], this.commonTrie)
+        .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
+      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      this.nearCache.set(key, hit);
+    }
+    return hit;
+  }
 
   private searchNearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
     const lex = this.lex;
@@ -434,8 +455,29 @@ export class LexiconEngine implements Engine {
     return out;
   }
 
+  /**
+   * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
+   * pass of fixSync re-reads every unchanged run of a corrected line.
+   */
   private decodeRun(run: Slot[], edits: Edit[]): void {
     if (!run.some((s) => s.editable)) return;
+    const base = run[0]!.tok.start;
+    let key = "";
+    for (const s of run) key += (s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + s.gapAfter + "\u0000";
+    let found = this.runCache.get(key);
+    if (!found) {
+      const fresh: Edit[] = [];
+      this.decodeRunUncached(run, fresh);
+      found = fresh.map((e) => ({ ...e, start: e.start - base, end: e.end - base }));
+      if (this.runCache.size >= 100_000) this.runCache.clear();
+      this.runCache.set(key, found);
+    }
+    for (const e of found) edits.push({ ...e, start: e.start + base, end: e.end + base });
+  }
+
+  private readonly runCache = new Map<string, Edit[]>();
+
+  private decodeRunUncached(run: Slot[], edits: Edit[]): void {
     const n = run.length;
     // hypotheses starting at each position
     const from: Hyp[][] = run.map((s, i) => {

@@ -12,6 +12,75 @@ export interface SearchHit {
   dist: number;
 }
 
+/** A trie in breadth-first typed arrays: children of a node are contiguous and sorted by character. */
+export interface Trie {
+  nodeChildStart: Uint32Array;
+  nodeChildCount: Uint8Array;
+  nodeChar: Uint8Array;
+  nodeWord: Int32Array;
+  /** Shortest and longest word length below each node (for pruning); computed by `lengthBounds`. */
+  minLen?: Uint8Array;
+  maxLen?: Uint8Array;
+}
+
+/** Fill in the per-node word-length bounds of a trie (one backward pass over the nodes). */
+export function lengthBounds(t: Trie): void {
+  const n = t.nodeWord.length;
+  const depth = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = t.nodeChildStart[i]!;
+    for (let c = s; c < s + t.nodeChildCount[i]!; c++) depth[c] = depth[i]! + 1;
+  }
+  const minLen = new Uint8Array(n).fill(255);
+  const maxLen = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    if (t.nodeWord[i]! >= 0) {
+      minLen[i] = Math.min(minLen[i]!, depth[i]!);
+      maxLen[i] = Math.max(maxLen[i]!, depth[i]!);
+    }
+    const s = t.nodeChildStart[i]!;
+    for (let c = s; c < s + t.nodeChildCount[i]!; c++) {
+      if (minLen[c]! < minLen[i]!) minLen[i] = minLen[c]!;
+      if (maxLen[c]! > maxLen[i]!) maxLen[i] = maxLen[c]!;
+    }
+  }
+  t.minLen = minLen;
+  t.maxLen = maxLen;
+}
+
+/** Build a trie over some words (with their lexicon ids), in the same layout as the lexicon file's. */
+export function buildTrie(words: Array<[string, number]>): Trie {
+  type N = { children: Map<number, N>; word: number };
+  const root: N = { children: new Map(), word: -1 };
+  for (const [w, id] of words) {
+    let n = root;
+    for (let i = 0; i < w.length; i++) {
+      const ch = w.charCodeAt(i);
+      let next = n.children.get(ch);
+      if (!next) n.children.set(ch, (next = { children: new Map(), word: -1 }));
+      n = next;
+    }
+    n.word = id;
+  }
+  const order: N[] = [root];
+  const chars: number[] = [0];
+  const starts: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    starts.push(order.length);
+    const n = order[i]!;
+    for (const ch of [...n.children.keys()].sort((a, b) => a - b)) {
+      order.push(n.children.get(ch)!);
+      chars.push(ch);
+    }
+  }
+  return {
+    nodeChildStart: Uint32Array.from(starts),
+    nodeChildCount: Uint8Array.from(order.map((n) => n.children.size)),
+    nodeChar: Uint8Array.from(chars),
+    nodeWord: Int32Array.from(order.map((n) => n.word)),
+  };
+}
+
 const MAX_LEN = 48;
 
 export class Lexicon {
@@ -88,8 +157,12 @@ export class Lexicon {
     return NaN;
   }
 
-  /** All words within OSA distance `maxDist` of `query` (lower case), appended to `out`. */
-  search(query: string, maxDist: number, out: SearchHit[] = []): SearchHit[] {
+  /**
+   * All words within OSA distance `maxDist` of `query` (lower case), appended to `out`. Searches the
+   * whole dictionary, or a smaller trie built with `buildTrie`; with `sameStart`, only words whose first
+   * letter is the query's first or second letter (a tenth of the trie).
+   */
+  search(query: string, maxDist: number, out: SearchHit[] = [], trie: Trie = this.data, sameStart = false): SearchHit[] {
     const n = query.length;
     if (n === 0 || n > MAX_LEN) return out;
     const W = n + 1;
@@ -98,10 +171,14 @@ export class Lexicon {
     for (let j = 0; j <= n; j++) rows[j] = j;
     const q = new Int32Array(n);
     for (let j = 0; j < n; j++) q[j] = query.charCodeAt(j);
-    const d = this.data;
     const maxDepth = n + maxDist;
     const path = this.path;
-    const { nodeChildStart, nodeChildCount, nodeChar, nodeWord } = d;
+    if (!trie.minLen) lengthBounds(trie);
+    const { nodeChildStart, nodeChildCount, nodeChar, nodeWord } = trie;
+    const minLen = trie.minLen!;
+    const maxLen = trie.maxLen!;
+    const lenLo = n - maxDist;
+    const lenHi = n + maxDist;
     const BIG = maxDist + 1;
     // Only cells within maxDist of the diagonal can stay within maxDist (Ukkonen's band); the cells
     // just outside the band hold BIG so the next row reads a bound, not stale values.
@@ -116,7 +193,11 @@ export class Lexicon {
       const jhi = i + maxDist < n ? i + maxDist : n;
       const prevCh = depth > 0 ? path[depth - 1]! : -1;
       for (let child = start; child < end; child++) {
+        // no word below this node has a length within maxDist of the query's
+        if (minLen[child]! > lenHi || maxLen[child]! < lenLo) continue;
         const ch = nodeChar[child]!;
+        // sameStart: only words that begin with the query's first or second letter
+        if (sameStart && depth === 0 && ch !== q[0] && ch !== q[1]) continue;
         rows[r] = i <= maxDist ? i : BIG;
         if (jlo > 1) rows[r + jlo - 1] = BIG;
         let rowMin = jlo === 1 ? rows[r]! : BIG;
