@@ -13,23 +13,33 @@ export interface LexiconSource {
 }
 
 const MAGIC = 0x584c4654; // "TFLX"
-const VERSION = 1;
+const VERSION = 2;
+/** Words with ln P above this go into the second, smaller trie used for the wide (distance-2) search. */
+export const FREQUENT_LOGP = -14;
 const HEADER_BYTES = 128;
 
-export interface LexiconData {
+export interface TrieArrays {
+  nodeChildStart: Uint32Array;
+  nodeWord: Int32Array;
+  nodeChar: Uint8Array;
+  nodeChildCount: Uint8Array;
+  /** Shortest and longest word length below each node (search pruning). */
+  minLen: Uint8Array;
+  maxLen: Uint8Array;
+}
+
+export interface LexiconData extends TrieArrays {
   nWords: number;
   nNodes: number;
   nBigrams: number;
   wordOffsets: Uint32Array;
   wordBytes: Uint8Array;
   logProb: Float32Array;
-  nodeChildStart: Uint32Array;
-  nodeWord: Int32Array;
-  nodeChar: Uint8Array;
-  nodeChildCount: Uint8Array;
   bigramStart: Uint32Array;
   bigramNext: Uint32Array;
   bigramLogProb: Float32Array;
+  /** A trie of the frequent words only (ln P > FREQUENT_LOGP). */
+  frequent: TrieArrays;
 }
 
 interface TrieNode {
@@ -61,32 +71,13 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     m.set(ib, Math.max(m.get(ib) ?? 0, c));
   }
 
-  // trie
-  const root: TrieNode = { children: new Map(), word: -1 };
-  words.forEach((w, id) => {
-    let n = root;
-    for (let i = 0; i < w.length; i++) {
-      const ch = w.charCodeAt(i);
-      let next = n.children.get(ch);
-      if (!next) n.children.set(ch, (next = { children: new Map(), word: -1 }));
-      n = next;
-    }
-    n.word = id;
-  });
-  // breadth-first layout: children of a node are contiguous and sorted by character
-  const order: TrieNode[] = [root];
-  const chars: number[] = [0];
-  const childStart: number[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const n = order[i]!;
-    childStart.push(order.length);
-    for (const ch of [...n.children.keys()].sort((a, b) => a - b)) {
-      order.push(n.children.get(ch)!);
-      chars.push(ch);
-    }
-  }
-  const nNodes = order.length;
   const nWords = words.length;
+  const main = layoutTrie(words.map((w, id) => [w, id] as [string, number]));
+  let nFrequent = 0;
+  while (nFrequent < nWords && Math.log(counts.get(words[nFrequent]!)! / total) > FREQUENT_LOGP) nFrequent++;
+  const freq = layoutTrie(words.slice(0, nFrequent).map((w, id) => [w, id] as [string, number]));
+  const nNodes = main.word.length;
+  const fNodes = freq.word.length;
   const enc = new TextEncoder();
   const wordBytesList = words.map((w) => enc.encode(w));
   const wordBytesLen = wordBytesList.reduce((s, b) => s + b.length, 0);
@@ -94,16 +85,24 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   for (const m of perFirst.values()) nBigrams += m.size;
 
   const sizes = [
-    (nWords + 1) * 4, // wordOffsets
-    nWords * 4, // logProb
-    nNodes * 4, // nodeChildStart
-    nNodes * 4, // nodeWord
-    (nWords + 1) * 4, // bigramStart
-    nBigrams * 4, // bigramNext
-    nBigrams * 4, // bigramLogProb
-    wordBytesLen, // wordBytes
-    nNodes, // nodeChar
-    nNodes, // nodeChildCount
+    (nWords + 1) * 4, // 0 wordOffsets
+    nWords * 4, // 1 logProb
+    nNodes * 4, // 2 nodeChildStart
+    nNodes * 4, // 3 nodeWord
+    (nWords + 1) * 4, // 4 bigramStart
+    nBigrams * 4, // 5 bigramNext
+    nBigrams * 4, // 6 bigramLogProb
+    wordBytesLen, // 7 wordBytes
+    nNodes, // 8 nodeChar
+    nNodes, // 9 nodeChildCount
+    nNodes, // 10 minLen
+    nNodes, // 11 maxLen
+    fNodes * 4, // 12 frequent childStart
+    fNodes * 4, // 13 frequent word
+    fNodes, // 14 frequent char
+    fNodes, // 15 frequent childCount
+    fNodes, // 16 frequent minLen
+    fNodes, // 17 frequent maxLen
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -113,19 +112,24 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   const buf = new ArrayBuffer(pos);
   const dv = new DataView(buf);
-  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
 
   const wordOffsets = new Uint32Array(buf, offsets[0], nWords + 1);
   const logProb = new Float32Array(buf, offsets[1], nWords);
-  const nodeChildStart = new Uint32Array(buf, offsets[2], nNodes);
-  const nodeWord = new Int32Array(buf, offsets[3], nNodes);
   const bigramStart = new Uint32Array(buf, offsets[4], nWords + 1);
   const bigramNext = new Uint32Array(buf, offsets[5], nBigrams);
   const bigramLogProb = new Float32Array(buf, offsets[6], nBigrams);
   const wordBytes = new Uint8Array(buf, offsets[7], wordBytesLen);
-  const nodeChar = new Uint8Array(buf, offsets[8], nNodes);
-  const nodeChildCount = new Uint8Array(buf, offsets[9], nNodes);
-
+  const put = (t: Laid, o: number[]) => {
+    new Uint32Array(buf, o[0], t.word.length).set(t.childStart);
+    new Int32Array(buf, o[1], t.word.length).set(t.word);
+    new Uint8Array(buf, o[2], t.word.length).set(t.char);
+    new Uint8Array(buf, o[3], t.word.length).set(t.childCount);
+    new Uint8Array(buf, o[4], t.word.length).set(t.minLen);
+    new Uint8Array(buf, o[5], t.word.length).set(t.maxLen);
+  };
+  put(main, [offsets[2]!, offsets[3]!, offsets[8]!, offsets[9]!, offsets[10]!, offsets[11]!]);
+  put(freq, offsets.slice(12, 18));
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
@@ -134,12 +138,6 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     logProb[i] = Math.log(counts.get(words[i]!)! / total);
   });
   wordOffsets[nWords] = wp;
-  order.forEach((n, i) => {
-    nodeChildStart[i] = childStart[i]!;
-    nodeChildCount[i] = n.children.size;
-    nodeChar[i] = chars[i]!;
-    nodeWord[i] = n.word;
-  });
   let bp = 0;
   for (let a = 0; a < nWords; a++) {
     bigramStart[a] = bp;
@@ -163,14 +161,15 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC)
     throw new Error("lexicon data is corrupt (bad magic number)");
   if (dv.getUint32(4, true) !== VERSION) throw new Error(`lexicon data has unsupported version ${dv.getUint32(4, true)}`);
-  const [nWords, nNodes, nBigrams, wordBytesLen] = [2, 3, 4, 5].map((i) => dv.getUint32(i * 4, true)) as [
+  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes] = [2, 3, 4, 5, 6].map((i) => dv.getUint32(i * 4, true)) as [
+    number,
     number,
     number,
     number,
     number,
   ];
-  const off = Array.from({ length: 10 }, (_, i) => bytes.byteOffset + dv.getUint32((6 + i) * 4, true));
-  const end = off[9]! + nNodes;
+  const off = Array.from({ length: 18 }, (_, i) => bytes.byteOffset + dv.getUint32((7 + i) * 4, true));
+  const end = off[17]! + fNodes;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -187,5 +186,66 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     wordBytes: new Uint8Array(b, off[7], wordBytesLen),
     nodeChar: new Uint8Array(b, off[8], nNodes),
     nodeChildCount: new Uint8Array(b, off[9], nNodes),
+    minLen: new Uint8Array(b, off[10], nNodes),
+    maxLen: new Uint8Array(b, off[11], nNodes),
+    frequent: {
+      nodeChildStart: new Uint32Array(b, off[12], fNodes),
+      nodeWord: new Int32Array(b, off[13], fNodes),
+      nodeChar: new Uint8Array(b, off[14], fNodes),
+      nodeChildCount: new Uint8Array(b, off[15], fNodes),
+      minLen: new Uint8Array(b, off[16], fNodes),
+      maxLen: new Uint8Array(b, off[17], fNodes),
+    },
   };
+}
+
+interface Laid {
+  childStart: number[];
+  word: number[];
+  char: number[];
+  childCount: number[];
+  minLen: number[];
+  maxLen: number[];
+}
+
+/** Breadth-first trie layout: the children of a node are contiguous and sorted by character. */
+function layoutTrie(words: Array<[string, number]>): Laid {
+  const root: TrieNode = { children: new Map(), word: -1 };
+  for (const [w, id] of words) {
+    let n = root;
+    for (let i = 0; i < w.length; i++) {
+      const ch = w.charCodeAt(i);
+      let next = n.children.get(ch);
+      if (!next) n.children.set(ch, (next = { children: new Map(), word: -1 }));
+      n = next;
+    }
+    n.word = id;
+  }
+  const order: TrieNode[] = [root];
+  const depth: number[] = [0];
+  const t: Laid = { childStart: [], word: [], char: [0], childCount: [], minLen: [], maxLen: [] };
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i]!;
+    t.childStart.push(order.length);
+    t.childCount.push(n.children.size);
+    t.word.push(n.word);
+    for (const ch of [...n.children.keys()].sort((a, b) => a - b)) {
+      order.push(n.children.get(ch)!);
+      t.char.push(ch);
+      depth.push(depth[i]! + 1);
+    }
+  }
+  t.minLen = order.map(() => 255);
+  t.maxLen = order.map(() => 0);
+  for (let i = order.length - 1; i >= 0; i--) {
+    if (t.word[i]! >= 0) {
+      t.minLen[i] = Math.min(t.minLen[i]!, depth[i]!);
+      t.maxLen[i] = Math.max(t.maxLen[i]!, depth[i]!);
+    }
+    for (let c = t.childStart[i]!; c < t.childStart[i]! + t.childCount[i]!; c++) {
+      t.minLen[i] = Math.min(t.minLen[i]!, t.minLen[c]!);
+      t.maxLen[i] = Math.max(t.maxLen[i]!, t.maxLen[c]!);
+    }
+  }
+  return t;
 }

@@ -225,8 +225,8 @@ export class LexiconEngine implements Engine {
   private variantId(w: string): number {
     // accented spellings of English loanwords (café, naïve, résumé) are right too
     if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
-    for (const [re, rep] of VARIANTS) {
-      const g = new RegExp(re.source, "g");
+    for (const [g, rep] of VARIANTS) {
+      g.lastIndex = 0;
       for (let m = g.exec(w); m; m = g.exec(w)) {
         const found = m;
         const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
@@ -328,7 +328,8 @@ export class LexiconEngine implements Engine {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         const cost = rare ? P.rareRealWordCost : P.realWordCost;
-        for (const h of rare ? this.nearest(word, 1) : this.nearestCommon(word)) {
+        // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
+        for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
@@ -349,12 +350,12 @@ export class LexiconEngine implements Engine {
    * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
    * Cached per word: text repeats its words (Zipf), so most look-ups are free.
    */
-  private nearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
-    const key = maxDist + word;
+  private nearest(word: string, maxDist: number, frequentOnly = false): Array<{ id: number; cost: number }> {
+    const key = (frequentOnly ? "f" : "") + maxDist + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
       if (this.nearCache.size >= 200_000) this.nearCache.clear();
-      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist)));
+      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
     }
     return hit;
   }
@@ -382,17 +383,21 @@ export class LexiconEngine implements Engine {
     return hit;
   }
 
-  private searchNearest(word: string, maxDist: number): Array<{ id: number; cost: number }> {
+  private searchNearest(word: string, maxDist: number, frequentOnly: boolean): Array<{ id: number; cost: number }> {
     const lex = this.lex;
     const P = PARAMS;
     // distance 2 only when nothing is within distance 1: a second edit costs more than any
     // frequency difference usually buys, and the wider walk is the engine's main cost
-    let hits = lex.search(word, 1);
+    let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
     if (maxDist > 1) {
       let best = -Infinity;
       for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
-      if (best < P.dist2Below) hits = lex.search(word, maxDist);
+      // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
+      // the unknown word (its prior plus two edits cost more than an unknown word's)
+      if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
     }
+    const unique = new Set<number>();
+    hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
       const cost = P.typoCost + P.editCost * channelDistance(meant, word);
@@ -420,14 +425,15 @@ export class LexiconEngine implements Engine {
       out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost), span: 2, keep: false, kind: "join" });
     }
     // move the space: "thi sis" → "this is"
-    for (let k = 1; k < joined.length; k++) {
+    const pre = lex.prefixIds(joined);
+    for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
       if (k === a.lower.length) continue;
-      if (Math.abs(k - a.lower.length) > 2) continue;
+      const lid = pre[k]!;
+      if (lid < 0) continue;
       const l = joined.slice(0, k);
       const r = joined.slice(k);
-      const lid = lex.id(l);
       const rid = lex.id(r);
-      if (lid < 0 || rid < 0) continue;
+      if (rid < 0) continue;
       if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
       out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + realCost), span: 2, keep: false, kind: "respace" });
     }
@@ -441,13 +447,15 @@ export class LexiconEngine implements Engine {
     if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
     const lex = this.lex;
     const w = s.stem;
+    const pre = lex.prefixIds(w);
     for (let k = 1; k < w.length; k++) {
+      const lid = pre[k]!;
+      if (lid < 0) continue;
       const l = w.slice(0, k);
       const r = w.slice(k);
       if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
-      const lid = lex.id(l);
       const rid = lex.id(r);
-      if (lid < 0 || rid < 0) continue;
+      if (rid < 0) continue;
       // two long parts are more often a valid compound we lack (frontman, timeframe) than a run-on
       const compound = l.length >= 4 && r.length >= 4 ? PARAMS.compoundCost : 0;
       out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -(PARAMS.splitCost + compound), span: 1, keep: false, kind: "split" });
@@ -579,23 +587,23 @@ const LOANWORDS = new Set(
 
 // American ↔ British spelling patterns; each is tried at every place it matches
 const VARIANTS: Array<[RegExp, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/, "our"],
-  [/our(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/, "or"],
-  [/iz(?=e|ation|ing)/, "is"],
-  [/is(?=e|ation|ing)/, "iz"],
-  [/yz(?=e|ing)/, "ys"],
-  [/er(?=s?$)/, "re"],
-  [/re(?=s?$)/, "er"],
-  [/og(?=s?$)/, "ogue"],
-  [/ense(?=s?$)/, "ence"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/, "$1ll"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/, "$1l"],
-  [/(?<=[^aeiou])e(?=[a-z])/, "ae"],
-  [/ae/, "e"],
-  [/(?<=[^aeiou])e(?=[a-z])/, "oe"],
-  [/oe/, "e"],
-  [/ell?ry$/, "ellery"],
-  [/ellery$/, "elry"],
+  [/or(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/g, "our"],
+  [/our(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/g, "or"],
+  [/iz(?=e|ation|ing)/g, "is"],
+  [/is(?=e|ation|ing)/g, "iz"],
+  [/yz(?=e|ing)/g, "ys"],
+  [/er(?=s?$)/g, "re"],
+  [/re(?=s?$)/g, "er"],
+  [/og(?=s?$)/g, "ogue"],
+  [/ense(?=s?$)/g, "ence"],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll"],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l"],
+  [/(?<=[^aeiou])e(?=[a-z])/g, "ae"],
+  [/ae/g, "e"],
+  [/(?<=[^aeiou])e(?=[a-z])/g, "oe"],
+  [/oe/g, "e"],
+  [/ell?ry$/g, "ellery"],
+  [/ellery$/g, "elry"],
 ];
 
 /** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */

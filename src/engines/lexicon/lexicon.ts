@@ -5,7 +5,7 @@
  * branches whose row minimum exceeds k. Cost: O(visited nodes × query length); a few thousand nodes
  * for k = 2, a few hundred for k = 1. Measured by `bun run bench` (lexicon words/s).
  */
-import { decodeLexicon, type LexiconData } from "./format.ts";
+import { decodeLexicon, type LexiconData, type TrieArrays } from "./format.ts";
 
 export interface SearchHit {
   id: number;
@@ -13,40 +13,7 @@ export interface SearchHit {
 }
 
 /** A trie in breadth-first typed arrays: children of a node are contiguous and sorted by character. */
-export interface Trie {
-  nodeChildStart: Uint32Array;
-  nodeChildCount: Uint8Array;
-  nodeChar: Uint8Array;
-  nodeWord: Int32Array;
-  /** Shortest and longest word length below each node (for pruning); computed by `lengthBounds`. */
-  minLen?: Uint8Array;
-  maxLen?: Uint8Array;
-}
-
-/** Fill in the per-node word-length bounds of a trie (one backward pass over the nodes). */
-export function lengthBounds(t: Trie): void {
-  const n = t.nodeWord.length;
-  const depth = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = t.nodeChildStart[i]!;
-    for (let c = s; c < s + t.nodeChildCount[i]!; c++) depth[c] = depth[i]! + 1;
-  }
-  const minLen = new Uint8Array(n).fill(255);
-  const maxLen = new Uint8Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    if (t.nodeWord[i]! >= 0) {
-      minLen[i] = Math.min(minLen[i]!, depth[i]!);
-      maxLen[i] = Math.max(maxLen[i]!, depth[i]!);
-    }
-    const s = t.nodeChildStart[i]!;
-    for (let c = s; c < s + t.nodeChildCount[i]!; c++) {
-      if (minLen[c]! < minLen[i]!) minLen[i] = minLen[c]!;
-      if (maxLen[c]! > maxLen[i]!) maxLen[i] = maxLen[c]!;
-    }
-  }
-  t.minLen = minLen;
-  t.maxLen = maxLen;
-}
+export type Trie = TrieArrays;
 
 /** Build a trie over some words (with their lexicon ids), in the same layout as the lexicon file's. */
 export function buildTrie(words: Array<[string, number]>): Trie {
@@ -65,12 +32,26 @@ export function buildTrie(words: Array<[string, number]>): Trie {
   const order: N[] = [root];
   const chars: number[] = [0];
   const starts: number[] = [];
+  const depth: number[] = [0];
   for (let i = 0; i < order.length; i++) {
     starts.push(order.length);
     const n = order[i]!;
     for (const ch of [...n.children.keys()].sort((a, b) => a - b)) {
       order.push(n.children.get(ch)!);
       chars.push(ch);
+      depth.push(depth[i]! + 1);
+    }
+  }
+  const minLen = new Uint8Array(order.length).fill(255);
+  const maxLen = new Uint8Array(order.length);
+  for (let i = order.length - 1; i >= 0; i--) {
+    if (order[i]!.word >= 0) {
+      minLen[i] = Math.min(minLen[i]!, depth[i]!);
+      maxLen[i] = Math.max(maxLen[i]!, depth[i]!);
+    }
+    for (let c = starts[i]!; c < starts[i]! + order[i]!.children.size; c++) {
+      minLen[i] = Math.min(minLen[i]!, minLen[c]!);
+      maxLen[i] = Math.max(maxLen[i]!, maxLen[c]!);
     }
   }
   return {
@@ -78,6 +59,8 @@ export function buildTrie(words: Array<[string, number]>): Trie {
     nodeChildCount: Uint8Array.from(order.map((n) => n.children.size)),
     nodeChar: Uint8Array.from(chars),
     nodeWord: Int32Array.from(order.map((n) => n.word)),
+    minLen,
+    maxLen,
   };
 }
 
@@ -128,6 +111,34 @@ export class Lexicon {
     return d.nodeWord[node]!;
   }
 
+  /** ids[k] = id of word.slice(0, k) (or -1), for every prefix, in one walk down the trie. */
+  prefixIds(word: string): Int32Array {
+    const d = this.data;
+    const out = new Int32Array(word.length + 1).fill(-1);
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const ch = word.charCodeAt(i);
+      const start = d.nodeChildStart[node]!;
+      let lo = start;
+      let hi = start + d.nodeChildCount[node]! - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const c = d.nodeChar[mid]!;
+        if (c === ch) {
+          found = mid;
+          break;
+        }
+        if (c < ch) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      if (found < 0) break;
+      node = found;
+      out[i + 1] = d.nodeWord[node]!;
+    }
+    return out;
+  }
+
   word(id: number): string {
     let s = this.cache.get(id);
     if (s === undefined) {
@@ -173,10 +184,7 @@ export class Lexicon {
     for (let j = 0; j < n; j++) q[j] = query.charCodeAt(j);
     const maxDepth = n + maxDist;
     const path = this.path;
-    if (!trie.minLen) lengthBounds(trie);
-    const { nodeChildStart, nodeChildCount, nodeChar, nodeWord } = trie;
-    const minLen = trie.minLen!;
-    const maxLen = trie.maxLen!;
+    const { nodeChildStart, nodeChildCount, nodeChar, nodeWord, minLen, maxLen } = trie;
     const lenLo = n - maxDist;
     const lenHi = n + maxDist;
     const BIG = maxDist + 1;
