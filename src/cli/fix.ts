@@ -1,0 +1,241 @@
+/**
+ * The main command: correct text given as arguments, files (--file, optionally --write), or standard
+ * input streamed line by line. Reads config, creates the engine once, and hands every line's result to
+ * a printer. Text that cannot be corrected (invalid UTF-8, code fences, an engine failure) passes through
+ * byte for byte.
+ */
+import { defineCommand } from "citty";
+import { readFileSync } from "node:fs";
+import { consola } from "consola";
+import pkg from "../../package.json" with { type: "json" };
+import type { Engine, EngineName, FixResult } from "../types.ts";
+import { createEngine } from "../engines/index.ts";
+import { ConfigError, loadConfig, userWords } from "../config.ts";
+import { atomicWriteFile, looksBinary } from "../fsutil.ts";
+import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
+import { FenceTracker, readLines, splitBytes, type RawLine } from "./io.ts";
+
+export const fixArgs = {
+  text: {
+    type: "positional",
+    required: false,
+    description: "Text to correct; several arguments are joined with spaces. None, or -, reads standard input",
+  },
+  file: { type: "string", alias: "f", description: "Correct this file (repeatable); prints the result unless --write" },
+  write: { type: "boolean", alias: "w", description: "With --file: replace each file with its correction (atomic)" },
+  json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
+  diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
+  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix; exit 1 if any" },
+  color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (--no-color: never)" },
+  engine: { type: "string", alias: "e", description: "Engine: auto, lexicon, onnx, ane (default: auto, or the config file's)" },
+  model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
+  guard: { type: "boolean", default: true, negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
+  lang: { type: "string", description: "Language of the text (only en)" },
+  quiet: { type: "boolean", alias: "q", description: "No notices or warnings on stderr" },
+} as const;
+
+export const EXAMPLES = `Examples:
+  typofix "Thi sis a tset"                  → This is a test
+  cat notes.md | typofix > fixed.md          stream standard input line by line
+  typofix --file README.md --diff            show what would change
+  typofix --file README.md --write           fix the file in place (atomic)
+  git diff --name-only | xargs -n1 typofix --check --file   fail a hook on typos
+  typofix --json "teh cat"                   edits with offsets, for tools
+  typofix dict add kubectl                   never "correct" your own words
+  typofix eval DIR                           score an engine on corrupt.txt/correct.txt
+  typofix -- eval                            correct the word "eval" (not the subcommand)`;
+
+class Output {
+  private broken = false;
+  constructor() {
+    process.stdout.on?.("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    });
+  }
+  write(s: string | Uint8Array): void {
+    if (this.broken) return;
+    try {
+      process.stdout.write(s);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EPIPE") {
+        this.broken = true;
+        process.exit(process.exitCode ?? 0);
+      }
+      throw err;
+    }
+  }
+}
+
+interface Ctx {
+  engine: Engine;
+  words: ReadonlySet<string>;
+  mode: OutputMode;
+  color: boolean;
+  out: Output;
+  quiet: boolean;
+  fixes: number;
+  warned: Set<string>;
+}
+
+function warnOnce(ctx: Ctx, key: string, msg: string): void {
+  if (ctx.quiet || ctx.warned.has(key)) return;
+  ctx.warned.add(key);
+  consola.warn(msg);
+}
+
+async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
+  try {
+    return await ctx.engine.fix(text, { userWords: ctx.words });
+  } catch (err) {
+    warnOnce(ctx, "engine", `the ${ctx.engine.name} engine failed (${(err as Error).message}); text passed through unchanged`);
+    return { input: text, output: text, edits: [], engine: ctx.engine.name, warning: (err as Error).message };
+  }
+}
+
+/** Correct one line and render it; returns the rendered text (without line ending) or null for check mode. */
+async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTracker): Promise<string | Uint8Array | null> {
+  if (line.text === null) {
+    warnOnce(ctx, "utf8", `${where.file}:${where.line}: not valid UTF-8; such lines pass through unchanged`);
+    if (ctx.mode === "check") return null;
+    if (ctx.mode === "json")
+      return JSON.stringify({ input: null, output: null, edits: [], engine: ctx.engine.name, warning: "invalid UTF-8: passed through unchanged", file: where.file, line: where.line });
+    return line.bytes;
+  }
+  const result =
+    fence.isCode(line.text) || !line.text.trim()
+      ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name }
+      : await fixLine(ctx, line.text);
+  ctx.fixes += result.edits.length;
+  switch (ctx.mode) {
+    case "json":
+      return json(result, where);
+    case "diff":
+      return diff(result, ctx.color);
+    case "check": {
+      for (const f of check(result, where)) ctx.out.write(f + "\n");
+      return null;
+    }
+    default:
+      return plain(result);
+  }
+}
+
+async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string): Promise<void> {
+  if (rendered === null) return;
+  ctx.out.write(rendered);
+  // JSON output is one object per line whatever the input's ending
+  if (ctx.mode === "json") ctx.out.write("\n");
+  else if (eol) ctx.out.write(eol);
+}
+
+function collectFiles(rawArgs: string[]): string[] {
+  const files: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === "--") break;
+    if (a === "--file" || a === "-f") {
+      const v = rawArgs[i + 1];
+      if (v !== undefined) files.push(v);
+      i++;
+    } else if (a.startsWith("--file=")) files.push(a.slice(7));
+  }
+  return files;
+}
+
+function fail(message: string, code = 2): never {
+  consola.error(message);
+  process.exit(code);
+}
+
+export default defineCommand({
+  meta: { name: "typofix", version: pkg.version, description: `Fix typos in English text.\n\n${EXAMPLES}` },
+  args: fixArgs,
+  async run({ args, rawArgs }) {
+    const quiet = Boolean(args.quiet);
+    if (quiet) consola.level = 0;
+    let config;
+    try {
+      config = await loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) fail(`config: ${err.message}`);
+      throw err;
+    }
+    const lang = (args.lang as string | undefined) ?? config.lang ?? "en";
+    if (lang !== "en") fail(`language "${lang}" is not supported (only en)`);
+    const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);
+    if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
+    const mode: OutputMode = modes[0] ?? "plain";
+    const files = collectFiles(rawArgs);
+    if (args.write && !files.length) fail("--write needs --file PATH");
+    if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
+    const noColor = rawArgs.includes("--no-color") || Boolean(process.env.NO_COLOR);
+    const color = !noColor && (args.color === true || (rawArgs.includes("--color") ? true : (config.color ?? Boolean(process.stdout.isTTY))));
+
+    let engine: Engine;
+    try {
+      engine = await createEngine({
+        engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
+        model: (args.model as string | undefined) ?? config.model,
+        noGuard: args.guard === false,
+        userWords: userWords(config),
+        onNotice: (m) => quiet || consola.info(m),
+      });
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set() };
+
+    const positional = (args._ as string[]).filter((x) => x !== undefined);
+    try {
+      if (files.length) {
+        for (const path of files) await runFile(ctx, path, Boolean(args.write));
+      } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
+        const text = positional.join(" ");
+        const fence = new FenceTracker();
+        const lines = splitBytes(new TextEncoder().encode(text));
+        let n = 0;
+        for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: "<text>", line: ++n }, fence), line.eol || (mode === "check" ? "" : "\n"));
+      } else {
+        const fence = new FenceTracker();
+        let n = 0;
+        for await (const line of readLines(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>))
+          await emit(ctx, await renderLine(ctx, line, { file: "-", line: ++n }, fence), line.eol);
+      }
+    } finally {
+      await engine.dispose?.();
+    }
+    if (mode === "check") process.exitCode = ctx.fixes > 0 ? 1 : 0;
+  },
+});
+
+async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    fail(`${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+  if (looksBinary(bytes)) fail(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
+  const lines = splitBytes(bytes);
+  if (write && lines.some((l) => l.text === null)) fail(`${path}: not valid UTF-8 text; refusing to rewrite it`);
+  const fence = new FenceTracker();
+  if (!write) {
+    let n = 0;
+    for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: path, line: ++n }, fence), line.eol);
+    return;
+  }
+  let out = "";
+  let fixes = 0;
+  for (const line of lines) {
+    const r = fence.isCode(line.text!) || !line.text!.trim() ? null : await fixLine(ctx, line.text!);
+    if (r) fixes += r.edits.length;
+    out += (r ? r.output : line.text!) + line.eol;
+  }
+  ctx.fixes += fixes;
+  try {
+    atomicWriteFile(path, out);
+  } catch (err) {
+    fail(`${path}: could not write (${(err as Error).message}); the file is unchanged`);
+  }
+  if (!ctx.quiet) consola.success(`${path}: ${fixes} fix${fixes === 1 ? "" : "es"}`);
+}

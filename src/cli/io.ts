@@ -1,0 +1,100 @@
+/**
+ * Byte-level line streaming for the CLI: standard input is read as bytes and cut at LF; each line keeps
+ * its ending (LF, CRLF or none at end of input) so output can reproduce it exactly. Lines are decoded
+ * with a fatal UTF-8 decoder: a line that is not valid UTF-8 is handed over as raw bytes so the caller
+ * can pass it through unchanged. Memory is bounded by the longest line; cost is linear.
+ */
+
+export interface RawLine {
+  /** The line's text, or null when its bytes are not valid UTF-8. */
+  text: string | null;
+  /** The line's bytes without its ending. */
+  bytes: Uint8Array;
+  eol: "" | "\n" | "\r\n";
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export function decodeLine(bytes: Uint8Array, eol: RawLine["eol"]): RawLine {
+  let text: string | null;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    text = null;
+  }
+  return { text, bytes, eol };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Yield the lines of a byte stream as they arrive. */
+export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
+  let pending: Uint8Array[] = [];
+  for await (const chunk of stream) {
+    let start = 0;
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, start)) {
+      pending.push(chunk.subarray(start, i));
+      let line = concat(pending);
+      pending = [];
+      let eol: RawLine["eol"] = "\n";
+      if (line.length && line[line.length - 1] === 13) {
+        line = line.subarray(0, line.length - 1);
+        eol = "\r\n";
+      }
+      yield decodeLine(line, eol);
+      start = i + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.slice(start));
+  }
+  if (pending.length) {
+    const line = concat(pending);
+    if (line.length) yield decodeLine(line, "");
+  }
+}
+
+/** Split a whole file's bytes into lines (same rules as readLines). */
+export function splitBytes(bytes: Uint8Array): RawLine[] {
+  const out: RawLine[] = [];
+  let start = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, start)) {
+    let line = bytes.subarray(start, i);
+    let eol: RawLine["eol"] = "\n";
+    if (line.length && line[line.length - 1] === 13) {
+      line = line.subarray(0, line.length - 1);
+      eol = "\r\n";
+    }
+    out.push(decodeLine(line, eol));
+    start = i + 1;
+  }
+  if (start < bytes.length) out.push(decodeLine(bytes.subarray(start), ""));
+  return out;
+}
+
+/** Markdown code fences: lines between ``` or ~~~ fences are code and pass through unchanged. */
+export class FenceTracker {
+  private fence: string | null = null;
+  /** Returns true when this line is code (a fence line itself, or inside a fence). */
+  isCode(line: string): boolean {
+    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (this.fence) {
+      if (m && m[1]![0] === this.fence[0] && m[1]!.length >= this.fence.length) this.fence = null;
+      return true;
+    }
+    if (m) {
+      this.fence = m[1]!;
+      return true;
+    }
+    return false;
+  }
+}

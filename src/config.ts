@@ -1,0 +1,99 @@
+/**
+ * Configuration: `$XDG_CONFIG_HOME/typofix/config.yaml` (default `~/.config/typofix/config.yaml`) holds
+ * defaults for the command line, and the user dictionary (one word per line, `#` comments) holds words
+ * that are always right. Command-line flags override the file.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { atomicWriteFile } from "./fsutil.ts";
+
+export interface Config {
+  engine?: string;
+  model?: string;
+  lang?: string;
+  color?: boolean;
+  /** Path of the user dictionary file. */
+  dictionary: string;
+  /** Words listed inline in the config file. */
+  words: string[];
+}
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  return join(base, "typofix");
+}
+
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TYPOFIX_HOME) return env.TYPOFIX_HOME;
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "typofix");
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), "config.yaml");
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Read the config file; a missing file gives the defaults, a broken one a ConfigError naming file and line.
+ * The YAML parser is loaded only when there is a file to parse (start-up stays fast without one).
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const path = configPath(env);
+  const config: Config = { dictionary: join(configDir(env), "dictionary.txt"), words: [] };
+  if (!existsSync(path)) return config;
+  const text = readFileSync(path, "utf8");
+  const { parseDocument } = await import("yaml");
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    throw new ConfigError(`${path}${line ? `:${line}` : ""}: ${e.message.split("\n")[0]}`);
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== "object" || Array.isArray(data)) throw new ConfigError(`${path}: expected a mapping of settings`);
+  const str = (k: string) => {
+    const v = (data as Record<string, unknown>)[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "string") throw new ConfigError(`${path}: "${k}" must be a string`);
+    return v;
+  };
+  config.engine = str("engine");
+  config.model = str("model");
+  config.lang = str("lang");
+  const color = (data as Record<string, unknown>).color;
+  if (color !== undefined && typeof color !== "boolean") throw new ConfigError(`${path}: "color" must be true or false`);
+  config.color = color as boolean | undefined;
+  const dict = str("dictionary");
+  if (dict) config.dictionary = dict.startsWith("~/") ? join(env.HOME || homedir(), dict.slice(2)) : dict;
+  const words = (data as Record<string, unknown>).words;
+  if (words !== undefined) {
+    if (!Array.isArray(words) || words.some((w) => typeof w !== "string"))
+      throw new ConfigError(`${path}: "words" must be a list of words`);
+    config.words = words as string[];
+  }
+  return config;
+}
+
+/** Words of the user dictionary file (missing file: none). */
+export function readDictionary(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean);
+}
+
+/** Write the dictionary atomically, sorted and without duplicates. */
+export function writeDictionary(path: string, words: Iterable<string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const sorted = [...new Set(words)].sort((a, b) => a.localeCompare(b, "en"));
+  atomicWriteFile(path, sorted.length ? sorted.join("\n") + "\n" : "");
+}
+
+/** The user's words for the engine: the dictionary file plus the config's inline list. */
+export function userWords(config: Config): Set<string> {
+  return new Set([...readDictionary(config.dictionary), ...config.words]);
+}

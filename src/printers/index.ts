@@ -1,0 +1,59 @@
+/**
+ * Printers: one place that turns FixResults into what the user sees — plain corrected text, one JSON
+ * object per line, an inline diff, or `file:line:col: from -> to` findings. Engines never print.
+ */
+import type { FixResult } from "../types.ts";
+
+export type OutputMode = "plain" | "json" | "diff" | "check";
+
+export interface Where {
+  /** File name as shown to the user ("-" for standard input, "<text>" for arguments). */
+  file: string;
+  /** 1-based line number. */
+  line: number;
+}
+
+const RED = "\x1b[31m";
+const GREEN = "\x1b[32m";
+const STRIKE = "\x1b[9m";
+const RESET = "\x1b[0m";
+
+/** The line as corrected. */
+export function plain(r: FixResult): string {
+  return r.output;
+}
+
+/** One JSON object: input, output, edits (UTF-16 offsets into input), engine, and rejected/warning when present. */
+export function json(r: FixResult, where?: Where): string {
+  const o: Record<string, unknown> = { input: r.input, output: r.output, edits: r.edits, engine: r.engine };
+  if (r.rejected?.length) o.rejected = r.rejected;
+  if (r.warning) o.warning = r.warning;
+  if (where && where.file !== "<text>") {
+    o.file = where.file;
+    o.line = where.line;
+  }
+  return JSON.stringify(o);
+}
+
+/** The input with each edit shown inline: coloured, or as [-old-]{+new+} without colour. */
+export function diff(r: FixResult, color: boolean): string {
+  let out = "";
+  let pos = 0;
+  for (const e of r.edits) {
+    out += r.input.slice(pos, e.start);
+    if (color) {
+      if (e.from) out += `${RED}${STRIKE}${e.from}${RESET}`;
+      if (e.to) out += `${GREEN}${e.to}${RESET}`;
+    } else {
+      if (e.from) out += `[-${e.from}-]`;
+      if (e.to) out += `{+${e.to}+}`;
+    }
+    pos = e.end;
+  }
+  return out + r.input.slice(pos);
+}
+
+/** One finding per edit: `file:line:col: from -> to` (col is 1-based, in UTF-16 code units). */
+export function check(r: FixResult, where: Where): string[] {
+  return r.edits.map((e) => `${where.file}:${where.line}:${e.start + 1}: ${e.from} -> ${e.to}`);
+}
