@@ -8,13 +8,9 @@
 import { defineCommand, runMain, type CommandDef } from "citty";
 import pkg from "../package.json" with { type: "json" };
 import fix from "./cli/fix.ts";
+import { subCommands } from "./cli/commands.ts";
 
-export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
-  fix: async () => fix,
-  eval: () => import("./cli/eval.ts").then((m) => m.default),
-  dict: () => import("./cli/dict.ts").then((m) => m.default),
-  completions: () => import("./cli/completions.ts").then((m) => m.default),
-};
+export { subCommands };
 
 export const root = defineCommand({
   meta: { name: "typofix", version: pkg.version, description: "Fix typos in English text." },

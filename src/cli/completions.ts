@@ -30,7 +30,7 @@ async function flagsOf(cmd: CommandDef<any>): Promise<Flag[]> {
 }
 
 export async function commandTree(): Promise<{ main: Flag[]; subs: Array<{ name: string; description: string; flags: Flag[]; subs: string[] }> }> {
-  const { subCommands } = await import("../cli.ts");
+  const { subCommands } = await import("./commands.ts");
   const fix = await subCommands.fix!();
   const main = [...(await flagsOf(fix)), { name: "version", alias: ["v"], description: "Show the version", takesValue: false }];
   const subs = [];

@@ -43,7 +43,7 @@ export const EXAMPLES = `Examples:
   typofix --json "teh cat"                   edits with offsets, for tools
   typofix dict add kubectl                   never "correct" your own words
   typofix eval DIR                           score an engine on corrupt.txt/correct.txt
-  typofix -- eval                            correct the word "eval" (not the subcommand)`;
+  typofix fix eval                           correct the word "eval" (not the subcommand)`;
 
 class Output {
   private broken = false;

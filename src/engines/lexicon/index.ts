@@ -552,11 +552,13 @@ export class LexiconEngine implements Engine {
   }
 }
 
-/** Abbreviations and units that are not in the dictionary but are not typos. */
+/** Abbreviations, units and informal words: never changed (a book corpus does not vouch for them). */
 const ABBREVIATIONS = new Set(
   ("km cm mm nm µm kg mg µg ml dl cl lb lbs oz ft yd mi mph kph kmh hr hrs sec ms ns hz khz mhz ghz kb mb gb tb " +
     "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros " +
-    "th nd rd pp vol vols eds ibid cit fig figs pg").split(" "),
+    "th nd rd pp vol vols eds ibid cit fig figs pg " +
+    // informal words that a book corpus underrates
+    "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
