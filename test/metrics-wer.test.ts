@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { levenshtein, werScores } from "../src/metrics/wer.ts";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+
+describe("word error rate", () => {
+  test("levenshtein by hand", () => {
+    expect(levenshtein([], ["a"])).toBe(1);
+    expect(levenshtein(["a", "b", "c"], ["a", "c"])).toBe(1);
+    expect(levenshtein(["kitten"], ["sitting"])).toBe(1);
+    expect(levenshtein([..."kitten"], [..."sitting"])).toBe(3);
+  });
+  test("scores worked by hand", () => {
+    const s = werScores(["teh cat sat", "a b"], ["the cat sat", "a b"], ["the cat sat", "a c"], ["the cat sat", "a b"]);
+    expect(s.lines).toBe(2);
+    expect(s.exact).toBe(0.5);
+    expect(s.wer_in).toBeCloseTo(1 / 5, 12);
+    expect(s.wer_out).toBeCloseTo(1 / 5, 12);
+    expect(s.reduction).toBeCloseTo(0, 12);
+    expect(s.clean_change).toBe(0);
+  });
+  test("line count mismatch is an error", () => {
+    expect(() => werScores(["a"], ["a", "b"], ["a"])).toThrow(/mismatch/);
+  });
+
+  const score = join(import.meta.dir, "../../shared/tools/score.py");
+  const data = join(import.meta.dir, "../../shared/data/dev/wikidump.realistic");
+  const python = Bun.which("python3");
+  test.if(Boolean(python && existsSync(score) && existsSync(data)))("agrees with the reference score.py to three decimals", () => {
+    const corrupt = readFileSync(join(data, "corrupt.txt"), "utf8").split("\n").slice(0, 200);
+    const correct = readFileSync(join(data, "correct.txt"), "utf8").split("\n").slice(0, 200);
+    const engine = LexiconEngine.shared();
+    const out = corrupt.map((l) => engine.fixSync(l).output);
+    const clean = correct.map((l) => engine.fixSync(l).output);
+    const dir = mkdtempSync(join(tmpdir(), "typofix-score-"));
+    const files = { corrupt, correct, out, clean };
+    for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v.join("\n") + "\n");
+    const p = Bun.spawnSync([python!, score, ...["corrupt", "correct", "out", "clean"].map((k) => join(dir, k))]);
+    const ref = JSON.parse(p.stdout.toString());
+    const ours = werScores(corrupt, correct, out, clean);
+    expect(ours.lines).toBe(ref.lines);
+    for (const [k, r] of [["exact", "exact"], ["wer_in", "wer_in"], ["wer_out", "wer_out"], ["reduction", "reduction"], ["clean_change", "clean_word_changes"]] as const)
+      expect(Math.abs((ours[k] as number) - ref[r])).toBeLessThan(0.0005);
+  });
+});
