@@ -248,7 +248,7 @@ describe("eval and completions", () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "corrupt.txt"), "teh cat sat\nall good here\n");
     writeFileSync(join(dir, "correct.txt"), "the cat sat\nall good here\n");
-    const r = await run(["eval", dir, "--json"]);
+    const r = await run(["eval", dir, "--json", "-"]);
     const s = JSON.parse(r.stdout);
     expect(s.lines).toBe(2);
     expect(s.exact).toBe(1);

@@ -5,6 +5,7 @@ import fix from "./fix.ts";
 export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   fix: async () => fix,
   eval: () => import("./eval.ts").then((m) => m.default),
+  corrupt: () => import("./corrupt.ts").then((m) => m.default),
   dict: () => import("./dict.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
 };

@@ -1,79 +1,96 @@
 /**
- * `typofix eval DIR`: run an engine on DIR/corrupt.txt and on DIR/correct.txt and print the scores of
- * ../shared/DESIGN.md §6 (lines, exact, wer_in, wer_out, reduction, clean-text change rate), as a table
- * or JSON, with the engine's speed.
+ * `typofix eval DATA`: score engines on a pairs folder (corrupt.txt + correct.txt), a JSONL file of
+ * {"corrupted","clean"} records, or a word list. Several engines side by side (`--engine lexicon,onnx`),
+ * external commands (`--external "CMD"`), reports as a table, `--json FILE`, `--md FILE`, and the worst
+ * examples (`--failures N`). The headline scores are those of ../shared/DESIGN.md §6.
  */
 import { defineCommand } from "citty";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { consola } from "consola";
 import { createEngine } from "../engines/index.ts";
-import type { EngineName } from "../types.ts";
-import { werScores, words } from "../metrics/wer.ts";
+import type { Engine, EngineName } from "../types.ts";
+import { ExternalEngine, failures, loadDataset, markdown, reportRows, runEngine, table, type EngineRun } from "../eval/index.ts";
 
-function readLines(path: string): string[] {
-  // the same reading as score.py: split on \n, drop the last (empty) piece
-  const lines = readFileSync(path, "utf8").split("\n");
-  return lines.slice(0, -1).map((l) => l.replace(/\r$/, ""));
+function progress(label: string) {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (done: number, total: number) => {
+    const now = Date.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    const w = 30;
+    const f = Math.round((done / total) * w);
+    process.stderr.write(`\r${label} [${"#".repeat(f)}${" ".repeat(w - f)}] ${done}/${total}${done >= total ? "\n" : ""}`);
+  };
+}
+
+function repeated(rawArgs: string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    if (rawArgs[i] === flag && rawArgs[i + 1] !== undefined) out.push(rawArgs[++i]!);
+    else if (rawArgs[i]!.startsWith(flag + "=")) out.push(rawArgs[i]!.slice(flag.length + 1));
+  }
+  return out;
 }
 
 export default defineCommand({
-  meta: { name: "eval", description: "Score an engine on a folder with corrupt.txt and correct.txt (one sentence per line)" },
+  meta: { name: "eval", description: "Score engines on a pairs folder, a JSONL file of {corrupted, clean}, or a word list" },
   args: {
-    dir: { type: "positional", required: true, description: "Folder with corrupt.txt and correct.txt" },
-    engine: { type: "string", alias: "e", description: "Engine to score (default: auto)" },
+    data: { type: "positional", required: true, description: "corrupt.txt + correct.txt folder, .jsonl file, or right<TAB>wrong list" },
+    engine: { type: "string", alias: "e", description: "Engines to compare, comma-separated (default: auto)" },
+    external: { type: "string", description: 'A command that corrects lines on stdin, scored like an engine (repeatable)' },
     model: { type: "string", alias: "m", description: "Model for LLM engines" },
-    limit: { type: "string", description: "Only the first N lines" },
-    json: { type: "boolean", description: "Print the scores as JSON" },
+    limit: { type: "string", description: "Only the first N items" },
+    json: { type: "string", description: "Write the full report as JSON to this file (- for stdout)" },
+    md: { type: "string", description: "Write a Markdown report to this file" },
+    failures: { type: "string", description: "Print the N worst examples per engine with a diff" },
+    bootstrap: { type: "string", description: "Bootstrap resamples for the 95% intervals (default 1000)" },
   },
-  async run({ args }) {
-    const dir = args.dir as string;
-    let corrupt: string[];
-    let correct: string[];
+  async run({ args, rawArgs }) {
+    let data;
     try {
-      corrupt = readLines(join(dir, "corrupt.txt"));
-      correct = readLines(join(dir, "correct.txt"));
+      data = loadDataset(args.data as string);
     } catch (err) {
-      consola.error(`${dir}: needs corrupt.txt and correct.txt (${(err as Error).message})`);
+      consola.error((err as Error).message);
       process.exit(2);
     }
-    const limit = args.limit ? Number(args.limit) : undefined;
-    if (limit !== undefined) {
-      corrupt = corrupt.slice(0, limit);
-      correct = correct.slice(0, limit);
+    if (args.limit) data.items = data.items.slice(0, Number(args.limit));
+    const engines: Engine[] = [];
+    const externals = repeated(rawArgs, "--external");
+    const names = args.engine ? String(args.engine).split(",").map((s) => s.trim()).filter(Boolean) : externals.length ? [] : ["auto"];
+    for (const name of names) {
+      try {
+        engines.push(await createEngine({ engine: name as EngineName, model: args.model as string | undefined, onNotice: (m) => consola.info(m) }));
+      } catch (err) {
+        consola.error(`${name}: ${(err as Error).message}`);
+        process.exit(2);
+      }
     }
-    const engine = await createEngine({ engine: ((args.engine as string) ?? "auto") as EngineName, model: args.model as string | undefined, onNotice: (m) => consola.info(m) });
-    const t0 = performance.now();
-    const output: string[] = [];
-    for (const line of corrupt) output.push((await engine.fix(line)).output);
-    const seconds = (performance.now() - t0) / 1000;
-    const clean: string[] = [];
-    for (const line of correct) clean.push((await engine.fix(line)).output);
-    await engine.dispose?.();
-    const s = werScores(corrupt, correct, output, clean);
-    const nWords = corrupt.reduce((n, l) => n + words(l).length, 0);
-    const report = {
-      engine: engine.name,
-      ...s,
-      seconds_per_sentence: s.lines ? seconds / s.lines : 0,
-      words_per_second: seconds ? nWords / seconds : 0,
+    for (const cmd of externals) engines.push(new ExternalEngine(cmd));
+    const runs: EngineRun[] = [];
+    for (const e of engines) {
+      try {
+        runs.push(await runEngine(e, data, { bootstrapSamples: args.bootstrap ? Number(args.bootstrap) : undefined, onProgress: progress(e.name) }));
+      } catch (err) {
+        consola.error(`${e.name}: ${(err as Error).message}`);
+        process.exitCode = 1;
+      } finally {
+        await e.dispose?.();
+      }
+    }
+    if (!runs.length) return;
+    const full = {
+      data: data.name,
+      kind: data.kind,
+      items: data.items.length,
+      engines: runs.map((r) => ({ engine: r.engine, ...r.report, clean_change: r.report.clean_change, seconds: r.seconds, seconds_per_sentence: r.secondsPerSentence, words_per_second: r.wordsPerSecond })),
     };
-    if (args.json) {
-      process.stdout.write(JSON.stringify(report) + "\n");
-      return;
+    if (args.json === "-") process.stdout.write(JSON.stringify(full.engines.length === 1 ? full.engines[0] : full) + "\n");
+    else {
+      if (args.json) writeFileSync(args.json as string, JSON.stringify(full, null, 2) + "\n");
+      process.stdout.write(table(reportRows(runs)));
     }
-    const rows: Array<[string, string]> = [
-      ["engine", report.engine],
-      ["lines", String(s.lines)],
-      ["exact", s.exact.toFixed(4)],
-      ["wer_in", s.wer_in.toFixed(4)],
-      ["wer_out", s.wer_out.toFixed(4)],
-      ["reduction", s.reduction.toFixed(4)],
-      ["clean change rate", (s.clean_change ?? 0).toFixed(4)],
-      ["ms / sentence", (report.seconds_per_sentence * 1000).toFixed(2)],
-      ["words / s", Math.round(report.words_per_second).toString()],
-    ];
-    const w = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n");
+    if (args.md) writeFileSync(args.md as string, markdown(data, runs));
+    if (args.failures) for (const r of runs) process.stdout.write(`\nworst examples — ${r.engine}\n${failures(data, r, Number(args.failures))}`);
   },
 });

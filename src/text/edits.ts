@@ -1,7 +1,8 @@
 /**
  * Edits: applying them, and deriving them by aligning an output text with its input word by word
  * (used for engines such as LLMs that return whole text). Alignment is a Levenshtein alignment over
- * whitespace-separated tokens, O(n·m) in words, done per line.
+ * whitespace-separated tokens, O(n·m) in words, done per line. Substituted words are one edit each;
+ * a run that adds or removes words (a split, a join) is one edit.
  */
 import type { Edit, EditKind } from "../types.ts";
 import { caseShape } from "./case.ts";
@@ -103,6 +104,8 @@ export function diffEdits(input: string, output: string): Edit[] {
     }
     let e = k;
     while (e < ops.length && ops[e]!.kind !== "eq") e++;
+    // a run of plain substitutions is one edit per word; runs with insertions or deletions stay whole
+    if (ops.slice(k, e).every((o) => o.kind === "sub") && e - k > 1) e = k + 1;
     const run = ops.slice(k, e);
     const aIdx = run.filter((o) => o.kind !== "ins").map((o) => o.ai);
     const bIdx = run.filter((o) => o.kind !== "del").map((o) => o.bj);

@@ -417,11 +417,14 @@ export class LexiconEngine implements Engine {
     const isName = caseShape(a.tok.text) === "title" && !a.sentenceStart;
     const nameCost = isName ? P.nameCost : 0;
     // splitting a word in two and moving a space between two real words are real-word changes
-    // (single letters count as known: initials and symbols are never re-spaced for free)
-    const bothKnown = (a.id >= 0 || a.stem.length === 1) && (b.id >= 0 || b.stem.length === 1);
+    const bothKnown = a.id >= 0 && b.id >= 0;
     const realCost = bothKnown ? P.realWordCost : 0;
+    // moving a space next to a single letter (an initial, a symbol) is never free
+    const respaceReal = bothKnown || a.stem.length === 1 || b.stem.length === 1 ? P.realWordCost : 0;
     const jid = lex.id(joined);
-    if (jid >= 0 && joined.length >= 4 && a.lower.length >= 2 && b.stem.length >= 2) {
+    // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
+    const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
+    if (jid >= 0 && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
       out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost), span: 2, keep: false, kind: "join" });
     }
     // move the space: "thi sis" → "this is"
@@ -435,7 +438,7 @@ export class LexiconEngine implements Engine {
       const rid = lex.id(r);
       if (rid < 0) continue;
       if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
-      out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + realCost), span: 2, keep: false, kind: "respace" });
+      out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + respaceReal), span: 2, keep: false, kind: "respace" });
     }
     return out;
   }
