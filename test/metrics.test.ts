@@ -134,3 +134,18 @@ describe("bootstrap and the full report", () => {
     expect(Object.keys(r.ci)).toContain("bleu");
   });
 });
+
+describe("cross-check against NLTK (values from scripts/crosscheck-metrics.ts with Debian python3-nltk)", () => {
+  const { existsSync, readFileSync } = require("node:fs") as typeof import("node:fs");
+  const { join } = require("node:path") as typeof import("node:path");
+  const dir = join(import.meta.dir, "../../shared/data/dev/wikidump.realistic");
+  test.if(existsSync(dir))("corpus BLEU of the first 200 realistic dev lines", () => {
+    const hyp = readFileSync(join(dir, "corrupt.txt"), "utf8").split("\n").slice(0, 200);
+    const ref = readFileSync(join(dir, "correct.txt"), "utf8").split("\n").slice(0, 200);
+    const stats = hyp.map((h, i) => bleuStats(h, ref[i]!));
+    // NLTK corpus_bleu on the same 13a tokens: 0.5773163491616714 (it counts ≥1 n-gram per sentence)
+    expect(bleuFromStats(stats, 4, false, true)).toBeCloseTo(0.5773163491616714, 12);
+    // sacreBLEU's rule (true counts): pinned from this implementation
+    expect(bleuFromStats(stats)).toBeCloseTo(0.5789537478454426, 12);
+  });
+});

@@ -64,7 +64,7 @@ export function sentenceBleu(hyp: string, ref: string): number {
 }
 
 /** Corpus BLEU from summed statistics, as sacreBLEU computes it (0–1). */
-export function bleuFromStats(stats: readonly BleuStats[], maxOrder = 4, effectiveOrder = false): number {
+export function bleuFromStats(stats: readonly BleuStats[], maxOrder = 4, effectiveOrder = false, nltkCompat = false): number {
   const correct = new Array(maxOrder).fill(0);
   const total = new Array(maxOrder).fill(0);
   let sysLen = 0;
@@ -72,7 +72,8 @@ export function bleuFromStats(stats: readonly BleuStats[], maxOrder = 4, effecti
   for (const s of stats) {
     for (let n = 0; n < maxOrder; n++) {
       correct[n] += s.correct[n]!;
-      total[n] += s.total[n]!;
+      // NLTK counts at least one n-gram per sentence, even one shorter than n (sacreBLEU counts none)
+      total[n] += nltkCompat ? Math.max(1, s.total[n]!) : s.total[n]!;
     }
     sysLen += s.sysLen;
     refLen += s.refLen;
