@@ -1,0 +1,260 @@
+/**
+ * A Qwen3-architecture causal LM as an ONNX decoder graph with the Hugging Face / Optimum contract:
+ * inputs input_ids, attention_mask, position_ids [batch, seq] and past_key_values.{i}.key|value
+ * [batch, kv_heads, past, head_dim]; outputs logits [batch, seq, vocab] and present.{i}.key|value.
+ * Embedding, RMSNorm, per-head q/k RMSNorm, rotary position embedding (rotate-half), grouped-query
+ * attention with a causal + padding mask, SwiGLU MLP, final norm and a tied lm head — standard ONNX ops
+ * only (opset 17). Weights are random, from a seed, so tests can recompute them (test/support).
+ */
+import { DataType, type Graph, type Node, type Tensor } from "./proto.ts";
+
+export interface Qwen3Config {
+  vocab_size: number;
+  hidden_size: number;
+  intermediate_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  num_key_value_heads: number;
+  head_dim: number;
+  rope_theta: number;
+  rms_norm_eps: number;
+  max_position_embeddings: number;
+}
+
+export const TINY: Qwen3Config = {
+  vocab_size: 151936,
+  hidden_size: 64,
+  intermediate_size: 128,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 16,
+  rope_theta: 1000000,
+  rms_norm_eps: 1e-6,
+  max_position_embeddings: 2048,
+};
+
+/** The dimensions of Qwen3-0.6B (weights random: speed does not depend on their values). */
+export const QWEN3_06B: Qwen3Config = {
+  vocab_size: 151936,
+  hidden_size: 1024,
+  intermediate_size: 3072,
+  num_hidden_layers: 28,
+  num_attention_heads: 16,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  rope_theta: 1000000,
+  rms_norm_eps: 1e-6,
+  max_position_embeddings: 4096,
+};
+
+/** mulberry32 + Box-Muller: the same normal samples on every platform. */
+export function normals(seed: number, n: number, std: number): Float32Array {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(next()));
+    const th = 2 * Math.PI * next();
+    out[i] = r * Math.cos(th) * std;
+    if (i + 1 < n) out[i + 1] = r * Math.sin(th) * std;
+  }
+  return out;
+}
+
+export interface Weights {
+  /** name → [dims, values]; matrices are stored [in, out] (MatMul-ready). */
+  [name: string]: { dims: number[]; data: Float32Array };
+}
+
+/** Deterministic weights for a config: every tensor from its own seed. */
+export function qwen3Weights(c: Qwen3Config, seed = 1): Weights {
+  const w: Weights = {};
+  let k = 0;
+  const mat = (name: string, dims: number[], std: number) => (w[name] = { dims, data: normals(seed * 1000 + k++, dims.reduce((a, b) => a * b, 1), std) });
+  const norm = (name: string, n: number) => {
+    const d = normals(seed * 1000 + k++, n, 0.1);
+    for (let i = 0; i < n; i++) d[i] = 1 + d[i]!;
+    w[name] = { dims: [n], data: d };
+  };
+  const H = c.hidden_size;
+  const q = c.num_attention_heads * c.head_dim;
+  const kv = c.num_key_value_heads * c.head_dim;
+  mat("embed", [c.vocab_size, H], 1);
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    norm(`l${l}.in_norm`, H);
+    mat(`l${l}.q`, [H, q], 1 / Math.sqrt(H));
+    mat(`l${l}.k`, [H, kv], 1 / Math.sqrt(H));
+    mat(`l${l}.v`, [H, kv], 1 / Math.sqrt(H));
+    norm(`l${l}.q_norm`, c.head_dim);
+    norm(`l${l}.k_norm`, c.head_dim);
+    mat(`l${l}.o`, [q, H], 1 / Math.sqrt(q));
+    norm(`l${l}.post_norm`, H);
+    mat(`l${l}.gate`, [H, c.intermediate_size], 1 / Math.sqrt(H));
+    mat(`l${l}.up`, [H, c.intermediate_size], 1 / Math.sqrt(H));
+    mat(`l${l}.down`, [c.intermediate_size, H], 1 / Math.sqrt(c.intermediate_size));
+  }
+  norm("final_norm", H);
+  return w;
+}
+
+/** cos/sin tables [max_pos, head_dim] for rotate-half RoPE. */
+export function ropeTables(c: Qwen3Config): { cos: Float32Array; sin: Float32Array } {
+  const hd = c.head_dim;
+  const cos = new Float32Array(c.max_position_embeddings * hd);
+  const sin = new Float32Array(c.max_position_embeddings * hd);
+  for (let p = 0; p < c.max_position_embeddings; p++)
+    for (let i = 0; i < hd / 2; i++) {
+      const f = p / Math.pow(c.rope_theta, (2 * i) / hd);
+      cos[p * hd + i] = cos[p * hd + i + hd / 2] = Math.cos(f);
+      sin[p * hd + i] = sin[p * hd + i + hd / 2] = Math.sin(f);
+    }
+  return { cos, sin };
+}
+
+const f32 = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const i64 = (xs: number[]) => new Uint8Array(BigInt64Array.from(xs.map(BigInt)).buffer);
+
+/**
+ * The graph. `external(name, bytes)` may place a large tensor's bytes in an external file and return
+ * its location; by default all data is inline.
+ */
+export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"]): Graph {
+  const nodes: Node[] = [];
+  const inits: Tensor[] = [];
+  let n = 0;
+  const tmp = (p: string) => `${p}_${n++}`;
+  const add = (op: string, inputs: string[], attrs?: Node["attrs"], out?: string): string => {
+    const o = out ?? tmp(op);
+    nodes.push({ op, inputs, outputs: [o], attrs });
+    return o;
+  };
+  const init = (name: string, dims: number[], dataType: number, raw: Uint8Array) => {
+    const ext = external && raw.length > 1 << 20 ? external(name, raw) : undefined;
+    inits.push(ext ? { name, dims, dataType, external: ext } : { name, dims, dataType, raw });
+    return name;
+  };
+  const constI64 = (name: string, xs: number[]) => init(name, [xs.length], DataType.INT64, i64(xs));
+  const scalarF = (name: string, x: number) => init(name, [], DataType.FLOAT, f32(Float32Array.of(x)));
+  for (const [name, t] of Object.entries(w)) init(name, t.dims, DataType.FLOAT, f32(t.data));
+  const { cos, sin } = ropeTables(c);
+  init("rope_cos", [c.max_position_embeddings, c.head_dim], DataType.FLOAT, f32(cos));
+  init("rope_sin", [c.max_position_embeddings, c.head_dim], DataType.FLOAT, f32(sin));
+  const eps = scalarF("eps", c.rms_norm_eps);
+  const scale = scalarF("attn_scale", 1 / Math.sqrt(c.head_dim));
+  const neg = scalarF("neg_inf", -1e9);
+  const nh = c.num_attention_heads;
+  const nkv = c.num_key_value_heads;
+  const hd = c.head_dim;
+  const H = c.hidden_size;
+  constI64("shape_bshd_q", [0, 0, nh, hd]);
+  constI64("shape_bshd_kv", [0, 0, nkv, hd]);
+  constI64("shape_bsh", [0, 0, nh * hd]);
+  constI64("shape_rep", [1, 1, nh / nkv, 1, 1]);
+  constI64("shape_bnthd", [0, nh, -1, hd]);
+  constI64("shape_2d", [-1, H]);
+  constI64("half0", [0]);
+  constI64("half1", [hd / 2]);
+  constI64("half2", [hd]);
+  constI64("axis_last", [-1]);
+  constI64("ax1", [1]);
+  constI64("ax12", [1, 2]);
+  constI64("ax01", [0, 1]);
+  constI64("idx1", [1]);
+  constI64("idx2", [2]);
+
+  const rms = (x: string, weight: string) => {
+    const sq = add("Mul", [x, x]);
+    const mean = add("ReduceMean", [sq], [{ name: "axes", ints: [-1] }, { name: "keepdims", i: 1 }]);
+    const r = add("Sqrt", [add("Add", [mean, eps])]);
+    return add("Mul", [add("Div", [x, r]), weight]);
+  };
+  const rope = (x: string, cosT: string, sinT: string) => {
+    const x1 = add("Slice", [x, "half0", "half1", "axis_last"]);
+    const x2 = add("Slice", [x, "half1", "half2", "axis_last"]);
+    const rot = add("Concat", [add("Neg", [x2]), x1], [{ name: "axis", i: -1 }]);
+    return add("Add", [add("Mul", [x, cosT]), add("Mul", [rot, sinT])]);
+  };
+
+  // positions and mask
+  const cosT = add("Unsqueeze", [add("Gather", ["rope_cos", "position_ids"]), "ax1"]); // [B,1,S,hd]
+  const sinT = add("Unsqueeze", [add("Gather", ["rope_sin", "position_ids"]), "ax1"]);
+  const S = add("Gather", [add("Shape", ["input_ids"]), "idx1"]); // [1]
+  const P = add("Gather", [add("Shape", ["past_key_values.0.key"]), "idx2"]);
+  const T = add("Add", [P, S]);
+  const zero = constI64("zero", [0]);
+  const one = constI64("one", [1]);
+  const sq = (v: string) => add("Squeeze", [v, "half0"]);
+  const keyPos = add("Range", [sq(zero), sq(T), sq(one)]); // [T]
+  const qPos = add("Range", [sq(P), sq(T), sq(one)]); // [S]
+  const causal = add("LessOrEqual", [add("Unsqueeze", [keyPos, "half0"]), add("Unsqueeze", [qPos, "idx1"])]); // [S,T]
+  const pad = add("Unsqueeze", [add("Cast", ["attention_mask"], [{ name: "to", i: DataType.BOOL }]), "ax12"]); // [B,1,1,T]
+  const mask = add("And", [add("Unsqueeze", [causal, "ax01"]), pad]); // [B,1,S,T]
+
+  let x = add("Gather", ["embed", "input_ids"]); // [B,S,H]
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    const h = rms(x, `l${l}.in_norm`);
+    let q = add("Reshape", [add("MatMul", [h, `l${l}.q`]), "shape_bshd_q"]);
+    let k = add("Reshape", [add("MatMul", [h, `l${l}.k`]), "shape_bshd_kv"]);
+    const v0 = add("Reshape", [add("MatMul", [h, `l${l}.v`]), "shape_bshd_kv"]);
+    q = add("Transpose", [rms(q, `l${l}.q_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+    k = add("Transpose", [rms(k, `l${l}.k_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+    const v = add("Transpose", [v0], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+    q = rope(q, cosT, sinT);
+    k = rope(k, cosT, sinT);
+    const kAll = add("Concat", [`past_key_values.${l}.key`, k], [{ name: "axis", i: 2 }], `present.${l}.key`);
+    const vAll = add("Concat", [`past_key_values.${l}.value`, v], [{ name: "axis", i: 2 }], `present.${l}.value`);
+    const rep = (t: string) => add("Reshape", [add("Expand", [add("Unsqueeze", [t, "idx2"]), "shape_rep"]), "shape_bnthd"]);
+    const kr = rep(kAll);
+    const vr = rep(vAll);
+    let scores = add("Mul", [add("MatMul", [q, add("Transpose", [kr], [{ name: "perm", ints: [0, 1, 3, 2] }])]), scale]);
+    scores = add("Where", [mask, scores, neg]);
+    const probs = add("Softmax", [scores], [{ name: "axis", i: -1 }]);
+    const ctx = add("Reshape", [add("Transpose", [add("MatMul", [probs, vr])], [{ name: "perm", ints: [0, 2, 1, 3] }]), "shape_bsh"]);
+    x = add("Add", [x, add("MatMul", [ctx, `l${l}.o`])]);
+    const h2 = rms(x, `l${l}.post_norm`);
+    const g = add("MatMul", [h2, `l${l}.gate`]);
+    const act = add("Mul", [g, add("Sigmoid", [g])]);
+    x = add("Add", [x, add("MatMul", [add("Mul", [act, add("MatMul", [h2, `l${l}.up`])]), `l${l}.down`])]);
+  }
+  const xf = rms(x, "final_norm");
+  // tied lm head: logits = x · embedᵀ, as Gemm with transB on the 2-D view
+  const shapeB = add("Shape", ["input_ids"]);
+  const logits2d = add("Gemm", [add("Reshape", [xf, "shape_2d"]), "embed"], [{ name: "transB", i: 1 }]);
+  const vocab = constI64("vocab", [c.vocab_size]);
+  add("Reshape", [logits2d, add("Concat", [shapeB, vocab], [{ name: "axis", i: 0 }])], undefined, "logits");
+
+  const inputs = [
+    { name: "input_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
+    { name: "attention_mask", elemType: DataType.INT64, shape: ["batch_size", "total_sequence_length"] },
+    { name: "position_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
+  ];
+  const outputs = [{ name: "logits", elemType: DataType.FLOAT, shape: ["batch_size", "sequence_length", c.vocab_size] }];
+  for (let l = 0; l < c.num_hidden_layers; l++)
+    for (const kv of ["key", "value"]) {
+      inputs.push({ name: `past_key_values.${l}.${kv}`, elemType: DataType.FLOAT, shape: ["batch_size", nkv, "past_sequence_length", hd] } as never);
+      outputs.push({ name: `present.${l}.${kv}`, elemType: DataType.FLOAT, shape: ["batch_size", nkv, "total_sequence_length", hd] } as never);
+    }
+  return { name: "qwen3", nodes, initializers: inits, inputs, outputs };
+}
+
+/** config.json in the Hugging Face layout. */
+export function hfConfig(c: Qwen3Config): Record<string, unknown> {
+  return {
+    architectures: ["Qwen3ForCausalLM"],
+    model_type: "qwen3",
+    ...c,
+    hidden_act: "silu",
+    tie_word_embeddings: true,
+    bos_token_id: 151643,
+    eos_token_id: 151645,
+    torch_dtype: "float32",
+    use_cache: true,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * An LLM typo fixer around any StepModel (ONNX on CPU, CoreML on the Neural Engine): long text is cut
+ * into sentence-sized segments well inside the context window and put back together exactly; each
+ * segment is prompted (chat or completion form), decoded greedily, and the answer passes the guard
+ * (src/guard) unless the user asked for the raw output. Whatever fails, the input comes through.
+ */
+import type { Edit, Engine, FixOptions, FixResult, RejectedEdit } from "../types.ts";
+import { segments } from "../text/lines.ts";
+import { diffEdits } from "../text/edits.ts";
+import { guard } from "../guard/index.ts";
+import { LexiconEngine } from "../engines/lexicon/index.ts";
+import { generate, maxNewTokensFor, type Generation, type StepModel } from "./generate.ts";
+import type { ModelTokenizer } from "./tokenizer.ts";
+import type { PromptFormat } from "./prompts.ts";
+
+export interface LlmEngineOptions {
+  name: string;
+  model: StepModel;
+  tokenizer: ModelTokenizer;
+  format: PromptFormat;
+  noGuard?: boolean;
+  /** Characters per segment (default: a conservative share of the context). */
+  maxSegmentChars?: number;
+}
+
+export class LlmEngine implements Engine {
+  readonly name: string;
+  /** The last generations, for benchmarks. */
+  readonly stats: Generation[] = [];
+  private lexicon = LexiconEngine.shared();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private o: LlmEngineOptions) {
+    this.name = o.name;
+  }
+
+  private get maxChars(): number {
+    // about 3 characters per token; prompt + answer must fit, so a segment gets under a third of the context
+    return this.o.maxSegmentChars ?? Math.max(40, Math.min(600, Math.floor((this.o.model.contextLength / 3 - 32) * 3)));
+  }
+
+  /** Raw model answer for one piece of text. */
+  async complete(text: string): Promise<string> {
+    const prompt = this.o.tokenizer.prompt(this.o.format, text);
+    const g = await generate(this.o.model, prompt, {
+      maxNewTokens: maxNewTokensFor(this.o.tokenizer.encode(text).length),
+      stopIds: this.o.tokenizer.stopIds,
+    });
+    this.stats.push(g);
+    if (this.stats.length > 1000) this.stats.shift();
+    return this.o.tokenizer
+      .decode(g.tokens)
+      .replace(/<think>[\s\S]*?<\/think>/g, "")
+      .trim();
+  }
+
+  fix(text: string, options: FixOptions = {}): Promise<FixResult> {
+    // one generation at a time: the model holds one sequence's state
+    const run = this.queue.then(() => this.fixNow(text, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fixNow(text: string, options: FixOptions): Promise<FixResult> {
+    const edits: Edit[] = [];
+    const rejected: RejectedEdit[] = [];
+    const warnings: string[] = [];
+    let pos = 0;
+    for (const seg of segments(text, this.maxChars)) {
+      const lead = seg.length - seg.trimStart().length;
+      const core = seg.trim();
+      const base = pos + lead;
+      pos += seg.length;
+      if (!core) continue;
+      let r: FixResult;
+      try {
+        const out = await this.complete(core);
+        r = this.o.noGuard
+          ? { input: core, output: out, edits: diffEdits(core, out), engine: this.name }
+          : guard(core, out, {
+              isKnown: (w) => this.lexicon.isKnown(w),
+              userWords: options.userWords,
+              fallback: (t) => this.lexicon.fixSync(t, options),
+              engine: this.name,
+            });
+      } catch (err) {
+        warnings.push(`${this.name} failed (${(err as Error).message}); used the lexicon engine`);
+        r = this.lexicon.fixSync(core, options);
+      }
+      for (const e of r.edits) edits.push({ ...e, start: e.start + base, end: e.end + base });
+      for (const e of r.rejected ?? []) rejected.push({ ...e, start: e.start + base, end: e.end + base });
+      if (r.warning) warnings.push(r.warning);
+    }
+    let output = "";
+    let p = 0;
+    for (const e of edits) {
+      output += text.slice(p, e.start) + e.to;
+      p = e.end;
+    }
+    output += text.slice(p);
+    const result: FixResult = { input: text, output, edits, engine: this.name };
+    if (rejected.length) result.rejected = rejected;
+    if (warnings.length) result.warning = [...new Set(warnings)].join("; ");
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    await (this.o.model as { dispose?: () => Promise<void> }).dispose?.();
+  }
+}
