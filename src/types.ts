@@ -65,4 +65,6 @@ export interface EngineAvailability {
   available: boolean;
   /** Why it is not available, or what it would use. */
   reason: string;
+  /** Unavailable as a matter of course (no model installed, another platform): `auto` moves on silently. */
+  ordinary?: boolean;
 }

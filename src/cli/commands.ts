@@ -7,5 +7,6 @@ export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   eval: () => import("./eval.ts").then((m) => m.default),
   corrupt: () => import("./corrupt.ts").then((m) => m.default),
   dict: () => import("./dict.ts").then((m) => m.default),
+  model: () => import("./model.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
 };

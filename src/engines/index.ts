@@ -36,8 +36,40 @@ const lexiconFactory: EngineFactory = {
   },
 };
 
+/** The model an LLM engine would use: the one asked for, else the first installed one for that engine. */
+async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise<{ dir: string; prompt?: string; dtype?: string; name: string } | string> {
+  const { installed, resolveModel } = await import("../models/index.ts");
+  if (options.model) {
+    try {
+      const m = resolveModel(options.model);
+      if (m.engine && m.engine !== engine) return `model ${m.name} is for the ${m.engine} engine`;
+      return m;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  const m = installed().find((x) => x.engine === engine);
+  if (!m) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "anemll-qwen3-0.6b-ctx512"}\`)`;
+  return resolveModel(m.name);
+}
+
+const onnxFactory: EngineFactory = {
+  name: "onnx",
+  async availability(options) {
+    if (process.platform === "darwin" && process.arch === "x64") return { name: "onnx", available: false, reason: "onnxruntime has no macOS Intel build", ordinary: !options.model };
+    const m = await llmModel("onnx", options);
+    return typeof m === "string" ? { name: "onnx", available: false, reason: m, ordinary: !options.model } : { name: "onnx", available: true, reason: `model ${m.name}` };
+  },
+  async create(options) {
+    const m = await llmModel("onnx", options);
+    if (typeof m === "string") throw new Error(m);
+    const { createOnnxEngine } = await import("./onnx/index.ts");
+    return createOnnxEngine({ dir: m.dir, prompt: m.prompt, dtype: m.dtype, noGuard: options.noGuard, name: `onnx:${m.name}` });
+  },
+};
+
 /** Registered engines in `auto` preference order (most capable first). */
-const factories: EngineFactory[] = [lexiconFactory];
+const factories: EngineFactory[] = [onnxFactory, lexiconFactory];
 
 /** Register an engine factory; `auto` tries engines in the order given by `priority` (lower first). */
 export function registerEngine(factory: EngineFactory, priority = 0): void {
@@ -68,7 +100,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   for (const f of factories) {
     const a = await f.availability(options);
     if (!a.available) {
-      reasons.push(`${f.name}: ${a.reason}`);
+      // no model installed is the ordinary state: only surprising fallbacks are worth a notice
+      if (!a.ordinary) reasons.push(`${f.name}: ${a.reason}`);
       continue;
     }
     try {

@@ -1,0 +1,122 @@
+/** `typofix model list|pull|rm|info|path|import`: the models the LLM engines use. */
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, type Progress } from "../models/index.ts";
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+const dur = (s: number | null) => (s === null || !Number.isFinite(s) ? "?" : s < 90 ? `${Math.round(s)}s` : `${Math.round(s / 60)}m`);
+
+function progressPrinter() {
+  const tty = process.stderr.isTTY;
+  let lastPct = -10;
+  let lastFile = "";
+  return (p: Progress) => {
+    const pct = p.total ? (p.received / p.total) * 100 : 0;
+    const line = `${p.file}  ${mb(p.received)}${p.total ? ` / ${mb(p.total)} (${pct.toFixed(0)}%)` : ""}  ${mb(p.bytesPerSecond)}/s  ETA ${dur(p.etaSeconds)}`;
+    if (tty) {
+      const w = 24;
+      const f = p.total ? Math.round((p.received / p.total) * w) : 0;
+      process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${line}\x1b[K`);
+      if (p.total && p.received >= p.total) process.stderr.write("\n");
+    } else if (p.file !== lastFile || pct >= lastPct + 10 || (p.total && p.received >= p.total)) {
+      lastFile = p.file;
+      lastPct = pct;
+      process.stderr.write(line + "\n");
+    }
+  };
+}
+
+const list = defineCommand({
+  meta: { name: "list", description: "Models installed and available" },
+  args: { json: { type: "boolean", description: "As JSON" } },
+  run({ args }) {
+    const have = installed();
+    const reg = registry();
+    const rows = [
+      ...have.map((m) => ({ name: m.name, engine: m.engine, installed: true, size: m.files.reduce((a, f) => a + f.size, 0), source: m.repo ?? m.source })),
+      ...reg.filter((e) => !have.some((m) => m.name === e.name)).map((e) => ({ name: e.name, engine: e.engine, installed: false, size: null as number | null, source: e.repo })),
+    ];
+    if (args.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+    for (const r of rows) process.stdout.write(`${r.installed ? "*" : " "} ${r.name.padEnd(28)} ${r.engine.padEnd(5)} ${(r.size === null ? "" : mb(r.size)).padStart(10)}  ${r.source}\n`);
+    process.stdout.write(`(* installed in ${storeDir()})\n`);
+  },
+});
+
+const pullCmd = defineCommand({
+  meta: { name: "pull", description: "Download a model from the hub (HF_ENDPOINT overrides; resumable, verified, atomic)" },
+  args: { name: { type: "positional", required: true, description: "Model name (typofix model list)" } },
+  async run({ args }) {
+    try {
+      const m = await pull(args.name as string, { onProgress: progressPrinter(), onWait: (pid) => consola.info(`waiting for another typofix (pid ${pid}) installing ${args.name}`) });
+      consola.success(`${m.name}: ${m.files.length} files, ${mb(m.files.reduce((a, f) => a + f.size, 0))} in ${modelDir(m.name)}`);
+    } catch (err) {
+      consola.error((err as Error).message);
+      process.exit(1);
+    }
+  },
+});
+
+const rm = defineCommand({
+  meta: { name: "rm", description: "Remove an installed model" },
+  args: { name: { type: "positional", required: true, description: "Model name" } },
+  run({ args }) {
+    if (!remove(args.name as string)) {
+      consola.error(`${args.name} is not installed`);
+      process.exit(1);
+    }
+    consola.success(`removed ${args.name}`);
+  },
+});
+
+const info = defineCommand({
+  meta: { name: "info", description: "Details of a model: registry entry, installed files and digests" },
+  args: { name: { type: "positional", required: true, description: "Model name" } },
+  run({ args }) {
+    const name = args.name as string;
+    const entry = registry().find((e) => e.name === name);
+    const m = installed().find((x) => x.name === name);
+    if (!entry && !m) {
+      consola.error(`no model "${name}"`);
+      process.exit(1);
+    }
+    process.stdout.write(JSON.stringify({ registry: entry ?? null, installed: m ?? null, path: m ? modelDir(name) : null }, null, 2) + "\n");
+  },
+});
+
+const path = defineCommand({
+  meta: { name: "path", description: "Print the folder of an installed model" },
+  args: { name: { type: "positional", required: true, description: "Model name" } },
+  run({ args }) {
+    try {
+      process.stdout.write(resolveModel(args.name as string).dir + "\n");
+    } catch (err) {
+      consola.error((err as Error).message);
+      process.exit(1);
+    }
+  },
+});
+
+const imp = defineCommand({
+  meta: { name: "import", description: "Add a local model folder (Hugging Face ONNX layout or ANEMLL) to the store" },
+  args: {
+    dir: { type: "positional", required: true, description: "Model folder" },
+    name: { type: "string", description: "Name to install it as (default: the folder's name)" },
+    prompt: { type: "string", description: "Prompt format: chat or completion" },
+  },
+  async run({ args }) {
+    const dir = args.dir as string;
+    const name = (args.name as string | undefined) ?? dir.replace(/\/+$/, "").split("/").pop()!;
+    try {
+      const m = await importModel(dir, name, { prompt: args.prompt as string | undefined });
+      consola.success(`imported ${m.name} (${m.engine}, ${m.files.length} files) into ${modelDir(m.name)}`);
+    } catch (err) {
+      consola.error((err as Error).message);
+      process.exit(1);
+    }
+  },
+});
+
+export default defineCommand({
+  meta: { name: "model", description: "Manage the models of the LLM engines (list, pull, rm, info, path, import)" },
+  subCommands: { list, pull: pullCmd, rm, info, path, import: imp },
+});
