@@ -4,6 +4,7 @@
  *                     (a bundled sample when that folder is absent), measured in a fresh process, cold caches
  *   one_liner_ms      wall time of `bun src/cli.ts "Thi sis a tset"` (process start to exit), over repeated runs
  *   peak_rss_mb       peak resident memory of the throughput process and of the one-liner
+ *   onnx_cpu          the onnx engine (bench/llm.ts per model): load time, prefill and decode tokens/s, TTFT, RSS
  * Targets (issue 3): ≥ 20,000 words/s, one-liner ≤ 300 ms, RSS ≤ 300 MB.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -61,6 +62,24 @@ async function main(): Promise<void> {
     // Bun.spawnSync reports maxRSS in bytes (process.resourceUsage() in kilobytes)
     rss = Math.max(rss, (p.resourceUsage?.maxRSS ?? 0) / 1024 / 1024);
   }
+  // LLM engine on the CPU: the tiny fixture always; the Qwen3-0.6B-shaped random-weight model when it
+  // has been generated (`bun run fixtures --preset qwen3-0.6b`, ~2.4 GB) or with --big
+  const { ensureModel, PRESETS } = await import("../scripts/fixtures.ts");
+  const llm: Record<string, unknown> = {};
+  const big = PRESETS["qwen3-0.6b"]!.dir;
+  const models: Array<[string, string]> = [["tiny-qwen3", ensureModel("tiny")]];
+  if (process.argv.includes("--big")) ensureModel("qwen3-0.6b");
+  if (existsSync(join(big, ".stamp"))) models.push(["qwen3-0.6b-shaped-random-fp32", big]);
+  for (const [name, dir] of models) {
+    const p = Bun.spawnSync([process.execPath, join(root, "bench/llm.ts"), dir], { stdout: "pipe", stderr: "inherit" });
+    if (p.exitCode === 0) {
+      const r = JSON.parse(p.stdout.toString());
+      delete r.runs;
+      llm[name] = r;
+    } else llm[name] = { error: `exit ${p.exitCode}` };
+  }
+  if (models.length === 1) llm.note = "run `bun run bench --big` (or `bun run fixtures --preset qwen3-0.6b`) to measure the Qwen3-0.6B-shaped model";
+
   const report = {
     machine: { platform: platform(), arch: arch(), cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, bun: Bun.version },
     input,
@@ -73,6 +92,7 @@ async function main(): Promise<void> {
     },
     one_liner_ms: Object.fromEntries(Object.entries(stats(wall)).map(([k, v]) => [k, +v.toFixed(1)])),
     one_liner_peak_rss_mb: +rss.toFixed(1),
+    onnx_cpu: llm,
     targets: { words_per_second: 20000, one_liner_ms: 300, peak_rss_mb: 300 },
   };
   process.stdout.write(JSON.stringify(report, null, 2) + "\n");

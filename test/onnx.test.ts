@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -116,4 +116,45 @@ describe("the onnx engine", () => {
     await expect(createOnnxEngine({ dir: other })).rejects.toThrow(/tokenizer has \d+ tokens but the model only 1000/);
     await expect(createOnnxEngine({ dir: join(bad, "nope") })).rejects.toThrow(/not a model folder/);
   });
+});
+
+describe("the CLI with an onnx model folder", () => {
+  test("--model FOLDER streams lines through one loaded model; --json reports rejected edits", async () => {
+    const CLI = join(import.meta.dir, "../src/cli.ts");
+    const p = Bun.spawn([process.execPath, CLI, "--model", dir, "--json"], { stdin: new TextEncoder().encode("Thi sis a tset\nteh end\n"), stdout: "pipe", stderr: "pipe" });
+    const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect(code).toBe(0);
+    const rows = out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0].engine).toBe("onnx:tiny-qwen3");
+    // the random-weight model's answer is refused by the guard; the lexicon's fixes come through
+    expect(rows[0].output).toBe("This is a test");
+    expect(rows[0].rejected.length).toBeGreaterThan(0);
+    expect(rows[1].output).toBe("the end");
+  });
+});
+
+describe("fallbacks and the full-size model", () => {
+  test("--engine auto with a broken installed model falls back to the lexicon and still corrects", async () => {
+    const { importModel } = await import("../src/models/index.ts");
+    const home = mkdtempSync(join(tmpdir(), "typofix-auto-"));
+    const bad = mkdtempSync(join(tmpdir(), "typofix-broken-"));
+    cpSync(dir, bad, { recursive: true });
+    writeFileSync(join(bad, "onnx/model.onnx"), new Uint8Array(1000).fill(7));
+    await importModel(bad, "broken", { env: { ...process.env, TYPOFIX_HOME: home } });
+    const CLI = join(import.meta.dir, "../src/cli.ts");
+    const p = Bun.spawn([process.execPath, CLI, "Thi sis a tset"], { stdout: "pipe", stderr: "pipe", env: { ...process.env, TYPOFIX_HOME: home } });
+    const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect(out).toBe("This is a test\n");
+    expect(err).toContain("using lexicon");
+    expect(err).toContain("cannot be loaded");
+  });
+  const big = join(import.meta.dir, "../.cache/models/qwen3-0.6b-random");
+  test.if(existsSync(join(big, ".stamp")))("the Qwen3-0.6B-shaped random model loads and decodes (generate it with `bun run fixtures --preset qwen3-0.6b`)", async () => {
+    const m = await OnnxStepModel.load(ort, modelFile(big), readModelConfig(big));
+    const g = await generate(m, tok.encode("Fix: teh cat\n"), { maxNewTokens: 3, stopIds: [] });
+    expect(g.tokens).toHaveLength(3);
+    for (const t of g.tokens) expect(t).toBeLessThan(151936);
+    await m.dispose();
+  }, 120_000);
 });

@@ -7,7 +7,7 @@
 import { defineCommand } from "citty";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { consola } from "consola";
+import { consola } from "./log.ts";
 import { CORRUPTION_TYPES, corruptLines, mulberry32, parseMisspellings, summarize, type CorruptionType, type CorruptedPair } from "../corrupt/index.ts";
 // @ts-ignore: Bun file import (embedded in the compiled binary)
 import misspellingsPath from "../../models/misspellings/en-common.tsv" with { type: "file" };

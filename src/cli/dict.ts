@@ -1,6 +1,6 @@
 /** `typofix dict add|list|rm`: the user dictionary (words that are always right and never changed). */
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "./log.ts";
 import { loadConfig, readDictionary, writeDictionary } from "../config.ts";
 
 const add = defineCommand({

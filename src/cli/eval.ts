@@ -6,7 +6,7 @@
  */
 import { defineCommand } from "citty";
 import { writeFileSync } from "node:fs";
-import { consola } from "consola";
+import { consola } from "./log.ts";
 import { createEngine } from "../engines/index.ts";
 import type { Engine, EngineName } from "../types.ts";
 import { ExternalEngine, failures, loadDataset, markdown, reportRows, runEngine, table, type EngineRun } from "../eval/index.ts";

@@ -6,7 +6,7 @@
  */
 import { defineCommand } from "citty";
 import { readFileSync } from "node:fs";
-import { consola } from "consola";
+import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import { createEngine } from "../engines/index.ts";

@@ -1,6 +1,6 @@
 /** `typofix model list|pull|rm|info|path|import`: the models the LLM engines use. */
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "./log.ts";
 import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, type Progress } from "../models/index.ts";
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;

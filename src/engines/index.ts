@@ -38,6 +38,8 @@ const lexiconFactory: EngineFactory = {
 
 /** The model an LLM engine would use: the one asked for, else the first installed one for that engine. */
 async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise<{ dir: string; prompt?: string; dtype?: string; name: string } | string> {
+  // the common case, nothing installed, is answered without loading the model registry
+  if (!options.model && !(await anyInstalled(engine))) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "anemll-qwen3-0.6b-ctx512"}\`)`;
   const { installed, resolveModel } = await import("../models/index.ts");
   if (options.model) {
     try {
@@ -51,6 +53,19 @@ async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise
   const m = installed().find((x) => x.engine === engine);
   if (!m) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "anemll-qwen3-0.6b-ctx512"}\`)`;
   return resolveModel(m.name);
+}
+
+async function anyInstalled(engine: string): Promise<boolean> {
+  const { existsSync, readdirSync, readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { cacheDir } = await import("../config.ts");
+  const store = join(cacheDir(), "models");
+  if (!existsSync(store)) return false;
+  for (const name of readdirSync(store)) {
+    const m = join(store, name, "manifest.json");
+    if (!name.startsWith(".") && existsSync(m) && readFileSync(m, "utf8").includes(`"engine": "${engine}"`)) return true;
+  }
+  return false;
 }
 
 const onnxFactory: EngineFactory = {
