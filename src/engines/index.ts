@@ -83,8 +83,28 @@ const onnxFactory: EngineFactory = {
   },
 };
 
+const aneFactory: EngineFactory = {
+  name: "ane",
+  async availability(options) {
+    const { anePlatform, locateDylib } = await import("./ane/index.ts");
+    const p = anePlatform();
+    if (!p.ok) return { name: "ane", available: false, reason: p.reason, ordinary: true };
+    const m = await llmModel("ane", options);
+    if (typeof m === "string") return { name: "ane", available: false, reason: m, ordinary: !options.model };
+    const lib = await locateDylib();
+    if (!lib.path) return { name: "ane", available: false, reason: `the ANE library was not found (${lib.tried.join("; ")})` };
+    return { name: "ane", available: true, reason: `model ${m.name}, library ${lib.path}` };
+  },
+  async create(options) {
+    const m = await llmModel("ane", options);
+    if (typeof m === "string") throw new Error(m);
+    const { createAneEngine } = await import("./ane/index.ts");
+    return createAneEngine({ dir: m.dir, prompt: m.prompt, noGuard: options.noGuard, name: `ane:${m.name}` });
+  },
+};
+
 /** Registered engines in `auto` preference order (most capable first). */
-const factories: EngineFactory[] = [onnxFactory, lexiconFactory];
+const factories: EngineFactory[] = [aneFactory, onnxFactory, lexiconFactory];
 
 /** Register an engine factory; `auto` tries engines in the order given by `priority` (lower first). */
 export function registerEngine(factory: EngineFactory, priority = 0): void {

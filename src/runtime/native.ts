@@ -12,3 +12,11 @@ export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
     throw new Error(`onnxruntime-node could not be loaded (${(err as Error).message.split("\n")[0]})`);
   }
 }
+
+/**
+ * The Swift ANE library embedded in a compiled binary, extracted once to a versioned cache folder.
+ * Development builds embed none (the engine then looks at TYPOFIX_ANE_DYLIB and swift/.build).
+ */
+export async function embeddedAneDylib(): Promise<string | null> {
+  return null;
+}

@@ -1,0 +1,114 @@
+/**
+ * bun:ffi binding of swift/include/typofix_ane.h. The symbol table below is checked against the header
+ * by a test (test/ane.test.ts parses the prototypes), so the two cannot drift apart. Handles are wrapped
+ * so that a closed handle is refused here — a freed pointer never reaches the library.
+ */
+import { dlopen, FFIType, CString, ptr, type Pointer } from "bun:ffi";
+
+export const ABI_VERSION = 1;
+
+export const SYMBOLS = {
+  typofix_ane_abi_version: { args: [], returns: FFIType.i32 },
+  typofix_ane_open: { args: [FFIType.cstring, FFIType.i32], returns: FFIType.ptr },
+  typofix_ane_info_json: { args: [FFIType.ptr], returns: FFIType.ptr },
+  typofix_ane_prefill: { args: [FFIType.ptr, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  typofix_ane_decode: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  typofix_ane_reset: { args: [FFIType.ptr], returns: FFIType.i32 },
+  typofix_ane_close: { args: [FFIType.ptr], returns: FFIType.void },
+  typofix_ane_last_error: { args: [], returns: FFIType.ptr },
+} as const;
+
+export const COMPUTE_UNITS = { cpuAndNeuralEngine: 0, cpuOnly: 1, all: 2 } as const;
+export type ComputeUnits = keyof typeof COMPUTE_UNITS;
+
+type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+
+export class AneLibrary {
+  private constructor(
+    readonly path: string,
+    private lib: ReturnType<typeof dlopen<typeof SYMBOLS>>,
+  ) {}
+
+  static open(path: string): AneLibrary {
+    let lib;
+    try {
+      lib = dlopen(path, SYMBOLS);
+    } catch (err) {
+      throw new Error(`cannot load the ANE library ${path}: ${(err as Error).message}`);
+    }
+    const v = lib.symbols.typofix_ane_abi_version();
+    if (v !== ABI_VERSION) {
+      lib.close();
+      throw new Error(`${path} has ABI version ${v}; this typofix needs ${ABI_VERSION}`);
+    }
+    return new AneLibrary(path, lib);
+  }
+
+  get s(): Lib {
+    return this.lib.symbols;
+  }
+
+  lastError(): string {
+    const p = this.s.typofix_ane_last_error();
+    return p ? new CString(p as Pointer).toString() : "";
+  }
+
+  openModel(dir: string, units: ComputeUnits = "cpuAndNeuralEngine"): AneHandle {
+    const h = this.s.typofix_ane_open(Buffer.from(dir + "\0") as unknown as string, COMPUTE_UNITS[units]);
+    if (!h) throw new Error(`cannot open ${dir}: ${this.lastError() || "unknown error"}`);
+    return new AneHandle(this, h as Pointer);
+  }
+
+  close(): void {
+    this.lib.close();
+  }
+}
+
+export class AneHandle {
+  private h: Pointer | null;
+  constructor(
+    private lib: AneLibrary,
+    h: Pointer,
+  ) {
+    this.h = h;
+  }
+
+  private get live(): Pointer {
+    if (!this.h) throw new Error("the ANE model was closed");
+    return this.h;
+  }
+
+  private check(v: number, what: string): number {
+    if (v < 0) throw new Error(`${what} failed: ${this.lib.lastError() || "unknown error"}`);
+    return v;
+  }
+
+  info(): Record<string, unknown> {
+    const p = this.lib.s.typofix_ane_info_json(this.live);
+    if (!p) throw new Error(`info failed: ${this.lib.lastError()}`);
+    return JSON.parse(new CString(p as Pointer).toString());
+  }
+
+  prefill(ids: readonly number[]): number {
+    const buf = Int32Array.from(ids);
+    return this.check(this.lib.s.typofix_ane_prefill(this.live, ptr(buf), buf.length), "prefill");
+  }
+
+  decode(id: number): number {
+    return this.check(this.lib.s.typofix_ane_decode(this.live, id), "decode");
+  }
+
+  reset(): void {
+    this.check(this.lib.s.typofix_ane_reset(this.live), "reset");
+  }
+
+  close(): void {
+    if (!this.h) return;
+    this.lib.s.typofix_ane_close(this.h);
+    this.h = null;
+  }
+
+  get closed(): boolean {
+    return this.h === null;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The ANE binding and generation loop, driven through a C test double of the same header
+ * (test/ane/fake_ane.c). On macOS the same tests can run against the real dylib and a real model:
+ * TYPOFIX_ANE_DYLIB=… TYPOFIX_ANE_MODEL=… bun test test/ane.test.ts (the real-model tests then replace
+ * the scripted expectations with checks that hold for any model).
+ */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AneLibrary, SYMBOLS } from "../src/engines/ane/ffi.ts";
+import { AneStepModel, createAneEngine } from "../src/engines/ane/index.ts";
+import { generate } from "../src/llm/generate.ts";
+import { ensureModel } from "../scripts/fixtures.ts";
+
+const cc = Bun.which("cc") ?? Bun.which("gcc");
+let lib: string;
+let work: string;
+
+function folder(conf: string): string {
+  const d = mkdtempSync(join(work, "model-"));
+  writeFileSync(join(d, "fake.conf"), conf);
+  return d;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "typofix-ane-"));
+  if (!cc) return;
+  lib = join(work, process.platform === "darwin" ? "libfake.dylib" : "libfake.so");
+  const r = Bun.spawnSync([cc, "-shared", "-fPIC", "-O2", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
+  if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+});
+
+describe("the header and the binding agree", () => {
+  test("every prototype in typofix_ane.h is bound with the same arity and kinds", () => {
+    const h = readFileSync(join(import.meta.dir, "../swift/include/typofix_ane.h"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    const protos = [...h.matchAll(/^([\w ]+?\*?)\s*(typofix_ane_\w+)\(([^)]*)\);/gm)].map((m) => ({ ret: m[1]!.trim(), name: m[2]!, args: m[3]!.trim() === "void" ? [] : m[3]!.split(",").map((a) => a.trim()) }));
+    expect(protos.map((p) => p.name).sort()).toEqual(Object.keys(SYMBOLS).sort());
+    const { FFIType } = require("bun:ffi") as typeof import("bun:ffi");
+    // C type → the FFI types that may carry it
+    const allowed = (c: string): number[] =>
+      c === "void" ? [FFIType.void] : c.includes("char") && c.includes("*") ? [FFIType.cstring, FFIType.ptr] : c.includes("*") ? [FFIType.ptr] : c.startsWith("int32_t") ? [FFIType.i32] : [];
+    for (const p of protos) {
+      const s = SYMBOLS[p.name as keyof typeof SYMBOLS];
+      expect(s.args.length as number).toBe(p.args.length);
+      p.args.forEach((a, i) => expect(allowed(a.replace(/\s*\w+$/, "").replace("const ", "")) as number[]).toContain(s.args[i] as number));
+      expect(allowed(p.ret.replace("const ", ""))).toContain(s.returns as number);
+    }
+  });
+});
+
+describe.if(Boolean(cc))("through the C test double", () => {
+  test("open, info, prefill, decode with stop tokens", async () => {
+    const l = AneLibrary.open(lib);
+    const h = l.openModel(folder("context=64\nreplay=11 12 13 14\n"), "cpuOnly");
+    const info = h.info();
+    expect(info.context_length).toBe(64);
+    expect(info.compute_units).toBe("cpuOnly");
+    const m = new AneStepModel(h);
+    const g = await generate(m, [1, 2, 3], { maxNewTokens: 20, stopIds: [151645] });
+    expect(g.tokens).toEqual([11, 12, 13, 14]);
+    expect(g.stoppedBy).toBe("stop");
+    const capped = await generate(m, [1, 2, 3], { maxNewTokens: 2, stopIds: [151645] });
+    expect(capped.tokens).toEqual([11, 12]);
+    h.close();
+  });
+  test("the context cap: the loop stops before it, the library refuses past it", async () => {
+    const l = AneLibrary.open(lib);
+    const h = l.openModel(folder(`context=8\nreplay=${Array.from({ length: 50 }, (_, i) => i + 100).join(" ")}\n`));
+    const g = await generate(new AneStepModel(h), [1, 2, 3], { maxNewTokens: 50, stopIds: [] });
+    expect(g.stoppedBy).toBe("context");
+    expect(3 + g.tokens.length).toBeLessThanOrEqual(8);
+    expect(() => h.prefill(new Array(8).fill(1))).toThrow(/does not fit the context of 8/);
+    h.reset();
+    h.prefill([1, 2, 3, 4, 5, 6, 7]);
+    expect(() => h.decode(5)).toThrow(/past the context length/);
+    h.close();
+  });
+  test.each(["prefill", "decode", "reset", "info"])("a failing %s comes back as an error, not a crash", (call) => {
+    const l = AneLibrary.open(lib);
+    const h = l.openModel(folder(`replay=1 2 3\nfail=${call}\n`));
+    const run = () => {
+      if (call === "info") h.info();
+      else if (call === "reset") h.reset();
+      else {
+        h.prefill([1]);
+        h.decode(1);
+      }
+    };
+    expect(run).toThrow(new RegExp(`scripted failure in ${call}`));
+    h.close();
+  });
+  test("open errors: missing folder, scripted failure", () => {
+    const l = AneLibrary.open(lib);
+    expect(() => l.openModel(join(work, "nope"))).toThrow(/missing fake.conf/);
+    expect(() => l.openModel(folder("fail=open\n"))).toThrow(/scripted failure in open/);
+  });
+  test("a handle is reusable after reset; use after close is refused in TypeScript", () => {
+    const l = AneLibrary.open(lib);
+    const h = l.openModel(folder("replay=7 8 9\n"));
+    expect(h.prefill([1, 2])).toBe(7);
+    expect(h.decode(7)).toBe(8);
+    h.reset();
+    expect(h.prefill([1, 2])).toBe(7);
+    h.close();
+    expect(h.closed).toBe(true);
+    expect(() => h.decode(1)).toThrow(/closed/);
+    h.close(); // closing twice is harmless
+  });
+  test("no leak over 10,000 calls (RSS stable)", () => {
+    const l = AneLibrary.open(lib);
+    const dir = folder("context=100000\nreplay=1 2 3\n");
+    const round = () => {
+      for (let i = 0; i < 1000; i++) {
+        const h = l.openModel(dir);
+        h.prefill([1, 2, 3]);
+        h.decode(1);
+        h.info();
+        h.reset();
+        h.close();
+      }
+    };
+    round();
+    Bun.gc(true);
+    const before = process.memoryUsage().rss;
+    for (let k = 0; k < 10; k++) round();
+    Bun.gc(true);
+    const grown = process.memoryUsage().rss - before;
+    expect(grown).toBeLessThan(20 * 1024 * 1024);
+  });
+  test("the ane engine end to end: tokenizer, prompt, guard", async () => {
+    const tiny = ensureModel("tiny");
+    const dir = mkdtempSync(join(work, "anemodel-"));
+    cpSync(join(tiny, "tokenizer.json"), join(dir, "tokenizer.json"));
+    cpSync(join(tiny, "tokenizer_config.json"), join(dir, "tokenizer_config.json"));
+    // the scripted "model" answers with the tokens of the corrected text
+    const { ModelTokenizer } = await import("../src/llm/tokenizer.ts");
+    const tok = new ModelTokenizer(dir);
+    writeFileSync(join(dir, "fake.conf"), `context=256\nreplay=${tok.encode("This is a test").join(" ")}\n`);
+    process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM = "1";
+    try {
+      const engine = await createAneEngine({ dir, library: lib });
+      const r = await engine.fix("Thi sis a tset");
+      expect(r.output).toBe("This is a test");
+      expect(r.engine).toMatch(/^ane:/);
+      expect(r.rejected).toBeUndefined();
+      await engine.dispose();
+    } finally {
+      delete process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM;
+    }
+  });
+});
+
+describe("platform", () => {
+  test.if(process.platform !== "darwin")("on this platform the engine says why it is unavailable", async () => {
+    const { anePlatform } = await import("../src/engines/ane/index.ts");
+    const p = anePlatform();
+    expect(p.ok).toBe(false);
+    expect(p.reason).toMatch(/macOS/);
+  });
+});

@@ -1,0 +1,128 @@
+/*
+ * A test double of swift/include/typofix_ane.h: a tiny deterministic "model" that replays a scripted
+ * token sequence, so the TypeScript binding and generation loop can be tested where CoreML cannot run.
+ * Model folder: fake.conf with lines
+ *   context=N        context length (default 64)
+ *   replay=a b c     tokens returned one after another (then 151645, <|im_end|>)
+ *   fail=CALL        make a call fail: open, info, prefill, decode, reset
+ *   fail_after=K     ... only after K successful calls of that kind
+ * The environment variable TYPOFIX_FAKE_FAIL=CALL does the same as fail=CALL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../swift/include/typofix_ane.h"
+
+#define MAX_REPLAY 4096
+struct typofix_ane_model {
+  int32_t context;
+  int32_t replay[MAX_REPLAY];
+  int32_t nreplay;
+  int32_t pos;     /* tokens in the sequence */
+  int32_t emitted; /* tokens returned since the prompt */
+  char fail[32];
+  int32_t fail_after;
+  int32_t calls;
+  char info[512];
+  int32_t magic;
+};
+
+static __thread char last_error[512];
+static void set_error(const char *m) { snprintf(last_error, sizeof last_error, "%s", m); }
+
+static int should_fail(struct typofix_ane_model *m, const char *call) {
+  const char *env = getenv("TYPOFIX_FAKE_FAIL");
+  if (env && strcmp(env, call) == 0) return 1;
+  if (m && strcmp(m->fail, call) == 0) {
+    if (m->calls >= m->fail_after) return 1;
+    m->calls++;
+  }
+  return 0;
+}
+
+int32_t typofix_ane_abi_version(void) { return TYPOFIX_ANE_ABI_VERSION; }
+
+typofix_ane_model *typofix_ane_open(const char *dir, int32_t compute_units) {
+  set_error("");
+  if (!dir) { set_error("model folder is NULL"); return NULL; }
+  if (compute_units < 0 || compute_units > 2) { set_error("unknown compute units"); return NULL; }
+  char path[4096];
+  snprintf(path, sizeof path, "%s/fake.conf", dir);
+  FILE *f = fopen(path, "r");
+  if (!f) { snprintf(last_error, sizeof last_error, "%s: missing fake.conf (not a model folder)", dir); return NULL; }
+  struct typofix_ane_model *m = calloc(1, sizeof *m);
+  m->context = 64;
+  m->magic = 0x7a4e45;
+  char line[8192];
+  while (fgets(line, sizeof line, f)) {
+    if (!strncmp(line, "context=", 8)) m->context = atoi(line + 8);
+    else if (!strncmp(line, "fail=", 5)) { sscanf(line + 5, "%31s", m->fail); }
+    else if (!strncmp(line, "fail_after=", 11)) m->fail_after = atoi(line + 11);
+    else if (!strncmp(line, "replay=", 7)) {
+      char *p = line + 7, *end;
+      while (m->nreplay < MAX_REPLAY) {
+        long v = strtol(p, &end, 10);
+        if (end == p) break;
+        m->replay[m->nreplay++] = (int32_t)v;
+        p = end;
+      }
+    }
+  }
+  fclose(f);
+  if (should_fail(m, "open")) { set_error("scripted failure in open"); free(m); return NULL; }
+  snprintf(m->info, sizeof m->info,
+           "{\"context_length\":%d,\"batch_size\":64,\"vocab_size\":151936,\"num_chunks\":1,"
+           "\"lut_bits\":{\"embeddings\":null,\"ffn\":4,\"lmhead\":6},\"compute_units\":\"%s\",\"abi_version\":%d,\"fake\":true}",
+           m->context, compute_units == 0 ? "cpuAndNeuralEngine" : compute_units == 1 ? "cpuOnly" : "all", TYPOFIX_ANE_ABI_VERSION);
+  return m;
+}
+
+static int valid(typofix_ane_model *m) {
+  if (!m || m->magic != 0x7a4e45) { set_error("invalid handle"); return 0; }
+  return 1;
+}
+
+const char *typofix_ane_info_json(typofix_ane_model *m) {
+  if (!valid(m)) return NULL;
+  if (should_fail(m, "info")) { set_error("scripted failure in info"); return NULL; }
+  return m->info;
+}
+
+static int32_t next_token(typofix_ane_model *m) {
+  return m->emitted < m->nreplay ? m->replay[m->emitted++] : 151645;
+}
+
+int32_t typofix_ane_prefill(typofix_ane_model *m, const int32_t *ids, int32_t n) {
+  if (!valid(m)) return -1;
+  if (should_fail(m, "prefill")) { set_error("scripted failure in prefill"); return -1; }
+  if (!ids || n < 1) { set_error("empty prompt"); return -1; }
+  if (n >= m->context) { snprintf(last_error, sizeof last_error, "prompt of %d tokens does not fit the context of %d", n, m->context); return -1; }
+  m->pos = n;
+  m->emitted = 0;
+  return next_token(m);
+}
+
+int32_t typofix_ane_decode(typofix_ane_model *m, int32_t id) {
+  if (!valid(m)) return -1;
+  if (should_fail(m, "decode")) { set_error("scripted failure in decode"); return -1; }
+  if (id < 0 || id >= 151936) { set_error("token id out of range"); return -1; }
+  if (m->pos + 1 >= m->context) { snprintf(last_error, sizeof last_error, "position %d is past the context length %d", m->pos + 1, m->context); return -1; }
+  m->pos++;
+  return next_token(m);
+}
+
+int32_t typofix_ane_reset(typofix_ane_model *m) {
+  if (!valid(m)) return -1;
+  if (should_fail(m, "reset")) { set_error("scripted failure in reset"); return -1; }
+  m->pos = 0;
+  m->emitted = 0;
+  return 0;
+}
+
+void typofix_ane_close(typofix_ane_model *m) {
+  if (!m || m->magic != 0x7a4e45) return;
+  m->magic = 0;
+  free(m);
+}
+
+const char *typofix_ane_last_error(void) { return last_error; }
