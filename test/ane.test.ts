@@ -159,3 +159,23 @@ describe("platform", () => {
     expect(p.reason).toMatch(/macOS/);
   });
 });
+
+// On macOS the workflow points these at the real Swift library (and a real ANEMLL model).
+const REAL = process.env.TYPOFIX_ANE_DYLIB;
+describe.if(Boolean(REAL))("against the real library (TYPOFIX_ANE_DYLIB)", () => {
+  test("ABI version, open errors as strings, use after close refused", () => {
+    const l = AneLibrary.open(REAL!);
+    expect(() => l.openModel(join(work, "no-such-model"))).toThrow(/meta.yaml|macOS 15/);
+  });
+  test.if(Boolean(process.env.TYPOFIX_ANE_MODEL))("greedy decoding on a real model stays in the vocabulary and the context", async () => {
+    const h = AneLibrary.open(REAL!).openModel(process.env.TYPOFIX_ANE_MODEL!);
+    const m = new AneStepModel(h);
+    const info = h.info();
+    const g = await generate(m, [151644, 872, 198, 9707], { maxNewTokens: 8, stopIds: [151645] });
+    for (const t of g.tokens) expect(t).toBeLessThan(Number(info.vocab_size));
+    h.reset();
+    expect(await m.prefill([151644, 872])).toBeGreaterThanOrEqual(0);
+    h.close();
+    expect(() => h.decode(1)).toThrow(/closed/);
+  }, 120_000);
+});

@@ -8,5 +8,6 @@ export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   corrupt: () => import("./corrupt.ts").then((m) => m.default),
   dict: () => import("./dict.ts").then((m) => m.default),
   model: () => import("./model.ts").then((m) => m.default),
+  doctor: () => import("./doctor.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
 };
