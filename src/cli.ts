@@ -30,4 +30,4 @@ async function showFixUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Pro
   process.stdout.write(`${usage}\n\nSubcommands: ${names.join(", ")} (typofix <subcommand> --help)\n`);
 }
 
-if (import.meta.main) await main(process.argv.slice(2));
+if (import.meta.main) void main(process.argv.slice(2));

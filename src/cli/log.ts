@@ -1,7 +1,31 @@
 /**
- * Messages for people go to stderr (stdout carries only results), through consola. The level is set
- * explicitly: consola would otherwise hide notices whenever NODE_ENV=test is inherited.
+ * Messages for people go to stderr (stdout carries only results), through consola. consola is loaded
+ * only when there is something to say: the one-liner never pays for it. The level is set explicitly:
+ * consola would otherwise hide notices whenever NODE_ENV=test is inherited.
  */
-import { createConsola } from "consola";
+import type { ConsolaInstance } from "consola";
 
-export const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: 3 });
+let instance: ConsolaInstance | undefined;
+let level = 3;
+
+function get(): ConsolaInstance {
+  if (!instance) {
+    const { createConsola } = require("consola") as typeof import("consola");
+    instance = createConsola({ stdout: process.stderr, stderr: process.stderr, level });
+  }
+  return instance;
+}
+
+export const consola = {
+  get level(): number {
+    return level;
+  },
+  set level(v: number) {
+    level = v;
+    if (instance) instance.level = v;
+  },
+  info: (...a: unknown[]) => void (level >= 3 && get().info(...(a as [string]))),
+  success: (...a: unknown[]) => void (level >= 3 && get().success(...(a as [string]))),
+  warn: (...a: unknown[]) => void (level >= 1 && get().warn(...(a as [string]))),
+  error: (...a: unknown[]) => void (level >= 0 && get().error(...(a as [string]))),
+};

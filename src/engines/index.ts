@@ -86,6 +86,9 @@ const onnxFactory: EngineFactory = {
 const aneFactory: EngineFactory = {
   name: "ane",
   async availability(options) {
+    // the common case (not a Mac with Apple Silicon) is answered without loading the engine's modules
+    if (process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM !== "1" && (process.platform !== "darwin" || process.arch !== "arm64"))
+      return { name: "ane", available: false, reason: process.platform !== "darwin" ? `the Neural Engine needs macOS (this is ${process.platform})` : "the Neural Engine needs Apple Silicon (this Mac is Intel)", ordinary: true };
     const { anePlatform, locateDylib } = await import("./ane/index.ts");
     const p = anePlatform();
     if (!p.ok) return { name: "ane", available: false, reason: p.reason, ordinary: true };

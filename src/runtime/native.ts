@@ -1,11 +1,72 @@
 /**
- * Loading native add-ons. In development onnxruntime-node is imported from node_modules. (A compiled
- * single binary would embed the add-on and its shared library and load them from a versioned cache
- * folder; that is the build's job, issue 7.) The platform check gives a clear message where onnxruntime
- * has no build (darwin-x64).
+ * Native code: onnxruntime's add-on (and its shared library) and the Swift ANE library. In development
+ * they come from node_modules and swift/.build. In a compiled binary (scripts/build.ts) they are embedded;
+ * on first use they are extracted once, together, into a versioned cache folder
+ * ($TYPOFIX_HOME/runtime/<version>-<target>/, atomically: written to a temporary folder, then renamed)
+ * and loaded from there by absolute path, so the add-on finds its shared library beside it.
  */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir } from "../config.ts";
+
+interface Embedded {
+  target: string;
+  version: string;
+  ort: Array<{ name: string; path: string }>;
+  ane: { name: string; path: string } | null;
+}
+
+export const isCompiled = (): boolean => process.env.TYPOFIX_COMPILED === "1";
+
+let embedded: Embedded | null | undefined;
+async function embeddedFiles(): Promise<Embedded | null> {
+  if (embedded !== undefined) return embedded;
+  if (!isCompiled()) return (embedded = null);
+  try {
+    // a virtual module that only the build provides
+    embedded = (await import("typofix:embedded" as string)) as Embedded;
+  } catch {
+    embedded = null;
+  }
+  return embedded;
+}
+
+/** Extract files into the versioned runtime folder once; returns the folder. */
+export function extractOnce(files: Array<{ name: string; path: string }>, tag: string): string {
+  const dir = join(cacheDir(), "runtime", tag);
+  const complete = (d: string) => files.every((f) => existsSync(join(d, f.name)) && statSync(join(d, f.name)).size === statSync(f.path).size);
+  if (existsSync(dir) && complete(dir)) return dir;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const f of files) {
+    writeFileSync(join(tmp, f.name), readFileSync(f.path));
+    chmodSync(join(tmp, f.name), 0o755);
+  }
+  try {
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch {
+    // another process won the race: use its folder
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __typofixOrtBinding: (() => unknown) | undefined;
+}
+
 export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
   if (process.platform === "darwin" && process.arch === "x64") throw new Error("onnxruntime has no build for macOS on Intel; use the lexicon engine");
+  const e = await embeddedFiles();
+  if (e) {
+    if (!e.ort.length) throw new Error(`this typofix build (${e.target}) has no onnxruntime; use the lexicon engine`);
+    const dir = extractOnce(e.ort, `${e.version}-${e.target}-ort`);
+    const addon = join(dir, "onnxruntime_binding.node");
+    globalThis.__typofixOrtBinding = () => require(addon);
+  }
   try {
     return await import("onnxruntime-node");
   } catch (err) {
@@ -14,9 +75,11 @@ export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
 }
 
 /**
- * The Swift ANE library embedded in a compiled binary, extracted once to a versioned cache folder.
- * Development builds embed none (the engine then looks at TYPOFIX_ANE_DYLIB and swift/.build).
+ * The Swift ANE library embedded in a compiled binary, extracted once to a versioned cache folder;
+ * null when this build has none (the engine then looks at TYPOFIX_ANE_DYLIB and swift/.build).
  */
 export async function embeddedAneDylib(): Promise<string | null> {
-  return null;
+  const e = await embeddedFiles();
+  if (!e?.ane) return null;
+  return join(extractOnce([e.ane], `${e.version}-${e.target}-ane`), e.ane.name);
 }

@@ -13,9 +13,11 @@ export interface LexiconSource {
 }
 
 const MAGIC = 0x584c4654; // "TFLX"
-const VERSION = 2;
+const VERSION = 3;
 /** Words with ln P above this go into the second, smaller trie used for the wide (distance-2) search. */
 export const FREQUENT_LOGP = -14;
+/** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
+export const COMMON_LOGP = -7.5;
 const HEADER_BYTES = 128;
 
 export interface TrieArrays {
@@ -40,6 +42,8 @@ export interface LexiconData extends TrieArrays {
   bigramLogProb: Float32Array;
   /** A trie of the frequent words only (ln P > FREQUENT_LOGP). */
   frequent: TrieArrays;
+  /** A trie of the most common words (ln P > COMMON_LOGP). */
+  common: TrieArrays;
 }
 
 interface TrieNode {
@@ -76,6 +80,10 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   let nFrequent = 0;
   while (nFrequent < nWords && Math.log(counts.get(words[nFrequent]!)! / total) > FREQUENT_LOGP) nFrequent++;
   const freq = layoutTrie(words.slice(0, nFrequent).map((w, id) => [w, id] as [string, number]));
+  let nCommon = 0;
+  while (nCommon < nWords && Math.log(counts.get(words[nCommon]!)! / total) > COMMON_LOGP) nCommon++;
+  const common = layoutTrie(words.slice(0, nCommon).map((w, id) => [w, id] as [string, number]));
+  const cNodes = common.word.length;
   const nNodes = main.word.length;
   const fNodes = freq.word.length;
   const enc = new TextEncoder();
@@ -103,6 +111,12 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     fNodes, // 15 frequent childCount
     fNodes, // 16 frequent minLen
     fNodes, // 17 frequent maxLen
+    cNodes * 4, // 18 common childStart
+    cNodes * 4, // 19 common word
+    cNodes, // 20 common char
+    cNodes, // 21 common childCount
+    cNodes, // 22 common minLen
+    cNodes, // 23 common maxLen
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -112,7 +126,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   const buf = new ArrayBuffer(pos);
   const dv = new DataView(buf);
-  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
 
   const wordOffsets = new Uint32Array(buf, offsets[0], nWords + 1);
   const logProb = new Float32Array(buf, offsets[1], nWords);
@@ -130,6 +144,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   };
   put(main, [offsets[2]!, offsets[3]!, offsets[8]!, offsets[9]!, offsets[10]!, offsets[11]!]);
   put(freq, offsets.slice(12, 18));
+  put(common, offsets.slice(18, 24));
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
@@ -161,15 +176,16 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC)
     throw new Error("lexicon data is corrupt (bad magic number)");
   if (dv.getUint32(4, true) !== VERSION) throw new Error(`lexicon data has unsupported version ${dv.getUint32(4, true)}`);
-  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes] = [2, 3, 4, 5, 6].map((i) => dv.getUint32(i * 4, true)) as [
+  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes] = [2, 3, 4, 5, 6, 7].map((i) => dv.getUint32(i * 4, true)) as [
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  const off = Array.from({ length: 18 }, (_, i) => bytes.byteOffset + dv.getUint32((7 + i) * 4, true));
-  const end = off[17]! + fNodes;
+  const off = Array.from({ length: 24 }, (_, i) => bytes.byteOffset + dv.getUint32((8 + i) * 4, true));
+  const end = off[23]! + cNodes;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -195,6 +211,14 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       nodeChildCount: new Uint8Array(b, off[15], fNodes),
       minLen: new Uint8Array(b, off[16], fNodes),
       maxLen: new Uint8Array(b, off[17], fNodes),
+    },
+    common: {
+      nodeChildStart: new Uint32Array(b, off[18], cNodes),
+      nodeWord: new Int32Array(b, off[19], cNodes),
+      nodeChar: new Uint8Array(b, off[20], cNodes),
+      nodeChildCount: new Uint8Array(b, off[21], cNodes),
+      minLen: new Uint8Array(b, off[22], cNodes),
+      maxLen: new Uint8Array(b, off[23], cNodes),
     },
   };
 }

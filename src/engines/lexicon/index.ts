@@ -19,6 +19,7 @@ import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
 import { diffEdits } from "../../text/edits.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
+import { COMMON_LOGP } from "./format.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { loadLexiconBytes } from "./data.ts";
@@ -368,6 +369,7 @@ export class LexiconEngine implements Engine {
     const key = "c" + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
+      if (!this.commonTrie && PARAMS.commonLogP === COMMON_LOGP) this.commonTrie = this.lex.data.common;
       if (!this.commonTrie) {
         const top: Array<[string, number]> = [];
         for (let id = 0; id < this.lex.size && this.lex.logP(id) > PARAMS.commonLogP; id++) top.push([this.lex.word(id), id]);

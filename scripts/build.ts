@@ -1,0 +1,110 @@
+/**
+ * `bun run build [--target linux-x64,…] [--ane-dylib PATH]`: one self-contained executable per platform,
+ * cross-compiled from any host with `bun build --compile` (minified, bytecode, no .env/bunfig autoload),
+ * into dist/typofix-<target> with a .sha256 beside it. The version comes from package.json.
+ *
+ * Embedded in every binary: the lexicon data, prompts, registry, misspellings (file/text imports), and —
+ * per target — onnxruntime's native add-on with its shared library (none exists for darwin-x64) and, on
+ * darwin-arm64 when given (--ane-dylib or TYPOFIX_ANE_DYLIB_PATH), the Swift ANE library. At run time
+ * src/runtime/native.ts extracts them once, together, into a versioned cache folder and loads them by
+ * absolute path. Build plugins: `typofix:embedded` (the per-target list of native files), a rewrite of
+ * onnxruntime-node's binding loader to use the extracted add-on, and a stub for `sharp` (image decoding,
+ * which text never needs).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BunPlugin } from "bun";
+import pkg from "../package.json" with { type: "json" };
+
+const root = join(import.meta.dir, "..");
+export const TARGETS = ["darwin-arm64", "darwin-x64", "linux-x64", "linux-arm64"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** onnxruntime-node's native files for a target (empty where it has no build). */
+export function ortFiles(target: Target): string[] {
+  const [os, arch] = target.split("-") as [string, string];
+  const dir = join(root, "node_modules/onnxruntime-node/bin/napi-v6", os, arch);
+  if (!existsSync(join(dir, "onnxruntime_binding.node"))) return [];
+  const libs = os === "darwin" ? ["libonnxruntime.1.dylib"] : ["libonnxruntime.so.1"];
+  return ["onnxruntime_binding.node", ...libs].map((f) => join(dir, f)).filter((f) => existsSync(f));
+}
+
+function plugins(target: Target, aneDylib?: string): BunPlugin[] {
+  const ort = ortFiles(target);
+  return [
+    {
+      name: "typofix-embedded",
+      setup(build) {
+        build.onResolve({ filter: /^typofix:embedded$/ }, () => ({ path: "typofix-embedded", namespace: "typofix" }));
+        build.onLoad({ filter: /.*/, namespace: "typofix" }, () => {
+          const files = ort.map((f, i) => ({ name: f.split("/").pop()!, v: `ort${i}`, path: f }));
+          const imports = files.map((f) => `import ${f.v} from ${JSON.stringify(f.path)} with { type: "file" };`);
+          if (aneDylib) imports.push(`import ane from ${JSON.stringify(resolve(aneDylib))} with { type: "file" };`);
+          const contents = `${imports.join("\n")}
+export const target = ${JSON.stringify(target)};
+export const version = ${JSON.stringify(pkg.version)};
+export const ort = [${files.map((f) => `{ name: ${JSON.stringify(f.name)}, path: ${f.v} }`).join(", ")}];
+export const ane = ${aneDylib ? `{ name: "libTypofixANE.dylib", path: ane }` : "null"};
+`;
+          return { contents, loader: "js" };
+        });
+      },
+    },
+    {
+      name: "ort-binding",
+      setup(build) {
+        build.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, async (args) => {
+          const src = await Bun.file(args.path).text();
+          const contents = src.replace(/require\(`\.\.\/bin\/napi-v6\/\$\{process\.platform\}\/\$\{process\.arch\}\/onnxruntime_binding\.node`\)/, "globalThis.__typofixOrtBinding()");
+          if (contents === src) throw new Error("onnxruntime-node's binding loader changed; update scripts/build.ts");
+          return { contents, loader: "js" };
+        });
+      },
+    },
+    {
+      name: "stub-sharp",
+      setup(build) {
+        build.onResolve({ filter: /^sharp$/ }, () => ({ path: join(root, "scripts/stubs/sharp.ts") }));
+      },
+    },
+  ];
+}
+
+export async function buildTarget(target: Target, opts: { outDir?: string; aneDylib?: string } = {}): Promise<{ file: string; size: number; sha256: string }> {
+  const outDir = opts.outDir ?? join(root, "dist");
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `typofix-${target}`);
+  const ane = target === "darwin-arm64" ? opts.aneDylib : undefined;
+  if (ane && !existsSync(ane)) throw new Error(`--ane-dylib ${ane}: no such file`);
+  const r = await Bun.build({
+    entrypoints: [join(root, "src/cli.ts")],
+    compile: { target: `bun-${target}` as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
+    minify: true,
+    bytecode: true,
+    format: "esm",
+    sourcemap: "none",
+    define: { "process.env.TYPOFIX_COMPILED": JSON.stringify("1") },
+    plugins: plugins(target, ane),
+  });
+  if (!r.success) throw new Error(`build ${target} failed:\n${r.logs.map(String).join("\n")}`);
+  chmodSync(outfile, 0o755);
+  const bytes = readFileSync(outfile);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  writeFileSync(`${outfile}.sha256`, `${sha256}  typofix-${target}\n`);
+  return { file: outfile, size: statSync(outfile).size, sha256 };
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
+  const targets = (arg("--target")?.split(",") ?? [...TARGETS]) as Target[];
+  for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t} (${TARGETS.join(", ")})`);
+  const aneDylib = arg("--ane-dylib") ?? process.env.TYPOFIX_ANE_DYLIB_PATH;
+  if (args.includes("--clean")) rmSync(join(root, "dist"), { recursive: true, force: true });
+  for (const t of targets) {
+    const t0 = performance.now();
+    const b = await buildTarget(t, { aneDylib });
+    console.error(`${t}: ${b.file} ${(b.size / 1e6).toFixed(1)} MB sha256 ${b.sha256.slice(0, 16)}… (${((performance.now() - t0) / 1000).toFixed(1)} s)${ortFiles(t).length ? "" : " — no onnxruntime for this target"}${t === "darwin-arm64" && aneDylib ? " + ANE dylib" : ""}`);
+  }
+}
