@@ -1,0 +1,122 @@
+/**
+ * Tests of the real artefacts: the linux-x64 binary copied alone into an empty folder with an empty HOME
+ * and no bun or node on PATH; linux-arm64 under qemu-user when available; the darwin binaries' Mach-O
+ * headers. Builds into a temporary folder (a few seconds per target).
+ */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildTarget } from "../scripts/build.ts";
+import { ensureModel } from "../scripts/fixtures.ts";
+import pkg from "../package.json" with { type: "json" };
+
+let out: string;
+let box: string;
+let bin: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), "typofix-dist-"));
+  await buildTarget("linux-x64", { outDir: out });
+  box = mkdtempSync(join(tmpdir(), "typofix-box-"));
+  mkdirSync(join(box, "home"));
+  mkdirSync(join(box, "empty-path"));
+  bin = join(box, "typofix");
+  copyFileSync(join(out, "typofix-linux-x64"), bin);
+  Bun.spawnSync(["chmod", "+x", bin]);
+  env = { HOME: join(box, "home"), PATH: join(box, "empty-path"), LANG: "C.UTF-8" };
+}, 120_000);
+
+function run(args: string[], stdin?: string) {
+  const p = Bun.spawnSync([bin, ...args], { cwd: box, env, stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin) });
+  return { stdout: p.stdout.toString(), stderr: p.stderr.toString(), code: p.exitCode };
+}
+
+describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x64 binary, alone", () => {
+  test("the one-liner, --version, --json, --check", () => {
+    expect(run(["Thi sis a tset"]).stdout).toBe("This is a test\n");
+    expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
+    const j = JSON.parse(run(["--json", "teh cat"]).stdout);
+    expect(j.output).toBe("the cat");
+    const c = run(["--check"], "all good\nteh end\n");
+    expect(c.stdout).toBe("-:2:1: teh -> the\n");
+    expect(c.code).toBe(1);
+  });
+  test("streams standard input line by line", async () => {
+    const p = Bun.spawn([bin], { cwd: box, env, stdin: "pipe", stdout: "pipe" });
+    const reader = p.stdout.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    const line = async () => {
+      while (!buf.includes("\n")) {
+        const r = await reader.read();
+        if (r.done) break;
+        buf += dec.decode(r.value);
+      }
+      const i = buf.indexOf("\n");
+      const l = buf.slice(0, i + 1);
+      buf = buf.slice(i + 1);
+      return l;
+    };
+    p.stdin.write("teh first\n");
+    p.stdin.flush();
+    expect(await line()).toBe("the first\n");
+    p.stdin.write("teh second\n");
+    p.stdin.end();
+    expect(await line()).toBe("the second\n");
+    expect(await p.exited).toBe(0);
+  });
+  test("doctor knows it is compiled", () => {
+    const d = JSON.parse(run(["doctor", "--json"]).stdout);
+    expect(d.compiled).toBe(true);
+    expect(d.auto.engine).toBe("lexicon");
+  });
+  test("the onnx engine runs from the binary on the tiny model (onnxruntime extracted once)", () => {
+    const model = ensureModel("tiny");
+    const r = run(["--model", model, "--json", "Thi sis a tset"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.engine).toBe("onnx:tiny-qwen3");
+    expect(j.output).toBe("This is a test");
+    const runtime = join(env.HOME!, ".cache/typofix/runtime");
+    expect(existsSync(runtime)).toBe(true);
+    // a second run reuses the extracted runtime
+    expect(run(["--model", model, "teh cat"]).stdout).toBe("the cat\n");
+  }, 60_000);
+  test("the binary and its checksum agree", () => {
+    const sum = readFileSync(join(out, "typofix-linux-x64.sha256"), "utf8").split(/\s+/)[0];
+    const h = new Bun.CryptoHasher("sha256").update(readFileSync(bin)).digest("hex");
+    expect(h).toBe(sum!);
+  });
+});
+
+const qemu = Bun.which("qemu-aarch64-static") ?? Bun.which("qemu-aarch64");
+const sysroot = "/usr/aarch64-linux-gnu";
+describe("the linux-arm64 binary", () => {
+  test("runs under qemu-user", async () => {
+    if (!qemu || !existsSync(join(sysroot, "lib/ld-linux-aarch64.so.1"))) {
+      console.log("skipped: qemu-aarch64-static or the aarch64 libc (libc6-arm64-cross) is not installed");
+      return;
+    }
+    await buildTarget("linux-arm64", { outDir: out });
+    const p = Bun.spawnSync([qemu, join(out, "typofix-linux-arm64"), "Thi sis a tset"], { env: { ...env, QEMU_LD_PREFIX: sysroot } });
+    expect(p.stdout.toString()).toBe("This is a test\n");
+    const v = Bun.spawnSync([qemu, join(out, "typofix-linux-arm64"), "--check"], { env: { ...env, QEMU_LD_PREFIX: sysroot }, stdin: new TextEncoder().encode("teh\n") });
+    expect(v.stdout.toString()).toBe("-:1:1: teh -> the\n");
+  }, 120_000);
+});
+
+describe("the darwin binaries", () => {
+  test.each([
+    ["darwin-arm64", 0x0100000c],
+    ["darwin-x64", 0x01000007],
+  ] as const)("%s is a Mach-O executable of the right CPU", async (target, cpu) => {
+    await buildTarget(target, { outDir: out });
+    const b = readFileSync(join(out, `typofix-${target}`));
+    const dv = new DataView(b.buffer, b.byteOffset, 16);
+    expect(dv.getUint32(0, true)).toBe(0xfeedfacf); // MH_MAGIC_64
+    expect(dv.getUint32(4, true)).toBe(cpu);
+    expect(dv.getUint32(12, true)).toBe(2); // MH_EXECUTE
+  }, 120_000);
+});
