@@ -9,5 +9,6 @@ export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   dict: () => import("./dict.ts").then((m) => m.default),
   model: () => import("./model.ts").then((m) => m.default),
   doctor: () => import("./doctor.ts").then((m) => m.default),
+  bench: () => import("./bench.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
 };

@@ -490,6 +490,12 @@ export class LexiconEngine implements Engine {
 
   private readonly runCache = new Map<string, Edit[]>();
 
+  /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
+  clearCaches(): void {
+    this.runCache.clear();
+    this.nearCache.clear();
+  }
+
   private decodeRunUncached(run: Slot[], edits: Edit[]): void {
     const n = run.length;
     // hypotheses starting at each position

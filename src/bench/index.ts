@@ -1,0 +1,368 @@
+/**
+ * `typofix bench`: the seed's Phase-2 benchmark as a command. For each engine (lexicon, onnx, ane — each
+ * in its own worker process) it measures load time, correction latency (mean, sd, p50, p95, min, max over
+ * runs after a warm-up), prefill/decode tokens/s and time to first token over a 128/256/512-token sweep
+ * with a fitted slope, peak RSS; the lexicon's words/s over a corpus; start-up of the one-liner; peers
+ * (aspell, hunspell, any --external command) on the same sentences; ANE/CPU speed ratios and compute
+ * units where the ANE engine runs; output consistency between engines. Reports: table, JSON (machine,
+ * versions, every raw sample), Markdown, SVG; --compare flags regressions beyond the measured noise.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { arch, cpus, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
+import { regression, slope, summarize, type Summary } from "./stats.ts";
+
+export interface BenchOptions {
+  engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
+  runs: number;
+  warmup: number;
+  contexts: number[];
+  decodeTokens: number;
+  peers: boolean;
+  external: string[];
+  corpus?: string;
+  onProgress?: (msg: string) => void;
+  /** Set when the user interrupts: stop measuring, report what there is. */
+  interrupted?: () => boolean;
+}
+
+export interface EngineSummary {
+  label: string;
+  engine: string;
+  loadMs: number;
+  peakRssMb: number;
+  latency: Summary;
+  sweep: Array<{ context: number; tokens: number; latency: Summary; prefillTokensPerS?: number; ttftMs?: number; decodeTokensPerS?: number; wordsPerS?: number }>;
+  slopeMsPerToken: number;
+  info?: Record<string, unknown>;
+  testDouble?: boolean;
+}
+
+export interface PeerResult {
+  name: string;
+  latency?: Summary;
+  outputs?: string[];
+  note?: string;
+}
+
+export interface BenchReport {
+  tool: "typofix bench";
+  version: string;
+  startedAt: string;
+  finishedAt?: string;
+  interrupted: boolean;
+  machine: { platform: string; arch: string; os: string; cpu: string; cores: number; memoryGb: number; bun: string };
+  options: Omit<BenchOptions, "onProgress" | "interrupted">;
+  engines: EngineSummary[];
+  raw: WorkerResult[];
+  throughput?: { corpus: string; words: number; wordsPerS: number; peakRssMb: number };
+  startup?: Record<string, Summary | string>;
+  peers: PeerResult[];
+  consistency: Array<{ a: string; b: string; same: number; total: number; share: number; differences: Array<{ input: string; a: string; b: string }> }>;
+  ratios: Array<{ what: string; value: number }>;
+  errors: string[];
+}
+
+const cli = join(import.meta.dir, "../cli.ts");
+const compiled = () => process.env.TYPOFIX_COMPILED === "1";
+export const selfCommand = (...args: string[]) => (compiled() ? [process.execPath, ...args] : [process.execPath, cli, ...args]);
+
+let current: ReturnType<typeof Bun.spawn> | null = null;
+export function killCurrent(): void {
+  current?.kill();
+}
+
+async function worker(spec: WorkerSpec): Promise<WorkerResult> {
+  const p = Bun.spawn(selfCommand("bench", "--worker", JSON.stringify(spec)), { stdout: "pipe", stderr: "pipe" });
+  current = p;
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  current = null;
+  if (code !== 0) throw new Error(`${spec.engine}: worker failed (${code}): ${err.trim().split("\n").slice(-3).join(" ")}`);
+  return JSON.parse(out);
+}
+
+function summarizeWorker(r: WorkerResult): EngineSummary {
+  const sweep = r.samples.sweep.map((s) => {
+    const row: EngineSummary["sweep"][number] = { context: s.context, tokens: s.tokens, latency: summarize(s.ms) };
+    if (s.prefillMs?.length) {
+      const pre = summarize(s.prefillMs).mean;
+      row.prefillTokensPerS = s.tokens / (pre / 1000);
+      row.ttftMs = pre;
+      row.decodeTokensPerS = 1000 / summarize(s.decodeMsPerToken ?? []).mean;
+    } else row.wordsPerS = s.words / (summarize(s.ms).mean / 1000);
+    return row;
+  });
+  const fit = slope(
+    sweep.flatMap((s) => s.latency.n ? [s.tokens] : []),
+    sweep.flatMap((s) => (s.latency.n ? [s.latency.mean] : [])),
+  );
+  return {
+    label: r.label,
+    engine: r.engine,
+    loadMs: r.loadMs,
+    peakRssMb: r.peakRssMb,
+    latency: summarize(r.samples.latencyMs),
+    sweep,
+    slopeMsPerToken: fit.slope,
+    info: r.info,
+    testDouble: r.info?.fake === true,
+  };
+}
+
+/** Correct one sentence with `aspell -a` / `hunspell -a`: the first suggestion for each flagged word. */
+export function applyIspell(sentence: string, output: string): string {
+  const edits: Array<{ at: number; word: string; to: string }> = [];
+  for (const line of output.split("\n")) {
+    const m = /^& (\S+) \d+ (\d+): ([^,]+)/.exec(line);
+    if (m) edits.push({ at: Number(m[2]) - 1, word: m[1]!, to: m[3]!.trim() });
+  }
+  let s = sentence;
+  for (const e of edits.sort((a, b) => b.at - a.at)) if (s.slice(e.at, e.at + e.word.length) === e.word) s = s.slice(0, e.at) + e.to + s.slice(e.at + e.word.length);
+  return s;
+}
+
+async function peer(name: string, cmd: string[], o: BenchOptions, ispell: boolean): Promise<PeerResult> {
+  const ms: number[] = [];
+  const outputs: string[] = [];
+  for (let k = 0; k < o.warmup + o.runs && !o.interrupted?.(); k++)
+    for (const s of SENTENCES) {
+      const t0 = performance.now();
+      const p = Bun.spawnSync(cmd, { stdin: new TextEncoder().encode((ispell ? "^" : "") + s + "\n"), stdout: "pipe", stderr: "pipe" });
+      const dt = performance.now() - t0;
+      if (p.exitCode !== 0) return { name, note: `failed: ${p.stderr.toString().trim().slice(0, 200)}` };
+      if (k >= o.warmup) ms.push(dt);
+      if (k === o.warmup) outputs.push(ispell ? applyIspell(s, p.stdout.toString()) : p.stdout.toString().replace(/\n$/, ""));
+    }
+  return { name, latency: summarize(ms), outputs, note: "one process per sentence (start-up included), as a one-liner" };
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const report: BenchReport = {
+    tool: "typofix bench",
+    version: pkg.version,
+    startedAt: new Date().toISOString(),
+    interrupted: false,
+    machine: { platform: platform(), arch: arch(), os: release(), cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), bun: Bun.version },
+    options: { engines: o.engines, runs: o.runs, warmup: o.warmup, contexts: o.contexts, decodeTokens: o.decodeTokens, peers: o.peers, external: o.external, corpus: o.corpus },
+    engines: [],
+    raw: [],
+    peers: [],
+    consistency: [],
+    ratios: [],
+    errors: [],
+  };
+  const stop = () => {
+    if (o.interrupted?.()) report.interrupted = true;
+    return report.interrupted;
+  };
+  for (const e of o.engines) {
+    if (stop()) break;
+    o.onProgress?.(`measuring ${e.engine}${e.model ? ` (${e.model})` : ""}${e.units ? ` on ${e.units}` : ""}…`);
+    try {
+      const r = await worker({ ...e, runs: o.runs, warmup: o.warmup, contexts: o.contexts, decodeTokens: o.decodeTokens });
+      report.raw.push(r);
+      report.engines.push(summarizeWorker(r));
+    } catch (err) {
+      if (stop()) break;
+      report.errors.push((err as Error).message);
+    }
+  }
+  // the lexicon's throughput over a whole corpus, and the one-liner's start-up
+  if (!stop() && o.corpus && existsSync(o.corpus) && o.engines.some((e) => e.engine === "lexicon")) {
+    o.onProgress?.(`lexicon throughput over ${o.corpus}…`);
+    const p = Bun.spawnSync(selfCommand("bench", "--throughput", o.corpus), { stdout: "pipe", stderr: "pipe" });
+    if (p.exitCode === 0) report.throughput = JSON.parse(p.stdout.toString());
+  }
+  if (!stop()) {
+    o.onProgress?.("start-up of one-liners…");
+    const one = (cmd: string[], input?: string) => {
+      const xs: number[] = [];
+      for (let i = 0; i < o.warmup + Math.max(10, o.runs); i++) {
+        const t0 = performance.now();
+        const p = Bun.spawnSync(cmd, { stdin: input === undefined ? "ignore" : new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe" });
+        if (p.exitCode !== 0) return "failed";
+        if (i >= o.warmup) xs.push(performance.now() - t0);
+      }
+      return summarize(xs);
+    };
+    report.startup = { typofix: one(selfCommand("Thi sis a tset")) };
+    // the compiled binary for this platform, when it has been built (bun run build)
+    const built = join(import.meta.dir, `../../dist/typofix-${platform()}-${arch()}`);
+    if (!compiled() && existsSync(built)) report.startup.typofix_compiled = one([built, "Thi sis a tset"]);
+    if (o.peers) {
+      for (const [name, cmd] of [
+        ["aspell", ["aspell", "-a", "--lang=en"]],
+        ["hunspell", ["hunspell", "-a", "-d", "en_US"]],
+      ] as const)
+        report.startup[name] = Bun.which(cmd[0]) ? one([...cmd], "Thi sis a tset\n") : `not installed`;
+    }
+  }
+  if (o.peers && !stop()) {
+    for (const [name, cmd] of [
+      ["aspell", ["aspell", "-a", "--lang=en"]],
+      ["hunspell", ["hunspell", "-a", "-d", "en_US"]],
+    ] as const) {
+      if (!Bun.which(cmd[0])) {
+        report.peers.push({ name, note: `not installed (apt-get install ${name === "aspell" ? "aspell aspell-en" : "hunspell hunspell-en-us"})` });
+        continue;
+      }
+      o.onProgress?.(`peer ${name}…`);
+      report.peers.push(await peer(name, [...cmd], o, true));
+    }
+  }
+  for (const cmd of o.external) if (!stop()) report.peers.push(await peer(`external:${cmd}`, ["sh", "-c", cmd], o, false));
+  // consistency of outputs on the same sentences
+  const outputs: Array<[string, string[]]> = [
+    ...report.raw.map((r) => [r.label, r.samples.outputs] as [string, string[]]),
+    ...report.peers.filter((p) => p.outputs?.length).map((p) => [p.name, p.outputs!] as [string, string[]]),
+  ];
+  for (let i = 0; i < outputs.length; i++)
+    for (let j = i + 1; j < outputs.length; j++) {
+      const [a, oa] = outputs[i]!;
+      const [b, ob] = outputs[j]!;
+      const n = Math.min(oa.length, ob.length);
+      const differences = [];
+      for (let k = 0; k < n; k++) if (oa[k] !== ob[k]) differences.push({ input: SENTENCES[k]!, a: oa[k]!, b: ob[k]! });
+      report.consistency.push({ a, b, same: n - differences.length, total: n, share: n ? (n - differences.length) / n : 0, differences });
+    }
+  // ANE vs CPU, and compute units
+  const ane = report.engines.filter((e) => e.label.startsWith("ane"));
+  const cpu = report.engines.find((e) => e.label.startsWith("onnx"));
+  for (const a of ane) {
+    if (cpu)
+      for (const s of a.sweep) {
+        const c = cpu.sweep.find((x) => x.context === s.context);
+        if (c?.decodeTokensPerS && s.decodeTokensPerS) report.ratios.push({ what: `${a.label} / ${cpu.label} decode speed at ${s.context} tokens${a.testDouble ? " (ANE test double)" : ""}`, value: s.decodeTokensPerS / c.decodeTokensPerS });
+      }
+    const base = ane.find((x) => x.label.endsWith("/cpuOnly"));
+    if (base && a !== base && a.latency.mean) report.ratios.push({ what: `${base.label} / ${a.label} correction latency`, value: base.latency.mean / a.latency.mean });
+  }
+  report.finishedAt = new Date().toISOString();
+  return report;
+}
+
+const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+export function table(r: BenchReport): string {
+  const rows: string[][] = [["engine", "load ms", "latency ms mean±sd", "p50", "p95", "min", "max", "RSS MB", "ms/token (slope)"]];
+  for (const e of r.engines)
+    rows.push([e.label + (e.testDouble ? " (test double)" : ""), f1(e.loadMs), `${f1(e.latency.mean)}±${f1(e.latency.sd)}`, f1(e.latency.p50), f1(e.latency.p95), f1(e.latency.min), f1(e.latency.max), f1(e.peakRssMb), f1(e.slopeMsPerToken)]);
+  for (const p of r.peers) rows.push([p.name, "–", p.latency ? `${f1(p.latency.mean)}±${f1(p.latency.sd)}` : p.note ?? "–", f1(p.latency?.p50), f1(p.latency?.p95), f1(p.latency?.min), f1(p.latency?.max), "–", "–"]);
+  const w = rows[0]!.map((_, c) => Math.max(...rows.map((x) => x[c]!.length)));
+  let out = rows.map((x) => x.map((v, c) => v.padEnd(w[c]!)).join("  ").trimEnd()).join("\n") + "\n";
+  out += "\ncontext sweep (mean ms; LLM: prefill tok/s · TTFT ms · decode tok/s; lexicon: words/s)\n";
+  for (const e of r.engines)
+    for (const s of e.sweep)
+      out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
+  if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
+  if (r.startup) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
+  for (const c of r.consistency) out += `same output ${c.a} vs ${c.b}: ${c.same}/${c.total}\n`;
+  for (const x of r.ratios) out += `ratio ${x.what}: ${x.value.toFixed(2)}×\n`;
+  for (const e of r.errors) out += `error: ${e}\n`;
+  if (r.interrupted) out += "(interrupted: partial results)\n";
+  return out;
+}
+
+export function markdown(r: BenchReport): string {
+  const lines = [`# typofix bench ${r.version}`, "", `${r.machine.platform}-${r.machine.arch}, ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, Bun ${r.machine.bun}; ${r.startedAt}${r.interrupted ? " (interrupted)" : ""}`, ""];
+  lines.push("| engine | load ms | latency ms (mean ± sd) | p50 | p95 | peak RSS MB | ms per token |", "|---|---|---|---|---|---|---|");
+  for (const e of r.engines) lines.push(`| ${e.label}${e.testDouble ? " (test double)" : ""} | ${f1(e.loadMs)} | ${f1(e.latency.mean)} ± ${f1(e.latency.sd)} | ${f1(e.latency.p50)} | ${f1(e.latency.p95)} | ${f1(e.peakRssMb)} | ${f1(e.slopeMsPerToken)} |`);
+  for (const p of r.peers) lines.push(`| ${p.name} | – | ${p.latency ? `${f1(p.latency.mean)} ± ${f1(p.latency.sd)}` : p.note} | ${f1(p.latency?.p50)} | ${f1(p.latency?.p95)} | – | – |`);
+  lines.push("", "| engine | context | tokens | mean ms | prefill tok/s | TTFT ms | decode tok/s | words/s |", "|---|---|---|---|---|---|---|---|");
+  for (const e of r.engines) for (const s of e.sweep) lines.push(`| ${e.label} | ${s.context} | ${s.tokens} | ${f1(s.latency.mean)} | ${f1(s.prefillTokensPerS)} | ${f1(s.ttftMs)} | ${f1(s.decodeTokensPerS)} | ${f1(s.wordsPerS)} |`);
+  if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
+  if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
+  return lines.join("\n") + "\n";
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
+
+/** Latency per engine and context length (grouped bars), and the ANE/CPU ratios. */
+export function svg(r: BenchReport): string {
+  const W = 760;
+  const H = 420;
+  const left = 70;
+  const top = 50;
+  const ph = 240;
+  const contexts = [...new Set(r.engines.flatMap((e) => e.sweep.map((s) => s.context)))].sort((a, b) => a - b);
+  const max = Math.max(1e-9, ...r.engines.flatMap((e) => e.sweep.map((s) => s.latency.mean).filter(Number.isFinite)));
+  const logMax = Math.log10(max) + 0.2;
+  const logMin = Math.min(0, Math.floor(Math.log10(Math.min(...r.engines.flatMap((e) => e.sweep.map((s) => s.latency.mean).filter((x) => x > 0)), 1))));
+  const y = (v: number) => top + ph - ((Math.log10(Math.max(v, 10 ** logMin)) - logMin) / (logMax - logMin)) * ph;
+  const groupW = (W - left - 40) / Math.max(1, contexts.length);
+  const barW = Math.min(40, (groupW - 20) / Math.max(1, r.engines.length));
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  parts.push(`<text class="title" x="${W / 2}" y="24" text-anchor="middle" font-size="15">typofix bench ${esc(r.version)} — latency per engine and context length (${esc(r.machine.platform)}-${esc(r.machine.arch)}, ${r.machine.cores} cores)</text>`);
+  parts.push(`<line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${top + ph}" stroke="black"/><line class="axis" x1="${left}" y1="${top + ph}" x2="${W - 30}" y2="${top + ph}" stroke="black"/>`);
+  parts.push(`<text class="axis-label" x="18" y="${top + ph / 2}" transform="rotate(-90 18 ${top + ph / 2})" text-anchor="middle">ms per call (log scale)</text>`);
+  for (let e = logMin; e <= Math.ceil(logMax); e++) {
+    const v = 10 ** e;
+    if (v > 10 ** logMax) break;
+    parts.push(`<text class="tick" x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v >= 1 ? v : v.toFixed(Math.abs(e))}</text><line x1="${left}" x2="${W - 30}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
+  }
+  contexts.forEach((c, ci) => parts.push(`<text class="axis-label context" x="${left + ci * groupW + groupW / 2}" y="${top + ph + 18}" text-anchor="middle">${c} tokens</text>`));
+  r.engines.forEach((e, ei) => {
+    const color = COLORS[ei % COLORS.length];
+    parts.push(`<g class="bars" data-engine="${esc(e.label)}" fill="${color}">`);
+    for (const s of e.sweep) {
+      const ci = contexts.indexOf(s.context);
+      const x = left + ci * groupW + 10 + ei * barW;
+      const yy = y(s.latency.mean);
+      parts.push(`<rect class="bar" data-context="${s.context}" data-ms="${s.latency.mean.toFixed(3)}" x="${x.toFixed(1)}" y="${yy.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + ph - yy).toFixed(1)}"><title>${esc(e.label)} @${s.context}: ${f1(s.latency.mean)} ms</title></rect>`);
+    }
+    parts.push(`</g>`);
+    parts.push(`<rect x="${left + ei * 180}" y="${top + ph + 32}" width="12" height="12" fill="${color}"/><text class="legend" x="${left + ei * 180 + 16}" y="${top + ph + 43}">${esc(e.label)}${e.testDouble ? " (test double)" : ""}</text>`);
+  });
+  const ratioY = top + ph + 70;
+  parts.push(`<text class="axis-label ratio-title" x="${left}" y="${ratioY}">ANE / CPU</text>`);
+  const ratios = r.ratios.filter((x) => x.what.includes("decode speed"));
+  if (!ratios.length) parts.push(`<text class="ratio-none" x="${left + 80}" y="${ratioY}">no ANE measurement on this machine</text>`);
+  ratios.slice(0, 3).forEach((x, i) => {
+    const w = Math.min(400, x.value * 100);
+    parts.push(`<g class="ratio" data-ratio="${x.value.toFixed(3)}"><rect x="${left + 80}" y="${ratioY - 10 + i * 16}" width="${w.toFixed(1)}" height="12" fill="#59a14f"/><text x="${left + 86 + w}" y="${ratioY + i * 16}">${x.value.toFixed(2)}× ${esc(x.what)}</text></g>`);
+  });
+  parts.push(`</svg>`);
+  return parts.join("\n") + "\n";
+}
+
+/** Changes against an earlier report; regressions beyond the noise are flagged. */
+export function compare(old: BenchReport, now: BenchReport): { lines: string[]; regressions: number } {
+  const lines: string[] = [];
+  let regressions = 0;
+  for (const e of now.engines) {
+    const o = old.engines.find((x) => x.label === e.label);
+    if (!o) {
+      lines.push(`${e.label}: new`);
+      continue;
+    }
+    const pairs: Array<[string, Summary, Summary]> = [["latency", o.latency, e.latency]];
+    for (const s of e.sweep) {
+      const os = o.sweep.find((x) => x.context === s.context);
+      if (os) pairs.push([`@${s.context}`, os.latency, s.latency]);
+    }
+    for (const [what, a, b] of pairs) {
+      const r = regression(a, b);
+      if (r.worse) regressions++;
+      lines.push(`${e.label} ${what}: ${f1(a.mean)} → ${f1(b.mean)} ms (${r.change >= 0 ? "+" : ""}${(r.change * 100).toFixed(1)}%)${r.worse ? "  REGRESSION" : r.significant ? "  faster" : "  (within noise)"}`);
+    }
+  }
+  return { lines, regressions };
+}
+
+/** Throughput worker: the lexicon engine over a whole corpus file, one pass, cold caches. */
+export async function throughput(corpus: string): Promise<{ corpus: string; words: number; wordsPerS: number; peakRssMb: number }> {
+  const { LexiconEngine } = await import("../engines/lexicon/index.ts");
+  const engine = LexiconEngine.shared();
+  const lines = readFileSync(corpus, "utf8").split("\n");
+  let words = 0;
+  for (const l of lines) words += l.split(/\s+/).filter(Boolean).length;
+  const t0 = performance.now();
+  for (const l of lines) engine.fixSync(l);
+  const s = (performance.now() - t0) / 1000;
+  return { corpus, words, wordsPerS: words / s, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compare, runBench, svg, applyIspell, type BenchReport } from "../src/bench/index.ts";
+import { regression, slope, summarize } from "../src/bench/stats.ts";
+import { ensureModel } from "../scripts/fixtures.ts";
+
+const CLI = join(import.meta.dir, "../src/cli.ts");
+let work: string;
+let report: BenchReport;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "typofix-bench-"));
+  report = await runBench({ engines: [{ engine: "lexicon" }], runs: 2, warmup: 1, contexts: [128, 256, 512], decodeTokens: 4, peers: false, external: ["cat"] });
+}, 60_000);
+
+describe("statistics", () => {
+  test("summary, slope and regression by hand", () => {
+    const s = summarize([4, 1, 3, 2]);
+    expect([s.n, s.mean, s.min, s.max, s.p50, s.p95]).toEqual([4, 2.5, 1, 4, 2, 4]);
+    expect(s.sd).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect(slope([128, 256, 512], [10, 20, 40]).slope).toBeCloseTo(10 / 128, 12);
+    const a = summarize([10, 10.2, 9.8, 10.1, 9.9]);
+    expect(regression(a, summarize([10.1, 9.9, 10, 10.2, 9.8])).worse).toBe(false);
+    expect(regression(a, summarize([13, 13.2, 12.8, 13.1, 12.9])).worse).toBe(true);
+    expect(regression(a, summarize([7, 7.1, 6.9, 7, 7])).worse).toBe(false);
+  });
+  test("ispell pipe output becomes a correction", () => {
+    expect(applyIspell("Thi sis a tset", "@(#) aspell\n& Thi 5 1: The, This\n& sis 3 5: sis's, six\n*\n& tset 2 11: test, set\n")).toBe("The sis's a test");
+  });
+});
+
+describe("the report", () => {
+  test("engines, sweep, raw samples, peers, consistency", () => {
+    expect(report.engines.map((e) => e.label)).toEqual(["lexicon"]);
+    const e = report.engines[0]!;
+    expect(e.latency.n).toBe(6);
+    expect(e.sweep.map((s) => s.context)).toEqual([128, 256, 512]);
+    expect(e.sweep.every((s) => s.wordsPerS! > 0)).toBe(true);
+    expect(report.raw[0]!.samples.latencyMs).toHaveLength(6);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    const ext = report.peers.find((p) => p.name === "external:cat")!;
+    expect(ext.outputs).toEqual(["The quikc brown fox jumps over teh lazy dog", "I went too the stor to buy som milk", "Thi sis a test sentenc with typos"]);
+    const c = report.consistency.find((x) => x.b === "external:cat")!;
+    expect(c.same).toBe(0);
+    expect(c.differences).toHaveLength(3);
+  });
+  test("the SVG has a bar per engine and context, axis labels, and renders", () => {
+    const text = svg(report);
+    const doc = text;
+    // rendering (below) is the well-formedness check
+    expect((doc.match(/<g class="bars" data-engine="lexicon"/g) ?? []).length).toBe(1);
+    expect([...doc.matchAll(/class="bar" data-context="(\d+)"/g)].map((m) => m[1])).toEqual(["128", "256", "512"]);
+    expect(doc).toContain('class="axis-label"');
+    expect(doc).toContain("128 tokens");
+    expect(doc).toContain("no ANE measurement");
+    expect(text.startsWith("<svg")).toBe(true);
+    expect(text.trim().endsWith("</svg>")).toBe(true);
+    const rsvg = Bun.which("rsvg-convert");
+    if (!rsvg) return console.log("skipped rendering: rsvg-convert not installed (apt-get install librsvg2-bin)");
+    const f = join(work, "b.svg");
+    writeFileSync(f, text);
+    const p = Bun.spawnSync([rsvg, f, "-o", join(work, "b.png")]);
+    expect(p.exitCode).toBe(0);
+    const png = readFileSync(join(work, "b.png"));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+    expect(png.readUInt32BE(16)).toBe(760);
+  });
+  test("--compare flags a regression beyond the noise", () => {
+    const slower: BenchReport = JSON.parse(JSON.stringify(report));
+    const e = slower.engines[0]!;
+    e.latency = summarize(report.raw[0]!.samples.latencyMs.map((x) => x * 3 + 5));
+    const c = compare(report, slower);
+    expect(c.regressions).toBeGreaterThanOrEqual(1);
+    expect(c.lines.join("\n")).toContain("REGRESSION");
+    expect(compare(report, report).regressions).toBe(0);
+  });
+});
+
+describe("typofix bench (CLI)", () => {
+  test("the ANE engine through the C test double: compute units and the ANE/CPU ratio", async () => {
+    const cc = Bun.which("cc");
+    if (!cc) return console.log("skipped: no C compiler");
+    const lib = join(work, "libfake.so");
+    Bun.spawnSync([cc, "-shared", "-fPIC", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
+    const tiny = ensureModel("tiny");
+    const ane = join(work, "ane-model");
+    cpSync(tiny, ane, { recursive: true });
+    writeFileSync(join(ane, "fake.conf"), "context=1024\nreplay=785 374 264 1273\n");
+    const json = join(work, "ane.json");
+    const p = Bun.spawn([process.execPath, CLI, "bench", "--engine", `onnx=${tiny},ane=${ane}`, "--units", "--runs", "1", "--warmup", "0", "--contexts", "32,64", "--decode-tokens", "3", "--no-peers", "--json", json], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, TYPOFIX_ANE_ALLOW_ANY_PLATFORM: "1", TYPOFIX_ANE_DYLIB: lib },
+    });
+    const [, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect(code, err).toBe(0);
+    const r: BenchReport = JSON.parse(readFileSync(json, "utf8"));
+    expect(r.engines.map((e) => e.label.replace(/:.*\//, ":/"))).toEqual(["onnx:tiny-qwen3", "ane:/cpuAndNeuralEngine", "ane:/cpuOnly", "ane:/all"].map((x) => x.replace(/:.*\//, ":/")));
+    const a = r.engines.find((e) => e.label.startsWith("ane"))!;
+    expect(a.testDouble).toBe(true);
+    expect(a.sweep.every((s) => s.decodeTokensPerS! > 0)).toBe(true);
+    expect(r.ratios.some((x) => x.what.includes("decode speed") && x.what.includes("test double"))).toBe(true);
+    expect(r.ratios.some((x) => x.what.includes("cpuOnly"))).toBe(true);
+  }, 120_000);
+  test("Ctrl-C ends cleanly and still writes what was measured", async () => {
+    const json = join(work, "int.json");
+    const p = Bun.spawn([process.execPath, CLI, "bench", "--engine", "lexicon", "--runs", "100000", "--no-peers", "--json", json], { stdout: "pipe", stderr: "pipe" });
+    const reader = p.stderr.getReader();
+    let seen = "";
+    while (!seen.includes("measuring")) seen += new TextDecoder().decode((await reader.read()).value);
+    await Bun.sleep(300);
+    p.kill("SIGINT");
+    const code = await p.exited;
+    expect(code).toBe(130);
+    expect(existsSync(json)).toBe(true);
+    const r: BenchReport = JSON.parse(readFileSync(json, "utf8"));
+    expect(r.interrupted).toBe(true);
+  }, 60_000);
+});
