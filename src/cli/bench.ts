@@ -3,6 +3,7 @@
  * comparison with an earlier run. Ctrl-C stops and still writes what was measured.
  */
 import { defineCommand } from "citty";
+import { repeated } from "./args.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consola } from "./log.ts";
@@ -54,8 +55,7 @@ export default defineCommand({
       if (name === "ane" && args.units) for (const units of ["cpuAndNeuralEngine", "cpuOnly", "all"] as const) engines.push({ engine: name, model, units });
       else engines.push({ engine: name, model });
     }
-    const externals: string[] = [];
-    for (let i = 0; i < rawArgs.length; i++) if (rawArgs[i] === "--external" && rawArgs[i + 1]) externals.push(rawArgs[++i]!);
+    const externals = repeated(rawArgs, "--external");
     const dev = join(import.meta.dir, "../../../shared/data/dev/wikidump.realistic/corrupt.txt");
     let interrupted = false;
     let finished = false;

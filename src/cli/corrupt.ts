@@ -5,6 +5,7 @@
  * records for a Qwen3 typo fixer, optionally split (`--split train=0.9,valid=0.1`). A summary goes to stderr.
  */
 import { defineCommand } from "citty";
+import { repeated } from "./args.ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consola } from "./log.ts";
@@ -12,14 +13,6 @@ import { CORRUPTION_TYPES, corruptLines, mulberry32, parseMisspellings, summariz
 // @ts-ignore: Bun file import (embedded in the compiled binary)
 import misspellingsPath from "../../models/misspellings/en-common.tsv" with { type: "file" };
 
-function repeated(rawArgs: string[], flag: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    if (rawArgs[i] === flag && rawArgs[i + 1] !== undefined) out.push(rawArgs[++i]!);
-    else if (rawArgs[i]!.startsWith(flag + "=")) out.push(rawArgs[i]!.slice(flag.length + 1));
-  }
-  return out;
-}
 
 export const PROMPT_CHAT = "Correct the typos in this text: ";
 

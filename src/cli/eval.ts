@@ -5,6 +5,7 @@
  * examples (`--failures N`). The headline scores are those of ../shared/DESIGN.md §6.
  */
 import { defineCommand } from "citty";
+import { repeated } from "./args.ts";
 import { writeFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import { createEngine } from "../engines/index.ts";
@@ -24,14 +25,6 @@ function progress(label: string) {
   };
 }
 
-function repeated(rawArgs: string[], flag: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    if (rawArgs[i] === flag && rawArgs[i + 1] !== undefined) out.push(rawArgs[++i]!);
-    else if (rawArgs[i]!.startsWith(flag + "=")) out.push(rawArgs[i]!.slice(flag.length + 1));
-  }
-  return out;
-}
 
 export default defineCommand({
   meta: { name: "eval", description: "Score engines on a pairs folder, a JSONL file of {corrupted, clean}, or a word list" },

@@ -5,6 +5,7 @@
  * byte for byte.
  */
 import { defineCommand } from "citty";
+import { repeated } from "./args.ts";
 import { readFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
@@ -129,17 +130,8 @@ async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string)
 }
 
 function collectFiles(rawArgs: string[]): string[] {
-  const files: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!;
-    if (a === "--") break;
-    if (a === "--file" || a === "-f") {
-      const v = rawArgs[i + 1];
-      if (v !== undefined) files.push(v);
-      i++;
-    } else if (a.startsWith("--file=")) files.push(a.slice(7));
-  }
-  return files;
+  // --file and -f, in the order given
+  return repeated(rawArgs.map((a) => (a === "-f" ? "--file" : a)), "--file");
 }
 
 function fail(message: string, code = 2): never {

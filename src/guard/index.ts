@@ -15,7 +15,7 @@
  * loop), the lexicon result is returned with a warning. Cost: O(words²) alignment per segment.
  */
 import type { Edit, FixResult, RejectedEdit } from "../types.ts";
-import { diffEdits, classifyEdit } from "../text/edits.ts";
+import { applyEdits, diffEdits, classifyEdit } from "../text/edits.ts";
 import { protectedSpans, overlapsSpan } from "../text/spans.ts";
 import { CONFUSABLES } from "../engines/lexicon/confusables.ts";
 
@@ -150,14 +150,7 @@ export function guard(input: string, modelOutput: string, ctx: GuardContext): Fi
     }
     edits = edits.sort((a, b) => a.start - b.start);
   }
-  let output = "";
-  let pos = 0;
-  for (const e of edits) {
-    output += input.slice(pos, e.start) + e.to;
-    pos = e.end;
-  }
-  output += input.slice(pos);
-  const r: FixResult = { input, output, edits, engine: ctx.engine };
+  const r: FixResult = { input, output: applyEdits(input, edits), edits, engine: ctx.engine };
   if (rejected.length) r.rejected = rejected;
   return r;
 }

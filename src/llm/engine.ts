@@ -6,7 +6,7 @@
  */
 import type { Edit, Engine, FixOptions, FixResult, RejectedEdit } from "../types.ts";
 import { segments } from "../text/lines.ts";
-import { diffEdits } from "../text/edits.ts";
+import { applyEdits, diffEdits } from "../text/edits.ts";
 import { guard } from "../guard/index.ts";
 import { LexiconEngine } from "../engines/lexicon/index.ts";
 import { generate, maxNewTokensFor, type Generation, type StepModel } from "./generate.ts";
@@ -91,14 +91,7 @@ export class LlmEngine implements Engine {
       for (const e of r.rejected ?? []) rejected.push({ ...e, start: e.start + base, end: e.end + base });
       if (r.warning) warnings.push(r.warning);
     }
-    let output = "";
-    let p = 0;
-    for (const e of edits) {
-      output += text.slice(p, e.start) + e.to;
-      p = e.end;
-    }
-    output += text.slice(p);
-    const result: FixResult = { input: text, output, edits, engine: this.name };
+    const result: FixResult = { input: text, output: applyEdits(text, edits), edits, engine: this.name };
     if (rejected.length) result.rejected = rejected;
     if (warnings.length) result.warning = [...new Set(warnings)].join("; ");
     return result;

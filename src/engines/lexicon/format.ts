@@ -223,7 +223,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   };
 }
 
-interface Laid {
+export interface Laid {
   childStart: number[];
   word: number[];
   char: number[];
@@ -233,7 +233,7 @@ interface Laid {
 }
 
 /** Breadth-first trie layout: the children of a node are contiguous and sorted by character. */
-function layoutTrie(words: Array<[string, number]>): Laid {
+export function layoutTrie(words: Array<[string, number]>): Laid {
   const root: TrieNode = { children: new Map(), word: -1 };
   for (const [w, id] of words) {
     let n = root;

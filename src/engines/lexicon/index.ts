@@ -17,7 +17,7 @@
 import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
-import { diffEdits } from "../../text/edits.ts";
+import { applyEdits, diffEdits } from "../../text/edits.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP } from "./format.ts";
 import { channelDistance } from "./channel.ts";
@@ -209,14 +209,7 @@ export class LexiconEngine implements Engine {
     }
     flush();
     edits.sort((a, b) => a.start - b.start);
-    let output = "";
-    let pos = 0;
-    for (const e of edits) {
-      output += text.slice(pos, e.start) + e.to;
-      pos = e.end;
-    }
-    output += text.slice(pos);
-    return { output, edits };
+    return { output: applyEdits(text, edits), edits };
   }
 
   /**

@@ -5,7 +5,7 @@
  * branches whose row minimum exceeds k. Cost: O(visited nodes × query length); a few thousand nodes
  * for k = 2, a few hundred for k = 1. Measured by `bun run bench` (lexicon words/s).
  */
-import { decodeLexicon, type LexiconData, type TrieArrays } from "./format.ts";
+import { decodeLexicon, layoutTrie, type LexiconData, type TrieArrays } from "./format.ts";
 
 export interface SearchHit {
   id: number;
@@ -17,50 +17,14 @@ export type Trie = TrieArrays;
 
 /** Build a trie over some words (with their lexicon ids), in the same layout as the lexicon file's. */
 export function buildTrie(words: Array<[string, number]>): Trie {
-  type N = { children: Map<number, N>; word: number };
-  const root: N = { children: new Map(), word: -1 };
-  for (const [w, id] of words) {
-    let n = root;
-    for (let i = 0; i < w.length; i++) {
-      const ch = w.charCodeAt(i);
-      let next = n.children.get(ch);
-      if (!next) n.children.set(ch, (next = { children: new Map(), word: -1 }));
-      n = next;
-    }
-    n.word = id;
-  }
-  const order: N[] = [root];
-  const chars: number[] = [0];
-  const starts: number[] = [];
-  const depth: number[] = [0];
-  for (let i = 0; i < order.length; i++) {
-    starts.push(order.length);
-    const n = order[i]!;
-    for (const ch of [...n.children.keys()].sort((a, b) => a - b)) {
-      order.push(n.children.get(ch)!);
-      chars.push(ch);
-      depth.push(depth[i]! + 1);
-    }
-  }
-  const minLen = new Uint8Array(order.length).fill(255);
-  const maxLen = new Uint8Array(order.length);
-  for (let i = order.length - 1; i >= 0; i--) {
-    if (order[i]!.word >= 0) {
-      minLen[i] = Math.min(minLen[i]!, depth[i]!);
-      maxLen[i] = Math.max(maxLen[i]!, depth[i]!);
-    }
-    for (let c = starts[i]!; c < starts[i]! + order[i]!.children.size; c++) {
-      minLen[i] = Math.min(minLen[i]!, minLen[c]!);
-      maxLen[i] = Math.max(maxLen[i]!, maxLen[c]!);
-    }
-  }
+  const t = layoutTrie(words);
   return {
-    nodeChildStart: Uint32Array.from(starts),
-    nodeChildCount: Uint8Array.from(order.map((n) => n.children.size)),
-    nodeChar: Uint8Array.from(chars),
-    nodeWord: Int32Array.from(order.map((n) => n.word)),
-    minLen,
-    maxLen,
+    nodeChildStart: Uint32Array.from(t.childStart),
+    nodeChildCount: Uint8Array.from(t.childCount),
+    nodeChar: Uint8Array.from(t.char),
+    nodeWord: Int32Array.from(t.word),
+    minLen: Uint8Array.from(t.minLen),
+    maxLen: Uint8Array.from(t.maxLen),
   };
 }
 
@@ -82,59 +46,36 @@ export class Lexicon {
     return this.data.nWords;
   }
 
+  /** The child of `node` along character `ch` (children are sorted: binary search), or -1. */
+  private child(node: number, ch: number): number {
+    const d = this.data;
+    let lo = d.nodeChildStart[node]!;
+    let hi = lo + d.nodeChildCount[node]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = d.nodeChar[mid]!;
+      if (c === ch) return mid;
+      if (c < ch) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** Id of a lower-case word, or -1. */
   id(word: string): number {
-    const d = this.data;
     let node = 0;
-    for (let i = 0; i < word.length; i++) {
-      const ch = word.charCodeAt(i);
-      if (ch > 255) return -1;
-      const start = d.nodeChildStart[node]!;
-      const count = d.nodeChildCount[node]!;
-      let found = -1;
-      // children are sorted by character: binary search
-      let lo = start;
-      let hi = start + count - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const c = d.nodeChar[mid]!;
-        if (c === ch) {
-          found = mid;
-          break;
-        }
-        if (c < ch) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      if (found < 0) return -1;
-      node = found;
-    }
-    return d.nodeWord[node]!;
+    for (let i = 0; i < word.length && node >= 0; i++) node = this.child(node, word.charCodeAt(i));
+    return node < 0 ? -1 : this.data.nodeWord[node]!;
   }
 
   /** ids[k] = id of word.slice(0, k) (or -1), for every prefix, in one walk down the trie. */
   prefixIds(word: string): Int32Array {
-    const d = this.data;
     const out = new Int32Array(word.length + 1).fill(-1);
     let node = 0;
     for (let i = 0; i < word.length; i++) {
-      const ch = word.charCodeAt(i);
-      const start = d.nodeChildStart[node]!;
-      let lo = start;
-      let hi = start + d.nodeChildCount[node]! - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const c = d.nodeChar[mid]!;
-        if (c === ch) {
-          found = mid;
-          break;
-        }
-        if (c < ch) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      if (found < 0) break;
-      node = found;
-      out[i + 1] = d.nodeWord[node]!;
+      node = this.child(node, word.charCodeAt(i));
+      if (node < 0) break;
+      out[i + 1] = this.data.nodeWord[node]!;
     }
     return out;
   }
