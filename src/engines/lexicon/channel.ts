@@ -49,7 +49,7 @@ function subCost(meant: string, typed: string): number {
   if (typed.charCodeAt(0) > 127 && baseLetter(typed) === meant) return 0.35; // accent typed on the plain letter
   if (isKeyboardNeighbour(meant, typed)) return 0.75;
   if (VOWELS.has(meant) && VOWELS.has(typed)) return 0.85;
-  return 1.25;
+  return 1.0;
 }
 
 /**
@@ -80,7 +80,7 @@ export function channelDistance(meant: string, typed: string): number {
       if (del < v) v = del;
       if (ins < v) v = ins;
       if (i > 1 && j > 1 && a === typed[j - 2] && meant[i - 2] === b) {
-        const t = d[(i - 2) * W + j - 2]! + 0.7;
+        const t = d[(i - 2) * W + j - 2]! + 0.55;
         if (t < v) v = t;
       }
       d[i * W + j] = v;

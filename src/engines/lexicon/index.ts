@@ -615,8 +615,12 @@ const VARIANTS: Array<[RegExp, string]> = [
 
 /** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
 function restore(like: string, word: string): string {
-  // a word with a stray capital keeps only the case of its first letter
-  if (caseShape(like) === "mixed") like = like[0] === like[0]!.toLowerCase() ? "a" : "A";
+  // a word with a stray capital keeps only the case of its first letter — unless a letter was typed in
+  // front of a capitalised word ("dItaly" → "Italy")
+  if (caseShape(like) === "mixed") {
+    const frontSlip = like.slice(1).toLowerCase() === word && like[1] !== like[1]!.toLowerCase() && caseShape(like.slice(1)) === "title";
+    like = like[0] !== like[0]!.toLowerCase() || frontSlip ? "A" : "a";
+  }
   if (word === "i") return "I";
   if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
   return applyCase(like, word);
