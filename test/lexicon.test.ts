@@ -67,6 +67,11 @@ describe("rules", () => {
   test("capitalised words in mid-sentence are treated as names", () => {
     expect(fix("We met Marek and Daly in Saller yesterday")).toBe("We met Marek and Daly in Saller yesterday");
   });
+  test("a lone letter: a mangled short word is fixed, a real letter or variable is not", () => {
+    expect(fix("he agreed t accompany the group")).toBe("he agreed to accompany the group");
+    expect(fix("I have bee n busy")).toBe("I have been busy");
+    for (const s of ["the letter s is common", "vitamin b and vitamin c", "x and y axes", "we use x to denote it", "Tom's car", "at least 2 m tall"]) expect(fix(s)).toBe(s);
+  });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
   });

@@ -59,6 +59,10 @@ export const PARAMS = {
   /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
   nameCostPerChar: 1.0,
   nameCostMin: 4.0,
+  /** ln P of a lone letter (s, x, b) that is not a word. */
+  logPLetter: -13,
+  /** Extra cost of replacing a lone letter ("t" → "to"). */
+  loneLetterCost: 8.0,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
   /** Interpolation weight of the bigram estimate against the unigram. */
@@ -100,6 +104,8 @@ interface Slot {
   editable: boolean;
   /** Whitespace before the next slot in the run, if any. */
   gapAfter: string;
+  /** Whether a word of the same run comes before this one. */
+  afterWord: boolean;
 }
 
 let shared: LexiconEngine | undefined;
@@ -192,6 +198,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           editable: !particle && this.editable(t.text, lower, user),
           gapAfter,
+          afterWord: run.length > 0,
         });
         sentenceStart = false;
         if (!gapAfter) flush();
@@ -268,7 +275,8 @@ export class LexiconEngine implements Engine {
   private lm(prev: number, id: number, unknownLength = 0): number {
     const lex = this.lex;
     // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
-    const uni = id >= 0 ? lex.logP(id) : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
+    // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
+    const uni = id >= 0 ? lex.logP(id) : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
     if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
     const bi = lex.bigram(prev, id);
     const w = PARAMS.bigramWeight;
@@ -291,7 +299,10 @@ export class LexiconEngine implements Engine {
     const startName = shape === "title" && s.sentenceStart && s.id < 0;
     const word = s.stem;
     // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
-    if (word.length < 2 || ABBREVIATIONS.has(word)) return hyps;
+    if (ABBREVIATIONS.has(word)) return hyps;
+    // a lone lower-case letter other than a word (a, I) is usually a mangled short word ("t accompany")
+    const lone = word.length < 2;
+    if (lone && (word === "a" || word === "i" || shape !== "lower")) return hyps;
     const lex = this.lex;
     const P = PARAMS;
     // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
@@ -303,6 +314,13 @@ export class LexiconEngine implements Engine {
       seen.add(id);
       hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
     };
+    if (lone) {
+      // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
+      // context and an extra cost
+      if (!s.afterWord || !s.gapAfter) return hyps;
+      for (const h of this.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
+      return hyps;
+    }
     if (shape === "mixed") {
       // the stray capital was typed in addition to the word: "gaFve" → "gave", "prisoneDrs" → "prisoners"
       const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
@@ -420,7 +438,9 @@ export class LexiconEngine implements Engine {
     // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
     const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
     if (jid >= 0 && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
-      out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost), span: 2, keep: false, kind: "join" });
+      // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
+      const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
+      out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
     }
     // move the space: "thi sis" → "this is"
     const pre = lex.prefixIds(joined);
@@ -562,7 +582,9 @@ const ABBREVIATIONS = new Set(
     "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros " +
     "th nd rd pp vol vols eds ibid cit fig figs pg " +
     // informal words that a book corpus underrates
-    "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya").split(" "),
+    "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya " +
+    // prefixes and money units written apart (ex-president, $2 bn), degrees (M.Sc.)
+    "ex bn mn sc").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
