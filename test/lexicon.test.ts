@@ -72,6 +72,11 @@ describe("rules", () => {
     expect(fix("I have bee n busy")).toBe("I have been busy");
     for (const s of ["the letter s is common", "vitamin b and vitamin c", "x and y axes", "we use x to denote it", "Tom's car", "at least 2 m tall"]) expect(fix(s)).toBe(s);
   });
+  test("names the text repeats are kept, and a one-off misspelling of one is fixed", () => {
+    expect(fix("Melchers and Melchers' home; Melhcers painted it.")).toBe("Melchers and Melchers' home; Melchers painted it.");
+    // two names seen once each are no evidence either way
+    expect(fix("Gari Melchers lived here; Melhcers painted it.")).toBe("Gari Melchers lived here; Melhcers painted it.");
+  });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
   });

@@ -24,6 +24,26 @@ import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { loadLexiconBytes } from "./data.ts";
 
+/** Lexicon id used for names seen elsewhere in the same text. */
+const LOCAL = -5;
+
+/** Optimal-string-alignment distance, giving up above `max`. */
+function osa(a: string, b: string, max: number): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return d[a.length]![b.length]!;
+}
+
 /** Tunable weights of the model, in natural-log units. */
 export const PARAMS = {
   /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
@@ -59,6 +79,8 @@ export const PARAMS = {
   /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
   nameCostPerChar: 1.0,
   nameCostMin: 4.0,
+  /** ln P of a name that occurs elsewhere in the same text. */
+  logPLocalName: -10,
   /** ln P of a lone letter (s, x, b) that is not a word. */
   logPLetter: -13,
   /** Extra cost of replacing a lone letter ("t" → "to"). */
@@ -106,6 +128,8 @@ interface Slot {
   gapAfter: string;
   /** Whether a word of the same run comes before this one. */
   afterWord: boolean;
+  /** Names spelled otherwise elsewhere in the same text that this unknown word may be a typo of. */
+  local?: string[];
 }
 
 let shared: LexiconEngine | undefined;
@@ -161,6 +185,7 @@ export class LexiconEngine implements Engine {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
+    const local = this.localNames(tokens);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     let sentenceStart = true;
@@ -196,9 +221,10 @@ export class LexiconEngine implements Engine {
           suffix,
           stem,
           sentenceStart,
-          editable: !particle && this.editable(t.text, lower, user),
+          editable: !particle && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
           gapAfter,
           afterWord: run.length > 0,
+          local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
         });
         sentenceStart = false;
         if (!gapAfter) flush();
@@ -271,12 +297,40 @@ export class LexiconEngine implements Engine {
     return !(parts.length >= 2 && parts.every((p) => this.lex.id(p.toLowerCase()) >= 0));
   }
 
+  /**
+   * Names used in this text: unknown capitalised words of five letters or more. A name that occurs once
+   * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
+   * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
+   */
+  private localNames(tokens: Token[]): Map<string, string[]> {
+    const counts = new Map<string, number>();
+    for (const t of tokens)
+      if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title") {
+        const base = t.text.replace(/['’]s$/, "");
+        if (this.lex.id(base.toLowerCase()) < 0) counts.set(base, (counts.get(base) ?? 0) + 1);
+      }
+    const out = new Map<string, string[]>();
+    for (const [w, n] of counts) {
+      // a name the text repeats is a name: never "corrected"
+      if (n > 1) {
+        out.set(w, []);
+        continue;
+      }
+      const max = w.length >= 7 ? 2 : 1;
+      // only toward a name the text uses more than once: of two names seen once each, neither is evidence
+      const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+      if (near.length) out.set(w, near);
+    }
+    return out;
+  }
+
   /** Unigram-or-bigram ln P(id | prev). */
   private lm(prev: number, id: number, unknownLength = 0): number {
     const lex = this.lex;
     // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
     // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
-    const uni = id >= 0 ? lex.logP(id) : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
+    const uni =
+      id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
     if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
     const bi = lex.bigram(prev, id);
     const w = PARAMS.bigramWeight;
@@ -348,7 +402,9 @@ export class LexiconEngine implements Engine {
         }
       }
     } else {
-      // unknown: a typo of a dictionary word, or a valid word we do not know
+      // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
+      for (const name of s.local ?? [])
+        hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
       // a second edit on a probable name costs more than any dictionary word could win back
       const maxDist = word.length <= 3 || isName ? 1 : 2;
       for (const h of this.nearest(word, maxDist)) {
@@ -489,7 +545,7 @@ export class LexiconEngine implements Engine {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
     let key = "";
-    for (const s of run) key += (s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + s.gapAfter + "\u0000";
+    for (const s of run) key += (s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
