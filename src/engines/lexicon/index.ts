@@ -77,14 +77,16 @@ export const PARAMS = {
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
   nameCost: 9.0,
   /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
-  nameCostPerChar: 1.0,
-  nameCostMin: 4.0,
+  nameCostPerChar: 1.25,
+  nameCostMin: 3.5,
   /** ln P of a name that occurs elsewhere in the same text. */
   logPLocalName: -10,
   /** ln P of a lone letter (s, x, b) that is not a word. */
   logPLetter: -13,
   /** Extra cost of replacing a lone letter ("t" → "to"). */
   loneLetterCost: 8.0,
+  /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
+  nameSwapShare: 0.3,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
   /** Interpolation weight of the bigram estimate against the unigram. */
@@ -408,7 +410,9 @@ export class LexiconEngine implements Engine {
       // a second edit on a probable name costs more than any dictionary word could win back
       const maxDist = word.length <= 3 || isName ? 1 : 2;
       for (const h of this.nearest(word, maxDist)) {
-        add(h.id, -(h.cost + nameCost), "spelling");
+        // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
+        const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
+        add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : nameCost)), "spelling");
       }
     }
     return hyps;
