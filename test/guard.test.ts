@@ -77,6 +77,35 @@ describe("nothing hostile reaches the output", () => {
     expect(unusable("hello there friend", "hello hello hello hello hello")).not.toBeNull();
     expect(unusable("teh cat sat on the mat", "the cat sat on the mat")).toBeNull();
   });
+  test("meaning changes between real words are refused; real-word slips the lexicon confirms pass", () => {
+    const neg = run("I do not agree with teh plan", "I do now agree with the plan");
+    expect(neg.output).toBe("I do not agree with the plan");
+    expect(neg.rejected?.map((x) => [x.from, x.reason])).toEqual([["not", "adds or removes a negation"]]);
+    expect(run("I never lie", "I ever lie").output).toBe("I never lie");
+    expect(run("the cat sat on teh mat", "the hat sat on the mat").output).toBe("the cat sat on the mat");
+    expect(run("we will win", "we wall win").rejected?.[0]?.reason).toMatch(/real word "will"/);
+    // a letter swap into another real word, and a fix the lexicon also makes, are typo fixes
+    expect(run("a letter form my mother", "a letter from my mother").output).toBe("a letter from my mother");
+    expect(run("I went too the stor to buy som milk", "I went to the store to buy some milk").output).toBe("I went to the store to buy some milk");
+    // apostrophe repairs of negations keep the negation
+    expect(run("I dont know", "I don't know").output).toBe("I don't know");
+  });
+  test("text outside accepted edits is preserved byte for byte", () => {
+    const input = "Hello  wrold,\tthis is\u00a0teh  test\r\nof spacing…";
+    const r = run(input, "Hello world, this is the test of spacing...");
+    let pos = 0;
+    let rebuilt = "";
+    for (const e of r.edits) {
+      expect(input.slice(e.start, e.end)).toBe(e.from);
+      rebuilt += input.slice(pos, e.start) + e.to;
+      pos = e.end;
+    }
+    expect(rebuilt + input.slice(pos)).toBe(r.output);
+    expect(r.output).toContain("\t");
+    expect(r.output).toContain("\r\n");
+    expect(r.output).toContain("world");
+    expect(r.output).toContain("the");
+  });
   test("damerau distance", () => {
     expect(damerau("teh", "the")).toBe(1);
     expect(damerau("kitten", "sitting")).toBe(3);

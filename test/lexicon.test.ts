@@ -49,6 +49,8 @@ describe("rules", () => {
   });
   test("a stray capital inside a word is a slip; CamelCase and brand names are not", () => {
     expect(fix("they gaFve the prisoneDrs food")).toBe("they gave the prisoners food");
+    expect(fix("Minister of JustTce and the EasteHn Railway")).toBe("Minister of Justice and the Eastern Railway");
+    expect(fix("TikTok and DavEx")).toBe("TikTok and DavEx");
     expect(fix("call getValue and setTimeout on eBay with JavaScript")).toBe(
       "call getValue and setTimeout on eBay with JavaScript",
     );

@@ -7,7 +7,10 @@
  *   - a misspelling: small Damerau-Levenshtein distance relative to the word, same surrounding
  *     punctuation, and the new word is known (lexicon) or the user's;
  *   - a whitespace split / join / moved space whose letters are unchanged, into known words;
- *   - a known confusable pair (their/there, to/too, …);
+ *   - a known confusable pair (their/there, to/too, …; the list in src/engines/lexicon/confusables.ts,
+ *     shared with the lexicon engine and the corruption module);
+ *   - a real word replaced by another real word only as a confusable, a plain letter swap (form → from) or
+ *     where the lexicon's context model makes the same fix; never a negation added or removed (not → now);
  *   - a case or punctuation change only next to an accepted fix.
  * Everything else is rejected with a reason; where an edit is rejected, the lexicon engine's own fixes
  * for that stretch are used instead. Protected spans (URLs, numbers, code) and user words never change.
@@ -58,7 +61,21 @@ export const maxTypoDistance = (len: number) => (len <= 3 ? 1 : len <= 7 ? 2 : 3
 
 type Verdict = { ok: true } | { ok: false; reason: string } | { ok: "style" };
 
-function judge(e: Edit, input: string, ctx: GuardContext): Verdict {
+/** Words that negate: a model that adds or drops one flips the meaning. Apostrophes are ignored. */
+const NEGATIONS = new Set(
+  "not no never nor none nothing nobody nowhere neither cannot dont doesnt didnt cant couldnt wont wouldnt shouldnt isnt arent wasnt werent hasnt havent hadnt aint mustnt neednt mightnt shant".split(" "),
+);
+export const negates = (w: string) => NEGATIONS.has(w.toLowerCase().replace(/['’]/g, ""));
+
+/** One adjacent swap and nothing else (form → from): the commonest slip that yields another real word. */
+const isSwap = (a: string, b: string) => a.length === b.length && a.length > 1 && damerau(a, b) === 1 && [...a].sort().join("") === [...b].sort().join("");
+
+/**
+ * Judge one edit. `lexiconAgrees(e)` says whether the lexicon engine makes the same change at the same
+ * place: a real word replaced by another real word (cat → hat, not → now) changes the meaning unless it
+ * is a known confusable, a plain letter swap, or a fix the lexicon's context model also makes.
+ */
+function judge(e: Edit, input: string, ctx: GuardContext, lexiconAgrees: (e: Edit) => boolean): Verdict {
   const fromWords = e.from.split(/\s+/).filter(Boolean);
   const toWords = e.to.split(/\s+/).filter(Boolean);
   const known = (w: string) => {
@@ -92,6 +109,9 @@ function judge(e: Edit, input: string, ctx: GuardContext): Verdict {
   if (dist > maxTypoDistance(ca.length)) return { ok: false, reason: `not typo-shaped (edit distance ${dist} for a ${ca.length}-letter word)` };
   if (!known(b)) return { ok: false, reason: `"${cb}" is not a known word` };
   if (punctChanged) return { ok: false, reason: "changes punctuation around a word" };
+  if (negates(ca) !== negates(cb)) return { ok: false, reason: "adds or removes a negation" };
+  if (ctx.isKnown(ca) && !isSwap(ca.toLowerCase(), cb.toLowerCase()) && !lexiconAgrees(e))
+    return { ok: false, reason: `replaces the real word "${ca}" with "${cb}" (not a known confusable, not confirmed by the lexicon)` };
   return { ok: true };
 }
 
@@ -123,7 +143,10 @@ export function guard(input: string, modelOutput: string, ctx: GuardContext): Fi
     return { ...fb, engine: ctx.engine, warning: `guard: ${bad}; used the lexicon engine`, rejected: [{ start: 0, end: input.length, from: input, to: modelOutput, kind: "other", reason: bad }] };
   }
   const proposed = diffEdits(input, modelOutput);
-  const verdicts = proposed.map((e) => judge(e, input, ctx));
+  let fallback: FixResult | undefined;
+  const lexicon = () => (fallback ??= ctx.fallback(input));
+  const lexiconAgrees = (e: Edit) => lexicon().edits.some((f) => f.start === e.start && f.end === e.end && f.to.toLowerCase() === e.to.toLowerCase());
+  const verdicts = proposed.map((e) => judge(e, input, ctx, lexiconAgrees));
   // case/punctuation changes are accepted only next to an accepted fix
   const accepted: Edit[] = [];
   const rejected: RejectedEdit[] = [];
@@ -142,8 +165,7 @@ export function guard(input: string, modelOutput: string, ctx: GuardContext): Fi
   // where the model's edit was refused, use the lexicon's fixes for that stretch
   let edits = accepted.map((e) => ({ ...e, kind: e.kind === "other" ? classifyEdit(e.from, e.to) : e.kind }));
   if (rejected.length) {
-    const fb = ctx.fallback(input).edits;
-    for (const f of fb) {
+    for (const f of lexicon().edits) {
       const inRejected = rejected.some((r) => f.start < Math.max(r.end, r.start + 1) && f.end > r.start);
       const clash = edits.some((a) => f.start < a.end && a.start < f.end);
       if (inRejected && !clash) edits.push(f);

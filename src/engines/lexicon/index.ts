@@ -292,8 +292,12 @@ export class LexiconEngine implements Engine {
     // PascalCase of two capitalised parts (TikTok, DavEx) is a name unless dropping the inner capital
     // gives a word ("WeIstern" → "Western")
     if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text)) {
+      const lower = text.toLowerCase();
       const without = text[0] + text.slice(1).replace(/\p{Lu}/gu, "");
-      if (this.lex.id(without.toLowerCase()) < 0) return false;
+      // …or the inner capital took the place of a letter ("JustTce" → Justice, "EasteHn" → Eastern)
+      const k = text.slice(1).search(/\p{Lu}/u) + 1;
+      const replaced = [..."abcdefghijklmnopqrstuvwxyz"].some((c) => this.lex.id(lower.slice(0, k) + c + lower.slice(k + 1)) >= 0);
+      if (this.lex.id(without.toLowerCase()) < 0 && !replaced) return false;
     }
     const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
     return !(parts.length >= 2 && parts.every((p) => this.lex.id(p.toLowerCase()) >= 0));
