@@ -136,13 +136,31 @@ export function unusable(input: string, output: string): string | null {
   return null;
 }
 
+/**
+ * The word alignment sees "Thi sis" → "This is" as two substitutions; together they only move a space.
+ * Neighbouring substitutions whose letters match once merged become one edit, judged as a spacing fix.
+ */
+function mergeRespacing(input: string, edits: Edit[]): Edit[] {
+  const out: Edit[] = [];
+  for (const e of edits) {
+    const prev = out[out.length - 1];
+    const gap = prev ? input.slice(prev.end, e.start) : "";
+    if (prev && prev.from && prev.to.trim() && e.from && e.to.trim() && /^\s+$/.test(gap) && letters(prev.from + e.from) === letters(prev.to + e.to) && letters(e.from) !== letters(e.to)) {
+      const from = input.slice(prev.start, e.end);
+      const to = prev.to + gap + e.to;
+      out[out.length - 1] = { start: prev.start, end: e.end, from, to, kind: classifyEdit(from, to) };
+    } else out.push(e);
+  }
+  return out;
+}
+
 export function guard(input: string, modelOutput: string, ctx: GuardContext): FixResult {
   const bad = unusable(input, modelOutput);
   if (bad) {
     const fb = ctx.fallback(input);
     return { ...fb, engine: ctx.engine, warning: `guard: ${bad}; used the lexicon engine`, rejected: [{ start: 0, end: input.length, from: input, to: modelOutput, kind: "other", reason: bad }] };
   }
-  const proposed = diffEdits(input, modelOutput);
+  const proposed = mergeRespacing(input, diffEdits(input, modelOutput));
   let fallback: FixResult | undefined;
   const lexicon = () => (fallback ??= ctx.fallback(input));
   const lexiconAgrees = (e: Edit) => lexicon().edits.some((f) => f.start === e.start && f.end === e.end && f.to.toLowerCase() === e.to.toLowerCase());
