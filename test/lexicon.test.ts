@@ -86,6 +86,9 @@ describe("rules", () => {
     for (const s of ["東京は大きい", "שלום עולם", "مرحبا بالعالم", "café naïve résumé 😀 👍🏽", "Zürich and São Paulo"])
       expect(fix(s)).toBe(s);
   });
+  test("a line in another language is left alone", () => {
+    for (const s of ["Je suis allé au marché avec mon ami.", "Der Hund läuft schnell über die Straße und bellt.", "El perro corre rápido por la calle."]) expect(fix(s)).toBe(s);
+  });
   test("empty and whitespace-only text", () => {
     expect(fix("")).toBe("");
     expect(fix("   \t ")).toBe("   \t ");

@@ -79,6 +79,8 @@ export const PARAMS = {
   /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
   nameCostPerChar: 1.25,
   nameCostMin: 3.5,
+  /** A line whose lower-case words are mostly unknown (beyond typos) is taken for another language. */
+  maxForeignShare: 0.6,
   /** ln P of a name that occurs elsewhere in the same text. */
   logPLocalName: -10,
   /** ln P of a lone letter (s, x, b) that is not a word. */
@@ -187,6 +189,7 @@ export class LexiconEngine implements Engine {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
+    if (!this.looksEnglish(tokens)) return { output: text, edits };
     const local = this.localNames(tokens);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
@@ -328,6 +331,22 @@ export class LexiconEngine implements Engine {
       if (near.length) out.set(w, near);
     }
     return out;
+  }
+
+  /**
+   * Text in another language would be "corrected" word by word into English nonsense. When most of a
+   * line's lower-case words (four or more) are unknown, it is left alone.
+   */
+  private looksEnglish(tokens: Token[]): boolean {
+    let n = 0;
+    let unknown = 0;
+    for (const t of tokens) {
+      if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
+      n++;
+      const w = t.text.replace(/’/g, "'");
+      if (this.lex.id(w) < 0 && this.variantId(w.replace(/'s$/, "")) < 0) unknown++;
+    }
+    return n < 4 || unknown / n <= PARAMS.maxForeignShare;
   }
 
   /** Unigram-or-bigram ln P(id | prev). */
