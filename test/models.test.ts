@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { importModel, installed, pull, remove, resolveModel, storeDir, type Progress } from "../src/models/index.ts";
+import { importModel, installed, pull, registry, remove, resolveModel, storeDir, verify, type Progress } from "../src/models/index.ts";
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const big = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
@@ -14,8 +14,10 @@ const FILES: Record<string, Uint8Array> = {
 
 let server: ReturnType<typeof Bun.serve>;
 let home: string;
-const hits: Array<{ path: string; range: string | null }> = [];
+const hits: Array<{ path: string; range: string | null; method: string }> = [];
 let dropOnce = new Set<string>();
+let stallOnce = new Set<string>();
+let ignoreRange = false;
 let slow = false;
 
 beforeAll(() => {
@@ -29,10 +31,16 @@ beforeAll(() => {
       if (!m) return new Response("bad path", { status: 400 });
       const [, repo, , file] = m;
       const key = decodeURIComponent(file!);
-      hits.push({ path: `${repo}/${key}`, range: req.headers.get("range") });
+      hits.push({ path: `${repo}/${key}`, range: req.headers.get("range"), method: req.method });
+      if (repo === "test/hub" || repo === "test/hub-bad") {
+        // the Hub's metadata for an LFS file: its size and sha256 in X-Linked-* headers of a redirect
+        if (req.method === "HEAD") return new Response(null, { status: 302, headers: { location: "/elsewhere", "x-linked-size": String(big.length), "x-linked-etag": `"${sha(big)}"` } });
+        const body = repo === "test/hub" ? big : big.map((b, i) => (i === 777 ? b ^ 1 : b));
+        return new Response(body, { headers: { "content-length": String(body.length) } });
+      }
       const body = repo === "test/model" || repo === "test/badsum" || repo === "test/slow" ? FILES[key] : undefined;
       if (!body) return new Response("not found", { status: 404 });
-      const r = /^bytes=(\d+)-$/.exec(req.headers.get("range") ?? "");
+      const r = ignoreRange ? null : /^bytes=(\d+)-$/.exec(req.headers.get("range") ?? "");
       const start = r ? Number(r[1]) : 0;
       const part = body.subarray(start);
       const headers = { "content-length": String(part.length), ...(r ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}) };
@@ -50,7 +58,26 @@ beforeAll(() => {
                 return;
               }
               await Bun.sleep(20);
-              c.error(new Error("connection dropped"));
+              c.close(); // ends the response short of its Content-Length: the client sees a broken download
+            },
+          }),
+          { status: r ? 206 : 200, headers },
+        );
+      }
+      if (stallOnce.has(key)) {
+        stallOnce.delete(key);
+        // send a third, then go quiet without closing the connection
+        let sent = false;
+        return new Response(
+          new ReadableStream({
+            async pull(c) {
+              if (!sent) {
+                sent = true;
+                c.enqueue(part.subarray(0, Math.floor(part.length / 3)));
+                return;
+              }
+              await Bun.sleep(1500);
+              c.close();
             },
           }),
           { status: r ? 206 : 200, headers },
@@ -79,6 +106,8 @@ beforeAll(() => {
       badsum: { engine: "onnx", repo: "test/badsum", revision: "main", files: [{ path: "config.json", sha256: "0".repeat(64) }] },
       missing: { engine: "onnx", repo: "test/model", revision: "main", files: [{ path: "config.json" }, { path: "onnx/nope.onnx" }] },
       slow: { engine: "onnx", repo: "test/slow", revision: "main", files: [{ path: "onnx/model.onnx" }] },
+      hub: { engine: "onnx", repo: "test/hub", revision: "main", files: [{ path: "onnx/model.onnx", size: null, sha256: null }] },
+      "hub-bad": { engine: "onnx", repo: "test/hub-bad", revision: "main", files: [{ path: "onnx/model.onnx", size: null, sha256: null }] },
     },
   };
   writeFileSync(join(home, "registry.yaml"), JSON.stringify(reg)); // JSON is YAML
@@ -170,6 +199,129 @@ describe("model pull", () => {
   });
 });
 
+describe("robustness", () => {
+  test("a connection that goes quiet is dropped and resumed", async () => {
+    const e = env("stall");
+    hits.length = 0;
+    stallOnce = new Set(["onnx/model.onnx"]);
+    const t0 = performance.now();
+    const m = await pull("good", { env: e, stallMs: 300 });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(m.files[1]!.sha256).toBe(sha(big));
+    const modelHits = hits.filter((h) => h.path.endsWith("model.onnx"));
+    expect(modelHits.map((h) => h.range)).toEqual([null, `bytes=${Math.floor(big.length / 3)}-`]);
+  });
+  test("a server that ignores Range gets the whole file again, not a spliced one", async () => {
+    const e = env("norange");
+    dropOnce = new Set(["onnx/model.onnx"]);
+    ignoreRange = true;
+    try {
+      const m = await pull("good", { env: e });
+      expect(m.files[1]!.sha256).toBe(sha(big));
+      expect(readFileSync(join(storeDir(e), "good/onnx/model.onnx"))).toEqual(Buffer.from(big));
+    } finally {
+      ignoreRange = false;
+    }
+  });
+  test("where the registry has no digest, the Hub's (X-Linked-Etag) is checked", async () => {
+    const e = env("hub");
+    const m = await pull("hub", { env: e });
+    expect(m.files[0]!.sha256).toBe(sha(big));
+    expect(hits.some((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "HEAD")).toBe(true);
+    await expect(pull("hub-bad", { env: e })).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the hub's/);
+    expect(installed(e).map((x) => x.name)).toEqual(["hub"]);
+  });
+  test("a stale lock (its process is gone) is taken over", async () => {
+    const e = env("stale");
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    mkdirSync(join(storeDir(e), ".locks"), { recursive: true });
+    writeFileSync(join(storeDir(e), ".locks/good.lock"), String(dead.pid));
+    const m = await pull("good", { env: e });
+    expect(m.name).toBe("good");
+    expect(readdirSync(join(storeDir(e), ".locks"))).toEqual([]);
+  });
+  test("a live lock of another process: waits, then fails clearly, installing nothing", async () => {
+    const e = env("live");
+    const other = Bun.spawn(["sleep", "30"]);
+    try {
+      mkdirSync(join(storeDir(e), ".locks"), { recursive: true });
+      writeFileSync(join(storeDir(e), ".locks/good.lock"), String(other.pid));
+      const waits: number[] = [];
+      await expect(pull("good", { env: e, lockWaitMs: 300, onWait: (p) => waits.push(p) })).rejects.toThrow(new RegExp(`another typofix \\(pid ${other.pid}\\) is installing good`));
+      expect(waits).toEqual([other.pid]);
+      expect(installed(e)).toEqual([]);
+      // the other process's lock is left alone
+      expect(readFileSync(join(storeDir(e), ".locks/good.lock"), "utf8")).toBe(String(other.pid));
+    } finally {
+      other.kill();
+    }
+  });
+  test("an interrupted pull leaves nothing installed, and the next pull resumes from its partial file", async () => {
+    const e = env("interrupted");
+    dropOnce = new Set(["onnx/model.onnx"]);
+    await expect(pull("good", { env: e, retries: 0 })).rejects.toThrow(/download from http:\/\/127.0.0.1:\d+\/test\/model\/resolve\/main\/onnx\/model.onnx failed after 1 attempts \(onnx\/model.onnx: connection closed at 150000 of 300000 bytes\)/);
+    expect(installed(e)).toEqual([]);
+    expect(existsSync(join(storeDir(e), "good"))).toBe(false);
+    expect(() => resolveModel("good", e)).toThrow(/not installed/);
+    hits.length = 0;
+    const m = await pull("good", { env: e });
+    expect(m.files[1]!.sha256).toBe(sha(big));
+    expect(hits.find((h) => h.path.endsWith("model.onnx"))!.range).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+  test("verify re-hashes the files against the digests recorded at install", async () => {
+    const e = env("verify");
+    await pull("good", { env: e });
+    expect(await verify("good", e)).toEqual([]);
+    const f = join(storeDir(e), "good/onnx/model.onnx");
+    const bytes = readFileSync(f);
+    bytes[1000] ^= 1;
+    writeFileSync(f, bytes);
+    expect(await verify("good", e)).toEqual(["onnx/model.onnx: sha256 differs from the one recorded at install"]);
+  });
+  test("names and paths never leave the store", async () => {
+    const e = env("names");
+    expect(() => remove("../names", e)).toThrow(/invalid model name/);
+    expect(() => remove("..", e)).toThrow(/invalid model name/);
+    await expect(importModel(join(home, "nowhere"), "../x", { env: e })).rejects.toThrow(/invalid model name/);
+    expect(() => resolveModel("../no/such/folder", e)).toThrow(/no model or folder/);
+    expect(() => resolveModel("a b", e)).toThrow(/no model or folder/);
+    expect(() => registry(JSON.stringify({ models: { evil: { engine: "onnx", repo: "a/b", files: [{ path: "../../.bashrc" }] } } }))).toThrow(/unsafe file path/);
+    expect(() => registry(JSON.stringify({ models: { x: { engine: "gpu", repo: "a/b", files: [] } } }))).toThrow(/engine must be onnx or ane/);
+  });
+  test("resolveModel checks the engine and gives the prompt format and registry entry", async () => {
+    const e = env("resolve");
+    await pull("good", { env: e });
+    const r = resolveModel("good", "onnx", e);
+    expect(r.promptFormat).toBe("chat");
+    expect(r.entry?.repo).toBe("test/model");
+    expect(() => resolveModel("good", "ane", e)).toThrow(/is for the onnx engine/);
+    // a folder path works offline too, its engine read from its layout
+    expect(resolveModel(join(storeDir(e), "good"), "onnx", e).name).toBe("good");
+  });
+  test("an ANEMLL folder is validated on import", async () => {
+    const e = env("ane");
+    const src = join(home, "ane-model");
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, "meta.yaml"), "model_info:\n  name: x\n");
+    await expect(importModel(src, "ane1", { env: e })).rejects.toThrow(/no model_info.parameters/);
+    writeFileSync(join(src, "meta.yaml"), "model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n");
+    await expect(importModel(src, "ane1", { env: e })).rejects.toThrow(/missing tokenizer.json/);
+    writeFileSync(join(src, "tokenizer.json"), "{}");
+    for (const part of ["qwen_embeddings.mlmodelc", "qwen_FFN_PF_lut4_chunk_01of01.mlmodelc"]) {
+      mkdirSync(join(src, part, "weights"), { recursive: true });
+      writeFileSync(join(src, part, "weights/weight.bin"), "w");
+    }
+    await expect(importModel(src, "ane1", { env: e })).rejects.toThrow(/no lm_head model/);
+    mkdirSync(join(src, "qwen_lm_head_lut6.mlmodelc"));
+    writeFileSync(join(src, "qwen_lm_head_lut6.mlmodelc/model.mil"), "m");
+    const m = await importModel(src, "ane1", { env: e, prompt: "completion" });
+    expect(m.engine).toBe("ane");
+    expect(m.files.map((f) => f.path).sort()).toContain("qwen_embeddings.mlmodelc/weights/weight.bin");
+    expect(resolveModel("ane1", "ane", e).dir).toBe(join(storeDir(e), "ane1"));
+  });
+});
+
 describe("typofix model (CLI)", () => {
   const CLI = join(import.meta.dir, "../src/cli.ts");
   const run = async (args: string[], e: Record<string, string | undefined>) => {
@@ -190,6 +342,39 @@ describe("typofix model (CLI)", () => {
     const again = await run(["model", "path", "good"], e);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("typofix model pull good");
+  });
+  test("import, verify, and clear errors for bad folders and names", async () => {
+    const e = env("cli-import");
+    const src = join(home, "cli-model");
+    mkdirSync(join(src, "onnx"), { recursive: true });
+    writeFileSync(join(src, "config.json"), JSON.stringify({ model_type: "qwen3" }));
+    const bad = await run(["model", "import", src, "--name", "mine"], e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("missing tokenizer.json");
+    expect(existsSync(join(storeDir(e), "mine"))).toBe(false);
+    writeFileSync(join(src, "tokenizer.json"), "{}");
+    writeFileSync(join(src, "tokenizer_config.json"), "{}");
+    writeFileSync(join(src, "onnx/model_q4.onnx"), "weights");
+    const ok = await run(["model", "import", src, "--name", "mine", "--prompt", "completion"], e);
+    expect(ok.code).toBe(0);
+    expect((await run(["model", "list"], e)).stdout).toMatch(/\* mine +onnx/);
+    expect(JSON.parse((await run(["model", "info", "mine"], e)).stdout).installed.prompt).toBe("completion");
+    expect((await run(["model", "verify", "mine"], e)).code).toBe(0);
+    writeFileSync(join(storeDir(e), "mine/onnx/model_q4.onnx"), "weightz");
+    const v = await run(["model", "verify", "mine"], e);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("onnx/model_q4.onnx: sha256 differs");
+    const evil = await run(["model", "rm", "../cli-import"], e);
+    expect(evil.code).toBe(1);
+    expect(evil.stderr).toContain("invalid model name");
+    expect(existsSync(storeDir(e))).toBe(true);
+  });
+  test("a failed pull exits 1 with the reason and installs nothing", async () => {
+    const e = env("cli-fail");
+    const r = await run(["model", "pull", "badsum"], e);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sha256 .* does not match the registry's/);
+    expect((await run(["model", "list"], e)).stdout).not.toMatch(/\* badsum/);
   });
   test("--engine onnx without a model names the command that installs one", async () => {
     const r = await run(["--engine", "onnx", "teh"], env("none"));

@@ -1,7 +1,7 @@
 /** `typofix model list|pull|rm|info|path|import`: the models the LLM engines use. */
 import { defineCommand } from "citty";
 import { consola } from "./log.ts";
-import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, type Progress } from "../models/index.ts";
+import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, verify, type Progress } from "../models/index.ts";
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const dur = (s: number | null) => (s === null || !Number.isFinite(s) ? "?" : s < 90 ? `${Math.round(s)}s` : `${Math.round(s / 60)}m`);
@@ -34,10 +34,12 @@ const list = defineCommand({
     const reg = registry();
     const rows = [
       ...have.map((m) => ({ name: m.name, engine: m.engine, installed: true, size: m.files.reduce((a, f) => a + f.size, 0), source: m.repo ?? m.source })),
-      ...reg.filter((e) => !have.some((m) => m.name === e.name)).map((e) => ({ name: e.name, engine: e.engine, installed: false, size: null as number | null, source: e.repo })),
+      ...reg
+        .filter((e) => !have.some((m) => m.name === e.name))
+        .map((e) => ({ name: e.name, engine: e.engine, installed: false, size: e.files.length && e.files.every((f) => f.size != null) ? e.files.reduce((a, f) => a + (f.size ?? 0), 0) : null, source: e.repo })),
     ];
     if (args.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
-    for (const r of rows) process.stdout.write(`${r.installed ? "*" : " "} ${r.name.padEnd(28)} ${r.engine.padEnd(5)} ${(r.size === null ? "" : mb(r.size)).padStart(10)}  ${r.source}\n`);
+    for (const r of rows) process.stdout.write(`${r.installed ? "*" : " "} ${r.name.padEnd(28)} ${r.engine.padEnd(5)} ${(r.size === null ? (r.source === "import" || reg.find((e) => e.name === r.name)?.importOnly ? "import" : "size ?") : mb(r.size)).padStart(10)}  ${r.source}\n`);
     process.stdout.write(`(* installed in ${storeDir()})\n`);
   },
 });
@@ -60,7 +62,14 @@ const rm = defineCommand({
   meta: { name: "rm", description: "Remove an installed model" },
   args: { name: { type: "positional", required: true, description: "Model name" } },
   run({ args }) {
-    if (!remove(args.name as string)) {
+    let removed: boolean;
+    try {
+      removed = remove(args.name as string);
+    } catch (err) {
+      consola.error((err as Error).message);
+      process.exit(1);
+    }
+    if (!removed) {
       consola.error(`${args.name} is not installed`);
       process.exit(1);
     }
@@ -96,6 +105,25 @@ const path = defineCommand({
   },
 });
 
+const verifyCmd = defineCommand({
+  meta: { name: "verify", description: "Re-hash an installed model's files against the digests recorded when it was installed" },
+  args: { name: { type: "positional", required: true, description: "Model name" } },
+  async run({ args }) {
+    try {
+      const problems = await verify(args.name as string);
+      if (problems.length) {
+        for (const p of problems) consola.error(p);
+        consola.error(`${args.name} is damaged: \`typofix model rm ${args.name}\` and pull or import it again`);
+        process.exit(1);
+      }
+      consola.success(`${args.name}: every file matches its recorded sha256`);
+    } catch (err) {
+      consola.error((err as Error).message);
+      process.exit(1);
+    }
+  },
+});
+
 const imp = defineCommand({
   meta: { name: "import", description: "Add a local model folder (Hugging Face ONNX layout or ANEMLL) to the store" },
   args: {
@@ -117,6 +145,6 @@ const imp = defineCommand({
 });
 
 export default defineCommand({
-  meta: { name: "model", description: "Manage the models of the LLM engines (list, pull, rm, info, path, import)" },
-  subCommands: { list, pull: pullCmd, rm, info, path, import: imp },
+  meta: { name: "model", description: "Manage the models of the LLM engines (list, pull, rm, info, path, import, verify)" },
+  subCommands: { list, pull: pullCmd, rm, info, path, import: imp, verify: verifyCmd },
 });

@@ -20,7 +20,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { cacheDir } from "../config.ts";
 // @ts-ignore: Bun text import (embedded in the compiled binary)
@@ -68,14 +68,27 @@ const MLMODELC_FILES: RegistryFile[] = [
   { path: "analytics/coremldata.bin", optional: true },
 ];
 
+/** Model names are plain folder names: letters, digits, `.`, `_`, `-` (never `..` or a path). */
+export function checkName(name: string): string {
+  if (!/^[\w.-]+$/.test(name) || /^\.+$/.test(name) || name.startsWith(".")) throw new Error(`invalid model name "${name}" (letters, digits, . _ -; not starting with a dot)`);
+  return name;
+}
+
+/** Registry file paths stay inside the model folder. */
+function checkFilePath(model: string, path: string): string {
+  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((p) => p === ".." || p === "." || p === "")) throw new Error(`registry entry ${model}: unsafe file path "${path}"`);
+  return path;
+}
+
 export function registry(text: string = process.env.TYPOFIX_REGISTRY ? readFileSync(process.env.TYPOFIX_REGISTRY, "utf8") : (registryText as unknown as string)): RegistryEntry[] {
   const doc = parse(text) as { models?: Record<string, Omit<RegistryEntry, "name">> };
-  return Object.entries(doc.models ?? {}).map(([name, e]) => ({
-    ...e,
-    name,
-    revision: e.revision ?? "main",
-    files: [...(e.files ?? []), ...(e.folders ?? []).flatMap((f) => MLMODELC_FILES.map((x) => ({ ...x, path: `${f}/${x.path}` })))],
-  }));
+  return Object.entries(doc.models ?? {}).map(([name, e]) => {
+    checkName(name);
+    if (e.engine !== "onnx" && e.engine !== "ane") throw new Error(`registry entry ${name}: engine must be onnx or ane, not ${e.engine}`);
+    const files = [...(e.files ?? []), ...(e.folders ?? []).flatMap((f) => MLMODELC_FILES.map((x) => ({ ...x, path: `${f}/${x.path}` })))];
+    for (const f of files) checkFilePath(name, f.path);
+    return { ...e, name, revision: e.revision ?? "main", files };
+  });
 }
 
 export function storeDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -100,30 +113,64 @@ export function installed(env: NodeJS.ProcessEnv = process.env): Manifest[] {
 }
 
 export function modelDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(storeDir(env), name);
+  return join(storeDir(env), checkName(name));
 }
 
 export interface ResolvedModel {
   dir: string;
   name: string;
   engine?: "onnx" | "ane";
+  /** Prompt format name (models/prompts/{prompt}.yaml). */
   prompt?: string;
+  /** The same as `prompt`, under the name the engines' brief uses. */
+  promptFormat?: string;
   dtype?: string;
+  /** The registry entry, when the model is a registry model. */
+  entry?: RegistryEntry;
 }
 
-/** A model name (installed) or a folder path → where it is and how to prompt it. */
-export function resolveModel(nameOrPath: string, env: NodeJS.ProcessEnv = process.env): ResolvedModel {
+type Engine = "onnx" | "ane";
+
+/**
+ * A model name (installed) or a folder path → where it is and how to prompt it. Needs no network.
+ * With `engine`, a model made for the other engine is an error. A folder without a manifest gets its
+ * engine from its layout (config.json + onnx/, or meta.yaml).
+ */
+export function resolveModel(nameOrPath: string, engineOrEnv?: Engine | NodeJS.ProcessEnv, maybeEnv?: NodeJS.ProcessEnv): ResolvedModel {
+  const engine = typeof engineOrEnv === "string" ? engineOrEnv : undefined;
+  const env = (typeof engineOrEnv === "object" ? engineOrEnv : maybeEnv) ?? process.env;
+  const r = resolveAny(nameOrPath, env);
+  if (engine && r.engine && r.engine !== engine) throw new Error(`model ${r.name} is for the ${r.engine} engine, not ${engine}`);
+  return r;
+}
+
+function resolveAny(nameOrPath: string, env: NodeJS.ProcessEnv): ResolvedModel {
   const asPath = resolve(nameOrPath);
+  const entryOf = (name: string) => {
+    try {
+      return registry().find((e) => e.name === name);
+    } catch {
+      return undefined; // a broken TYPOFIX_REGISTRY does not stop an installed model from working
+    }
+  };
   if ((nameOrPath.includes("/") || nameOrPath.startsWith(".")) && existsSync(asPath) && statSync(asPath).isDirectory()) {
     const m = existsSync(join(asPath, "manifest.json")) ? (JSON.parse(readFileSync(join(asPath, "manifest.json"), "utf8")) as Manifest) : undefined;
-    return { dir: asPath, name: m?.name ?? asPath.split("/").pop()!, engine: m?.engine, prompt: m?.prompt, dtype: m?.dtype };
+    let engine = m?.engine;
+    if (!engine)
+      try {
+        engine = detectLayout(asPath);
+      } catch {
+        /* the engine reports what is wrong with the folder when it loads it */
+      }
+    const name = m?.name ?? asPath.split("/").pop()!;
+    const prompt = m?.prompt;
+    return { dir: asPath, name, engine, prompt, promptFormat: prompt, dtype: m?.dtype, entry: m?.source === "pull" ? entryOf(name) : undefined };
   }
+  if (!/^[\w.-]+$/.test(nameOrPath) || nameOrPath.startsWith(".")) throw new Error(`no model or folder "${nameOrPath}" (see \`typofix model list\`)`);
   const m = installed(env).find((x) => x.name === nameOrPath);
-  if (!m) {
-    const known = registry().some((e) => e.name === nameOrPath);
-    throw new Error(known ? `model "${nameOrPath}" is not installed: run \`typofix model pull ${nameOrPath}\`` : `no model or folder "${nameOrPath}" (see \`typofix model list\`)`);
-  }
-  return { dir: modelDir(m.name, env), name: m.name, engine: m.engine, prompt: m.prompt, dtype: m.dtype };
+  const entry = entryOf(nameOrPath);
+  if (!m) throw new Error(entry ? `model "${nameOrPath}" is not installed: run \`typofix model pull ${nameOrPath}\`` : `no model or folder "${nameOrPath}" (see \`typofix model list\`)`);
+  return { dir: modelDir(m.name, env), name: m.name, engine: m.engine, prompt: m.prompt, promptFormat: m.prompt, dtype: m.dtype, entry };
 }
 
 // ---------------------------------------------------------------- locking
@@ -137,29 +184,66 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Take the model's lock (O_EXCL file holding our pid); a lock of a dead process is taken over. */
+/** The pid in a lock file; null while its creator has not written it yet (or the file is gone). */
+function lockOwner(lock: string): number | null {
+  try {
+    const text = readFileSync(lock, "utf8").trim();
+    if (!text) return Date.now() - statSync(lock).mtimeMs > 5000 ? 0 : null; // an old empty lock is stale
+    return Number(text) || 0;
+  } catch {
+    return null;
+  }
+}
+
+/** Remove a lock whose owner is dead, under a second short-lived lock so two waiters never both break it. */
+function breakStaleLock(lock: string, deadPid: number): void {
+  const breaker = `${lock}.break`;
+  try {
+    closeSync(openSync(breaker, "wx"));
+  } catch {
+    try {
+      if (Date.now() - statSync(breaker).mtimeMs > 10_000) rmSync(breaker, { force: true });
+    } catch {
+      /* gone already */
+    }
+    return;
+  }
+  try {
+    if (lockOwner(lock) === deadPid) rmSync(lock, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+}
+
+/**
+ * Take the model's lock: `.locks/NAME.lock`, created with O_EXCL and holding our pid. A lock whose pid is
+ * no longer running is stale and taken over; a live one is waited for (up to `waitMs`, then a clear error).
+ */
 export async function withLock<T>(name: string, env: NodeJS.ProcessEnv, fn: () => Promise<T>, opts: { waitMs?: number; onWait?: (pid: number) => void } = {}): Promise<T> {
   const dir = join(storeDir(env), ".locks");
   mkdirSync(dir, { recursive: true });
-  const lock = join(dir, `${name}.lock`);
+  const lock = join(dir, `${checkName(name)}.lock`);
   const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
   let told = false;
   while (true) {
     try {
       const fd = openSync(lock, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const pid = Number(readFileSync(lock, "utf8") || 0);
-      if (!pid || !pidAlive(pid)) {
-        rmSync(lock, { force: true });
+      const pid = lockOwner(lock);
+      if (pid !== null && (pid === 0 || !pidAlive(pid))) {
+        breakStaleLock(lock, pid);
         continue;
       }
-      if (!told) opts.onWait?.(pid);
+      if (!told && pid) opts.onWait?.(pid);
       told = true;
-      if (Date.now() > deadline) throw new Error(`another typofix (pid ${pid}) is installing ${name}; try again later`);
+      if (Date.now() > deadline) throw new Error(`another typofix (pid ${pid ?? "?"}) is installing ${name} (lock ${lock}); try again when it is done`);
       await Bun.sleep(100);
     }
   }
@@ -184,6 +268,10 @@ export interface PullOptions {
   env?: NodeJS.ProcessEnv;
   onProgress?: (p: Progress) => void;
   onWait?: (pid: number) => void;
+  /** How long to wait for another process's pull of the same model (default 10 minutes). */
+  lockWaitMs?: number;
+  /** A connection that sends nothing for this long is dropped and resumed (default 60 s). */
+  stallMs?: number;
   /** Retries per file after a broken connection (each resumes with a Range request). */
   retries?: number;
   fetch?: typeof fetch;
@@ -214,26 +302,66 @@ class HttpError extends Error {
 }
 
 /** Download one file to `dest`, resuming from `dest.partial`. */
-async function download(url: string, dest: string, label: string, o: PullOptions): Promise<void> {
+/**
+ * What the Hub says about a file before it is fetched (as huggingface_hub does: a HEAD request, redirects
+ * not followed): `X-Linked-Size` / `X-Linked-Etag` for LFS files, whose ETag is their sha256. Used where
+ * the registry could not record size or digest. Anything else (a git blob's sha1 ETag, no headers, a
+ * server that refuses HEAD) gives nothing.
+ */
+async function hubMetadata(url: string, o: PullOptions): Promise<{ size?: number; sha256?: string }> {
+  try {
+    const res = await (o.fetch ?? fetch)(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(o.stallMs ?? 60_000) });
+    if (res.status >= 400) return {};
+    const etag = (res.headers.get("x-linked-etag") ?? res.headers.get("etag") ?? "").replace(/^W\//, "").replace(/"/g, "");
+    const size = Number(res.headers.get("x-linked-size") ?? NaN);
+    return { size: Number.isFinite(size) && size >= 0 ? size : undefined, sha256: /^[0-9a-f]{64}$/i.test(etag) ? etag.toLowerCase() : undefined };
+  } catch {
+    return {};
+  }
+}
+
+/** Download one file to `dest`, resuming from `dest.partial`. `size`, when known, detects a short body. */
+async function download(url: string, dest: string, label: string, o: PullOptions, size?: number): Promise<void> {
   const partial = `${dest}.partial`;
   mkdirSync(dirname(dest), { recursive: true });
   const f = o.fetch ?? fetch;
   let attempt = 0;
   while (true) {
     const have = existsSync(partial) ? statSync(partial).size : 0;
+    // a connection that goes quiet is dropped, and the next attempt resumes where it stopped
+    const ac = new AbortController();
+    const stallMs = o.stallMs ?? 60_000;
+    let timer = setTimeout(() => ac.abort(new Error(`no data for ${stallMs / 1000} s`)), stallMs);
+    const alive = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => ac.abort(new Error(`no data for ${stallMs / 1000} s`)), stallMs);
+    };
     try {
-      const res = await f(url, { headers: have ? { Range: `bytes=${have}-` } : {}, redirect: "follow" });
+      const res = await f(url, { headers: have ? { Range: `bytes=${have}-` } : {}, redirect: "follow", signal: ac.signal });
       if (res.status === 404) throw new HttpError(404, `${label}: not found at ${url}`);
+      if (res.status === 401 || res.status === 403) throw new HttpError(res.status, `${label}: HTTP ${res.status} from ${url} (a gated or private repository?)`);
       if (res.status === 416) {
-        // the partial file is already complete
-        renameSync(partial, dest);
-        return;
+        // nothing left to send: the partial file is complete if its size is the file's size, else start over
+        const size = Number(/\/(\d+)$/.exec(res.headers.get("content-range") ?? "")?.[1] ?? NaN);
+        await res.body?.cancel();
+        if (size === have) {
+          renameSync(partial, dest);
+          return;
+        }
+        rmSync(partial, { force: true });
+        throw new Error(`${label}: the partial download (${have} bytes) does not fit the file${Number.isFinite(size) ? ` (${size} bytes)` : ""}; starting over`);
       }
       if (!res.ok) throw new HttpError(res.status, `${label}: HTTP ${res.status} from ${url}`);
       const resumed = res.status === 206;
+      if (resumed && Number(/^bytes (\d+)-/.exec(res.headers.get("content-range") ?? "")?.[1]) !== have) {
+        // the server answered another range than asked: do not splice it in
+        await res.body?.cancel();
+        rmSync(partial, { force: true });
+        throw new Error(`${label}: the server resumed at the wrong offset; starting over`);
+      }
       const start = resumed ? have : 0;
       const len = Number(res.headers.get("content-length") ?? NaN);
-      const total = Number.isFinite(len) ? start + len : null;
+      const total = Number.isFinite(len) ? start + len : (size ?? null);
       const fd = openSync(partial, resumed ? "a" : "w");
       let received = start;
       const t0 = performance.now();
@@ -241,6 +369,7 @@ async function download(url: string, dest: string, label: string, o: PullOptions
         const reader = res.body!.getReader();
         let last = 0;
         for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          alive();
           let off = 0;
           while (off < r.value.length) off += writeSync(fd, r.value, off);
           received += r.value.length;
@@ -255,13 +384,19 @@ async function download(url: string, dest: string, label: string, o: PullOptions
         closeSync(fd);
       }
       if (total !== null && received < total) throw new Error(`${label}: connection closed at ${received} of ${total} bytes`);
+      if (size !== undefined && received < size) throw new Error(`${label}: the body ended at ${received} of ${size} bytes`);
       o.onProgress?.({ file: label, received, total: total ?? received, bytesPerSecond: (received - start) / Math.max(0.001, (performance.now() - t0) / 1000), etaSeconds: 0 });
       renameSync(partial, dest);
       return;
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) throw err;
-      if (++attempt > (o.retries ?? 3)) throw new Error(`${label}: download failed after ${attempt} attempts (${(err as Error).message})`);
+      if (ac.signal.aborted) err = ac.signal.reason;
+      // a connection that delivered data before breaking does not use up a retry
+      if (existsSync(partial) && statSync(partial).size > have) attempt = 0;
+      if (++attempt > (o.retries ?? 3)) throw new Error(`${label}: download from ${url} failed after ${attempt} attempts (${(err as Error).message})`);
       await Bun.sleep(Math.min(2000, 100 * 2 ** attempt));
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -284,9 +419,13 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
       const files: Manifest["files"] = [];
       for (const file of entry.files) {
         const dest = join(staging, file.path);
+        const url = fileUrl(entry, file.path, env);
+        // the registry's size and digest; where it has none, the Hub's own (X-Linked-Size / X-Linked-Etag)
+        const hub = file.size == null || !file.sha256 ? await hubMetadata(url, o) : {};
+        const want = { size: file.size ?? hub.size, sha256: file.sha256?.toLowerCase() ?? hub.sha256, from: file.sha256 ? "the registry's" : "the hub's" };
         if (!existsSync(dest)) {
           try {
-            await download(fileUrl(entry, file.path, env), dest, file.path, o);
+            await download(url, dest, file.path, o, want.size);
           } catch (err) {
             if (file.optional && err instanceof HttpError && err.status === 404) continue;
             throw err;
@@ -294,13 +433,13 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         }
         const size = statSync(dest).size;
         const digest = await sha256File(dest);
-        if (file.size != null && size !== file.size) {
+        if (want.size != null && size !== want.size) {
           rmSync(dest, { force: true });
-          throw new Error(`${file.path}: size ${size} does not match the registry's ${file.size}; nothing installed`);
+          throw new Error(`${file.path}: size ${size} does not match ${file.size != null ? "the registry's" : "the hub's"} ${want.size}; nothing installed`);
         }
-        if (file.sha256 && digest !== file.sha256.toLowerCase()) {
+        if (want.sha256 && digest !== want.sha256) {
           rmSync(dest, { force: true });
-          throw new Error(`${file.path}: sha256 ${digest} does not match the registry's ${file.sha256}; nothing installed`);
+          throw new Error(`${file.path}: sha256 ${digest} does not match ${want.from} ${want.sha256}; nothing installed`);
         }
         files.push({ path: file.path, size, sha256: digest });
       }
@@ -316,17 +455,15 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         files,
       };
       writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
-      const final = modelDir(name, env);
-      rmSync(final, { recursive: true, force: true });
-      renameSync(staging, final);
+      install(staging, modelDir(name, env), store);
       return manifest;
     },
-    { onWait: o.onWait },
+    { onWait: o.onWait, waitMs: o.lockWaitMs },
   );
 }
 
 export function remove(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  const dir = modelDir(name, env);
+  const dir = modelDir(name, env); // checks the name: never a path outside the store
   if (!existsSync(join(dir, "manifest.json"))) return false;
   const trash = join(storeDir(env), ".staging", `${name}.removing-${process.pid}`);
   mkdirSync(dirname(trash), { recursive: true });
@@ -337,13 +474,56 @@ export function remove(name: string, env: NodeJS.ProcessEnv = process.env): bool
 
 /** Which engine a model folder is for, or an error saying what is missing. */
 export function detectLayout(dir: string): "onnx" | "ane" {
-  if (existsSync(join(dir, "meta.yaml"))) return "ane";
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder`);
+  if (existsSync(join(dir, "meta.yaml"))) {
+    // ANEMLL: meta.yaml with model_info, a tokenizer, and the compiled CoreML models (folders)
+    let meta: { model_info?: { parameters?: Record<string, unknown> } } | null;
+    try {
+      meta = parse(readFileSync(join(dir, "meta.yaml"), "utf8"));
+    } catch (err) {
+      throw new Error(`${dir}/meta.yaml: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+    }
+    if (!meta?.model_info?.parameters) throw new Error(`${dir}/meta.yaml: no model_info.parameters (not an ANEMLL conversion?)`);
+    if (!existsSync(join(dir, "tokenizer.json"))) throw new Error(`${dir}: missing tokenizer.json`);
+    const parts = readdirSync(dir).filter((f) => f.endsWith(".mlmodelc") || f.endsWith(".mlpackage"));
+    if (!parts.length) throw new Error(`${dir}: no .mlmodelc folders (embeddings, FFN, lm head)`);
+    for (const kind of ["embeddings", "FFN", "lm_head"]) if (!parts.some((p) => p.includes(kind))) throw new Error(`${dir}: no ${kind} model (*${kind}*.mlmodelc)`);
+    return "ane";
+  }
   if (!existsSync(join(dir, "config.json"))) throw new Error(`${dir}: neither a Hugging Face ONNX folder (config.json) nor an ANEMLL folder (meta.yaml)`);
-  const c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-  if (!c.model_type) throw new Error(`${dir}/config.json: no model_type`);
+  let c: { model_type?: string };
+  try {
+    c = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  } catch (err) {
+    throw new Error(`${dir}/config.json: not valid JSON (${(err as Error).message})`);
+  }
+  if (!c?.model_type) throw new Error(`${dir}/config.json: no model_type`);
   for (const f of ["tokenizer.json", "tokenizer_config.json"]) if (!existsSync(join(dir, f))) throw new Error(`${dir}: missing ${f}`);
   if (!existsSync(join(dir, "onnx")) || !readdirSync(join(dir, "onnx")).some((f) => f.endsWith(".onnx"))) throw new Error(`${dir}: no onnx/*.onnx file`);
   return "onnx";
+}
+
+/** Move a complete staging folder into place; an older install is swapped out, never half replaced. */
+function install(staging: string, final: string, store: string): void {
+  const old = join(store, ".staging", `${basename(final)}.old-${process.pid}-${Date.now()}`);
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(staging, final);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Re-hash an installed model's files against its manifest (the registry's digests, or those of its first download). */
+export async function verify(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const m = installed(env).find((x) => x.name === name);
+  if (!m) throw new Error(`${name} is not installed`);
+  const dir = modelDir(name, env);
+  const problems: string[] = [];
+  for (const f of m.files) {
+    const p = join(dir, f.path);
+    if (!existsSync(p)) problems.push(`${f.path}: missing`);
+    else if (statSync(p).size !== f.size) problems.push(`${f.path}: ${statSync(p).size} bytes, expected ${f.size}`);
+    else if ((await sha256File(p)) !== f.sha256) problems.push(`${f.path}: sha256 differs from the one recorded at install`);
+  }
+  return problems;
 }
 
 function listFiles(dir: string, base = dir): string[] {
@@ -353,7 +533,7 @@ function listFiles(dir: string, base = dir): string[] {
 /** Copy a local model folder into the store under `name`. */
 export async function importModel(src: string, name: string, o: { env?: NodeJS.ProcessEnv; prompt?: string } = {}): Promise<Manifest> {
   const env = o.env ?? process.env;
-  if (!/^[\w.-]+$/.test(name)) throw new Error(`invalid model name "${name}" (letters, digits, . _ -)`);
+  checkName(name);
   const engine = detectLayout(src);
   return withLock(name, env, async () => {
     const staging = join(storeDir(env), ".staging", name);
@@ -364,9 +544,7 @@ export async function importModel(src: string, name: string, o: { env?: NodeJS.P
     const entry = registry().find((e) => e.name === name);
     const manifest: Manifest = { name, engine, source: "import", prompt: o.prompt ?? entry?.prompt ?? "chat", installedAt: new Date().toISOString(), files };
     writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
-    const final = modelDir(name, env);
-    rmSync(final, { recursive: true, force: true });
-    renameSync(staging, final);
+    install(staging, modelDir(name, env), storeDir(env));
     return manifest;
   });
 }
