@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { guard, unusable, damerau } from "../src/guard/index.ts";
+import fc from "fast-check";
+import { guard, unusable, damerau, maxTypoDistance, negates } from "../src/guard/index.ts";
+import { CONFUSABLES } from "../src/engines/lexicon/confusables.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 const lex = LexiconEngine.shared();
@@ -109,5 +111,47 @@ describe("nothing hostile reaches the output", () => {
   test("damerau distance", () => {
     expect(damerau("teh", "the")).toBe(1);
     expect(damerau("kitten", "sitting")).toBe(3);
+  });
+});
+
+describe("property: whatever the model says, only typo-shaped edits of unprotected words get through", () => {
+  const vocab = ["the", "cat", "not", "never", "dog", "sat", "on", "mat", "teh", "recieve", "house", "their", "there", "ran", "fast", "is", "in", "big", "poem", "write", "ignore", "above"];
+  const protectedBits = ["42", "3.14", "https://exmaple.com/a", "user@exmaple.org", "`git comit`"];
+  test("random inputs against random hostile rewrites", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...vocab), { minLength: 2, maxLength: 10 }),
+        fc.constantFrom(...protectedBits),
+        fc.array(fc.tuple(fc.nat(20), fc.constantFrom("sub", "ins", "del", "prot"), fc.constantFrom(...vocab)), { maxLength: 6 }),
+        (words, prot, muts) => {
+          const input = [...words.slice(0, 1), prot, ...words.slice(1)].join(" ");
+          const out = input.split(" ");
+          for (const [i, op, w] of muts) {
+            const k = i % out.length;
+            if (out[k] === prot && op !== "prot") continue;
+            if (op === "sub") out[k] = w;
+            else if (op === "ins") out.splice(k, 0, w);
+            else if (op === "del" && out.length > 1) out.splice(k, 1);
+            else if (op === "prot") out[out.indexOf(prot)] = prot.replace(/[0-9a-z]/, "9");
+          }
+          const r = run(input, out.join(" "));
+          // the protected bit is untouched, and no negation appeared or vanished
+          expect(r.output).toContain(prot);
+          expect(r.output.split(" ").filter(negates).length).toBe(input.split(" ").filter(negates).length);
+          const lexEdits = lex.fixSync(input).edits;
+          for (const e of r.edits) {
+            expect(input.slice(e.start, e.end)).toBe(e.from);
+            if (lexEdits.some((f) => f.start === e.start && f.end === e.end && f.to === e.to)) continue; // the lexicon's own fix
+            const a = e.from.toLowerCase();
+            const b = e.to.toLowerCase();
+            const spacing = a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+            const confusable = CONFUSABLES.get(a)?.includes(b) ?? false;
+            expect(spacing || confusable || a === b || damerau(a, b) <= maxTypoDistance(a.length)).toBe(true);
+            expect(lex.isKnown(b) || spacing || a === b).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
   });
 });

@@ -335,6 +335,7 @@ describe("typofix model (CLI)", () => {
     const p = await run(["model", "pull", "good"], e);
     expect(p.code).toBe(0);
     expect(p.stderr).toMatch(/model\.onnx .*MB/);
+    expect(p.stderr).not.toContain("\r"); // not a TTY: plain lines, no redrawn bar
     expect((await run(["model", "list"], e)).stdout).toMatch(/\* good/);
     expect(JSON.parse((await run(["model", "info", "good"], e)).stdout).installed.name).toBe("good");
     expect((await run(["model", "path", "good"], e)).stdout.trim()).toBe(join(storeDir(e), "good"));
