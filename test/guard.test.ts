@@ -78,6 +78,8 @@ describe("nothing hostile reaches the output", () => {
     expect(unusable("teh cat sat on the mat", "x")).toMatch(/length/);
     expect(unusable("hello there friend", "hello hello hello hello hello")).not.toBeNull();
     expect(unusable("teh cat sat on the mat", "the cat sat on the mat")).toBeNull();
+    expect(unusable("teh sea", "The sea is wide, the sea is deep")).toMatch(/length/);
+    expect(unusable("u r gr8", "you are great")).toBeNull();
   });
   test("meaning changes between real words are refused; real-word slips the lexicon confirms pass", () => {
     const neg = run("I do not agree with teh plan", "I do now agree with the plan");

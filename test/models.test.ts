@@ -14,7 +14,7 @@ const FILES: Record<string, Uint8Array> = {
 
 let server: ReturnType<typeof Bun.serve>;
 let home: string;
-const hits: Array<{ path: string; range: string | null; method: string }> = [];
+const hits: Array<{ path: string; range: string | null; method: string; cdn?: boolean }> = [];
 let dropOnce = new Set<string>();
 let stallOnce = new Set<string>();
 let ignoreRange = false;
@@ -27,14 +27,17 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     fetch(req) {
       const url = new URL(req.url);
-      const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+      const m = /^(?:\/cdn)?\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (!m) return new Response("bad path", { status: 400 });
       const [, repo, , file] = m;
       const key = decodeURIComponent(file!);
-      hits.push({ path: `${repo}/${key}`, range: req.headers.get("range"), method: req.method });
+      hits.push({ path: `${repo}/${key}`, range: req.headers.get("range"), method: req.method, cdn: url.pathname.startsWith("/cdn/") });
       if (repo === "test/hub" || repo === "test/hub-bad") {
         // the Hub's metadata for an LFS file: its size and sha256 in X-Linked-* headers of a redirect
-        if (req.method === "HEAD") return new Response(null, { status: 302, headers: { location: "/elsewhere", "x-linked-size": String(big.length), "x-linked-etag": `"${sha(big)}"` } });
+        if (req.method === "HEAD")
+          return new Response(null, { status: 302, headers: { location: "/elsewhere", "x-linked-size": String(big.length), "x-linked-etag": `"${sha(big)}"`, "x-repo-commit": "ab".repeat(20) } });
+        // and the file itself from the CDN it redirects to
+        if (!url.searchParams.has("cdn")) return Response.redirect(`/cdn/${repo}/resolve/main/${file}?cdn=1`, 302);
         const body = repo === "test/hub" ? big : big.map((b, i) => (i === 777 ? b ^ 1 : b));
         return new Response(body, { headers: { "content-length": String(body.length) } });
       }
@@ -227,6 +230,9 @@ describe("robustness", () => {
     const e = env("hub");
     const m = await pull("hub", { env: e });
     expect(m.files[0]!.sha256).toBe(sha(big));
+    expect(m.commit).toBe("ab".repeat(20));
+    // the file came through the redirect, as the Hub sends LFS files to its CDN
+    expect(hits.filter((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "GET").map((h) => h.cdn)).toEqual([false, true]);
     expect(hits.some((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "HEAD")).toBe(true);
     await expect(pull("hub-bad", { env: e })).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the hub's/);
     expect(installed(e).map((x) => x.name)).toEqual(["hub"]);

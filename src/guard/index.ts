@@ -121,6 +121,8 @@ export function unusable(input: string, output: string): string | null {
   if (!output.trim()) return "the model returned nothing";
   const ratio = output.length / input.length;
   if (input.length >= 12 && (ratio < 0.6 || ratio > 1.6)) return `length changed too much (×${ratio.toFixed(2)})`;
+  // a short input has room for a few inserted letters, not for an answer
+  if (input.length < 12 && output.length > input.length * 2 + 8) return `length changed too much (×${ratio.toFixed(2)})`;
   const latin = (s: string) => (s.match(/\p{Script=Latin}/gu) ?? []).length;
   const alpha = (s: string) => (s.match(/\p{L}/gu) ?? []).length;
   if (alpha(input) && latin(input) / alpha(input) > 0.8 && alpha(output) && latin(output) / alpha(output) < 0.6) return "the output is in another script";

@@ -55,6 +55,8 @@ export interface Manifest {
   dtype?: string;
   prompt?: string;
   source: "pull" | "import";
+  /** The repository commit the Hub reported (X-Repo-Commit) when `revision` is a branch. */
+  commit?: string;
   installedAt: string;
   files: Array<{ path: string; size: number; sha256: string }>;
 }
@@ -308,13 +310,18 @@ class HttpError extends Error {
  * the registry could not record size or digest. Anything else (a git blob's sha1 ETag, no headers, a
  * server that refuses HEAD) gives nothing.
  */
-async function hubMetadata(url: string, o: PullOptions): Promise<{ size?: number; sha256?: string }> {
+async function hubMetadata(url: string, o: PullOptions): Promise<{ size?: number; sha256?: string; commit?: string }> {
   try {
     const res = await (o.fetch ?? fetch)(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(o.stallMs ?? 60_000) });
     if (res.status >= 400) return {};
     const etag = (res.headers.get("x-linked-etag") ?? res.headers.get("etag") ?? "").replace(/^W\//, "").replace(/"/g, "");
     const size = Number(res.headers.get("x-linked-size") ?? NaN);
-    return { size: Number.isFinite(size) && size >= 0 ? size : undefined, sha256: /^[0-9a-f]{64}$/i.test(etag) ? etag.toLowerCase() : undefined };
+    const commit = res.headers.get("x-repo-commit") ?? "";
+    return {
+      size: Number.isFinite(size) && size >= 0 ? size : undefined,
+      sha256: /^[0-9a-f]{64}$/i.test(etag) ? etag.toLowerCase() : undefined,
+      commit: /^[0-9a-f]{40}$/i.test(commit) ? commit.toLowerCase() : undefined,
+    };
   } catch {
     return {};
   }
@@ -390,6 +397,7 @@ async function download(url: string, dest: string, label: string, o: PullOptions
       return;
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) throw err;
+      if ((err as NodeJS.ErrnoException).code === "ENOSPC") throw new Error(`${label}: the disk is full (${dirname(dest)}); free some space and pull again: the partial download is kept and resumes`);
       if (ac.signal.aborted) err = ac.signal.reason;
       // a connection that delivered data before breaking does not use up a retry
       if (existsSync(partial) && statSync(partial).size > have) attempt = 0;
@@ -417,11 +425,13 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
       const staging = join(store, ".staging", name);
       mkdirSync(staging, { recursive: true });
       const files: Manifest["files"] = [];
+      let commit: string | undefined;
       for (const file of entry.files) {
         const dest = join(staging, file.path);
         const url = fileUrl(entry, file.path, env);
         // the registry's size and digest; where it has none, the Hub's own (X-Linked-Size / X-Linked-Etag)
-        const hub = file.size == null || !file.sha256 ? await hubMetadata(url, o) : {};
+        const hub: { size?: number; sha256?: string; commit?: string } = file.size == null || !file.sha256 ? await hubMetadata(url, o) : {};
+        commit ??= hub.commit;
         const want = { size: file.size ?? hub.size, sha256: file.sha256?.toLowerCase() ?? hub.sha256, from: file.sha256 ? "the registry's" : "the hub's" };
         if (!existsSync(dest)) {
           try {
@@ -451,6 +461,7 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         dtype: entry.dtype,
         prompt: entry.prompt,
         source: "pull",
+        ...(commit ? { commit } : {}),
         installedAt: new Date().toISOString(),
         files,
       };
