@@ -12,6 +12,28 @@ const FILES: Record<string, Uint8Array> = {
   "onnx/model.onnx": big,
 };
 
+const enc = (t: string) => new TextEncoder().encode(t);
+const weights = new Uint8Array(50_000).map((_, i) => (i * 7) % 253);
+/** Repositories served with a file listing (the Hub API), as the ANE registry entries are pulled. */
+const LISTED: Record<string, Record<string, Uint8Array>> = {
+  "test/ane": {
+    "meta.yaml": enc("model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n"),
+    "tokenizer.json": enc("{}"),
+    "README.md": enc("# not wanted"),
+    ".gitattributes": enc("*.bin filter=lfs"),
+    "qwen_embeddings.mlmodelc/coremldata.bin": enc("c1"),
+    "qwen_embeddings.mlmodelc/weights/weight.bin": weights,
+    "qwen_FFN_PF_lut8_chunk_01of01.mlmodelc/model.mil": enc("mil"),
+    "qwen_lm_head_lut8.mlmodelc/model.mil": enc("mil"),
+  },
+  "test/ane-zipped": {
+    "meta.yaml": enc("model_info:\n  parameters:\n    context_length: 256\n"),
+    "tokenizer.json": enc("{}"),
+    "qwen_embeddings.mlmodelc.zip": enc("PK"),
+  },
+};
+let corruptListed = false;
+
 let server: ReturnType<typeof Bun.serve>;
 let home: string;
 const hits: Array<{ path: string; range: string | null; method: string; cdn?: boolean }> = [];
@@ -27,11 +49,24 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     fetch(req) {
       const url = new URL(req.url);
+      const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/.exec(url.pathname);
+      if (api) {
+        const repo = LISTED[api[1]!];
+        if (!repo) return new Response("not found", { status: 404 });
+        // as the Hub answers with ?blobs=true: LFS files carry their sha256
+        const siblings = Object.entries(repo).map(([rfilename, b]) => ({ rfilename, size: b.length, ...(b.length > 1000 ? { lfs: { sha256: sha(b), size: b.length } } : {}) }));
+        return Response.json({ id: api[1], sha: "cd".repeat(20), siblings });
+      }
       const m = /^(?:\/cdn)?\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (!m) return new Response("bad path", { status: 400 });
       const [, repo, , file] = m;
       const key = decodeURIComponent(file!);
       hits.push({ path: `${repo}/${key}`, range: req.headers.get("range"), method: req.method, cdn: url.pathname.startsWith("/cdn/") });
+      if (LISTED[repo!]) {
+        const b = LISTED[repo!]![key];
+        if (!b) return new Response("not found", { status: 404 });
+        return new Response(corruptListed && b.length > 1000 ? b.map((x, i) => (i === 5 ? x ^ 1 : x)) : b);
+      }
       if (repo === "test/hub" || repo === "test/hub-bad") {
         // the Hub's metadata for an LFS file: its size and sha256 in X-Linked-* headers of a redirect
         if (req.method === "HEAD")
@@ -110,6 +145,9 @@ beforeAll(() => {
       missing: { engine: "onnx", repo: "test/model", revision: "main", files: [{ path: "config.json" }, { path: "onnx/nope.onnx" }] },
       slow: { engine: "onnx", repo: "test/slow", revision: "main", files: [{ path: "onnx/model.onnx" }] },
       hub: { engine: "onnx", repo: "test/hub", revision: "main", files: [{ path: "onnx/model.onnx", size: null, sha256: null }] },
+      ane: { engine: "ane", repo: "test/ane", revision: "main", files: [], include: ["meta.yaml", "tokenizer*.json", "*.mlmodelc/**"] },
+      "ane-zipped": { engine: "ane", repo: "test/ane-zipped", revision: "main", files: [], include: ["meta.yaml", "tokenizer*.json", "*.mlmodelc/**"] },
+      "ane-gone": { engine: "ane", repo: "test/nowhere", revision: "main", files: [], include: ["*"] },
       "hub-bad": { engine: "onnx", repo: "test/hub-bad", revision: "main", files: [{ path: "onnx/model.onnx", size: null, sha256: null }] },
     },
   };
@@ -236,6 +274,31 @@ describe("robustness", () => {
     expect(hits.some((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "HEAD")).toBe(true);
     await expect(pull("hub-bad", { env: e })).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the hub's/);
     expect(installed(e).map((x) => x.name)).toEqual(["hub"]);
+  });
+  test("a listed repository (compiled CoreML folders): the Hub's file list, filtered, with its LFS digests", async () => {
+    const e = env("listed");
+    const m = await pull("ane", { env: e });
+    expect(m.engine).toBe("ane");
+    expect(m.commit).toBe("cd".repeat(20));
+    expect(m.files.map((f) => f.path).sort()).toEqual(Object.keys(LISTED["test/ane"]!).filter((p) => p !== "README.md" && p !== ".gitattributes").sort());
+    expect(resolveModel("ane", "ane", e).dir).toBe(join(storeDir(e), "ane"));
+    expect(readFileSync(join(storeDir(e), "ane/qwen_embeddings.mlmodelc/weights/weight.bin"))).toEqual(Buffer.from(weights));
+    // a corrupted LFS file does not match the digest in the listing
+    const e2 = env("listed-bad");
+    corruptListed = true;
+    try {
+      await expect(pull("ane", { env: e2 })).rejects.toThrow(/qwen_embeddings.mlmodelc\/weights\/weight.bin: sha256 .* does not match/);
+    } finally {
+      corruptListed = false;
+    }
+    expect(installed(e2)).toEqual([]);
+  });
+  test("a listed repository without the engine's layout, or without a listing, installs nothing", async () => {
+    const e = env("listed-wrong");
+    await expect(pull("ane-zipped", { env: e })).rejects.toThrow(/not a model folder the ane engine loads .*no .mlmodelc folders/);
+    await expect(pull("ane-gone", { env: e })).rejects.toThrow(/cannot list the files of test\/nowhere: HTTP 404/);
+    expect(installed(e)).toEqual([]);
+    expect(readdirSync(storeDir(e)).filter((f) => !f.startsWith("."))).toEqual([]);
   });
   test("a stale lock (its process is gone) is taken over", async () => {
     const e = env("stale");

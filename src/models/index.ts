@@ -43,8 +43,15 @@ export interface RegistryEntry {
   prompt?: string;
   license?: string;
   importOnly?: boolean;
+  notes?: string;
   files: RegistryFile[];
   folders?: string[];
+  /**
+   * Glob patterns (`*` within a path part, `**` across parts) of the repository's files to fetch, listed
+   * at pull time by the Hub API with their sizes and LFS sha256. For repositories whose file list could
+   * not be written down (compiled CoreML folders): what exists is what the Hub says exists.
+   */
+  include?: string[];
 }
 
 export interface Manifest {
@@ -303,7 +310,6 @@ class HttpError extends Error {
   }
 }
 
-/** Download one file to `dest`, resuming from `dest.partial`. */
 /**
  * What the Hub says about a file before it is fetched (as huggingface_hub does: a HEAD request, redirects
  * not followed): `X-Linked-Size` / `X-Linked-Etag` for LFS files, whose ETag is their sha256. Used where
@@ -325,6 +331,51 @@ async function hubMetadata(url: string, o: PullOptions): Promise<{ size?: number
   } catch {
     return {};
   }
+}
+
+/** A glob (`*` within a path part, `**` across parts, `?` one character) as a regular expression. */
+export function globRegex(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*" && glob[i + 1] === "*") {
+      re += ".*";
+      i++;
+      if (glob[i + 1] === "/") i++;
+    } else if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The repository's files at `revision`, from the Hub API (`/api/models/{repo}/revision/{rev}?blobs=true`,
+ * as huggingface_hub's model_info reads it): paths, sizes, and the sha256 of LFS files; filtered by the
+ * entry's `include` patterns.
+ */
+async function hubListing(entry: RegistryEntry, env: NodeJS.ProcessEnv, o: PullOptions): Promise<{ files: RegistryFile[]; commit?: string }> {
+  const url = `${endpoint(env)}/api/models/${entry.repo}/revision/${encodeURIComponent(entry.revision)}?blobs=true`;
+  let res: Response;
+  try {
+    res = await (o.fetch ?? fetch)(url, { signal: AbortSignal.timeout(o.stallMs ?? 60_000) });
+  } catch (err) {
+    throw new Error(`cannot list the files of ${entry.repo} (${url}): ${(err as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`cannot list the files of ${entry.repo}: HTTP ${res.status} from ${url}`);
+  let info: { sha?: string; siblings?: Array<{ rfilename: string; size?: number; lfs?: { sha256?: string; size?: number } }> };
+  try {
+    info = (await res.json()) as typeof info;
+  } catch {
+    throw new Error(`cannot list the files of ${entry.repo}: ${url} did not answer JSON`);
+  }
+  const patterns = (entry.include ?? []).map(globRegex);
+  const files: RegistryFile[] = [];
+  for (const s of info.siblings ?? []) {
+    if (typeof s?.rfilename !== "string" || !patterns.some((p) => p.test(s.rfilename))) continue;
+    files.push({ path: checkFilePath(entry.name, s.rfilename), size: s.lfs?.size ?? s.size ?? null, sha256: s.lfs?.sha256 ?? null });
+  }
+  return { files, commit: typeof info.sha === "string" && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined };
 }
 
 /** Download one file to `dest`, resuming from `dest.partial`. `size`, when known, detects a short body. */
@@ -414,7 +465,7 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
   const env = o.env ?? process.env;
   const entry = registry().find((e) => e.name === name);
   if (!entry) throw new Error(`no model "${name}" in the registry (see \`typofix model list\`)`);
-  if (entry.importOnly || !entry.files.length) throw new Error(`${name} is not downloadable as is: ${entry.description ?? "import it with `typofix model import DIR`"}`);
+  if (entry.importOnly || (!entry.files.length && !entry.include?.length)) throw new Error(`${name} is not downloadable as is: ${entry.description ?? "import it with `typofix model import DIR`"}`);
   return withLock(
     name,
     env,
@@ -426,7 +477,14 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
       mkdirSync(staging, { recursive: true });
       const files: Manifest["files"] = [];
       let commit: string | undefined;
-      for (const file of entry.files) {
+      let wanted = entry.files;
+      if (entry.include?.length) {
+        const listed = await hubListing(entry, env, o);
+        commit = listed.commit;
+        wanted = [...entry.files, ...listed.files.filter((f) => !entry.files.some((x) => x.path === f.path))];
+        if (!listed.files.length) throw new Error(`${entry.repo}@${entry.revision} has no file matching ${entry.include.join(", ")}; nothing installed`);
+      }
+      for (const file of wanted) {
         const dest = join(staging, file.path);
         const url = fileUrl(entry, file.path, env);
         // the registry's size and digest; where it has none, the Hub's own (X-Linked-Size / X-Linked-Etag)
@@ -465,6 +523,16 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         installedAt: new Date().toISOString(),
         files,
       };
+      if (entry.include?.length) {
+        // a listed repository is only installed if it has the layout its engine loads
+        let layout: string;
+        try {
+          layout = detectLayout(staging);
+        } catch (err) {
+          throw new Error(`${entry.repo}: the downloaded files are not a model folder the ${entry.engine} engine loads (${(err as Error).message.replace(staging, "…")}); nothing installed`);
+        }
+        if (layout !== entry.engine) throw new Error(`${entry.repo}: the downloaded files are a ${layout} model, not ${entry.engine}; nothing installed`);
+      }
       writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
       install(staging, modelDir(name, env), store);
       return manifest;
