@@ -439,6 +439,25 @@ describe("typofix model (CLI)", () => {
     expect(evil.stderr).toContain("invalid model name");
     expect(existsSync(storeDir(e))).toBe(true);
   });
+  test("two typofix processes pulling the same model: the second waits for the first, the install is intact", async () => {
+    const e = env("cli-two");
+    slow = true;
+    try {
+      const spawn = () => Bun.spawn([process.execPath, CLI, "model", "pull", "slow"], { stdout: "pipe", stderr: "pipe", env: { ...e, TYPOFIX_REGISTRY: join(home, "registry.yaml") } });
+      const first = spawn();
+      const lock = join(storeDir(e), ".locks/slow.lock");
+      for (let i = 0; i < 200 && !existsSync(lock); i++) await Bun.sleep(10);
+      expect(existsSync(lock)).toBe(true);
+      const second = spawn();
+      const [c1, c2, err2] = await Promise.all([first.exited, second.exited, new Response(second.stderr).text()]);
+      expect([c1, c2]).toEqual([0, 0]);
+      expect(err2).toContain(`waiting for another typofix (pid ${first.pid}) installing slow`);
+      expect(readFileSync(join(storeDir(e), "slow/onnx/model.onnx"))).toEqual(Buffer.from(big));
+      expect(readdirSync(join(storeDir(e), ".locks"))).toEqual([]);
+    } finally {
+      slow = false;
+    }
+  });
   test("a failed pull exits 1 with the reason and installs nothing", async () => {
     const e = env("cli-fail");
     const r = await run(["model", "pull", "badsum"], e);
