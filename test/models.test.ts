@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importModel, installed, pull, registry, remove, resolveModel, storeDir, verify, type Progress } from "../src/models/index.ts";
+import { progressPrinter } from "../src/models/progress.ts";
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const big = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
@@ -299,6 +300,35 @@ describe("robustness", () => {
     await expect(pull("ane-gone", { env: e })).rejects.toThrow(/cannot list the files of test\/nowhere: HTTP 404/);
     expect(installed(e)).toEqual([]);
     expect(readdirSync(storeDir(e)).filter((f) => !f.startsWith("."))).toEqual([]);
+  });
+  test("progress: a bar redrawn in place on a terminal, plain lines every 10 % elsewhere", () => {
+    const steps = [0, 5, 12, 30, 31, 50, 99, 100].map((pct) => ({ file: "onnx/model.onnx", received: pct * 10_000, total: 1_000_000, bytesPerSecond: 1e5, etaSeconds: ((100 - pct) * 10_000) / 1e5 }));
+    const tty: string[] = [];
+    const ttyPrint = progressPrinter(true, (x) => tty.push(x));
+    steps.forEach(ttyPrint);
+    expect(tty).toHaveLength(steps.length);
+    expect(tty.every((x) => x.startsWith("\r["))).toBe(true);
+    expect(tty[3]).toContain("[#######                 ] onnx/model.onnx  0.3 MB / 1.0 MB (30%)  0.1 MB/s  ETA 7s");
+    expect(tty.at(-1)).toMatch(/\[#{24}\] .*\(100%\).*ETA 0s\x1b\[K\n$/);
+    const plain: string[] = [];
+    const plainPrint = progressPrinter(false, (x) => plain.push(x));
+    steps.forEach(plainPrint);
+    expect(plain.join("")).not.toContain("\r");
+    expect(plain.map((x) => /\((\d+)%\)/.exec(x)![1])).toEqual(["0", "12", "30", "50", "99", "100"]);
+  });
+  test("rm refuses a model another process is installing", () => {
+    const e = env("rm-locked");
+    mkdirSync(join(storeDir(e), ".locks"), { recursive: true });
+    mkdirSync(join(storeDir(e), "x"), { recursive: true });
+    writeFileSync(join(storeDir(e), "x/manifest.json"), JSON.stringify({ name: "x", engine: "onnx", source: "import", installedAt: "", files: [] }));
+    const other = Bun.spawn(["sleep", "30"]);
+    try {
+      writeFileSync(join(storeDir(e), ".locks/x.lock"), String(other.pid));
+      expect(() => remove("x", e)).toThrow(new RegExp(`being installed by another typofix \\(pid ${other.pid}\\)`));
+      expect(existsSync(join(storeDir(e), "x/manifest.json"))).toBe(true);
+    } finally {
+      other.kill();
+    }
   });
   test("a stale lock (its process is gone) is taken over", async () => {
     const e = env("stale");

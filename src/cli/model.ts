@@ -1,30 +1,10 @@
 /** `typofix model list|pull|rm|info|path|import`: the models the LLM engines use. */
 import { defineCommand } from "citty";
 import { consola } from "./log.ts";
-import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, verify, type Progress } from "../models/index.ts";
+import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, verify } from "../models/index.ts";
+import { progressPrinter } from "../models/progress.ts";
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-const dur = (s: number | null) => (s === null || !Number.isFinite(s) ? "?" : s < 90 ? `${Math.round(s)}s` : `${Math.round(s / 60)}m`);
-
-function progressPrinter() {
-  const tty = process.stderr.isTTY;
-  let lastPct = -10;
-  let lastFile = "";
-  return (p: Progress) => {
-    const pct = p.total ? (p.received / p.total) * 100 : 0;
-    const line = `${p.file}  ${mb(p.received)}${p.total ? ` / ${mb(p.total)} (${pct.toFixed(0)}%)` : ""}  ${mb(p.bytesPerSecond)}/s  ETA ${dur(p.etaSeconds)}`;
-    if (tty) {
-      const w = 24;
-      const f = p.total ? Math.round((p.received / p.total) * w) : 0;
-      process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${line}\x1b[K`);
-      if (p.total && p.received >= p.total) process.stderr.write("\n");
-    } else if (p.file !== lastFile || pct >= lastPct + 10 || (p.total && p.received >= p.total)) {
-      lastFile = p.file;
-      lastPct = pct;
-      process.stderr.write(line + "\n");
-    }
-  };
-}
 
 const list = defineCommand({
   meta: { name: "list", description: "Models installed and available" },
@@ -49,7 +29,7 @@ const pullCmd = defineCommand({
   args: { name: { type: "positional", required: true, description: "Model name (typofix model list)" } },
   async run({ args }) {
     try {
-      const m = await pull(args.name as string, { onProgress: progressPrinter(), onWait: (pid) => consola.info(`waiting for another typofix (pid ${pid}) installing ${args.name}`) });
+      const m = await pull(args.name as string, { onProgress: progressPrinter(Boolean(process.stderr.isTTY), (s) => process.stderr.write(s)), onWait: (pid) => consola.info(`waiting for another typofix (pid ${pid}) installing ${args.name}`) });
       consola.success(`${m.name}: ${m.files.length} files, ${mb(m.files.reduce((a, f) => a + f.size, 0))} in ${modelDir(m.name)}`);
     } catch (err) {
       consola.error((err as Error).message);

@@ -543,6 +543,8 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
 
 export function remove(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const dir = modelDir(name, env); // checks the name: never a path outside the store
+  const owner = lockOwner(join(storeDir(env), ".locks", `${name}.lock`));
+  if (owner && pidAlive(owner)) throw new Error(`${name} is being installed by another typofix (pid ${owner}); remove it when that is done`);
   if (!existsSync(join(dir, "manifest.json"))) return false;
   const trash = join(storeDir(env), ".staging", `${name}.removing-${process.pid}`);
   mkdirSync(dirname(trash), { recursive: true });
