@@ -436,6 +436,11 @@ describe("typofix model (CLI)", () => {
     expect(p.stderr).toMatch(/model\.onnx .*MB/);
     expect(p.stderr).not.toContain("\r"); // not a TTY: plain lines, no redrawn bar
     expect((await run(["model", "list"], e)).stdout).toMatch(/\* good/);
+    // offline: listing and resolving installed models needs no network
+    const offline = { ...e, HF_ENDPOINT: "http://127.0.0.1:9" };
+    expect((await run(["model", "list"], offline)).stdout).toMatch(/\* good/);
+    expect((await run(["model", "path", "good"], offline)).stdout.trim()).toBe(join(storeDir(e), "good"));
+    expect((await run(["model", "pull", "good"], offline)).code).toBe(0); // already installed: nothing to fetch
     expect(JSON.parse((await run(["model", "info", "good"], e)).stdout).installed.name).toBe("good");
     expect((await run(["model", "path", "good"], e)).stdout.trim()).toBe(join(storeDir(e), "good"));
     expect((await run(["model", "rm", "good"], e)).code).toBe(0);
