@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compare, runBench, svg, applyIspell, type BenchReport } from "../src/bench/index.ts";
@@ -85,8 +85,11 @@ describe("typofix bench (CLI)", () => {
     const lib = join(work, "libfake.so");
     Bun.spawnSync([cc, "-shared", "-fPIC", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
     const tiny = ensureModel("tiny");
+    // an ANEMLL-shaped folder for the double: meta.yaml, the tokenizer, and the double's script
     const ane = join(work, "ane-model");
-    cpSync(tiny, ane, { recursive: true });
+    mkdirSync(ane, { recursive: true });
+    for (const f of ["tokenizer.json", "tokenizer_config.json"]) cpSync(join(tiny, f), join(ane, f));
+    writeFileSync(join(ane, "meta.yaml"), "model_info:\n  parameters:\n    context_length: 1024\n    batch_size: 64\n    model_prefix: qwen\n");
     writeFileSync(join(ane, "fake.conf"), "context=1024\nreplay=785 374 264 1273\n");
     const json = join(work, "ane.json");
     const p = Bun.spawn([process.execPath, CLI, "bench", "--engine", `onnx=${tiny},ane=${ane}`, "--units", "--runs", "1", "--warmup", "0", "--contexts", "32,64", "--decode-tokens", "3", "--no-peers", "--json", json], {
