@@ -55,6 +55,22 @@ describe("rules", () => {
       "call getValue and setTimeout on eBay with JavaScript",
     );
   });
+  test("the case of a correction follows the sentence when the typed first letter was wrong", () => {
+    // a capital that slipped one place, at the start of a sentence
+    expect(fix("The dog sat. hTe cat ran.")).toBe("The dog sat. The cat ran.");
+    // a capital typed in place of a small word's first letter in mid-sentence
+    expect(fix("I like bread Vnd butter.")).toBe("I like bread and butter.");
+    // a lost first letter after a full stop: the sentence still begins with a capital
+    expect(fix("The dog sat. ebcause it was tired.")).toBe("The dog sat. Because it was tired.");
+    // words English always capitalises get their capital back
+    expect(fix("We met in jeptember last year.")).toBe("We met in September last year.");
+    expect(fix("She speaks fluent apanese at home.")).toBe("She speaks fluent Japanese at home.");
+    // a kept first letter keeps its case: lower-case text stays lower-case
+    expect(fix("the dog sat. teh cat ran.")).toBe("the dog sat. the cat ran.");
+    // a shift key held one letter too long is a slip; an acronym run on a word is not
+    expect(fix("THe cat sat.")).toBe("The cat sat.");
+    expect(fix("ECMAScript and HTTPServer and the ARTery project")).toBe("ECMAScript and HTTPServer and the ARTery project");
+  });
   test("protected spans are never changed", () => {
     const s = "teh url https://exmaple.com/teh and mail tset@exmaple.com and `teh code` and ./src/teh.ts and 42teh @teh #teh NASA";
     const out = fix(s);

@@ -22,6 +22,7 @@ import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP } from "./format.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
+import { PROPER } from "./proper.ts";
 import { loadLexiconBytes } from "./data.ts";
 
 /** Lexicon id used for names seen elsewhere in the same text. */
@@ -127,6 +128,8 @@ interface Slot {
   suffix: string;
   stem: string;
   sentenceStart: boolean;
+  /** Where a sentence surely begins (after . ! ? in the text), so a word there is capitalised. */
+  capital: boolean;
   editable: boolean;
   /** Whitespace before the next slot in the run, if any. */
   gapAfter: string;
@@ -194,6 +197,7 @@ export class LexiconEngine implements Engine {
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     let sentenceStart = true;
+    let capital = true;
     const flush = () => {
       if (run.length) this.decodeRun(run, edits);
       run = [];
@@ -226,12 +230,14 @@ export class LexiconEngine implements Engine {
           suffix,
           stem,
           sentenceStart,
+          capital: capital && sentenceStart,
           editable: !particle && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
           gapAfter,
           afterWord: run.length > 0,
           local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
         });
         sentenceStart = false;
+        capital = false;
         if (!gapAfter) flush();
         continue;
       }
@@ -240,6 +246,8 @@ export class LexiconEngine implements Engine {
         continue;
       }
       flush();
+      // a capital is certain after . ! ? (and quotes or brackets that open after them)
+      capital = t.kind === "punct" && (/[.!?…]["”’')\]]*$/.test(t.text) || (capital && /^["“‘'(\[]+$/.test(t.text)));
       if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
@@ -275,6 +283,9 @@ export class LexiconEngine implements Engine {
     if (text.length > 40) return false;
     // capitalised words with accents are names (São, Université, Íris)
     if (/^\p{Lu}/u.test(text) && /[^\x00-\x7f]/.test(text)) return false;
+    // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
+    // held one letter too long ("THe") is not
+    if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
     // ALL-CAPS words are acronyms; mixed case reaches here only as a stray capital (see strayCapital)
     return caseShape(text) !== "upper";
   }
@@ -572,7 +583,7 @@ export class LexiconEngine implements Engine {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
     let key = "";
-    for (const s of run) key += (s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    for (const s of run) key += (s.capital ? "^^" : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
@@ -652,10 +663,10 @@ export class LexiconEngine implements Engine {
   /** The replacement text with the case shape of the words it replaces. */
   private render(hyp: Hyp, slots: Slot[]): string {
     const a = slots[0]!;
-    if (hyp.out.length === 1) return restore(a.tok.text, hyp.out[0]!);
+    if (hyp.out.length === 1) return restore(a.tok.text, hyp.out[0]!, a);
     const b = slots[slots.length - 1]!;
     const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
-    return restore(a.tok.text, hyp.out[0]!) + " " + restore(likeSecond, hyp.out[1]!);
+    return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
   }
 }
 
@@ -719,14 +730,27 @@ const VARIANTS: Array<[RegExp, string]> = [
 ];
 
 /** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
-function restore(like: string, word: string): string {
-  // a word with a stray capital keeps only the case of its first letter — unless a letter was typed in
-  // front of a capitalised word ("dItaly" → "Italy")
-  if (caseShape(like) === "mixed") {
+function restore(like: string, word: string, at?: { sentenceStart: boolean; capital: boolean }): string {
+  const shape = caseShape(like);
+  const upperFirst = like[0] !== like[0]!.toLowerCase();
+  // whether the typed first letter survives in the correction: if not, its case says little
+  const firstKept = like[0]!.toLowerCase() === word[0];
+  if (shape === "mixed") {
+    // a word with a stray capital keeps only the case of its first letter — unless a letter was typed in
+    // front of a capitalised word ("dItaly" → "Italy") or the capital slipped one or two places ("hTe" → "The")
     const frontSlip = like.slice(1).toLowerCase() === word && like[1] !== like[1]!.toLowerCase() && caseShape(like.slice(1)) === "title";
-    like = like[0] !== like[0]!.toLowerCase() || frontSlip ? "A" : "a";
+    const slipped = !upperFirst && !firstKept && [...like.slice(1, 3)].some((c) => c !== c.toLowerCase() && c.toLowerCase() === word[0]);
+    like = (upperFirst && (firstKept || at?.sentenceStart)) || frontSlip || slipped ? "A" : "a";
+  } else if (at && shape === "title" && like.length > 1 && !firstKept && !at.sentenceStart) {
+    // a capital typed in place of the first letter in mid-sentence ("Vnd" → "and")
+    like = "a";
+  } else if (at?.capital && shape === "lower" && !firstKept) {
+    // the first letter of a sentence was lost or mistyped ("pever" → "Never")
+    like = "A";
   }
   if (word === "i") return "I";
+  // a correction to a word English always capitalises ("jeptember" → "September")
+  if (caseShape(like) === "lower" && PROPER.has(word.replace(/'s$/, ""))) like = "A";
   if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
   return applyCase(like, word);
 }
