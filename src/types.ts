@@ -47,6 +47,12 @@ export interface FixResult {
 export interface FixOptions {
   /** Extra words that are always correct and never changed (the user's dictionary). */
   userWords?: ReadonlySet<string>;
+  /**
+   * The text continues a sentence begun on the previous line (hard-wrapped prose): its first word does not
+   * begin a sentence, so it keeps its case and a capital there may be a name. Set by the CLI from the
+   * previous line; engines that do not use it ignore it.
+   */
+  continues?: boolean;
 }
 
 /** The interface every engine implements. */

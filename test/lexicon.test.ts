@@ -67,6 +67,9 @@ describe("rules", () => {
     expect(fix("She speaks fluent apanese at home.")).toBe("She speaks fluent Japanese at home.");
     // a kept first letter keeps its case: lower-case text stays lower-case
     expect(fix("the dog sat. teh cat ran.")).toBe("the dog sat. the cat ran.");
+    // a corrected word that begins a sentence gets its capital; not where the text continues a sentence
+    expect(fix("tht cat sat on the mat.")).toBe("The cat sat on the mat.");
+    expect(engine.fixSync("tht cat sat on the mat.", { continues: true }).output).toBe("the cat sat on the mat.");
     // a shift key held one letter too long is a slip; an acronym run on a word is not
     expect(fix("THe cat sat.")).toBe("The cat sat.");
     expect(fix("ECMAScript and HTTPServer and the ARTery project")).toBe("ECMAScript and HTTPServer and the ARTery project");

@@ -128,8 +128,11 @@ interface Slot {
   suffix: string;
   stem: string;
   sentenceStart: boolean;
-  /** Where a sentence surely begins (after . ! ? in the text), so a word there is capitalised. */
-  capital: boolean;
+  /**
+   * Whether a sentence begins here in a text whose writer capitalises sentences: "sure" after . ! ? or at
+   * the start of a text that ends like a sentence, "maybe" at the start of another text.
+   */
+  capital: "sure" | "maybe" | false;
   editable: boolean;
   /** Whitespace before the next slot in the run, if any. */
   gapAfter: string;
@@ -196,8 +199,13 @@ export class LexiconEngine implements Engine {
     const local = this.localNames(tokens);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
-    let sentenceStart = true;
-    let capital = true;
+    // a text that continues a sentence from the previous line (wrapped prose) does not begin one
+    let sentenceStart = !options.continues;
+    // whether the writer begins sentences with a capital: not if most sentence starts (two or more) are lower-case
+    const starts = text.match(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*\p{L}/gu) ?? [];
+    const lowerStarts = starts.filter((m) => /\p{Ll}$/u.test(m)).length;
+    const capsStyle = lowerStarts < 2 || lowerStarts * 2 <= starts.length;
+    let capital: Slot["capital"] = sentenceStart && (/[.!?…]["”’')\]]*\s*$/.test(text) ? "sure" : "maybe");
     const flush = () => {
       if (run.length) this.decodeRun(run, edits);
       run = [];
@@ -230,7 +238,7 @@ export class LexiconEngine implements Engine {
           suffix,
           stem,
           sentenceStart,
-          capital: capital && sentenceStart,
+          capital: sentenceStart && capsStyle && capital,
           editable: !particle && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
           gapAfter,
           afterWord: run.length > 0,
@@ -247,7 +255,7 @@ export class LexiconEngine implements Engine {
       }
       flush();
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
-      capital = t.kind === "punct" && (/[.!?…]["”’')\]]*$/.test(t.text) || (capital && /^["“‘'(\[]+$/.test(t.text)));
+      capital = t.kind === "punct" && /[.!?…]["”’')\]]*$/.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
       if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
@@ -583,7 +591,7 @@ export class LexiconEngine implements Engine {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
     let key = "";
-    for (const s of run) key += (s.capital ? "^^" : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
@@ -730,7 +738,7 @@ const VARIANTS: Array<[RegExp, string]> = [
 ];
 
 /** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
-function restore(like: string, word: string, at?: { sentenceStart: boolean; capital: boolean }): string {
+function restore(like: string, word: string, at?: { sentenceStart: boolean; capital: Slot["capital"] }): string {
   const shape = caseShape(like);
   const upperFirst = like[0] !== like[0]!.toLowerCase();
   // whether the typed first letter survives in the correction: if not, its case says little
@@ -744,8 +752,9 @@ function restore(like: string, word: string, at?: { sentenceStart: boolean; capi
   } else if (at && shape === "title" && like.length > 1 && !firstKept && !at.sentenceStart) {
     // a capital typed in place of the first letter in mid-sentence ("Vnd" → "and")
     like = "a";
-  } else if (at?.capital && shape === "lower" && !firstKept) {
-    // the first letter of a sentence was lost or mistyped ("pever" → "Never")
+  } else if (at?.capital && shape === "lower" && (at.capital === "sure" || !firstKept)) {
+    // a corrected word that begins a sentence begins with a capital ("tht cat" → "The cat"), where the
+    // writer capitalises sentences
     like = "A";
   }
   if (word === "i") return "I";
