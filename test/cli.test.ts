@@ -80,6 +80,12 @@ describe("standard input", () => {
     const s = "😀 東京 café שלום مرحبا\n";
     expect((await run([], { stdin: s })).stdout).toBe(s);
   });
+  test("a line that continues a wrapped sentence does not begin one", async () => {
+    // the second line goes on with the first one's sentence: its corrected first word stays lower-case;
+    // after a blank line a new sentence begins and gets its capital
+    const r = await run([], { stdin: "He walked along the road and saw\ntht old house on the hill.\n\ntht house was empty.\n" });
+    expect(r.stdout).toBe("He walked along the road and saw\nthe old house on the hill.\n\nThe house was empty.\n");
+  });
   test("code fences pass through", async () => {
     const s = "teh text\n```\nteh code\n```\nteh end\n";
     expect((await run([], { stdin: s })).stdout).toBe("the text\n```\nteh code\n```\nthe end\n");

@@ -11,7 +11,8 @@ import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import { createEngine } from "../engines/index.ts";
-import { ConfigError, loadConfig, userWords } from "../config.ts";
+import { ConfigError, cacheDir, loadConfig, userWords } from "../config.ts";
+import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFile, looksBinary } from "../fsutil.ts";
 import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, splitBytes, type RawLine } from "./io.ts";
@@ -33,6 +34,7 @@ export const fixArgs = {
   guard: { type: "boolean", default: true, negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
   lang: { type: "string", description: "Language of the text (only en)" },
   quiet: { type: "boolean", alias: "q", description: "No notices or warnings on stderr" },
+  server: { type: "boolean", default: true, negativeDescription: "Do not use a running `typofix serve`; correct in this process (also TYPOFIX_NO_SERVER=1)" },
 } as const;
 
 export const EXAMPLES = `Examples:
@@ -76,6 +78,13 @@ interface Ctx {
   quiet: boolean;
   fixes: number;
   warned: Set<string>;
+  /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
+  prev: string | null;
+}
+
+/** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
+function continuesSentence(prev: string | null): boolean {
+  return prev !== null && /[\p{Ll},;\-–—]\s*$/u.test(prev);
 }
 
 function warnOnce(ctx: Ctx, key: string, msg: string): void {
@@ -85,8 +94,10 @@ function warnOnce(ctx: Ctx, key: string, msg: string): void {
 }
 
 async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
+  const continues = continuesSentence(ctx.prev);
+  ctx.prev = text;
   try {
-    return await ctx.engine.fix(text, { userWords: ctx.words });
+    return await ctx.engine.fix(text, { userWords: ctx.words, continues });
   } catch (err) {
     warnOnce(ctx, "engine", `the ${ctx.engine.name} engine failed (${(err as Error).message}); text passed through unchanged`);
     return { input: text, output: text, edits: [], engine: ctx.engine.name, warning: (err as Error).message };
@@ -96,16 +107,16 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
 /** Correct one line and render it; returns the rendered text (without line ending) or null for check mode. */
 async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTracker): Promise<string | Uint8Array | null> {
   if (line.text === null) {
+    ctx.prev = null;
     warnOnce(ctx, "utf8", `${where.file}:${where.line}: not valid UTF-8; such lines pass through unchanged`);
     if (ctx.mode === "check") return null;
     if (ctx.mode === "json")
       return JSON.stringify({ input: null, output: null, edits: [], engine: ctx.engine.name, warning: "invalid UTF-8: passed through unchanged", file: where.file, line: where.line });
     return line.bytes;
   }
-  const result =
-    fence.isCode(line.text) || !line.text.trim()
-      ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name }
-      : await fixLine(ctx, line.text);
+  const skip = fence.isCode(line.text) || !line.text.trim();
+  if (skip) ctx.prev = null;
+  const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
   ctx.fixes += result.edits.length;
   switch (ctx.mode) {
     case "json":
@@ -163,19 +174,28 @@ export default defineCommand({
     const noColor = rawArgs.includes("--no-color") || Boolean(process.env.NO_COLOR);
     const color = !noColor && (args.color === true || (rawArgs.includes("--color") ? true : (config.color ?? Boolean(process.stdout.isTTY))));
 
-    let engine: Engine;
-    try {
-      engine = await createEngine({
-        engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
-        model: (args.model as string | undefined) ?? config.model,
-        noGuard: args.guard === false,
-        userWords: userWords(config),
-        onNotice: (m) => quiet || consola.info(m),
-      });
-    } catch (err) {
-      fail((err as Error).message);
+    const engineOptions = {
+      engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
+      model: (args.model as string | undefined) ?? config.model,
+      noGuard: args.guard === false,
+      userWords: userWords(config),
+      onNotice: (m: string) => quiet || consola.info(m),
+    };
+    let engine: Engine | null = null;
+    // a running `typofix serve` with the same engine answers instead (one stat() when none runs)
+    const target = args.server === false || serverDisabled() ? null : findServer();
+    if (target) {
+      const { connect, absoluteModel } = await import("../server/client.ts");
+      const spec = { engine: engineOptions.engine, model: absoluteModel(engineOptions.model), noGuard: engineOptions.noGuard, home: cacheDir() };
+      engine = await connect(target, spec, () => createEngine(engineOptions), { onNotice: engineOptions.onNotice });
     }
-    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set() };
+    if (!engine)
+      try {
+        engine = await createEngine(engineOptions);
+      } catch (err) {
+        fail((err as Error).message);
+      }
+    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null };
 
     const positional = (args._ as string[]).filter((x) => x !== undefined);
     try {
@@ -209,6 +229,7 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   }
   if (looksBinary(bytes)) fail(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
+  ctx.prev = null;
   if (write && lines.some((l) => l.text === null)) fail(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   const fence = new FenceTracker();
   if (!write) {
@@ -219,7 +240,9 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   let out = "";
   let fixes = 0;
   for (const line of lines) {
-    const r = fence.isCode(line.text!) || !line.text!.trim() ? null : await fixLine(ctx, line.text!);
+    const skip = fence.isCode(line.text!) || !line.text!.trim();
+    if (skip) ctx.prev = null;
+    const r = skip ? null : await fixLine(ctx, line.text!);
     if (r) fixes += r.edits.length;
     out += (r ? r.output : line.text!) + line.eol;
   }
