@@ -124,6 +124,59 @@ export async function engineAvailability(options: EngineOptions = {}): Promise<E
   return Promise.all(factories.map((f) => f.availability(options)));
 }
 
+/** What `createEngine(options)` would create here, found without creating it (no model load). */
+export interface EnginePlan {
+  /** The engine's name as createEngine gives it ("lexicon", "onnx:qwen3-0.6b"). */
+  name: string;
+  /** Everything that decides the engine's results (engine, model folder, dtype, prompt, guard): same key, same results. */
+  key: string;
+  /** What createEngine would report through `onNotice` (auto's surprising fallbacks). */
+  notices: string[];
+}
+
+async function planOf(f: EngineFactory, options: EngineOptions): Promise<Omit<EnginePlan, "notices">> {
+  const guard = options.noGuard ? "noguard" : "guard";
+  if (f.name === "lexicon") return { name: "lexicon", key: "lexicon" };
+  if (f === onnxFactory || f === aneFactory) {
+    const m = await llmModel(f.name as "onnx" | "ane", options);
+    if (typeof m === "string") throw new Error(m);
+    return { name: `${f.name}:${m.name}`, key: [f.name, m.dir, m.dtype ?? "", m.prompt ?? "", guard].join("\u0000") };
+  }
+  // an engine registered from outside: its name and the options are all we know
+  return { name: f.name, key: [f.name, options.model ?? "", guard].join("\u0000") };
+}
+
+/**
+ * The engine `createEngine(options)` would create, its identity and its notices, without loading it:
+ * `typofix serve` answers a client only when the client would have made the same engine. Fails like
+ * createEngine for an unknown or unavailable engine.
+ */
+export async function planEngine(options: EngineOptions = {}): Promise<EnginePlan> {
+  const want = options.engine ?? "auto";
+  if (want !== "auto") {
+    const f = factories.find((x) => x.name === want);
+    if (!f) throw new Error(`unknown engine "${want}" (known: ${factories.map((x) => x.name).join(", ")}, auto)`);
+    const a = await f.availability(options);
+    if (!a.available) throw new Error(`engine "${want}" is not available: ${a.reason}`);
+    return { ...(await planOf(f, options)), notices: [] };
+  }
+  const reasons: string[] = [];
+  for (const f of factories) {
+    const a = await f.availability(options);
+    if (!a.available) {
+      if (!a.ordinary) reasons.push(`${f.name}: ${a.reason}`);
+      continue;
+    }
+    try {
+      const p = await planOf(f, options);
+      return { ...p, notices: reasons.length ? [`using ${p.name} (${reasons.join("; ")})`] : [] };
+    } catch (err) {
+      reasons.push(`${f.name}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no engine available: ${reasons.join("; ")}`);
+}
+
 /** Create the engine the options ask for. `auto` falls back down the list; an explicit engine fails loudly. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const want = options.engine ?? "auto";

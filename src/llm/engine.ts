@@ -27,6 +27,8 @@ export class LlmEngine implements Engine {
   readonly name: string;
   /** The last generations, for benchmarks. */
   readonly stats: Generation[] = [];
+  /** Tokens generated since the engine was created (the server's typofix_tokens_generated_total). */
+  tokensGenerated = 0;
   private lexicon = LexiconEngine.shared();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -47,6 +49,7 @@ export class LlmEngine implements Engine {
       stopIds: this.o.tokenizer.stopIds,
     });
     this.stats.push(g);
+    this.tokensGenerated += g.tokens.length;
     if (this.stats.length > 1000) this.stats.shift();
     return this.o.tokenizer
       .decode(g.tokens)

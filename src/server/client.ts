@@ -1,0 +1,116 @@
+/**
+ * The CLI's side of `typofix serve`: a RemoteEngine that sends each text to the running server and
+ * gives back exactly the FixResult the in-process engine would have given. The client says which engine
+ * it would use (engine, model, guard, typofix home) and sends its user words; the server answers only if
+ * it runs that same engine (409 otherwise). Whenever the server is gone, hung, busy or answers an error,
+ * the text is corrected in-process instead (the local engine is created on first need), so output never
+ * depends on whether a server runs.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Engine, FixOptions, FixResult } from "../types.ts";
+import type { ServerTarget } from "./paths.ts";
+
+export interface ClientSpec {
+  /** The engine asked for ("auto", "lexicon", …) after config defaults. */
+  engine: string;
+  model?: string;
+  noGuard?: boolean;
+  /** The client's typofix home (cache dir): model names are resolved there. */
+  home: string;
+}
+
+/** A model given as a folder is sent as an absolute path: the server's working directory is another. */
+export function absoluteModel(model: string | undefined): string | undefined {
+  if (model && (model.includes("/") || model.startsWith(".")) && existsSync(model)) return resolve(model);
+  return model;
+}
+
+function request(target: ServerTarget, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  const init = { method: "POST", headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body), signal };
+  return "unix" in target ? fetch(`http://localhost${path}`, { ...init, unix: target.unix }) : fetch(`${target.url}${path}`, init);
+}
+
+export class RemoteEngine implements Engine {
+  private local?: Promise<Engine>;
+  private gone = false;
+  private wordsFor?: ReadonlySet<string>;
+  private wordsJson = "[]";
+  /** Texts the server corrected (the rest went in-process). */
+  served = 0;
+
+  constructor(
+    readonly name: string,
+    private target: ServerTarget,
+    private spec: ClientSpec,
+    private createLocal: () => Promise<Engine>,
+  ) {}
+
+  private fallback(): Promise<Engine> {
+    return (this.local ??= this.createLocal());
+  }
+
+  private userWordsJson(words: ReadonlySet<string> | undefined): string {
+    if (words !== this.wordsFor) {
+      this.wordsFor = words;
+      this.wordsJson = JSON.stringify(words ? [...words] : []);
+    }
+    return this.wordsJson;
+  }
+
+  async fix(text: string, options: FixOptions = {}): Promise<FixResult> {
+    if (!this.gone) {
+      const body = `{"text":${JSON.stringify(text)},"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
+      try {
+        const res = await request(this.target, "/v1/fix", body);
+        if (res.ok) {
+          const r = (await res.json()) as Omit<FixResult, "input"> & { ms?: number };
+          if (typeof r.output === "string" && Array.isArray(r.edits)) {
+            this.served++;
+            const out: FixResult = { input: text, output: r.output, edits: r.edits, engine: r.engine };
+            if (r.rejected) out.rejected = r.rejected;
+            if (r.warning) out.warning = r.warning;
+            return out;
+          }
+        } else {
+          await res.arrayBuffer().catch(() => undefined);
+          // another engine now (the server was restarted), or shutting down: stop asking it
+          if (res.status === 409 || res.status === 503) this.gone = res.status === 409 || res.headers.get("connection") === "close";
+        }
+      } catch {
+        this.gone = true; // connection refused or reset: the server is gone
+      }
+    }
+    return (await this.fallback()).fix(text, options);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.local) await (await this.local).dispose?.();
+  }
+}
+
+/**
+ * Ask the server (quickly: it answers this outside its queue) whether it runs the engine the client would
+ * create. A RemoteEngine when it does; null when nothing answers in time, the socket is stale, or the
+ * engine differs — the caller then works in-process. `onNotice` gets what createEngine would have said.
+ */
+export async function connect(
+  target: ServerTarget,
+  spec: ClientSpec,
+  createLocal: () => Promise<Engine>,
+  opts: { timeoutMs?: number; onNotice?: (m: string) => void } = {},
+): Promise<RemoteEngine | null> {
+  try {
+    const res = await request(target, "/v1/fix", { texts: [], engine: spec.engine, model: spec.model, noGuard: Boolean(spec.noGuard), home: spec.home }, AbortSignal.timeout(opts.timeoutMs ?? 1500));
+    if (!res.ok) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    const h = (await res.json()) as { engine?: unknown; notices?: unknown };
+    if (typeof h.engine !== "string") return null;
+    if (Array.isArray(h.notices)) for (const n of h.notices) if (typeof n === "string") opts.onNotice?.(n);
+    return new RemoteEngine(h.engine, target, spec, createLocal);
+  } catch {
+    return null;
+  }
+}
