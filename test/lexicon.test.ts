@@ -74,6 +74,26 @@ describe("rules", () => {
     expect(fix("THe cat sat.")).toBe("The cat sat.");
     expect(fix("ECMAScript and HTTPServer and the ARTery project")).toBe("ECMAScript and HTTPServer and the ARTery project");
   });
+  test("good text that looks odd is left alone", () => {
+    const same = [
+      // the other national spelling, also of derived forms
+      "in favor of the plan, and was favorably impressed",
+      // names with a prefix and apostrophe, and names ending in an acronym
+      "Harold O'Sullivan joined the Académie d'Agriculture and RedeTV and BlueFRITZ",
+      "the German manufacturer AVM GmbH",
+      // hyphenated prefixes and short parts of compound names
+      "the Nazi pre-occupation with neo-classical ethno-jazz in the proto-cathedral",
+      "he went to Port-au-Prince and met Zia-ul-Haq and Choi Young-jin",
+      // closed compounds of two content words, and Latin that English keeps
+      "the band's frontman gave no timeframe for the payroll stickup",
+      "as Smith et al. showed in situ",
+    ];
+    for (const s of same) expect(fix(s)).toBe(s);
+    // while typos in such places are still fixed
+    expect(fix("wagons for multNi-track routes")).toBe("wagons for multi-track routes");
+    expect(fix("the end ofthe road")).toBe("the end of the road");
+    expect(fix("he wasborn in May")).toBe("he was born in May");
+  });
   test("protected spans are never changed", () => {
     const s = "teh url https://exmaple.com/teh and mail tset@exmaple.com and `teh code` and ./src/teh.ts and 42teh @teh #teh NASA";
     const out = fix(s);

@@ -73,6 +73,8 @@ export const PARAMS = {
   joinCost: 4.0,
   splitCost: 5.0,
   respaceCost: 5.0,
+  /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
+  compoundKeep: 3.5,
   /** Extra cost of splitting a word into two parts of four or more letters. */
   compoundCost: 4.0,
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
@@ -133,6 +135,8 @@ interface Slot {
    * the start of a text that ends like a sentence, "maybe" at the start of another text.
    */
   capital: "sure" | "maybe" | false;
+  /** Known only as the other (US/UK) spelling of a dictionary word: right as typed, never replaced. */
+  viaVariant?: boolean;
   editable: boolean;
   /** Whitespace before the next slot in the run, if any. */
   gapAfter: string;
@@ -226,7 +230,12 @@ export class LexiconEngine implements Engine {
             id = this.lex.id(stem);
           }
         }
-        if (id < 0) id = this.variantId(stem);
+        let viaVariant = false;
+        if (id < 0) {
+          id = this.variantId(stem);
+          // (a short word may match a rare variant by chance: "stor" ~ "stour")
+          viaVariant = id >= 0 && stem.length >= 5;
+        }
         const next = tokens[i + 1];
         const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
@@ -239,9 +248,10 @@ export class LexiconEngine implements Engine {
           stem,
           sentenceStart,
           capital: sentenceStart && capsStyle && capital,
-          editable: !particle && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
+          editable: !particle && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
           gapAfter,
           afterWord: run.length > 0,
+          viaVariant,
           local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
         });
         sentenceStart = false;
@@ -286,9 +296,57 @@ export class LexiconEngine implements Engine {
     return -1;
   }
 
+  /**
+   * Whether an unknown word is two dictionary words closed up (frontman, timeframe, uplinks, offseason):
+   * parts of three letters or more (or a particle such as up/on/off/out before or after a longer part),
+   * neither a function word, both common enough.
+   */
+  private isCompound(w: string): boolean {
+    if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
+    const pre = this.lex.prefixIds(w);
+    for (let k = 2; k <= w.length - 2; k++) {
+      const lid = pre[k]!;
+      if (lid < 0) continue;
+      const l = w.slice(0, k);
+      const r = w.slice(k);
+      const rid = this.lex.id(r);
+      if (rid < 0 || FUNCTION_WORDS.has(l) || FUNCTION_WORDS.has(r)) continue;
+      const ok = (p: string, other: string) => p.length >= 3 || (PARTICLES_CLOSED.has(p) && other.length >= 4);
+      if (!ok(l, r) || !ok(r, l)) continue;
+      if (this.lex.logP(lid) > -13 && this.lex.logP(rid) > -13) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), or a
+   * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes).
+   */
+  private fixedCompoundPart(tokens: Token[], i: number): boolean {
+    const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
+    const left = hyphen(i - 1) && tokens[i - 2]?.kind === "word";
+    const right = hyphen(i + 1) && tokens[i + 2]?.kind === "word";
+    if (!left && !right) return false;
+    const text = tokens[i]!.text;
+    const lower = text.toLowerCase();
+    if (right && !left && PREFIXES.has(lower)) return true;
+    // the whole compound: neighbouring words joined by hyphens
+    let a = i;
+    while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
+    let b = i;
+    while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+    let capitalised = false;
+    for (let k = a; k <= b; k += 2) if (k !== i && /^\p{Lu}/u.test(tokens[k]!.text)) capitalised = true;
+    return capitalised && lower.length <= 4 && (lower.length <= 3 || this.lex.id(lower) < 0);
+  }
+
   private editable(text: string, lower: string, user?: ReadonlySet<string>): boolean {
     if (user && (user.has(text) || user.has(lower))) return false;
     if (text.length > 40) return false;
+    // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
+    if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
+    // O'Sullivan, d'Agriculture, l'Orient: a prefix and apostrophe before a capital is a name
+    if (/['’]\p{Lu}/u.test(text)) return false;
     // capitalised words with accents are names (São, Université, Íris)
     if (/^\p{Lu}/u.test(text) && /[^\x00-\x7f]/.test(text)) return false;
     // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
@@ -384,6 +442,8 @@ export class LexiconEngine implements Engine {
 
   private singleHyps(s: Slot): Hyp[] {
     const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
+    // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
+    if (s.id < 0 && s.editable && this.isCompound(s.stem)) keep.channel = PARAMS.compoundKeep;
     const hyps: Hyp[] = [keep];
     if (!s.editable) return hyps;
     const shape = caseShape(s.tok.text);
@@ -421,9 +481,10 @@ export class LexiconEngine implements Engine {
     }
     if (shape === "mixed") {
       // the stray capital was typed in addition to the word: "gaFve" → "gave", "prisoneDrs" → "prisoners"
+      // (one capital: removing several letters is not one slip — "BlueFRITZ", "RedeTV" are names)
       const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
       const id = lex.id(without.toLowerCase());
-      if (id >= 0 && without.length >= 2) add(id, -(P.typoCost + P.editCost * 0.5), "spelling");
+      if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) add(id, -(P.typoCost + P.editCost * 0.5), "spelling");
     }
     if (s.id >= 0) {
       // a real word: confusables, and near neighbours of rare words
@@ -434,13 +495,15 @@ export class LexiconEngine implements Engine {
         const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
         if (id >= 0) add(id, -(P.confusableCost + extra + nameCost), "confusable");
       }
-      if (word.length >= 2 && !isName && !word.includes("'")) {
+      // a word right in the other spelling (favor, favorably) is not a real-word error
+      if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         const cost = rare ? P.rareRealWordCost : P.realWordCost;
         // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
         for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
+          if (this.variantId(lex.word(h.id)) === s.id || this.variantId(word) === h.id) continue; // favor ↔ favour
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
         }
@@ -681,12 +744,31 @@ export class LexiconEngine implements Engine {
 /** Abbreviations, units and informal words: never changed (a book corpus does not vouch for them). */
 const ABBREVIATIONS = new Set(
   ("km cm mm nm µm kg mg µg ml dl cl lb lbs oz ft yd mi mph kph kmh hr hrs sec ms ns hz khz mhz ghz kb mb gb tb " +
-    "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros " +
+    "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros gmbh llc plc " +
     "th nd rd pp vol vols eds ibid cit fig figs pg " +
     // informal words that a book corpus underrates
     "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya " +
     // prefixes and money units written apart (ex-president, $2 bn), degrees (M.Sc.)
-    "ex bn mn sc").split(" "),
+    "ex bn mn sc " +
+    // Latin that English text keeps (et al., et cetera, in situ, de facto, per se)
+    "et situ facto se").split(" "),
+);
+
+/** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
+const FUNCTION_WORDS = new Set(
+  ("a an the and or but nor of to in on at by for from with as is was are were be been being am has have had do does did " +
+    "it its he she they we you i me him her them us my your his our their this that these those which who whom what " +
+    "not no so if then than there here when where will would can could shall should may might must also very just").split(" "),
+);
+
+/** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
+const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over", "down", "back"]);
+
+/** Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen. */
+const PREFIXES = new Set(
+  ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
+    "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
+    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
@@ -717,8 +799,8 @@ const LOANWORDS = new Set(
 
 // American ↔ British spelling patterns; each is tried at every place it matches
 const VARIANTS: Array<[RegExp, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/g, "our"],
-  [/our(?=s?$|ed$|ing$|ful|ite|able|hood|ship|less|al)/g, "or"],
+  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our"],
+  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or"],
   [/iz(?=e|ation|ing)/g, "is"],
   [/is(?=e|ation|ing)/g, "iz"],
   [/yz(?=e|ing)/g, "ys"],
