@@ -277,6 +277,18 @@ describe("a lexicon server on a Unix socket", () => {
     expect(mine.output.startsWith("teh ")).toBe(true);
   });
 
+  test("\"continues\": a wrapped line's first word does not begin a sentence, as in-process", async () => {
+    const text = "tht cat sat on the mat.";
+    const plain = (await (await post(s, "/v1/fix", { text })).json()) as { output: string };
+    const cont = (await (await post(s, "/v1/fix", { text, continues: true })).json()) as { output: string };
+    expect(plain.output).toBe(lexicon.fixSync(text).output);
+    expect(cont.output).toBe(lexicon.fixSync(text, { continues: true }).output);
+    expect(cont.output).not.toBe(plain.output);
+    const batch = (await (await post(s, "/v1/fix", { texts: [text, text], continues: [false, true] })).json()) as { results: Array<{ output: string }> };
+    expect(batch.results.map((r) => r.output)).toEqual([plain.output, cont.output]);
+    expect((await post(s, "/v1/fix", { texts: [text], continues: [true, false] })).status).toBe(400);
+  });
+
   test("50 concurrent clients all get the in-process answers", async () => {
     const texts = Array.from({ length: 50 }, (_, i) => `${SENTENCES[i % SENTENCES.length]} (${i})`);
     const t0 = performance.now();

@@ -60,7 +60,7 @@ export class RemoteEngine implements Engine {
 
   async fix(text: string, options: FixOptions = {}): Promise<FixResult> {
     if (!this.gone) {
-      const body = `{"text":${JSON.stringify(text)},"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
+      const body = `{"text":${JSON.stringify(text)},${options.continues ? `"continues":true,` : ""}"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
       try {
         const res = await request(this.target, "/v1/fix", body);
         if (res.ok) {

@@ -5,7 +5,8 @@
  * wrongly shaped JSON is a 400 with the reason, unknown routes 404, wrong methods 405 with Allow.
  *
  *   POST /v1/fix       {"text"} or {"texts": [...]}       → {"output","edits","engine","ms"} (or {"results": [...]})
- *                      optional: "userWords" (replaces the server's dictionary for this request), and what
+ *                      optional: "userWords" (replaces the server's dictionary for this request), "continues"
+ *                      (the text goes on with the previous line's sentence), and what
  *                      the CLI sends so that it only gets answers its own engine would give: "engine",
  *                      "model", "noGuard", "home" → 409 when this server's engine is another
  *   POST /v1/feedback  {"action": "reject"|"accept", "word"|"from"|"edit": {...}} — rejected words go to
@@ -168,12 +169,14 @@ interface FixRequest {
   texts: string[];
   single: boolean;
   userWords?: string[];
+  /** Per text: it continues the sentence of the text before it (a wrapped line). */
+  continues: boolean[];
   spec?: { engine?: string; model?: string; noGuard?: boolean; home?: string };
 }
 
 function parseFixRequest(body: unknown): FixRequest {
   if (!isObject(body)) throw new HttpError(400, `expected a JSON object like {"text": "..."}, got ${typeName(body)}`);
-  expectKeys(body, ["text", "texts", "userWords", "engine", "model", "noGuard", "home"], "/v1/fix");
+  expectKeys(body, ["text", "texts", "userWords", "continues", "engine", "model", "noGuard", "home"], "/v1/fix");
   const has = (k: string) => body[k] !== undefined;
   if (has("text") === has("texts")) throw new HttpError(400, `expected exactly one of "text" (a string) or "texts" (an array of strings)`);
   let texts: string[];
@@ -191,12 +194,19 @@ function parseFixRequest(body: unknown): FixRequest {
     if (!Array.isArray(body.userWords) || body.userWords.some((w) => typeof w !== "string")) throw new HttpError(400, `"userWords" must be an array of strings`);
     userWords = body.userWords as string[];
   }
+  let continues = texts.map(() => false);
+  if (has("continues")) {
+    const c = body.continues;
+    if (typeof c === "boolean") continues = texts.map(() => c);
+    else if (Array.isArray(c) && c.length === texts.length && c.every((x) => typeof x === "boolean")) continues = c as boolean[];
+    else throw new HttpError(400, `"continues" must be true or false, or an array of them as long as "texts"`);
+  }
   for (const k of ["engine", "model", "home"] as const) if (has(k) && typeof body[k] !== "string") throw new HttpError(400, `"${k}" must be a string, got ${typeName(body[k])}`);
   if (has("noGuard") && typeof body.noGuard !== "boolean") throw new HttpError(400, `"noGuard" must be true or false, got ${typeName(body.noGuard)}`);
   const spec = ["engine", "model", "noGuard", "home"].some(has)
     ? { engine: body.engine as string | undefined, model: body.model as string | undefined, noGuard: body.noGuard as boolean | undefined, home: body.home as string | undefined }
     : undefined;
-  return { texts, single: has("text"), userWords, spec };
+  return { texts, single: has("text"), userWords, continues, spec };
 }
 
 interface FeedbackRequest {
@@ -362,7 +372,7 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
         const out: Array<{ r: FixResult; ms: number }> = [];
         const j0 = performance.now();
         let yielded = j0;
-        for (const text of body.texts) {
+        for (const [i, text] of body.texts.entries()) {
           // a long batch lets other connections in now and then (health checks, 503s for the overflow)
           if (performance.now() - yielded > 20) {
             await new Promise((r) => setImmediate(r));
@@ -370,7 +380,7 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
           }
           const tok0 = (engine as { tokensGenerated?: number }).tokensGenerated ?? 0;
           const s = performance.now();
-          const r = await engine.fix(text, { userWords });
+          const r = await engine.fix(text, body.continues[i] ? { userWords, continues: true } : { userWords });
           const ms = performance.now() - s;
           out.push({ r, ms });
           m.tokens.inc({}, ((engine as { tokensGenerated?: number }).tokensGenerated ?? 0) - tok0);
