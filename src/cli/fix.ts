@@ -13,7 +13,7 @@ import type { Engine, EngineName, FixResult } from "../types.ts";
 import { createEngine } from "../engines/index.ts";
 import { ConfigError, cacheDir, loadConfig, userWords } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
-import { atomicWriteFile, looksBinary } from "../fsutil.ts";
+import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, splitBytes, type RawLine } from "./io.ts";
 
@@ -247,10 +247,12 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
     out += (r ? r.output : line.text!) + line.eol;
   }
   ctx.fixes += fixes;
-  try {
-    atomicWriteFile(path, out);
-  } catch (err) {
-    fail(`${path}: could not write (${(err as Error).message}); the file is unchanged`);
-  }
+  // nothing to fix: the file is left as it is (not rewritten: same inode, owner, times, links)
+  if (fixes)
+    try {
+      await atomicWriteFileUninterrupted(path, out);
+    } catch (err) {
+      fail(`${path}: could not write (${(err as Error).message}); the file is unchanged`);
+    }
   if (!ctx.quiet) consola.success(`${path}: ${fixes} fix${fixes === 1 ? "" : "es"}`);
 }
