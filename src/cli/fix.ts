@@ -55,10 +55,12 @@ class Output {
       if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
     });
   }
-  write(s: string | Uint8Array): void {
+  /** Write; while the reader is slower than we are, wait for the pipe to drain (memory stays bounded). */
+  async write(s: string | Uint8Array): Promise<void> {
     if (this.broken) return;
+    let ok = true;
     try {
-      process.stdout.write(s);
+      ok = process.stdout.write(s);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "EPIPE") {
         this.broken = true;
@@ -66,6 +68,16 @@ class Output {
       }
       throw err;
     }
+    if (!ok)
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          process.stdout.off("drain", done);
+          process.stdout.off("close", done);
+          resolve();
+        };
+        process.stdout.on("drain", done);
+        process.stdout.on("close", done);
+      });
   }
 }
 
@@ -124,7 +136,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
     case "diff":
       return diff(result, ctx.color);
     case "check": {
-      for (const f of check(result, where)) ctx.out.write(f + "\n");
+      for (const f of check(result, where)) await ctx.out.write(f + "\n");
       return null;
     }
     default:
@@ -134,10 +146,10 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
 
 async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string): Promise<void> {
   if (rendered === null) return;
-  ctx.out.write(rendered);
+  await ctx.out.write(rendered);
   // JSON output is one object per line whatever the input's ending
-  if (ctx.mode === "json") ctx.out.write("\n");
-  else if (eol) ctx.out.write(eol);
+  if (ctx.mode === "json") await ctx.out.write("\n");
+  else if (eol) await ctx.out.write(eol);
 }
 
 function collectFiles(rawArgs: string[]): string[] {

@@ -1,0 +1,234 @@
+/**
+ * Bad input: huge streams and lines, slow readers, bytes that are not UTF-8, binary data, NUL bytes,
+ * lone surrogates, odd line endings, invisible and combining characters, RTL text, emoji. For each: no
+ * crash, a documented result (docs/guarantees.md), and nothing lost outside the reported edits.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
+import { CLI, RUNS, SOAK, cliEnv, home, quiet, record, replay, rng, rssKb, runCli } from "./support.ts";
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const enc = new TextEncoder();
+const lex = LexiconEngine.shared();
+
+const WORDS =
+  "the of and to in is was for that with as on by at from his her this which or an be are had it not but were have one their all new also has after first been its who into two more other time some only when out most over such what than would about there can these many may them people years world where between state during where because while under both then could before city each through made since three well those part being same year until later group same known several area number called used each first second last great little own life long might must never little every against still here down made work back high place even found small large right general under public school"
+    .split(" ");
+const TYPOS = ["teh", "recieve", "adn", "wich", "becuase", "tset", "thier", "seperate"];
+
+/** Prose lines (with a typo now and then) and fenced code blocks (`fencedShare` of the bytes), deterministic, `bytes` long. */
+function* streamChunks(bytes: number, seed: number, fencedShare: number, maxWords: number): Generator<Uint8Array> {
+  const random = rng(seed);
+  const block = "```\n" + ("const x = value_" + "y".repeat(80) + ";\n").repeat(400) + "```\n";
+  let sent = 0;
+  let prose = 0;
+  let fenced = 0;
+  while (sent < bytes) {
+    let s = "";
+    while (s.length < 65536) {
+      if (fenced < (prose * fencedShare) / (1 - fencedShare)) {
+        s += block;
+        fenced += block.length;
+      } else {
+        const n = 1 + Math.floor(random() * maxWords);
+        const words = Array.from({ length: n }, () => (random() < 0.03 ? TYPOS[Math.floor(random() * TYPOS.length)]! : WORDS[Math.floor(random() * WORDS.length)]!));
+        const line = words[0]!.charAt(0).toUpperCase() + words.join(" ").slice(1) + ".\n";
+        s += line;
+        prose += line.length;
+      }
+    }
+    const b = enc.encode(s);
+    sent += b.length;
+    yield b;
+  }
+}
+
+/** Stream `bytes` through the CLI, reading its output as fast as it comes; RSS sampled from /proc with the bytes sent so far. */
+async function streamThrough(bytes: number, seed: number, fencedShare: number, maxWords: number) {
+  const p = Bun.spawn([process.execPath, CLI, "-q"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: cliEnv() });
+  let inLines = 0;
+  let sent = 0;
+  const samples: Array<[number, number]> = [];
+  const timer = setInterval(() => {
+    const v = rssKb(p.pid);
+    if (v !== null) samples.push([sent, v]);
+  }, 50);
+  const t0 = performance.now();
+  const writer = (async () => {
+    for (const b of streamChunks(bytes, seed, fencedShare, maxWords)) {
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) inLines++;
+      sent += b.length;
+      p.stdin.write(b);
+      await p.stdin.flush();
+    }
+    await p.stdin.end();
+  })();
+  let outBytes = 0;
+  let outLines = 0;
+  for await (const c of p.stdout) {
+    outBytes += c.length;
+    for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) outLines++;
+  }
+  await writer;
+  const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+  clearInterval(timer);
+  /** Peak RSS (kB) while the bytes sent were within [from, to). */
+  const peak = (from: number, to: number) => Math.max(0, ...samples.filter(([s]) => s >= from && s < to).map(([, v]) => v));
+  return { code, err, sent, inLines, outBytes, outLines, peak, samples: samples.length, seconds: (performance.now() - t0) / 1000 };
+}
+
+describe("memory and time", () => {
+  // Many short prose lines (the lexicon's bounded caches fill and cycle within the first quarter) between
+  // long code blocks (cheap to pass through, so the stream can be far bigger than any leak could hide in)
+  const stream = SOAK ? { size: 1e9, fenced: 0.5, maxWords: 12 } : { size: 256e6, fenced: 0.97, maxWords: 3 };
+  test(
+    `a long stream: the RSS does not grow with the input (${stream.size / 1e6} MB; RSS over its first quarter against the rest)`,
+    async () => {
+      const r = await streamThrough(stream.size, 1, stream.fenced, stream.maxWords);
+      expect(r.code).toBe(0);
+      expect(quiet(r.err)).toBe(true);
+      expect(r.outLines).toBe(r.inLines);
+      expect(Math.abs(r.outBytes - r.sent) / r.sent).toBeLessThan(0.01);
+      const q = r.sent / 4;
+      const early = r.peak(0, q);
+      const half = r.peak(q, 2 * q);
+      const late = r.peak(2 * q, Infinity);
+      const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+      record(
+        "stream RSS",
+        `${(r.sent / 1e6).toFixed(0)} MB in ${r.seconds.toFixed(1)} s (${(r.sent / 1e6 / r.seconds).toFixed(1)} MB/s): peak RSS over the first ${(q / 1e6).toFixed(0)} MB ${mb(early)}, up to ${((2 * q) / 1e6).toFixed(0)} MB ${mb(half)}, over the rest ${mb(late)}`,
+        `${r.samples} samples of /proc/PID/status VmRSS; ${Math.round(stream.fenced * 100)} % of the bytes in code fences, prose lines of 1–${stream.maxWords} words`,
+      );
+      // the second half of the stream needs no more memory than its first quarter did (give or take the
+      // garbage collector's slack), and far less than the input: nothing of it is kept
+      expect(late).toBeLessThan(early * 1.2 + 64 * 1024);
+      expect(Math.max(early, half, late)).toBeLessThan(Math.min(400e6, stream.size * 0.9) / 1024);
+    },
+    SOAK ? 3_600_000 : 180_000,
+  );
+
+  test("a reader slower than typofix: output waits for the pipe, memory stays bounded", async () => {
+    const dir = mkdtempSync(join(home, "slow-"));
+    const input = join(dir, "in.md");
+    const block = "```\n" + ("x".repeat(99) + "\n").repeat(655) + "```\n";
+    writeFileSync(input, block.repeat(SOAK ? 2000 : 500) + "teh end\n"); // 32 MB (soak: 131 MB) of code block
+    const fifo = join(dir, "fifo");
+    const pidFile = join(dir, "pid");
+    const sh = Bun.spawn(["sh", "-c", `mkfifo "$F"; (sleep 3; cat > "$OUT") < "$F" & "$BUN" "$CLI" < "$IN" > "$F" & echo $! > "$PIDF"; wait`], {
+      env: cliEnv({ F: fifo, OUT: join(dir, "out.md"), IN: input, PIDF: pidFile, BUN: process.execPath, CLI }),
+      stderr: "pipe",
+    });
+    let pid = 0;
+    for (let i = 0; i < 200 && !pid; i++) {
+      await Bun.sleep(10);
+      try {
+        pid = Number(readFileSync(pidFile, "utf8").trim());
+      } catch {
+        /* not yet */
+      }
+    }
+    expect(pid).toBeGreaterThan(0);
+    let peak = 0;
+    for (let v = rssKb(pid); v !== null; v = rssKb(pid)) {
+      peak = Math.max(peak, v);
+      await Bun.sleep(25);
+    }
+    expect(await sh.exited).toBe(0);
+    const out = readFileSync(join(dir, "out.md"), "utf8");
+    const inText = readFileSync(input, "utf8");
+    expect(out).toBe(inText.replace(/teh end\n$/, "the end\n"));
+    record("slow reader", `${(inText.length / 1e6).toFixed(0)} MB written to a reader that waits 3 s: peak RSS ${(peak / 1024).toFixed(0)} MB`);
+    // before the fix the output piled up in memory (580 MB for 64 MB)
+    expect(peak).toBeLessThan(160 * 1024);
+  }, 120_000);
+});
+
+describe("text that is not UTF-8", () => {
+  // every kind of broken sequence, at every byte offset of a sentence with 2-, 3- and 4-byte characters
+  const sentence = enc.encode("Teh naïve café — a tset of 東京 and 😀 emoji.");
+  const breakers: Array<[string, number[]]> = [
+    ["0xFF", [0xff]],
+    ["lone continuation byte", [0x80]],
+    ["truncated 2-byte", [0xc3]],
+    ["truncated 3-byte", [0xe2, 0x82]],
+    ["truncated 4-byte", [0xf0, 0x9f, 0x98]],
+    ["overlong /", [0xc0, 0xaf]],
+    ["UTF-8 encoded surrogate", [0xed, 0xa0, 0x80]],
+    ["beyond U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
+  ];
+  const cases: Uint8Array[] = [];
+  for (const [, bytes] of breakers) for (let i = 0; i <= sentence.length; i++) cases.push(new Uint8Array([...sentence.subarray(0, i), ...bytes, ...sentence.subarray(i)]));
+  // a line cut in the middle of a multi-byte character
+  for (let i = 1; i < sentence.length; i++) {
+    const cut = sentence.subarray(0, i);
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(cut);
+    } catch {
+      cases.push(cut.slice());
+    }
+  }
+  const good = enc.encode("teh good line");
+  // one stream: each broken line followed by a good one (the stream recovers after each)
+  const stream = new Uint8Array(cases.reduce((n, c) => n + c.length + good.length + 2, 0));
+  {
+    let o = 0;
+    for (const c of cases) {
+      stream.set(c, o);
+      o += c.length;
+      stream[o++] = 10;
+      stream.set(good, o);
+      o += good.length;
+      stream[o++] = 10;
+    }
+  }
+  const lines = (b: Uint8Array) => {
+    const out: Uint8Array[] = [];
+    let s = 0;
+    for (let i = b.indexOf(10); i >= 0; s = i + 1, i = b.indexOf(10, s)) out.push(b.subarray(s, i));
+    return out;
+  };
+  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+  test("invalid UTF-8 at every position: each such line passes through byte for byte (standard input and --file)", async () => {
+    const dir = mkdtempSync(join(home, "utf8-"));
+    writeFileSync(join(dir, "bad.txt"), stream);
+    for (const args of [[], ["--file", join(dir, "bad.txt")]]) {
+      const r = await runCli(["-q", ...args], { stdin: args.length ? undefined : stream });
+      expect(r.code).toBe(0);
+      const out = lines(r.bytes);
+      expect(out).toHaveLength(cases.length * 2);
+      cases.forEach((c, i) => {
+        expect(same(out[2 * i]!, c)).toBe(true);
+        expect(new TextDecoder().decode(out[2 * i + 1]!)).toBe("the good line");
+      });
+    }
+    const warned = await runCli([], { stdin: stream });
+    expect(warned.stderr.match(/not valid UTF-8/g)).toHaveLength(1); // one warning, not one per line
+    record("invalid UTF-8 lines (8 kinds × every byte offset + every mid-character cut)", cases.length, "each in one stream, standard input and --file");
+  });
+
+  test("invalid UTF-8 in --json, --diff and --check; --write refuses the file and leaves it alone", async () => {
+    const j = await runCli(["--json", "-q"], { stdin: stream });
+    const rows = j.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(cases.length * 2);
+    rows.forEach((row, i) => {
+      if (i % 2 === 0) expect([row.input, row.output, row.edits, row.warning]).toEqual([null, null, [], "invalid UTF-8: passed through unchanged"]);
+      else expect(replay(row.input, row.edits)).toBe(row.output);
+    });
+    const d = await runCli(["--diff", "-q"], { stdin: stream });
+    lines(d.bytes).forEach((l, i) => i % 2 === 0 && expect(same(l, cases[i / 2]!)).toBe(true));
+    const c = await runCli(["--check", "-q"], { stdin: stream });
+    expect(c.code).toBe(1);
+    expect(c.stdout.trim().split("\n")).toHaveLength(cases.length); // only the good lines' "teh"
+    const f = join(mkdtempSync(join(home, "utf8w-")), "bad.txt");
+    writeFileSync(f, stream);
+    const w = await runCli(["--file", f, "--write"]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain("not valid UTF-8 text; refusing to rewrite it");
+    expect(same(readFileSync(f), stream)).toBe(true);
+    record("invalid UTF-8 lines through --json, --diff, --check, --write", cases.length * 4);
+  });
+});
