@@ -14,6 +14,7 @@ import { createEngine } from "../engines/index.ts";
 import { ConfigError, cacheDir, loadConfig, userWords } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
+import { fixChunked } from "../engines/chunked.ts";
 import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, splitBytes, type RawLine } from "./io.ts";
 
@@ -109,7 +110,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    return await ctx.engine.fix(text, { userWords: ctx.words, continues });
+    return await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
   } catch (err) {
     warnOnce(ctx, "engine", `the ${ctx.engine.name} engine failed (${(err as Error).message}); text passed through unchanged`);
     return { input: text, output: text, edits: [], engine: ctx.engine.name, warning: (err as Error).message };

@@ -45,3 +45,39 @@ export function segments(text: string, maxChars = 400): string[] {
   }
   return bounded;
 }
+
+/**
+ * Pieces of a very long line, each at most `maxChars` UTF-16 units: cut after a sentence end where one
+ * is in the last three quarters of the window, else after whitespace. A run of non-space characters
+ * longer than `maxChars` (no word: base64, minified code, a hash) is never cut: it becomes a piece of its
+ * own. A line of at most `maxChars` comes back whole; joining the pieces gives the line back. Linear in
+ * the line's length.
+ */
+export function chunks(text: string, maxChars = 65536): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  const sentenceEnd = /[.!?]+["')\]]*\s+/g;
+  const space = /\s/g;
+  while (text.length - pos > maxChars) {
+    const limit = pos + maxChars;
+    let cut = -1;
+    sentenceEnd.lastIndex = pos + (maxChars >> 2);
+    for (let m = sentenceEnd.exec(text); m && m.index + m[0].length <= limit; m = sentenceEnd.exec(text)) cut = m.index + m[0].length;
+    if (cut < 0)
+      for (let i = limit - 1; i > pos; i--)
+        if (/\s/.test(text[i]!)) {
+          cut = i + 1;
+          break;
+        }
+    if (cut < 0) {
+      // no whitespace in the window: the run of non-space characters goes whole, with the space after it
+      space.lastIndex = pos;
+      const m = space.exec(text);
+      cut = m ? m.index + 1 : text.length;
+    }
+    out.push(text.slice(pos, cut));
+    pos = cut;
+  }
+  if (pos < text.length || !out.length) out.push(text.slice(pos));
+  return out;
+}

@@ -8,6 +8,8 @@ import fc from "fast-check";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
+import { fixChunked, LONG_LINE } from "../../src/engines/chunked.ts";
+import { chunks } from "../../src/text/lines.ts";
 import { CLI, RUNS, SOAK, cliEnv, home, quiet, record, replay, rng, rssKb, runCli } from "./support.ts";
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -230,5 +232,55 @@ describe("text that is not UTF-8", () => {
     expect(w.stderr).toContain("not valid UTF-8 text; refusing to rewrite it");
     expect(same(readFileSync(f), stream)).toBe(true);
     record("invalid UTF-8 lines through --json, --diff, --check, --write", cases.length * 4);
+  });
+});
+
+describe("long lines and long words", () => {
+  test(
+    "a 50 MB single line: corrected in bounded memory and time, nothing lost",
+    async () => {
+      const unit = "The cat sat on the mat and the dog ran to the park, where teh children played. ";
+      const line = unit.repeat(Math.ceil(50e6 / unit.length));
+      const dir = mkdtempSync(join(home, "line-"));
+      writeFileSync(join(dir, "line.txt"), line + "\n");
+      const p = Bun.spawn(["sh", "-c", `exec "$BUN" "$CLI" -q < "$IN"`], { env: cliEnv({ BUN: process.execPath, CLI, IN: join(dir, "line.txt") }), stdout: "pipe", stderr: "pipe" });
+      let peak = 0;
+      const t = setInterval(() => (peak = Math.max(peak, rssKb(p.pid) ?? 0)), 50);
+      const t0 = performance.now();
+      const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      const seconds = (performance.now() - t0) / 1000;
+      clearInterval(t);
+      expect(code).toBe(0);
+      expect(quiet(err)).toBe(true);
+      expect(out.length).toBe(line.length + 1);
+      expect(out === line.replaceAll(" teh ", " the ") + "\n").toBe(true);
+      record("50 MB single line", `${(line.length / 1e6).toFixed(0)} MB (${line.split("teh").length - 1} typos) in ${seconds.toFixed(1)} s, peak RSS ${(peak / 1024).toFixed(0)} MB`, "before the fix: 33 s and 8.8 GB");
+      // the line is given to the engine in pieces of at most 64 K characters: memory is a few times the line, not 180 times
+      expect(peak).toBeLessThan(2.5 * 1024 * 1024);
+      expect(seconds).toBeLessThan(150);
+    },
+    200_000,
+  );
+
+  test("property: a line given in pieces comes back whole, with its edits at the line's offsets", async () => {
+    const word = fc.constantFrom("teh", "cat", "recieve", "the", "Thi", "sis", "a", "tset", ".", ",", "Hello", "wrold", "😀", "naïve", "x".repeat(30));
+    const gap = fc.constantFrom(" ", "  ", "\t", ". ", "! ", "");
+    let runs = 0;
+    let pieces = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(word, gap), { minLength: 1, maxLength: 60 }), fc.integer({ min: 8, max: 120 }), async (parts, max) => {
+        runs++;
+        const text = parts.map(([w, g]) => w + g).join("");
+        const cs = chunks(text, max);
+        pieces += cs.length;
+        expect(cs.join("")).toBe(text);
+        for (const c of cs) if (c.length > max) expect(/\s/.test(c.slice(0, -1))).toBe(false); // only an unbroken run is longer
+        const r = await fixChunked(lex, text, {}, max);
+        expect(r.input).toBe(text);
+        expect(replay(text, r.edits)).toBe(r.output);
+      }),
+      { numRuns: RUNS, seed: 11 },
+    );
+    record("chunked-line property", runs, `${pieces} pieces`);
   });
 });
