@@ -15,7 +15,8 @@ export type SpanKind =
   | "acronym"
   | "identifier"
   | "markup"
-  | "filename";
+  | "filename"
+  | "blob";
 
 export interface Span {
   start: number;
@@ -42,6 +43,9 @@ const PATTERNS: Array<[SpanKind, RegExp]> = [
   ["identifier", /(?<![\p{L}\p{N}])(?:\p{Ll}+|\p{Lu}\p{Ll}+)\p{Lu}[\p{L}\p{N}]*/gu],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
   ["acronym", /(?<![\p{L}\p{N}])\p{Lu}{2,}(?:s|['’]s)?\b/gu],
+  // 40 or more characters without a space, bracket or quote are no word (base64 and data: URIs, hashes,
+  // tokens, minified code): correcting the letters between their + or . would damage them
+  ["blob", /(?<![^\s()[\]{}<>"'`])[^\s()[\]{}<>"'`]{40,}/gu],
 ];
 
 /** Find protected spans, sorted by start and non-overlapping. */

@@ -262,6 +262,19 @@ describe("long lines and long words", () => {
     200_000,
   );
 
+  test("very long words pass through unchanged, and the text around them is corrected", async () => {
+    const random = rng(7);
+    const b64 = (n: number) => Array.from({ length: n }, () => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[Math.floor(random() * 64)]).join("");
+    const words = [b64(40), b64(300), b64(LONG_LINE - 1), b64(LONG_LINE), b64(LONG_LINE + 1), b64(200_000), "a".repeat(1_000_000), "abcdefghij".repeat(100_000)];
+    const input = words.map((w) => `Teh start ${w} teh end.`).join("\n") + "\n";
+    const r = await runCli(["-q"], { stdin: input });
+    expect(r.code).toBe(0);
+    const out = r.stdout.split("\n");
+    words.forEach((w, i) => expect(out[i] === `The start ${w} the end.`).toBe(true));
+    expect(r.ms).toBeLessThan(30_000);
+    record("very long words (40 to 1 M characters)", words.length, `${(input.length / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s`);
+  }, 60_000);
+
   test("property: a line given in pieces comes back whole, with its edits at the line's offsets", async () => {
     const word = fc.constantFrom("teh", "cat", "recieve", "the", "Thi", "sis", "a", "tset", ".", ",", "Hello", "wrold", "😀", "naïve", "x".repeat(30));
     const gap = fc.constantFrom(" ", "  ", "\t", ". ", "! ", "");
