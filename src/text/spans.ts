@@ -16,6 +16,8 @@ export type SpanKind =
   | "identifier"
   | "markup"
   | "filename"
+  | "marked"
+  | "foreign"
   | "blob";
 
 export interface Span {
@@ -26,6 +28,14 @@ export interface Span {
 
 // Order matters: earlier patterns win where matches overlap.
 const PATTERNS: Array<[SpanKind, RegExp]> = [
+  // a word with a combining mark (a decomposed accent: cafe\u0301) or an invisible format character inside
+  // (soft hyphen, zero-width space or joiner, word joiner, direction marks): no dictionary knows that form,
+  // and an edit would drop the mark or move the invisible character (accom\u00ADmodate is not two words)
+  ["marked", /(?<![\p{L}\p{M}\p{N}\p{Cf}])[\p{L}\p{N}\uFEFF]*(?:\p{M}|(?!\uFEFF)\p{Cf})[\p{L}\p{M}\p{N}\p{Cf}]*/gu],
+  // a word that mixes Latin letters with letters of another script (东京Hello, 的Python, μm): the English
+  // lexicon would take the letters it does not know for typos and drop them. One stray letter of another
+  // keyboard layout between Latin letters (marقied) is a typo and stays correctable (see strayLetter).
+  ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu],
   ["code", /`[^`\n]*`/g],
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g],
   ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g],
@@ -64,6 +74,7 @@ export function protectedSpans(text: string): Span[] {
         while (end > m.index + 1 && /[.,;:!?)\]}'"]/.test(text[end - 1]!)) end--;
       }
       if (kind === "filename" && !looksLikeFilename(m[0])) continue;
+      if (kind === "foreign" && strayLetter(m[0])) continue;
       found.push({ start: m.index, end, kind });
     }
   }
@@ -91,6 +102,9 @@ function looksLikeFilename(s: string): boolean {
   if (parts.every((p) => p.length <= 1)) return false; // e.g / i.e / U.S
   return parts[0]!.length >= 1 && parts[parts.length - 1]!.length >= 1;
 }
+
+/** One letter of another script between Latin letters: a slip on another keyboard layout (marقied). */
+const strayLetter = (w: string) => /^[\p{Script=Latin}\p{M}]+(?!\p{Script=Latin})\p{L}[\p{Script=Latin}\p{M}]+$/u.test(w);
 
 /** True when [start,end) overlaps any span (spans sorted). */
 export function overlapsSpan(spans: readonly Span[], start: number, end: number): boolean {

@@ -297,3 +297,132 @@ describe("long lines and long words", () => {
     record("chunked-line property", runs, `${pieces} pieces`);
   });
 });
+
+describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line endings", () => {
+  // characters no edit may touch: format characters (zero-width, soft hyphen, direction marks, BOM),
+  // combining marks, lone surrogates, control characters (NUL, CR), emoji, Hebrew and Arabic letters
+  const UNTOUCHABLE = /[\p{Cf}\p{M}\p{Cs}\p{Cc}\p{Extended_Pictographic}\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Han}]/u;
+  const count = (s: string) => [...s].filter((c) => UNTOUCHABLE.test(c) && c !== "\t").length;
+  const fragments = [
+    "teh", "cat", "recieve", "the", "Thi", "sis", "a", "tset", "wrold", "Hello", "accommodate", "naïve",
+    "\u200B", "\u200C", "\u200D", "\u2060", "\u00AD", "\u200E", "\u200F", "\u202E", "\uFEFF",
+    "\u0301", "\u0308", "e\u0301", "cafe\u0301", "nai\u0308ve", "te\u200Bh", "accom\u00ADmodate", "re\u0301sume\u0301",
+    "שלום", "مرحبا", "东京", "😀", "👨‍👩‍👧", "🏳️‍🌈", "👍🏽", "🇫🇷",
+    "\u0000", "\r", "\uD800", "\uDC00", "\uDBFF\uDFFF",
+  ];
+  const gaps = [" ", " ", " ", "\t", "\u00A0", "", ". ", ", "];
+  const oddText = fc.array(fc.tuple(fc.constantFrom(...fragments), fc.constantFrom(...gaps)), { minLength: 1, maxLength: 24 }).map((xs) => xs.map(([f, g]) => f + g).join(""));
+
+  test("property (engine): odd characters never inside an edit, everything outside the edits kept", () => {
+    let runs = 0;
+    let edits = 0;
+    fc.assert(
+      fc.property(oddText, (text) => {
+        runs++;
+        const r = lex.fixSync(text);
+        expect(replay(text, r.edits)).toBe(r.output);
+        for (const e of r.edits) {
+          expect(count(e.from)).toBe(0);
+          expect(count(e.to)).toBe(0);
+        }
+        expect(count(r.output)).toBe(count(text));
+        edits += r.edits.length;
+      }),
+      { numRuns: RUNS * 5, seed: 3 },
+    );
+    record("odd-text property (lexicon engine)", runs, `${edits} edits checked`);
+  });
+
+  test("through the CLI: odd lines come out with every odd character in place (plain and --json agree)", async () => {
+    const lines = fc.sample(oddText.map((t) => t.replace(/[\r\uD800-\uDFFF]/g, "")), { numRuns: RUNS, seed: 9 }); // CR and lone surrogates cannot be lines of UTF-8
+    const input = lines.join("\n") + "\n";
+    const [plain, json] = await Promise.all([runCli(["-q"], { stdin: input }), runCli(["-q", "--json"], { stdin: input })]);
+    expect(plain.code).toBe(0);
+    const out = plain.stdout.split("\n");
+    const rows = json.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(lines.length);
+    lines.forEach((l, i) => {
+      expect(rows[i].input).toBe(l);
+      expect(out[i]).toBe(rows[i].output);
+      expect(replay(l, rows[i].edits)).toBe(out[i]!);
+      expect(count(out[i]!)).toBe(count(l));
+    });
+    record("odd lines through the CLI", lines.length);
+  });
+
+  test("documented results for each kind", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["zero-width space inside a word: the word is left alone", "te\u200Bh cat", "te\u200Bh cat"],
+      ["soft hyphen inside a word", "accom\u00ADmodate teh guests", "accom\u00ADmodate the guests"],
+      ["combining marks (decomposed accents)", "nai\u0308ve re\u0301sume\u0301 teh", "nai\u0308ve re\u0301sume\u0301 the"],
+      ["word joiner", "te\u2060h and teh", "te\u2060h and the"],
+      ["RTL text and direction marks", "שלום \u200Fteh\u200F مرحبا teh", "שלום \u200Fteh\u200F مرحبا the"],
+      ["emoji sequences (ZWJ, skin tone, flags)", "teh 👨‍👩‍👧 👍🏽 🇫🇷 🏳️‍🌈 cat", "the 👨‍👩‍👧 👍🏽 🇫🇷 🏳️‍🌈 cat"],
+      ["NUL inside a line", "teh\u0000cat and teh", "the\u0000cat and the"],
+      ["a word mixing scripts is left alone", "东京Hello 的Python μm teh", "东京Hello 的Python μm the"],
+      ["one stray letter of another layout inside a word is a typo", "the house was buiلt by teh", "the house was built by the"],
+      ["no-break spaces and tabs", "teh\u00A0cat\tteh", "the\u00A0cat\tthe"],
+    ];
+    const r = await runCli(["-q"], { stdin: "\uFEFF" + cases.map(([, i]) => i).join("\n") + "\n" });
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith("\uFEFF")).toBe(true); // a byte-order mark is kept
+    const out = r.stdout.slice(1).split("\n");
+    cases.forEach(([what, , want], i) => expect([what, out[i]]).toEqual([what, want]));
+    record("documented odd-text cases", cases.length);
+  });
+
+  test("line endings: LF, CRLF, CR alone, mixed, none at the end — kept byte for byte (stdin, --file, --write)", async () => {
+    const input = "teh a\r\nteh b\nteh c\rteh d\r\r\nteh e\n\r\nteh f";
+    const want = "the a\r\nthe b\nthe c\rthe d\r\r\nthe e\n\r\nthe f";
+    expect((await runCli(["-q"], { stdin: input })).stdout).toBe(want);
+    const f = join(mkdtempSync(join(home, "eol-")), "eol.txt");
+    writeFileSync(f, input);
+    expect((await runCli(["-q", "--file", f])).stdout).toBe(want);
+    expect((await runCli(["-q", "--file", f, "--write"])).code).toBe(0);
+    expect(readFileSync(f, "utf8")).toBe(want);
+    // CR alone is not a line break (as for git and POSIX tools): the text around it is one line, and --check counts it so
+    const c = await runCli(["--check"], { stdin: "teh cat\rteh dog\r" });
+    expect(c.stdout).toBe("-:1:1: teh -> the\n-:1:9: teh -> the\n");
+    record("line-ending cases", 3);
+  });
+
+  test("empty and whitespace-only input: output identical, exit 0, in every mode", async () => {
+    const inputs = ["", "\n", "\n\n\n", " ", "  \t \n", "\r\n", "\r\n\r\n", "\t\r\n \n", "\u00A0\n", "\u3000\n"];
+    let n = 0;
+    for (const input of inputs) {
+      for (const mode of [[], ["--diff"]]) {
+        const r = await runCli(["-q", ...mode], { stdin: input });
+        expect([JSON.stringify(input), r.code, r.stdout]).toEqual([JSON.stringify(input), 0, input]);
+        n++;
+      }
+      const c = await runCli(["-q", "--check"], { stdin: input });
+      expect([c.code, c.stdout]).toEqual([0, ""]);
+      const j = await runCli(["-q", "--json"], { stdin: input });
+      for (const row of j.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l))) expect([row.output, row.edits]).toEqual([row.input, []]);
+      n += 2;
+    }
+    const f = join(mkdtempSync(join(home, "empty-")), "empty.txt");
+    writeFileSync(f, "");
+    expect((await runCli(["--file", f, "--write"])).code).toBe(0);
+    expect(readFileSync(f, "utf8")).toBe("");
+    record("empty and whitespace-only inputs × modes", n + 1);
+  });
+
+  test("lone surrogates (library and engine): kept where they are, never part of an edit", async () => {
+    const { fix } = await import("../../src/index.ts");
+    const units = fc.array(fc.oneof(fc.constantFrom("teh", " ", "cat", "wrold", ". "), fc.integer({ min: 0xd800, max: 0xdfff }).map((u) => String.fromCharCode(u))), { minLength: 1, maxLength: 30 }).map((xs) => xs.join(""));
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(units, async (text) => {
+        runs++;
+        const r = await fix(text);
+        expect(replay(text, r.edits)).toBe(r.output);
+        const lone = (s: string) => s.match(/[\uD800-\uDFFF]/g)?.join("") ?? "";
+        expect(lone(r.output)).toBe(lone(text));
+        for (const e of r.edits) expect(lone(e.from + e.to)).toBe("");
+      }),
+      { numRuns: RUNS, seed: 5 },
+    );
+    record("lone-surrogate property (library fix())", runs);
+  });
+});

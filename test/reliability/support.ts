@@ -55,7 +55,7 @@ export async function runCli(args: string[], opts: { stdin?: string | Uint8Array
     env: cliEnv(opts.env),
   });
   const [out, err, code] = await Promise.all([new Response(p.stdout).arrayBuffer(), new Response(p.stderr).text(), p.exited]);
-  return { bytes: new Uint8Array(out), stdout: new TextDecoder().decode(out), stderr: err, code, ms: performance.now() - t0 };
+  return { bytes: new Uint8Array(out), stdout: new TextDecoder("utf-8", { ignoreBOM: true }).decode(out), stderr: err, code, ms: performance.now() - t0 };
 }
 
 /** Resident set size of a process in kB (VmRSS), or null once it has gone. */
