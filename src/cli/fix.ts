@@ -16,7 +16,7 @@ import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
 import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
-import { FenceTracker, readLines, splitBytes, type RawLine } from "./io.ts";
+import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
 
 export const fixArgs = {
   text: {
@@ -153,6 +153,13 @@ async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string)
   else if (eol) await ctx.out.write(eol);
 }
 
+/** Binary data on standard input (a NUL byte in its first chunk) passes through byte for byte, never corrected. */
+async function passBinary(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  warnOnce(ctx, "binary", "standard input looks like binary data (NUL bytes); passed through unchanged");
+  if (ctx.mode === "json") await ctx.out.write(JSON.stringify({ input: null, output: null, edits: [], engine: ctx.engine.name, warning: "binary input: passed through unchanged", file: "-" }) + "\n");
+  for await (const c of chunks) if (ctx.mode === "plain" || ctx.mode === "diff") await ctx.out.write(c);
+}
+
 function collectFiles(rawArgs: string[]): string[] {
   // --file and -f, in the order given
   return repeated(rawArgs.map((a) => (a === "-f" ? "--file" : a)), "--file");
@@ -223,8 +230,11 @@ export default defineCommand({
       } else {
         const fence = new FenceTracker();
         let n = 0;
-        for await (const line of readLines(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>))
-          await emit(ctx, await renderLine(ctx, line, { file: "-", line: ++n }, fence), line.eol);
+        const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
+        if (input.binary) await passBinary(ctx, input.chunks);
+        else
+          for await (const line of readLines(input.chunks))
+            await emit(ctx, await renderLine(ctx, line, { file: "-", line: ++n }, fence), line.eol);
       }
     } finally {
       await engine.dispose?.();

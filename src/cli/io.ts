@@ -4,6 +4,7 @@
  * with a fatal UTF-8 decoder: a line that is not valid UTF-8 is handed over as raw bytes so the caller
  * can pass it through unchanged. Memory is bounded by the longest line; cost is linear.
  */
+import { looksBinary } from "../fsutil.ts";
 
 export interface RawLine {
   /** The line's text, or null when its bytes are not valid UTF-8. */
@@ -97,4 +98,21 @@ export class FenceTracker {
     }
     return false;
   }
+}
+
+/**
+ * Look at the first chunk of a byte stream: binary data (a NUL byte in its first 8 KB, as git decides)
+ * or text. Only the first chunk is read, so a live stream (tail -f) is not held up. The chunks come back
+ * whole, the first one included.
+ */
+export async function sniffBinary(stream: AsyncIterable<Uint8Array>): Promise<{ binary: boolean; chunks: AsyncIterable<Uint8Array> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  const binary = !first.done && looksBinary(first.value);
+  async function* all(): AsyncGenerator<Uint8Array> {
+    if (first.done) return;
+    yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { binary, chunks: all() };
 }

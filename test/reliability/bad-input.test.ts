@@ -426,3 +426,62 @@ describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line
     record("lone-surrogate property (library fix())", runs);
   });
 });
+
+describe("binary data", () => {
+  const random = rng(99);
+  const samples: Array<[string, Uint8Array]> = [];
+  for (const f of ["/bin/ls", "/bin/sh", "/usr/bin/env"]) {
+    try {
+      samples.push([f, new Uint8Array(readFileSync(f))]);
+    } catch {
+      /* not on this system */
+    }
+  }
+  // a PNG-like header with text chunks, and random bytes with words and NULs among them
+  samples.push(["png-like", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, ...enc.encode("tEXtComment\0teh quick brown fox\nteh end\n")])]);
+  for (let i = 0; i < Math.max(5, RUNS / 20); i++)
+    samples.push([`random ${i}`, new Uint8Array(Array.from({ length: 2000 + Math.floor(random() * 50_000) }, () => (random() < 0.3 ? enc.encode(" teh \n")[Math.floor(random() * 6)]! : Math.floor(random() * 256))))]);
+
+  test("binary data on standard input passes through byte for byte, in every mode (before the fix it was corrected where it looked like text)", async () => {
+    let n = 0;
+    for (const [name, bytes] of samples) {
+      if (!bytes.subarray(0, 8192).includes(0)) continue;
+      const plain = await runCli(["-q"], { stdin: bytes });
+      expect([name, plain.code, plain.bytes.length]).toEqual([name, 0, bytes.length]);
+      expect(Buffer.compare(Buffer.from(plain.bytes), Buffer.from(bytes))).toBe(0);
+      const diff = await runCli(["-q", "--diff"], { stdin: bytes });
+      expect(Buffer.compare(Buffer.from(diff.bytes), Buffer.from(bytes))).toBe(0);
+      const check = await runCli(["--check"], { stdin: bytes });
+      expect([check.code, check.stdout]).toEqual([0, ""]);
+      expect(check.stderr).toContain("binary data");
+      const json = await runCli(["-q", "--json"], { stdin: bytes });
+      expect(JSON.parse(json.stdout)).toMatchObject({ input: null, output: null, edits: [], warning: "binary input: passed through unchanged" });
+      n++;
+    }
+    expect(n).toBeGreaterThan(5);
+    record("binary inputs on standard input × 4 modes", n, samples.map(([s]) => s).filter((s) => s.startsWith("/")).join(", ") + ", a PNG-like header and random bytes");
+  }, 60_000);
+
+  test("--file and --write refuse binary files and leave them alone", async () => {
+    const dir = mkdtempSync(join(home, "bin-"));
+    let n = 0;
+    for (const [name, bytes] of samples.slice(0, 4)) {
+      const f = join(dir, `f${n++}`);
+      writeFileSync(f, bytes);
+      for (const args of [["--file", f], ["--file", f, "--write"]]) {
+        const r = await runCli(args);
+        expect([name, r.code]).toEqual([name, 2]);
+        expect(r.stderr).toContain("looks like a binary file (NUL bytes); refusing to correct it");
+        expect(quiet(r.stderr)).toBe(true);
+      }
+      expect(Buffer.compare(readFileSync(f), Buffer.from(bytes))).toBe(0);
+    }
+    record("binary files refused by --file and --write", n * 2);
+  });
+
+  test("a NUL byte in text after the first chunk is kept, and the text around it corrected", async () => {
+    const head = "teh line\n".repeat(20_000); // far more than one chunk
+    const r = await runCli(["-q"], { stdin: head + "teh\u0000cat\n" });
+    expect(r.stdout).toBe("the line\n".repeat(20_000) + "the\u0000cat\n");
+  });
+});
