@@ -74,7 +74,8 @@ export class LlmEngine implements Engine {
       const core = seg.trim();
       const base = pos + lead;
       pos += seg.length;
-      if (!core) continue;
+      // empty, or an unbroken run longer than a segment (a token, not prose): nothing for the model
+      if (!core || core.length > this.maxChars) continue;
       let r: FixResult;
       try {
         const out = await this.complete(core);

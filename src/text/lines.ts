@@ -21,7 +21,10 @@ export function splitLines(text: string): Line[] {
 
 /**
  * Sentence-ish segments of a line for engines with a bounded context: split after . ! ? followed by space,
- * then hard-split pieces longer than maxChars at whitespace. Concatenating the segments gives the line back.
+ * then split pieces longer than maxChars after their last whitespace within the bound. A run of non-space
+ * characters longer than maxChars is never cut (a cut would hand the engine a fragment of a word, URL or
+ * token to "correct"): it becomes a segment of its own with the whitespace after it, the only kind of
+ * segment longer than maxChars. Concatenating the segments gives the line back.
  */
 export function segments(text: string, maxChars = 400): string[] {
   const out: string[] = [];
@@ -35,9 +38,13 @@ export function segments(text: string, maxChars = 400): string[] {
   const bounded: string[] = [];
   for (let s of out) {
     while (s.length > maxChars) {
-      let cut = s.lastIndexOf(" ", maxChars);
-      if (cut <= 0) cut = maxChars;
-      else cut += 1;
+      let cut = -1;
+      for (let i = maxChars; i > 0 && cut < 0; i--) if (/\s/.test(s[i - 1]!)) cut = i;
+      if (cut < 0) {
+        // no whitespace within the bound: the unbroken run goes whole, with the whitespace after it
+        const k = s.slice(maxChars).search(/\s/);
+        cut = k < 0 ? s.length : maxChars + k + 1;
+      }
       bounded.push(s.slice(0, cut));
       s = s.slice(cut);
     }
