@@ -51,10 +51,16 @@ export class LlmEngine implements Engine {
     this.stats.push(g);
     this.tokensGenerated += g.tokens.length;
     if (this.stats.length > 1000) this.stats.shift();
-    return this.o.tokenizer
-      .decode(g.tokens)
-      .replace(/<think>[\s\S]*?<\/think>/g, "")
-      .trim();
+    // a thinking block the model opens with (the <think> token, not the text "<think>") is not its answer;
+    // "<think>" written in the user's text and echoed back stays
+    let tokens = g.tokens;
+    const open = this.o.tokenizer.id("<think>");
+    const close = this.o.tokenizer.id("</think>");
+    if (open !== undefined && tokens[0] === open) {
+      const end = close === undefined ? -1 : tokens.indexOf(close);
+      tokens = end < 0 ? [] : tokens.slice(end + 1);
+    }
+    return this.o.tokenizer.decode(tokens).trim();
   }
 
   fix(text: string, options: FixOptions = {}): Promise<FixResult> {

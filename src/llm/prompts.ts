@@ -27,4 +27,5 @@ export function promptFormat(name: string): PromptFormat {
   return f;
 }
 
-export const fill = (template: string, text: string) => template.replaceAll("{text}", text);
+/** The template with the text in place of {text}, literally (a "$&" or "$$" in the text is not a replacement pattern). */
+export const fill = (template: string, text: string) => template.replaceAll("{text}", () => text);
