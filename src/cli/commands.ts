@@ -10,5 +10,6 @@ export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   model: () => import("./model.ts").then((m) => m.default),
   doctor: () => import("./doctor.ts").then((m) => m.default),
   bench: () => import("./bench.ts").then((m) => m.default),
+  serve: () => import("./serve.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
 };

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
-import { createEngine } from "../engines/index.ts";
+import type { EngineOptions } from "../engines/index.ts";
 import { ConfigError, cacheDir, loadConfig, userWords } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
@@ -48,6 +48,12 @@ export const EXAMPLES = `Examples:
   typofix dict add kubectl                   never "correct" your own words
   typofix eval DIR                           score an engine on corrupt.txt/correct.txt
   typofix fix eval                           correct the word "eval" (not the subcommand)`;
+
+/** The in-process engine; its modules load only when no server answers. */
+async function createEngine(options: EngineOptions): Promise<Engine> {
+  const { createEngine } = await import("../engines/index.ts");
+  return createEngine(options);
+}
 
 class Output {
   private broken = false;

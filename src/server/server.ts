@@ -516,7 +516,8 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
     ino = statSync(o.socket).ino;
   } else {
     try {
-      server = Bun.serve({ ...common, hostname: "127.0.0.1", port: o.port! });
+      // reusePort off: a second server on a busy port must fail, not share it (Bun turns it on outside development)
+      server = Bun.serve({ ...common, hostname: "127.0.0.1", port: o.port!, reusePort: false });
     } catch (err) {
       throw new ServeError(`cannot listen on 127.0.0.1:${o.port}: ${(err as Error).message}`);
     }
