@@ -540,6 +540,7 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
       }
       writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
       install(staging, modelDir(name, env), store);
+      stampInstall(modelDir(name, env), files);
       return manifest;
     },
     { onWait: o.onWait, waitMs: o.lockWaitMs },
@@ -597,6 +598,88 @@ function install(staging: string, final: string, store: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
+// ---------------------------------------------------------------- checks on load
+
+/** Where the last successful hash of each file is remembered: size, inode and times at that moment. */
+const STAMP = ".verified.json";
+type Stamp = Record<string, { size: number; ino: number; mtimeMs: number; ctimeMs: number; sha256: string }>;
+
+function readStamp(dir: string): Stamp {
+  try {
+    return JSON.parse(readFileSync(join(dir, STAMP), "utf8")) as Stamp;
+  } catch {
+    return {};
+  }
+}
+
+function writeStamp(dir: string, stamp: Stamp): void {
+  try {
+    writeFileSync(join(dir, STAMP), JSON.stringify(stamp));
+  } catch {
+    /* a read-only store: the files are hashed again next time */
+  }
+}
+
+/** Remember the files of a fresh install as hashed (their digests were just checked). */
+function stampInstall(dir: string, files: Manifest["files"]): void {
+  const stamp: Stamp = {};
+  for (const f of files) {
+    const st = statSync(join(dir, f.path));
+    stamp[f.path] = { size: st.size, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, sha256: f.sha256 };
+  }
+  writeStamp(dir, stamp);
+}
+
+/**
+ * Check a model folder's files before an engine loads them: every file of its manifest present with the
+ * size recorded at install (a truncation is caught by a stat), and with the recorded sha256 unless the
+ * file is unchanged since it was last hashed — same size, inode, modification and change time, remembered
+ * in `.verified.json` (written at install and after each full check; the change time cannot be set back by
+ * a program, so a file written after install is always hashed again). Throws an error naming every damaged
+ * file and how to reinstall. A folder without a manifest (a model used by its path) has nothing to check
+ * against. Cost: one stat per file; a full sha256 pass only for files changed since their last check.
+ */
+export async function checkModelFiles(dir: string): Promise<void> {
+  const mf = join(dir, "manifest.json");
+  if (!existsSync(mf)) return;
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(mf, "utf8")) as Manifest;
+  } catch (err) {
+    throw new Error(`${mf}: not valid JSON (${(err as Error).message}); reinstall the model`);
+  }
+  const stamp = readStamp(dir);
+  const problems: string[] = [];
+  let changed = false;
+  for (const f of m.files ?? []) {
+    const p = join(dir, f.path);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      problems.push(`${f.path}: missing`);
+      continue;
+    }
+    if (st.size !== f.size) {
+      problems.push(`${f.path}: ${st.size} bytes, ${f.size} when installed (truncated or replaced)`);
+      continue;
+    }
+    const s = stamp[f.path];
+    if (s && s.sha256 === f.sha256 && s.size === st.size && s.ino === st.ino && s.mtimeMs === st.mtimeMs && s.ctimeMs === st.ctimeMs) continue;
+    if ((await sha256File(p)) !== f.sha256) {
+      problems.push(`${f.path}: sha256 differs from the one recorded at install (modified)`);
+      continue;
+    }
+    stamp[f.path] = { size: st.size, ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, sha256: f.sha256 };
+    changed = true;
+  }
+  if (problems.length) {
+    const how = m.source === "pull" ? `\`typofix model rm ${m.name}\` then \`typofix model pull ${m.name}\`` : `\`typofix model rm ${m.name}\` then import it again`;
+    throw new Error(`model ${m.name} is damaged (${problems.join("; ")}); reinstall it: ${how}`);
+  }
+  if (changed) writeStamp(dir, stamp);
+}
+
 /** Re-hash an installed model's files against its manifest (the registry's digests, or those of its first download). */
 export async function verify(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const m = installed(env).find((x) => x.name === name);
@@ -626,11 +709,13 @@ export async function importModel(src: string, name: string, o: { env?: NodeJS.P
     rmSync(staging, { recursive: true, force: true });
     cpSync(src, staging, { recursive: true });
     const files = [];
-    for (const p of listFiles(staging).filter((f) => f !== "manifest.json")) files.push({ path: p, size: statSync(join(staging, p)).size, sha256: await sha256File(join(staging, p)) });
+    for (const p of listFiles(staging).filter((f) => f !== "manifest.json" && f !== STAMP)) files.push({ path: p, size: statSync(join(staging, p)).size, sha256: await sha256File(join(staging, p)) });
     const entry = registry().find((e) => e.name === name);
     const manifest: Manifest = { name, engine, source: "import", prompt: o.prompt ?? entry?.prompt ?? "chat", installedAt: new Date().toISOString(), files };
     writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
+    rmSync(join(staging, STAMP), { force: true });
     install(staging, modelDir(name, env), storeDir(env));
+    stampInstall(modelDir(name, env), files);
     return manifest;
   });
 }

@@ -6,6 +6,7 @@
  * permission error and concurrent pulls. (docs/guarantees.md links each test here.)
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, truncateSync, utimesSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, chownSync } from "node:fs";
 import { join } from "node:path";
@@ -19,14 +20,15 @@ const setpriv = Bun.which("setpriv");
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Run `script` (sh) with $T a fresh tmpfs of `kb` KiB, in a private mount namespace (root, or a user namespace). */
-function inTinyFs(kb: number, script: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } | null {
+async function inTinyFs(kb: number, script: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string } | null> {
   if (!unshare) return null;
   const T = mkdtempSync(join(home, "tmpfs-"));
   const full = `set -u\nmount -t tmpfs -o size=${kb}k tmpfs "$T" || exit 97\n${script}`;
   for (const flags of isRoot ? [["-m"], ["-rm"]] : [["-rm"]]) {
-    const r = Bun.spawnSync([unshare, ...flags, "sh", "-c", full], { env: { ...cliEnv(), ...env, T, BUN: process.execPath, CLI }, stdout: "pipe", stderr: "pipe" });
-    if (r.exitCode === 97 || /unshare failed|Operation not permitted/.test(r.stderr.toString())) continue;
-    return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+    const p = Bun.spawn([unshare, ...flags, "sh", "-c", full], { env: { ...cliEnv(), ...env, T, BUN: process.execPath, CLI }, stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    if (code === 97 || /unshare failed|Operation not permitted/.test(stderr)) continue;
+    return { code, stdout, stderr };
   }
   return null;
 }
@@ -39,11 +41,11 @@ function unprivileged(): string[] | null {
 }
 
 describe("--write: the file is replaced whole or not at all", () => {
-  test("a full disk (tmpfs): the original is intact, no temporary file remains, a clear error", () => {
+  test("a full disk (tmpfs): the original is intact, no temporary file remains, a clear error", async () => {
     const dir = mkdtempSync(join(home, "enospc-"));
     const src = join(dir, "notes.txt");
     writeFileSync(src, "teh first line\n".repeat(20_000)); // 300 kB
-    const r = inTinyFs(
+    const r = await inTinyFs(
       512,
       `cp "$SRC" "$T/notes.txt"
 dd if=/dev/zero of="$T/filler" bs=1k 2>/dev/null
@@ -226,4 +228,192 @@ describe("output and interrupts while streaming", () => {
     }
     record("signals while streaming", n, [...codes].map(([k, v]) => `${k} ×${v}`).join(", "));
   }, 120_000);
+});
+
+describe("damaged models are detected on load", () => {
+  let store: string;
+  let modelDir: string;
+  let original: Map<string, Buffer>;
+  const e = () => ({ TYPOFIX_HOME: store });
+  beforeAll(async () => {
+    const { ensureModel } = await import("../../scripts/fixtures.ts");
+    const { importModel } = await import("../../src/models/index.ts");
+    store = mkdtempSync(join(home, "store-"));
+    await importModel(ensureModel("tiny"), "tiny", { env: { ...process.env, TYPOFIX_HOME: store } });
+    modelDir = join(store, "models/tiny");
+    original = new Map(["onnx/model.onnx", "tokenizer.json", "config.json"].map((f) => [f, readFileSync(join(modelDir, f))]));
+  });
+  const restore = () => {
+    for (const [f, b] of original) writeFileSync(join(modelDir, f), b);
+  };
+
+  const damages: Array<[string, () => void, RegExp]> = [
+    ["the model file truncated to half", () => truncateSync(join(modelDir, "onnx/model.onnx"), Math.floor(original.get("onnx/model.onnx")!.length / 2)), /onnx\/model\.onnx: \d+ bytes, \d+ when installed \(truncated or replaced\)/],
+    ["the model file truncated to nothing", () => truncateSync(join(modelDir, "onnx/model.onnx"), 0), /onnx\/model\.onnx: 0 bytes/],
+    [
+      "one byte of the weights flipped (same size)",
+      () => {
+        const b = Buffer.from(original.get("onnx/model.onnx")!);
+        b[Math.floor(b.length / 2)]! ^= 0x40;
+        writeFileSync(join(modelDir, "onnx/model.onnx"), b);
+      },
+      /onnx\/model\.onnx: sha256 differs from the one recorded at install \(modified\)/,
+    ],
+    [
+      "one byte flipped and the modification time set back",
+      () => {
+        const f = join(modelDir, "onnx/model.onnx");
+        const { atime, mtime } = statSync(f);
+        const b = Buffer.from(original.get("onnx/model.onnx")!);
+        b[100]! ^= 1;
+        writeFileSync(f, b);
+        utimesSync(f, atime, mtime);
+      },
+      /onnx\/model\.onnx: sha256 differs/,
+    ],
+    ["the tokenizer edited (still valid JSON, same size)", () => writeFileSync(join(modelDir, "tokenizer.json"), original.get("tokenizer.json")!.toString("utf8").replace(/"<\|im_end\|>"/, '"<|im_END|>"')), /tokenizer\.json: sha256 differs/],
+    ["the config removed", () => rmSync(join(modelDir, "config.json")), /config\.json: missing/],
+  ];
+
+  test("the intact model loads; what was hashed is remembered in .verified.json (size, inode, times)", async () => {
+    const r = await runCli(["--engine", "onnx", "-q", "teh cat"], { env: e() });
+    expect([r.code, r.stdout]).toEqual([0, "the cat\n"]);
+    const stamp = JSON.parse(readFileSync(join(modelDir, ".verified.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(modelDir, "manifest.json"), "utf8"));
+    for (const f of manifest.files) expect([f.path, stamp[f.path]?.sha256, stamp[f.path]?.size]).toEqual([f.path, f.sha256, f.size]);
+  });
+
+  test.each(damages)("%s: a clear error with --engine onnx, the lexicon with --engine auto; fine again once repaired", async (_, damage, why) => {
+    damage();
+    try {
+      const explicit = await runCli(["--engine", "onnx", "teh cat"], { env: e() });
+      expect(explicit.code).toBe(2);
+      expect(explicit.stderr).toMatch(why);
+      expect(explicit.stderr).toContain("model tiny is damaged");
+      expect(explicit.stderr).toContain("typofix model rm tiny");
+      expect(quiet(explicit.stderr)).toBe(true);
+      const byPath = await runCli(["--engine", "onnx", "--model", modelDir, "teh cat"], { env: e() });
+      expect(byPath.code).toBe(2);
+      expect(byPath.stderr).toMatch(why);
+      const byPathAuto = await runCli(["--model", modelDir, "teh cat"], { env: e() });
+      expect([byPathAuto.code, byPathAuto.stdout]).toEqual([0, "the cat\n"]);
+      expect(byPathAuto.stderr).toMatch(/using lexicon \(onnx: model tiny is damaged/);
+      const auto = await runCli(["teh cat"], { env: e() });
+      expect([auto.code, auto.stdout]).toEqual([0, "the cat\n"]);
+      expect(auto.stderr).toMatch(/using lexicon \(onnx: model tiny is damaged/);
+      const { createEngine } = await import("../../src/engines/index.ts");
+      await expect(createEngine({ engine: "onnx", model: modelDir })).rejects.toThrow(why);
+    } finally {
+      restore();
+    }
+    const again = await runCli(["--engine", "onnx", "-q", "teh cat"], { env: e() });
+    expect([again.code, again.stdout]).toEqual([0, "the cat\n"]);
+  }, 60_000);
+
+  afterAll(() => record("damaged-model cases (explicit engine and auto, by name and by path, library)", damages.length * 5));
+});
+
+describe("model pull under faults", () => {
+  const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  const weights = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+  const config = new TextEncoder().encode(JSON.stringify({ model_type: "qwen3" }));
+  let server: ReturnType<typeof Bun.serve>;
+  let registry: string;
+  const gets: string[] = [];
+  beforeAll(() => {
+    server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        const m = /^\/test\/model\/resolve\/main\/(.+)$/.exec(new URL(req.url).pathname);
+        const body = m ? ({ "config.json": config, "onnx/model.onnx": weights } as Record<string, Uint8Array>)[decodeURIComponent(m[1]!)] : undefined;
+        if (!body) return new Response("not found", { status: 404 });
+        gets.push(m![1]!);
+        const r = /^bytes=(\d+)-$/.exec(req.headers.get("range") ?? "");
+        const part = body.subarray(r ? Number(r[1]) : 0);
+        // slowly, so that concurrent pulls overlap
+        let off = 0;
+        return new Response(
+          new ReadableStream({
+            async pull(c) {
+              if (off >= part.length) return c.close();
+              await Bun.sleep(20);
+              c.enqueue(part.subarray(off, off + 50_000));
+              off += 50_000;
+            },
+          }),
+          { status: r ? 206 : 200, headers: { "content-length": String(part.length), ...(r ? { "content-range": `bytes ${r[1]}-${body.length - 1}/${body.length}` } : {}) } },
+        );
+      },
+    });
+    registry = join(home, "registry.yaml");
+    writeFileSync(
+      registry,
+      JSON.stringify({ models: { good: { engine: "onnx", repo: "test/model", revision: "main", files: [{ path: "config.json", sha256: sha256(config) }, { path: "onnx/model.onnx", size: weights.length, sha256: sha256(weights) }] } } }),
+    );
+  });
+  afterAll(() => server.stop(true));
+  const pullEnv = (store: string) => ({ TYPOFIX_HOME: store, TYPOFIX_REGISTRY: registry, HF_ENDPOINT: `http://127.0.0.1:${server.port}` });
+
+  test("a full disk: a clear error, nothing installed; after space is freed the pull resumes and installs", async () => {
+    const r = await inTinyFs(
+      448,
+      `export TYPOFIX_HOME="$T/store"
+dd if=/dev/zero of="$T/filler" bs=1k count=256 2>/dev/null
+rc=0; "$BUN" "$CLI" model pull good 2>"$T/err1" || rc=$?
+echo "first=$rc"; grep -o "the disk is full[^;]*" "$T/err1"; grep -c "    at " "$T/err1"
+"$BUN" "$CLI" model list | grep -c "^\* good" ; test -e "$T/store/models/good" && echo "visible" || echo "not visible"
+rm "$T/filler"
+rc=0; "$BUN" "$CLI" model pull good 2>"$T/err2" || rc=$?
+echo "second=$rc"
+"$BUN" "$CLI" model list | grep -c "^\* good"
+sha256sum "$T/store/models/good/onnx/model.onnx" | cut -d' ' -f1
+"$BUN" "$CLI" model verify good 2>&1 | tail -1`,
+      pullEnv("unused"),
+    );
+    if (!r) return void record("model pull on a full disk", "skipped", "no tmpfs: unshare/mount not permitted here");
+    const out = r.stdout.trim().split("\n");
+    expect(out[0]).toBe("first=1");
+    expect(out[1]).toMatch(/^the disk is full/);
+    expect(out[2]).toBe("0"); // no stack trace
+    expect(out.slice(3, 5)).toEqual(["0", "not visible"]);
+    expect(out[5]).toBe("second=0");
+    expect(out[6]).toBe("1");
+    expect(out[7]).toBe(sha256(weights));
+    expect(out[8]).toContain("every file matches");
+    record("model pull on a full disk (tmpfs 448 KiB), then resumed", 2);
+  }, 60_000);
+
+  test("permission denied: a clear error, nothing installed, no stack trace", async () => {
+    const pre = unprivileged();
+    if (!pre) return void record("model pull into a read-only store", "skipped", "root without setpriv");
+    const store = mkdtempSync(join(home, "ro-store-"));
+    chmodSync(store, 0o555);
+    try {
+      const p = Bun.spawn([...pre, process.execPath, CLI, "model", "pull", "good"], { env: cliEnv(pullEnv(store)), stdout: "pipe", stderr: "pipe" });
+      const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
+      expect(code).toBe(1);
+      expect(err).toMatch(/EACCES|permission denied/i);
+      expect(quiet(err)).toBe(true);
+    } finally {
+      chmodSync(store, 0o755);
+    }
+    expect(readdirSync(store)).toEqual([]);
+    record("model pull into a read-only store", 1);
+  });
+
+  test("four concurrent pulls of the same model: one download, all succeed, the install intact", async () => {
+    const store = mkdtempSync(join(home, "concurrent-"));
+    gets.length = 0;
+    const ps = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, CLI, "model", "pull", "good"], { env: cliEnv(pullEnv(store)), stdout: "pipe", stderr: "pipe" }));
+    const codes = await Promise.all(ps.map((p) => p.exited));
+    const errs = await Promise.all(ps.map((p) => new Response(p.stderr).text()));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    for (const err of errs) expect(quiet(err)).toBe(true);
+    expect(errs.filter((x) => x.includes("waiting for another typofix")).length).toBeGreaterThanOrEqual(1);
+    expect(gets.filter((g) => g === "onnx/model.onnx")).toHaveLength(1);
+    expect(sha256(readFileSync(join(store, "models/good/onnx/model.onnx")))).toBe(sha256(weights));
+    expect(readdirSync(join(store, "models/.locks"))).toEqual([]);
+    record("concurrent model pulls (4 processes)", 4);
+  }, 60_000);
 });

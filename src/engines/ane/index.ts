@@ -82,6 +82,8 @@ export async function createAneEngine(o: AneEngineOptions): Promise<LlmEngine> {
   if (!p.ok) throw new Error(p.reason);
   const lib = o.library ?? (await locateDylib()).path;
   if (!lib) throw new Error("the ANE library was not found (see `typofix doctor`)");
+  const { checkModelFiles } = await import("../../models/index.ts");
+  await checkModelFiles(o.dir);
   const tokenizer = new ModelTokenizer(o.dir);
   const handle = AneLibrary.open(lib).openModel(o.dir, o.units);
   return new LlmEngine({ name: o.name ?? `ane:${o.dir.split("/").filter(Boolean).pop()}`, model: new AneStepModel(handle), tokenizer, format: promptFormat(o.prompt ?? "chat"), noGuard: o.noGuard });

@@ -164,6 +164,9 @@ export async function loadOnnxRuntime(): Promise<Ort> {
 }
 
 export async function createOnnxEngine(o: OnnxEngineOptions): Promise<LlmEngine> {
+  // an installed model's files are checked against its manifest first: a damaged model is refused, not loaded
+  const { checkModelFiles } = await import("../../models/index.ts");
+  await checkModelFiles(o.dir);
   const c = readModelConfig(o.dir);
   const tokenizer = new ModelTokenizer(o.dir);
   if (tokenizer.vocabSize > c.vocab_size) throw new Error(`${o.dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model only ${c.vocab_size}`);
