@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compare, runBench, svg, applyIspell, type BenchReport } from "../src/bench/index.ts";
+import { compare, runBench, svg, applyIspell, markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { regression, slope, summarize } from "../src/bench/stats.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
 
@@ -45,6 +45,20 @@ describe("the report", () => {
     const c = report.consistency.find((x) => x.b === "external:cat")!;
     expect(c.same).toBe(0);
     expect(c.differences).toHaveLength(3);
+  });
+  test("the one-liner through a warm server vs cold in-process: measured, through the server, same output", () => {
+    const row = report.server!.find((x) => x.label === "lexicon")!;
+    expect(row.error).toBeUndefined();
+    expect(row.warm!.n).toBe(10);
+    expect(row.cold!.n).toBe(10);
+    // every warm run (warm-up included) was answered by the server, per its own metrics
+    expect(row.served).toBe(11);
+    expect(row.sameOutput).toBe(true);
+    expect(row.output).toBe("This is a test");
+    expect(row.speedup).toBeCloseTo(row.cold!.mean / row.warm!.mean, 9);
+    expect(table(report)).toMatch(/one-liner lexicon: warm server [\d.]+ ms .* vs cold in-process [\d.]+ ms/);
+    expect(markdown(report)).toContain("| one-liner (new process each run) | warm server ms");
+    expect(report.options.serve).toBe(true);
   });
   test("the SVG has a bar per engine and context, axis labels, and renders", () => {
     const text = svg(report);
@@ -92,7 +106,7 @@ describe("typofix bench (CLI)", () => {
     writeFileSync(join(ane, "meta.yaml"), "model_info:\n  parameters:\n    context_length: 1024\n    batch_size: 64\n    model_prefix: qwen\n");
     writeFileSync(join(ane, "fake.conf"), "context=1024\nreplay=785 374 264 1273\n");
     const json = join(work, "ane.json");
-    const p = Bun.spawn([process.execPath, CLI, "bench", "--engine", `onnx=${tiny},ane=${ane}`, "--units", "--runs", "1", "--warmup", "0", "--contexts", "32,64", "--decode-tokens", "3", "--no-peers", "--json", json], {
+    const p = Bun.spawn([process.execPath, CLI, "bench", "--engine", `onnx=${tiny},ane=${ane}`, "--units", "--runs", "1", "--warmup", "0", "--contexts", "32,64", "--decode-tokens", "3", "--no-peers", "--no-serve", "--json", json], {
       stdout: "pipe",
       stderr: "pipe",
       env: { ...process.env, TYPOFIX_ANE_ALLOW_ANY_PLATFORM: "1", TYPOFIX_ANE_DYLIB: lib },

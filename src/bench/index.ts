@@ -13,6 +13,7 @@ import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { regression, slope, summarize, type Summary } from "./stats.ts";
+import { measureServer, type ServerRow } from "./server.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -23,6 +24,8 @@ export interface BenchOptions {
   peers: boolean;
   external: string[];
   corpus?: string;
+  /** Measure the one-liner through a warm `typofix serve` against cold in-process (default true). */
+  serve?: boolean;
   onProgress?: (msg: string) => void;
   /** Set when the user interrupts: stop measuring, report what there is. */
   interrupted?: () => boolean;
@@ -59,6 +62,8 @@ export interface BenchReport {
   raw: WorkerResult[];
   throughput?: { corpus: string; words: number; wordsPerS: number; peakRssMb: number };
   startup?: Record<string, Summary | string>;
+  /** Per engine: the one-liner through a warm server vs cold in-process. */
+  server?: ServerRow[];
   peers: PeerResult[];
   consistency: Array<{ a: string; b: string; same: number; total: number; share: number; differences: Array<{ input: string; a: string; b: string }> }>;
   ratios: Array<{ what: string; value: number }>;
@@ -70,8 +75,10 @@ const compiled = () => process.env.TYPOFIX_COMPILED === "1";
 export const selfCommand = (...args: string[]) => (compiled() ? [process.execPath, ...args] : [process.execPath, cli, ...args]);
 
 let current: ReturnType<typeof Bun.spawn> | null = null;
+let serving: import("bun").Subprocess | null = null;
 export function killCurrent(): void {
   current?.kill();
+  serving?.kill();
 }
 
 async function worker(spec: WorkerSpec): Promise<WorkerResult> {
@@ -145,7 +152,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     startedAt: new Date().toISOString(),
     interrupted: false,
     machine: { platform: platform(), arch: arch(), os: release(), cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), bun: Bun.version },
-    options: { engines: o.engines, runs: o.runs, warmup: o.warmup, contexts: o.contexts, decodeTokens: o.decodeTokens, peers: o.peers, external: o.external, corpus: o.corpus },
+    options: { engines: o.engines, runs: o.runs, warmup: o.warmup, contexts: o.contexts, decodeTokens: o.decodeTokens, peers: o.peers, external: o.external, corpus: o.corpus, serve: o.serve !== false },
     engines: [],
     raw: [],
     peers: [],
@@ -177,11 +184,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
   if (!stop()) {
     o.onProgress?.("start-up of one-liners…");
+    // in-process start-up: a server the user runs must not answer for these
+    const env = { ...process.env, TYPOFIX_NO_SERVER: "1" };
     const one = (cmd: string[], input?: string) => {
       const xs: number[] = [];
       for (let i = 0; i < o.warmup + Math.max(10, o.runs); i++) {
         const t0 = performance.now();
-        const p = Bun.spawnSync(cmd, { stdin: input === undefined ? "ignore" : new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe" });
+        const p = Bun.spawnSync(cmd, { stdin: input === undefined ? "ignore" : new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe", env });
         if (p.exitCode !== 0) return "failed";
         if (i >= o.warmup) xs.push(performance.now() - t0);
       }
@@ -197,6 +206,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         ["hunspell", ["hunspell", "-a", "-d", "en_US"]],
       ] as const)
         report.startup[name] = Bun.which(cmd[0]) ? one([...cmd], "Thi sis a tset\n") : `not installed`;
+    }
+  }
+  // the one-liner through a warm `typofix serve`, against cold in-process, per engine (and model)
+  if (o.serve !== false && !stop()) {
+    const seen = new Set<string>();
+    for (const e of o.engines) {
+      const key = `${e.engine}\u0000${e.model ?? ""}`;
+      if (seen.has(key) || stop()) continue;
+      seen.add(key);
+      o.onProgress?.(`one-liner through a warm server vs in-process: ${e.engine}${e.model ? ` (${e.model})` : ""}…`);
+      const row = await measureServer(e, { warmup: o.warmup, runs: o.runs, selfCommand, track: (p) => (serving = p), interrupted: o.interrupted });
+      (report.server ??= []).push(row);
+      if (row.error) report.errors.push(`server row ${row.label}: ${row.error}`);
     }
   }
   if (o.peers && !stop()) {
@@ -258,6 +280,10 @@ export function table(r: BenchReport): string {
       out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
   if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
   if (r.startup) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
+  for (const x of r.server ?? [])
+    out += x.warm && x.cold
+      ? `one-liner ${x.label}: warm server ${f1(x.warm.mean)} ms (p95 ${f1(x.warm.p95)}) vs cold in-process ${f1(x.cold.mean)} ms (p95 ${f1(x.cold.p95)}): ${x.speedup!.toFixed(1)}× faster; server load ${f1(x.serverLoadMs)} ms once\n`
+      : `one-liner ${x.label} through a server: ${x.error}\n`;
   for (const c of r.consistency) out += `same output ${c.a} vs ${c.b}: ${c.same}/${c.total}\n`;
   for (const x of r.ratios) out += `ratio ${x.what}: ${x.value.toFixed(2)}×\n`;
   for (const e of r.errors) out += `error: ${e}\n`;
@@ -272,6 +298,11 @@ export function markdown(r: BenchReport): string {
   for (const p of r.peers) lines.push(`| ${p.name} | – | ${p.latency ? `${f1(p.latency.mean)} ± ${f1(p.latency.sd)}` : p.note} | ${f1(p.latency?.p50)} | ${f1(p.latency?.p95)} | – | – |`);
   lines.push("", "| engine | context | tokens | mean ms | prefill tok/s | TTFT ms | decode tok/s | words/s |", "|---|---|---|---|---|---|---|---|");
   for (const e of r.engines) for (const s of e.sweep) lines.push(`| ${e.label} | ${s.context} | ${s.tokens} | ${f1(s.latency.mean)} | ${f1(s.prefillTokensPerS)} | ${f1(s.ttftMs)} | ${f1(s.decodeTokensPerS)} | ${f1(s.wordsPerS)} |`);
+  if (r.server?.length) {
+    lines.push("", "| one-liner (new process each run) | warm server ms (mean ± sd) | p95 | cold in-process ms (mean ± sd) | p95 | speed-up | server load ms (once) |", "|---|---|---|---|---|---|---|");
+    for (const x of r.server)
+      lines.push(x.warm && x.cold ? `| ${x.label} | ${f1(x.warm.mean)} ± ${f1(x.warm.sd)} | ${f1(x.warm.p95)} | ${f1(x.cold.mean)} ± ${f1(x.cold.sd)} | ${f1(x.cold.p95)} | ${x.speedup!.toFixed(1)}× | ${f1(x.serverLoadMs)} |` : `| ${x.label} | ${x.error} | | | | | |`);
+  }
   if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
   if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
   return lines.join("\n") + "\n";
