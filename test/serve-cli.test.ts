@@ -136,6 +136,13 @@ describe("the one-liner through a running server", () => {
     expect((await run(["Thi sis a tset"])).stdout).toBe("This is a test\n");
   }, 30_000);
 
+  test("typofix doctor reports the running server", async () => {
+    const d = JSON.parse((await run(["doctor", "--json"])).stdout);
+    expect(d.server).toEqual({ socket: s.where, running: true, engine: "lexicon", pid: s.proc.pid });
+    const off = JSON.parse((await run(["doctor", "--json"], { env: { TYPOFIX_NO_SERVER: "1" } })).stdout);
+    expect(off.server.disabled).toBe(true);
+  }, 30_000);
+
   test("TYPOFIX_NO_SERVER=1 bypasses the server too", async () => {
     const before = await s.texts();
     expect((await run(["teh cat"], { env: { TYPOFIX_NO_SERVER: "1" } })).stdout).toBe("the cat\n");

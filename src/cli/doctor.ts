@@ -9,6 +9,17 @@ import pkg from "../../package.json" with { type: "json" };
 import { cacheDir, configPath } from "../config.ts";
 import { engineAvailability } from "../engines/index.ts";
 
+/** Whether a `typofix serve` answers where the CLI would look for one. */
+async function serverStatus(): Promise<{ socket: string; running: boolean; engine?: string; pid?: number; disabled?: boolean }> {
+  const { socketPath, serverDisabled } = await import("../server/paths.ts");
+  const socket = socketPath();
+  const { existsSync } = await import("node:fs");
+  if (!existsSync(socket)) return { socket, running: false, ...(serverDisabled() ? { disabled: true } : {}) };
+  const { probeSocket } = await import("../server/server.ts");
+  const h = await probeSocket(socket, 1000);
+  return { socket, running: Boolean(h), engine: h?.engine as string | undefined, pid: h?.pid as number | undefined, ...(serverDisabled() ? { disabled: true } : {}) };
+}
+
 export async function diagnose() {
   const { anePlatform, locateDylib } = await import("../engines/ane/index.ts");
   const { installed, storeDir } = await import("../models/index.ts");
@@ -33,6 +44,7 @@ export async function diagnose() {
     engines,
     auto: auto ? { engine: auto.name, why: auto.reason, skipped: engines.filter((e) => !e.available && engines.indexOf(e) < engines.indexOf(auto)).map((e) => `${e.name}: ${e.reason}`) } : null,
     paths: { config: configPath(), cache: cacheDir(), models: storeDir() },
+    server: await serverStatus(),
   };
 }
 
@@ -52,6 +64,7 @@ export default defineCommand({
       `auto → ${d.auto ? `${d.auto.engine} (${d.auto.why})` : "none"}`,
       `config: ${d.paths.config}`,
       `cache: ${d.paths.cache}`,
+      `server: ${d.server.running ? `running (${d.server.engine}, pid ${d.server.pid}) on ${d.server.socket}` : `none on ${d.server.socket} (typofix serve starts one)`}${d.server.disabled ? "; TYPOFIX_NO_SERVER is set: the CLI will not use it" : ""}`,
     ];
     process.stdout.write(lines.join("\n") + "\n");
   },
