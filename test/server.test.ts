@@ -490,6 +490,36 @@ describe("the queue in front of the engine", () => {
     await s.shutdown();
   });
 
+  test("the client waits out a busy server (Retry-After) before working in-process", async () => {
+    const engine = new GatedEngine();
+    // it answers for the engine a client would make here (the lexicon), so the client uses it
+    const plan = { name: "gated", key: "lexicon", notices: [] };
+    const s = await serve({ socket: join(dir, "busy.sock"), engine, plan, queue: 0 });
+    const hold = post(s, "/v1/fix", { text: "first" });
+    await until(async () => (await depth(s)) === 1);
+    let localCalls = 0;
+    const local = async (): Promise<Engine> => ({ name: "gated", fix: async (t) => (localCalls++, { input: t, output: `local:${t}`, edits: [], engine: "gated" }) });
+    const remote = await connect({ unix: s.socket! }, { engine: "auto", home: cacheDir() }, local);
+    if (!remote) engine.release();
+    expect(remote).not.toBeNull();
+    setTimeout(() => engine.release(), 300);
+    expect((await remote!.fix("second")).output).toBe("SECOND");
+    expect(remote!.served).toBe(1);
+    expect(localCalls).toBe(0);
+    await hold;
+    // a client that does not wait: straight to in-process on the 503
+    const gate2 = new GatedEngine();
+    const s2 = await serve({ socket: join(dir, "busy2.sock"), engine: gate2, plan, queue: 0 });
+    const hold2 = post(s2, "/v1/fix", { text: "x" });
+    await until(async () => (await depth(s2)) === 1);
+    const impatient = (await connect({ unix: s2.socket! }, { engine: "auto", home: cacheDir() }, local))!;
+    impatient.busyRetries = 0;
+    expect((await impatient.fix("y")).output).toBe("local:y");
+    expect(localCalls).toBe(1);
+    gate2.release();
+    await hold2;
+  });
+
   test("an engine that throws: 500 with the reason, counted, and the server goes on", async () => {
     let fail = true;
     const engine: Engine = {

@@ -2,9 +2,9 @@
  * The CLI's side of `typofix serve`: a RemoteEngine that sends each text to the running server and
  * gives back exactly the FixResult the in-process engine would have given. The client says which engine
  * it would use (engine, model, guard, typofix home) and sends its user words; the server answers only if
- * it runs that same engine (409 otherwise). Whenever the server is gone, hung, busy or answers an error,
- * the text is corrected in-process instead (the local engine is created on first need), so output never
- * depends on whether a server runs.
+ * it runs that same engine (409 otherwise). Whenever the server is gone, hung or answers an error (busy:
+ * after a few waits as its Retry-After says), the text is corrected in-process instead (the local engine is
+ * created on first need), so output never depends on whether a server runs.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -38,6 +38,8 @@ export class RemoteEngine implements Engine {
   private wordsJson = "[]";
   /** Texts the server corrected (the rest went in-process). */
   served = 0;
+  /** How often a 503 (queue full) is retried after its Retry-After (at most 2 s each) before working in-process. */
+  busyRetries = 3;
 
   constructor(
     readonly name: string,
@@ -62,7 +64,14 @@ export class RemoteEngine implements Engine {
     if (!this.gone) {
       const body = `{"text":${JSON.stringify(text)},${options.continues ? `"continues":true,` : ""}"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
       try {
-        const res = await request(this.target, "/v1/fix", body);
+        let res = await request(this.target, "/v1/fix", body);
+        // busy: wait as told, a few times, before loading an engine here (a second copy of an LLM in
+        // every waiting client is exactly the memory the server's bounded queue protects)
+        for (let k = 0; k < this.busyRetries && res.status === 503 && res.headers.get("connection") !== "close"; k++) {
+          await res.arrayBuffer().catch(() => undefined);
+          await Bun.sleep(Math.min(2, Math.max(0.05, Number(res.headers.get("retry-after")) || 1)) * 1000);
+          res = await request(this.target, "/v1/fix", body);
+        }
         if (res.ok) {
           const r = (await res.json()) as Omit<FixResult, "input"> & { ms?: number };
           if (typeof r.output === "string" && Array.isArray(r.edits)) {
