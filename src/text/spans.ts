@@ -47,6 +47,8 @@ const PATTERNS: Array<[SpanKind, RegExp]> = [
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case
   ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+)*/gu],
   ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
+  // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
+  ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
   ["filename", /(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
