@@ -3,16 +3,15 @@
  * lone surrogates, odd line endings, invisible and combining characters, RTL text, emoji. For each: no
  * crash, a documented result (docs/guarantees.md), and nothing lost outside the reported edits.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
 import { fixChunked, LONG_LINE } from "../../src/engines/chunked.ts";
 import { chunks } from "../../src/text/lines.ts";
-import { CLI, RUNS, SOAK, cliEnv, home, quiet, record, replay, rng, rssKb, runCli } from "./support.ts";
+import { CLI, LONG, RUNS, SOAK, cliEnv, home, quiet, record, replay, rng, rssKb, runCli } from "./support.ts";
 
-afterAll(() => rmSync(home, { recursive: true, force: true }));
 const enc = new TextEncoder();
 const lex = LexiconEngine.shared();
 
@@ -85,7 +84,7 @@ async function streamThrough(bytes: number, seed: number, fencedShare: number, m
 describe("memory and time", () => {
   // Many short prose lines (the lexicon's bounded caches fill and cycle within the first quarter) between
   // long code blocks (cheap to pass through, so the stream can be far bigger than any leak could hide in)
-  const stream = SOAK ? { size: 1e9, fenced: 0.5, maxWords: 12 } : { size: 256e6, fenced: 0.97, maxWords: 3 };
+  const stream = SOAK ? { size: 1e9, fenced: 0.9, maxWords: 12 } : { size: 256e6, fenced: 0.97, maxWords: 3 };
   test(
     `a long stream: the RSS does not grow with the input (${stream.size / 1e6} MB; RSS over its first quarter against the rest)`,
     async () => {
@@ -295,7 +294,7 @@ describe("long lines and long words", () => {
       { numRuns: RUNS, seed: 11 },
     );
     record("chunked-line property", runs, `${pieces} pieces`);
-  });
+  }, LONG);
 });
 
 describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line endings", () => {
@@ -331,10 +330,11 @@ describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line
       { numRuns: RUNS * 5, seed: 3 },
     );
     record("odd-text property (lexicon engine)", runs, `${edits} edits checked`);
-  });
+  }, LONG);
 
   test("through the CLI: odd lines come out with every odd character in place (plain and --json agree)", async () => {
-    const lines = fc.sample(oddText.map((t) => t.replace(/[\r\uD800-\uDFFF]/g, "")), { numRuns: RUNS, seed: 9 }); // CR and lone surrogates cannot be lines of UTF-8
+    // CR and lone surrogates cannot be lines of UTF-8; a NUL at the start of standard input makes it binary (see below)
+    const lines = fc.sample(oddText.map((t) => t.replace(/[\r\uD800-\uDFFF\u0000]/g, "")), { numRuns: RUNS, seed: 9 });
     const input = lines.join("\n") + "\n";
     const [plain, json] = await Promise.all([runCli(["-q"], { stdin: input }), runCli(["-q", "--json"], { stdin: input })]);
     expect(plain.code).toBe(0);
@@ -348,7 +348,7 @@ describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line
       expect(count(out[i]!)).toBe(count(l));
     });
     record("odd lines through the CLI", lines.length);
-  });
+  }, LONG);
 
   test("documented results for each kind", async () => {
     const cases: Array<[string, string, string]> = [
@@ -358,7 +358,6 @@ describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line
       ["word joiner", "te\u2060h and teh", "te\u2060h and the"],
       ["RTL text and direction marks", "שלום \u200Fteh\u200F مرحبا teh", "שלום \u200Fteh\u200F مرحبا the"],
       ["emoji sequences (ZWJ, skin tone, flags)", "teh 👨‍👩‍👧 👍🏽 🇫🇷 🏳️‍🌈 cat", "the 👨‍👩‍👧 👍🏽 🇫🇷 🏳️‍🌈 cat"],
-      ["NUL inside a line", "teh\u0000cat and teh", "the\u0000cat and the"],
       ["a word mixing scripts is left alone", "东京Hello 的Python μm teh", "东京Hello 的Python μm the"],
       ["one stray letter of another layout inside a word is a typo", "the house was buiلt by teh", "the house was built by the"],
       ["no-break spaces and tabs", "teh\u00A0cat\tteh", "the\u00A0cat\tthe"],
@@ -424,7 +423,7 @@ describe("odd text: invisible, combining, RTL, emoji, NUL, lone surrogates, line
       { numRuns: RUNS, seed: 5 },
     );
     record("lone-surrogate property (library fix())", runs);
-  });
+  }, LONG);
 });
 
 describe("binary data", () => {
@@ -460,7 +459,7 @@ describe("binary data", () => {
     }
     expect(n).toBeGreaterThan(5);
     record("binary inputs on standard input × 4 modes", n, samples.map(([s]) => s).filter((s) => s.startsWith("/")).join(", ") + ", a PNG-like header and random bytes");
-  }, 60_000);
+  }, LONG);
 
   test("--file and --write refuse binary files and leave them alone", async () => {
     const dir = mkdtempSync(join(home, "bin-"));

@@ -17,7 +17,6 @@ const isRoot = process.getuid?.() === 0;
 const unshare = Bun.which("unshare");
 const setpriv = Bun.which("setpriv");
 
-afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Run `script` (sh) with $T a fresh tmpfs of `kb` KiB, in a private mount namespace (root, or a user namespace). */
 async function inTinyFs(kb: number, script: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string } | null> {

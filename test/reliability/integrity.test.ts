@@ -4,17 +4,16 @@
  * and --write agree with each other; correcting twice equals correcting once; clean text of several
  * genres (test/fixtures/genres) changes at most at the rate docs/guarantees.md documents.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Edit, Engine } from "../../src/types.ts";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
 import { diff as renderDiff } from "../../src/printers/index.ts";
 import { ensureModel } from "../../scripts/fixtures.ts";
-import { RUNS, SOAK, ROOT, home, record, replay, rng, runCli } from "./support.ts";
+import { LONG, RUNS, ROOT, home, record, replay, rng, runCli } from "./support.ts";
 
-afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const WORDS =
   "the quick brown fox jumps over a lazy dog while people were walking home from work in the rain and nobody noticed that the river had risen again after three days of storms which made everyone worry about their houses near the water because last year many gardens were flooded before the council finally agreed to build a new wall along the bank".split(" ");
@@ -75,7 +74,7 @@ describe("engines in-process", () => {
         const { createOnnxEngine } = await import("../../src/engines/onnx/index.ts");
         return createOnnxEngine({ dir: ensureModel("tiny"), maxSegmentChars: 120 });
       },
-      SOAK ? RUNS : Math.max(10, Math.round(RUNS / 10)),
+      Math.max(10, Math.min(500, Math.round(RUNS / 10))),
     ],
   ];
   test.each(engines)("%s: edits well-formed, outside text kept, twice equals once", async (name, make, runs) => {
@@ -101,7 +100,7 @@ describe("engines in-process", () => {
     // the random-weight model's answers are noise; the guard keeps them out: what remains is lexicon-like and stable
     expect(notIdempotent).toBeLessThanOrEqual(Math.ceil(n * 0.02));
     record(`integrity property, ${name}`, n, `${edited} lines edited; twice ≠ once: ${notIdempotent}`);
-  }, 300_000);
+  }, Math.max(300_000, LONG));
 
   const cc = Bun.which("cc") ?? Bun.which("gcc");
   test.if(Boolean(cc))("ane (through its C test double, a model that always answers the same): edits well-formed, outside text kept", async () => {
@@ -133,7 +132,7 @@ describe("engines in-process", () => {
       delete process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM;
     }
     record("integrity property, ane (C test double)", n);
-  }, 120_000);
+  }, Math.max(120_000, LONG));
 });
 
 describe("the CLI: every output mode tells the same story", () => {
@@ -176,7 +175,7 @@ describe("the CLI: every output mode tells the same story", () => {
     const twice = await runCli(["-q"], { stdin: expected });
     expect(twice.stdout).toBe(expected);
     record("integrity across output modes (lines, each in 5 modes + a second pass)", lines.length, `${findings.length} edits`);
-  }, 120_000);
+  }, Math.max(120_000, LONG));
 });
 
 describe("clean text of several genres", () => {

@@ -6,7 +6,7 @@
  *   TYPOFIX_FUZZ_RUNS=N   property/fuzz cases per property (default 200)
  *   TYPOFIX_SOAK=1        the long runs: a 1 GB stream, more kills, bigger inputs
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,13 +14,17 @@ export const ROOT = join(import.meta.dir, "../..");
 export const CLI = join(ROOT, "src/cli.ts");
 export const RUNS = Math.max(1, Number(process.env.TYPOFIX_FUZZ_RUNS ?? 200) || 200);
 export const SOAK = process.env.TYPOFIX_SOAK === "1";
+/** Time limit for a test whose work grows with RUNS or SOAK (bun's default is 5 s). */
+export const LONG = RUNS > 200 || SOAK ? 3_600_000 : 60_000;
 
 /** One line in the test output saying what a test ran: the counts docs/guarantees.md records. */
 export function record(what: string, n: number | string, extra = ""): void {
   console.log(`[reliability] ${what}: ${typeof n === "number" ? n.toLocaleString("en") : n}${extra ? ` (${extra})` : ""}`);
 }
 
+/** One scratch folder for all reliability test files (bun runs them in one process); removed at exit. */
 export const home = mkdtempSync(join(tmpdir(), "typofix-rel-"));
+process.on("exit", () => rmSync(home, { recursive: true, force: true }));
 
 /** An environment with its own config and cache (no user dictionary, no installed model, no server). */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
