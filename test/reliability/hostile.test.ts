@@ -19,7 +19,8 @@ import { LlmEngine } from "../../src/llm/engine.ts";
 import type { StepModel } from "../../src/llm/generate.ts";
 import { createOnnxEngine } from "../../src/engines/onnx/index.ts";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
-import { guard, negates } from "../../src/guard/index.ts";
+import { damerau, guard, maxTypoDistance, negates } from "../../src/guard/index.ts";
+import { CONFUSABLES } from "../../src/engines/lexicon/confusables.ts";
 import { LONG, RUNS, record, replay } from "./support.ts";
 
 const lex = LexiconEngine.shared();
@@ -158,11 +159,29 @@ function scripted(answer: (input: string) => string | number[]) {
 
 const wordsOf = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
 
-/** What a guarded result may contain: the input's words and the lexicon's fixes, nothing the model made up. */
+/**
+ * What a guarded result may contain: the input with typo-shaped edits only (the guard's contract): each
+ * edit is the lexicon's own fix, a spacing or case change, a known confusable, or a small edit into a known
+ * word; negations and control-token strings as many as in the input. Nothing of a hostile answer that is
+ * not a plausible typo fix of the text.
+ */
 function expectOnlyTypoFixes(input: string, r: { output: string; edits: Array<{ start: number; end: number; from: string; to: string }> }) {
   expect(replay(input, r.edits)).toBe(r.output);
-  const allowed = new Set([...wordsOf(input), ...wordsOf(lex.fixSync(input).output)]);
-  for (const w of wordsOf(r.output)) expect([w, allowed.has(w)]).toEqual([w, true]);
+  const lexEdits = lex.fixSync(input).edits;
+  for (const e of r.edits) {
+    if (lexEdits.some((f) => f.from === e.from && f.to === e.to)) continue;
+    const a = e.from.toLowerCase().trim();
+    const b = e.to.toLowerCase().trim();
+    const fromWords = a.split(/\s+/).filter(Boolean);
+    const toWords = b.split(/\s+/).filter(Boolean);
+    expect(Math.abs(fromWords.length - toWords.length)).toBeLessThanOrEqual(1);
+    expect(toWords.length).toBeGreaterThan(0);
+    const spacing = a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+    const confusable = CONFUSABLES.get(a)?.includes(b) ?? false;
+    const core = (w: string) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, "");
+    const small = damerau(a, b) <= maxTypoDistance(a.length) && toWords.every((w) => !core(w) || lex.isKnown(core(w)));
+    expect([e.from, e.to, spacing || confusable || small]).toEqual([e.from, e.to, true]);
+  }
   expect(wordsOf(r.output).filter(negates).length).toBe(wordsOf(input).filter(negates).length);
   for (const c of ROLE()) expect(r.output.split(c).length).toBe(input.split(c).length);
 }
