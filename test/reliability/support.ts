@@ -6,7 +6,7 @@
  *   TYPOFIX_FUZZ_RUNS=N   property/fuzz cases per property (default 200)
  *   TYPOFIX_SOAK=1        the long runs: a 1 GB stream, more kills, bigger inputs
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -22,9 +22,20 @@ export function record(what: string, n: number | string, extra = ""): void {
   console.log(`[reliability] ${what}: ${typeof n === "number" ? n.toLocaleString("en") : n}${extra ? ` (${extra})` : ""}`);
 }
 
-/** One scratch folder for all reliability test files (bun runs them in one process); removed at exit. */
-export const home = mkdtempSync(join(tmpdir(), "typofix-rel-"));
-process.on("exit", () => rmSync(home, { recursive: true, force: true }));
+/**
+ * One scratch folder for all reliability test files (bun runs them in one process and has no hook at its
+ * exit): named with our pid, and the folders of earlier runs whose process is gone are removed here.
+ */
+export const home = mkdtempSync(join(tmpdir(), `typofix-rel-${process.pid}-`));
+for (const name of readdirSync(tmpdir())) {
+  const pid = Number(/^typofix-rel-(\d+)-/.exec(name)?.[1] ?? NaN);
+  if (!pid || pid === process.pid) continue;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 /** An environment with its own config and cache (no user dictionary, no installed model, no server). */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
