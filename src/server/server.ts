@@ -16,6 +16,7 @@
  *
  * Graceful shutdown: stop accepting, finish every accepted request, dispose the engine, remove the socket.
  */
+import { fixChunked } from "../engines/chunked.ts";
 import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
@@ -380,7 +381,8 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
           }
           const tok0 = (engine as { tokensGenerated?: number }).tokensGenerated ?? 0;
           const s = performance.now();
-          const r = await engine.fix(text, body.continues[i] ? { userWords, continues: true } : { userWords });
+          // a long text goes to the engine in pieces, as in the CLI: memory bounded by the piece, same result
+          const r = await fixChunked(engine, text, body.continues[i] ? { userWords, continues: true } : { userWords });
           const ms = performance.now() - s;
           out.push({ r, ms });
           m.tokens.inc({}, ((engine as { tokensGenerated?: number }).tokensGenerated ?? 0) - tok0);
