@@ -181,7 +181,7 @@ describe("the CLI: every output mode tells the same story", () => {
 describe("clean text of several genres", () => {
   const dir = join(ROOT, "test/fixtures/genres");
   // the documented ceilings (docs/guarantees.md): changed words per 100 words of clean text
-  const CEILING: Record<string, number> = { "prose.txt": 0.5, "markdown.txt": 0.5, "emails.txt": 0.5, "csv.txt": 1.5, "comments.txt": 3, "logs.txt": 3 };
+  const CEILING: Record<string, number> = { "prose.txt": 0.5, "markdown.txt": 0.5, "emails.txt": 0.5, "csv.txt": 1.5, "comments.txt": 1.5, "logs.txt": 1 };
   const files = readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();
   test("every genre has a documented ceiling", () => expect(files).toEqual(Object.keys(CEILING).sort()));
   test.each(files)("%s: at most its documented change rate; code blocks, links and line structure intact; twice equals once", async (name) => {

@@ -457,7 +457,7 @@ export class LexiconEngine implements Engine {
     const startName = shape === "title" && s.sentenceStart && s.id < 0;
     const word = s.stem;
     // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
-    if (ABBREVIATIONS.has(word)) return hyps;
+    if (ABBREVIATIONS.has(word) || TECH_WORDS.has(word)) return hyps;
     // a lone lower-case letter other than a word (a, I) is usually a mangled short word ("t accompany")
     const lone = word.length < 2;
     if (lone && (word === "a" || word === "i" || shape !== "lower")) return hyps;
@@ -769,6 +769,18 @@ const PREFIXES = new Set(
   ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
     "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
     "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
+);
+
+/**
+ * Words of programming and computing that a book corpus lacks, written in code comments, logs and
+ * technical prose: never changed ("const" is not "cost", "http" is not "help"). Ambiguous short ones that
+ * are also plausible slips of common words (buf/but, fd, pid/did) are left out.
+ */
+const TECH_WORDS = new Set(
+  ("const errno stdin stdout stderr argv argc http https ftp ssh tcp udp dns malloc calloc realloc printf sprintf " +
+    "nullptr kwargs sudo chmod chown mkdir rmdir localhost hostname uint typedef struct enum bool async impl func " +
+    "utf json yaml toml npm repo repos config configs mutex namespace ascii stdlib iter init env tmp regex " +
+    "limiter cpu gpu ram ssd usb api apis cli sdk url urls uri html css sql db sshd httpd systemd nginx kubectl").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
