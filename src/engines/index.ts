@@ -147,18 +147,18 @@ async function planOf(f: EngineFactory, options: EngineOptions): Promise<Omit<En
 }
 
 /**
- * The engine `createEngine(options)` would create, its identity and its notices, without loading it:
- * `typofix serve` answers a client only when the client would have made the same engine. Fails like
- * createEngine for an unknown or unavailable engine.
+ * The factory the options ask for, used through `use`: an explicit engine must be available and its
+ * failure is the caller's; `auto` walks ane → onnx → lexicon, moving on when one is unavailable or fails,
+ * and gives the surprising reasons it moved on (no model installed is the ordinary state, not worth one).
  */
-export async function planEngine(options: EngineOptions = {}): Promise<EnginePlan> {
+async function choose<T>(options: EngineOptions, use: (f: EngineFactory) => Promise<T>): Promise<{ value: T; reasons: string[] }> {
   const want = options.engine ?? "auto";
   if (want !== "auto") {
     const f = factories.find((x) => x.name === want);
     if (!f) throw new Error(`unknown engine "${want}" (known: ${factories.map((x) => x.name).join(", ")}, auto)`);
     const a = await f.availability(options);
     if (!a.available) throw new Error(`engine "${want}" is not available: ${a.reason}`);
-    return { ...(await planOf(f, options)), notices: [] };
+    return { value: await use(f), reasons: [] };
   }
   const reasons: string[] = [];
   for (const f of factories) {
@@ -168,8 +168,7 @@ export async function planEngine(options: EngineOptions = {}): Promise<EnginePla
       continue;
     }
     try {
-      const p = await planOf(f, options);
-      return { ...p, notices: reasons.length ? [`using ${p.name} (${reasons.join("; ")})`] : [] };
+      return { value: await use(f), reasons };
     } catch (err) {
       reasons.push(`${f.name}: ${(err as Error).message}`);
     }
@@ -177,31 +176,19 @@ export async function planEngine(options: EngineOptions = {}): Promise<EnginePla
   throw new Error(`no engine available: ${reasons.join("; ")}`);
 }
 
+/**
+ * The engine `createEngine(options)` would create, its identity and its notices, without loading it:
+ * `typofix serve` answers a client only when the client would have made the same engine. Fails like
+ * createEngine for an unknown or unavailable engine.
+ */
+export async function planEngine(options: EngineOptions = {}): Promise<EnginePlan> {
+  const { value: p, reasons } = await choose(options, (f) => planOf(f, options));
+  return { ...p, notices: reasons.length ? [`using ${p.name} (${reasons.join("; ")})`] : [] };
+}
+
 /** Create the engine the options ask for. `auto` falls back down the list; an explicit engine fails loudly. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const want = options.engine ?? "auto";
-  if (want !== "auto") {
-    const f = factories.find((x) => x.name === want);
-    if (!f) throw new Error(`unknown engine "${want}" (known: ${factories.map((x) => x.name).join(", ")}, auto)`);
-    const a = await f.availability(options);
-    if (!a.available) throw new Error(`engine "${want}" is not available: ${a.reason}`);
-    return f.create(options);
-  }
-  const reasons: string[] = [];
-  for (const f of factories) {
-    const a = await f.availability(options);
-    if (!a.available) {
-      // no model installed is the ordinary state: only surprising fallbacks are worth a notice
-      if (!a.ordinary) reasons.push(`${f.name}: ${a.reason}`);
-      continue;
-    }
-    try {
-      const engine = await f.create(options);
-      if (reasons.length) options.onNotice?.(`using ${engine.name} (${reasons.join("; ")})`);
-      return engine;
-    } catch (err) {
-      reasons.push(`${f.name}: ${(err as Error).message}`);
-    }
-  }
-  throw new Error(`no engine available: ${reasons.join("; ")}`);
+  const { value: engine, reasons } = await choose(options, (f) => f.create(options));
+  if (reasons.length) options.onNotice?.(`using ${engine.name} (${reasons.join("; ")})`);
+  return engine;
 }

@@ -103,17 +103,8 @@ export function quiet(stderr: string): boolean {
   return !/\n\s+at |Uncaught|TypeError|RangeError|ReferenceError|panic|Segmentation|EPIPE/.test(stderr);
 }
 
-/** A small deterministic generator (mulberry32), for data that must be the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator, for data that must be the same on every run (typofix corrupt's). */
+export { mulberry32 as rng } from "../../src/corrupt/index.ts";
 
 /** Applying a result's edits to its input; checks each edit's `from` against the input. */
 export function replay(input: string, edits: ReadonlyArray<{ start: number; end: number; from: string; to: string }>): string {
