@@ -65,6 +65,8 @@ describe("rules", () => {
     // words English always capitalises get their capital back
     expect(fix("We met in jeptember last year.")).toBe("We met in September last year.");
     expect(fix("She speaks fluent apanese at home.")).toBe("She speaks fluent Japanese at home.");
+    // a capitalised word in mid-sentence near such a word is a typo of it, not an unknown name
+    expect(fix("She studied Chiness history in Texas.")).toBe("She studied Chinese history in Texas.");
     // a kept first letter keeps its case: lower-case text stays lower-case
     expect(fix("the dog sat. teh cat ran.")).toBe("the dog sat. the cat ran.");
     // a corrected word that begins a sentence gets its capital; not where the text continues a sentence

@@ -92,6 +92,8 @@ export const PARAMS = {
   loneLetterCost: 8.0,
   /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
   nameSwapShare: 0.3,
+  /** Share of the name cost left when the correction is a word English always capitalises. */
+  properShare: 0.5,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
   /** Interpolation weight of the bigram estimate against the unigram. */
@@ -517,7 +519,9 @@ export class LexiconEngine implements Engine {
       for (const h of this.nearest(word, maxDist)) {
         // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
         const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
-        add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : nameCost)), "spelling");
+        // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
+        const proper = nameCost && PROPER.has(lex.word(h.id));
+        add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
       }
     }
     return hyps;
