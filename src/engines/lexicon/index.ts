@@ -92,6 +92,8 @@ export const PARAMS = {
   loneLetterCost: 8.0,
   /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
   nameSwapShare: 0.3,
+  /** Share of the name cost for an unknown capitalised word that begins a sentence. */
+  startNameShare: 0.5,
   /** Share of the name cost left when the correction is a word English always capitalises. */
   properShare: 0.5,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
@@ -467,7 +469,7 @@ export class LexiconEngine implements Engine {
     const P = PARAMS;
     // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
     const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
-    const nameCost = isName ? nameBase : startName ? nameBase / 2 : 0;
+    const nameCost = isName ? nameBase : startName ? nameBase * P.startNameShare : 0;
     const seen = new Set<number>([s.id]);
     const add = (id: number, channel: number, kind: EditKind) => {
       if (seen.has(id)) return;
