@@ -29,6 +29,7 @@ describe("rules", () => {
   });
   test("whitespace: split run-together words, join split words, move a space", () => {
     expect(fix("the end ofthe road")).toBe("the end of the road");
+    expect(fix('he said "teh quikc brown fox" twice')).toBe('he said "the quick brown fox" twice');
     expect(fix("a short sen tence")).toBe("a short sentence");
     expect(fix("Thi sis fine")).toBe("This is fine");
   });
@@ -89,6 +90,10 @@ describe("rules", () => {
       // closed compounds of two content words, and Latin that English keeps
       "the band's frontman gave no timeframe for the payroll stickup",
       "as Smith et al. showed in situ",
+      // a quotation in another language, and foreign words quoted with their accents
+      'the "Gesetz über die Verpflichtung zum Kriegsdienst" (law on military service)',
+      'his treatise "Libellus de optimo ordine forenses lites audiendi" was printed',
+      "Kate Madikane (née Aldridge) met the Dialog über Deutschland group",
       // words of programming that a book corpus lacks
       "read the const from stdin, log errno and the http status, restart sshd behind the rate limiter",
     ];

@@ -84,6 +84,8 @@ export const PARAMS = {
   nameCostMin: 3.5,
   /** A line whose lower-case words are mostly unknown (beyond typos) is taken for another language. */
   maxForeignShare: 0.6,
+  /** A quotation of three or more words, this share of them unknown, is in another language. */
+  foreignQuoteShare: 0.6,
   /** ln P of a name that occurs elsewhere in the same text. */
   logPLocalName: -10,
   /** ln P of a lone letter (s, x, b) that is not a word. */
@@ -205,6 +207,7 @@ export class LexiconEngine implements Engine {
     const user = options.userWords;
     if (!this.looksEnglish(tokens)) return { output: text, edits };
     const local = this.localNames(tokens);
+    const foreign = this.foreignQuotes(tokens);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one
@@ -252,7 +255,7 @@ export class LexiconEngine implements Engine {
           stem,
           sentenceStart,
           capital: sentenceStart && capsStyle && capital,
-          editable: !particle && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
+          editable: !particle && !foreign.has(i) && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
           gapAfter,
           afterWord: run.length > 0,
           viaVariant,
@@ -349,6 +352,8 @@ export class LexiconEngine implements Engine {
     if (text.length > 40) return false;
     // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
     if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
+    // English loanwords written with their accents are right as they are
+    if (LOANWORDS.has(lower)) return false;
     // O'Sullivan, d'Agriculture, l'Orient: a prefix and apostrophe before a capital is a name
     if (/['’]\p{Lu}/u.test(text)) return false;
     // capitalised words with accents are names (São, Université, Íris)
@@ -410,6 +415,35 @@ export class LexiconEngine implements Engine {
       // only toward a name the text uses more than once: of two names seen once each, neither is evidence
       const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
       if (near.length) out.set(w, near);
+    }
+    return out;
+  }
+
+  /**
+   * Word tokens inside a quotation that is in another language (a title: "Gesetz über die Verpflichtung
+   * zum Kriegsdienst", "Libellus de optimo ordine"): three or more words, most of them unknown, two or
+   * more of those not within one edit of a dictionary word. They are
+   * left alone like a foreign line (looksEnglish); an English quotation has few unknown words, even with
+   * typos in it.
+   */
+  private foreignQuotes(tokens: Token[]): Set<number> {
+    const out = new Set<number>();
+    const open = (t: Token) => t.kind === "punct" && /^["“„«]$/.test(t.text);
+    const close = (t: Token) => t.kind === "punct" && /["”“»]/.test(t.text);
+    for (let i = 0; i < tokens.length; i++) {
+      if (!open(tokens[i]!)) continue;
+      const words: number[] = [];
+      let j = i + 1;
+      for (; j < tokens.length && !close(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+      if (j >= tokens.length) break;
+      const long = words.filter((k) => tokens[k]!.text.length >= 2);
+      const unknown = long
+        .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
+        .filter((w) => this.lex.id(w) < 0 && this.variantId(w) < 0);
+      // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
+      if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !this.nearest(w, 1).length).length >= 2)
+        for (const k of words) out.add(k);
+      i = j;
     }
     return out;
   }
@@ -812,7 +846,9 @@ const LOANWORDS = new Set(
     "brûlée protégé protégée cliché clichés entrée entrées soirée soirées rosé sauté sautéed touché exposé " +
     "exposés décor débris début débuts débutante élite élites piñata jalapeño jalapeños señor señora señorita " +
     "über coöperate coördinate naïf doppelgänger müesli smörgåsbord pâté purée purées flambé consommé " +
-    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis").split(" "),
+    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis " +
+    // and foreign words English text quotes with their accents (née, as in "Kate Madikane (née Aldridge)")
+    "née né für").split(" "),
 );
 
 // American ↔ British spelling patterns; each is tried at every place it matches
