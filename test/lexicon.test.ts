@@ -51,6 +51,8 @@ describe("rules", () => {
   test("a stray capital inside a word is a slip; CamelCase and brand names are not", () => {
     expect(fix("they gaFve the prisoneDrs food")).toBe("they gave the prisoners food");
     expect(fix("Minister of JustTce and the EasteHn Railway")).toBe("Minister of Justice and the Eastern Railway");
+    // a capital no brand or identifier has, in a known word: at its end, or before a tail that is no word
+    expect(fix("thE aRmy foR the whole town")).toBe("the army for the whole town");
     expect(fix("TikTok and DavEx")).toBe("TikTok and DavEx");
     expect(fix("call getValue and setTimeout on eBay with JavaScript")).toBe(
       "call getValue and setTimeout on eBay with JavaScript",

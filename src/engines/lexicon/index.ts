@@ -373,7 +373,13 @@ export class LexiconEngine implements Engine {
    */
   private strayCapital(text: string): boolean {
     if (!/^\p{L}+$/u.test(text)) return false;
-    if (this.lex.id(text.toLowerCase()) >= 0) return false;
+    if (this.lex.id(text.toLowerCase()) >= 0) {
+      // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
+      // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue)
+      if (/^\p{Ll}+\p{Lu}$/u.test(text)) return true;
+      const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
+      return !!m && this.lex.id(m[2]!.toLowerCase()) < 0;
+    }
     // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
     if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
     // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
