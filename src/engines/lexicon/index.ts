@@ -288,6 +288,18 @@ export class LexiconEngine implements Engine {
    * regular spelling variant of it is listed (color/colour, analyze/analyse, center/centre, traveled/travelled).
    */
   private variantId(w: string): number {
+    let id = this.variantCache.get(w);
+    if (id === undefined) {
+      if (this.variantCache.size >= 200_000) this.variantCache.clear();
+      this.variantCache.set(w, (id = this.searchVariant(w)));
+    }
+    return id;
+  }
+
+  /** Memoised variantId (the real-word check asks it of every candidate of every known word). */
+  private readonly variantCache = new Map<string, number>();
+
+  private searchVariant(w: string): number {
     // accented spellings of English loanwords (café, naïve, résumé) are right too
     if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
     for (const [g, rep] of VARIANTS) {
@@ -544,10 +556,11 @@ export class LexiconEngine implements Engine {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         const cost = rare ? P.rareRealWordCost : P.realWordCost;
+        const other = this.variantId(word);
         // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
         for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
-          if (this.variantId(lex.word(h.id)) === s.id || this.variantId(word) === h.id) continue; // favor ↔ favour
+          if (h.id === other || this.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
         }
@@ -718,6 +731,7 @@ export class LexiconEngine implements Engine {
   clearCaches(): void {
     this.runCache.clear();
     this.nearCache.clear();
+    this.variantCache.clear();
   }
 
   private decodeRunUncached(run: Slot[], edits: Edit[]): void {
