@@ -5,13 +5,13 @@
  * byte for byte.
  */
 import { defineCommand } from "citty";
-import { repeated } from "./args.ts";
+import { configOrFail, fail, repeated } from "./args.ts";
 import { readFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { ConfigError, cacheDir, loadConfig, userWords } from "../config.ts";
+import { cacheDir, userWords } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
@@ -171,24 +171,13 @@ function collectFiles(rawArgs: string[]): string[] {
   return repeated(rawArgs.map((a) => (a === "-f" ? "--file" : a)), "--file");
 }
 
-function fail(message: string, code = 2): never {
-  consola.error(message);
-  process.exit(code);
-}
-
 export default defineCommand({
   meta: { name: "typofix", version: pkg.version, description: `Fix typos in English text.\n\n${EXAMPLES}` },
   args: fixArgs,
   async run({ args, rawArgs }) {
     const quiet = Boolean(args.quiet);
     if (quiet) consola.level = 0;
-    let config;
-    try {
-      config = await loadConfig();
-    } catch (err) {
-      if (err instanceof ConfigError) fail(`config: ${err.message}`);
-      throw err;
-    }
+    const config = await configOrFail();
     const lang = (args.lang as string | undefined) ?? config.lang ?? "en";
     if (lang !== "en") fail(`language "${lang}" is not supported (only en)`);
     const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);

@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { consola } from "./log.ts";
 import type { EngineName } from "../types.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { configOrFail, fail } from "./args.ts";
 import { atomicWriteFile } from "../fsutil.ts";
 import { socketPath } from "../server/paths.ts";
 
@@ -18,11 +18,6 @@ export function parseSize(s: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(s);
   if (!m) return NaN;
   return Math.round(Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase()));
-}
-
-function fail(message: string, code = 2): never {
-  consola.error(message);
-  process.exit(code);
 }
 
 function count(name: string, v: unknown, min: number): number | undefined {
@@ -73,13 +68,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     if (args.quiet) consola.level = 1;
     if (args.install) return install(args, rawArgs);
-    let config;
-    try {
-      config = await loadConfig();
-    } catch (err) {
-      if (err instanceof ConfigError) fail(`config: ${err.message}`);
-      throw err;
-    }
+    const config = await configOrFail();
     if (args.socket !== undefined && args.port !== undefined) fail("choose --socket or --port, not both");
     const port = count("port", args.port, 0);
     if (port !== undefined && (!Number.isInteger(port) || port > 65535)) fail(`--port must be a whole number 0–65535 (got "${args.port}")`);
