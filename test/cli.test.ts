@@ -245,6 +245,14 @@ describe("config and dictionary", () => {
     const r = await run(["teh"], { env: { XDG_CONFIG_HOME: cfg } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("config.yaml");
+    // the dictionary commands read the same file: the same clear error, no stack trace
+    for (const args of [["dict", "list"], ["dict", "add", "kubectl"], ["dict", "rm", "kubectl"]]) {
+      const d = await run(args, { env: { XDG_CONFIG_HOME: cfg } });
+      expect(d.code).toBe(2);
+      expect(d.stderr).toContain("config: ");
+      expect(d.stderr).toContain("config.yaml:3");
+      expect(d.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
 
