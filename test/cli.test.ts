@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLI, lineReader, spawnCli } from "./support/cli.ts";
 import pkg from "../package.json" with { type: "json" };
 
-const CLI = join(import.meta.dir, "../src/cli.ts");
 let home: string;
 
 beforeAll(() => {
@@ -16,15 +16,8 @@ function env(extra: Record<string, string> = {}) {
   return { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), NO_COLOR: "", ...extra };
 }
 
-async function run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string> } = {}) {
-  const p = Bun.spawn([process.execPath, CLI, ...args], {
-    stdin: opts.stdin === undefined ? "ignore" : typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: env(opts.env),
-  });
-  const [out, err, code] = await Promise.all([new Response(p.stdout).arrayBuffer(), new Response(p.stderr).text(), p.exited]);
-  return { bytes: new Uint8Array(out), stdout: new TextDecoder().decode(out), stderr: err, code };
+function run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string> } = {}) {
+  return spawnCli(args, env(opts.env), opts.stdin);
 }
 
 describe("one-liner", () => {
@@ -100,17 +93,7 @@ describe("standard input", () => {
   }, 120_000);
   test("streams: a line is answered before the next is written", async () => {
     const p = Bun.spawn([process.execPath, CLI], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: env() });
-    const reader = p.stdout.getReader();
-    const dec = new TextDecoder();
-    const readLine = async () => {
-      let s = "";
-      while (!s.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        s += dec.decode(value);
-      }
-      return s;
-    };
+    const readLine = lineReader(p.stdout);
     p.stdin.write("teh first\n");
     p.stdin.flush();
     expect(await readLine()).toBe("the first\n");

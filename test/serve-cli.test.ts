@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLI, lineReader, spawnCli } from "./support/cli.ts";
 import type { Subprocess } from "bun";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { parseMetrics } from "../src/server/metrics.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
 
-const CLI = join(import.meta.dir, "../src/cli.ts");
 let home: string;
 const procs: Subprocess[] = [];
 
@@ -36,15 +36,8 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ...e, HOME: home, XDG_CONFIG_HOME: join(home, "cfg"), XDG_CACHE_HOME: join(home, "cache"), TYPOFIX_HOME: join(home, "tf"), NO_COLOR: "", ...extra };
 }
 
-async function run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string> } = {}) {
-  const p = Bun.spawn([process.execPath, CLI, ...args], {
-    stdin: opts.stdin === undefined ? "ignore" : typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: env(opts.env),
-  });
-  const [out, err, code] = await Promise.all([new Response(p.stdout).arrayBuffer(), new Response(p.stderr).text(), p.exited]);
-  return { bytes: new Uint8Array(out), stdout: new TextDecoder().decode(out), stderr: err, code };
+function run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string> } = {}) {
+  return spawnCli(args, env(opts.env), opts.stdin);
 }
 
 interface Served {
@@ -153,17 +146,7 @@ describe("the one-liner through a running server", () => {
     const before = await s.texts();
     const p = Bun.spawn([process.execPath, CLI], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: env() });
     procs.push(p);
-    const reader = p.stdout.getReader();
-    const dec = new TextDecoder();
-    const readLine = async () => {
-      let line = "";
-      while (!line.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        line += dec.decode(value);
-      }
-      return line;
-    };
+    const readLine = lineReader(p.stdout);
     p.stdin.write("teh first\n");
     p.stdin.flush();
     expect(await readLine()).toBe("the first\n");

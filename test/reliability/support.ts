@@ -9,9 +9,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLI, spawnCli, type CliRun } from "../support/cli.ts";
 
 export const ROOT = join(import.meta.dir, "../..");
-export const CLI = join(ROOT, "src/cli.ts");
+export { CLI };
 export const RUNS = Math.max(1, Number(process.env.TYPOFIX_FUZZ_RUNS ?? 200) || 200);
 export const SOAK = process.env.TYPOFIX_SOAK === "1";
 /** Time limit for a test whose work grows with RUNS or SOAK (bun's default is 5 s). */
@@ -53,24 +54,9 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
   return e as Record<string, string>;
 }
 
-export interface RunResult {
-  bytes: Uint8Array;
-  stdout: string;
-  stderr: string;
-  code: number;
-  ms: number;
-}
-
-export async function runCli(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
-  const t0 = performance.now();
-  const p = Bun.spawn([process.execPath, CLI, ...args], {
-    stdin: opts.stdin === undefined ? "ignore" : typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: cliEnv(opts.env),
-  });
-  const [out, err, code] = await Promise.all([new Response(p.stdout).arrayBuffer(), new Response(p.stderr).text(), p.exited]);
-  return { bytes: new Uint8Array(out), stdout: new TextDecoder("utf-8", { ignoreBOM: true }).decode(out), stderr: err, code, ms: performance.now() - t0 };
+/** The CLI in this isolated environment; stdout decoded keeping a byte-order mark (the tests compare it). */
+export function runCli(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+  return spawnCli(args, cliEnv(opts.env), opts.stdin, new TextDecoder("utf-8", { ignoreBOM: true }));
 }
 
 /** Resident set size of a process in kB (VmRSS), or null once it has gone. */
