@@ -4,7 +4,8 @@ import { basename, dirname, join } from "node:path";
 
 const TMP = /^\.(.+)\.typofix-(\d+)-\d+\.tmp$/;
 
-function alive(pid: number): boolean {
+/** Whether a process with this id is running (one we may not signal counts as running). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -23,7 +24,7 @@ function removeStaleTemps(dir: string, base: string): void {
   }
   for (const n of names) {
     const m = TMP.exec(n);
-    if (!m || m[1] !== base || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
     try {
       unlinkSync(join(dir, n));
     } catch {

@@ -28,6 +28,7 @@ import {
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { cacheDir } from "../config.ts";
+import { pidAlive } from "../fsutil.ts";
 // @ts-ignore: Bun text import (embedded in the compiled binary)
 import registryText from "../../models/registry.yaml" with { type: "text" };
 
@@ -188,15 +189,6 @@ function resolveAny(nameOrPath: string, env: NodeJS.ProcessEnv): ResolvedModel {
 }
 
 // ---------------------------------------------------------------- locking
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The pid in a lock file; null while its creator has not written it yet (or the file is gone). */
 function lockOwner(lock: string): number | null {
