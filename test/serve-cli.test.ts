@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, lineReader, spawnCli } from "./support/cli.ts";
+import { CLI, lineReader, spawnCli, startServe, type Served } from "./support/cli.ts";
 import type { Subprocess } from "bun";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { parseMetrics } from "../src/server/metrics.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
 
 let home: string;
@@ -40,39 +39,11 @@ function run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<s
   return spawnCli(args, env(opts.env), opts.stdin);
 }
 
-interface Served {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
-  /** The socket path or the http://127.0.0.1:PORT URL it printed. */
-  where: string;
-  stderr: () => string;
-  fetch: (path: string, init?: RequestInit) => Promise<Response>;
-  metrics: () => Promise<Map<string, number>>;
-  texts: () => Promise<number>;
-}
-
-/** Start `typofix serve ARGS` and wait for "listening on …" (or its exit). */
+/** Start `typofix serve ARGS` as the user of `home` (killed in afterAll). */
 async function serve(args: string[], extra: Record<string, string> = {}): Promise<Served> {
-  const proc = Bun.spawn([process.execPath, CLI, "serve", ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", env: env(extra) });
-  procs.push(proc);
-  let err = "";
-  const reader = proc.stderr.getReader();
-  const dec = new TextDecoder();
-  void (async () => {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      err += dec.decode(value);
-    }
-  })();
-  const t0 = Date.now();
-  while (!/listening on (\S+)/.test(err)) {
-    if (proc.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`typofix serve did not start (exit ${proc.exitCode}): ${err}`);
-    await Bun.sleep(20);
-  }
-  const where = /listening on (\S+)/.exec(err)![1]!;
-  const f = (path: string, init: RequestInit = {}) => (where.startsWith("http") ? fetch(where + path, init) : fetch(`http://localhost${path}`, { ...init, unix: where }));
-  const metrics = async () => parseMetrics(await (await f("/metrics")).text());
-  return { proc, where, stderr: () => err, fetch: f, metrics, texts: async () => (await metrics()).get("typofix_texts_total")! };
+  const s = await startServe(args, env(extra));
+  procs.push(s.proc);
+  return s;
 }
 
 async function stop(s: Served): Promise<number> {

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
 import { fixChunked } from "../../src/engines/chunked.ts";
-import { parseMetrics } from "../../src/server/metrics.ts";
+import { startServe, type Served } from "../support/cli.ts";
 import { ensureModel } from "../../scripts/fixtures.ts";
 import { CLI, SOAK, cliEnv, home, quiet, record, rng, runCli, sampleRss } from "./support.ts";
 
@@ -32,40 +32,12 @@ afterAll(async () => {
 /** The environment of a user whose server listens on `socket` (the CLI looks there too). */
 const serverEnv = (socket: string) => cliEnv({ TYPOFIX_NO_SERVER: undefined, TYPOFIX_SOCKET: socket });
 
-interface Server {
-  proc: Subprocess<"ignore", "ignore", "pipe">;
-  socket: string;
-  texts(): Promise<number>;
-}
-
-async function serve(name: string, args: string[] = ["--engine", "lexicon"]): Promise<Server> {
+/** `typofix serve --socket <dir>/NAME.sock ARGS` (killed in afterAll). */
+async function serve(name: string, args: string[] = ["--engine", "lexicon"]): Promise<Served & { socket: string }> {
   const socket = join(dir, `${name}.sock`);
-  const proc = Bun.spawn([process.execPath, CLI, "serve", "--socket", socket, ...args], {
-    stdin: "ignore",
-    stdout: "ignore",
-    stderr: "pipe",
-    env: serverEnv(socket),
-  });
-  procs.push(proc);
-  let err = "";
-  const reader = proc.stderr.getReader();
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      err += new TextDecoder().decode(value);
-    }
-  })();
-  const t0 = Date.now();
-  while (!/listening on/.test(err)) {
-    if (proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`typofix serve did not start: ${err}`);
-    await Bun.sleep(20);
-  }
-  const texts = async () => {
-    const res = await fetch("http://localhost/metrics", { unix: socket });
-    return parseMetrics(await res.text()).get("typofix_texts_total") ?? 0;
-  };
-  return { proc, socket, texts };
+  const s = await startServe(["--socket", socket, ...args], serverEnv(socket), 30_000);
+  procs.push(s.proc);
+  return { ...s, socket };
 }
 
 /** Deterministic lines with typos (and some clean ones, blank ones, CRLF endings). */

@@ -1,9 +1,12 @@
 /**
  * Running the typofix CLI from tests (test/cli.test.ts, test/serve-cli.test.ts, test/reliability/): one
- * spawn with the bytes on standard input, and a line reader for streaming checks. Each test file keeps
+ * spawn with the bytes on standard input, a line reader for streaming checks, and `typofix serve` started
+ * and waited for. Each test file keeps
  * its own environment (home folders, server settings).
  */
 import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { parseMetrics } from "../../src/server/metrics.ts";
 
 export const CLI = join(import.meta.dir, "../../src/cli.ts");
 
@@ -41,4 +44,43 @@ export function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<st
     }
     return line;
   };
+}
+
+export interface Served {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** The socket path or the http://127.0.0.1:PORT URL it printed. */
+  where: string;
+  /** Everything it has written to stderr so far. */
+  stderr: () => string;
+  fetch: (path: string, init?: RequestInit) => Promise<Response>;
+  metrics: () => Promise<Map<string, number>>;
+  /** Texts it has corrected (typofix_texts_total). */
+  texts: () => Promise<number>;
+}
+
+/** Start `typofix serve ARGS` in `env` and wait for "listening on …" (or its exit, or `timeoutMs`). */
+export async function startServe(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Served> {
+  const proc = Bun.spawn([process.execPath, CLI, "serve", ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", env });
+  let err = "";
+  const reader = proc.stderr.getReader();
+  const dec = new TextDecoder();
+  void (async () => {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      err += dec.decode(value);
+    }
+  })();
+  const t0 = Date.now();
+  while (!/listening on (\S+)/.test(err)) {
+    if (proc.exitCode !== null || Date.now() - t0 > timeoutMs) {
+      proc.kill("SIGKILL");
+      throw new Error(`typofix serve did not start (exit ${proc.exitCode}): ${err}`);
+    }
+    await Bun.sleep(20);
+  }
+  const where = /listening on (\S+)/.exec(err)![1]!;
+  const f = (path: string, init: RequestInit = {}) => (where.startsWith("http") ? fetch(where + path, init) : fetch(`http://localhost${path}`, { ...init, unix: where }));
+  const metrics = async () => parseMetrics(await (await f("/metrics")).text());
+  return { proc, where, stderr: () => err, fetch: f, metrics, texts: async () => (await metrics()).get("typofix_texts_total")! };
 }
