@@ -25,6 +25,9 @@ import { CONFUSABLES } from "./confusables.ts";
 import { PROPER } from "./proper.ts";
 import { loadLexiconBytes } from "./data.ts";
 
+/** The end of a sentence: . ! ? or … and the closing quotes or brackets after it (then only whitespace). */
+const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
+
 /** Lexicon id used for names seen elsewhere in the same text. */
 const LOCAL = -5;
 
@@ -216,7 +219,7 @@ export class LexiconEngine implements Engine {
     const starts = text.match(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*\p{L}/gu) ?? [];
     const lowerStarts = starts.filter((m) => /\p{Ll}$/u.test(m)).length;
     const capsStyle = lowerStarts < 2 || lowerStarts * 2 <= starts.length;
-    let capital: Slot["capital"] = sentenceStart && (/[.!?…]["”’')\]]*\s*$/.test(text) ? "sure" : "maybe");
+    let capital: Slot["capital"] = sentenceStart && (SENTENCE_END.test(text) ? "sure" : "maybe");
     const flush = () => {
       if (run.length) this.decodeRun(run, edits);
       run = [];
@@ -272,7 +275,7 @@ export class LexiconEngine implements Engine {
       }
       flush();
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
-      capital = t.kind === "punct" && /[.!?…]["”’')\]]*$/.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
+      capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
       if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
