@@ -74,6 +74,30 @@ export function ensureModel(preset = "tiny", outDir?: string, seed = 1): string 
   return dir;
 }
 
+/**
+ * Write one tiny-config ONNX file at `path` with an input/output contract (`io`); with `externalData`, its
+ * weights go to `{file}_data` beside it (as the Hub's larger exports ship them). For tests of layouts.
+ */
+export function writeTinyOnnx(path: string, io: GraphIO = {}, externalData = false, seed = 1): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const dataName = `${path.split("/").pop()!}_data`;
+  let fd: number | undefined;
+  let offset = 0;
+  const external = externalData
+    ? (_name: string, bytes: Uint8Array) => {
+        fd ??= openSync(join(dirname(path), dataName), "w");
+        let o = 0;
+        while (o < bytes.length) o += writeSync(fd, bytes, o, bytes.length - o);
+        const loc = { location: dataName, offset, length: bytes.length };
+        offset += bytes.length;
+        return loc;
+      }
+    : undefined;
+  const model = encodeModel(qwen3Graph(TINY, qwen3Weights(TINY, seed), external, io));
+  if (fd !== undefined) closeSync(fd);
+  writeFileSync(path, model);
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   // without --preset: the test fixtures (tiny, tiny-f16)
