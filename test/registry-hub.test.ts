@@ -21,7 +21,7 @@ import { ensureModel, writeTinyOnnx } from "../scripts/fixtures.ts";
 import { pull, registry, resolveModel, type RegistryEntry } from "../src/models/index.ts";
 import { aneLayout } from "../src/models/anemll.ts";
 import { createOnnxEngine } from "../src/engines/onnx/index.ts";
-import { ModelTokenizer } from "../src/llm/tokenizer.ts";
+import { ModelTokenizer, chatTemplate } from "../src/llm/tokenizer.ts";
 
 const enc = (t: string) => new TextEncoder().encode(t);
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -253,6 +253,18 @@ describe("every registry entry against the Hub double", () => {
 
   test("qwen-typo-fixer (PyTorch weights only) is import-only and says how", async () => {
     await expect(pull("qwen-typo-fixer", { env: envFor("pt") })).rejects.toThrow(/not downloadable as is: .*typofix model import/);
+  });
+});
+
+describe("the chat template's source", () => {
+  test("tokenizer_config.json's string, else its list's default, else chat_template.jinja, else none", () => {
+    const d = mkdtempSync(join(work, "tpl-"));
+    expect(chatTemplate(d, "A")).toBe("A");
+    expect(chatTemplate(d, [{ name: "tool_use", template: "T" }, { name: "default", template: "D" }])).toBe("D");
+    expect(chatTemplate(d, undefined)).toBeUndefined();
+    writeFileSync(join(d, "chat_template.jinja"), "J");
+    expect(chatTemplate(d, undefined)).toBe("J");
+    expect(chatTemplate(d, "A")).toBe("A");
   });
 });
 

@@ -2,7 +2,8 @@
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
  * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
- * decoding with the KV cache (past_key_values.* in, present.* out), TypeScript owning stopping and
+ * decoding with the KV cache (past_key_values.* in, present.* out; every feed built from the graph's own
+ * input metadata and the logits read as float32 whatever their type: feeds.ts), TypeScript owning stopping and
  * segmentation (src/llm), the guard between model and user. Cost: prefill O(prompt²) attention, then
  * one forward pass per token; measured by `typofix bench` (load time, prefill/decode tokens/s, RSS).
  */
