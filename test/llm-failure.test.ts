@@ -113,7 +113,7 @@ describe("the CLI", () => {
     expect(rows.map((r) => r.output)).toEqual(["This is a test", "the end", "another test"]);
     for (const r of rows) expect(r.warning).toContain("scripted failure in prefill");
     expect(err.match(/engine fails \(prefill failed: scripted failure in prefill\)/g)).toHaveLength(1);
-  });
+  }, 30_000);
 });
 
 describe("typofix doctor --engine --model", () => {
@@ -131,7 +131,7 @@ describe("typofix doctor --engine --model", () => {
     expect(typeof c.output).toBe("string");
     expect(c.tokens_generated).toBeGreaterThan(0);
     expect(c.load_ms).toBeGreaterThanOrEqual(0);
-  });
+  }, 30_000);
   test.skipIf(!cc)("a model that fails: exit 1, the stage and the error", () => {
     const { lib, dir } = failingAneModel();
     const r = doctor(["--engine", "ane", "--model", dir], { TYPOFIX_ANE_ALLOW_ANY_PLATFORM: "1", TYPOFIX_ANE_DYLIB: lib });
@@ -140,5 +140,5 @@ describe("typofix doctor --engine --model", () => {
     const missing = doctor(["--json", "--engine", "onnx", "--model", join(work, "nope")]);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.out).check).toMatchObject({ ok: false, stage: "load" });
-  });
+  }, 30_000);
 });

@@ -68,7 +68,7 @@ describe("float16 tensors reach onnxruntime's binding as Uint16Array", () => {
     const row = JSON.parse(cli.stdout.toString());
     expect(row.engine).toBe("onnx:tiny-qwen3-f16");
     expect(row.warning ?? "").not.toContain("failed");
-  });
+  }, 60_000);
   test("a float16 tensor made with a Float16Array (a Tensor made before prepareOrt) is mended in place", () => {
     const t = new ort.Tensor("float16", new Uint16Array([0x3c00, 0xc000]), [2]);
     const mended = halfBits(t);
@@ -100,7 +100,7 @@ describe("feeds from the graph's metadata", () => {
     const f32 = { ...feeds, "past_key_values.0.key": new ort.Tensor("float32", new Float32Array(0), [1, TINY.num_key_value_heads, 0, TINY.head_dim]) };
     await expect(s.run(f32)).rejects.toThrow(/float16|type/i);
     await s.release();
-  });
+  }, 30_000);
   const session = (inputs: Array<{ name: string; type: string; shape: Array<number | string> }>, outputs = ["logits", "present.0.key", "present.0.value"]) =>
     ({ inputNames: inputs.map((i) => i.name), outputNames: outputs, inputMetadata: inputs.map((i) => ({ ...i, isTensor: true })) }) as unknown as ort.InferenceSession;
   const base = [
@@ -154,7 +154,7 @@ describe("greedy tokens equal the reference", () => {
       expect(await m.logitsArgmaxNoCache([...prompt, ...g.tokens.slice(0, 5)])).toBe(g.tokens[5]!);
     }
     await m.dispose();
-  });
+  }, 60_000);
   const dtypes = [...new Set(registry().filter((e) => e.engine === "onnx" && e.dtype).map((e) => e.dtype!))];
   test("the registry offers the dtypes this test knows the contract of", () => {
     expect(dtypes.length).toBeGreaterThan(0);
@@ -175,5 +175,5 @@ describe("greedy tokens equal the reference", () => {
     expect(r.warning ?? "").not.toContain("failed");
     expect(engine.tokensGenerated).toBeGreaterThan(0);
     await engine.dispose();
-  });
+  }, 60_000);
 });
