@@ -3,7 +3,7 @@
  * comparison with an earlier run. Ctrl-C stops and still writes what was measured.
  */
 import { defineCommand } from "citty";
-import { repeated } from "./args.ts";
+import { fail, numberArg, repeated } from "./args.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consola } from "./log.ts";
@@ -57,6 +57,8 @@ export default defineCommand({
       else engines.push({ engine: name, model });
     }
     const externals = repeated(rawArgs, "--external");
+    const contexts = String(args.contexts ?? "128,256,512").split(",").map((c) => Number(c.trim()));
+    if (contexts.some((c) => !Number.isInteger(c) || c < 1)) fail(`--contexts must be whole numbers ≥ 1, comma-separated (got "${args.contexts}")`);
     const dev = join(import.meta.dir, "../../../shared/data/dev/wikidump.realistic/corrupt.txt");
     let interrupted = false;
     let finished = false;
@@ -74,10 +76,10 @@ export default defineCommand({
     });
     const opts: BenchOptions = {
       engines,
-      runs: Number(args.runs ?? 5),
-      warmup: Number(args.warmup ?? 1),
-      contexts: String(args.contexts ?? "128,256,512").split(",").map(Number),
-      decodeTokens: Number(args["decode-tokens"] ?? 16),
+      runs: numberArg("runs", args.runs, { min: 1, integer: true }) ?? 5,
+      warmup: numberArg("warmup", args.warmup, { min: 0, integer: true }) ?? 1,
+      contexts,
+      decodeTokens: numberArg("decode-tokens", args["decode-tokens"], { min: 1, integer: true }) ?? 16,
       peers: args.peers !== false,
       serve: args.serve !== false,
       external: externals,
