@@ -5,12 +5,13 @@
  * read-only files, and --check columns.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandDef } from "citty";
 import { spawnCli } from "./support/cli.ts";
 import { subCommands } from "../src/cli/commands.ts";
+import { ensureModel } from "../scripts/fixtures.ts";
 
 let home: string;
 beforeAll(() => {
@@ -287,4 +288,25 @@ describe("--check columns", () => {
     writeFileSync(f, "\uFEFFteh cat\n😀 teh\n");
     expect((await run(["--check", "--file", f])).stdout).toBe(`${f}:1:1: teh -> the\n${f}:2:6: teh -> the\n`);
   });
+});
+
+describe("offline: nothing written outside typofix's own folders", () => {
+  test("the lexicon and the onnx engine (tiny model), in-process and with dict add", async () => {
+    const model = ensureModel("tiny");
+    const h = mkdtempSync(join(tmpdir(), "typofix-home-"));
+    // HOME only (no XDG_* variables), as a new user has it. BUN_RUNTIME_TRANSPILER_CACHE_PATH=0: Bun
+    // caches transpiled sources under ~/.bun when typofix runs from source (the compiled binary has none)
+    const e = env({ HOME: h, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined, XDG_RUNTIME_DIR: undefined, TYPOFIX_HOME: undefined, ORT_DISABLE_TELEMETRY: undefined, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" });
+    try {
+      for (const args of [["teh cat"], ["--engine", "onnx", "--model", model, "teh cat"], ["dict", "add", "kubectl"]]) {
+        const r = await spawnCli(args, e);
+        expect([args, r.code]).toEqual([args, 0]);
+      }
+      const all = (readdirSync(h, { recursive: true }) as string[]).sort();
+      const outside = all.filter((p) => !/^\.(cache|config)(\/typofix(\/|$)|$)/.test(p));
+      expect(outside).toEqual([]);
+    } finally {
+      rmSync(h, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
