@@ -3,7 +3,8 @@
  * misspelling whose correction is itself corrected: "kni" → "kin" → "in") used to be re-aligned with its
  * input by an O(n·m) table over its words: a 64 K piece of ~13,000 words took 5.6 s and 1.07 GB, and a
  * 20 MB line never finished. The alignment is now linear (src/text/edits.ts): these tests check that its
- * edits are still exact, and that such lines go through the CLI with bounded memory.
+ * edits are still exact, and that such lines go through the CLI with bounded memory (the same lines are
+ * a `typofix bench` row, with their time).
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyEdits, diffEdits } from "../src/text/edits.ts";
 import { CLI } from "./support/cli.ts";
+import { adversarialLines } from "../src/bench/longlines.ts";
 
 const WORDS = "the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there one all we their".split(" ");
 
@@ -76,29 +78,20 @@ describe("adversarial lines through the CLI", () => {
   function rebuilt(row: { input: string; edits: Array<{ start: number; end: number; to: string }> }) {
     return applyEdits(row.input, row.edits.map((e) => ({ ...e, from: row.input.slice(e.start, e.end), kind: "spelling" as const })));
   }
+  const [[, phrase], [, random]] = adversarialLines(1_000_000) as [[string, string], [string, string]];
   test("one misspelling repeated on a 64 K line (corrected in three passes)", async () => {
-    const unit = "I saw my freind kni the house and ";
-    const r = await run(unit.repeat(Math.floor(65000 / unit.length)) + "\n");
+    const r = await run(phrase + "\n");
     expect(r.code).toBe(0);
     const row = JSON.parse(r.out);
-    expect(row.output).toBe("I saw my friend in the house and ".repeat(Math.floor(65000 / unit.length)));
+    expect(row.output).toBe(phrase.replaceAll("freind kni", "friend in"));
     expect(rebuilt(row)).toBe(row.output);
     expect(r.rssMb).toBeLessThan(600);
   }, 120_000);
   test("1 MB of random dictionary words with typos on one line", async () => {
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const typos = ["teh", "adn", "freind", "recieve", "whcih", "becuase", "kni", "seperate", "untill", "occured"];
-    const words: string[] = [];
-    for (let n = 0; n < 1_000_000; ) {
-      const w = rnd() < 0.1 ? typos[Math.floor(rnd() * typos.length)]! : WORDS[Math.floor(rnd() * WORDS.length)]!;
-      words.push(w);
-      n += w.length + 1;
-    }
-    const r = await run(words.join(" ") + "\n");
+    const r = await run(random + "\n");
     expect(r.code).toBe(0);
     const row = JSON.parse(r.out);
-    expect(row.input.length).toBe(words.join(" ").length);
+    expect(row.input).toBe(random);
     expect(rebuilt(row)).toBe(row.output);
     expect(row.output).not.toContain(" teh ");
     expect(r.rssMb).toBeLessThan(500);

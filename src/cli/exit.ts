@@ -6,10 +6,12 @@
  *   0    done (and `--check` found nothing)
  *   1    something was found: `--check` typos, a damaged model (`model verify`), a bench regression
  *   2    usage or input error: an unknown option, command or value; a file that cannot be read or
- *        written (missing, a folder, binary, not UTF-8, read-only); a broken config file
+ *        written (missing, a folder, binary, not UTF-8, read-only, the disk full during --write);
+ *        a broken config file
  *   3    a model is missing (not installed, not found) or the engine asked for cannot run here
  *   4    a server is busy: `typofix serve` where one already listens (socket or port in use)
- *   5    the command failed for another reason: a download, the disk full, an unexpected error
+ *   5    the command failed for another reason: a model download or import (network, checksum, disk
+ *        full, a store it may not write), an unexpected error
  *   130, 143  interrupted (SIGINT, SIGTERM)
  */
 /** A usage error: exit code 2, one line. */
