@@ -42,6 +42,8 @@ export default defineCommand({
       process.stdout.write(JSON.stringify(await throughput(args.throughput as string)));
       return;
     }
+    // files named on the command line are checked before minutes of measuring
+    for (const k of ["compare", "corpus"] as const) if (args[k] !== undefined && !existsSync(args[k] as string)) fail(`--${k}: ${args[k]}: no such file`);
     // --engine lexicon,onnx=MODEL,ane=MODEL: a model per LLM engine (else --model, else the installed one)
     const want = args.engine ? new Map<string, string | undefined>(String(args.engine).split(",").map((s) => { const [k, v] = s.trim().split("="); return [k!, v]; })) : null;
     const engines: BenchOptions["engines"] = [];
