@@ -21,7 +21,9 @@ beforeAll(() => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function env(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const e: Record<string, string | undefined> = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), TYPOFIX_NO_SERVER: "1", ...extra };
+  // nothing an earlier test file left in the environment (TYPOFIX_*) reaches these runs
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TYPOFIX_")));
+  const e: Record<string, string | undefined> = { ...base, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), TYPOFIX_NO_SERVER: "1", ...extra };
   for (const k of ["NO_COLOR", "FORCE_COLOR", "CI", "TEST"]) if (!(k in extra)) delete e[k];
   for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
   return e as Record<string, string>;
@@ -76,7 +78,7 @@ describe("unknown options and commands", () => {
       expect(r.stdout).toBe("");
       expect(oneLine(r.stderr)).toBe(true);
     }
-  });
+  }, 30_000);
   test("every command and subcommand refuses an unknown option (exit 2) and has help naming it fully", async () => {
     const paths = await commandPaths();
     expect(paths.length).toBeGreaterThan(10);
@@ -110,7 +112,7 @@ describe("unknown options and commands", () => {
     expect(h.stdout).not.toMatch(/subcommand\)\s*\(typofix/);
     expect((await run(["fix", "--help"])).stdout).toContain("USAGE typofix fix [OPTIONS]");
     expect((await run(["dict", "add", "--help"])).stdout).toContain("USAGE typofix dict add");
-  });
+  }, 30_000);
 });
 
 describe("text that starts with -", () => {
@@ -120,7 +122,7 @@ describe("text that starts with -", () => {
     expect((await run(["--", "-teh cat"])).stdout).toBe("-the cat\n");
     expect((await run(["--", "--version"])).stdout).toBe("--version\n");
     expect((await run(["--json", "--", "-x", "teh"])).stdout).toContain('"output":"-x the"');
-  });
+  }, 30_000);
   test("a word that looks like flags is refused with a hint to use --", async () => {
     const r = await run(["-teh"]);
     expect(r.code).toBe(2);
@@ -187,7 +189,7 @@ describe("errors: one line and a documented exit code", () => {
       expect(oneLine(r.stderr)).toBe(true);
       expect(r.stderr).toContain("must be");
     }
-  });
+  }, 30_000);
   test("a missing model exits 3; an unknown engine 2", async () => {
     const m = await run(["--engine", "onnx", "teh"], { env: { TYPOFIX_HOME: join(home, "empty-store") } });
     expect(m.code).toBe(3);
@@ -211,7 +213,7 @@ describe("colour", () => {
     expect(ANSI.test((await run(["--diff", "--no-color", "teh"], { env: { FORCE_COLOR: "1" } })).stdout)).toBe(false);
     expect(ANSI.test((await run(["--diff", "teh"], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } })).stdout)).toBe(false);
     expect(ANSI.test((await run(["--diff", "teh"], { env: { FORCE_COLOR: "" } })).stdout)).toBe(false);
-  });
+  }, 30_000);
   const script = Bun.which("script");
   test.skipIf(!script)("on a terminal: colour, except with TERM=dumb or NO_COLOR (needs script(1) for a pty)", async () => {
     const tty = async (extra: Record<string, string>) => {
@@ -262,7 +264,7 @@ describe("configuration and dictionary", () => {
     expect(gone.stderr).toContain("removed wil from");
     expect(gone.stderr).toContain("not in your dictionary");
     expect(gone.stderr).toMatch(/: nope\n/);
-  });
+  }, 30_000);
 });
 
 describe("--write and a read-only file", () => {

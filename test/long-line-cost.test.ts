@@ -71,7 +71,9 @@ describe("adversarial lines through the CLI", () => {
   async function run(text: string) {
     const f = join(dir, "line.txt");
     writeFileSync(f, text);
-    const p = Bun.spawn([process.execPath, CLI, "--no-server", "--json", "--file", f], { stdout: "pipe", stderr: "pipe", env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, "c"), XDG_CACHE_HOME: join(dir, "k") } });
+    // the lexicon engine, whatever an earlier test left in the environment (a TYPOFIX_HOME with models)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TYPOFIX_"))) as Record<string, string>;
+    const p = Bun.spawn([process.execPath, CLI, "--no-server", "--engine", "lexicon", "--json", "--file", f], { stdout: "pipe", stderr: "pipe", env: { ...env, HOME: dir, XDG_CONFIG_HOME: join(dir, "c"), XDG_CACHE_HOME: join(dir, "k") } });
     const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
     return { out, err, code, rssMb: p.resourceUsage()!.maxRSS / 2 ** 20 };
   }

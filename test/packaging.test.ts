@@ -34,14 +34,14 @@ describe("the npm package", () => {
     const files = (JSON.parse(p.stdout.toString())[0].files as Array<{ path: string }>).map((f) => f.path);
     for (const f of ["bin/typofix.cjs", "bin/library.cjs", "src/cli.ts", "src/index.ts", "models/en/lexicon.bin", "THIRD_PARTY_NOTICES.md", "LICENSE"]) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith("node_modules/") || f.startsWith("test/fixtures/models/"))).toBe(false);
-  });
+  }, 60_000);
   test.skipIf(!node)("the typofix command runs under Node by starting Bun, -- included (needs node)", () => {
-    const env = { ...process.env, PATH: `${bunDir}:${process.env.PATH}`, TYPOFIX_NO_SERVER: "1" } as Record<string, string>;
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TYPOFIX_"))), PATH: `${bunDir}:${process.env.PATH}`, TYPOFIX_NO_SERVER: "1" } as Record<string, string>;
     expect(runNode([pkg.bin.typofix, "teh cat"], env).stdout).toBe("the cat\n");
     expect(runNode([pkg.bin.typofix, "--", "--version"], env).stdout).toBe("--version\n");
     const bad = runNode([pkg.bin.typofix, "--chekc"], env);
     expect([bad.code, bad.stderr]).toEqual([2, "typofix: unknown option --chekc (did you mean --check?)\n"]);
-  });
+  }, 30_000);
   test.skipIf(!node)("without Bun, the command says how to get it (exit 2) (needs node)", () => {
     const r = runNode([join(root, pkg.bin.typofix), "teh"], { PATH: dirname(node!), TYPOFIX_BUN: "no-such-bun-here" });
     expect(r.code).toBe(2);
@@ -59,5 +59,5 @@ describe("the npm package", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });

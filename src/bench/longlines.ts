@@ -45,7 +45,7 @@ export function measureLongLines(self: (...args: string[]) => string[]): LongLin
       const f = join(dir, "line.txt");
       writeFileSync(f, text + "\n");
       const t0 = performance.now();
-      const p = Bun.spawnSync(self("--no-server", "--quiet", "--file", f), { stdout: "ignore", stderr: "pipe" });
+      const p = Bun.spawnSync(self("--no-server", "--quiet", "--engine", "lexicon", "--file", f), { stdout: "ignore", stderr: "pipe" });
       return { name, bytes: text.length + 1, seconds: (performance.now() - t0) / 1000, peakRssMb: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20, exitCode: p.exitCode ?? -1 };
     });
   } finally {
