@@ -49,7 +49,7 @@ async function showUsage(cmd: CommandDef<any>, path: string[]): Promise<void> {
   }
   // colour only for a terminal (or when forced): never ANSI codes in a pipe
   if (!useColor()) usage = usage.replace(/\x1b\[[0-9;]*m/g, "");
-  process.stdout.write(usage + "\n");
+  process.stdout.write(usage.replace(/[ \t]+$/gm, "") + "\n");
 }
 
 /**

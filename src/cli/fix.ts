@@ -31,7 +31,7 @@ export const fixArgs = {
   json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
   diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
   check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix (col: 1-based byte offset); exit 1 if any" },
-  color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (--no-color: never; beats NO_COLOR, FORCE_COLOR)" },
+  color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (beats NO_COLOR, FORCE_COLOR)", negativeDescription: "Never colour (beats FORCE_COLOR and the config file)" },
   engine: { type: "string", alias: "e", description: "Engine: auto, lexicon, onnx, ane (default: auto, or the config file's)" },
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
   guard: { type: "boolean", default: true, description: "Check an LLM's output with the guard: only typo-shaped edits pass", negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
