@@ -187,7 +187,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
   if (!stop() && o.engines.some((e) => e.engine === "lexicon")) {
     o.onProgress?.("adversarial long lines through the CLI…");
-    report.longLines = measureLongLines(selfCommand);
+    report.longLines = measureLongLines(selfCommand, compiled());
   }
   if (!stop()) {
     o.onProgress?.("start-up of one-liners…");
