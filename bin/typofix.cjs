@@ -3,7 +3,8 @@
  * The `typofix` command of the npm package. typofix is TypeScript for Bun (it uses Bun's APIs): this
  * shim, run by Node, hands over to Bun with the sources (`bun src/cli.ts ARGS`), keeping standard
  * streams, the exit code and a terminating signal; without Bun it says how to get it (exit 2). Cost:
- * Node's start-up (~40 ms) before typofix's; the single-file binary (README, Install) has none.
+ * Node's start-up before typofix's (the one-liner: 0.13 s instead of 0.035 s on the 2-core dev VM); the
+ * single-file binary (README, Install) has none.
  * TYPOFIX_BUN names the bun executable (default: bun on PATH).
  */
 "use strict";
