@@ -2,13 +2,19 @@
 /**
  * typofix command line. The first argument picks a subcommand (eval, dict, completions, …); anything
  * else is text (or flags) for the main fix command — citty alone cannot mix a default positional
- * command with subcommands, so the dispatch is done here. Subcommands load lazily: the one-liner
- * imports only what it needs.
+ * command with subcommands, so the dispatch is done here. Options are checked against each command's
+ * declared args first (src/cli/argv.ts: unknown options and commands are usage errors), and every
+ * failure ends in one line on stderr and an exit code from the table in src/cli/exit.ts. Subcommands
+ * load lazily: the one-liner imports only what it needs.
  */
-import { defineCommand, runMain, type CommandDef } from "citty";
+import { defineCommand, runCommand, type CommandDef } from "citty";
+import { readFileSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
-import fix from "./cli/fix.ts";
+import fix, { EXAMPLES } from "./cli/fix.ts";
 import { subCommands } from "./cli/commands.ts";
+import { parseArgv } from "./cli/argv.ts";
+import { exitCodeOf, messageOf } from "./cli/exit.ts";
+import { useColor } from "./cli/color.ts";
 
 export { subCommands };
 
@@ -18,16 +24,50 @@ export const root = defineCommand({
 });
 
 export async function main(argv: string[]): Promise<void> {
-  const first = argv[0];
-  if (first && Object.hasOwn(subCommands, first)) await runMain(root, { rawArgs: argv });
-  else await runMain(fix, { rawArgs: argv[0] === "--" ? argv.slice(1) : argv, showUsage: showFixUsage });
+  try {
+    const first = argv[0];
+    const viaSub = first !== undefined && Object.hasOwn(subCommands, first);
+    const parsed = await parseArgv(viaSub ? root : fix, argv, ["typofix"], !viaSub);
+    if (parsed.version) return void process.stdout.write(pkg.version + "\n");
+    if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
+    await runCommand(parsed.cmd, { rawArgs: parsed.args });
+  } catch (err) {
+    process.stderr.write(`typofix: ${messageOf(err)}\n`);
+    process.exit(exitCodeOf(err));
+  }
 }
 
-async function showFixUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
+/** Help for a command: its full name (typofix dict add), options, and for the main command examples. */
+async function showUsage(cmd: CommandDef<any>, path: string[]): Promise<void> {
   const { renderUsage } = await import("citty");
-  const usage = await renderUsage(cmd, parent);
-  const names = Object.keys(subCommands).filter((n) => n !== "fix");
-  process.stdout.write(`${usage}\n\nSubcommands: ${names.join(", ")} (typofix <subcommand> --help)\n`);
+  const meta = { ...((await (typeof cmd.meta === "function" ? cmd.meta() : cmd.meta)) ?? {}), name: path[path.length - 1], version: pkg.version };
+  const parent = path.length > 1 ? { meta: { name: path.slice(0, -1).join(" ") } } : undefined;
+  let usage = await renderUsage({ ...cmd, meta }, parent);
+  if (cmd === fix) {
+    const names = Object.keys(subCommands).filter((n) => n !== "fix");
+    usage += `\n\n${EXAMPLES}\n\nSubcommands: ${names.join(", ")} (typofix <subcommand> --help)`;
+  }
+  // colour only for a terminal (or when forced): never ANSI codes in a pipe
+  if (!useColor()) usage = usage.replace(/\x1b\[[0-9;]*m/g, "");
+  process.stdout.write(usage.replace(/[ \t]+$/gm, "") + "\n");
 }
 
-if (import.meta.main) void main(process.argv.slice(2));
+/**
+ * The arguments after the program. `bun cli.ts -- X` (the source run, and the bin's shebang) drops a
+ * `--` that comes first, so `typofix -- --version` would print the version: on Linux the command line
+ * is read back from /proc to restore it (the compiled binary keeps it).
+ */
+function argvOf(): string[] {
+  const args = process.argv.slice(2);
+  if (process.platform !== "linux") return args;
+  try {
+    const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0").slice(0, -1);
+    const k = cmd.length - args.length - 1;
+    if (k > 0 && cmd[k] === "--" && cmd.slice(k + 1).every((a, i) => a === args[i])) return ["--", ...args];
+  } catch {
+    /* no /proc: as given */
+  }
+  return args;
+}
+
+if (import.meta.main) void main(argvOf());

@@ -17,7 +17,12 @@ export interface Config {
   dictionary: string;
   /** Words listed inline in the config file. */
   words: string[];
+  /** Problems that do not stop typofix (an unknown key), one line each, for a warning. */
+  warnings?: string[];
 }
+
+/** The keys config.yaml may hold. */
+export const CONFIG_KEYS = ["engine", "model", "lang", "color", "dictionary", "words"] as const;
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
@@ -54,6 +59,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const data = doc.toJS() ?? {};
   if (typeof data !== "object" || Array.isArray(data)) throw new ConfigError(`${path}: expected a mapping of settings`);
+  for (const k of Object.keys(data)) {
+    if ((CONFIG_KEYS as readonly string[]).includes(k)) continue;
+    const { suggest } = await import("./text/suggest.ts");
+    const s = suggest(k, CONFIG_KEYS);
+    (config.warnings ??= []).push(`${path}: unknown key "${k}"${s ? ` (did you mean ${s}?)` : ""}; ignored (known: ${CONFIG_KEYS.join(", ")})`);
+  }
   const str = (k: string) => {
     const v = (data as Record<string, unknown>)[k];
     if (v === undefined || v === null) return undefined;

@@ -46,6 +46,12 @@ describe("the report", () => {
     expect(c.same).toBe(0);
     expect(c.differences).toHaveLength(3);
   });
+  test("adversarial long lines: measured through the CLI with time and peak RSS", () => {
+    expect(report.longLines!.map((l) => [l.exitCode, l.seconds > 0, l.peakRssMb > 0])).toEqual([
+      [0, true, true],
+      [0, true, true],
+    ]);
+  });
   test("the one-liner through a warm server vs cold in-process: measured, through the server, same output", () => {
     const row = report.server!.find((x) => x.label === "lexicon")!;
     expect(row.error).toBeUndefined();

@@ -445,7 +445,7 @@ describe("typofix model (CLI)", () => {
     expect((await run(["model", "path", "good"], e)).stdout.trim()).toBe(join(storeDir(e), "good"));
     expect((await run(["model", "rm", "good"], e)).code).toBe(0);
     const again = await run(["model", "path", "good"], e);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3); // a missing model (src/cli/exit.ts)
     expect(again.stderr).toContain("typofix model pull good");
   });
   test("import, verify, and clear errors for bad folders and names", async () => {
@@ -454,7 +454,7 @@ describe("typofix model (CLI)", () => {
     mkdirSync(join(src, "onnx"), { recursive: true });
     writeFileSync(join(src, "config.json"), JSON.stringify({ model_type: "qwen3" }));
     const bad = await run(["model", "import", src, "--name", "mine"], e);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // bad input
     expect(bad.stderr).toContain("missing tokenizer.json");
     expect(existsSync(join(storeDir(e), "mine"))).toBe(false);
     writeFileSync(join(src, "tokenizer.json"), "{}");
@@ -470,7 +470,7 @@ describe("typofix model (CLI)", () => {
     expect(v.code).toBe(1);
     expect(v.stderr).toContain("onnx/model_q4.onnx: sha256 differs");
     const evil = await run(["model", "rm", "../cli-import"], e);
-    expect(evil.code).toBe(1);
+    expect(evil.code).toBe(2);
     expect(evil.stderr).toContain("invalid model name");
     expect(existsSync(storeDir(e))).toBe(true);
   });
@@ -493,16 +493,16 @@ describe("typofix model (CLI)", () => {
       slow = false;
     }
   });
-  test("a failed pull exits 1 with the reason and installs nothing", async () => {
+  test("a failed pull exits 5 with the reason and installs nothing", async () => {
     const e = env("cli-fail");
     const r = await run(["model", "pull", "badsum"], e);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5); // failed for a reason outside the input (src/cli/exit.ts)
     expect(r.stderr).toMatch(/sha256 .* does not match the registry's/);
     expect((await run(["model", "list"], e)).stdout).not.toMatch(/\* badsum/);
   });
   test("--engine onnx without a model names the command that installs one", async () => {
     const r = await run(["--engine", "onnx", "teh"], env("none"));
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3); // a missing model
     expect(r.stderr).toContain("typofix model pull");
   });
 });

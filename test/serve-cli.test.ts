@@ -156,7 +156,7 @@ describe("the one-liner through a running server", () => {
 
   test("a second server on the same socket is refused with a clear message", async () => {
     const r = await run(["serve"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4); // busy: the exit-code table in src/cli/exit.ts
     expect(r.stderr).toContain(`a typofix server is already running on ${s.where} (pid ${s.proc.pid}, engine lexicon)`);
     expect((await run(["teh"])).stdout).toBe("the\n");
   });
@@ -251,12 +251,12 @@ describe("falling back and shutting down", () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain("--max-body must be a size");
     const c = await run(["serve", "--socket", join(home, "x".repeat(110), "s.sock")]);
-    expect(c.code).toBe(1);
+    expect(c.code).toBe(2);
     expect(c.stderr).toContain("a Unix socket allows");
     const d = await run(["serve", "--port", "http"]);
     expect(d.code).toBe(2);
     const e = await run(["serve", "--socket", join(home, "x.sock"), "--engine", "nope"]);
-    expect(e.code).toBe(1);
+    expect(e.code).toBe(2);
     expect(e.stderr).toContain('unknown engine "nope"');
     expect(existsSync(join(home, "x.sock"))).toBe(false);
   }, 30_000);
@@ -272,7 +272,7 @@ describe("a loopback port", () => {
     expect(await s.texts()).toBe(1);
     const port = s.where.split(":").pop()!;
     const busy = await run(["serve", "--port", port]);
-    expect(busy.code).toBe(1);
+    expect(busy.code).toBe(4);
     expect(busy.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
     expect(await stop(s)).toBe(0);
   }, 30_000);

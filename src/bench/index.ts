@@ -14,6 +14,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { regression, slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
+import { measureLongLines, type LongLineRow } from "./longlines.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -62,6 +63,8 @@ export interface BenchReport {
   raw: WorkerResult[];
   throughput?: { corpus: string; words: number; wordsPerS: number; peakRssMb: number };
   startup?: Record<string, Summary | string>;
+  /** Adversarial long lines through the CLI (src/bench/longlines.ts): time and peak RSS. */
+  longLines?: LongLineRow[];
   /** Per engine: the one-liner through a warm server vs cold in-process. */
   server?: ServerRow[];
   peers: PeerResult[];
@@ -182,6 +185,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const p = Bun.spawnSync(selfCommand("bench", "--throughput", o.corpus), { stdout: "pipe", stderr: "pipe" });
     if (p.exitCode === 0) report.throughput = JSON.parse(p.stdout.toString());
   }
+  if (!stop() && o.engines.some((e) => e.engine === "lexicon")) {
+    o.onProgress?.("adversarial long lines through the CLI…");
+    report.longLines = measureLongLines(selfCommand, compiled());
+  }
   if (!stop()) {
     o.onProgress?.("start-up of one-liners…");
     // in-process start-up: a server the user runs must not answer for these
@@ -279,6 +286,7 @@ export function table(r: BenchReport): string {
     for (const s of e.sweep)
       out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
   if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
+  for (const l of r.longLines ?? []) out += `long line, ${l.name}: ${f1(l.seconds)} s, peak RSS ${f1(l.peakRssMb)} MB${l.exitCode ? ` (exit ${l.exitCode})` : ""}\n`;
   if (r.startup) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
   for (const x of r.server ?? [])
     out += x.warm && x.cold

@@ -3,7 +3,7 @@
  * comparison with an earlier run. Ctrl-C stops and still writes what was measured.
  */
 import { defineCommand } from "citty";
-import { repeated } from "./args.ts";
+import { fail, numberArg, repeated } from "./args.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consola } from "./log.ts";
@@ -42,6 +42,8 @@ export default defineCommand({
       process.stdout.write(JSON.stringify(await throughput(args.throughput as string)));
       return;
     }
+    // files named on the command line are checked before minutes of measuring
+    for (const k of ["compare", "corpus"] as const) if (args[k] !== undefined && !existsSync(args[k] as string)) fail(`--${k}: ${args[k]}: no such file`);
     // --engine lexicon,onnx=MODEL,ane=MODEL: a model per LLM engine (else --model, else the installed one)
     const want = args.engine ? new Map<string, string | undefined>(String(args.engine).split(",").map((s) => { const [k, v] = s.trim().split("="); return [k!, v]; })) : null;
     const engines: BenchOptions["engines"] = [];
@@ -57,6 +59,8 @@ export default defineCommand({
       else engines.push({ engine: name, model });
     }
     const externals = repeated(rawArgs, "--external");
+    const contexts = String(args.contexts ?? "128,256,512").split(",").map((c) => Number(c.trim()));
+    if (contexts.some((c) => !Number.isInteger(c) || c < 1)) fail(`--contexts must be whole numbers ≥ 1, comma-separated (got "${args.contexts}")`);
     const dev = join(import.meta.dir, "../../../shared/data/dev/wikidump.realistic/corrupt.txt");
     let interrupted = false;
     let finished = false;
@@ -74,10 +78,10 @@ export default defineCommand({
     });
     const opts: BenchOptions = {
       engines,
-      runs: Number(args.runs ?? 5),
-      warmup: Number(args.warmup ?? 1),
-      contexts: String(args.contexts ?? "128,256,512").split(",").map(Number),
-      decodeTokens: Number(args["decode-tokens"] ?? 16),
+      runs: numberArg("runs", args.runs, { min: 1, integer: true }) ?? 5,
+      warmup: numberArg("warmup", args.warmup, { min: 0, integer: true }) ?? 1,
+      contexts,
+      decodeTokens: numberArg("decode-tokens", args["decode-tokens"], { min: 1, integer: true }) ?? 16,
       peers: args.peers !== false,
       serve: args.serve !== false,
       external: externals,

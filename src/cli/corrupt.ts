@@ -5,7 +5,8 @@
  * records for a Qwen3 typo fixer, optionally split (`--split train=0.9,valid=0.1`). A summary goes to stderr.
  */
 import { defineCommand } from "citty";
-import { repeated } from "./args.ts";
+import { fail, numberArg, repeated } from "./args.ts";
+import { messageOf } from "./exit.ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consola } from "./log.ts";
@@ -59,10 +60,20 @@ export default defineCommand({
     limit: { type: "string", description: "Only the first N lines of input" },
   },
   async run({ args, rawArgs }) {
+    const rate = numberArg("rate", args.rate, { min: 0, max: 1 });
+    const seedArg = numberArg("seed", args.seed, { min: 0, integer: true });
+    const limit = numberArg("limit", args.limit, { min: 1, integer: true });
     const files = (args._ as string[]).filter(Boolean);
-    const text = files.length ? files.map((f) => readFileSync(f, "utf8")).join("\n") : await Bun.stdin.text();
+    const read = (f: string) => {
+      try {
+        return readFileSync(f, "utf8");
+      } catch (err) {
+        fail(`${f}: ${messageOf(err).replace(/^.*: /, "")}`);
+      }
+    };
+    const text = files.length ? files.map(read).join("\n") : await Bun.stdin.text();
     let lines = text.split(/\r?\n/).filter((l) => l.trim());
-    if (args.limit) lines = lines.slice(0, Number(args.limit));
+    if (limit !== undefined) lines = lines.slice(0, limit);
     const weights: Partial<Record<CorruptionType, number>> = {};
     for (const w of repeated(rawArgs, "--weight")) {
       const [k, v] = w.split("=");
@@ -75,8 +86,8 @@ export default defineCommand({
     const types = args.types ? (String(args.types).split(",") as CorruptionType[]) : undefined;
     for (const t of types ?? []) if (!CORRUPTION_TYPES.includes(t)) (consola.error(`unknown type "${t}"`), process.exit(2));
     const misspellings = args.realistic || types?.includes("real") ? parseMisspellings(readFileSync(misspellingsPath as unknown as string, "utf8")) : undefined;
-    const seed = Number(args.seed ?? 0);
-    const pairs = corruptLines(lines, { seed, rate: args.rate ? Number(args.rate) : undefined, weights, types, misspellings });
+    const seed = seedArg ?? 0;
+    const pairs = corruptLines(lines, { seed, rate, weights, types, misspellings });
     const format = (args.format as string | undefined) ?? "jsonl";
     if (!["jsonl", "pairs", "chat", "completion"].includes(format)) (consola.error(`unknown format "${format}"`), process.exit(2));
     const out = args.out as string | undefined;

@@ -8,7 +8,7 @@
 import { defineCommand } from "citty";
 import { arch, platform, release, cpus, totalmem } from "node:os";
 import pkg from "../../package.json" with { type: "json" };
-import { cacheDir, configPath } from "../config.ts";
+import { cacheDir, configPath, loadConfig } from "../config.ts";
 import { engineAvailability } from "../engines/index.ts";
 
 /** Whether a `typofix serve` answers where the CLI would look for one. */
@@ -20,6 +20,15 @@ async function serverStatus(): Promise<{ socket: string; running: boolean; engin
   const { probeSocket } = await import("../server/server.ts");
   const h = await probeSocket(socket, 1000);
   return { socket, running: Boolean(h), engine: h?.engine as string | undefined, pid: h?.pid as number | undefined, ...(serverDisabled() ? { disabled: true } : {}) };
+}
+
+/** The config file: fine, or the error that stops every command and the warnings it gives. */
+async function configStatus(): Promise<{ ok: boolean; error?: string; warnings: string[] }> {
+  try {
+    return { ok: true, warnings: (await loadConfig()).warnings ?? [] };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message, warnings: [] };
+  }
 }
 
 export async function diagnose() {
@@ -46,6 +55,7 @@ export async function diagnose() {
     engines,
     auto: auto ? { engine: auto.name, why: auto.reason, skipped: engines.filter((e) => !e.available && engines.indexOf(e) < engines.indexOf(auto)).map((e) => `${e.name}: ${e.reason}`) } : null,
     paths: { config: configPath(), cache: cacheDir(), models: storeDir() },
+    config: await configStatus(),
     server: await serverStatus(),
   };
 }
@@ -92,6 +102,8 @@ export default defineCommand({
       d.check = await checkEngine(args.engine ?? "auto", args.model);
       if (!d.check.ok) process.exitCode = 1;
     }
+    // a broken config file stops every other command: doctor says so and fails (exit 2)
+    if (!d.config.ok) process.exitCode = 2;
     if (args.json) return void process.stdout.write(JSON.stringify(d, null, 2) + "\n");
     const lines = [
       `typofix ${d.typofix} (bun ${d.bun}${d.compiled ? ", compiled" : ""}) on ${d.platform}-${d.arch}, kernel ${d.os_release}`,
@@ -101,7 +113,8 @@ export default defineCommand({
       `models: onnx [${d.models.onnx.join(", ") || "none"}], ane [${d.models.ane.join(", ") || "none"}]`,
       ...d.engines.map((e) => `engine ${e.name.padEnd(8)} ${e.available ? "available  " : "unavailable"} ${e.reason}`),
       `auto → ${d.auto ? `${d.auto.engine} (${d.auto.why})` : "none"}`,
-      `config: ${d.paths.config}`,
+      `config: ${d.paths.config}${d.config.ok ? "" : ` — BROKEN: ${d.config.error}`}`,
+      ...d.config.warnings.map((w) => `config warning: ${w}`),
       `cache: ${d.paths.cache}`,
       `server: ${d.server.running ? `running (${d.server.engine}, pid ${d.server.pid}) on ${d.server.socket}` : `none on ${d.server.socket} (typofix serve starts one)`}${d.server.disabled ? "; TYPOFIX_NO_SERVER is set: the CLI will not use it" : ""}`,
     ];

@@ -5,7 +5,8 @@
  * examples (`--failures N`). The headline scores are those of ../shared/DESIGN.md §6.
  */
 import { defineCommand } from "citty";
-import { repeated } from "./args.ts";
+import { fail, numberArg, repeated } from "./args.ts";
+import { existsSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import { createEngine } from "../engines/index.ts";
@@ -40,6 +41,10 @@ export default defineCommand({
     bootstrap: { type: "string", description: "Bootstrap resamples for the 95% intervals (default 1000)" },
   },
   async run({ args, rawArgs }) {
+    const limit = numberArg("limit", args.limit, { min: 1, integer: true });
+    const bootstrap = numberArg("bootstrap", args.bootstrap, { min: 0, integer: true });
+    const worst = numberArg("failures", args.failures, { min: 1, integer: true });
+    if (!existsSync(args.data as string)) fail(`${args.data}: no such file or folder`);
     let data;
     try {
       data = loadDataset(args.data as string);
@@ -47,7 +52,7 @@ export default defineCommand({
       consola.error((err as Error).message);
       process.exit(2);
     }
-    if (args.limit) data.items = data.items.slice(0, Number(args.limit));
+    if (limit !== undefined) data.items = data.items.slice(0, limit);
     const engines: Engine[] = [];
     const externals = repeated(rawArgs, "--external");
     const names = args.engine ? String(args.engine).split(",").map((s) => s.trim()).filter(Boolean) : externals.length ? [] : ["auto"];
@@ -63,7 +68,7 @@ export default defineCommand({
     const runs: EngineRun[] = [];
     for (const e of engines) {
       try {
-        runs.push(await runEngine(e, data, { bootstrapSamples: args.bootstrap ? Number(args.bootstrap) : undefined, onProgress: progress(e.name) }));
+        runs.push(await runEngine(e, data, { bootstrapSamples: bootstrap, onProgress: progress(e.name) }));
       } catch (err) {
         consola.error(`${e.name}: ${(err as Error).message}`);
         process.exitCode = 1;
@@ -84,6 +89,6 @@ export default defineCommand({
       process.stdout.write(table(reportRows(runs)));
     }
     if (args.md) writeFileSync(args.md as string, markdown(data, runs));
-    if (args.failures) for (const r of runs) process.stdout.write(`\nworst examples — ${r.engine}\n${failures(data, r, Number(args.failures))}`);
+    if (args.failures) for (const r of runs) process.stdout.write(`\nworst examples — ${r.engine}\n${failures(data, r, worst!)}`);
   },
 });

@@ -6,7 +6,9 @@
  */
 import { defineCommand } from "citty";
 import { configOrFail, fail, repeated } from "./args.ts";
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { EXIT } from "./exit.ts";
+import { useColor } from "./color.ts";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
@@ -24,18 +26,18 @@ export const fixArgs = {
     required: false,
     description: "Text to correct; several arguments are joined with spaces. None, or -, reads standard input",
   },
-  file: { type: "string", alias: "f", description: "Correct this file (repeatable); prints the result unless --write" },
+  file: { type: "string", alias: "f", description: "Correct this file (repeatable; - is standard input); prints the result unless --write" },
   write: { type: "boolean", alias: "w", description: "With --file: replace each file with its correction (atomic)" },
   json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
   diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
-  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix; exit 1 if any" },
-  color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (--no-color: never)" },
+  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix (col: 1-based byte offset); exit 1 if any" },
+  color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (beats NO_COLOR, FORCE_COLOR)", negativeDescription: "Never colour (beats FORCE_COLOR and the config file)" },
   engine: { type: "string", alias: "e", description: "Engine: auto, lexicon, onnx, ane (default: auto, or the config file's)" },
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
-  guard: { type: "boolean", default: true, negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
+  guard: { type: "boolean", default: true, description: "Check an LLM's output with the guard: only typo-shaped edits pass", negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
   lang: { type: "string", description: "Language of the text (only en)" },
   quiet: { type: "boolean", alias: "q", description: "No notices or warnings on stderr" },
-  server: { type: "boolean", default: true, negativeDescription: "Do not use a running `typofix serve`; correct in this process (also TYPOFIX_NO_SERVER=1)" },
+  server: { type: "boolean", default: true, description: "Use a running `typofix serve` when one answers", negativeDescription: "Do not use a running `typofix serve`; correct in this process (also TYPOFIX_NO_SERVER=1)" },
 } as const;
 
 export const EXAMPLES = `Examples:
@@ -176,7 +178,7 @@ function collectFiles(rawArgs: string[]): string[] {
 }
 
 export default defineCommand({
-  meta: { name: "typofix", version: pkg.version, description: `Fix typos in English text.\n\n${EXAMPLES}` },
+  meta: { name: "typofix", version: pkg.version, description: "Fix typos in English text." },
   args: fixArgs,
   async run({ args, rawArgs }) {
     const quiet = Boolean(args.quiet);
@@ -188,10 +190,13 @@ export default defineCommand({
     if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
     const mode: OutputMode = modes[0] ?? "plain";
     const files = collectFiles(rawArgs);
+    const positional = (args._ as string[]).filter((x) => x !== undefined);
     if (args.write && !files.length) fail("--write needs --file PATH");
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
-    const noColor = rawArgs.includes("--no-color") || Boolean(process.env.NO_COLOR);
-    const color = !noColor && (args.color === true || (rawArgs.includes("--color") ? true : (config.color ?? Boolean(process.stdout.isTTY))));
+    if (files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
+    if (args.write && files.includes("-")) fail("--write cannot rewrite standard input (--file -)");
+    if (files.filter((f) => f === "-").length > 1) fail("--file - (standard input) can be given once");
+    const color = useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
 
     const engineOptions = {
       engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
@@ -212,47 +217,76 @@ export default defineCommand({
       try {
         engine = await createEngine(engineOptions);
       } catch (err) {
-        fail((err as Error).message);
+        // a name typofix does not know is a usage error; an engine or model that cannot run here is not
+        const m = (err as Error).message;
+        fail(m, /^unknown engine/.test(m) ? EXIT.usage : EXIT.model);
       }
     const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null };
 
-    const positional = (args._ as string[]).filter((x) => x !== undefined);
+    let failed = 0;
     try {
       if (files.length) {
-        for (const path of files) await runFile(ctx, path, Boolean(args.write));
+        // a file that cannot be read or written is reported, and the others are still done (as grep does)
+        for (const path of files)
+          try {
+            if (path === "-") await runStdin(ctx, "-");
+            else await runFile(ctx, path, Boolean(args.write));
+          } catch (err) {
+            if (!(err instanceof FileError)) throw err;
+            failed++;
+            process.stderr.write(`typofix: ${err.message}\n`);
+          }
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const text = positional.join(" ");
         const fence = new FenceTracker();
         const lines = splitBytes(new TextEncoder().encode(text));
         let n = 0;
         for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: "<text>", line: ++n }, fence), line.eol || (mode === "check" ? "" : "\n"));
-      } else {
-        const fence = new FenceTracker();
-        let n = 0;
-        const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
-        if (input.binary) await passBinary(ctx, input.chunks);
-        else
-          for await (const line of readLines(input.chunks))
-            await emit(ctx, await renderLine(ctx, line, { file: "-", line: ++n }, fence), line.eol);
-      }
+      } else await runStdin(ctx, "-");
     } finally {
       await engine.dispose?.();
     }
-    if (mode === "check") process.exitCode = ctx.fixes > 0 ? 1 : 0;
+    if (failed) process.exitCode = EXIT.usage;
+    else if (mode === "check") process.exitCode = ctx.fixes > 0 ? EXIT.found : EXIT.ok;
   },
 });
+
+/** A file that cannot be corrected (missing, unreadable, binary, read-only): reported, the others go on. */
+class FileError extends Error {}
+
+async function runStdin(ctx: Ctx, name: string): Promise<void> {
+  const fence = new FenceTracker();
+  let n = 0;
+  ctx.prev = null;
+  const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
+  if (input.binary) await passBinary(ctx, input.chunks);
+  else
+    for await (const line of readLines(input.chunks))
+      await emit(ctx, await renderLine(ctx, line, { file: name, line: ++n }, fence), line.eol);
+}
+
+/** Refuse to rewrite a file the user may not write, as editors do (root may write anything). */
+function checkWritable(path: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (err) {
+    throw new FileError(`${path}: ${(err as NodeJS.ErrnoException).code === "EROFS" ? "on a read-only file system" : "read-only (no write permission)"}; not rewritten`);
+  }
+}
 
 async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    fail(`${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FileError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message}`);
   }
-  if (looksBinary(bytes)) fail(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
+  if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
-  if (write && lines.some((l) => l.text === null)) fail(`${path}: not valid UTF-8 text; refusing to rewrite it`);
+  if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
+  if (write) checkWritable(path);
   const fence = new FenceTracker();
   if (!write) {
     let n = 0;
@@ -274,7 +308,7 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
     try {
       await atomicWriteFileUninterrupted(path, out);
     } catch (err) {
-      fail(`${path}: could not write (${(err as Error).message}); the file is unchanged`);
+      throw new FileError(`${path}: could not write (${(err as Error).message}); the file is unchanged`);
     }
   if (!ctx.quiet) consola.success(`${path}: ${fixes} fix${fixes === 1 ? "" : "es"}`);
 }

@@ -27,5 +27,6 @@ export const consola = {
   info: (...a: unknown[]) => void (level >= 3 && get().info(...(a as [string]))),
   success: (...a: unknown[]) => void (level >= 3 && get().success(...(a as [string]))),
   warn: (...a: unknown[]) => void (level >= 1 && get().warn(...(a as [string]))),
-  error: (...a: unknown[]) => void (level >= 0 && get().error(...(a as [string]))),
+  /** Errors are one plain line, `typofix: …`, like every failure of the CLI (src/cli/exit.ts). */
+  error: (...a: unknown[]) => void (level >= 0 && process.stderr.write(`typofix: ${a.map(String).join(" ")}\n`)),
 };

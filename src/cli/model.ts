@@ -1,6 +1,15 @@
 /** `typofix model list|pull|rm|info|path|import`: the models the LLM engines use. */
 import { defineCommand } from "citty";
 import { consola } from "./log.ts";
+import { EXIT } from "./exit.ts";
+
+/** The exit code for a model command's error: a model that is not there (3), a bad name or folder (2), else 5. */
+function codeFor(err: unknown): number {
+  const m = (err as Error).message;
+  if (/is not installed|^no model|not in the registry|is not downloadable/.test(m)) return EXIT.model;
+  if (/invalid model name|missing |not a folder|no such|unknown prompt|prompt format|neither a|no \.mlmodelc/i.test(m)) return EXIT.usage;
+  return EXIT.failed;
+}
 import { importModel, installed, modelDir, pull, registry, remove, resolveModel, storeDir, verify } from "../models/index.ts";
 import { progressPrinter } from "../models/progress.ts";
 
@@ -33,7 +42,7 @@ const pullCmd = defineCommand({
       consola.success(`${m.name}: ${m.files.length} files, ${mb(m.files.reduce((a, f) => a + f.size, 0))} in ${modelDir(m.name)}`);
     } catch (err) {
       consola.error((err as Error).message);
-      process.exit(1);
+      process.exit(codeFor(err));
     }
   },
 });
@@ -47,11 +56,11 @@ const rm = defineCommand({
       removed = remove(args.name as string);
     } catch (err) {
       consola.error((err as Error).message);
-      process.exit(1);
+      process.exit(codeFor(err));
     }
     if (!removed) {
       consola.error(`${args.name} is not installed`);
-      process.exit(1);
+      process.exit(EXIT.model);
     }
     consola.success(`removed ${args.name}`);
   },
@@ -66,7 +75,7 @@ const info = defineCommand({
     const m = installed().find((x) => x.name === name);
     if (!entry && !m) {
       consola.error(`no model "${name}"`);
-      process.exit(1);
+      process.exit(EXIT.model);
     }
     process.stdout.write(JSON.stringify({ registry: entry ?? null, installed: m ?? null, path: m ? modelDir(name) : null }, null, 2) + "\n");
   },
@@ -80,7 +89,7 @@ const path = defineCommand({
       process.stdout.write(resolveModel(args.name as string).dir + "\n");
     } catch (err) {
       consola.error((err as Error).message);
-      process.exit(1);
+      process.exit(codeFor(err));
     }
   },
 });
@@ -94,12 +103,12 @@ const verifyCmd = defineCommand({
       if (problems.length) {
         for (const p of problems) consola.error(p);
         consola.error(`${args.name} is damaged: \`typofix model rm ${args.name}\` and pull or import it again`);
-        process.exit(1);
+        process.exit(EXIT.found);
       }
       consola.success(`${args.name}: every file matches its recorded sha256`);
     } catch (err) {
       consola.error((err as Error).message);
-      process.exit(1);
+      process.exit(codeFor(err));
     }
   },
 });
@@ -119,7 +128,7 @@ const imp = defineCommand({
       consola.success(`imported ${m.name} (${m.engine}, ${m.files.length} files) into ${modelDir(m.name)}`);
     } catch (err) {
       consola.error((err as Error).message);
-      process.exit(1);
+      process.exit(codeFor(err));
     }
   },
 });

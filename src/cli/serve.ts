@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { consola } from "./log.ts";
 import type { EngineName } from "../types.ts";
 import { configOrFail, fail } from "./args.ts";
+import { EXIT } from "./exit.ts";
 import { atomicWriteFile } from "../fsutil.ts";
 import { socketPath } from "../server/paths.ts";
 
@@ -44,7 +45,10 @@ function passThrough(rawArgs: string[]): string[] {
       continue;
     }
     if (a.startsWith("--platform=")) continue;
-    out.push(a);
+    // options arrive normalised (--name=value, src/cli/argv.ts): the unit gets them as two words
+    const m = /^(--[\w-]+)=([\s\S]*)$/.exec(a);
+    if (m) out.push(m[1]!, m[2]!);
+    else out.push(a);
   }
   return out;
 }
@@ -102,8 +106,10 @@ export default defineCommand({
         log,
       });
     } catch (err) {
-      if (err instanceof ServeError) fail(err.message, 1);
-      throw err;
+      const m = (err as Error).message;
+      // a server already there, or the port taken: busy (4); an engine or model that cannot run: 3
+      if (err instanceof ServeError) fail(m, /already running|in use|EADDRINUSE/i.test(m) ? EXIT.busy : EXIT.usage);
+      fail(m, /^unknown engine/.test(m) ? EXIT.usage : /engine|model/i.test(m) ? EXIT.model : EXIT.failed);
     }
     const where = server.socket ?? server.url;
     consola.info(`typofix serve: ${server.engine.name} ready${server.loadSeconds ? ` (loaded in ${(server.loadSeconds * 1000).toFixed(0)} ms)` : ""}; listening on ${where} (pid ${process.pid})`);
@@ -146,7 +152,7 @@ async function install(args: Record<string, unknown>, rawArgs: string[]): Promis
     mkdirSync(dirname(unit.path), { recursive: true });
     atomicWriteFile(unit.path, unit.text);
   } catch (err) {
-    fail(`${unit.path}: could not write (${(err as Error).message})`, 1);
+    fail(`${unit.path}: could not write (${(err as Error).message})`, EXIT.usage);
   }
   process.stdout.write(`wrote ${unit.path}\nenable and start it (it then starts on every login):\n${how}\nto remove it later:\n${unit.disable.map((c) => `  ${c}`).join("\n")}\n`);
 }

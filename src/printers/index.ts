@@ -53,7 +53,27 @@ export function diff(r: FixResult, color: boolean): string {
   return out + r.input.slice(pos);
 }
 
-/** One finding per edit: `file:line:col: from -> to` (col is 1-based, in UTF-16 code units). */
+/**
+ * One finding per edit: `file:line:col: from -> to`. col is 1-based and counts bytes of UTF-8, as
+ * ripgrep's --column, grep -b and editors' quickfix lists do (an emoji is 4); a byte-order mark at the
+ * start of a file is not counted (editors hide it). `--json` keeps UTF-16 offsets for JavaScript.
+ */
 export function check(r: FixResult, where: Where): string[] {
-  return r.edits.map((e) => `${where.file}:${where.line}:${e.start + 1}: ${e.from} -> ${e.to}`);
+  const bom = where.line === 1 && r.input.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = bom;
+  let bytes = 0;
+  return r.edits.map((e) => {
+    if (e.start > pos) {
+      bytes += utf8Length(r.input.slice(pos, e.start));
+      pos = e.start;
+    }
+    return `${where.file}:${where.line}:${bytes + 1}: ${e.from} -> ${e.to}`;
+  });
+}
+
+const encoder = new TextEncoder();
+
+/** Bytes of `s` in UTF-8 (a lone surrogate counts 3, as it is written: U+FFFD). */
+function utf8Length(s: string): number {
+  return encoder.encode(s).length;
 }

@@ -58,6 +58,24 @@ declare global {
   var __typofixOrtBinding: (() => unknown) | undefined;
 }
 
+/**
+ * onnxruntime (1.2x on Linux and macOS) records telemetry in ~/.cache/Microsoft/DeveloperTools/.onnxruntime
+ * unless ORT_DISABLE_TELEMETRY is set in the C environment when it starts. Bun's process.env does not
+ * reach the C environment of a native library, so it is set with libc's setenv (a user's own value is kept).
+ */
+function disableOrtTelemetry(): void {
+  if (process.env.ORT_DISABLE_TELEMETRY) return;
+  process.env.ORT_DISABLE_TELEMETRY = "1";
+  try {
+    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
+    const libc = dlopen(process.platform === "darwin" ? "libSystem.B.dylib" : "libc.so.6", { setenv: { args: [FFIType.cstring, FFIType.cstring, FFIType.i32], returns: FFIType.i32 } });
+    const z = (s: string) => Buffer.from(s + "\0");
+    libc.symbols.setenv(z("ORT_DISABLE_TELEMETRY") as never, z("1") as never, 0);
+  } catch {
+    /* no libc by that name (musl, another OS): the process.env value is what is left */
+  }
+}
+
 export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
   if (process.platform === "darwin" && process.arch === "x64") throw new Error("onnxruntime has no build for macOS on Intel; use the lexicon engine");
   const e = await embeddedFiles();
@@ -67,6 +85,9 @@ export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
     const addon = join(dir, "onnxruntime_binding.node");
     globalThis.__typofixOrtBinding = () => require(addon);
   }
+  // offline means offline: onnxruntime's own telemetry (a database under ~/.cache/Microsoft/DeveloperTools)
+  // stays off; set before the library loads, which reads it from the environment
+  disableOrtTelemetry();
   try {
     return await import("onnxruntime-node");
   } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * Edits: applying them, and deriving them by aligning an output text with its input word by word
  * (used for engines such as LLMs that return whole text). Alignment is a Levenshtein alignment over
- * whitespace-separated tokens, O(n·m) in words, done per line. Substituted words are one edit each;
+ * whitespace-separated tokens: exact (O(n·m)) for short texts, block by block between sync points (linear) for
+ * long ones. Substituted words are one edit each;
  * a run that adds or removes words (a split, a join) is one edit.
  */
 import type { Edit, EditKind } from "../types.ts";
@@ -50,6 +51,119 @@ export function classifyEdit(from: string, to: string): EditKind {
   return "spelling";
 }
 
+type Op = { ai: number; bj: number; kind: "eq" | "sub" | "del" | "ins" };
+
+/** Beyond this many DP cells (4 MB) the alignment is done block by block between sync points. */
+const EXACT_CELLS = 1 << 20;
+/** Tokens that must agree on both sides for the block-wise alignment to call them in sync again. */
+const SYNC = 3;
+/** How far (tokens on both sides together) the block-wise alignment looks for the next sync point. */
+const MAX_SKEW = 512;
+
+/** Levenshtein alignment of a[a0..a1) with b[b0..b1) (word tokens), with backtrace, as ops in order. */
+function exactOps(a: Piece[], a0: number, a1: number, b: Piece[], b0: number, b1: number, ops: Op[]): void {
+  const n = a1 - a0;
+  const m = b1 - b0;
+  const dp = new Uint32Array((n + 1) * (m + 1));
+  const W = m + 1;
+  for (let i = 0; i <= n; i++) dp[i * W] = i;
+  for (let j = 0; j <= m; j++) dp[j] = j;
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++) {
+      const sub = dp[(i - 1) * W + j - 1]! + (a[a0 + i - 1]!.text === b[b0 + j - 1]!.text ? 0 : 1);
+      dp[i * W + j] = Math.min(sub, dp[(i - 1) * W + j]! + 1, dp[i * W + j - 1]! + 1);
+    }
+  const out: Op[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && a[a0 + i - 1]!.text === b[b0 + j - 1]!.text && dp[i * W + j] === dp[(i - 1) * W + j - 1]) {
+      out.push({ ai: a0 + i - 1, bj: b0 + j - 1, kind: "eq" });
+      i--;
+      j--;
+    } else if (i > 0 && j > 0 && dp[i * W + j] === dp[(i - 1) * W + j - 1]! + 1) {
+      out.push({ ai: a0 + i - 1, bj: b0 + j - 1, kind: "sub" });
+      i--;
+      j--;
+    } else if (i > 0 && dp[i * W + j] === dp[(i - 1) * W + j]! + 1) {
+      out.push({ ai: a0 + i - 1, bj: b0 + j, kind: "del" });
+      i--;
+    } else {
+      out.push({ ai: a0 + i, bj: b0 + j - 1, kind: "ins" });
+      j--;
+    }
+  }
+  for (let k = out.length - 1; k >= 0; k--) ops.push(out[k]!);
+}
+
+/**
+ * Align two token lists. Small ones (the lines an LLM returns, a sentence) get the exact O(n·m)
+ * Levenshtein alignment. Long ones — a 64 K piece of a line that the lexicon corrected twice has ~13,000
+ * words, and the exact table would take 680 MB and seconds — are walked in step: equal tokens are matched
+ * as they come, and at a difference the nearest point where SYNC tokens agree again (at most MAX_SKEW
+ * tokens ahead on both sides together) closes a small block that gets the exact alignment. Cost and
+ * memory are then linear in the text (a block's table is at most MAX_SKEW² cells). Where no sync point
+ * is found that near, the block is taken as replaced whole: the edits are coarser, never wrong.
+ */
+function align(a: Piece[], b: Piece[]): Op[] {
+  const n = a.length;
+  const m = b.length;
+  const ops: Op[] = [];
+  if (n * m <= EXACT_CELLS) {
+    exactOps(a, 0, n, b, 0, m, ops);
+    return ops;
+  }
+  const same = (i: number, j: number) => {
+    for (let t = 0; t < SYNC; t++) {
+      if (i + t >= n || j + t >= m) return i + t >= n && j + t >= m;
+      if (a[i + t]!.text !== b[j + t]!.text) return false;
+    }
+    return true;
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i]!.text === b[j]!.text) {
+      ops.push({ ai: i, bj: j, kind: "eq" });
+      i++;
+      j++;
+      continue;
+    }
+    // the nearest sync point: smallest skew di + dj first
+    let di = -1;
+    let dj = -1;
+    search: for (let k = 1; k <= MAX_SKEW; k++)
+      for (let x = 0; x <= k; x++) {
+        if (i + x > n || j + k - x > m) continue;
+        if (same(i + x, j + k - x)) {
+          di = x;
+          dj = k - x;
+          break search;
+        }
+      }
+    if (di < 0) {
+      di = Math.min(n - i, MAX_SKEW >> 1);
+      dj = Math.min(m - j, MAX_SKEW >> 1);
+      if (i + di < n && j + dj < m) {
+        // replaced whole (no alignment inside): one substitution per token pair, the rest deleted or inserted
+        const k = Math.min(di, dj);
+        for (let t = 0; t < k; t++) ops.push({ ai: i + t, bj: j + t, kind: "sub" });
+        for (let t = k; t < di; t++) ops.push({ ai: i + t, bj: j + k, kind: "del" });
+        for (let t = k; t < dj; t++) ops.push({ ai: i + k, bj: j + t, kind: "ins" });
+        i += di;
+        j += dj;
+        continue;
+      }
+      di = n - i;
+      dj = m - j;
+    }
+    exactOps(a, i, i + di, b, j, j + dj, ops);
+    i += di;
+    j += dj;
+  }
+  return ops;
+}
+
 /**
  * Word-level edits that turn `input` into `output`. Unchanged words (and the whitespace between them)
  * are left out of every edit, so text outside edits stays byte for byte. Adjacent changed words are merged
@@ -61,39 +175,7 @@ export function diffEdits(input: string, output: string): Edit[] {
   const b = pieces(output);
   const n = a.length;
   const m = b.length;
-  // Levenshtein over word tokens with backtrace
-  const dp = new Uint32Array((n + 1) * (m + 1));
-  const W = m + 1;
-  for (let i = 0; i <= n; i++) dp[i * W] = i;
-  for (let j = 0; j <= m; j++) dp[j] = j;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      const sub = dp[(i - 1) * W + j - 1]! + (a[i - 1]!.text === b[j - 1]!.text ? 0 : 1);
-      dp[i * W + j] = Math.min(sub, dp[(i - 1) * W + j]! + 1, dp[i * W + j - 1]! + 1);
-    }
-  // backtrace into a list of ops
-  type Op = { ai: number; bj: number; kind: "eq" | "sub" | "del" | "ins" };
-  const ops: Op[] = [];
-  let i = n;
-  let j = m;
-  while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && a[i - 1]!.text === b[j - 1]!.text && dp[i * W + j] === dp[(i - 1) * W + j - 1]) {
-      ops.push({ ai: i - 1, bj: j - 1, kind: "eq" });
-      i--;
-      j--;
-    } else if (i > 0 && j > 0 && dp[i * W + j] === dp[(i - 1) * W + j - 1]! + 1) {
-      ops.push({ ai: i - 1, bj: j - 1, kind: "sub" });
-      i--;
-      j--;
-    } else if (i > 0 && dp[i * W + j] === dp[(i - 1) * W + j]! + 1) {
-      ops.push({ ai: i - 1, bj: j, kind: "del" });
-      i--;
-    } else {
-      ops.push({ ai: i, bj: j - 1, kind: "ins" });
-      j--;
-    }
-  }
-  ops.reverse();
+  const ops = align(a, b);
   // group runs of non-eq ops into edits
   const edits: Edit[] = [];
   let k = 0;

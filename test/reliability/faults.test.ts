@@ -286,13 +286,13 @@ describe("damaged models are detected on load", () => {
     damage();
     try {
       const explicit = await runCli(["--engine", "onnx", "teh cat"], { env: e() });
-      expect(explicit.code).toBe(2);
+      expect(explicit.code).toBe(3); // a damaged model counts as missing (src/cli/exit.ts)
       expect(explicit.stderr).toMatch(why);
       expect(explicit.stderr).toContain("model tiny is damaged");
       expect(explicit.stderr).toContain("typofix model rm tiny");
       expect(quiet(explicit.stderr)).toBe(true);
       const byPath = await runCli(["--engine", "onnx", "--model", modelDir, "teh cat"], { env: e() });
-      expect(byPath.code).toBe(2);
+      expect(byPath.code).toBe(3);
       expect(byPath.stderr).toMatch(why);
       const byPathAuto = await runCli(["--model", modelDir, "teh cat"], { env: e() });
       expect([byPathAuto.code, byPathAuto.stdout]).toEqual([0, "the cat\n"]);
@@ -372,7 +372,7 @@ sha256sum "$T/store/models/good/onnx/model.onnx" | cut -d' ' -f1
     );
     if (!r) return void record("model pull on a full disk", "skipped", "no tmpfs: unshare/mount not permitted here");
     const out = r.stdout.trim().split("\n");
-    expect(out[0]).toBe("first=1");
+    expect(out[0]).toBe("first=5"); // a failed download (src/cli/exit.ts)
     expect(out[1]).toMatch(/^the disk is full/);
     expect(out[2]).toBe("0"); // no stack trace
     expect(out.slice(3, 5)).toEqual(["0", "not visible"]);
@@ -391,7 +391,7 @@ sha256sum "$T/store/models/good/onnx/model.onnx" | cut -d' ' -f1
     try {
       const p = Bun.spawn([...pre, process.execPath, CLI, "model", "pull", "good"], { env: cliEnv(pullEnv(store)), stdout: "pipe", stderr: "pipe" });
       const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
-      expect(code).toBe(1);
+      expect(code).toBe(5); // failed for a reason outside the input (src/cli/exit.ts)
       expect(err).toMatch(/EACCES|permission denied/i);
       expect(quiet(err)).toBe(true);
     } finally {
