@@ -6,17 +6,20 @@
  */
 import { defineCommand } from "citty";
 import { configOrFail, fail, repeated } from "./args.ts";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { cacheDir, userWords } from "../config.ts";
+import { cacheDir, ConfigError, configPath } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
-import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
+import { diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
+import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
+import { FindingSink, isPath, runTree } from "./tree.ts";
+import { ProjectConfigs } from "../project.ts";
 
 export const fixArgs = {
   text: {
@@ -28,7 +31,8 @@ export const fixArgs = {
   write: { type: "boolean", alias: "w", description: "With --file: replace each file with its correction (atomic)" },
   json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
   diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
-  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix; exit 1 if any" },
+  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix; exit 1 if any. With paths: files and folders (walked, honouring .gitignore)" },
+  format: { type: "string", description: "With --check: text (default), json (one object per finding), sarif (SARIF 2.1.0), github (workflow annotations)" },
   color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (--no-color: never)" },
   engine: { type: "string", alias: "e", description: "Engine: auto, lexicon, onnx, ane (default: auto, or the config file's)" },
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
@@ -44,6 +48,7 @@ export const EXAMPLES = `Examples:
   typofix --file README.md --diff            show what would change
   typofix --file README.md --write           fix the file in place (atomic)
   git diff --name-only | xargs -n1 typofix --check --file   fail a hook on typos
+  typofix --check . --format github          a whole tree (prose + comments) in CI
   typofix --json "teh cat"                   edits with offsets, for tools
   typofix dict add kubectl                   never "correct" your own words
   typofix eval DIR                           score an engine on corrupt.txt/correct.txt
@@ -91,6 +96,8 @@ class Output {
 interface Ctx {
   engine: Engine;
   words: ReadonlySet<string>;
+  confidence?: number;
+  sink: FindingSink;
   mode: OutputMode;
   color: boolean;
   out: Output;
@@ -116,7 +123,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    return await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
+    return await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, confidence: ctx.confidence });
   } catch (err) {
     warnOnce(ctx, "engine", `the ${ctx.engine.name} engine failed (${(err as Error).message}); text passed through unchanged`);
     return { input: text, output: text, edits: [], engine: ctx.engine.name, warning: (err as Error).message };
@@ -143,7 +150,8 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
     case "diff":
       return diff(result, ctx.color);
     case "check": {
-      for (const f of check(result, where)) await ctx.out.write(f + "\n");
+      for (const e of result.edits)
+        await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, from: e.from, to: e.to, kind: e.kind, engine: result.engine });
       return null;
     }
     default:
@@ -183,17 +191,31 @@ export default defineCommand({
     const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);
     if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
     const mode: OutputMode = modes[0] ?? "plain";
+    const format = (args.format as string | undefined) ?? "text";
+    if (!CHECK_FORMATS.includes(format as CheckFormat)) fail(`unknown --format "${format}" (choose ${CHECK_FORMATS.join(", ")})`);
+    if (args.format && mode !== "check") fail("--format needs --check");
     const files = collectFiles(rawArgs);
-    if (args.write && !files.length) fail("--write needs --file PATH");
+    const positional = (args._ as string[]).filter((x) => x !== undefined);
+    // --check/--write with paths (every argument names a file or folder, or a --file is a folder): walk them
+    const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some((f) => isPath(f) && statSync(f).isDirectory()));
+    const configs = new ProjectConfigs(config, configPath());
+    let here;
+    try {
+      here = await configs.forDir(process.cwd());
+    } catch (err) {
+      if (err instanceof ConfigError) fail(`config: ${err.message}`);
+      throw err;
+    }
+    if (args.write && !files.length && !treeMode) fail("--write needs --file PATH (or files and folders)");
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
     const noColor = rawArgs.includes("--no-color") || Boolean(process.env.NO_COLOR);
     const color = !noColor && (args.color === true || (rawArgs.includes("--color") ? true : (config.color ?? Boolean(process.stdout.isTTY))));
 
     const engineOptions = {
-      engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
+      engine: ((args.engine as string | undefined) ?? here.engine ?? "auto") as EngineName,
       model: (args.model as string | undefined) ?? config.model,
       noGuard: args.guard === false,
-      userWords: userWords(config),
+      userWords: here.words,
       onNotice: (m: string) => quiet || consola.info(m),
     };
     let engine: Engine | null = null;
@@ -210,11 +232,17 @@ export default defineCommand({
       } catch (err) {
         fail((err as Error).message);
       }
-    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null };
+    const out = new Output();
+    const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
+    const ctx: Ctx = { engine, words: here.words, confidence: here.confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
 
-    const positional = (args._ as string[]).filter((x) => x !== undefined);
     try {
-      if (files.length) {
+      if (treeMode) {
+        const warn = (m: string) => quiet || consola.warn(m);
+        const sum = await runTree([...files, ...positional], { engine, configs, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
+        ctx.fixes += sum.findings;
+        if (sum.errors) process.exitCode = 2;
+      } else if (files.length) {
         for (const path of files) await runFile(ctx, path, Boolean(args.write));
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const text = positional.join(" ");
@@ -231,10 +259,11 @@ export default defineCommand({
           for await (const line of readLines(input.chunks))
             await emit(ctx, await renderLine(ctx, line, { file: "-", line: ++n }, fence), line.eol);
       }
+      await sink.end();
     } finally {
       await engine.dispose?.();
     }
-    if (mode === "check") process.exitCode = ctx.fixes > 0 ? 1 : 0;
+    if (mode === "check" && process.exitCode !== 2) process.exitCode = ctx.fixes > 0 ? 1 : 0;
   },
 });
 
