@@ -146,3 +146,22 @@ describe("typofix lsp", () => {
     await stop(c);
   }, 60_000);
 });
+
+describe("bench rows of the language server", () => {
+  test("didOpen and one-line changes are measured, with the server's memory over the edits", async () => {
+    const { measureLsp, lspText, lspMarkdown, markdownDoc } = await import("../src/bench/lsp.ts");
+    const { selfCommand } = await import("../src/bench/index.ts");
+    const doc = markdownDoc(300, undefined, 0);
+    expect(doc.lines.length).toBe(300);
+    expect(doc.distinct).toBeGreaterThan(280); // a short sample is re-wrapped, not repeated
+    const r = await measureLsp(selfCommand, { runs: 2, lines: 200, edits: 20 });
+    expect(r.error).toBeUndefined();
+    expect(r.open!.n).toBe(5);
+    expect(r.edits).toBe(20);
+    expect(r.change!.n).toBe(20);
+    expect(r.diagnostics).toBeGreaterThan(0);
+    expect(r.rssMb!.length).toBeGreaterThanOrEqual(3);
+    expect(lspText(r)).toContain("didOpen → diagnostics");
+    expect(lspMarkdown(r).join("\n")).toContain("| one-line change → diagnostics (20 edits) |");
+  }, 120_000);
+});
