@@ -6,7 +6,7 @@
 import { defineCommand } from "citty";
 import { arch, platform, release, cpus, totalmem } from "node:os";
 import pkg from "../../package.json" with { type: "json" };
-import { cacheDir, configPath } from "../config.ts";
+import { cacheDir, configPath, loadConfig } from "../config.ts";
 import { engineAvailability } from "../engines/index.ts";
 
 /** Whether a `typofix serve` answers where the CLI would look for one. */
@@ -18,6 +18,18 @@ async function serverStatus(): Promise<{ socket: string; running: boolean; engin
   const { probeSocket } = await import("../server/server.ts");
   const h = await probeSocket(socket, 1000);
   return { socket, running: Boolean(h), engine: h?.engine as string | undefined, pid: h?.pid as number | undefined, ...(serverDisabled() ? { disabled: true } : {}) };
+}
+
+/** The configuration files that apply to files in `dir`: user config, user dictionary, nearest .typofix.yaml. */
+async function configFiles(dir = process.cwd()): Promise<{ applied: string[]; project: string | null; error?: string }> {
+  const { findProjectConfig, loadProjectConfig, merge } = await import("../project.ts");
+  const project = findProjectConfig(dir);
+  try {
+    const user = await loadConfig();
+    return { applied: merge(user, project ? await loadProjectConfig(project) : null, configPath()).files, project };
+  } catch (err) {
+    return { applied: [], project, error: (err as Error).message };
+  }
 }
 
 export async function diagnose() {
@@ -44,6 +56,7 @@ export async function diagnose() {
     engines,
     auto: auto ? { engine: auto.name, why: auto.reason, skipped: engines.filter((e) => !e.available && engines.indexOf(e) < engines.indexOf(auto)).map((e) => `${e.name}: ${e.reason}`) } : null,
     paths: { config: configPath(), cache: cacheDir(), models: storeDir() },
+    config_files: await configFiles(),
     server: await serverStatus(),
   };
 }
@@ -63,6 +76,7 @@ export default defineCommand({
       ...d.engines.map((e) => `engine ${e.name.padEnd(8)} ${e.available ? "available  " : "unavailable"} ${e.reason}`),
       `auto → ${d.auto ? `${d.auto.engine} (${d.auto.why})` : "none"}`,
       `config: ${d.paths.config}`,
+      `config files that apply here: ${d.config_files.applied.join(", ") || "none (defaults)"}${d.config_files.error ? ` (error: ${d.config_files.error})` : ""}`,
       `cache: ${d.paths.cache}`,
       `server: ${d.server.running ? `running (${d.server.engine}, pid ${d.server.pid}) on ${d.server.socket}` : `none on ${d.server.socket} (typofix serve starts one)`}${d.server.disabled ? "; TYPOFIX_NO_SERVER is set: the CLI will not use it" : ""}`,
     ];

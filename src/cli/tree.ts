@@ -105,7 +105,7 @@ async function checkFile(path: string, kind: DocKind, o: TreeOptions, sum: TreeS
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes); // a BOM stays in the text
   } catch {
     o.warn(`${path}: not valid UTF-8 text; not checked`);
     sum.errors++;
@@ -133,7 +133,7 @@ async function checkFile(path: string, kind: DocKind, o: TreeOptions, sum: TreeS
   if (!o.write) {
     for (const found of r.lines)
       for (const f of found) {
-        const col = f.start + 1 + (f.line === 0 ? bom : 0);
+        const col = f.start + 1; // as editors count: the byte-order mark is not a column
         await o.sink.add({ file: path, line: f.line + 1, column: col, endColumn: col + (f.end - f.start), from: f.from, to: f.to, kind: f.kind, engine: f.engine });
       }
     return;
