@@ -1,13 +1,15 @@
 /**
  * Project configuration: `.typofix.yaml`, found by walking up from the file being checked (as
  * `.editorconfig` and `_typos.toml` are found; the nearest one applies), merged over the user config:
- * its words are added to the user's, its engine and confidence replace the user's, and its ignore globs
- * (gitignore syntax, relative to the file's folder) apply to tree walks. Cost: one stat per folder
+ * its words are added to the user's, its engine and confidence replace the user's, its ignore globs
+ * (gitignore syntax, relative to the file's folder) apply to tree walks, and text its ignore_regex
+ * patterns match is not checked. Cost: one stat per folder
  * walked up, once per folder (ProjectConfigs caches), and one YAML parse per file found.
  *
  *   # .typofix.yaml
  *   words: [typofix, onnx]        # project words, never corrected
  *   ignore: ["fixtures/", "*.snap"]
+ *   ignore_regex: ['"[^"]+" → ']  # text these match is not checked (here: typo examples in the docs)
  *   engine: lexicon
  *   confidence: 0.5
  */
@@ -25,6 +27,8 @@ export interface ProjectConfig {
   ignore: string[];
   engine?: string;
   confidence?: number;
+  /** Regular expressions (JavaScript syntax, Unicode) whose matches in a line are not checked. */
+  ignoreRegex: RegExp[];
 }
 
 /** The settings that apply to one file: the user config with the project config over it. */
@@ -34,6 +38,7 @@ export interface Effective {
   confidence?: number;
   words: Set<string>;
   ignore: string[];
+  ignoreRegex: RegExp[];
   /** The configuration files that apply, user config first (existing files only). */
   files: string[];
   project: ProjectConfig | null;
@@ -61,7 +66,7 @@ export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
   }
   const data = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (typeof data !== "object" || Array.isArray(data)) throw new ConfigError(`${path}: expected a mapping of settings`);
-  const known = ["words", "ignore", "engine", "confidence"];
+  const known = ["words", "ignore", "ignore_regex", "engine", "confidence"];
   const unknown = Object.keys(data).filter((k) => !known.includes(k));
   if (unknown.length) throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: ${known.join(", ")})`);
   const list = (k: string): string[] => {
@@ -70,7 +75,14 @@ export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
     if (!Array.isArray(v) || v.some((w) => typeof w !== "string")) throw new ConfigError(`${path}: "${k}" must be a list of strings`);
     return v as string[];
   };
-  const out: ProjectConfig = { path, dir: dirname(path), words: list("words"), ignore: list("ignore") };
+  const ignoreRegex = list("ignore_regex").map((src) => {
+    try {
+      return new RegExp(src, "gu");
+    } catch (err) {
+      throw new ConfigError(`${path}: ignore_regex ${JSON.stringify(src)}: ${(err as Error).message}`);
+    }
+  });
+  const out: ProjectConfig = { path, dir: dirname(path), words: list("words"), ignore: list("ignore"), ignoreRegex };
   if (data.engine !== undefined && data.engine !== null) {
     if (typeof data.engine !== "string") throw new ConfigError(`${path}: "engine" must be a string`);
     out.engine = data.engine;
@@ -93,6 +105,7 @@ export function merge(user: Config & { confidence?: number }, project: ProjectCo
     confidence: project?.confidence ?? user.confidence,
     words,
     ignore: project?.ignore ?? [],
+    ignoreRegex: project?.ignoreRegex ?? [],
     files: [...(userConfigPath && existsSync(userConfigPath) ? [userConfigPath] : []), ...(existsSync(user.dictionary) ? [user.dictionary] : []), ...(project ? [project.path] : [])],
     project,
   };

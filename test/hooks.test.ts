@@ -28,7 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, "config"), XDG_CACHE_HOME: join(dir, "cache"), PRE_COMMIT_HOME: join(dir, "pre-commit"), PATH: `${shim}:${process.env.PATH}`, TYPOFIX_NO_SERVER: "1", ...extra });
 
-function sh(cmd: string[], cwd: string, e = env()) {
+function sh(cmd: string[], cwd: string, e: Record<string, string | undefined> = env()) {
   const p = Bun.spawnSync(cmd, { cwd, env: e, stdout: "pipe", stderr: "pipe" });
   return { code: p.exitCode, out: p.stdout.toString() + p.stderr.toString() };
 }

@@ -203,6 +203,14 @@ describe("typofix --check/--write PATH…", () => {
     const b = await spawnCli(["--check", bad], env());
     expect([b.code, /\.typofix\.yaml:\d+/.test(b.stderr)]).toEqual([2, true]);
   }, 30_000);
+  test("ignore_regex: matched text is masked, the rest of the line still checked", async () => {
+    const root = tree({ ".typofix.yaml": "ignore_regex: ['\"[^\"]+\" → ']\n", "a.md": 'Like "teh" → "the", recieve is wrong.\n' });
+    const r = await spawnCli(["--check", root], env());
+    expect(r.stdout.trim().split(": ")[1]).toBe("recieve -> receive");
+    expect(r.stdout.trim().split("\n").length).toBe(1);
+    const bad = tree({ ".typofix.yaml": "ignore_regex: ['(']\n", "a.md": "x\n" });
+    expect((await spawnCli(["--check", bad], env())).stderr).toContain("ignore_regex");
+  }, 30_000);
   test("typofix doctor names the config files that apply", async () => {
     const root = tree({ ".typofix.yaml": "words: [x]\n", "sub/a.md": "x" });
     const p = Bun.spawn([process.execPath, join(import.meta.dir, "../src/cli.ts"), "doctor", "--json"], { cwd: join(root, "sub"), env: env(), stdout: "pipe" });

@@ -22,6 +22,8 @@ export interface CheckOptions {
   /** Passed through to the engine (FixOptions.confidence); engines that do not use it ignore it. */
   confidence?: number;
   cache?: LineCache;
+  /** Text these match is not checked (the project config's ignore_regex): it is masked, not cut out. */
+  ignoreRegex?: readonly RegExp[];
 }
 
 export interface CheckResult {
@@ -76,7 +78,8 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
     const rs = ranges[i]!;
     if (!rs.length) prev = null;
     for (const r of rs) {
-      const text = lines[i]!.slice(r.start, r.end);
+      const masked = mask(lines[i]!.slice(r.start, r.end), options.ignoreRegex);
+      const text = masked.text;
       const continues = continuesSentence(prev);
       prev = text;
       const key = `${continues ? 1 : 0}\u0000${text}`;
@@ -95,12 +98,37 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
           edits = [];
         }
       }
-      for (const e of edits) found.push({ ...e, start: e.start + r.start, end: e.end + r.start, line: i, engine: engineName });
+      for (const e of edits)
+        if (!masked.spans.some(([s, t]) => e.start < t && e.end > s)) found.push({ ...e, start: e.start + r.start, end: e.end + r.start, line: i, engine: engineName });
     }
     out.push(found);
   }
   options.cache?.settle();
   return { lines: out, engineCalls: calls, warnings: [...warnings] };
+}
+
+/**
+ * Blank out what the regexes match (same length, so offsets hold): the engine sees spaces there, and edits
+ * touching a masked stretch are dropped.
+ */
+function mask(text: string, res: readonly RegExp[] | undefined): { text: string; spans: Array<[number, number]> } {
+  if (!res?.length) return { text, spans: [] };
+  const spans: Array<[number, number]> = [];
+  for (const re of res) {
+    const g = re.global ? re : new RegExp(re.source, re.flags + "g");
+    g.lastIndex = 0;
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (!m[0].length) {
+        g.lastIndex++;
+        continue;
+      }
+      spans.push([m.index, m.index + m[0].length]);
+    }
+  }
+  if (!spans.length) return { text, spans };
+  let out = text;
+  for (const [s, e] of spans) out = out.slice(0, s) + " ".repeat(e - s) + out.slice(e);
+  return { text: out, spans };
 }
 
 /** The line with its findings applied (findings of that line, in order, non-overlapping). */

@@ -9,7 +9,7 @@ import type { OpenDocument } from "./documents.ts";
 
 export const COMMANDS = { addToDictionary: "typofix.addToDictionary", fixAll: "typofix.fixAll" } as const;
 
-/** A word a person could add to a dictionary (not a respacing like "Thi sis"). */
+/** A word a person could add to a dictionary (not a respacing such as `Thi sis`). */
 const isWord = (s: string) => /^[\p{L}\p{M}][\p{L}\p{M}'’-]*$/u.test(s);
 
 /** All of the document's current findings as one edit, or null when there are none or they are stale. */
