@@ -161,6 +161,8 @@ describe("bench rows of the language server", () => {
     expect(r.change!.n).toBe(20);
     expect(r.diagnostics).toBeGreaterThan(0);
     expect(r.rssMb!.length).toBeGreaterThanOrEqual(3);
+    expect(r.heapMb!.every((x) => x > 0)).toBe(true);
+    expect(typeof r.heapGrowthMb).toBe("number");
     expect(lspText(r)).toContain("didOpen → diagnostics");
     expect(lspMarkdown(r).join("\n")).toContain("| one-line change → diagnostics (20 edits) |");
   }, 120_000);
