@@ -4,7 +4,7 @@
  * `typofix --check/--write PATH…`, `--format`, `typofix doctor` through the real CLI.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnCli } from "./support/cli.ts";
@@ -88,6 +88,27 @@ describe("walking a tree", () => {
       return p ? { base: p.dir, globs: p.ignore } : null;
     };
     expect(await names(root, { extraIgnore })).toEqual([".typofix.yaml", "c.md"]); // YAML: its comments are checked
+  });
+  test("symbolic links are not followed: a loop ends, a linked file is not walked twice", async () => {
+    const root = tree({ "a.md": "x", "sub/b.md": "x" });
+    symlinkSync(root, join(root, "sub/loop"));
+    symlinkSync(join(root, "a.md"), join(root, "link.md"));
+    expect(await names(root)).toEqual(["a.md", "sub/b.md"]);
+  });
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) console.log("skipped: an unreadable folder cannot be made for root (tests run as root here)");
+  test.skipIf(isRoot)("an unreadable folder is reported and the walk goes on", async () => {
+    const root = tree({ "a.md": "x", "z.md": "x" });
+    const locked = join(root, "m-locked");
+    mkdirSync(locked);
+    chmodSync(locked, 0);
+    const errors: string[] = [];
+    try {
+      expect(await names(root, { onError: (p) => errors.push(p) })).toEqual(["a.md", "z.md"]);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+    expect(errors).toEqual([locked]);
   });
   test("binary and generated content", () => {
     expect(skipContent(new Uint8Array([104, 0, 105]))).toBe("binary");

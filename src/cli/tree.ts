@@ -79,7 +79,11 @@ export async function runTree(paths: readonly string[], o: TreeOptions): Promise
       return project ? { base: project.dir, globs: project.ignore } : null;
     };
     try {
-      for await (const f of walk(p, { extraIgnore })) await checkFile(f.path, f.kind, o, sum, false);
+      const onError = (path: string, err: Error) => {
+        o.warn(`${path}: could not read the folder (${err.message})`);
+        sum.errors++;
+      };
+      for await (const f of walk(p, { extraIgnore, onError })) await checkFile(f.path, f.kind, o, sum, false);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       o.warn(`config: ${err.message}`);

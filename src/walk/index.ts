@@ -4,11 +4,12 @@
  * of the project config (gitignore syntax, relative to the config's folder), all matched by the `ignore`
  * library (the matcher of eslint and prettier) rather than a hand-written gitignore parser. Version-control
  * folders and node_modules are never entered; files of unknown kinds (not prose, no known comment syntax)
- * and generated files by name (lock files, minified code, source maps) are skipped. Binary and generated
+ * and generated files by name (lock files, minified code, source maps) are skipped; symbolic links are
+ * not followed. Binary and generated
  * content is recognised when the file is read (`skipContent`). Cost: one readdir per folder, one read of
  * each ignore file, a match per entry per ignore file in force.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { kindOfPath, type DocKind } from "../text/prose.ts";
@@ -27,6 +28,8 @@ interface Matcher {
 export interface WalkOptions {
   /** Extra ignore globs that apply in a folder: from the project config (base: the config's folder). */
   extraIgnore?: (dir: string) => Promise<{ base: string; globs: string[] } | null>;
+  /** Told about a folder that cannot be read (the walk goes on without it). */
+  onError?: (path: string, err: Error) => void;
 }
 
 export interface WalkedFile {
@@ -100,16 +103,17 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
     let names: string[];
     try {
       names = readdirSync(dir).sort();
-    } catch {
+    } catch (err) {
+      options.onError?.(dir, err as Error);
       return;
     }
     for (const name of names) {
       const abs = join(dir, name);
       let st;
       try {
-        st = statSync(abs);
+        st = lstatSync(abs); // symbolic links are not followed (as ripgrep and git do): no loops, no escaping the tree
       } catch {
-        continue; // a dangling link
+        continue;
       }
       if (st.isDirectory()) {
         if (NEVER_ENTER.has(name) || ignored(all, abs, true)) continue;
