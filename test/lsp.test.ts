@@ -73,6 +73,12 @@ describe("typofix lsp", () => {
     expect(msg.params.diagnostics[0].severity).toBe(2);
     const code = await open(c, "file:///tmp/a.ts", "typescript", 'const teh = "teh"; // recieve the data\n/* a seperate\n * note on teh */\n');
     expect(words(code)).toEqual(["0:22-29 recieve>receive", "1:5-13 seperate>separate", "2:11-14 teh>the"]);
+    // a language without a known comment syntax is not taken for prose: no diagnostics for it
+    c.notify("textDocument/didOpen", { textDocument: { uri: "file:///tmp/a.vim", languageId: "vim", version: 1, text: "teh\n" } });
+    const plain = await open(c, "file:///tmp/untitled-1", "plaintext", "teh\n");
+    expect(words(plain)).toEqual(["0:0-3 teh>the"]);
+    // the server handles notifications in order: a.vim's diagnostics would have come first
+    expect(c.drain("textDocument/publishDiagnostics").filter((m) => m.params.uri.endsWith("a.vim"))).toEqual([]);
     await stop(c);
   }, 60_000);
 

@@ -102,9 +102,11 @@ export class LspClient {
     });
   }
 
-  /** Forget queued notifications (e.g. diagnostics of earlier versions). */
-  drain(method?: string): void {
-    this.queue = method ? this.queue.filter((m) => m.method !== method) : [];
+  /** Take the queued notifications (all, or those of `method`) off the queue, e.g. diagnostics of earlier versions. */
+  drain(method?: string): Message[] {
+    const taken = this.queue.filter((m) => !method || m.method === method);
+    this.queue = this.queue.filter((m) => method && m.method !== method);
+    return taken;
   }
 }
 

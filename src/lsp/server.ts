@@ -183,7 +183,9 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
 
   conn.onDidOpenTextDocument(({ textDocument: t }) => {
     const path = t.uri.startsWith("file:") ? fileURLToPath(t.uri) : t.uri;
-    const d = new OpenDocument(t.uri, t.languageId, t.version, t.text, kindOfDocument(t.languageId, path), () => encoding);
+    const kind = kindOfDocument(t.languageId, path);
+    if (!kind) return; // a language without a known comment syntax: nothing to check
+    const d = new OpenDocument(t.uri, t.languageId, t.version, t.text, kind, () => encoding);
     docs.set(t.uri, d);
     void run(d);
   });

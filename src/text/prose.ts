@@ -48,7 +48,8 @@ const NAMES: Record<string, DocKind> = {
 };
 /** LSP language identifiers (what editors send in didOpen) that are not file extensions. */
 const LANGUAGE_IDS: Record<string, DocKind> = {
-  plaintext: "text", markdown: "markdown", restructuredtext: "rst", asciidoc: "asciidoc", "git-commit": "commit", gitcommit: "commit",
+  plaintext: "text", text: "text", markdown: "markdown", restructuredtext: "rst", rst: "rst", asciidoc: "asciidoc", asciidoctor: "asciidoc",
+  "git-commit": "commit", gitcommit: "commit",
   typescript: "code:c", typescriptreact: "code:c", javascript: "code:c", javascriptreact: "code:c", c: "code:c", cpp: "code:c",
   java: "code:c", go: "code:c", rust: "code:c", swift: "code:c", kotlin: "code:c", csharp: "code:c", php: "code:c", python: "code:hash",
   ruby: "code:hash", shellscript: "code:hash", sh: "code:hash", bash: "code:hash", yaml: "code:hash", toml: "code:hash", perl: "code:hash",
@@ -67,9 +68,13 @@ export function kindOfPath(path: string): DocKind | null {
   return NAMES[stem] ?? null;
 }
 
-/** The kind of an editor document: its language id first, then its file name; unknown documents are plain text. */
-export function kindOfDocument(languageId: string | undefined, path: string): DocKind {
-  return (languageId && LANGUAGE_IDS[languageId]) || kindOfPath(path) || "text";
+/**
+ * The kind of an editor document: its language id first, then its file name. A document without a
+ * language id is plain text; one in a language typofix does not know (no comment syntax in the table) is
+ * not checked (null), rather than taking its code for prose.
+ */
+export function kindOfDocument(languageId: string | undefined, path: string): DocKind | null {
+  return (languageId && LANGUAGE_IDS[languageId]) || kindOfPath(path) || (languageId ? null : "text");
 }
 
 /** A stretch [start, end) of a line (UTF-16 offsets) that is prose to check. */
