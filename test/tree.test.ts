@@ -224,6 +224,13 @@ describe("typofix --check/--write PATH…", () => {
     const b = await spawnCli(["--check", bad], env());
     expect([b.code, /\.typofix\.yaml:\d+/.test(b.stderr)]).toEqual([2, true]);
   }, 30_000);
+  test("project words apply to --file as well, but not to text on standard input", async () => {
+    const root = tree({ ".typofix.yaml": "words: [recieve]\n", "docs/a.md": "We recieve teh data.\n" });
+    const f = await spawnCli(["--check", "--file", join(root, "docs/a.md")], env());
+    expect(f.stdout).toBe(`${join(root, "docs/a.md")}:1:12: teh -> the\n`);
+    const p = Bun.spawn([process.execPath, join(import.meta.dir, "../src/cli.ts"), "--check"], { cwd: root, env: env(), stdin: new TextEncoder().encode("We recieve it.\n"), stdout: "pipe" });
+    expect(await new Response(p.stdout).text()).toBe("-:1:4: recieve -> receive\n");
+  }, 30_000);
   test("ignore_regex: matched text is masked, the rest of the line still checked", async () => {
     const root = tree({ ".typofix.yaml": "ignore_regex: ['\"[^\"]+\" → ']\n", "a.md": 'Like "teh" → "the", recieve is wrong.\n' });
     const r = await spawnCli(["--check", root], env());

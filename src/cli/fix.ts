@@ -6,7 +6,7 @@
  */
 import { defineCommand } from "citty";
 import { configOrFail, fail, repeated } from "./args.ts";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
@@ -18,8 +18,9 @@ import { fixChunked } from "../engines/chunked.ts";
 import { diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
 import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
-import { FindingSink, isPath, runTree } from "./tree.ts";
-import { ProjectConfigs } from "../project.ts";
+import { FindingSink, isDir, isPath } from "./findings.ts";
+import { merge, ProjectConfigs } from "../project.ts";
+import { dirname } from "node:path";
 
 export const fixArgs = {
   text: {
@@ -197,11 +198,14 @@ export default defineCommand({
     const files = collectFiles(rawArgs);
     const positional = (args._ as string[]).filter((x) => x !== undefined);
     // --check/--write with paths (every argument names a file or folder, or a --file is a folder): walk them
-    const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some((f) => isPath(f) && statSync(f).isDirectory()));
+    const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some(isDir));
+    // a project's .typofix.yaml applies to the files it is above (not to text or standard input); the
+    // engine comes from the first file's (tree walks then take each file's words and confidence)
     const configs = new ProjectConfigs(config, configPath());
+    const first = treeMode ? [...files, ...positional][0]! : files[0];
     let here;
     try {
-      here = await configs.forDir(process.cwd());
+      here = first ? await configs.forDir(isDir(first) ? first : dirname(first)) : merge(config, null);
     } catch (err) {
       if (err instanceof ConfigError) fail(`config: ${err.message}`);
       throw err;
@@ -239,11 +243,15 @@ export default defineCommand({
     try {
       if (treeMode) {
         const warn = (m: string) => quiet || consola.warn(m);
+        const { runTree } = await import("./tree.ts");
         const sum = await runTree([...files, ...positional], { engine, configs, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
         ctx.fixes += sum.findings;
         if (sum.errors) process.exitCode = 2;
       } else if (files.length) {
-        for (const path of files) await runFile(ctx, path, Boolean(args.write));
+        for (const path of files) {
+          ctx.words = (await configs.forDir(dirname(path)).catch((err: Error) => fail(`config: ${err.message}`))).words;
+          await runFile(ctx, path, Boolean(args.write));
+        }
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const text = positional.join(" ");
         const fence = new FenceTracker();

@@ -16,22 +16,7 @@ import { walk, skipContent } from "../walk/index.ts";
 import { ConfigError } from "../config.ts";
 import type { ProjectConfigs } from "../project.ts";
 import { atomicWriteFileUninterrupted } from "../fsutil.ts";
-import { findingGithub, findingJson, findingText, sarif, type CheckFormat, type FileFinding } from "../printers/ci.ts";
-
-/** Collects findings and prints them in one format: as they come, or (SARIF) all at the end. */
-export class FindingSink {
-  count = 0;
-  private all: FileFinding[] = [];
-  constructor(private readonly format: CheckFormat, private readonly write: (s: string) => Promise<void>, private readonly version: string) {}
-  async add(f: FileFinding): Promise<void> {
-    this.count++;
-    if (this.format === "sarif") this.all.push(f);
-    else await this.write((this.format === "json" ? findingJson(f) : this.format === "github" ? findingGithub(f) : findingText(f)) + "\n");
-  }
-  async end(): Promise<void> {
-    if (this.format === "sarif") await this.write(sarif(this.all, this.version) + "\n");
-  }
-}
+import type { FindingSink } from "./findings.ts";
 
 export interface TreeOptions {
   engine: Engine;
@@ -47,16 +32,6 @@ export interface TreeSummary {
   findings: number;
   /** Files that could not be read, decoded or written. */
   errors: number;
-}
-
-/** Whether a command-line argument names something on disk (then --check/--write treat it as a path). */
-export function isPath(arg: string): boolean {
-  try {
-    statSync(arg);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function runTree(paths: readonly string[], o: TreeOptions): Promise<TreeSummary> {
