@@ -139,6 +139,18 @@ describe("typofix lsp", () => {
     await stop(c);
   }, 60_000);
 
+  test("a burst of changes is checked once (debounce), for its last version", async () => {
+    const { c } = await start({ debounceMs: 100 });
+    const uri = "file:///tmp/burst.txt";
+    await open(c, uri, "plaintext", "one\n");
+    for (let v = 2; v <= 6; v++) c.notify("textDocument/didChange", { textDocument: { uri, version: v }, contentChanges: [{ text: `teh ${v}\n` }] });
+    const last = await c.next("textDocument/publishDiagnostics", (m) => m.params.uri === uri);
+    expect(last.params.version).toBe(6);
+    expect(words(last)).toEqual(["0:0-3 teh>the"]);
+    await stop(c);
+    expect(c.drain("textDocument/publishDiagnostics").filter((m) => m.params.uri === uri)).toEqual([]);
+  }, 60_000);
+
   test("a project's .typofix.yaml words apply to the files under it", async () => {
     const proj = join(home, "proj");
     mkdirSync(join(proj, "docs"), { recursive: true });

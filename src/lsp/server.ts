@@ -193,7 +193,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
     const d = docs.get(textDocument.uri);
     if (!d) return;
     d.update(contentChanges, textDocument.version);
-    schedule(d, settings.debounceMs ?? 10);
+    schedule(d, settings.debounceMs ?? 5);
   });
   conn.onDidCloseTextDocument(({ textDocument }) => {
     const d = docs.get(textDocument.uri);
