@@ -24,6 +24,11 @@ export interface CheckOptions {
   cache?: LineCache;
   /** Text these match is not checked (the project config's ignore_regex): it is masked, not cut out. */
   ignoreRegex?: readonly RegExp[];
+  /**
+   * Polled between lines, after letting other events run every ~15 ms of work (the language server reads
+   * further edits meanwhile): true stops the check, which returns `cancelled` and what it found so far.
+   */
+  cancelled?: () => boolean;
 }
 
 export interface CheckResult {
@@ -33,6 +38,8 @@ export interface CheckResult {
   engineCalls: number;
   /** The engine's failure messages, if any; the ranges concerned have no findings. */
   warnings: string[];
+  /** Stopped early by `cancelled` (the lines after the stop have no entry). */
+  cancelled?: boolean;
 }
 
 /** Edits of recent ranges keyed by context and text; entries not used in a pass are dropped after it. */
@@ -73,7 +80,14 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
   let prev: string | null = null;
   const fixOptions: FixOptions = { userWords: options.userWords };
   if (options.confidence !== undefined) fixOptions.confidence = options.confidence;
+  let slice = performance.now();
   for (let i = 0; i < lines.length; i++) {
+    if (options.cancelled && performance.now() - slice > 15) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+      // the cache keeps what this pass has found: the next pass reuses it
+      if (options.cancelled()) return { lines: out, engineCalls: calls, warnings: [...warnings], cancelled: true };
+    }
     const found: Finding[] = [];
     const rs = ranges[i]!;
     if (!rs.length) prev = null;

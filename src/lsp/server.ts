@@ -98,8 +98,9 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
       return; // said once in engineFor; the text stays as it is
     }
     const lines = d.lines();
-    const r = await checkDocument(eng, lines, d.kind, { userWords: eff.words, confidence: eff.confidence, ignoreRegex: eff.ignoreRegex, cache: d.cache });
-    if (docs.get(d.doc.uri) !== d || d.version !== version) return; // changed meanwhile: the next check publishes
+    const changed = () => docs.get(d.doc.uri) !== d || d.version !== version;
+    const r = await checkDocument(eng, lines, d.kind, { userWords: eff.words, confidence: eff.confidence, ignoreRegex: eff.ignoreRegex, cache: d.cache, cancelled: changed });
+    if (r.cancelled || changed()) return; // changed meanwhile: the next check publishes
     for (const w of r.warnings) warn(`typofix: the ${eng.name} engine failed (${w}); those lines have no diagnostics`);
     d.findings = r.lines;
     d.checkedVersion = version;
