@@ -13,7 +13,7 @@
  *   engine: lexicon
  *   confidence: 0.5
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, userWords, type Config } from "./config.ts";
 
@@ -115,7 +115,20 @@ export function merge(user: Config & { confidence?: number }, project: ProjectCo
 export class ProjectConfigs {
   private byDir = new Map<string, string | null>();
   private parsed = new Map<string, Promise<ProjectConfig>>();
-  constructor(private readonly user: Config & { confidence?: number }, private readonly userConfigPath?: string) {}
+  /** Modification times of the files read (missing: -1), for stale(). */
+  private stamps = new Map<string, number>();
+  constructor(private readonly user: Config & { confidence?: number }, private readonly userConfigPath?: string) {
+    for (const p of [userConfigPath, user.dictionary]) if (p) this.stamps.set(p, mtime(p));
+  }
+
+  /**
+   * Whether a file these settings came from (user config, dictionary, a .typofix.yaml read) has changed
+   * since: a long-running caller (the language server) then starts afresh. One stat per file.
+   */
+  stale(): boolean {
+    for (const [p, t] of this.stamps) if (mtime(p) !== t) return true;
+    return false;
+  }
 
   private nearest(dir: string): string | null {
     const d = resolve(dir);
@@ -133,7 +146,10 @@ export class ProjectConfigs {
     const p = this.nearest(dir);
     if (!p) return null;
     let c = this.parsed.get(p);
-    if (!c) this.parsed.set(p, (c = loadProjectConfig(p)));
+    if (!c) {
+      this.stamps.set(p, mtime(p));
+      this.parsed.set(p, (c = loadProjectConfig(p)));
+    }
     return c;
   }
 
@@ -146,5 +162,13 @@ export class ProjectConfigs {
     let e = this.effective.get(key);
     if (!e) this.effective.set(key, (e = merge(this.user, project, this.userConfigPath)));
     return e;
+  }
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
   }
 }

@@ -139,6 +139,23 @@ describe("typofix lsp", () => {
     await stop(c);
   }, 60_000);
 
+  test("a dictionary changed on disk (typofix dict add in a terminal) applies from the next check", async () => {
+    const { c } = await start();
+    const uri = "file:///tmp/dict.txt";
+    const other = "file:///tmp/other.txt";
+    expect(words(await open(c, uri, "plaintext", "a qwertz teh\n"))).toEqual(["0:9-12 teh>the"]);
+    await open(c, other, "plaintext", "teh\n");
+    const dict = join(home, "config/typofix/dictionary.txt");
+    mkdirSync(join(home, "config/typofix"), { recursive: true });
+    writeFileSync(dict, "teh\n");
+    c.notify("textDocument/didChange", { textDocument: { uri, version: 2 }, contentChanges: [{ text: "a qwertz teh.\n" }] });
+    expect(words(await c.next("textDocument/publishDiagnostics", (m) => m.params.uri === uri && m.params.version === 2))).toEqual([]);
+    // the other open document is re-checked too
+    expect(words(await c.next("textDocument/publishDiagnostics", (m) => m.params.uri === other && m.params.diagnostics.length === 0))).toEqual([]);
+    rmSync(dict);
+    await stop(c);
+  }, 60_000);
+
   test("a burst of changes is checked once (debounce), for its last version", async () => {
     const { c } = await start({ debounceMs: 100 });
     const uri = "file:///tmp/burst.txt";

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { Engine, EngineName } from "../types.ts";
 import { checkDocument } from "../check/index.ts";
 import { kindOfDocument } from "../text/prose.ts";
-import { loadConfig, readDictionary, writeDictionary, type Config } from "../config.ts";
+import { configPath, loadConfig, readDictionary, writeDictionary, type Config } from "../config.ts";
 import { merge, ProjectConfigs, type Effective } from "../project.ts";
 import { negotiateEncoding, OpenDocument, type Encoding } from "./documents.ts";
 import { codeActions, COMMANDS, fixAllEdit } from "./actions.ts";
@@ -88,7 +88,24 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
     return { ...eff, words, confidence: settings.confidence ?? eff.confidence, severity: SEVERITY[settings.severity ?? "information"] };
   }
 
+  /** The user config, dictionary or a .typofix.yaml changed on disk (`typofix dict add`, an edit): start afresh. */
+  async function refreshConfig(current: OpenDocument): Promise<void> {
+    if (!configs.stale()) return;
+    try {
+      user = await loadConfig();
+    } catch (err) {
+      warn(`typofix: ${(err as Error).message}; keeping the previous settings`);
+    }
+    configs = new ProjectConfigs(user, configPath());
+    plain = null;
+    for (const x of docs.values()) {
+      x.cache.clear();
+      if (x !== current) schedule(x, 0);
+    }
+  }
+
   async function checkNow(d: OpenDocument): Promise<void> {
+    await refreshConfig(d);
     const version = d.version;
     const eff = await effective(d);
     let eng: Engine;
@@ -161,7 +178,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
     } catch (err) {
       warn(`typofix: ${(err as Error).message}; using the defaults`);
     }
-    configs = new ProjectConfigs(user);
+    configs = new ProjectConfigs(user, configPath());
     return {
       capabilities: {
         positionEncoding: encoding,
@@ -219,7 +236,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
         void conn.window.showErrorMessage(`typofix: could not write ${user.dictionary}: ${(err as Error).message}`);
         return { added: [] };
       }
-      configs = new ProjectConfigs(user);
+      configs = new ProjectConfigs(user, configPath());
       plain = null;
       recheckAll();
       return { added: words, dictionary: user.dictionary };
