@@ -156,6 +156,29 @@ describe("typofix lsp", () => {
     await stop(c);
   }, 60_000);
 
+  test("settings pulled with workspace/configuration from clients that keep them (VS Code)", async () => {
+    const c = spawnLsp([process.execPath, CLI, "lsp"], env());
+    let asked: any = null;
+    let severity = "error";
+    c.onRequest = (m) => {
+      if (m.method !== "workspace/configuration") return null;
+      asked = m.params;
+      return [{ severity, words: ["qwertz"] }];
+    };
+    await c.request("initialize", { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    c.notify("initialized", {});
+    const uri = "file:///tmp/pull.txt";
+    const d = await open(c, uri, "plaintext", "teh qwertz\n");
+    expect(asked).toEqual({ items: [{ section: "typofix" }] });
+    expect(words(d)).toEqual(["0:0-3 teh>the"]);
+    expect(d.params.diagnostics[0].severity).toBe(1);
+    severity = "hint";
+    c.notify("workspace/didChangeConfiguration", { settings: null });
+    const again = await c.next("textDocument/publishDiagnostics", (m) => m.params.uri === uri && m.params.diagnostics[0]?.severity === 4);
+    expect(words(again)).toEqual(["0:0-3 teh>the"]);
+    await stop(c);
+  }, 60_000);
+
   test("a burst of changes is checked once (debounce), for its last version", async () => {
     const { c } = await start({ debounceMs: 100 });
     const uri = "file:///tmp/burst.txt";

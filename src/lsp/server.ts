@@ -53,6 +53,8 @@ export function readSettings(raw: unknown, warn: (m: string) => void): Settings 
 export function startLsp(conn: Connection = createConnection(process.stdin, process.stdout)): Connection {
   const docs = new Map<string, OpenDocument>();
   let encoding: Encoding = "utf-16";
+  let canPull = false;
+  let settled: Promise<void> = Promise.resolve();
   let settings: Settings = {};
   let user: Config = { dictionary: "", words: [] };
   let configs: ProjectConfigs;
@@ -105,6 +107,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
   }
 
   async function checkNow(d: OpenDocument): Promise<void> {
+    await settled;
     await refreshConfig(d);
     const version = d.version;
     const eff = await effective(d);
@@ -172,6 +175,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
 
   conn.onInitialize(async (params): Promise<InitializeResult> => {
     encoding = negotiateEncoding(params.capabilities.general?.positionEncodings);
+    canPull = Boolean(params.capabilities.workspace?.configuration);
     settings = readSettings(params.initializationOptions, warn);
     try {
       user = await loadConfig();
@@ -189,13 +193,29 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
       serverInfo: { name: "typofix", version: pkg.version },
     };
   });
-  conn.onInitialized(() => void engineFor().catch(() => {}));
+  /** Clients that keep settings themselves (VS Code) answer workspace/configuration for the "typofix" section. */
+  async function pullSettings(): Promise<boolean> {
+    if (!canPull) return false;
+    try {
+      const got = await conn.workspace.getConfiguration("typofix");
+      if (got === null || got === undefined) return false;
+      settings = { ...settings, ...readSettings(got, warn) };
+      return true;
+    } catch {
+      return false; // the client could not answer: keep what we have
+    }
+  }
 
-  conn.onDidChangeConfiguration((p) => {
-    const next = readSettings(p.settings, warn);
-    // clients without settings send null: keep what initializationOptions gave
-    if (p.settings === null || p.settings === undefined) return;
-    settings = { ...settings, ...next };
+  conn.onInitialized(() => {
+    // checks wait for the pulled settings, so the first diagnostics already follow them
+    settled = pullSettings().then(() => undefined);
+    void engineFor().catch(() => {});
+  });
+
+  conn.onDidChangeConfiguration(async (p) => {
+    // pushed settings (flat or under "typofix"); clients that send null have them pulled instead
+    if (p.settings !== null && p.settings !== undefined && !(canPull && Object.keys(p.settings as object).length === 0)) settings = { ...settings, ...readSettings(p.settings, warn) };
+    else if (!(await pullSettings())) return;
     recheckAll();
   });
 
