@@ -158,6 +158,8 @@ describe("CI printers", () => {
     expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "docs/a%2C%20b.md", uriBaseId: "%SRCROOT%" }, region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 8 } });
     expect(r.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe("the");
     expect(JSON.parse(sarif([], "1")).runs[0].results).toEqual([]);
+    const abs = JSON.parse(sarif([{ ...f, file: "/tmp/my docs/a.md" }], "1")).runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    expect(abs).toEqual({ uri: "file:///tmp/my%20docs/a.md" });
   });
 });
 
@@ -224,12 +226,14 @@ describe("typofix --check/--write PATH…", () => {
     const b = await spawnCli(["--check", bad], env());
     expect([b.code, /\.typofix\.yaml:\d+/.test(b.stderr)]).toEqual([2, true]);
   }, 30_000);
-  test("project words apply to --file as well, but not to text on standard input", async () => {
+  test("project words apply to paths; --file and standard input keep to the user config (same text, same result)", async () => {
     const root = tree({ ".typofix.yaml": "words: [recieve]\n", "docs/a.md": "We recieve teh data.\n" });
+    const p = await spawnCli(["--check", join(root, "docs/a.md")], env());
+    expect(p.stdout).toBe(`${join(root, "docs/a.md")}:1:12: teh -> the\n`);
     const f = await spawnCli(["--check", "--file", join(root, "docs/a.md")], env());
-    expect(f.stdout).toBe(`${join(root, "docs/a.md")}:1:12: teh -> the\n`);
-    const p = Bun.spawn([process.execPath, join(import.meta.dir, "../src/cli.ts"), "--check"], { cwd: root, env: env(), stdin: new TextEncoder().encode("We recieve it.\n"), stdout: "pipe" });
-    expect(await new Response(p.stdout).text()).toBe("-:1:4: recieve -> receive\n");
+    expect(f.stdout).toBe(`${join(root, "docs/a.md")}:1:4: recieve -> receive\n${join(root, "docs/a.md")}:1:12: teh -> the\n`);
+    const s = Bun.spawn([process.execPath, join(import.meta.dir, "../src/cli.ts"), "--check"], { cwd: root, env: env(), stdin: new TextEncoder().encode("We recieve it.\n"), stdout: "pipe" });
+    expect(await new Response(s.stdout).text()).toBe("-:1:4: recieve -> receive\n");
   }, 30_000);
   test("ignore_regex: matched text is masked, the rest of the line still checked", async () => {
     const root = tree({ ".typofix.yaml": "ignore_regex: ['\"[^\"]+\" → ']\n", "a.md": 'Like "teh" → "the", recieve is wrong.\n' });

@@ -199,13 +199,14 @@ export default defineCommand({
     const positional = (args._ as string[]).filter((x) => x !== undefined);
     // --check/--write with paths (every argument names a file or folder, or a --file is a folder): walk them
     const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some(isDir));
-    // a project's .typofix.yaml applies to the files it is above (not to text or standard input); the
-    // engine comes from the first file's (tree walks then take each file's words and confidence)
+    // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
+    // engine comes from the first path's (tree walks then take each file's words and confidence). --file,
+    // text and standard input keep to the user config, so they all correct the same text the same way
     const configs = new ProjectConfigs(config, configPath());
-    const first = treeMode ? [...files, ...positional][0]! : files[0];
+    const first = [...files, ...positional][0]!;
     let here;
     try {
-      here = first ? await configs.forDir(isDir(first) ? first : dirname(first)) : merge(config, null);
+      here = treeMode ? await configs.forDir(isDir(first) ? first : dirname(first)) : merge(config, null);
     } catch (err) {
       if (err instanceof ConfigError) fail(`config: ${err.message}`);
       throw err;
@@ -248,10 +249,7 @@ export default defineCommand({
         ctx.fixes += sum.findings;
         if (sum.errors) process.exitCode = 2;
       } else if (files.length) {
-        for (const path of files) {
-          ctx.words = (await configs.forDir(dirname(path)).catch((err: Error) => fail(`config: ${err.message}`))).words;
-          await runFile(ctx, path, Boolean(args.write));
-        }
+        for (const path of files) await runFile(ctx, path, Boolean(args.write));
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const text = positional.join(" ");
         const fence = new FenceTracker();

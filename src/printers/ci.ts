@@ -44,28 +44,32 @@ export function findingGithub(f: FileFinding): string {
   return `::error file=${escProp(f.file)},line=${f.line},col=${f.column},endColumn=${f.endColumn},title=${escProp("typofix: typo")}::${escData(message(f))}`;
 }
 
-/** A file name as a relative SARIF artifact URI (forward slashes, percent-encoded). */
-function artifactUri(file: string): string {
-  return file
-    .replace(/\\/g, "/")
-    .replace(/^\.\//, "")
+/**
+ * A file name as a SARIF artifact location: a relative URI against the source root (forward slashes,
+ * percent-encoded), or a file: URI for an absolute path.
+ */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  const p = file.replace(/\\/g, "/").replace(/^\.\//, "");
+  const abs = p.startsWith("/") || /^[A-Za-z]:\//.test(p);
+  const uri = p
     .split("/")
-    .map((p) => encodeURIComponent(p))
+    .map((x) => (/^[A-Za-z]:$/.test(x) ? x : encodeURIComponent(x)))
     .join("/");
+  return abs ? { uri: `file://${uri.startsWith("/") ? "" : "/"}${uri}` } : { uri, uriBaseId: "%SRCROOT%" };
 }
 
 /** A SARIF 2.1.0 log of all findings, with a fix (the replacement) for each. */
 export function sarif(findings: readonly FileFinding[], version: string): string {
   const results = findings.map((f) => {
     const region = { startLine: f.line, startColumn: f.column, endLine: f.line, endColumn: f.endColumn };
-    const artifactLocation = { uri: artifactUri(f.file), uriBaseId: "%SRCROOT%" };
+    const location = artifactLocation(f.file);
     return {
       ruleId: "typo",
       level: "warning",
       message: { text: message(f) },
-      locations: [{ physicalLocation: { artifactLocation, region } }],
+      locations: [{ physicalLocation: { artifactLocation: location, region } }],
       partialFingerprints: { "typofix/v1": `${f.from}\u2192${f.to}` },
-      fixes: [{ description: { text: `Replace with "${f.to}"` }, artifactChanges: [{ artifactLocation, replacements: [{ deletedRegion: region, insertedContent: { text: f.to } }] }] }],
+      fixes: [{ description: { text: `Replace with "${f.to}"` }, artifactChanges: [{ artifactLocation: location, replacements: [{ deletedRegion: region, insertedContent: { text: f.to } }] }] }],
       properties: { kind: f.kind, engine: f.engine },
     };
   });
