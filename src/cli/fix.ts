@@ -29,7 +29,7 @@ export const fixArgs = {
     description: "Text to correct; several arguments are joined with spaces. None, or -, reads standard input",
   },
   file: { type: "string", alias: "f", description: "Correct this file (repeatable); prints the result unless --write" },
-  write: { type: "boolean", alias: "w", description: "With --file: replace each file with its correction (atomic)" },
+  write: { type: "boolean", alias: "w", description: "With --file or paths (files, folders): replace each file with its correction (atomic)" },
   json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
   diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
   check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix; exit 1 if any. With paths: files and folders (walked, honouring .gitignore)" },
