@@ -53,6 +53,8 @@ export interface FixOptions {
    * previous line; engines that do not use it ignore it.
    */
   continues?: boolean;
+  /** Minimum confidence (0–1) an edit needs to be made; from settings and config. Engines without one ignore it. */
+  confidence?: number;
 }
 
 /** The interface every engine implements. */

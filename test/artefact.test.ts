@@ -43,6 +43,25 @@ describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x
     expect(c.stdout).toBe("-:2:1: teh -> the\n");
     expect(c.code).toBe(1);
   });
+  test("typofix lsp and --check on a folder work from the binary (bundled protocol and ignore libraries)", async () => {
+    const { spawnLsp } = await import("../src/lsp/client.ts");
+    const c = spawnLsp([bin, "lsp", "--stdio"], env);
+    const init = await c.request("initialize", { processId: null, rootUri: null, capabilities: {} });
+    expect(init.serverInfo.name).toBe("typofix");
+    c.notify("initialized", {});
+    c.notify("textDocument/didOpen", { textDocument: { uri: "file:///x.md", languageId: "markdown", version: 1, text: "see teh cat\n" } });
+    const d = await c.next("textDocument/publishDiagnostics");
+    expect(d.params.diagnostics[0].data).toEqual({ from: "teh", to: "the" });
+    await c.request("shutdown", null);
+    c.notify("exit", null);
+    expect(await c.proc.exited).toBe(0);
+    mkdirSync(join(box, "tree/sub"), { recursive: true });
+    await Bun.write(join(box, "tree/.gitignore"), "skip.md\n");
+    await Bun.write(join(box, "tree/sub/a.md"), "teh end\n");
+    await Bun.write(join(box, "tree/skip.md"), "teh end\n");
+    const t = run(["--check", "tree", "--format", "json"]);
+    expect(t.stdout.trim().split("\n").map((l) => JSON.parse(l).file)).toEqual(["tree/sub/a.md"]);
+  });
   test("streams standard input line by line", async () => {
     const p = Bun.spawn([bin], { cwd: box, env, stdin: "pipe", stdout: "pipe" });
     const reader = p.stdout.getReader();

@@ -12,7 +12,7 @@ let report: BenchReport;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "typofix-bench-"));
-  report = await runBench({ engines: [{ engine: "lexicon" }], runs: 2, warmup: 1, contexts: [128, 256, 512], decodeTokens: 4, peers: false, external: ["cat"] });
+  report = await runBench({ engines: [{ engine: "lexicon" }], runs: 2, warmup: 1, contexts: [128, 256, 512], decodeTokens: 4, peers: false, lsp: false, external: ["cat"] });
 }, 60_000);
 
 describe("statistics", () => {

@@ -15,6 +15,7 @@ import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { regression, slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
 import { measureLongLines, type LongLineRow } from "./longlines.ts";
+import { lspMarkdown, lspText, measureLsp, type LspRow } from "./lsp.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -27,6 +28,8 @@ export interface BenchOptions {
   corpus?: string;
   /** Measure the one-liner through a warm `typofix serve` against cold in-process (default true). */
   serve?: boolean;
+  /** Measure `typofix lsp` on a 1,000-line Markdown file (lexicon; default true). */
+  lsp?: boolean;
   onProgress?: (msg: string) => void;
   /** Set when the user interrupts: stop measuring, report what there is. */
   interrupted?: () => boolean;
@@ -67,6 +70,7 @@ export interface BenchReport {
   longLines?: LongLineRow[];
   /** Per engine: the one-liner through a warm server vs cold in-process. */
   server?: ServerRow[];
+  lsp?: LspRow;
   peers: PeerResult[];
   consistency: Array<{ a: string; b: string; same: number; total: number; share: number; differences: Array<{ input: string; a: string; b: string }> }>;
   ratios: Array<{ what: string; value: number }>;
@@ -228,6 +232,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (row.error) report.errors.push(`server row ${row.label}: ${row.error}`);
     }
   }
+  if (o.lsp !== false && !stop() && o.engines.some((e) => e.engine === "lexicon")) report.lsp = await measureLsp(selfCommand, { runs: o.runs, corpus: o.corpus, onProgress: o.onProgress });
   if (o.peers && !stop()) {
     for (const [name, cmd] of [
       ["aspell", ["aspell", "-a", "--lang=en"]],
@@ -292,6 +297,7 @@ export function table(r: BenchReport): string {
     out += x.warm && x.cold
       ? `one-liner ${x.label}: warm server ${f1(x.warm.mean)} ms (p95 ${f1(x.warm.p95)}) vs cold in-process ${f1(x.cold.mean)} ms (p95 ${f1(x.cold.p95)}): ${x.speedup!.toFixed(1)}× faster; server load ${f1(x.serverLoadMs)} ms once\n`
       : `one-liner ${x.label} through a server: ${x.error}\n`;
+  if (r.lsp) out += lspText(r.lsp);
   for (const c of r.consistency) out += `same output ${c.a} vs ${c.b}: ${c.same}/${c.total}\n`;
   for (const x of r.ratios) out += `ratio ${x.what}: ${x.value.toFixed(2)}×\n`;
   for (const e of r.errors) out += `error: ${e}\n`;
@@ -311,6 +317,7 @@ export function markdown(r: BenchReport): string {
     for (const x of r.server)
       lines.push(x.warm && x.cold ? `| ${x.label} | ${f1(x.warm.mean)} ± ${f1(x.warm.sd)} | ${f1(x.warm.p95)} | ${f1(x.cold.mean)} ± ${f1(x.cold.sd)} | ${f1(x.cold.p95)} | ${x.speedup!.toFixed(1)}× | ${f1(x.serverLoadMs)} |` : `| ${x.label} | ${x.error} | | | | | |`);
   }
+  if (r.lsp) lines.push(...lspMarkdown(r.lsp));
   if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
   if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
   return lines.join("\n") + "\n";

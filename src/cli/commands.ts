@@ -12,4 +12,5 @@ export const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   bench: () => import("./bench.ts").then((m) => m.default),
   serve: () => import("./serve.ts").then((m) => m.default),
   completions: () => import("./completions.ts").then((m) => m.default),
+  lsp: () => import("./lsp.ts").then((m) => m.default),
 };

@@ -31,6 +31,18 @@ async function configStatus(): Promise<{ ok: boolean; error?: string; warnings: 
   }
 }
 
+/** The configuration files that apply to files in `dir`: user config, user dictionary, nearest .typofix.yaml. */
+async function configFiles(dir = process.cwd()): Promise<{ applied: string[]; project: string | null; error?: string }> {
+  const { findProjectConfig, loadProjectConfig, merge } = await import("../project.ts");
+  const project = findProjectConfig(dir);
+  try {
+    const user = await loadConfig();
+    return { applied: merge(user, project ? await loadProjectConfig(project) : null, configPath()).files, project };
+  } catch (err) {
+    return { applied: [], project, error: (err as Error).message };
+  }
+}
+
 export async function diagnose() {
   const { anePlatform, locateDylib } = await import("../engines/ane/index.ts");
   const { installed, storeDir } = await import("../models/index.ts");
@@ -56,6 +68,7 @@ export async function diagnose() {
     auto: auto ? { engine: auto.name, why: auto.reason, skipped: engines.filter((e) => !e.available && engines.indexOf(e) < engines.indexOf(auto)).map((e) => `${e.name}: ${e.reason}`) } : null,
     paths: { config: configPath(), cache: cacheDir(), models: storeDir() },
     config: await configStatus(),
+    config_files: await configFiles(),
     server: await serverStatus(),
   };
 }
@@ -115,6 +128,7 @@ export default defineCommand({
       `auto → ${d.auto ? `${d.auto.engine} (${d.auto.why})` : "none"}`,
       `config: ${d.paths.config}${d.config.ok ? "" : ` — BROKEN: ${d.config.error}`}`,
       ...d.config.warnings.map((w) => `config warning: ${w}`),
+      `config files that apply here: ${d.config_files.applied.join(", ") || "none (defaults)"}${d.config_files.error ? ` (error: ${d.config_files.error})` : ""}`,
       `cache: ${d.paths.cache}`,
       `server: ${d.server.running ? `running (${d.server.engine}, pid ${d.server.pid}) on ${d.server.socket}` : `none on ${d.server.socket} (typofix serve starts one)`}${d.server.disabled ? "; TYPOFIX_NO_SERVER is set: the CLI will not use it" : ""}`,
     ];

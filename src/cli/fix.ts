@@ -13,12 +13,16 @@ import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { cacheDir, userWords } from "../config.ts";
+import { cacheDir, ConfigError, configPath } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
-import { check, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
+import { diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
+import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
+import { FindingSink, isDir, isPath } from "./findings.ts";
+import { merge, ProjectConfigs } from "../project.ts";
+import { dirname } from "node:path";
 
 export const fixArgs = {
   text: {
@@ -27,10 +31,11 @@ export const fixArgs = {
     description: "Text to correct; several arguments are joined with spaces. None, or -, reads standard input",
   },
   file: { type: "string", alias: "f", description: "Correct this file (repeatable; - is standard input); prints the result unless --write" },
-  write: { type: "boolean", alias: "w", description: "With --file: replace each file with its correction (atomic)" },
+  write: { type: "boolean", alias: "w", description: "With --file or paths (files, folders): replace each file with its correction (atomic)" },
   json: { type: "boolean", description: "Print one JSON object per line: input, output, edits (UTF-16 offsets), engine" },
   diff: { type: "boolean", alias: "d", description: "Print an inline diff of the corrections" },
-  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix (col: 1-based byte offset); exit 1 if any" },
+  check: { type: "boolean", alias: "c", description: "Change nothing; print file:line:col: from -> to per fix (col: 1-based byte offset); exit 1 if any. With paths: files and folders (walked, honouring .gitignore)" },
+  format: { type: "string", description: "With --check: text (default), json (one object per finding), sarif (SARIF 2.1.0), github (workflow annotations)" },
   color: { type: "boolean", description: "Colour the diff even when stdout is not a terminal (beats NO_COLOR, FORCE_COLOR)", negativeDescription: "Never colour (beats FORCE_COLOR and the config file)" },
   engine: { type: "string", alias: "e", description: "Engine: auto, lexicon, onnx, ane (default: auto, or the config file's)" },
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
@@ -46,6 +51,7 @@ export const EXAMPLES = `Examples:
   typofix --file README.md --diff            show what would change
   typofix --file README.md --write           fix the file in place (atomic)
   git diff --name-only | xargs -n1 typofix --check --file   fail a hook on typos
+  typofix --check . --format github          a whole tree (prose + comments) in CI
   typofix --json "teh cat"                   edits with offsets, for tools
   typofix dict add kubectl                   never "correct" your own words
   typofix eval DIR                           score an engine on corrupt.txt/correct.txt
@@ -93,6 +99,8 @@ class Output {
 interface Ctx {
   engine: Engine;
   words: ReadonlySet<string>;
+  confidence?: number;
+  sink: FindingSink;
   mode: OutputMode;
   color: boolean;
   out: Output;
@@ -118,7 +126,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, confidence: ctx.confidence });
     // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
     const failing = (ctx.engine as { failing?: string | null }).failing;
     if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
@@ -149,7 +157,8 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
     case "diff":
       return diff(result, ctx.color);
     case "check": {
-      for (const f of check(result, where)) await ctx.out.write(f + "\n");
+      for (const e of result.edits)
+        await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, from: e.from, to: e.to, kind: e.kind, engine: result.engine });
       return null;
     }
     default:
@@ -189,20 +198,37 @@ export default defineCommand({
     const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);
     if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
     const mode: OutputMode = modes[0] ?? "plain";
+    const format = (args.format as string | undefined) ?? "text";
+    if (!CHECK_FORMATS.includes(format as CheckFormat)) fail(`unknown --format "${format}" (choose ${CHECK_FORMATS.join(", ")})`);
+    if (args.format && mode !== "check") fail("--format needs --check");
     const files = collectFiles(rawArgs);
     const positional = (args._ as string[]).filter((x) => x !== undefined);
-    if (args.write && !files.length) fail("--write needs --file PATH");
+    // --check/--write with paths (every argument names a file or folder, or a --file is a folder): walk them
+    const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some(isDir));
+    // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
+    // engine comes from the first path's (tree walks then take each file's words and confidence). --file,
+    // text and standard input keep to the user config, so they all correct the same text the same way
+    const configs = new ProjectConfigs(config, configPath());
+    const first = [...files, ...positional][0]!;
+    let here;
+    try {
+      here = treeMode ? await configs.forDir(isDir(first) ? first : dirname(first)) : merge(config, null);
+    } catch (err) {
+      if (err instanceof ConfigError) fail(`config: ${err.message}`);
+      throw err;
+    }
+    if (args.write && !files.length && !treeMode) fail("--write needs --file PATH (or files and folders)");
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
-    if (files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
+    if (!treeMode && files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
     if (args.write && files.includes("-")) fail("--write cannot rewrite standard input (--file -)");
     if (files.filter((f) => f === "-").length > 1) fail("--file - (standard input) can be given once");
     const color = useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
 
     const engineOptions = {
-      engine: ((args.engine as string | undefined) ?? config.engine ?? "auto") as EngineName,
+      engine: ((args.engine as string | undefined) ?? here.engine ?? "auto") as EngineName,
       model: (args.model as string | undefined) ?? config.model,
       noGuard: args.guard === false,
-      userWords: userWords(config),
+      userWords: here.words,
       onNotice: (m: string) => quiet || consola.info(m),
     };
     let engine: Engine | null = null;
@@ -221,11 +247,19 @@ export default defineCommand({
         const m = (err as Error).message;
         fail(m, /^unknown engine/.test(m) ? EXIT.usage : EXIT.model);
       }
-    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null };
+    const out = new Output();
+    const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
+    const ctx: Ctx = { engine, words: here.words, confidence: here.confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
 
     let failed = 0;
     try {
-      if (files.length) {
+      if (treeMode) {
+        const warn = (m: string) => quiet || consola.warn(m);
+        const { runTree } = await import("./tree.ts");
+        const sum = await runTree([...files, ...positional], { engine, configs, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
+        ctx.fixes += sum.findings;
+        failed += sum.errors;
+      } else if (files.length) {
         // a file that cannot be read or written is reported, and the others are still done (as grep does)
         for (const path of files)
           try {
@@ -243,6 +277,7 @@ export default defineCommand({
         let n = 0;
         for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: "<text>", line: ++n }, fence), line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
+      await sink.end();
     } finally {
       await engine.dispose?.();
     }
