@@ -11,7 +11,7 @@ import { spawnCli } from "./support/cli.ts";
 import { kindOfPath, proseRanges, type DocKind } from "../src/text/prose.ts";
 import { skipContent, walk } from "../src/walk/index.ts";
 import { findProjectConfig, loadProjectConfig, merge, ProjectConfigs } from "../src/project.ts";
-import { findingGithub, findingJson, sarif, type FileFinding } from "../src/printers/ci.ts";
+import { findingGithub, findingJson, findingText, sarif, type FileFinding } from "../src/printers/ci.ts";
 import { ConfigError } from "../src/config.ts";
 
 let home: string;
@@ -141,9 +141,12 @@ describe("project config", () => {
 });
 
 describe("CI printers", () => {
-  const f: FileFinding = { file: "docs/a, b.md", line: 3, column: 5, endColumn: 8, from: "teh", to: "the", kind: "spelling", engine: "lexicon" };
+  const f: FileFinding = { file: "docs/a, b.md", line: 3, column: 5, endColumn: 8, byteColumn: 7, from: "teh", to: "the", kind: "spelling", engine: "lexicon" };
+  test("text: the byte column, as plain --check prints", () => {
+    expect(findingText(f)).toBe("docs/a, b.md:3:7: teh -> the");
+  });
   test("json: one object per finding", () => {
-    expect(JSON.parse(findingJson(f))).toEqual({ file: "docs/a, b.md", line: 3, column: 5, end_column: 8, from: "teh", to: "the", kind: "spelling", engine: "lexicon" });
+    expect(JSON.parse(findingJson(f))).toEqual({ file: "docs/a, b.md", line: 3, column: 5, end_column: 8, byte_column: 7, from: "teh", to: "the", kind: "spelling", engine: "lexicon" });
   });
   test("github: a workflow command with escaped properties", () => {
     expect(findingGithub(f)).toBe('::error file=docs/a%2C b.md,line=3,col=5,endColumn=8,title=typofix%3A typo::"teh" should be "the"');

@@ -17,7 +17,7 @@ import { cacheDir, ConfigError, configPath } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
-import { diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
+import { byteColumn, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
 import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
 import { FindingSink, isDir, isPath } from "./findings.ts";
@@ -158,7 +158,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
       return diff(result, ctx.color);
     case "check": {
       for (const e of result.edits)
-        await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, from: e.from, to: e.to, kind: e.kind, engine: result.engine });
+        await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, byteColumn: byteColumn(result.input, e.start, where.line === 1), from: e.from, to: e.to, kind: e.kind, engine: result.engine });
       return null;
     }
     default:
@@ -203,8 +203,8 @@ export default defineCommand({
     if (args.format && mode !== "check") fail("--format needs --check");
     const files = collectFiles(rawArgs);
     const positional = (args._ as string[]).filter((x) => x !== undefined);
-    // --check/--write with paths (every argument names a file or folder, or a --file is a folder): walk them
-    const treeMode = (mode === "check" || args.write) && ((positional.length > 0 && positional.every(isPath)) || files.some(isDir));
+    // --check/--write with paths (every argument names a file or folder; --file takes files only): walk them
+    const treeMode = (mode === "check" || Boolean(args.write)) && !files.length && positional.length > 0 && positional.every(isPath);
     // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
     // engine comes from the first path's (tree walks then take each file's words and confidence). --file,
     // text and standard input keep to the user config, so they all correct the same text the same way

@@ -17,6 +17,7 @@ import { ConfigError } from "../config.ts";
 import type { ProjectConfigs } from "../project.ts";
 import { atomicWriteFileUninterrupted } from "../fsutil.ts";
 import type { FindingSink } from "./findings.ts";
+import { byteColumn } from "../printers/index.ts";
 
 export interface TreeOptions {
   engine: Engine;
@@ -113,7 +114,7 @@ async function checkFile(path: string, kind: DocKind, o: TreeOptions, sum: TreeS
     for (const found of r.lines)
       for (const f of found) {
         const col = f.start + 1; // as editors count: the byte-order mark is not a column
-        await o.sink.add({ file: path, line: f.line + 1, column: col, endColumn: col + (f.end - f.start), from: f.from, to: f.to, kind: f.kind, engine: f.engine });
+        await o.sink.add({ file: path, line: f.line + 1, column: col, endColumn: col + (f.end - f.start), byteColumn: byteColumn(texts[f.line]!, f.start, false), from: f.from, to: f.to, kind: f.kind, engine: f.engine });
       }
     return;
   }

@@ -2,7 +2,8 @@
  * Printers for CI tools, pure functions of findings (src/printers/index.ts has the others): `--format
  * json` (one JSON object per finding, per line), `--format sarif` (one SARIF 2.1.0 log for all findings,
  * which GitHub code scanning uploads), `--format github` (workflow commands, which GitHub Actions shows
- * as annotations on the changed lines). Columns are 1-based UTF-16 code units, as in `--check`.
+ * as annotations on the changed lines). `column`/`endColumn` are 1-based UTF-16 code units (SARIF says so in
+ * its columnKind); the plain `--check` text and `byte_column` in JSON count UTF-8 bytes, as ripgrep's --column.
  */
 import type { EditKind } from "../types.ts";
 
@@ -17,6 +18,8 @@ export interface FileFinding {
   /** 1-based column of the first character, and the column just after the last (UTF-16 code units). */
   column: number;
   endColumn: number;
+  /** 1-based UTF-8 byte column of the first character (a byte-order mark not counted), as plain --check prints. */
+  byteColumn: number;
   from: string;
   to: string;
   kind: EditKind;
@@ -27,12 +30,12 @@ const message = (f: FileFinding) => (f.to ? `"${f.from}" should be "${f.to}"` : 
 
 /** `file:line:col: from -> to`, as plain --check prints. */
 export function findingText(f: FileFinding): string {
-  return `${f.file}:${f.line}:${f.column}: ${f.from} -> ${f.to}`;
+  return `${f.file}:${f.line}:${f.byteColumn}: ${f.from} -> ${f.to}`;
 }
 
 /** One JSON object (one line) per finding. */
 export function findingJson(f: FileFinding): string {
-  return JSON.stringify({ file: f.file, line: f.line, column: f.column, end_column: f.endColumn, from: f.from, to: f.to, kind: f.kind, engine: f.engine });
+  return JSON.stringify({ file: f.file, line: f.line, column: f.column, end_column: f.endColumn, byte_column: f.byteColumn, from: f.from, to: f.to, kind: f.kind, engine: f.engine });
 }
 
 // workflow commands: data escapes %, CR, LF; property values also : and ,

@@ -59,16 +59,13 @@ export function diff(r: FixResult, color: boolean): string {
  * start of a file is not counted (editors hide it). `--json` keeps UTF-16 offsets for JavaScript.
  */
 export function check(r: FixResult, where: Where): string[] {
-  const bom = where.line === 1 && r.input.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let pos = bom;
-  let bytes = 0;
-  return r.edits.map((e) => {
-    if (e.start > pos) {
-      bytes += utf8Length(r.input.slice(pos, e.start));
-      pos = e.start;
-    }
-    return `${where.file}:${where.line}:${bytes + 1}: ${e.from} -> ${e.to}`;
-  });
+  return r.edits.map((e) => `${where.file}:${where.line}:${byteColumn(r.input, e.start, where.line === 1)}: ${e.from} -> ${e.to}`);
+}
+
+/** The 1-based UTF-8 byte column of UTF-16 index `at` in `line`; a byte-order mark opening a file's first line is not counted. */
+export function byteColumn(line: string, at: number, firstLine: boolean): number {
+  const bom = firstLine && line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return at > bom ? utf8Length(line.slice(bom, at)) + 1 : 1;
 }
 
 const encoder = new TextEncoder();
