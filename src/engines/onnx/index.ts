@@ -12,6 +12,8 @@ import type { StepModel } from "../../llm/generate.ts";
 import { LlmEngine } from "../../llm/engine.ts";
 import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
+import { ChainedKvCache, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
+import { sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
   fp32: "model.onnx",
@@ -65,84 +67,135 @@ export function modelFile(dir: string, dtype?: string): string {
 }
 
 type Ort = typeof import("onnxruntime-node");
+type OrtTensor = import("onnxruntime-node").Tensor;
+
+/** Index of the largest of `n` values from `off` (greedy decoding). */
+export function argmaxRow(data: ArrayLike<number>, off: number, n: number): number {
+  let best = 0;
+  let bv = -Infinity;
+  for (let v = 0; v < n; v++) {
+    const x = data[off + v]!;
+    if (x > bv) {
+      bv = x;
+      best = v;
+    }
+  }
+  return best;
+}
+
+/** The greedy next token after each of the last `keep` positions of logits [1, S, V]. */
+export function argmaxLast(logits: OrtTensor, keep: number): number[] {
+  const [, S, V] = logits.dims as [number, number, number];
+  const data = logits.data as Float32Array;
+  const out: number[] = [];
+  for (let i = S - keep; i < S; i++) out.push(argmaxRow(data, i * V, V));
+  return out;
+}
+
+/** int64 feeds: input ids and positions of a run; the attention mask is a view of one array of ones. */
+export function stepFeeds(ort: Ort, ids: readonly number[], past: number, ones: BigInt64Array, withPositions: boolean): Record<string, OrtTensor> {
+  const S = ids.length;
+  const total = past + S;
+  const feeds: Record<string, OrtTensor> = {
+    input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, S]),
+    attention_mask: new ort.Tensor("int64", ones.subarray(0, total), [1, total]),
+  };
+  if (withPositions) {
+    const pos = new BigInt64Array(S);
+    for (let i = 0; i < S; i++) pos[i] = BigInt(past + i);
+    feeds.position_ids = new ort.Tensor("int64", pos, [1, S]);
+  }
+  return feeds;
+}
 
 export class OnnxStepModel implements StepModel {
   readonly contextLength: number;
-  private past = new Map<string, unknown>();
-  private pos = 0;
+  /** Forward passes since load (speculative decoding is measured in these). */
+  passes = 0;
+  /** Where a step's time goes, summed since load (ms): building feeds, onnxruntime's run, reading logits. */
+  readonly profile = { feedMs: 0, runMs: 0, logitsMs: 0, steps: 0 };
+  private cache: KvCache;
+  private ones: BigInt64Array;
+  private withPositions: boolean;
   private constructor(
     private ort: Ort,
     private session: import("onnxruntime-node").InferenceSession,
-    private c: ModelConfig,
+    c: ModelConfig,
+    shared: boolean,
   ) {
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
+    const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
+    this.cache = shared ? new SharedKvCache(ort, shape) : new ChainedKvCache(ort, shape);
+    this.ones = new BigInt64Array(this.contextLength).fill(1n);
+    this.withPositions = session.inputNames.includes("position_ids");
   }
 
-  static async load(ort: Ort, file: string, c: ModelConfig): Promise<OnnxStepModel> {
+  /** "shared" when the cache buffers are bound in place (GroupQueryAttention graphs), else "chained". */
+  get cacheMode(): "shared" | "chained" {
+    return this.cache instanceof SharedKvCache ? "shared" : "chained";
+  }
+
+  static async load(ort: Ort, file: string, c: ModelConfig, settings: OnnxSessionSettings = {}): Promise<OnnxStepModel> {
     const size = statSync(file).size;
     if (size < 64) throw new Error(`${file}: truncated or empty (${size} bytes)`);
     let session;
     try {
-      session = await ort.InferenceSession.create(file, { graphOptimizationLevel: "all", intraOpNumThreads: 0 });
+      session = await ort.InferenceSession.create(file, sessionOptions(settings));
     } catch (err) {
       throw new Error(`${file}: cannot be loaded by onnxruntime (${(err as Error).message.split("\n")[0]})`);
     }
     const need = ["input_ids", "attention_mask", "past_key_values.0.key"];
     for (const n of need) if (!session.inputNames.includes(n)) throw new Error(`${file}: not a decoder with a KV cache (no input "${n}")`);
-    return new OnnxStepModel(ort, session, c);
+    const shared = settings.sharedCache ?? usesGroupQueryAttention(file);
+    return new OnnxStepModel(ort, session, c, shared);
   }
 
   reset(): void {
-    this.past.clear();
-    this.pos = 0;
+    this.cache.reset();
   }
 
-  private async forward(ids: readonly number[]): Promise<number> {
-    const { ort, c } = this;
-    const S = ids.length;
-    const hd = c.head_dim ?? c.hidden_size / c.num_attention_heads;
-    const total = this.pos + S;
-    const feeds: Record<string, import("onnxruntime-node").Tensor> = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, S]),
-      attention_mask: new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]),
-    };
-    if (this.session.inputNames.includes("position_ids"))
-      feeds.position_ids = new ort.Tensor("int64", BigInt64Array.from({ length: S }, (_, i) => BigInt(this.pos + i)), [1, S]);
-    for (let l = 0; l < c.num_hidden_layers; l++)
-      for (const kv of ["key", "value"]) {
-        const name = `past_key_values.${l}.${kv}`;
-        feeds[name] = (this.past.get(name) as import("onnxruntime-node").Tensor) ?? new ort.Tensor("float32", new Float32Array(0), [1, c.num_key_value_heads, 0, hd]);
-      }
-    const out = await this.session.run(feeds);
-    for (let l = 0; l < c.num_hidden_layers; l++)
-      for (const kv of ["key", "value"]) this.past.set(`past_key_values.${l}.${kv}`, out[`present.${l}.${kv}`]);
-    this.pos = total;
-    const logits = out.logits!;
-    const V = logits.dims[2]!;
-    const data = logits.data as Float32Array;
-    const off = (S - 1) * V;
-    let best = 0;
-    let bv = -Infinity;
-    for (let v = 0; v < V; v++) {
-      const x = data[off + v]!;
-      if (x > bv) {
-        bv = x;
-        best = v;
-      }
-    }
-    return best;
+  /** Tokens the cache holds. */
+  get length(): number {
+    return this.cache.length;
   }
 
-  prefill(ids: readonly number[]): Promise<number> {
-    return this.forward(ids);
+  private async run(ids: readonly number[], keep: number): Promise<number[]> {
+    if (this.cache.length + ids.length > this.contextLength) throw new Error(`position ${this.cache.length + ids.length} is past the context length ${this.contextLength}`);
+    const t0 = performance.now();
+    const feeds = stepFeeds(this.ort, ids, this.cache.length, this.ones, this.withPositions);
+    const fetches: Record<string, OrtTensor | null> = { logits: null };
+    this.cache.bind(feeds, fetches, ids.length);
+    const t1 = performance.now();
+    const out = await this.session.run(feeds, fetches as never);
+    const t2 = performance.now();
+    this.cache.update(out, ids.length);
+    const next = argmaxLast(out.logits!, keep);
+    const p = this.profile;
+    p.feedMs += t1 - t0;
+    p.runMs += t2 - t1;
+    p.logitsMs += performance.now() - t2;
+    p.steps++;
+    this.passes++;
+    return next;
   }
-  decode(id: number): Promise<number> {
-    return this.forward([id]);
+
+  async prefill(ids: readonly number[]): Promise<number> {
+    return (await this.run(ids, 1))[0]!;
+  }
+  async decode(id: number): Promise<number> {
+    return (await this.run([id], 1))[0]!;
+  }
+  /** Feed several tokens in one pass; the greedy next token after each of the last `keep`. */
+  forward(ids: readonly number[], keep: number): Promise<number[]> {
+    return this.run(ids, keep);
+  }
+  truncate(length: number): void {
+    this.cache.truncate(length);
   }
   /** Next token for a whole sequence without the cache (tests: cache on and off must agree). */
   async logitsArgmaxNoCache(ids: readonly number[]): Promise<number> {
     this.reset();
-    return this.forward(ids);
+    return this.prefill(ids);
   }
   async dispose(): Promise<void> {
     await this.session.release?.();
@@ -156,6 +209,8 @@ export interface OnnxEngineOptions {
   noGuard?: boolean;
   name?: string;
   maxSegmentChars?: number;
+  /** onnxruntime threads / graph optimisation (default: TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, measured defaults). */
+  session?: OnnxSessionSettings;
 }
 
 export async function loadOnnxRuntime(): Promise<Ort> {
@@ -172,6 +227,6 @@ export async function createOnnxEngine(o: OnnxEngineOptions): Promise<LlmEngine>
   if (tokenizer.vocabSize > c.vocab_size) throw new Error(`${o.dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model only ${c.vocab_size}`);
   const file = modelFile(o.dir, o.dtype);
   const ort = await loadOnnxRuntime();
-  const model = await OnnxStepModel.load(ort, file, c);
+  const model = await OnnxStepModel.load(ort, file, c, o.session ?? sessionSettingsFromEnv());
   return new LlmEngine({ name: o.name ?? `onnx:${o.dir.split("/").filter(Boolean).pop()}`, model, tokenizer, format: promptFormat(o.prompt ?? "chat"), noGuard: o.noGuard, maxSegmentChars: o.maxSegmentChars });
 }
