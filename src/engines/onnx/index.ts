@@ -13,7 +13,7 @@ import { LlmEngine } from "../../llm/engine.ts";
 import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
 import { ChainedKvCache, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
-import { sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
+import { DEFAULT_SETTINGS, sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
   fp32: "model.onnx",
@@ -117,12 +117,15 @@ export class OnnxStepModel implements StepModel {
   private cache: KvCache;
   private ones: BigInt64Array;
   private withPositions: boolean;
+  private prefillChunk: number;
   private constructor(
     private ort: Ort,
     private session: import("onnxruntime-node").InferenceSession,
     c: ModelConfig,
     shared: boolean,
+    settings: OnnxSessionSettings,
   ) {
+    this.prefillChunk = settings.prefillChunk ?? DEFAULT_SETTINGS.prefillChunk;
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
     const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
     this.cache = shared ? new SharedKvCache(ort, shape) : new ChainedKvCache(ort, shape);
@@ -147,7 +150,7 @@ export class OnnxStepModel implements StepModel {
     const need = ["input_ids", "attention_mask", "past_key_values.0.key"];
     for (const n of need) if (!session.inputNames.includes(n)) throw new Error(`${file}: not a decoder with a KV cache (no input "${n}")`);
     const shared = settings.sharedCache ?? usesGroupQueryAttention(file);
-    return new OnnxStepModel(ort, session, c, shared);
+    return new OnnxStepModel(ort, session, c, shared, settings);
   }
 
   reset(): void {
@@ -159,8 +162,23 @@ export class OnnxStepModel implements StepModel {
     return this.cache.length;
   }
 
+  /**
+   * Feed tokens after the cache; the greedy next token after each of the last `keep`. Long inputs go
+   * in chunks of `prefillChunk` tokens: the logits onnxruntime returns ([S, vocab] floats, 600 KB a
+   * token for Qwen3) then never exceed one chunk's worth.
+   */
   private async run(ids: readonly number[], keep: number): Promise<number[]> {
     if (this.cache.length + ids.length > this.contextLength) throw new Error(`position ${this.cache.length + ids.length} is past the context length ${this.contextLength}`);
+    const out: number[] = [];
+    for (let i = 0; i < ids.length; i += this.prefillChunk) {
+      const chunk = ids.slice(i, i + this.prefillChunk);
+      const want = Math.max(0, keep - (ids.length - i - chunk.length));
+      out.push(...(await this.pass(chunk, Math.min(want, chunk.length))));
+    }
+    return out;
+  }
+
+  private async pass(ids: readonly number[], keep: number): Promise<number[]> {
     const t0 = performance.now();
     const feeds = stepFeeds(this.ort, ids, this.cache.length, this.ones, this.withPositions);
     const fetches: Record<string, OrtTensor | null> = { logits: null };
@@ -169,7 +187,7 @@ export class OnnxStepModel implements StepModel {
     const out = await this.session.run(feeds, fetches as never);
     const t2 = performance.now();
     this.cache.update(out, ids.length);
-    const next = argmaxLast(out.logits!, keep);
+    const next = keep ? argmaxLast(out.logits!, keep) : [];
     const p = this.profile;
     p.feedMs += t1 - t0;
     p.runMs += t2 - t1;

@@ -4,8 +4,10 @@
  * - shared: for graphs whose attention is onnxruntime's GroupQueryAttention (the Hub's q4 exports and
  *   our q4 fixture). One pre-allocated buffer per layer and key/value is fed as `past_key_values.*` and
  *   bound as the `present.*` output; GroupQueryAttention sees the same pointer and appends the new
- *   tokens in place. A step costs no cache copy at all; dropping rejected draft tokens is free (the
- *   length goes back); growing past the capacity copies once (capacity doubles).
+ *   tokens in place, so onnxruntime copies no cache. Dropping rejected draft tokens is free (the
+ *   length goes back). onnxruntime-node (1.30) still hands every bound output back as a fresh JS copy,
+ *   which costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so
+ *   the capacity follows the length in steps of GROW tokens instead of being allocated once.
  * - chained: any other graph (Concat-style attention, the float fixture). The `present.*` tensors a run
  *   returns are passed straight back as the next run's `past_key_values.*` (onnxruntime-node hands out
  *   JS-owned buffers and wraps them again without copying); only truncation copies.
@@ -36,6 +38,9 @@ export interface KvCache {
   truncate(length: number): void;
   reset(): void;
 }
+
+/** Capacity step of the shared cache (tokens): a regrowth copy every GROW tokens, at most GROW slots unused. */
+export const GROW = 64;
 
 export const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.${kv}`;
 export const presentName = (l: number, kv: "key" | "value") => `present.${l}.${kv}`;
@@ -94,16 +99,14 @@ export class SharedKvCache implements KvCache {
   constructor(
     private ort: Ort,
     private s: CacheShape,
-    private initial = 256,
+    private step = GROW,
   ) {}
   /** Bytes held by the buffers. */
   get bytes(): number {
     return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * 4;
   }
   private grow(need: number): void {
-    let cap = Math.max(this.capacity || this.initial, 16);
-    while (cap < need) cap *= 2;
-    cap = Math.min(cap, Math.max(need, this.s.maxLength));
+    const cap = Math.min(Math.ceil(need / this.step) * this.step, Math.max(need, this.s.maxLength));
     const { kvHeads: h, headDim: d } = this.s;
     const bufs: Tensor[] = [];
     for (let i = 0; i < this.s.layers * 2; i++) {
@@ -134,7 +137,9 @@ export class SharedKvCache implements KvCache {
     this.length = Math.min(this.length, length);
   }
   reset(): void {
-    // the buffers stay allocated for the next sequence; their contents past `length` are never read
+    // a run costs O(capacity) (see above): the next sequence starts with buffers of its own size
+    this.bufs = [];
+    this.capacity = 0;
     this.length = 0;
   }
 }

@@ -16,10 +16,12 @@ export interface OnnxSessionSettings {
   optLevel?: OptLevel;
   /** Force the KV cache form (default: shared when the graph uses GroupQueryAttention). */
   sharedCache?: boolean;
+  /** Longest run of tokens fed in one pass (prefill goes in chunks of this size). */
+  prefillChunk?: number;
 }
 
 /** Measured on the 2-core development VM with the q4 fixture (bench/README.md). */
-export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all" };
+export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", prefillChunk: 128 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
 export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
