@@ -82,13 +82,16 @@ describe("the report", () => {
     expect(png.readUInt32BE(16)).toBe(760);
   });
   test("--compare flags a regression beyond the noise", () => {
-    const slower: BenchReport = JSON.parse(JSON.stringify(report));
-    const e = slower.engines[0]!;
-    e.latency = summarize(report.raw[0]!.samples.latencyMs.map((x) => x * 3 + 5));
-    const c = compare(report, slower);
+    // fixed samples: the live ones swing with the machine's load (one slow sample hides a 3× change)
+    const samples = [0.8, 0.9, 0.85, 0.95, 0.8, 0.9];
+    const base: BenchReport = JSON.parse(JSON.stringify(report));
+    base.engines[0]!.latency = summarize(samples);
+    const slower: BenchReport = JSON.parse(JSON.stringify(base));
+    slower.engines[0]!.latency = summarize(samples.map((x) => x * 3 + 5));
+    const c = compare(base, slower);
     expect(c.regressions).toBeGreaterThanOrEqual(1);
     expect(c.lines.join("\n")).toContain("REGRESSION");
-    expect(compare(report, report).regressions).toBe(0);
+    expect(compare(base, base).regressions).toBe(0);
   });
   test("--compare matches the one onnx engine across models and shows tokens/s and RSS", () => {
     const old: BenchReport = JSON.parse(readFileSync(join(import.meta.dir, "../bench/results/qwen3-0.6b-shaped.json"), "utf8"));
