@@ -1,7 +1,7 @@
 /**
  * onnxruntime session settings for the onnx engine: intra-op threads, graph optimisation level, and
  * the KV cache form. The defaults were chosen by measurement (bench/README.md, "threads and graph
- * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT) or the engine options
+ * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN) or the engine options
  * override them. Cost: none at run time; it only shapes InferenceSession.create's options.
  */
 import type { InferenceSession } from "onnxruntime-node";
@@ -14,6 +14,8 @@ export interface OnnxSessionSettings {
   threads?: number;
   /** Graph optimisation level. */
   optLevel?: OptLevel;
+  /** Whether idle intra-op threads spin-wait for work (fast on an idle machine, wasteful on a busy one). */
+  spinning?: boolean;
   /** Force the KV cache form (default: shared when the graph uses GroupQueryAttention). */
   sharedCache?: boolean;
   /** Longest run of tokens fed in one pass (prefill goes in chunks of this size). */
@@ -21,7 +23,7 @@ export interface OnnxSessionSettings {
 }
 
 /** Measured on the 2-core development VM with the q4 fixture (bench/README.md). */
-export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", prefillChunk: 128 };
+export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", spinning: true, prefillChunk: 128 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
 export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
@@ -37,6 +39,11 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
     if (!(OPT_LEVELS as readonly string[]).includes(o)) throw new Error(`TYPOFIX_ONNX_OPT="${o}": expected one of ${OPT_LEVELS.join(", ")}`);
     s.optLevel = o as OptLevel;
   }
+  const spin = env.TYPOFIX_ONNX_SPIN;
+  if (spin !== undefined && spin !== "") {
+    if (spin !== "0" && spin !== "1") throw new Error(`TYPOFIX_ONNX_SPIN="${spin}": expected 0 or 1`);
+    s.spinning = spin === "1";
+  }
   return s;
 }
 
@@ -48,5 +55,6 @@ export function sessionOptions(s: OnnxSessionSettings = {}): InferenceSession.Se
     executionMode: "sequential",
     // onnxruntime's warnings (unused initialisers and the like) are not the user's business
     logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: (s.spinning ?? DEFAULT_SETTINGS.spinning) ? "1" : "0" } } },
   };
 }
