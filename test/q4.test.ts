@@ -39,7 +39,7 @@ describe("the q4 fixture (the Hub's q4 export form)", () => {
     const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir));
     expect(m.cacheMode).toBe("shared");
     await m.dispose();
-  });
+  }, 60_000);
 
   test("greedy tokens equal a TypeScript forward pass over the dequantised weights (shared and chained cache)", async () => {
     const ref = new Qwen3Reference(TINY, 1);
@@ -70,7 +70,7 @@ describe("the q4 fixture (the Hub's q4 export form)", () => {
     one.reset();
     small.reset();
     expect(await small.forward(prompt, 12)).toEqual(await one.forward(prompt, 12));
-  });
+  }, 60_000);
 
   const big = PRESETS["qwen3-0.6b-q4"]!.dir;
   test.skipIf(!existsSync(join(big, ".stamp")))("the Qwen3-0.6B-shaped q4 model loads and decodes (generate it with `bun run fixtures --preset qwen3-0.6b-q4`)", async () => {
@@ -98,7 +98,7 @@ describe("session settings", () => {
     const b = await OnnxStepModel.load(ort, modelFile(dir), c);
     const prompt = [151644, 872, 198, 9707, 11];
     expect((await generate(a, prompt, { maxNewTokens: 5, stopIds: [] })).tokens).toEqual((await generate(b, prompt, { maxNewTokens: 5, stopIds: [] })).tokens);
-  });
+  }, 60_000);
   test("a cache tensor keeps its first positions per head when cut back", () => {
     const data = Float32Array.from({ length: 2 * 3 * 2 }, (_, i) => i); // [1, 2 heads, 3 positions, 2]
     const t = truncateTensor(ort, new ort.Tensor("float32", data, [1, 2, 3, 2]), 2);

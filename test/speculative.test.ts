@@ -8,6 +8,7 @@ import { generate, type GenerateOptions, type StepModel } from "../src/llm/gener
 import { ModelTokenizer } from "../src/llm/tokenizer.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
 import { SENTENCES } from "../src/bench/measure.ts";
+import { LlmEngine, draftTokensFromEnv } from "../src/llm/engine.ts";
 
 /**
  * A scripted model: the next token is a function of the whole sequence, so a wrong cache (tokens not
@@ -139,6 +140,43 @@ describe("forward passes per output token on the seed's sentences", () => {
   });
 });
 
+describe("in the LLM engine", () => {
+  test("fix() gives the same answer with and without drafts, in fewer passes; TYPOFIX_DRAFT_TOKENS", async () => {
+    const tok = new ModelTokenizer(ensureModel("tiny"));
+    const text = "I went too the stor to buy som milk";
+    const answer = [...tok.encode("I went to the store to buy some milk"), tok.stopIds[0]!];
+    const make = () => {
+      let start = -1;
+      const m = new ScriptedModel(512, (seq) => {
+        const out = seq.slice(start);
+        return out.every((t, j) => t === answer[j]) ? answer[out.length] ?? 0 : 0;
+      });
+      const prefill = m.prefill.bind(m);
+      const forward = m.forward.bind(m);
+      // the answer starts after the prompt, whichever way the prompt comes in
+      m.prefill = (ids) => ((start = ids.length), prefill(ids));
+      m.forward = (ids, keep) => {
+        if (m.seq.length === 0) start = ids.length - keep + 1; // the prompt and its drafts in one pass
+        return forward(ids, keep);
+      };
+      return m;
+    };
+    const results = [];
+    for (const draftTokens of [0, 8]) {
+      const m = make();
+      const engine = new LlmEngine({ name: "scripted", model: m, tokenizer: tok, format: promptFormat("chat"), noGuard: true, draftTokens });
+      const r = await engine.fix(text);
+      results.push({ output: r.output, passes: m.passes });
+    }
+    expect(results[0]!.output).toBe("I went to the store to buy some milk");
+    expect(results[1]!.output).toBe(results[0]!.output);
+    expect(results[1]!.passes).toBeLessThan(results[0]!.passes / 2);
+    expect(draftTokensFromEnv({})).toBe(8);
+    expect(draftTokensFromEnv({ TYPOFIX_DRAFT_TOKENS: "0" })).toBe(0);
+    expect(() => draftTokensFromEnv({ TYPOFIX_DRAFT_TOKENS: "-1" })).toThrow(/TYPOFIX_DRAFT_TOKENS="-1"/);
+  }, 60_000);
+});
+
 describe("with the ONNX fixtures", () => {
   for (const preset of ["tiny", "tiny-q4"]) {
     test(`${preset}: speculative tokens equal greedy tokens, whatever the drafts`, async () => {
@@ -163,6 +201,6 @@ describe("with the ONNX fixtures", () => {
         expect(mixed.tokens).toEqual(want.tokens);
       }
       await model.dispose();
-    });
+    }, 120_000);
   }
 });

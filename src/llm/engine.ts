@@ -29,6 +29,15 @@ export interface LlmEngineOptions {
 /** Drafted tokens per pass by default: bench/README.md, "copy-speculative decoding". */
 export const DEFAULT_DRAFT_TOKENS = 8;
 
+/** Drafted tokens per pass: TYPOFIX_DRAFT_TOKENS (0 turns speculation off), else the default. */
+export function draftTokensFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const v = env.TYPOFIX_DRAFT_TOKENS;
+  if (v === undefined || v === "") return DEFAULT_DRAFT_TOKENS;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`TYPOFIX_DRAFT_TOKENS="${v}": expected a whole number from 0 (off) to 64`);
+  return n;
+}
+
 export class LlmEngine implements Engine {
   readonly name: string;
   /** The last generations, for benchmarks. */
@@ -38,8 +47,11 @@ export class LlmEngine implements Engine {
   private lexicon = LexiconEngine.shared();
   private queue: Promise<unknown> = Promise.resolve();
 
+  private draftTokens: number;
+
   constructor(private o: LlmEngineOptions) {
     this.name = o.name;
+    this.draftTokens = o.draftTokens ?? draftTokensFromEnv();
   }
 
   private get maxChars(): number {
@@ -52,7 +64,7 @@ export class LlmEngine implements Engine {
     const tok = this.o.tokenizer;
     const prompt = tok.prompt(this.o.format, text);
     const input = tok.encode(text);
-    const k = this.o.draftTokens ?? DEFAULT_DRAFT_TOKENS;
+    const k = this.draftTokens;
     // drafts copy the input, then the end of the answer
     const draft = k > 0 ? { drafter: new CopyDrafter([...input, tok.stopIds[0]!], (id) => tok.startsWord(id)), k } : undefined;
     const g = await generate(this.o.model, prompt, { maxNewTokens: maxNewTokensFor(input.length), stopIds: tok.stopIds, draft });
