@@ -22,8 +22,13 @@ export interface OnnxSessionSettings {
   prefillChunk?: number;
 }
 
-/** Measured on the 2-core development VM with the q4 fixture (bench/README.md). */
-export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", spinning: true, prefillChunk: 128 };
+/**
+ * Measured on the 2-core development VM with the q4 fixture (bench/README.md, "threads and graph
+ * optimisation"): on a busy machine spinning threads halve decode speed (2 threads: 1.9 tok/s spinning,
+ * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
+ * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
+ */
+export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
 export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
