@@ -187,6 +187,10 @@ export class OnnxStepModel implements StepModel {
     const out = await this.session.run(feeds, fetches as never);
     const t2 = performance.now();
     this.cache.update(out, ids.length);
+    // onnxruntime-node's output copies (the whole cache, every run) are external memory the garbage
+    // collector does not see growing: ask for a collection so they do not pile up (peak RSS 1.37 → 1.11 GB
+    // over a 512-token prefill and 16 steps of the q4 model); non-blocking
+    if (typeof Bun !== "undefined") Bun.gc(false);
     const next = keep ? argmaxLast(out.logits!, keep) : [];
     const p = this.profile;
     p.feedMs += t1 - t0;
