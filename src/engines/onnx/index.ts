@@ -2,9 +2,12 @@
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
  * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
- * decoding with the KV cache (past_key_values.* in, present.* out), TypeScript owning stopping and
- * segmentation (src/llm), the guard between model and user. Cost: prefill O(prompt²) attention, then
- * one forward pass per token; measured by `typofix bench` (load time, prefill/decode tokens/s, RSS).
+ * decoding with the KV cache kept in onnxruntime's tensors (./kvcache.ts: bound in place for
+ * GroupQueryAttention graphs, present.* → past_key_values.* otherwise), several tokens a pass for
+ * copy-speculative decoding (forward/truncate), session settings from ./options.ts; TypeScript owns
+ * stopping, drafting and segmentation (src/llm), the guard sits between model and user. Cost: prefill
+ * O(prompt²) attention in chunks of 128 tokens, then one forward pass per step (per accepted draft run);
+ * measured by `typofix bench` and bench/onnx-settings.ts (load time, prefill/decode tokens/s, RSS).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
