@@ -152,7 +152,9 @@ export class OnnxStepModel implements StepModel {
     }
     const need = ["input_ids", "attention_mask", "past_key_values.0.key"];
     for (const n of need) if (!session.inputNames.includes(n)) throw new Error(`${file}: not a decoder with a KV cache (no input "${n}")`);
-    const shared = settings.sharedCache ?? usesGroupQueryAttention(file);
+    // the shared buffers are float32: a float16 cache (q4f16, fp16 exports) goes the chained way
+    const meta = (session.inputMetadata as unknown as ReadonlyArray<{ name: string; type?: string }> | undefined)?.find((m) => m.name === "past_key_values.0.key");
+    const shared = settings.sharedCache ?? ((meta?.type ?? "float32") === "float32" && usesGroupQueryAttention(file));
     return new OnnxStepModel(ort, session, c, shared, settings);
   }
 
