@@ -66,7 +66,8 @@ export class LlmEngine implements Engine {
     const input = tok.encode(text);
     const k = this.draftTokens;
     // drafts copy the input, then the end of the answer
-    const draft = k > 0 ? { drafter: new CopyDrafter([...input, tok.stopIds[0]!], (id) => tok.startsWord(id)), k } : undefined;
+    const source = tok.stopIds.length ? [...input, tok.stopIds[0]!] : input;
+    const draft = k > 0 ? { drafter: new CopyDrafter(source, (id) => tok.startsWord(id)), k } : undefined;
     const g = await generate(this.o.model, prompt, { maxNewTokens: maxNewTokensFor(input.length), stopIds: tok.stopIds, draft });
     this.stats.push(g);
     this.tokensGenerated += g.tokens.length;
