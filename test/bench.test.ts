@@ -88,13 +88,32 @@ describe("the report", () => {
     expect(png.readUInt32BE(16)).toBe(760);
   });
   test("--compare flags a regression beyond the noise", () => {
-    const slower: BenchReport = JSON.parse(JSON.stringify(report));
-    const e = slower.engines[0]!;
-    e.latency = summarize(report.raw[0]!.samples.latencyMs.map((x) => x * 3 + 5));
-    const c = compare(report, slower);
+    // fixed samples: the live ones swing with the machine's load (one slow sample hides a 3× change)
+    const samples = [0.8, 0.9, 0.85, 0.95, 0.8, 0.9];
+    const base: BenchReport = JSON.parse(JSON.stringify(report));
+    base.engines[0]!.latency = summarize(samples);
+    const slower: BenchReport = JSON.parse(JSON.stringify(base));
+    slower.engines[0]!.latency = summarize(samples.map((x) => x * 3 + 5));
+    const c = compare(base, slower);
     expect(c.regressions).toBeGreaterThanOrEqual(1);
     expect(c.lines.join("\n")).toContain("REGRESSION");
-    expect(compare(report, report).regressions).toBe(0);
+    expect(compare(base, base).regressions).toBe(0);
+  });
+  test("--compare matches the one onnx engine across models and shows tokens/s and RSS", () => {
+    const old: BenchReport = JSON.parse(readFileSync(join(import.meta.dir, "../bench/results/qwen3-0.6b-shaped.json"), "utf8"));
+    const now: BenchReport = JSON.parse(JSON.stringify(old));
+    const e = now.engines[0]!;
+    e.label = "onnx:qwen3-0.6b-q4-random";
+    for (const s of e.sweep) s.decodeTokensPerS = s.decodeTokensPerS! * 3;
+    e.peakRssMb = 1400;
+    const lines = compare(old, now).lines.join("\n");
+    expect(lines).toContain("onnx:qwen3-0.6b-q4-random against onnx:qwen3-0.6b-random:");
+    expect(lines).toMatch(/@128 tokens\/s: prefill [\d.]+ → [\d.]+, decode 4\.3 → 13\.0/);
+    expect(lines).toContain("peak RSS: 5750 → 1400 MB");
+    // two onnx engines on one side: no guessing
+    const two: BenchReport = JSON.parse(JSON.stringify(now));
+    two.engines.push({ ...e, label: "onnx:other" });
+    expect(compare(old, two).lines).toContain("onnx:other: new");
   });
 });
 

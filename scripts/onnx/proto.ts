@@ -62,7 +62,7 @@ class Writer {
   }
 }
 
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 
 export interface Tensor {
   name: string;
@@ -87,6 +87,8 @@ export interface Node {
   inputs: string[];
   outputs: string[];
   name?: string;
+  /** Operator set domain ("" for standard ONNX, "com.microsoft" for onnxruntime's contrib ops). */
+  domain?: string;
   attrs?: Attr[];
 }
 
@@ -177,6 +179,7 @@ export function encodeModel(g: Graph, opset = 17): Bytes {
     w.string(3, n.name ?? `${n.op}_${i}`);
     w.string(4, n.op);
     for (const a of n.attrs ?? []) w.message(5, attr(a));
+    if (n.domain) w.string(7, n.domain);
     graph.message(1, w);
   });
   graph.string(2, g.name);
@@ -191,5 +194,12 @@ export function encodeModel(g: Graph, opset = 17): Bytes {
   op.string(1, "");
   op.int(2, opset);
   model.message(8, op);
+  // contrib ops (MatMulNBits, GroupQueryAttention) need their domain imported too
+  if (g.nodes.some((n) => n.domain === "com.microsoft")) {
+    const ms = new Writer();
+    ms.string(1, "com.microsoft");
+    ms.int(2, 1);
+    model.message(8, ms);
+  }
   return model.finish();
 }

@@ -10,6 +10,7 @@
  * the arithmetic stay float32, with K and V rounded to float16 where the cache is float16.
  */
 import { DataType, type Graph, type Node, type Tensor } from "./proto.ts";
+import { Q4_BLOCK, randomQ4Linear, type Q4Linear } from "./q4.ts";
 
 export interface Qwen3Config {
   vocab_size: number;
@@ -107,6 +108,41 @@ export function qwen3Weights(c: Qwen3Config, seed = 1): Weights {
   return w;
 }
 
+/** The linear layers (and the untied lm head) of a q4 export, random, one seed a tensor. */
+export function qwen3Q4Linears(c: Qwen3Config, seed = 1): Record<string, Q4Linear> {
+  const q: Record<string, Q4Linear> = {};
+  let k = 0;
+  const lin = (name: string, K: number, N: number) => (q[name] = randomQ4Linear(seed * 7919 + k++, K, N, 1 / Math.sqrt(K)));
+  const H = c.hidden_size;
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    lin(`l${l}.q`, H, c.num_attention_heads * c.head_dim);
+    lin(`l${l}.k`, H, c.num_key_value_heads * c.head_dim);
+    lin(`l${l}.v`, H, c.num_key_value_heads * c.head_dim);
+    lin(`l${l}.o`, c.num_attention_heads * c.head_dim, H);
+    lin(`l${l}.gate`, H, c.intermediate_size);
+    lin(`l${l}.up`, H, c.intermediate_size);
+    lin(`l${l}.down`, c.intermediate_size, H);
+  }
+  lin("lm_head", H, c.vocab_size);
+  return q;
+}
+
+/** Only the embedding table and the norms stay float in a q4 export. */
+export function qwen3FloatWeights(c: Qwen3Config, seed = 1): Weights {
+  const all = qwen3Weights({ ...c, num_hidden_layers: 0 }, seed);
+  const w: Weights = { embed: all.embed! };
+  let k = 0;
+  const norm = (name: string, n: number) => {
+    const d = normals(seed * 5003 + k++, n, 0.1);
+    for (let i = 0; i < n; i++) d[i] = 1 + d[i]!;
+    w[name] = { dims: [n], data: d };
+  };
+  for (let l = 0; l < c.num_hidden_layers; l++)
+    for (const [n, size] of [["in_norm", c.hidden_size], ["q_norm", c.head_dim], ["k_norm", c.head_dim], ["post_norm", c.hidden_size]] as const) norm(`l${l}.${n}`, size);
+  w.final_norm = all.final_norm!;
+  return w;
+}
+
 /** cos/sin tables [max_pos, head_dim] for rotate-half RoPE. */
 export function ropeTables(c: Qwen3Config): { cos: Float32Array; sin: Float32Array } {
   const hd = c.head_dim;
@@ -138,9 +174,10 @@ export interface GraphIO {
  * The graph. `external(name, bytes)` may place a large tensor's bytes in an external file and return
  * its location; by default all data is inline.
  */
-export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"], io: GraphIO = {}): Graph {
+export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"], io: GraphIO = {}, q4?: Record<string, Q4Linear>): Graph {
   const cacheType = io.cache === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
   const logitsType = io.logits === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
+  if (q4 && cacheType !== DataType.FLOAT) throw new Error("the q4 form (GroupQueryAttention) is written with a float32 cache only");
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   let n = 0;
@@ -158,12 +195,27 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
   const constI64 = (name: string, xs: number[]) => init(name, [xs.length], DataType.INT64, i64(xs));
   const scalarF = (name: string, x: number) => init(name, [], DataType.FLOAT, f32(Float32Array.of(x)));
   for (const [name, t] of Object.entries(w)) init(name, t.dims, DataType.FLOAT, f32(t.data));
+  for (const [name, t] of Object.entries(q4 ?? {})) {
+    init(`${name}.qB`, [t.N, t.K / Q4_BLOCK, Q4_BLOCK / 2], DataType.UINT8, t.B);
+    init(`${name}.qS`, [(t.N * t.K) / Q4_BLOCK], DataType.FLOAT, f32(t.scales));
+  }
+  // x·W: a float MatMul, or MatMulNBits over the 4-bit blocks in the q4 form
+  const lin = (x: string, name: string, out?: string): string => {
+    const t = q4?.[name];
+    if (!t) return add("MatMul", [x, name], undefined, out);
+    const o = out ?? tmp("MatMulNBits");
+    const attrs = [{ name: "K", i: t.K }, { name: "N", i: t.N }, { name: "bits", i: 4 }, { name: "block_size", i: Q4_BLOCK }];
+    nodes.push({ op: "MatMulNBits", domain: "com.microsoft", inputs: [x, `${name}.qB`, `${name}.qS`], outputs: [o], attrs });
+    return o;
+  };
   const { cos, sin } = ropeTables(c);
   init("rope_cos", [c.max_position_embeddings, c.head_dim], DataType.FLOAT, f32(cos));
   init("rope_sin", [c.max_position_embeddings, c.head_dim], DataType.FLOAT, f32(sin));
   const eps = scalarF("eps", c.rms_norm_eps);
-  const scale = scalarF("attn_scale", 1 / Math.sqrt(c.head_dim));
-  const neg = scalarF("neg_inf", -1e9);
+  // constants only the float form's hand-written attention uses (the q4 form has none it does not use)
+  const f = !q4;
+  const scale = f ? scalarF("attn_scale", 1 / Math.sqrt(c.head_dim)) : "";
+  const neg = f ? scalarF("neg_inf", -1e9) : "";
   const nh = c.num_attention_heads;
   const nkv = c.num_key_value_heads;
   const hd = c.head_dim;
@@ -171,21 +223,26 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
   constI64("shape_bshd_q", [0, 0, nh, hd]);
   constI64("shape_bshd_kv", [0, 0, nkv, hd]);
   constI64("shape_bsh", [0, 0, nh * hd]);
-  constI64("shape_rep", [1, 1, nh / nkv, 1, 1]);
-  constI64("shape_bnthd", [0, nh, -1, hd]);
-  constI64("shape_2d", [-1, H]);
+  if (q4) constI64("shape_bsh_kv", [0, 0, nkv * hd]);
+  let seqlensK: string | undefined;
+  let totalLen: string | undefined;
+  if (f) constI64("shape_rep", [1, 1, nh / nkv, 1, 1]);
+  if (f) constI64("shape_bnthd", [0, nh, -1, hd]);
+  if (f) constI64("shape_2d", [-1, H]);
   constI64("half0", [0]);
   constI64("half1", [hd / 2]);
   constI64("half2", [hd]);
   constI64("axis_last", [-1]);
   constI64("ax1", [1]);
-  constI64("ax12", [1, 2]);
-  constI64("ax01", [0, 1]);
+  if (f) constI64("ax12", [1, 2]);
+  if (f) constI64("ax01", [0, 1]);
   constI64("idx1", [1]);
   constI64("idx2", [2]);
 
+  const two = q4 ? scalarF("two", 2) : "";
   const rms = (x: string, weight: string) => {
-    const sq = add("Mul", [x, x]);
+    // Pow(x, 2) is the pattern onnxruntime fuses into SimplifiedLayerNormalization (the q4 form uses it)
+    const sq = q4 ? add("Pow", [x, two]) : add("Mul", [x, x]);
     const mean = add("ReduceMean", [sq], [{ name: "axes", ints: [-1] }, { name: "keepdims", i: 1 }]);
     const r = add("Sqrt", [add("Add", [mean, eps])]);
     return add("Mul", [add("Div", [x, r]), weight]);
@@ -197,9 +254,10 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
     return add("Add", [add("Mul", [x, cosT]), add("Mul", [rot, sinT])]);
   };
 
-  // positions and mask
-  const cosT = add("Unsqueeze", [add("Gather", ["rope_cos", "position_ids"]), "ax1"]); // [B,1,S,hd]
-  const sinT = add("Unsqueeze", [add("Gather", ["rope_sin", "position_ids"]), "ax1"]);
+  // positions and mask ([B,1,S,hd] for heads-first tensors, [B,S,1,hd] for the GroupQueryAttention form)
+  const cosT = add("Unsqueeze", [add("Gather", ["rope_cos", "position_ids"]), q4 ? "idx2" : "ax1"]);
+  const sinT = add("Unsqueeze", [add("Gather", ["rope_sin", "position_ids"]), q4 ? "idx2" : "ax1"]);
+  if (q4) return qwen3Q4Graph();
   const S = add("Gather", [add("Shape", ["input_ids"]), "idx1"]); // [1]
   const P = add("Gather", [add("Shape", ["past_key_values.0.key"]), "idx2"]);
   const T = add("Add", [P, S]);
@@ -212,68 +270,99 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
   const pad = add("Unsqueeze", [add("Cast", ["attention_mask"], [{ name: "to", i: DataType.BOOL }]), "ax12"]); // [B,1,1,T]
   const mask = add("And", [add("Unsqueeze", [causal, "ax01"]), pad]); // [B,1,S,T]
 
-  let x = add("Gather", ["embed", "input_ids"]); // [B,S,H]
-  for (let l = 0; l < c.num_hidden_layers; l++) {
-    const h = rms(x, `l${l}.in_norm`);
-    let q = add("Reshape", [add("MatMul", [h, `l${l}.q`]), "shape_bshd_q"]);
-    let k = add("Reshape", [add("MatMul", [h, `l${l}.k`]), "shape_bshd_kv"]);
-    const v0 = add("Reshape", [add("MatMul", [h, `l${l}.v`]), "shape_bshd_kv"]);
-    q = add("Transpose", [rms(q, `l${l}.q_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
-    k = add("Transpose", [rms(k, `l${l}.k_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
-    const v = add("Transpose", [v0], [{ name: "perm", ints: [0, 2, 1, 3] }]);
-    q = rope(q, cosT, sinT);
-    k = rope(k, cosT, sinT);
-    let kAll: string;
-    let vAll: string;
-    if (cacheType === DataType.FLOAT16) {
-      // the cache holds float16: K and V are rounded once, and attention reads them back as float32
-      const toHalf = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT16 }]);
-      const toFloat = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT }]);
-      kAll = toFloat(add("Concat", [`past_key_values.${l}.key`, toHalf(k)], [{ name: "axis", i: 2 }], `present.${l}.key`));
-      vAll = toFloat(add("Concat", [`past_key_values.${l}.value`, toHalf(v)], [{ name: "axis", i: 2 }], `present.${l}.value`));
-    } else {
-      kAll = add("Concat", [`past_key_values.${l}.key`, k], [{ name: "axis", i: 2 }], `present.${l}.key`);
-      vAll = add("Concat", [`past_key_values.${l}.value`, v], [{ name: "axis", i: 2 }], `present.${l}.value`);
-    }
-    const rep = (t: string) => add("Reshape", [add("Expand", [add("Unsqueeze", [t, "idx2"]), "shape_rep"]), "shape_bnthd"]);
-    const kr = rep(kAll);
-    const vr = rep(vAll);
-    let scores = add("Mul", [add("MatMul", [q, add("Transpose", [kr], [{ name: "perm", ints: [0, 1, 3, 2] }])]), scale]);
-    scores = add("Where", [mask, scores, neg]);
-    const probs = add("Softmax", [scores], [{ name: "axis", i: -1 }]);
-    const ctx = add("Reshape", [add("Transpose", [add("MatMul", [probs, vr])], [{ name: "perm", ints: [0, 2, 1, 3] }]), "shape_bsh"]);
-    x = add("Add", [x, add("MatMul", [ctx, `l${l}.o`])]);
-    const h2 = rms(x, `l${l}.post_norm`);
-    const g = add("MatMul", [h2, `l${l}.gate`]);
-    const act = add("Mul", [g, add("Sigmoid", [g])]);
-    x = add("Add", [x, add("MatMul", [add("Mul", [act, add("MatMul", [h2, `l${l}.up`])]), `l${l}.down`])]);
-  }
-  let xf = rms(x, "final_norm");
-  if (io.logitsToKeep) {
-    // the last N positions only (N = 0 keeps all, as in transformers): Slice from -N on the sequence axis
-    const keep = add("Unsqueeze", ["num_logits_to_keep", "half0"]);
-    xf = add("Slice", [xf, add("Neg", [keep]), constI64("int64_max", [2 ** 53]), "ax1"]);
-  }
-  // tied lm head: logits = x · embedᵀ, as Gemm with transB on the 2-D view
-  const batch = add("Gather", [add("Shape", ["input_ids"]), "half0"]);
-  const logits2d = add("Gemm", [add("Reshape", [xf, "shape_2d"]), "embed"], [{ name: "transB", i: 1 }]);
-  const vocab = constI64("vocab", [-1, c.vocab_size]);
-  const logits3d = add("Reshape", [logits2d, add("Concat", [batch, vocab], [{ name: "axis", i: 0 }])], undefined, logitsType === DataType.FLOAT ? "logits" : undefined);
-  if (logitsType !== DataType.FLOAT) add("Cast", [logits3d], [{ name: "to", i: logitsType }], "logits");
+  return finish(add("Gather", ["embed", "input_ids"]), mask); // [B,S,H]
 
-  const inputs = [
-    { name: "input_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
-    { name: "attention_mask", elemType: DataType.INT64, shape: ["batch_size", "total_sequence_length"] },
-    { name: "position_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
-  ];
-  const outputs = [{ name: "logits", elemType: logitsType, shape: ["batch_size", io.logitsToKeep ? "logits_length" : "sequence_length", c.vocab_size] }];
-  for (let l = 0; l < c.num_hidden_layers; l++)
-    for (const kv of ["key", "value"]) {
-      inputs.push({ name: `past_key_values.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "past_sequence_length", hd] } as never);
-      outputs.push({ name: `present.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "total_sequence_length", hd] } as never);
+  function finish(x0: string, mask?: string): Graph {
+    let x = x0;
+    for (let l = 0; l < c.num_hidden_layers; l++) {
+      const h = rms(x, `l${l}.in_norm`);
+      let q = add("Reshape", [lin(h, `l${l}.q`), "shape_bshd_q"]);
+      let k = add("Reshape", [lin(h, `l${l}.k`), "shape_bshd_kv"]);
+      if (!mask) {
+        // the q4 form: onnxruntime's GroupQueryAttention over [B,S,heads·hd] with the cache [B,kv,past,hd]
+        const qf = add("Reshape", [rope(rms(q, `l${l}.q_norm`), cosT, sinT), "shape_bsh"]);
+        const kf = add("Reshape", [rope(rms(k, `l${l}.k_norm`), cosT, sinT), "shape_bsh_kv"]);
+        const outs = [tmp("gqa"), `present.${l}.key`, `present.${l}.value`];
+        const attrs = [{ name: "num_heads", i: nh }, { name: "kv_num_heads", i: nkv }, { name: "scale", f: 1 / Math.sqrt(hd) }];
+        nodes.push({ op: "GroupQueryAttention", domain: "com.microsoft", inputs: [qf, kf, lin(h, `l${l}.v`), `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK!, totalLen!], outputs: outs, attrs });
+        x = add("Add", [x, lin(outs[0]!, `l${l}.o`)]);
+        x = mlp(x, l);
+        continue;
+      }
+      const v0 = add("Reshape", [lin(h, `l${l}.v`), "shape_bshd_kv"]);
+      q = add("Transpose", [rms(q, `l${l}.q_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+      k = add("Transpose", [rms(k, `l${l}.k_norm`)], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+      const v = add("Transpose", [v0], [{ name: "perm", ints: [0, 2, 1, 3] }]);
+      q = rope(q, cosT, sinT);
+      k = rope(k, cosT, sinT);
+      let kAll: string;
+      let vAll: string;
+      if (cacheType === DataType.FLOAT16) {
+        // the cache holds float16: K and V are rounded once, and attention reads them back as float32
+        const toHalf = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT16 }]);
+        const toFloat = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT }]);
+        kAll = toFloat(add("Concat", [`past_key_values.${l}.key`, toHalf(k)], [{ name: "axis", i: 2 }], `present.${l}.key`));
+        vAll = toFloat(add("Concat", [`past_key_values.${l}.value`, toHalf(v)], [{ name: "axis", i: 2 }], `present.${l}.value`));
+      } else {
+        kAll = add("Concat", [`past_key_values.${l}.key`, k], [{ name: "axis", i: 2 }], `present.${l}.key`);
+        vAll = add("Concat", [`past_key_values.${l}.value`, v], [{ name: "axis", i: 2 }], `present.${l}.value`);
+      }
+      const rep = (t: string) => add("Reshape", [add("Expand", [add("Unsqueeze", [t, "idx2"]), "shape_rep"]), "shape_bnthd"]);
+      const kr = rep(kAll);
+      const vr = rep(vAll);
+      let scores = add("Mul", [add("MatMul", [q, add("Transpose", [kr], [{ name: "perm", ints: [0, 1, 3, 2] }])]), scale]);
+      scores = add("Where", [mask, scores, neg]);
+      const probs = add("Softmax", [scores], [{ name: "axis", i: -1 }]);
+      const ctx = add("Reshape", [add("Transpose", [add("MatMul", [probs, vr])], [{ name: "perm", ints: [0, 2, 1, 3] }]), "shape_bsh"]);
+      x = add("Add", [x, lin(ctx, `l${l}.o`)]);
+      x = mlp(x, l);
     }
-  if (io.logitsToKeep) inputs.push({ name: "num_logits_to_keep", elemType: DataType.INT64, shape: [] } as never);
-  return { name: "qwen3", nodes, initializers: inits, inputs, outputs };
+    let xf = rms(x, "final_norm");
+    if (io.logitsToKeep) {
+      // the last N positions only (N = 0 keeps all, as in transformers): Slice from -N on the sequence axis
+      const keep = add("Unsqueeze", ["num_logits_to_keep", "half0"]);
+      xf = add("Slice", [xf, add("Neg", [keep]), constI64("int64_max", [2 ** 53]), "ax1"]);
+    }
+    const logitsName = logitsType === DataType.FLOAT ? "logits" : tmp("logits32");
+    if (q4?.lm_head) lin(xf, "lm_head", logitsName); // the q4 export quantises the (untied) lm head as well
+    else {
+      // tied lm head: logits = x · embedᵀ, as Gemm with transB on the 2-D view
+      const batch = add("Gather", [add("Shape", ["input_ids"]), "half0"]);
+      const logits2d = add("Gemm", [add("Reshape", [xf, f ? "shape_2d" : constI64("shape_2d_q4", [-1, H])]), "embed"], [{ name: "transB", i: 1 }]);
+      const vocab = constI64("vocab", [-1, c.vocab_size]);
+      add("Reshape", [logits2d, add("Concat", [batch, vocab], [{ name: "axis", i: 0 }])], undefined, logitsName);
+    }
+    if (logitsType !== DataType.FLOAT) add("Cast", [logitsName], [{ name: "to", i: logitsType }], "logits");
+
+    const inputs = [
+      { name: "input_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
+      { name: "attention_mask", elemType: DataType.INT64, shape: ["batch_size", "total_sequence_length"] },
+      { name: "position_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
+    ];
+    const outputs = [{ name: "logits", elemType: logitsType, shape: ["batch_size", io.logitsToKeep ? "logits_length" : "sequence_length", c.vocab_size] }];
+    for (let l = 0; l < c.num_hidden_layers; l++)
+      for (const kv of ["key", "value"]) {
+        inputs.push({ name: `past_key_values.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "past_sequence_length", hd] } as never);
+        outputs.push({ name: `present.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "total_sequence_length", hd] } as never);
+      }
+    if (io.logitsToKeep) inputs.push({ name: "num_logits_to_keep", elemType: DataType.INT64, shape: [] } as never);
+    return { name: "qwen3", nodes, initializers: inits, inputs, outputs };
+  }
+
+  function mlp(x: string, l: number): string {
+    const h2 = rms(x, `l${l}.post_norm`);
+    const g = lin(h2, `l${l}.gate`);
+    const act = add("Mul", [g, add("Sigmoid", [g])]);
+    return add("Add", [x, lin(add("Mul", [act, lin(h2, `l${l}.up`)]), `l${l}.down`)]);
+  }
+
+  function qwen3Q4Graph(): Graph {
+    // GroupQueryAttention takes the cache length from seqlens_k (tokens seen − 1) and the total length
+    const seqlens = add("Sub", [add("ReduceSum", ["attention_mask", "ax1"], [{ name: "keepdims", i: 0 }]), constI64("one", [1])]);
+    seqlensK = add("Cast", [seqlens], [{ name: "to", i: DataType.INT32 }]);
+    totalLen = add("Cast", [add("Squeeze", [add("Gather", [add("Shape", ["attention_mask"]), "idx1"]), "half0"])], [{ name: "to", i: DataType.INT32 }]);
+    return finish(add("Gather", ["embed", "input_ids"]));
+  }
 }
 
 /** config.json in the Hugging Face layout. */

@@ -380,8 +380,18 @@ export function svg(r: BenchReport): string {
 export function compare(old: BenchReport, now: BenchReport): { lines: string[]; regressions: number } {
   const lines: string[] = [];
   let regressions = 0;
+  const kind = (label: string) => label.split(":")[0];
   for (const e of now.engines) {
-    const o = old.engines.find((x) => x.label === e.label);
+    // the same engine and model; else the one engine of the same kind on each side (e.g. the fp32 and
+    // the q4 model of the onnx engine), named in the line
+    let o = old.engines.find((x) => x.label === e.label);
+    if (!o) {
+      const olds = old.engines.filter((x) => kind(x.label) === kind(e.label));
+      if (olds.length === 1 && now.engines.filter((x) => kind(x.label) === kind(e.label)).length === 1) {
+        o = olds[0]!;
+        lines.push(`${e.label} against ${o.label}:`);
+      }
+    }
     if (!o) {
       lines.push(`${e.label}: new`);
       continue;
@@ -396,6 +406,12 @@ export function compare(old: BenchReport, now: BenchReport): { lines: string[]; 
       if (r.worse) regressions++;
       lines.push(`${e.label} ${what}: ${f1(a.mean)} → ${f1(b.mean)} ms (${r.change >= 0 ? "+" : ""}${(r.change * 100).toFixed(1)}%)${r.worse ? "  REGRESSION" : r.significant ? "  faster" : "  (within noise)"}`);
     }
+    for (const s of e.sweep) {
+      const os = o.sweep.find((x) => x.context === s.context);
+      if (os?.decodeTokensPerS && s.decodeTokensPerS)
+        lines.push(`${e.label} @${s.context} tokens/s: prefill ${f1(os.prefillTokensPerS)} → ${f1(s.prefillTokensPerS)}, decode ${f1(os.decodeTokensPerS)} → ${f1(s.decodeTokensPerS)}`);
+    }
+    if (o.peakRssMb && e.peakRssMb) lines.push(`${e.label} peak RSS: ${f1(o.peakRssMb)} → ${f1(e.peakRssMb)} MB`);
   }
   return { lines, regressions };
 }

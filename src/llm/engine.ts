@@ -10,6 +10,7 @@ import { applyEdits, diffEdits } from "../text/edits.ts";
 import { guard } from "../guard/index.ts";
 import { LexiconEngine } from "../engines/lexicon/index.ts";
 import { generate, maxNewTokensFor, type Generation, type StepModel } from "./generate.ts";
+import { CopyDrafter } from "./draft.ts";
 import type { ModelTokenizer } from "./tokenizer.ts";
 import type { PromptFormat } from "./prompts.ts";
 
@@ -21,6 +22,20 @@ export interface LlmEngineOptions {
   noGuard?: boolean;
   /** Characters per segment (default: a conservative share of the context). */
   maxSegmentChars?: number;
+  /** Copy-speculative decoding: most drafted tokens a forward pass verifies (0: plain greedy). */
+  draftTokens?: number;
+}
+
+/** Drafted tokens per pass by default: bench/README.md, "copy-speculative decoding". */
+export const DEFAULT_DRAFT_TOKENS = 8;
+
+/** Drafted tokens per pass: TYPOFIX_DRAFT_TOKENS (0 turns speculation off), else the default. */
+export function draftTokensFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const v = env.TYPOFIX_DRAFT_TOKENS;
+  if (v === undefined || v === "") return DEFAULT_DRAFT_TOKENS;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`TYPOFIX_DRAFT_TOKENS="${v}": expected a whole number from 0 (off) to 64`);
+  return n;
 }
 
 export class LlmEngine implements Engine {
@@ -37,8 +52,11 @@ export class LlmEngine implements Engine {
   private lexicon = LexiconEngine.shared();
   private queue: Promise<unknown> = Promise.resolve();
 
+  private draftTokens: number;
+
   constructor(private o: LlmEngineOptions) {
     this.name = o.name;
+    this.draftTokens = o.draftTokens ?? draftTokensFromEnv();
   }
 
   /**
@@ -57,11 +75,14 @@ export class LlmEngine implements Engine {
 
   /** Raw model answer for one piece of text. */
   async complete(text: string): Promise<string> {
-    const prompt = this.o.tokenizer.prompt(this.o.format, text);
-    const g = await generate(this.o.model, prompt, {
-      maxNewTokens: maxNewTokensFor(this.o.tokenizer.encode(text).length),
-      stopIds: this.o.tokenizer.stopIds,
-    });
+    const tok = this.o.tokenizer;
+    const prompt = tok.prompt(this.o.format, text);
+    const input = tok.encode(text);
+    const k = this.draftTokens;
+    // drafts copy the input, then the end of the answer
+    const source = tok.stopIds.length ? [...input, tok.stopIds[0]!] : input;
+    const draft = k > 0 ? { drafter: new CopyDrafter(source, (id) => tok.startsWord(id)), k } : undefined;
+    const g = await generate(this.o.model, prompt, { maxNewTokens: maxNewTokensFor(input.length), stopIds: tok.stopIds, draft });
     this.stats.push(g);
     this.tokensGenerated += g.tokens.length;
     if (this.stats.length > 1000) this.stats.shift();

@@ -91,6 +91,18 @@ export class ModelTokenizer {
     return this.tok.decode([...ids], { skip_special_tokens: true });
   }
 
+  /** Whether a token begins a word: its text starts with a space or punctuation (copy drafts jump to these). */
+  startsWord(id: number): boolean {
+    let w = this.wordStarts.get(id);
+    if (w === undefined) {
+      const t = this.tok.decode([id], { skip_special_tokens: false });
+      w = t === "" || !/^[\p{L}\p{N}]/u.test(t);
+      this.wordStarts.set(id, w);
+    }
+    return w;
+  }
+  private wordStarts = new Map<number, boolean>();
+
   /** The prompt for one piece of text, as token ids (the text's own control-token strings stay text). */
   prompt(format: PromptFormat, text: string): number[] {
     if (format.kind === "chat" && !this.template) throw new Error("the model has no chat template; use the completion prompt format");

@@ -110,6 +110,7 @@ export class Qwen3Reference {
     }
     const last = Float64Array.from(xs[xs.length - 1]!);
     this.rms(last, this.w.final_norm!.data);
+    if (this.w.lm_head) return this.matvec(last, "lm_head"); // an untied head (the q4 form), [H, V]
     const V = c.vocab_size;
     const out = new Float64Array(V);
     for (let v = 0; v < V; v++) {

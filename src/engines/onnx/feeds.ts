@@ -190,24 +190,40 @@ export class FeedPlan {
     return (type === "int32" ? new this.ort.Tensor("int32", Int32Array.from(values), dims) : new this.ort.Tensor("int64", BigInt64Array.from(Array.from(values), (v) => BigInt(v)), dims)) as Tensor;
   }
 
+  /** One array of ones that every attention mask is a view of (grown when a longer one is asked for). */
+  private ones: Int32Array | BigInt64Array | null = null;
+  private mask(total: number): Tensor {
+    const int32 = this.specs.get("attention_mask")!.type === "int32";
+    if (!this.ones || this.ones.length < total) {
+      const n = Math.max(total, 2 * (this.ones?.length ?? 256));
+      this.ones = int32 ? new Int32Array(n).fill(1) : new BigInt64Array(n).fill(1n);
+    }
+    return (int32 ? new this.ort.Tensor("int32", (this.ones as Int32Array).subarray(0, total), [1, total]) : new this.ort.Tensor("int64", (this.ones as BigInt64Array).subarray(0, total), [1, total])) as Tensor;
+  }
+
   /**
-   * Feeds for one forward pass: `ids` at positions past…past+ids.length-1, with `cache` (the previous
-   * step's present.* renamed to past_key_values.*, or emptyCache()).
+   * The non-cache feeds of one forward pass: `ids` at positions past…past+ids.length-1, and, where the
+   * graph takes it, how many last positions' logits to compute (`keep`, at least 1).
    */
-  step(ids: readonly number[], past: number, cache: Record<string, Tensor>): Record<string, Tensor> {
+  inputs(ids: readonly number[], past: number, keep = 1): Record<string, Tensor> {
     const S = ids.length;
-    const total = past + S;
-    const feeds: Record<string, Tensor> = {
-      input_ids: this.ints("input_ids", ids, [1, S]),
-      attention_mask: this.ints("attention_mask", new Array(total).fill(1), [1, total]),
-    };
+    const feeds: Record<string, Tensor> = { input_ids: this.ints("input_ids", ids, [1, S]), attention_mask: this.mask(past + S) };
     if (this.specs.has("position_ids"))
       feeds.position_ids = this.ints(
         "position_ids",
         Array.from({ length: S }, (_, i) => past + i),
         [1, S],
       );
-    for (const n of KEEP_INPUTS) if (this.specs.has(n)) feeds[n] = this.ints(n, [1], this.specs.get(n)!.shape.length ? [1] : []);
+    for (const n of KEEP_INPUTS) if (this.specs.has(n)) feeds[n] = this.ints(n, [Math.max(1, Math.min(keep, S))], this.specs.get(n)!.shape.length ? [1] : []);
+    return feeds;
+  }
+
+  /**
+   * Feeds for one forward pass: inputs() plus `cache` (the previous step's present.* renamed to
+   * past_key_values.*, or emptyCache()).
+   */
+  step(ids: readonly number[], past: number, cache: Record<string, Tensor>): Record<string, Tensor> {
+    const feeds = this.inputs(ids, past);
     for (const { past: name } of this.cache) {
       const t = cache[name];
       if (!t) throw new Error(`no cache tensor for ${name}`);

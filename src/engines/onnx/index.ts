@@ -2,10 +2,14 @@
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
  * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
- * decoding with the KV cache (past_key_values.* in, present.* out; every feed built from the graph's own
- * input metadata and the logits read as float32 whatever their type: feeds.ts), TypeScript owning stopping and
- * segmentation (src/llm), the guard between model and user. Cost: prefill O(prompt²) attention, then
- * one forward pass per token; measured by `typofix bench` (load time, prefill/decode tokens/s, RSS).
+ * decoding with every feed built from the graph's own input metadata (./feeds.ts: cache and id types,
+ * num_logits_to_keep; logits read as float32 whatever their type) and the KV cache kept in onnxruntime's
+ * tensors (./kvcache.ts: bound in place for
+ * GroupQueryAttention graphs, present.* → past_key_values.* otherwise), several tokens a pass for
+ * copy-speculative decoding (forward/truncate), session settings from ./options.ts; TypeScript owns
+ * stopping, drafting and segmentation (src/llm), the guard sits between model and user. Cost: prefill
+ * O(prompt²) attention in chunks of 128 tokens, then one forward pass per step (per accepted draft run);
+ * measured by `typofix bench` and bench/onnx-settings.ts (load time, prefill/decode tokens/s, RSS).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +17,9 @@ import type { StepModel } from "../../llm/generate.ts";
 import { LlmEngine } from "../../llm/engine.ts";
 import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
-import { FeedPlan, argmax, lastLogits } from "./feeds.ts";
+import { ChainedKvCache, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
+import { DEFAULT_SETTINGS, sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
+import { FeedPlan, halfToFloat } from "./feeds.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
   fp32: "model.onnx",
@@ -67,26 +73,70 @@ export function modelFile(dir: string, dtype?: string): string {
 }
 
 type Ort = typeof import("onnxruntime-node");
+type OrtTensor = import("onnxruntime-node").Tensor;
+
+/** Index of the largest of `n` values from `off` (greedy decoding). */
+export function argmaxRow(data: ArrayLike<number>, off: number, n: number): number {
+  let best = 0;
+  let bv = -Infinity;
+  for (let v = 0; v < n; v++) {
+    const x = data[off + v]!;
+    if (x > bv) {
+      bv = x;
+      best = v;
+    }
+  }
+  return best;
+}
+
+/** The greedy next token after each of the last `keep` positions of logits [1, S, V] (float32 or float16). */
+export function argmaxLast(logits: OrtTensor, keep: number): number[] {
+  const [, S, V] = logits.dims as [number, number, number];
+  if (logits.type !== "float32" && logits.type !== "float16") throw new Error(`logits of type ${logits.type} are not supported (float32 or float16)`);
+  const data = logits.data as Float32Array | Uint16Array;
+  const out: number[] = [];
+  for (let i = S - keep; i < S; i++) {
+    // float16 arrives as bit patterns (feeds.ts): one row decoded at a time, by table
+    if (data instanceof Uint16Array) out.push(argmaxRow(halfToFloat(data.subarray(i * V, (i + 1) * V)), 0, V));
+    else out.push(argmaxRow(data, i * V, V));
+  }
+  return out;
+}
 
 export class OnnxStepModel implements StepModel {
   readonly contextLength: number;
-  private past: Record<string, import("onnxruntime-node").Tensor> | null = null;
-  private pos = 0;
+  /** Forward passes since load (speculative decoding is measured in these). */
+  passes = 0;
+  /** Where a step's time goes, summed since load (ms): building feeds, onnxruntime's run, reading logits. */
+  readonly profile = { feedMs: 0, runMs: 0, logitsMs: 0, steps: 0 };
+  private cache: KvCache;
+  private prefillChunk: number;
   private constructor(
     private session: import("onnxruntime-node").InferenceSession,
-    /** Feeds built from the graph's declared inputs (src/engines/onnx/feeds.ts). */
+    /** Feeds built from the graph's declared inputs (./feeds.ts). */
     readonly feeds: FeedPlan,
     c: ModelConfig,
+    shared: boolean,
+    settings: OnnxSessionSettings,
+    ort: Ort,
   ) {
+    this.prefillChunk = settings.prefillChunk ?? DEFAULT_SETTINGS.prefillChunk;
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
+    const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
+    this.cache = shared ? new SharedKvCache(ort, shape) : new ChainedKvCache(ort, shape, feeds.emptyCache());
   }
 
-  static async load(ort: Ort, file: string, c: ModelConfig): Promise<OnnxStepModel> {
+  /** "shared" when the cache buffers are bound in place (GroupQueryAttention graphs), else "chained". */
+  get cacheMode(): "shared" | "chained" {
+    return this.cache instanceof SharedKvCache ? "shared" : "chained";
+  }
+
+  static async load(ort: Ort, file: string, c: ModelConfig, settings: OnnxSessionSettings = {}): Promise<OnnxStepModel> {
     const size = statSync(file).size;
     if (size < 64) throw new Error(`${file}: truncated or empty (${size} bytes)`);
     let session;
     try {
-      session = await ort.InferenceSession.create(file, { graphOptimizationLevel: "all", intraOpNumThreads: 0 });
+      session = await ort.InferenceSession.create(file, sessionOptions(settings));
     } catch (err) {
       throw new Error(`${file}: cannot be loaded by onnxruntime (${(err as Error).message.split("\n")[0]})`);
     }
@@ -97,33 +147,77 @@ export class OnnxStepModel implements StepModel {
       await session.release?.();
       throw err;
     }
-    return new OnnxStepModel(session, plan, c);
+    // the shared buffers are float32: a float16 cache (q4f16, fp16 exports) goes the chained way
+    const shared = plan.cacheType === "float32" && (settings.sharedCache ?? usesGroupQueryAttention(file));
+    return new OnnxStepModel(session, plan, c, shared, settings, ort);
   }
 
   reset(): void {
-    this.past = null;
-    this.pos = 0;
+    this.cache.reset();
   }
 
-  private async forward(ids: readonly number[]): Promise<number> {
-    const out = await this.session.run(this.feeds.step(ids, this.pos, this.past ?? this.feeds.emptyCache()));
-    const next: Record<string, import("onnxruntime-node").Tensor> = {};
-    for (const { past, present } of this.feeds.cache) next[past] = out[present]!;
-    this.past = next;
-    this.pos += ids.length;
-    return argmax(lastLogits(out.logits!));
+  /** Tokens the cache holds. */
+  get length(): number {
+    return this.cache.length;
   }
 
-  prefill(ids: readonly number[]): Promise<number> {
-    return this.forward(ids);
+  /**
+   * Feed tokens after the cache; the greedy next token after each of the last `keep`. Long inputs go
+   * in chunks of `prefillChunk` tokens: the logits onnxruntime returns ([S, vocab] floats, 600 KB a
+   * token for Qwen3) then never exceed one chunk's worth.
+   */
+  private async run(ids: readonly number[], keep: number): Promise<number[]> {
+    if (this.cache.length + ids.length > this.contextLength) throw new Error(`position ${this.cache.length + ids.length} is past the context length ${this.contextLength}`);
+    const out: number[] = [];
+    for (let i = 0; i < ids.length; i += this.prefillChunk) {
+      const chunk = ids.slice(i, i + this.prefillChunk);
+      const want = Math.max(0, keep - (ids.length - i - chunk.length));
+      out.push(...(await this.pass(chunk, Math.min(want, chunk.length))));
+    }
+    return out;
   }
-  decode(id: number): Promise<number> {
-    return this.forward([id]);
+
+  private async pass(ids: readonly number[], keep: number): Promise<number[]> {
+    const t0 = performance.now();
+    const feeds = this.feeds.inputs(ids, this.cache.length, keep);
+    const fetches: Record<string, OrtTensor | null> = { logits: null };
+    this.cache.bind(feeds, fetches, ids.length);
+    const t1 = performance.now();
+    const out = await this.session.run(feeds, fetches as never);
+    const t2 = performance.now();
+    this.cache.update(out, ids.length);
+    // onnxruntime-node's output copies (the whole cache, every run) are external memory the garbage
+    // collector does not see growing: ask for a collection so they do not pile up (peak RSS 1.37 → 1.11 GB
+    // over a 512-token prefill and 16 steps of the q4 model); non-blocking
+    if (typeof Bun !== "undefined") Bun.gc(false);
+    // a graph with num_logits_to_keep returns only the last `keep` positions' logits
+    const next = keep ? argmaxLast(out.logits!, keep) : [];
+    const p = this.profile;
+    p.feedMs += t1 - t0;
+    p.runMs += t2 - t1;
+    p.logitsMs += performance.now() - t2;
+    p.steps++;
+    this.passes++;
+    return next;
+  }
+
+  async prefill(ids: readonly number[]): Promise<number> {
+    return (await this.run(ids, 1))[0]!;
+  }
+  async decode(id: number): Promise<number> {
+    return (await this.run([id], 1))[0]!;
+  }
+  /** Feed several tokens in one pass; the greedy next token after each of the last `keep`. */
+  forward(ids: readonly number[], keep: number): Promise<number[]> {
+    return this.run(ids, keep);
+  }
+  truncate(length: number): void {
+    this.cache.truncate(length);
   }
   /** Next token for a whole sequence without the cache (tests: cache on and off must agree). */
   async logitsArgmaxNoCache(ids: readonly number[]): Promise<number> {
     this.reset();
-    return this.forward(ids);
+    return this.prefill(ids);
   }
   async dispose(): Promise<void> {
     await this.session.release?.();
@@ -137,6 +231,8 @@ export interface OnnxEngineOptions {
   noGuard?: boolean;
   name?: string;
   maxSegmentChars?: number;
+  /** onnxruntime threads / graph optimisation (default: TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, measured defaults). */
+  session?: OnnxSessionSettings;
 }
 
 export async function loadOnnxRuntime(): Promise<Ort> {
@@ -153,6 +249,6 @@ export async function createOnnxEngine(o: OnnxEngineOptions): Promise<LlmEngine>
   if (tokenizer.vocabSize > c.vocab_size) throw new Error(`${o.dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model only ${c.vocab_size}`);
   const file = modelFile(o.dir, o.dtype);
   const ort = await loadOnnxRuntime();
-  const model = await OnnxStepModel.load(ort, file, c);
+  const model = await OnnxStepModel.load(ort, file, c, o.session ?? sessionSettingsFromEnv());
   return new LlmEngine({ name: o.name ?? `onnx:${o.dir.split("/").filter(Boolean).pop()}`, model, tokenizer, format: promptFormat(o.prompt ?? "chat"), noGuard: o.noGuard, maxSegmentChars: o.maxSegmentChars });
 }

@@ -1,0 +1,66 @@
+/**
+ * Chooses the onnx engine's session settings by measurement: for each intra-op thread count and graph
+ * optimisation level, a fresh process loads the model and measures prefill (128 tokens) and decode
+ * (16 steps after 128 and after 512 tokens), with a profile of where a decode step's time goes (feeds,
+ * onnxruntime's run, logits). Configurations are interleaved over rounds so that a busy machine hurts
+ * them alike; the best of the rounds is kept. Prints JSON; the README's defaults come from it.
+ *   bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs 1/all/spin,2/all/nospin,…] [--out FILE]
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
+
+if (args[0] === "--one") {
+  // one configuration in this process
+  const [, dir, threads, level, spin] = args;
+  const ort = await import("onnxruntime-node");
+  const { OnnxStepModel, readModelConfig, modelFile } = await import("../src/engines/onnx/index.ts");
+  const t0 = performance.now();
+  const m = await OnnxStepModel.load(ort, modelFile(dir!), readModelConfig(dir!), { threads: Number(threads), optLevel: level as never, spinning: spin === "spin" });
+  const row: Record<string, number | string> = { threads: Number(threads), opt: level!, spin: spin!, cache: m.cacheMode, load_ms: Math.round(performance.now() - t0) };
+  for (const ctx of [128, 512]) {
+    const prompt = Array.from({ length: ctx }, (_, i) => 1000 + ((i * 7919) % 50000));
+    m.reset();
+    const a = performance.now();
+    let t = await m.prefill(prompt);
+    const b = performance.now();
+    const p0 = { ...m.profile };
+    const steps = 16;
+    for (let i = 0; i < steps; i++) t = await m.decode(t);
+    const d = (performance.now() - b) / steps;
+    row[`prefill_tps_${ctx}`] = +(ctx / ((b - a) / 1000)).toFixed(1);
+    row[`decode_tps_${ctx}`] = +(1000 / d).toFixed(2);
+    row[`step_run_ms_${ctx}`] = +((m.profile.runMs - p0.runMs) / steps).toFixed(1);
+    row[`step_feed_ms_${ctx}`] = +((m.profile.feedMs - p0.feedMs) / steps).toFixed(2);
+    row[`step_logits_ms_${ctx}`] = +((m.profile.logitsMs - p0.logitsMs) / steps).toFixed(2);
+  }
+  row.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(JSON.stringify(row));
+  process.exit(0);
+}
+
+const dir = args[0];
+if (!dir) throw new Error("usage: bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs THREADS/LEVEL/spin|nospin,…] [--out FILE]");
+const rounds = Number(opt("--rounds", "3"));
+const n = cpus().length;
+const configs = opt("--configs", `1/all/spin,${n}/all/spin,${n}/all/nospin,${n}/basic/spin,${n}/extended/spin`).split(",").map((c) => c.split("/") as [string, string, string]);
+const best = new Map<string, Record<string, number | string>>();
+const samples: Array<Record<string, number | string>> = [];
+for (let r = 0; r < rounds; r++)
+  for (const [t, o, spin] of configs) {
+    const load = loadavg()[0]!;
+    const p = Bun.spawnSync([process.execPath, import.meta.path, "--one", dir, t, o, spin], { stdout: "pipe", stderr: "pipe" });
+    if (p.exitCode !== 0) throw new Error(`threads=${t} opt=${o} ${spin}: ${p.stderr.toString().slice(-400)}`);
+    const row = { ...JSON.parse(p.stdout.toString()), round: r, load_avg_1m: +load.toFixed(2) };
+    samples.push(row);
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+    const key = `${t}/${o}/${spin}`;
+    const b = best.get(key);
+    if (!b || Number(row.decode_tps_128) > Number(b.decode_tps_128)) best.set(key, row);
+  }
+const report = { model: dir, cores: cpus().length, cpu: cpus()[0]?.model, rounds, best: [...best.values()], samples };
+const out = opt("--out", "");
+if (out) writeFileSync(out, JSON.stringify(report, null, 2));
+process.stdout.write(JSON.stringify(report.best, null, 2) + "\n");

@@ -1,0 +1,165 @@
+/**
+ * The KV cache between decoder runs, kept in tensors onnxruntime reads and writes directly — never
+ * converted or copied by JavaScript on a normal step. Two forms, by what the graph allows:
+ * - shared: for graphs whose attention is onnxruntime's GroupQueryAttention (the Hub's q4 exports and
+ *   our q4 fixture). One pre-allocated buffer per layer and key/value is fed as `past_key_values.*` and
+ *   bound as the `present.*` output; GroupQueryAttention sees the same pointer and appends the new
+ *   tokens in place, so onnxruntime copies no cache. Dropping rejected draft tokens is free (the
+ *   length goes back). onnxruntime-node (1.30) still hands every bound output back as a fresh JS copy,
+ *   which costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so
+ *   the capacity follows the length in steps of GROW tokens instead of being allocated once.
+ * - chained: any other graph (Concat-style attention, the float fixture). The `present.*` tensors a run
+ *   returns are passed straight back as the next run's `past_key_values.*` (onnxruntime-node hands out
+ *   JS-owned buffers and wraps them again without copying); only truncation copies.
+ * Cost: shared 2·layers·kv_heads·capacity·head_dim elements; chained one copy of the cache onnxruntime
+ * makes per step (its Concat), plus the output conversion it does for every run.
+ */
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { halfBits } from "./feeds.ts";
+
+type Ort = typeof import("onnxruntime-node");
+type Feeds = Record<string, Tensor>;
+
+export interface CacheShape {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  /** Most tokens a sequence may hold (the context length). */
+  maxLength: number;
+}
+
+export interface KvCache {
+  /** Tokens the cache holds. */
+  readonly length: number;
+  /** Add the cache feeds (and bound outputs) for a run of `n` new tokens. */
+  bind(feeds: Feeds, fetches: Record<string, Tensor | null>, n: number): void;
+  /** Take a run's outputs: the cache now holds `n` more tokens. */
+  update(out: InferenceSession.OnnxValueMapType, n: number): void;
+  /** Keep only the first `length` tokens (drafts that were not accepted). */
+  truncate(length: number): void;
+  reset(): void;
+}
+
+/** Capacity step of the shared cache (tokens): a regrowth copy every GROW tokens, at most GROW slots unused. */
+export const GROW = 64;
+
+export const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.${kv}`;
+export const presentName = (l: number, kv: "key" | "value") => `present.${l}.${kv}`;
+const KV = ["key", "value"] as const;
+
+/** Keep the first `keep` positions of a [1, heads, total, headDim] tensor (a copy per head). */
+export function truncateTensor(ort: Ort, t: Tensor, keep: number): Tensor {
+  const [b, h, total, d] = t.dims as [number, number, number, number];
+  if (keep >= total) return t;
+  const src = t.data as Float32Array;
+  const out = new (src.constructor as Float32ArrayConstructor)(b * h * keep * d);
+  for (let i = 0; i < b * h; i++) out.set(src.subarray(i * total * d, (i * total + keep) * d), i * keep * d);
+  return new ort.Tensor(t.type as "float32", out, [b, h, keep, d]);
+}
+
+export class ChainedKvCache implements KvCache {
+  length = 0;
+  private past: Tensor[] = [];
+  private empty: Tensor[];
+  /** `empty`: the empty cache as the graph declares it (FeedPlan.emptyCache(): float32 or float16); float32 by default. */
+  constructor(
+    private ort: Ort,
+    private s: CacheShape,
+    empty?: Record<string, Tensor>,
+  ) {
+    const t = new ort.Tensor("float32", new Float32Array(0), [1, s.kvHeads, 0, s.headDim]);
+    this.empty = Array.from({ length: s.layers * 2 }, (_, i) => empty?.[pastName(i >> 1, KV[i & 1]!)] ?? t);
+  }
+  bind(feeds: Feeds, fetches: Record<string, Tensor | null>): void {
+    const p = this.past.length ? this.past : this.empty;
+    for (let l = 0; l < this.s.layers; l++)
+      for (let k = 0; k < 2; k++) {
+        // a float16 cache travels as bit patterns (Uint16Array), which onnxruntime-node can read
+        feeds[pastName(l, KV[k]!)] = halfBits(p[l * 2 + k]!);
+        fetches[presentName(l, KV[k]!)] = null;
+      }
+  }
+  update(out: InferenceSession.OnnxValueMapType, n: number): void {
+    const next: Tensor[] = [];
+    for (let l = 0; l < this.s.layers; l++) for (const kv of KV) next.push(out[presentName(l, kv)] as Tensor);
+    this.past = next;
+    this.length += n;
+  }
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    this.past = this.past.map((t) => truncateTensor(this.ort, t, length));
+    this.length = length;
+  }
+  reset(): void {
+    this.past = [];
+    this.length = 0;
+  }
+}
+
+export class SharedKvCache implements KvCache {
+  length = 0;
+  private bufs: Tensor[] = [];
+  private capacity = 0;
+  constructor(
+    private ort: Ort,
+    private s: CacheShape,
+    private step = GROW,
+  ) {}
+  /** Bytes held by the buffers. */
+  get bytes(): number {
+    return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * 4;
+  }
+  private grow(need: number): void {
+    const cap = Math.min(Math.ceil(need / this.step) * this.step, Math.max(need, this.s.maxLength));
+    const { kvHeads: h, headDim: d } = this.s;
+    const bufs: Tensor[] = [];
+    for (let i = 0; i < this.s.layers * 2; i++) {
+      const data = new Float32Array(h * cap * d);
+      const old = this.bufs[i];
+      if (old && this.length) {
+        const src = old.data as Float32Array;
+        for (let j = 0; j < h; j++) data.set(src.subarray(j * this.capacity * d, (j * this.capacity + this.length) * d), j * cap * d);
+      }
+      bufs.push(new this.ort.Tensor("float32", data, [1, h, cap, d]));
+    }
+    this.bufs = bufs;
+    this.capacity = cap;
+  }
+  bind(feeds: Feeds, fetches: Record<string, Tensor | null>, n: number): void {
+    if (this.length + n > this.capacity) this.grow(this.length + n);
+    for (let l = 0; l < this.s.layers; l++)
+      for (let k = 0; k < 2; k++) {
+        const t = this.bufs[l * 2 + k]!;
+        feeds[pastName(l, KV[k]!)] = t;
+        fetches[presentName(l, KV[k]!)] = t;
+      }
+  }
+  update(_out: InferenceSession.OnnxValueMapType, n: number): void {
+    this.length += n;
+  }
+  truncate(length: number): void {
+    this.length = Math.min(this.length, length);
+  }
+  reset(): void {
+    // a run costs O(capacity) (see above): the next sequence starts with buffers of its own size
+    this.bufs = [];
+    this.capacity = 0;
+    this.length = 0;
+  }
+}
+
+/**
+ * Whether an ONNX file's graph uses GroupQueryAttention: its nodes come before the weights in the
+ * file (protobuf field order), so the first few MB tell.
+ */
+export function usesGroupQueryAttention(file: string): boolean {
+  const { openSync, readSync, closeSync } = require("node:fs") as typeof import("node:fs");
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(8 << 20);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes("GroupQueryAttention");
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * onnxruntime session settings for the onnx engine: intra-op threads, graph optimisation level, and
+ * the KV cache form. The defaults were chosen by measurement (bench/README.md, "threads and graph
+ * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN) or the engine options
+ * override them. Cost: none at run time; it only shapes InferenceSession.create's options.
+ */
+import type { InferenceSession } from "onnxruntime-node";
+
+export const OPT_LEVELS = ["disabled", "basic", "extended", "all"] as const;
+export type OptLevel = (typeof OPT_LEVELS)[number];
+
+export interface OnnxSessionSettings {
+  /** Intra-op threads; 0 lets onnxruntime pick (one per physical core). */
+  threads?: number;
+  /** Graph optimisation level. */
+  optLevel?: OptLevel;
+  /** Whether idle intra-op threads spin-wait for work (fast on an idle machine, wasteful on a busy one). */
+  spinning?: boolean;
+  /** Force the KV cache form (default: shared when the graph uses GroupQueryAttention). */
+  sharedCache?: boolean;
+  /** Longest run of tokens fed in one pass (prefill goes in chunks of this size). */
+  prefillChunk?: number;
+}
+
+/**
+ * Measured on the 2-core development VM with the q4 fixture (bench/README.md, "threads and graph
+ * optimisation"): on a busy machine spinning threads halve decode speed (2 threads: 1.9 tok/s spinning,
+ * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
+ * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
+ */
+export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
+
+/** Parse the settings from the environment; a bad value is an error that says what is allowed. */
+export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
+  const s: OnnxSessionSettings = {};
+  const t = env.TYPOFIX_ONNX_THREADS;
+  if (t !== undefined && t !== "") {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 0 || n > 256) throw new Error(`TYPOFIX_ONNX_THREADS="${t}": expected a whole number of threads, 0 for onnxruntime's choice`);
+    s.threads = n;
+  }
+  const o = env.TYPOFIX_ONNX_OPT;
+  if (o !== undefined && o !== "") {
+    if (!(OPT_LEVELS as readonly string[]).includes(o)) throw new Error(`TYPOFIX_ONNX_OPT="${o}": expected one of ${OPT_LEVELS.join(", ")}`);
+    s.optLevel = o as OptLevel;
+  }
+  const spin = env.TYPOFIX_ONNX_SPIN;
+  if (spin !== undefined && spin !== "") {
+    if (spin !== "0" && spin !== "1") throw new Error(`TYPOFIX_ONNX_SPIN="${spin}": expected 0 or 1`);
+    s.spinning = spin === "1";
+  }
+  return s;
+}
+
+export function sessionOptions(s: OnnxSessionSettings = {}): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: s.optLevel ?? DEFAULT_SETTINGS.optLevel,
+    intraOpNumThreads: s.threads ?? DEFAULT_SETTINGS.threads,
+    // one request at a time: no inter-op pool to share the two cores with
+    executionMode: "sequential",
+    // onnxruntime's warnings (unused initialisers and the like) are not the user's business
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: (s.spinning ?? DEFAULT_SETTINGS.spinning) ? "1" : "0" } } },
+  };
+}
