@@ -20,6 +20,7 @@ import { serveCommand, unitFor } from "../src/server/install.ts";
 import { connect } from "../src/server/client.ts";
 import { cacheDir } from "../src/config.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
+import { named, which } from "./support/skip.ts";
 
 const SENTENCES = [
   "Thi sis a tset",
@@ -206,16 +207,20 @@ describe("--install units", () => {
     expect(u.enable).toEqual(["systemctl --user daemon-reload", "systemctl --user enable --now typofix.service"]);
     expect(unitFor({ platform: "linux", command: ["/b"], home: "/home/u", env: { XDG_CONFIG_HOME: "/cfg" } }).path).toBe("/cfg/systemd/user/typofix.service");
   });
-  test("launchd agent: a property list that parses, with the program's arguments", () => {
-    const u = unitFor({ platform: "darwin", command: ["/usr/local/bin/typofix", "serve", "--model", "a&b<c>"], home: "/Users/u", env: { TYPOFIX_HOME: "/Users/u/tf" } });
+  const agent = () => unitFor({ platform: "darwin", command: ["/usr/local/bin/typofix", "serve", "--model", "a&b<c>"], home: "/Users/u", env: { TYPOFIX_HOME: "/Users/u/tf" } });
+  test("launchd agent: where it goes, escaped arguments, how to enable it", () => {
+    const u = agent();
     expect(u.path).toBe("/Users/u/Library/LaunchAgents/dev.typofix.serve.plist");
     expect(u.text).toContain("<string>a&amp;b&lt;c&gt;</string>");
     expect(u.enable[0]).toBe("launchctl bootstrap gui/$(id -u) /Users/u/Library/LaunchAgents/dev.typofix.serve.plist");
-    const py = Bun.which("python3");
-    if (!py) return console.log("skipped plist parsing: no python3");
+  });
+  const py = which("python3");
+  const noPy = py ? null : "python3 is not installed (its plistlib is the parser)";
+  test.skipIf(Boolean(noPy))(named("launchd agent: a property list that parses, with the program's arguments", noPy), () => {
+    const u = agent();
     const f = join(dir, "agent.plist");
     writeFileSync(f, u.text);
-    const p = Bun.spawnSync([py, "-c", "import plistlib,sys,json; print(json.dumps(plistlib.load(open(sys.argv[1],'rb'))))", f]);
+    const p = Bun.spawnSync([py!, "-c", "import plistlib,sys,json; print(json.dumps(plistlib.load(open(sys.argv[1],'rb'))))", f]);
     expect(p.exitCode, p.stderr.toString()).toBe(0);
     const d = JSON.parse(p.stdout.toString());
     expect(d.Label).toBe("dev.typofix.serve");
@@ -592,12 +597,15 @@ describe("a loopback port", () => {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1
     const rebound = await fetch(`${s.url}/v1/health`, { headers: { Host: `evil.example:${s.port}` } });
     expect(rebound.status).toBe(403);
-    // not reachable on this machine's other addresses
-    const other = Object.values(networkInterfaces())
-      .flat()
-      .find((a) => a && a.family === "IPv4" && !a.internal);
-    if (!other) return console.log("no non-loopback interface to try");
-    const res = await fetch(`http://${other.address}:${s.port}/v1/health`, { signal: AbortSignal.timeout(2000) }).then(
+    await s.shutdown();
+  });
+  const other = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal);
+  const noOther = other ? null : "this machine has no non-loopback IPv4 interface to try";
+  test.skipIf(Boolean(noOther))(named("is not reachable on this machine's other addresses", noOther), async () => {
+    const s = await serve({ port: 0, engineOptions: { engine: "lexicon" } });
+    const res = await fetch(`http://${other!.address}:${s.port}/v1/health`, { signal: AbortSignal.timeout(2000) }).then(
       (x) => `answered ${x.status}`,
       (e: Error) => `refused: ${e.message}`,
     );
