@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importModel, installed, pull, registry, remove, resolveModel, storeDir, verify, type Progress } from "../src/models/index.ts";
 import { progressPrinter } from "../src/models/progress.ts";
+import { startFakeHub, type FakeHub } from "./support/hub.ts";
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const big = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
@@ -35,110 +36,25 @@ const LISTED: Record<string, Record<string, Uint8Array>> = {
 };
 let corruptListed = false;
 
-let server: ReturnType<typeof Bun.serve>;
+let hub: FakeHub;
 let home: string;
-const hits: Array<{ path: string; range: string | null; method: string; cdn?: boolean }> = [];
-let dropOnce = new Set<string>();
-let stallOnce = new Set<string>();
-let ignoreRange = false;
-let slow = false;
 
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), "typofix-models-"));
-  server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch(req) {
-      const url = new URL(req.url);
-      const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/.exec(url.pathname);
-      if (api) {
-        const repo = LISTED[api[1]!];
-        if (!repo) return new Response("not found", { status: 404 });
-        // as the Hub answers with ?blobs=true: LFS files carry their sha256
-        const siblings = Object.entries(repo).map(([rfilename, b]) => ({ rfilename, size: b.length, ...(b.length > 1000 ? { lfs: { sha256: sha(b), size: b.length } } : {}) }));
-        return Response.json({ id: api[1], sha: "cd".repeat(20), siblings });
-      }
-      const m = /^(?:\/cdn)?\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-      if (!m) return new Response("bad path", { status: 400 });
-      const [, repo, , file] = m;
-      const key = decodeURIComponent(file!);
-      hits.push({ path: `${repo}/${key}`, range: req.headers.get("range"), method: req.method, cdn: url.pathname.startsWith("/cdn/") });
-      if (LISTED[repo!]) {
-        const b = LISTED[repo!]![key];
-        if (!b) return new Response("not found", { status: 404 });
-        return new Response(corruptListed && b.length > 1000 ? b.map((x, i) => (i === 5 ? x ^ 1 : x)) : b);
-      }
-      if (repo === "test/hub" || repo === "test/hub-bad") {
-        // the Hub's metadata for an LFS file: its size and sha256 in X-Linked-* headers of a redirect
-        if (req.method === "HEAD")
-          return new Response(null, { status: 302, headers: { location: "/elsewhere", "x-linked-size": String(big.length), "x-linked-etag": `"${sha(big)}"`, "x-repo-commit": "ab".repeat(20) } });
-        // and the file itself from the CDN it redirects to
-        if (!url.searchParams.has("cdn")) return Response.redirect(`/cdn/${repo}/resolve/main/${file}?cdn=1`, 302);
-        const body = repo === "test/hub" ? big : big.map((b, i) => (i === 777 ? b ^ 1 : b));
-        return new Response(body, { headers: { "content-length": String(body.length) } });
-      }
-      const body = repo === "test/model" || repo === "test/badsum" || repo === "test/slow" ? FILES[key] : undefined;
-      if (!body) return new Response("not found", { status: 404 });
-      const r = ignoreRange ? null : /^bytes=(\d+)-$/.exec(req.headers.get("range") ?? "");
-      const start = r ? Number(r[1]) : 0;
-      const part = body.subarray(start);
-      const headers = { "content-length": String(part.length), ...(r ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}) };
-      if (dropOnce.has(key)) {
-        dropOnce.delete(key);
-        // send half, then break the connection
-        const half = part.subarray(0, Math.floor(part.length / 2));
-        let sent = false;
-        return new Response(
-          new ReadableStream({
-            async pull(c) {
-              if (!sent) {
-                sent = true;
-                c.enqueue(half);
-                return;
-              }
-              await Bun.sleep(20);
-              c.close(); // ends the response short of its Content-Length: the client sees a broken download
-            },
-          }),
-          { status: r ? 206 : 200, headers },
-        );
-      }
-      if (stallOnce.has(key)) {
-        stallOnce.delete(key);
-        // send a third, then go quiet without closing the connection
-        let sent = false;
-        return new Response(
-          new ReadableStream({
-            async pull(c) {
-              if (!sent) {
-                sent = true;
-                c.enqueue(part.subarray(0, Math.floor(part.length / 3)));
-                return;
-              }
-              await Bun.sleep(1500);
-              c.close();
-            },
-          }),
-          { status: r ? 206 : 200, headers },
-        );
-      }
-      if (slow && key === "onnx/model.onnx") {
-        let off = 0;
-        return new Response(
-          new ReadableStream({
-            async pull(c) {
-              if (off >= part.length) return c.close();
-              await Bun.sleep(60);
-              c.enqueue(part.subarray(off, off + 30_000));
-              off += 30_000;
-            },
-          }),
-          { status: r ? 206 : 200, headers },
-        );
-      }
-      return new Response(part, { status: r ? 206 : 200, headers });
-    },
-  });
+  hub = startFakeHub({ repos: { ...LISTED, "test/model": FILES, "test/badsum": FILES, "test/slow": FILES }, commit: "cd".repeat(20) });
+  hub.commitHeader = false;
+  hub.respond = ({ req, url, repo, body }) => {
+    if (LISTED[repo] && body && corruptListed && body.length > 1000) return new Response(body.map((x, i) => (i === 5 ? x ^ 1 : x)));
+    if (LISTED[repo] && body) return new Response(body);
+    if (repo !== "test/hub" && repo !== "test/hub-bad") return undefined;
+    // the Hub's metadata for an LFS file: its size and sha256 in X-Linked-* headers of a redirect
+    if (req.method === "HEAD")
+      return new Response(null, { status: 302, headers: { location: "/elsewhere", "x-linked-size": String(big.length), "x-linked-etag": `"${sha(big)}"`, "x-repo-commit": "ab".repeat(20) } });
+    // and the file itself from the CDN it redirects to
+    if (!url.searchParams.has("cdn")) return Response.redirect(`/cdn${url.pathname}?cdn=1`, 302);
+    const b = repo === "test/hub" ? big : big.map((x, i) => (i === 777 ? x ^ 1 : x));
+    return new Response(b, { headers: { "content-length": String(b.length) } });
+  };
   const reg = {
     models: {
       good: { engine: "onnx", repo: "test/model", revision: "main", prompt: "chat", files: [{ path: "config.json", sha256: sha(FILES["config.json"]!) }, { path: "onnx/model.onnx", size: big.length, sha256: sha(big) }] },
@@ -156,12 +72,12 @@ beforeAll(() => {
   process.env.TYPOFIX_REGISTRY = join(home, "registry.yaml");
 });
 afterAll(() => {
-  server.stop(true);
+  hub.stop();
   delete process.env.TYPOFIX_REGISTRY;
   rmSync(home, { recursive: true, force: true });
 });
 
-const env = (sub: string) => ({ ...process.env, TYPOFIX_HOME: join(home, sub), HF_ENDPOINT: `http://127.0.0.1:${server.port}` });
+const env = (sub: string) => ({ ...process.env, TYPOFIX_HOME: join(home, sub), HF_ENDPOINT: hub.url });
 
 describe("model pull", () => {
   test("downloads, verifies, installs atomically, and lists", async () => {
@@ -176,11 +92,11 @@ describe("model pull", () => {
   });
   test("a dropped connection is resumed with a Range request", async () => {
     const e = env("b");
-    hits.length = 0;
-    dropOnce = new Set(["onnx/model.onnx"]);
+    hub.hits.length = 0;
+    hub.dropOnce = new Set(["onnx/model.onnx"]);
     const m = await pull("good", { env: e });
     expect(m.files[1]!.sha256).toBe(sha(big));
-    const modelHits = hits.filter((h) => h.path.endsWith("model.onnx"));
+    const modelHits = hub.hits.filter((h) => h.path.endsWith("model.onnx"));
     expect(modelHits.length).toBe(2);
     // the second request resumes where the first broke off
     expect(modelHits[1]!.range).toMatch(/^bytes=\d+-$/);
@@ -199,10 +115,10 @@ describe("model pull", () => {
   });
   test("a slow server reports progress with speed and ETA", async () => {
     const e = env("e");
-    slow = true;
+    hub.slow = new Set(["onnx/model.onnx"]);
     const seen: Progress[] = [];
     await pull("slow", { env: e, onProgress: (p) => seen.push(p) });
-    slow = false;
+    hub.slow = new Set();
     expect(seen.length).toBeGreaterThan(2);
     const last = seen[seen.length - 1]!;
     expect(last.received).toBe(big.length);
@@ -244,25 +160,25 @@ describe("model pull", () => {
 describe("robustness", () => {
   test("a connection that goes quiet is dropped and resumed", async () => {
     const e = env("stall");
-    hits.length = 0;
-    stallOnce = new Set(["onnx/model.onnx"]);
+    hub.hits.length = 0;
+    hub.stallOnce = new Set(["onnx/model.onnx"]);
     const t0 = performance.now();
     const m = await pull("good", { env: e, stallMs: 300 });
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(m.files[1]!.sha256).toBe(sha(big));
-    const modelHits = hits.filter((h) => h.path.endsWith("model.onnx"));
+    const modelHits = hub.hits.filter((h) => h.path.endsWith("model.onnx"));
     expect(modelHits.map((h) => h.range)).toEqual([null, `bytes=${Math.floor(big.length / 3)}-`]);
   });
   test("a server that ignores Range gets the whole file again, not a spliced one", async () => {
     const e = env("norange");
-    dropOnce = new Set(["onnx/model.onnx"]);
-    ignoreRange = true;
+    hub.dropOnce = new Set(["onnx/model.onnx"]);
+    hub.ignoreRange = true;
     try {
       const m = await pull("good", { env: e });
       expect(m.files[1]!.sha256).toBe(sha(big));
       expect(readFileSync(join(storeDir(e), "good/onnx/model.onnx"))).toEqual(Buffer.from(big));
     } finally {
-      ignoreRange = false;
+      hub.ignoreRange = false;
     }
   });
   test("where the registry has no digest, the Hub's (X-Linked-Etag) is checked", async () => {
@@ -271,8 +187,8 @@ describe("robustness", () => {
     expect(m.files[0]!.sha256).toBe(sha(big));
     expect(m.commit).toBe("ab".repeat(20));
     // the file came through the redirect, as the Hub sends LFS files to its CDN
-    expect(hits.filter((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "GET").map((h) => h.cdn)).toEqual([false, true]);
-    expect(hits.some((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "HEAD")).toBe(true);
+    expect(hub.hits.filter((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "GET").map((h) => h.cdn)).toEqual([false, true]);
+    expect(hub.hits.some((h) => h.path === "test/hub/onnx/model.onnx" && h.method === "HEAD")).toBe(true);
     await expect(pull("hub-bad", { env: e })).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the hub's/);
     expect(installed(e).map((x) => x.name)).toEqual(["hub"]);
   });
@@ -358,15 +274,15 @@ describe("robustness", () => {
   });
   test("an interrupted pull leaves nothing installed, and the next pull resumes from its partial file", async () => {
     const e = env("interrupted");
-    dropOnce = new Set(["onnx/model.onnx"]);
+    hub.dropOnce = new Set(["onnx/model.onnx"]);
     await expect(pull("good", { env: e, retries: 0 })).rejects.toThrow(/download from http:\/\/127.0.0.1:\d+\/test\/model\/resolve\/main\/onnx\/model.onnx failed after 1 attempts \(onnx\/model.onnx: connection closed at 150000 of 300000 bytes\)/);
     expect(installed(e)).toEqual([]);
     expect(existsSync(join(storeDir(e), "good"))).toBe(false);
     expect(() => resolveModel("good", e)).toThrow(/not installed/);
-    hits.length = 0;
+    hub.hits.length = 0;
     const m = await pull("good", { env: e });
     expect(m.files[1]!.sha256).toBe(sha(big));
-    expect(hits.find((h) => h.path.endsWith("model.onnx"))!.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(hub.hits.find((h) => h.path.endsWith("model.onnx"))!.range).toMatch(/^bytes=[1-9]\d*-$/);
   });
   test("verify re-hashes the files against the digests recorded at install", async () => {
     const e = env("verify");
@@ -476,7 +392,7 @@ describe("typofix model (CLI)", () => {
   });
   test("two typofix processes pulling the same model: the second waits for the first, the install is intact", async () => {
     const e = env("cli-two");
-    slow = true;
+    hub.slow = new Set(["onnx/model.onnx"]);
     try {
       const spawn = () => Bun.spawn([process.execPath, CLI, "model", "pull", "slow"], { stdout: "pipe", stderr: "pipe", env: { ...e, TYPOFIX_REGISTRY: join(home, "registry.yaml") } });
       const first = spawn();
@@ -490,7 +406,7 @@ describe("typofix model (CLI)", () => {
       expect(readFileSync(join(storeDir(e), "slow/onnx/model.onnx"))).toEqual(Buffer.from(big));
       expect(readdirSync(join(storeDir(e), ".locks"))).toEqual([]);
     } finally {
-      slow = false;
+      hub.slow = new Set();
     }
   });
   test("a failed pull exits 5 with the reason and installs nothing", async () => {

@@ -12,6 +12,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { join } from "node:path";
 import { CLI, SOAK, cliEnv, home, quiet, record, rng, runCli } from "./support.ts";
 import { named } from "../support/skip.ts";
+import { startFakeHub, type FakeHub } from "../support/hub.ts";
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const isRoot = process.getuid?.() === 0;
@@ -328,43 +329,23 @@ describe("model pull under faults", () => {
   const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
   const weights = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
   const config = new TextEncoder().encode(JSON.stringify({ model_type: "qwen3" }));
-  let server: ReturnType<typeof Bun.serve>;
+  let hub: FakeHub;
   let registry: string;
-  const gets: string[] = [];
   beforeAll(() => {
-    server = Bun.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      async fetch(req) {
-        const m = /^\/test\/model\/resolve\/main\/(.+)$/.exec(new URL(req.url).pathname);
-        const body = m ? ({ "config.json": config, "onnx/model.onnx": weights } as Record<string, Uint8Array>)[decodeURIComponent(m[1]!)] : undefined;
-        if (!body) return new Response("not found", { status: 404 });
-        gets.push(m![1]!);
-        const r = /^bytes=(\d+)-$/.exec(req.headers.get("range") ?? "");
-        const part = body.subarray(r ? Number(r[1]) : 0);
-        // slowly, so that concurrent pulls overlap
-        let off = 0;
-        return new Response(
-          new ReadableStream({
-            async pull(c) {
-              if (off >= part.length) return c.close();
-              await Bun.sleep(20);
-              c.enqueue(part.subarray(off, off + 50_000));
-              off += 50_000;
-            },
-          }),
-          { status: r ? 206 : 200, headers: { "content-length": String(part.length), ...(r ? { "content-range": `bytes ${r[1]}-${body.length - 1}/${body.length}` } : {}) } },
-        );
-      },
-    });
+    hub = startFakeHub({ repos: { "test/model": { "config.json": config, "onnx/model.onnx": weights } } });
+    // slowly, so that concurrent pulls overlap
+    hub.slow = new Set(["config.json", "onnx/model.onnx"]);
+    hub.chunkBytes = 50_000;
+    hub.chunkDelayMs = 20;
+    hub.commitHeader = false;
     registry = join(home, "registry.yaml");
     writeFileSync(
       registry,
       JSON.stringify({ models: { good: { engine: "onnx", repo: "test/model", revision: "main", files: [{ path: "config.json", sha256: sha256(config) }, { path: "onnx/model.onnx", size: weights.length, sha256: sha256(weights) }] } } }),
     );
   });
-  afterAll(() => server.stop(true));
-  const pullEnv = (store: string) => ({ TYPOFIX_HOME: store, TYPOFIX_REGISTRY: registry, HF_ENDPOINT: `http://127.0.0.1:${server.port}` });
+  afterAll(() => hub.stop());
+  const pullEnv = (store: string) => ({ TYPOFIX_HOME: store, TYPOFIX_REGISTRY: registry, HF_ENDPOINT: hub.url });
 
   test.skipIf(Boolean(noTmpfs))(named("a full disk: a clear error, nothing installed; after space is freed the pull resumes and installs", noTmpfs), async () => {
     const r = await inTinyFs(
@@ -414,14 +395,14 @@ sha256sum "$T/store/models/good/onnx/model.onnx" | cut -d' ' -f1
 
   test("four concurrent pulls of the same model: one download, all succeed, the install intact", async () => {
     const store = mkdtempSync(join(home, "concurrent-"));
-    gets.length = 0;
+    hub.hits.length = 0;
     const ps = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, CLI, "model", "pull", "good"], { env: cliEnv(pullEnv(store)), stdout: "pipe", stderr: "pipe" }));
     const codes = await Promise.all(ps.map((p) => p.exited));
     const errs = await Promise.all(ps.map((p) => new Response(p.stderr).text()));
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const err of errs) expect(quiet(err)).toBe(true);
     expect(errs.filter((x) => x.includes("waiting for another typofix")).length).toBeGreaterThanOrEqual(1);
-    expect(gets.filter((g) => g === "onnx/model.onnx")).toHaveLength(1);
+    expect(hub.hits.filter((h) => h.method === "GET" && h.path === "test/model/onnx/model.onnx")).toHaveLength(1);
     expect(sha256(readFileSync(join(store, "models/good/onnx/model.onnx")))).toBe(sha256(weights));
     expect(readdirSync(join(store, "models/.locks"))).toEqual([]);
     record("concurrent model pulls (4 processes)", 4);
