@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, lineReader, spawnCli } from "./support/cli.ts";
 import pkg from "../package.json" with { type: "json" };
-import { named } from "./support/skip.ts";
+import { SLOW, named, slow } from "./support/skip.ts";
 
 let home: string;
 
@@ -94,7 +94,7 @@ describe("standard input", () => {
     const s = "teh text\n```\nteh code\n```\nteh end\n";
     expect((await run([], { stdin: s })).stdout).toBe("the text\n```\nteh code\n```\nthe end\n");
   });
-  test("a 10 MB line is corrected without losing anything", async () => {
+  test.skipIf(!SLOW)(slow("a 10 MB line is corrected without losing anything"), async () => {
     const unit = "the cat sat on the mat and teh dog ran. ";
     const big = unit.repeat(Math.ceil(10_000_000 / unit.length));
     const r = await run([], { stdin: big + "\n" });

@@ -22,6 +22,7 @@ import { aneLayout } from "../src/models/anemll.ts";
 import { createOnnxEngine } from "../src/engines/onnx/index.ts";
 import { ModelTokenizer, chatTemplate } from "../src/llm/tokenizer.ts";
 import { sha256, startFakeHub, type FakeHub, type Repo } from "./support/hub.ts";
+import { SLOW, slow } from "./support/skip.ts";
 
 const enc = (t: string) => new TextEncoder().encode(t);
 const sha = sha256;
@@ -178,25 +179,31 @@ describe("every registry entry against the Hub double", () => {
     ["one file per dtype, template in tokenizer_config.json", false, false],
     ["weights in .onnx_data, template in chat_template.jinja", true, true],
   ] as const)
-    test.each(onnxEntries.map((e) => [e.name, e] as [string, RegistryEntry]))(`onnx entry %s (${label}): installs, loads and runs its dtype`, async (name, entry) => {
-      hub.repos = { [entry.repo]: onnxCommunity(external, jinja) };
-      const env = envFor(name);
-      const m = await pull(name, { env });
-      const paths = m.files.map((f) => f.path);
-      const file = `onnx/${{ q4: "model_q4", q4f16: "model_q4f16", quantized: "model_quantized", fp16: "model_fp16" }[entry.dtype!]}.onnx`;
-      expect(paths).toContain(file);
-      // the external data of its own dtype only, never another dtype's
-      expect(paths.filter((p) => p.endsWith("_data"))).toEqual(external ? [`${file}_data`] : []);
-      expect(paths.includes("chat_template.jinja")).toBe(jinja);
-      expect(m.commit).toBe(hub.commit);
-      const r = resolveModel(name, "onnx", env);
-      expect(new ModelTokenizer(r.dir).prompt({ name: "chat", kind: "chat", user: "{text}" }, "hi").length).toBeGreaterThan(3);
-      const engine = await createOnnxEngine({ dir: r.dir, dtype: r.dtype, prompt: r.prompt });
-      const out = await engine.fix("Thi sis a tset");
-      expect(out.warning ?? "").not.toContain("failed");
-      expect(engine.tokensGenerated).toBeGreaterThan(0);
-      await engine.dispose();
-    }, 60_000);
+    for (const [i, entry] of onnxEntries.entries()) {
+      // one entry in one layout in the everyday run; every dtype in both layouts in the slow one
+      const everyday = !external && i === 0;
+      const title = `onnx entry ${entry.name} (${label}): installs, loads and runs its dtype`;
+      (everyday ? test : test.skipIf(!SLOW))(everyday ? title : slow(title), async () => {
+        const name = entry.name;
+        hub.repos = { [entry.repo]: onnxCommunity(external, jinja) };
+        const env = envFor(name);
+        const m = await pull(name, { env });
+        const paths = m.files.map((f) => f.path);
+        const file = `onnx/${{ q4: "model_q4", q4f16: "model_q4f16", quantized: "model_quantized", fp16: "model_fp16" }[entry.dtype!]}.onnx`;
+        expect(paths).toContain(file);
+        // the external data of its own dtype only, never another dtype's
+        expect(paths.filter((p) => p.endsWith("_data"))).toEqual(external ? [`${file}_data`] : []);
+        expect(paths.includes("chat_template.jinja")).toBe(jinja);
+        expect(m.commit).toBe(hub.commit);
+        const r = resolveModel(name, "onnx", env);
+        expect(new ModelTokenizer(r.dir).prompt({ name: "chat", kind: "chat", user: "{text}" }, "hi").length).toBeGreaterThan(3);
+        const engine = await createOnnxEngine({ dir: r.dir, dtype: r.dtype, prompt: r.prompt });
+        const out = await engine.fix("Thi sis a tset");
+        expect(out.warning ?? "").not.toContain("failed");
+        expect(engine.tokensGenerated).toBeGreaterThan(0);
+        await engine.dispose();
+      }, 60_000);
+    }
 
   test("anemll-qwen3-0.6b-ctx512: installs the LUT6 .mlmodelc folders meta.yaml names", async () => {
     const entry = entries.find((e) => e.name === "anemll-qwen3-0.6b-ctx512")!;

@@ -11,6 +11,7 @@ import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
 import { fixChunked, LONG_LINE } from "../../src/engines/chunked.ts";
 import { chunks } from "../../src/text/lines.ts";
 import { CLI, LONG, RUNS, SOAK, cliEnv, home, quiet, record, replay, rng, rssKb, runCli } from "./support.ts";
+import { SLOW, slow } from "../support/skip.ts";
 
 const enc = new TextEncoder();
 const lex = LexiconEngine.shared();
@@ -85,8 +86,8 @@ describe("memory and time", () => {
   // Many short prose lines (the lexicon's bounded caches fill and cycle within the first quarter) between
   // long code blocks (cheap to pass through, so the stream can be far bigger than any leak could hide in)
   const stream = SOAK ? { size: 1e9, fenced: 0.9, maxWords: 12 } : { size: 256e6, fenced: 0.97, maxWords: 3 };
-  test(
-    `a long stream: the RSS does not grow with the input (${stream.size / 1e6} MB; RSS over its first quarter against the rest)`,
+  test.skipIf(!SLOW)(
+    slow(`a long stream: the RSS does not grow with the input (${stream.size / 1e6} MB; RSS over its first quarter against the rest)`),
     async () => {
       const r = await streamThrough(stream.size, 1, stream.fenced, stream.maxWords);
       expect(r.code).toBe(0);
@@ -111,7 +112,7 @@ describe("memory and time", () => {
     SOAK ? 3_600_000 : 180_000,
   );
 
-  test("a reader slower than typofix: output waits for the pipe, memory stays bounded", async () => {
+  test.skipIf(!SLOW)(slow("a reader slower than typofix: output waits for the pipe, memory stays bounded"), async () => {
     const dir = mkdtempSync(join(home, "slow-"));
     const input = join(dir, "in.md");
     const block = "```\n" + ("x".repeat(99) + "\n").repeat(655) + "```\n";
@@ -235,8 +236,8 @@ describe("text that is not UTF-8", () => {
 });
 
 describe("long lines and long words", () => {
-  test(
-    "a 50 MB single line: corrected in bounded memory and time, nothing lost",
+  test.skipIf(!SLOW)(
+    slow("a 50 MB single line: corrected in bounded memory and time, nothing lost"),
     async () => {
       const unit = "The cat sat on the mat and the dog ran to the park, where teh children played. ";
       const line = unit.repeat(Math.ceil(50e6 / unit.length));

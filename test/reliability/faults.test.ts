@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, chownSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, SOAK, cliEnv, home, quiet, record, rng, runCli } from "./support.ts";
-import { named } from "../support/skip.ts";
+import { SLOW, named, slow } from "../support/skip.ts";
 import { startFakeHub, type FakeHub } from "../support/hub.ts";
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
@@ -143,15 +143,15 @@ ls -A "$T" | tr '\\n' ' '`,
     return seen;
   }
 
-  test(
-    "SIGKILL at random moments: the file is always exactly the old or the new content",
+  test.skipIf(!SLOW)(
+    slow("SIGKILL at random moments: the file is always exactly the old or the new content"),
     async () => {
       await killLoop("SIGKILL", SOAK ? 200 : 20);
     },
     SOAK ? 600_000 : 120_000,
   );
-  test.each(["SIGINT", "SIGTERM"] as const)(
-    "%s at random moments: old or new content, quiet, no temporary file",
+  test.skipIf(!SLOW).each(["SIGINT", "SIGTERM"] as const)(
+    slow("%s at random moments: old or new content, quiet, no temporary file"),
     async (sig) => {
       await killLoop(sig, SOAK ? 100 : 10);
     },
@@ -223,7 +223,7 @@ describe("output and interrupts while streaming", () => {
     expect(code).toBe(0);
     expect(quiet(err)).toBe(true);
   });
-  test("SIGINT, SIGTERM and SIGPIPE at random moments while streaming: quiet, the output a prefix of the full output", async () => {
+  test.skipIf(!SLOW)(slow("SIGINT, SIGTERM and SIGPIPE at random moments while streaming: quiet, the output a prefix of the full output"), async () => {
     const full = (await runCli([], { stdin: input })).stdout;
     const random = rng(42);
     const n = SOAK ? 60 : 12;

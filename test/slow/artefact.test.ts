@@ -36,7 +36,7 @@ function run(args: string[], stdin?: string) {
 }
 
 const notLinuxX64 = process.platform !== "linux" || process.arch !== "x64" ? `this is ${process.platform}-${process.arch}` : null;
-describe.skipIf(Boolean(notLinuxX64))(named("the linux-x64 binary, alone", notLinuxX64), () => {
+describe.skipIf(Boolean(notLinuxX64))(named("the linux-x64 binary, alone [slow]", notLinuxX64), () => {
   test("the one-liner, --version, --json, --check", () => {
     expect(run(["Thi sis a tset"]).stdout).toBe("This is a test\n");
     expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
@@ -82,7 +82,7 @@ describe.skipIf(Boolean(notLinuxX64))(named("the linux-x64 binary, alone", notLi
 });
 
 const sysroot = AARCH64_SYSROOT;
-describe("the linux-arm64 binary", () => {
+describe("the linux-arm64 binary [slow]", () => {
   test.skipIf(Boolean(noQemu))(named("runs under qemu-user", noQemu), async () => {
     await buildTarget("linux-arm64", { outDir: out });
     const p = Bun.spawnSync([qemu!, join(out, "typofix-linux-arm64"), "Thi sis a tset"], { env: { ...env, QEMU_LD_PREFIX: sysroot } });
@@ -92,7 +92,7 @@ describe("the linux-arm64 binary", () => {
   }, 120_000);
 });
 
-describe("the darwin binaries", () => {
+describe("the darwin binaries [slow]", () => {
   test.each([
     ["darwin-arm64", 0x0100000c],
     ["darwin-x64", 0x01000007],

@@ -16,7 +16,7 @@ import { named } from "../support/skip.ts";
 const big = join(import.meta.dir, "../../.cache/models/qwen3-0.6b-random");
 const noBig = existsSync(join(big, ".stamp")) ? null : "the fixture is not generated (bun run fixtures --preset qwen3-0.6b)";
 
-describe("the Qwen3-0.6B-shaped random model", () => {
+describe("the Qwen3-0.6B-shaped random model [slow]", () => {
   test.skipIf(Boolean(noBig))(named("loads and decodes", noBig), async () => {
     const tok = new ModelTokenizer(ensureModel("tiny"));
     const m = await OnnxStepModel.load(ort, modelFile(big), readModelConfig(big));

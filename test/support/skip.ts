@@ -27,3 +27,12 @@ export const noQemu = !qemu
     ? "the aarch64 C library is not installed (apt-get install libc6-arm64-cross)"
     : null;
 
+
+/**
+ * Slow tests (release artefact builds, soak-sized streams and signal loops, the tiny model under load, a
+ * registry entry per dtype): declared `test.skipIf(!SLOW)(slow("what it checks"), …)`. `npm test` skips
+ * them and says so; `npm run test:slow` sets TYPOFIX_SLOW=1 and selects them by the " [slow]" in their
+ * names (test/slow/ holds whole files of them, which plain `bun test` does not even load).
+ */
+export const SLOW = process.env.TYPOFIX_SLOW === "1";
+export const slow = (name: string): string => named(`${name} [slow]`, !SLOW && "slow; npm run test:slow runs it");
