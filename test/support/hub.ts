@@ -122,24 +122,18 @@ export function startFakeHub(o: { repos?: Record<string, Repo>; commit?: string 
         status: r ? 206 : 200,
         headers: { ...commit, "content-length": String(part.length), ...(r ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}) },
       };
-      if (hub.dropOnce.delete(path)) {
-        // half, then the end of the body short of its Content-Length: the client sees a broken download
+      // a part of the body, then `quietMs` of nothing, then its end short of the Content-Length
+      const cutShort = (fraction: number, quietMs: number) => {
         let sent = false;
         return streamed(async () => {
-          if (sent) return Bun.sleep(20).then(() => null);
+          if (sent) return Bun.sleep(quietMs).then(() => null);
           sent = true;
-          return part.subarray(0, Math.floor(part.length / 2));
+          return part.subarray(0, Math.floor(part.length * fraction));
         }, init);
-      }
-      if (hub.stallOnce.delete(path)) {
-        // a third, then quiet without closing the connection
-        let sent = false;
-        return streamed(async () => {
-          if (sent) return Bun.sleep(1500).then(() => null);
-          sent = true;
-          return part.subarray(0, Math.floor(part.length / 3));
-        }, init);
-      }
+      };
+      // a broken connection (the client sees a short download), or one that goes quiet
+      if (hub.dropOnce.delete(path)) return cutShort(1 / 2, 20);
+      if (hub.stallOnce.delete(path)) return cutShort(1 / 3, 1500);
       if (hub.slow.has(path)) {
         let off = 0;
         return streamed(async () => {
