@@ -185,7 +185,9 @@ describe("long lines and long words", () => {
     expect(r.code).toBe(0);
     const out = r.stdout.split("\n");
     words.forEach((w, i) => expect(out[i] === `The start ${w} the end.`).toBe(true));
-    expect(r.ms).toBeLessThan(30_000);
+    // against a cost that grows faster than the word (a quadratic one would far exceed this), not a speed
+    // check: generous for a loaded 2-core machine; the speed on long lines is measured by the bench
+    expect(r.ms).toBeLessThan(45_000);
     record("very long words (40 to 1 M characters)", words.length, `${(input.length / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s`);
   }, 60_000);
 
