@@ -11,7 +11,7 @@ import { pidAlive } from "../fsutil.ts";
 import { download, fileUrl, HttpError, hubMetadata, wantedFiles, type PullOptions } from "./hub.ts";
 import { lockOwner, withLock } from "./lock.ts";
 import { isCommit, registry, checkName } from "./registry.ts";
-import { detectLayout, install, installed, listFiles, modelDir, storeDir, type Manifest } from "./store.ts";
+import { detectLayout, installed, listFiles, moveIntoPlace, modelDir, storeDir, type Manifest } from "./store.ts";
 import { sha256File, STAMP, stampInstall } from "./verify.ts";
 
 /** Install a registry model. Returns its manifest (the existing one if already installed). */
@@ -89,7 +89,7 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         if (layout !== entry.engine) throw new Error(`${entry.repo}: the downloaded files are a ${layout} model, not ${entry.engine}; nothing installed`);
       }
       writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
-      install(staging, modelDir(name, env), store);
+      moveIntoPlace(staging, modelDir(name, env), store);
       stampInstall(modelDir(name, env), files);
       return manifest;
     },
@@ -124,7 +124,7 @@ export async function importModel(src: string, name: string, o: { env?: NodeJS.P
     const manifest: Manifest = { name, engine, source: "import", prompt: o.prompt ?? entry?.prompt ?? "chat", installedAt: new Date().toISOString(), files };
     writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
     rmSync(join(staging, STAMP), { force: true });
-    install(staging, modelDir(name, env), storeDir(env));
+    moveIntoPlace(staging, modelDir(name, env), storeDir(env));
     stampInstall(modelDir(name, env), files);
     return manifest;
   });

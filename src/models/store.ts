@@ -132,7 +132,7 @@ export function detectLayout(dir: string): "onnx" | "ane" {
 }
 
 /** Move a complete staging folder into place; an older install is swapped out, never half replaced. */
-export function install(staging: string, final: string, store: string): void {
+export function moveIntoPlace(staging: string, final: string, store: string): void {
   const old = join(store, ".staging", `${basename(final)}.old-${process.pid}-${Date.now()}`);
   if (existsSync(final)) renameSync(final, old);
   renameSync(staging, final);
