@@ -12,8 +12,8 @@ import { AneLibrary, SYMBOLS } from "../src/engines/ane/ffi.ts";
 import { AneStepModel, createAneEngine } from "../src/engines/ane/index.ts";
 import { generate } from "../src/llm/generate.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
+import { cc, named, noCc } from "./support/skip.ts";
 
-const cc = Bun.which("cc") ?? Bun.which("gcc");
 let lib: string;
 let work: string;
 
@@ -27,7 +27,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "typofix-ane-"));
   if (!cc) return;
   lib = join(work, process.platform === "darwin" ? "libfake.dylib" : "libfake.so");
-  const r = Bun.spawnSync([cc, "-shared", "-fPIC", "-O2", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
+  const r = Bun.spawnSync([cc!, "-shared", "-fPIC", "-O2", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
   if (r.exitCode !== 0) throw new Error(r.stderr.toString());
 });
 
@@ -49,7 +49,7 @@ describe("the header and the binding agree", () => {
   });
 });
 
-describe.if(Boolean(cc))("through the C test double", () => {
+describe.skipIf(Boolean(noCc))(named("through the C test double", noCc), () => {
   test("open, info, prefill, decode with stop tokens", async () => {
     const l = AneLibrary.open(lib);
     const h = l.openModel(folder("context=64\nreplay=11 12 13 14\n"), "cpuOnly");
@@ -166,7 +166,7 @@ const metaFolder = (line: string) => {
   return d;
 };
 
-describe.if(Boolean(cc))("open refuses what would make the runner trap (the C double mirrors each check)", () => {
+describe.skipIf(Boolean(noCc))(named("open refuses what would make the runner trap (the C double mirrors each check)", noCc), () => {
   test.each(BAD_META)("meta.yaml %s: an error, not a crash", (line, message) => {
     expect(() => AneLibrary.open(lib).openModel(metaFolder(line))).toThrow(message);
   });
@@ -185,7 +185,7 @@ describe.if(Boolean(cc))("open refuses what would make the runner trap (the C do
 });
 
 describe("platform", () => {
-  test.if(process.platform !== "darwin")("on this platform the engine says why it is unavailable", async () => {
+  test.skipIf(process.platform === "darwin")(named("on this platform the engine says why it is unavailable", process.platform === "darwin" && "on macOS the engine may be available"), async () => {
     const { anePlatform } = await import("../src/engines/ane/index.ts");
     const p = anePlatform();
     expect(p.ok).toBe(false);
@@ -195,7 +195,7 @@ describe("platform", () => {
 
 // On macOS the workflow points these at the real Swift library (and a real ANEMLL model).
 const REAL = process.env.TYPOFIX_ANE_DYLIB;
-describe.if(Boolean(REAL))("against the real library (TYPOFIX_ANE_DYLIB)", () => {
+describe.skipIf(!REAL)(named("against the real library (TYPOFIX_ANE_DYLIB)", !REAL && "TYPOFIX_ANE_DYLIB is not set (the macOS workflow sets it)"), () => {
   test("ABI version, open errors as strings, use after close refused", () => {
     const l = AneLibrary.open(REAL!);
     expect(() => l.openModel(join(work, "no-such-model"))).toThrow(/meta.yaml|macOS 15/);
@@ -203,7 +203,7 @@ describe.if(Boolean(REAL))("against the real library (TYPOFIX_ANE_DYLIB)", () =>
   test.each(BAD_META)("meta.yaml %s: the real runner refuses it at open with the double's message", (line, message) => {
     expect(() => AneLibrary.open(REAL!).openModel(metaFolder(line))).toThrow(message);
   });
-  test.if(Boolean(process.env.TYPOFIX_ANE_MODEL))("greedy decoding on a real model stays in the vocabulary and the context", async () => {
+  test.skipIf(!process.env.TYPOFIX_ANE_MODEL)(named("greedy decoding on a real model stays in the vocabulary and the context", !process.env.TYPOFIX_ANE_MODEL && "TYPOFIX_ANE_MODEL is not set"), async () => {
     const h = AneLibrary.open(REAL!).openModel(process.env.TYPOFIX_ANE_MODEL!);
     const m = new AneStepModel(h);
     const info = h.info();

@@ -59,8 +59,8 @@ describe("corruption", () => {
   test("realistic mode draws observed misspellings", () => {
     const m = parseMisspellings("received\trecieved\naccommodate\tacommodate accomodate\n");
     const p = corruptText("we received and accommodate", { seed: 1, rate: 1, types: ["real"], misspellings: m });
-    expect(p.corrupted).toContain("recieved");
-    expect(p.corrupted).toMatch(/acc?om+odate/);
+    // every word with an observed misspelling is replaced by one of them (the right spelling never stays)
+    expect(p.corrupted).toMatch(/^we recieved and (acommodate|accomodate)$/);
     expect(p.edits.every((e) => e.type === "real")).toBe(true);
   });
 });

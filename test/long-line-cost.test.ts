@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyEdits, diffEdits } from "../src/text/edits.ts";
 import { CLI } from "./support/cli.ts";
+import { SLOW, slow } from "./support/skip.ts";
 import { adversarialLines, runMeasured } from "../src/bench/longlines.ts";
 
 const WORDS = "the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there one all we their".split(" ");
@@ -89,7 +90,7 @@ describe("adversarial lines through the CLI", () => {
     expect(rebuilt(row)).toBe(row.output);
     expect(r.rssMb).toBeLessThan(600);
   }, 120_000);
-  test("1 MB of random dictionary words with typos on one line", async () => {
+  test.skipIf(!SLOW)(slow("1 MB of random dictionary words with typos on one line"), async () => {
     const r = await run(random + "\n");
     expect(r.code).toBe(0);
     const row = JSON.parse(r.out);

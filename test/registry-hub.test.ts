@@ -13,7 +13,6 @@
  * none could be read here (see models/registry.yaml), so pinning is tested with a made-up one.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -22,16 +21,14 @@ import { pull, registry, resolveModel, type RegistryEntry } from "../src/models/
 import { aneLayout } from "../src/models/anemll.ts";
 import { createOnnxEngine } from "../src/engines/onnx/index.ts";
 import { ModelTokenizer, chatTemplate } from "../src/llm/tokenizer.ts";
+import { sha256, startFakeHub, type FakeHub, type Repo } from "./support/hub.ts";
+import { SLOW, slow } from "./support/skip.ts";
 
 const enc = (t: string) => new TextEncoder().encode(t);
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-type Repo = Record<string, Uint8Array>;
+const sha = sha256;
 let work: string;
-let server: ReturnType<typeof Bun.serve>;
-/** repo → file path → body; what the double serves (the "layout" of a test decides it). */
-let repos: Record<string, Repo> = {};
-let servedCommit = "ab".repeat(20);
-let listing = true;
+/** What the double serves: hub.repos (repo → file path → body; the "layout" of a test decides it), hub.commit, hub.listing. */
+let hub: FakeHub;
 
 function readTree(dir: string, prefix = ""): Repo {
   const out: Repo = {};
@@ -161,33 +158,14 @@ function typoFixerCoreml(layout: "FFN_PF+FFN" | "prefill+FFN"): Repo {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "typofix-hub-"));
-  server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch(req) {
-      const url = new URL(req.url);
-      const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/.exec(url.pathname);
-      if (api) {
-        const repo = repos[api[1]!];
-        if (!repo || !listing) return new Response("not found", { status: 404 });
-        const siblings = Object.entries(repo).map(([rfilename, b]) => ({ rfilename, size: b.length, ...(b.length > 1000 ? { lfs: { sha256: sha(b), size: b.length } } : {}) }));
-        return Response.json({ id: api[1], sha: servedCommit, siblings });
-      }
-      const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-      if (!m) return new Response("bad path", { status: 400 });
-      const body = repos[m[1]!]?.[decodeURIComponent(m[3]!)];
-      if (!body) return new Response("not found", { status: 404 });
-      const headers = { "x-repo-commit": servedCommit, "content-length": String(body.length) };
-      return req.method === "HEAD" ? new Response(null, { headers }) : new Response(body, { headers });
-    },
-  });
+  hub = startFakeHub();
 });
 afterAll(() => {
-  server.stop(true);
+  hub.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-const envFor = (label: string) => ({ ...process.env, HF_ENDPOINT: `http://127.0.0.1:${server.port}`, TYPOFIX_HOME: mkdtempSync(join(work, `home-${label}-`)) });
+const envFor = (label: string) => ({ ...process.env, HF_ENDPOINT: hub.url, TYPOFIX_HOME: mkdtempSync(join(work, `home-${label}-`)) });
 const entries = registry();
 const onnxEntries = entries.filter((e) => e.engine === "onnx" && !e.importOnly);
 
@@ -201,30 +179,36 @@ describe("every registry entry against the Hub double", () => {
     ["one file per dtype, template in tokenizer_config.json", false, false],
     ["weights in .onnx_data, template in chat_template.jinja", true, true],
   ] as const)
-    test.each(onnxEntries.map((e) => [e.name, e] as [string, RegistryEntry]))(`onnx entry %s (${label}): installs, loads and runs its dtype`, async (name, entry) => {
-      repos = { [entry.repo]: onnxCommunity(external, jinja) };
-      const env = envFor(name);
-      const m = await pull(name, { env });
-      const paths = m.files.map((f) => f.path);
-      const file = `onnx/${{ q4: "model_q4", q4f16: "model_q4f16", quantized: "model_quantized", fp16: "model_fp16" }[entry.dtype!]}.onnx`;
-      expect(paths).toContain(file);
-      // the external data of its own dtype only, never another dtype's
-      expect(paths.filter((p) => p.endsWith("_data"))).toEqual(external ? [`${file}_data`] : []);
-      expect(paths.includes("chat_template.jinja")).toBe(jinja);
-      expect(m.commit).toBe(servedCommit);
-      const r = resolveModel(name, "onnx", env);
-      expect(new ModelTokenizer(r.dir).prompt({ name: "chat", kind: "chat", user: "{text}" }, "hi").length).toBeGreaterThan(3);
-      const engine = await createOnnxEngine({ dir: r.dir, dtype: r.dtype, prompt: r.prompt });
-      const out = await engine.fix("Thi sis a tset");
-      expect(out.warning ?? "").not.toContain("failed");
-      expect(engine.tokensGenerated).toBeGreaterThan(0);
-      await engine.dispose();
-    }, 60_000);
+    for (const [i, entry] of onnxEntries.entries()) {
+      // one entry in one layout in the everyday run; every dtype in both layouts in the slow one
+      const everyday = !external && i === 0;
+      const title = `onnx entry ${entry.name} (${label}): installs, loads and runs its dtype`;
+      (everyday ? test : test.skipIf(!SLOW))(everyday ? title : slow(title), async () => {
+        const name = entry.name;
+        hub.repos = { [entry.repo]: onnxCommunity(external, jinja) };
+        const env = envFor(name);
+        const m = await pull(name, { env });
+        const paths = m.files.map((f) => f.path);
+        const file = `onnx/${{ q4: "model_q4", q4f16: "model_q4f16", quantized: "model_quantized", fp16: "model_fp16" }[entry.dtype!]}.onnx`;
+        expect(paths).toContain(file);
+        // the external data of its own dtype only, never another dtype's
+        expect(paths.filter((p) => p.endsWith("_data"))).toEqual(external ? [`${file}_data`] : []);
+        expect(paths.includes("chat_template.jinja")).toBe(jinja);
+        expect(m.commit).toBe(hub.commit);
+        const r = resolveModel(name, "onnx", env);
+        expect(new ModelTokenizer(r.dir).prompt({ name: "chat", kind: "chat", user: "{text}" }, "hi").length).toBeGreaterThan(3);
+        const engine = await createOnnxEngine({ dir: r.dir, dtype: r.dtype, prompt: r.prompt });
+        const out = await engine.fix("Thi sis a tset");
+        expect(out.warning ?? "").not.toContain("failed");
+        expect(engine.tokensGenerated).toBeGreaterThan(0);
+        await engine.dispose();
+      }, 60_000);
+    }
 
   test("anemll-qwen3-0.6b-ctx512: installs the LUT6 .mlmodelc folders meta.yaml names", async () => {
     const entry = entries.find((e) => e.name === "anemll-qwen3-0.6b-ctx512")!;
     expect(entry.notes).toContain("qwen_FFN_PF_lut6_chunk_01of01.mlmodelc");
-    repos = { [entry.repo]: anemll() };
+    hub.repos = { [entry.repo]: anemll() };
     const env = envFor("anemll");
     const m = await pull(entry.name, { env });
     expect(m.files.map((f) => f.path)).not.toContain("README.md");
@@ -240,7 +224,7 @@ describe("every registry entry against the Hub double", () => {
   test.each(["FFN_PF+FFN", "prefill+FFN"] as const)("qwen-typo-fixer-coreml (%s .mlpackage layout): installs, prefill and infer resolved to their own files", async (layout) => {
     const entry = entries.find((e) => e.name === "qwen-typo-fixer-coreml")!;
     expect(entry.prompt).toBe("completion");
-    repos = { [entry.repo]: typoFixerCoreml(layout) };
+    hub.repos = { [entry.repo]: typoFixerCoreml(layout) };
     const env = envFor("seed");
     await pull(entry.name, { env });
     const l = aneLayout(resolveModel(entry.name, "ane", env).dir);
@@ -274,32 +258,32 @@ describe("pinning and probing", () => {
     const pin = "12".repeat(20);
     const reg = join(work, "pinned.yaml");
     writeFileSync(reg, `models:\n  pinned:\n    engine: onnx\n    repo: ${e.repo}\n    revision: "${pin}"\n    dtype: ${e.dtype}\n    files:\n${e.files.map((f) => `      - { path: ${f.path} }`).join("\n")}\n    ifPresent: ${JSON.stringify(e.ifPresent)}\n`);
-    repos = { [e.repo]: onnxCommunity(true, false) };
+    hub.repos = { [e.repo]: onnxCommunity(true, false) };
     const env = { ...envFor("pin"), TYPOFIX_REGISTRY: reg };
     const saved = process.env.TYPOFIX_REGISTRY;
     process.env.TYPOFIX_REGISTRY = reg;
     try {
-      servedCommit = "34".repeat(20);
+      hub.commit = "34".repeat(20);
       await expect(pull("pinned", { env })).rejects.toThrow(`served commit ${"34".repeat(20)} for the pinned revision ${pin}`);
-      servedCommit = pin;
+      hub.commit = pin;
       const m = await pull("pinned", { env });
       expect(m.commit).toBe(pin);
       expect(m.revision).toBe(pin);
     } finally {
-      servedCommit = "ab".repeat(20);
+      hub.commit = "ab".repeat(20);
       if (saved === undefined) delete process.env.TYPOFIX_REGISTRY;
       else process.env.TYPOFIX_REGISTRY = saved;
     }
   }, 60_000);
   test("without a listing (a plain mirror), the external data and the template are probed by name", async () => {
     const e = onnxEntries.find((x) => x.dtype === "fp16")!;
-    repos = { [e.repo]: onnxCommunity(true, true) };
-    listing = false;
+    hub.repos = { [e.repo]: onnxCommunity(true, true) };
+    hub.listing = false;
     try {
       const m = await pull(e.name, { env: envFor("nolist") });
       expect(m.files.map((f) => f.path)).toEqual(expect.arrayContaining(["onnx/model_fp16.onnx", "onnx/model_fp16.onnx_data", "chat_template.jinja"]));
     } finally {
-      listing = true;
+      hub.listing = true;
     }
   }, 60_000);
 });

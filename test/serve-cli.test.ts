@@ -188,7 +188,9 @@ describe("falling back and shutting down", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe((await run(["--no-server", "--json", "Thi sis a tset"])).stdout);
     expect(r.stderr).toBe("");
-    expect(ms).toBeLessThan(5000);
+    // a hang check, not a speed check (the client must not wait out timeouts on a dead socket; one CLI
+    // start is 0.3 s alone): generous for a loaded 2-core machine; the client's speed is in the bench
+    expect(ms).toBeLessThan(10_000);
     const again = await serve(["--socket", sock]);
     expect(again.stderr()).toContain("removed a stale socket");
     expect((await run(["teh"], { env: { TYPOFIX_SOCKET: sock } })).stdout).toBe("the\n");

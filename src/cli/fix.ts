@@ -13,7 +13,7 @@ import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { cacheDir, ConfigError, configPath } from "../config.ts";
+import { ConfigError, configPath } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
@@ -235,8 +235,9 @@ export default defineCommand({
     // a running `typofix serve` with the same engine answers instead (one stat() when none runs)
     const target = args.server === false || serverDisabled() ? null : findServer();
     if (target) {
-      const { connect, absoluteModel } = await import("../server/client.ts");
-      const spec = { engine: engineOptions.engine, model: absoluteModel(engineOptions.model), noGuard: engineOptions.noGuard, home: cacheDir() };
+      const { connect } = await import("../server/client.ts");
+      const { engineSpec } = await import("../engines/index.ts");
+      const spec = engineSpec(engineOptions);
       engine = await connect(target, spec, () => createEngine(engineOptions), { onNotice: engineOptions.onNotice });
     }
     if (!engine)

@@ -1,9 +1,13 @@
 /**
  * Engine selection. Every engine implements `Engine` (src/types.ts). `auto` prefers the most capable
  * engine that is usable here (ane → onnx → lexicon) and reports once, through `onNotice`, what it
- * chose and why it fell back. Engines register a factory below; the CLI never constructs one directly.
+ * chose and why it fell back. Each engine has a factory below; the CLI never constructs one directly.
+ * Also the one answer to "is this server running the engine the client would make?" (plans, specs).
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Engine, EngineAvailability, EngineName } from "../types.ts";
+import { cacheDir } from "../config.ts";
 import { LexiconEngine } from "./lexicon/index.ts";
 
 export interface EngineOptions {
@@ -106,19 +110,8 @@ const aneFactory: EngineFactory = {
   },
 };
 
-/** Registered engines in `auto` preference order (most capable first). */
-const factories: EngineFactory[] = [aneFactory, onnxFactory, lexiconFactory];
-
-/** Register an engine factory; `auto` tries engines in the order given by `priority` (lower first). */
-export function registerEngine(factory: EngineFactory, priority = 0): void {
-  const i = factories.findIndex((f) => f.name === factory.name);
-  if (i >= 0) factories.splice(i, 1);
-  factories.splice(Math.max(0, Math.min(priority, factories.length)), 0, factory);
-}
-
-export function engineFactories(): readonly EngineFactory[] {
-  return factories;
-}
+/** The engines in `auto` preference order (most capable first). */
+const factories: readonly EngineFactory[] = [aneFactory, onnxFactory, lexiconFactory];
 
 export async function engineAvailability(options: EngineOptions = {}): Promise<EngineAvailability[]> {
   return Promise.all(factories.map((f) => f.availability(options)));
@@ -135,15 +128,10 @@ export interface EnginePlan {
 }
 
 async function planOf(f: EngineFactory, options: EngineOptions): Promise<Omit<EnginePlan, "notices">> {
-  const guard = options.noGuard ? "noguard" : "guard";
   if (f.name === "lexicon") return { name: "lexicon", key: "lexicon" };
-  if (f === onnxFactory || f === aneFactory) {
-    const m = await llmModel(f.name as "onnx" | "ane", options);
-    if (typeof m === "string") throw new Error(m);
-    return { name: `${f.name}:${m.name}`, key: [f.name, m.dir, m.dtype ?? "", m.prompt ?? "", guard].join("\u0000") };
-  }
-  // an engine registered from outside: its name and the options are all we know
-  return { name: f.name, key: [f.name, options.model ?? "", guard].join("\u0000") };
+  const m = await llmModel(f.name, options);
+  if (typeof m === "string") throw new Error(m);
+  return { name: `${f.name}:${m.name}`, key: [f.name, m.dir, m.dtype ?? "", m.prompt ?? "", options.noGuard ? "noguard" : "guard"].join("\u0000") };
 }
 
 /**
@@ -191,4 +179,66 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const { value: engine, reasons } = await choose(options, (f) => f.create(options));
   if (reasons.length) options.onNotice?.(`using ${engine.name} (${reasons.join("; ")})`);
   return engine;
+}
+
+/** What a client tells `typofix serve` about the engine it would make; the server answers only if it runs that one. */
+export interface EngineSpec {
+  /** The engine asked for ("auto", "lexicon", …) after config defaults. */
+  engine: string;
+  /** A model name, or a model folder as an absolute path (the server's working directory is another). */
+  model?: string;
+  noGuard?: boolean;
+  /** The client's typofix home (cache dir): model names are resolved there. */
+  home: string;
+}
+
+/** A model given as a folder is sent as an absolute path: the server's working directory is another. */
+export function absoluteModel(model: string | undefined): string | undefined {
+  if (model && (model.includes("/") || model.startsWith(".")) && existsSync(model)) return resolve(model);
+  return model;
+}
+
+/** The spec of the engine these options make in this process. */
+export function engineSpec(options: EngineOptions): EngineSpec {
+  return { engine: options.engine ?? "auto", model: absoluteModel(options.model), noGuard: options.noGuard, home: cacheDir() };
+}
+
+/** Why a running engine is not the one a client's spec asks for. `home`: the two typofix homes differ. */
+export class EngineMismatch extends Error {
+  constructor(
+    message: string,
+    readonly home = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The judge of clients for an engine that runs with `running` as its plan (in this process, with this
+ * process's typofix home): `check(spec)` gives the client's plan (its notices included) when it is the
+ * same engine, and throws EngineMismatch saying why not otherwise. Plans read the model store, so each
+ * spec's is kept for `ttlMs` (at most 64 specs).
+ */
+export function sameEngineCheck(running: EnginePlan, ttlMs = 2000): (spec: Partial<EngineSpec>) => Promise<EnginePlan> {
+  const plans = new Map<string, { at: number; plan: Promise<EnginePlan> }>();
+  const planFor = (spec: Partial<EngineSpec>): Promise<EnginePlan> => {
+    const key = JSON.stringify([spec.engine ?? "auto", spec.model ?? "", Boolean(spec.noGuard)]);
+    const hit = plans.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.plan;
+    const p = planEngine({ engine: (spec.engine ?? "auto") as EngineOptions["engine"], model: spec.model, noGuard: spec.noGuard });
+    plans.set(key, { at: Date.now(), plan: p });
+    if (plans.size > 64) plans.delete(plans.keys().next().value!);
+    return p;
+  };
+  return async (spec) => {
+    if (spec.home !== undefined && spec.home !== cacheDir()) throw new EngineMismatch(`this server uses the typofix home ${cacheDir()}, the request ${spec.home}`, true);
+    let want: EnginePlan;
+    try {
+      want = await planFor(spec);
+    } catch (err) {
+      throw new EngineMismatch(`the requested engine cannot run here: ${(err as Error).message}`);
+    }
+    if (want.key !== running.key) throw new EngineMismatch(`this server runs ${running.name}; the request asks for ${want.name}`);
+    return want;
+  };
 }

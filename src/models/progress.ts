@@ -2,7 +2,7 @@
  * Download progress for people: on a terminal, one bar redrawn in place (`\r`) with size, speed and ETA;
  * elsewhere (a log, a pipe, CI) plain lines, one per file every 10 % and at the end, never a `\r`.
  */
-import type { Progress } from "./index.ts";
+import type { Progress } from "./hub.ts";
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const dur = (s: number | null) => (s === null || !Number.isFinite(s) ? "?" : s < 90 ? `${Math.round(s)}s` : `${Math.round(s / 60)}m`);

@@ -6,25 +6,14 @@
  * after a few waits as its Retry-After says), the text is corrected in-process instead (the local engine is
  * created on first need), so output never depends on whether a server runs.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Engine, FixOptions, FixResult } from "../types.ts";
+import type { EngineSpec } from "../engines/index.ts";
 import type { ServerTarget } from "./paths.ts";
 
-export interface ClientSpec {
-  /** The engine asked for ("auto", "lexicon", …) after config defaults. */
-  engine: string;
-  model?: string;
-  noGuard?: boolean;
-  /** The client's typofix home (cache dir): model names are resolved there. */
-  home: string;
-}
-
-/** A model given as a folder is sent as an absolute path: the server's working directory is another. */
-export function absoluteModel(model: string | undefined): string | undefined {
-  if (model && (model.includes("/") || model.startsWith(".")) && existsSync(model)) return resolve(model);
-  return model;
-}
+/** What the client sends about its engine (engines/index.ts builds it: engineSpec). */
+export type ClientSpec = EngineSpec;
+// the CLI's call site (cli/fix.ts) imports it from here; engines/index.ts's engineSpec builds the whole spec
+export { absoluteModel } from "../engines/index.ts";
 
 function request(target: ServerTarget, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
   const init = { method: "POST", headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body), signal };

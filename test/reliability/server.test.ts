@@ -18,6 +18,7 @@ import { fixChunked } from "../../src/engines/chunked.ts";
 import { startServe, type Served } from "../support/cli.ts";
 import { ensureModel } from "../../scripts/fixtures.ts";
 import { CLI, SOAK, cliEnv, home, quiet, record, rng, runCli, sampleRss } from "./support.ts";
+import { SLOW, slow } from "../support/skip.ts";
 
 const procs: Subprocess[] = [];
 let dir: string;
@@ -118,7 +119,7 @@ describe("a server killed mid-request", () => {
 });
 
 describe("long texts", () => {
-  test("a 2 MB text posted directly is corrected in pieces: the CLI's in-process result, memory bounded", async () => {
+  test.skipIf(!SLOW)(slow("a 2 MB text posted directly is corrected in pieces: the CLI's in-process result, memory bounded"), async () => {
     const s = await serve("big", ["--engine", "lexicon", "--max-body", "8M"]);
     const text = corpus(60000, 9).replace(/\r?\n/g, " ");
     expect(text.length).toBeGreaterThan(2_000_000);
@@ -141,10 +142,10 @@ describe("long texts", () => {
 describe("the server under load", () => {
   // the lexicon answers each request at once (its queue never fills); the onnx engine (tiny fixture model)
   // works asynchronously, so 100 clients overrun a queue of 8 and some are turned away with 503
-  test.each([
+  test.skipIf(!SLOW).each([
     ["lexicon", 2_000, 400],
     ["onnx (tiny model, --queue 8)", 15_000, 3_000],
-  ])("100 concurrent clients, %s: only 200 (the in-process answer) or 503 with Retry-After; latency and memory bounded", async (what, p95Bound, rssBoundMb) => {
+  ])(slow("100 concurrent clients, %s: only 200 (the in-process answer) or 503 with Retry-After; latency and memory bounded"), async (what, p95Bound, rssBoundMb) => {
     const onnx = what.startsWith("onnx");
     const s = await serve(onnx ? "load-onnx" : "load", onnx ? ["--engine", "onnx", "--model", ensureModel("tiny"), "--queue", "8"] : ["--engine", "lexicon"]);
     const texts = corpus(400, 5).split(/\r?\n/).filter((l) => l.trim());

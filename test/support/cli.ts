@@ -31,17 +31,23 @@ export async function spawnCli(args: string[], env: Record<string, string>, stdi
   return { bytes: new Uint8Array(out), stdout: decoder.decode(out), stderr: err, code, ms: performance.now() - t0 };
 }
 
-/** Reads a process's output a line at a time (up to and including the next newline, or to the end). */
+/**
+ * Reads a process's output a line at a time: up to and including the next newline (or to the end); what
+ * came after it in the same chunk is kept for the next call.
+ */
 export function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string> {
   const reader = stream.getReader();
   const dec = new TextDecoder();
+  let buf = "";
   return async () => {
-    let line = "";
-    while (!line.includes("\n")) {
+    while (!buf.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) break;
-      line += dec.decode(value);
+      buf += dec.decode(value, { stream: true });
     }
+    const end = buf.includes("\n") ? buf.indexOf("\n") + 1 : buf.length;
+    const line = buf.slice(0, end);
+    buf = buf.slice(end);
     return line;
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Tests of the real artefacts: the linux-x64 binary copied alone into an empty folder with an empty HOME
  * and no bun or node on PATH; linux-arm64 under qemu-user when available; the darwin binaries' Mach-O
- * headers. Builds into a temporary folder (a few seconds per target).
+ * headers. Builds into a temporary folder (a few seconds per target), so it runs in `npm run test:slow`.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildTarget } from "../scripts/build.ts";
-import { ensureModel } from "../scripts/fixtures.ts";
-import pkg from "../package.json" with { type: "json" };
+import { buildTarget } from "../../scripts/build.ts";
+import { ensureModel } from "../../scripts/fixtures.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { lineReader } from "../support/cli.ts";
+import { AARCH64_SYSROOT, named, noQemu, qemu } from "../support/skip.ts";
 
 let out: string;
 let box: string;
@@ -33,7 +35,8 @@ function run(args: string[], stdin?: string) {
   return { stdout: p.stdout.toString(), stderr: p.stderr.toString(), code: p.exitCode };
 }
 
-describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x64 binary, alone", () => {
+const notLinuxX64 = process.platform !== "linux" || process.arch !== "x64" ? `this is ${process.platform}-${process.arch}` : null;
+describe.skipIf(Boolean(notLinuxX64))(named("the linux-x64 binary, alone [slow]", notLinuxX64), () => {
   test("the one-liner, --version, --json, --check", () => {
     expect(run(["Thi sis a tset"]).stdout).toBe("This is a test\n");
     expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
@@ -44,7 +47,7 @@ describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x
     expect(c.code).toBe(1);
   });
   test("typofix lsp and --check on a folder work from the binary (bundled protocol and ignore libraries)", async () => {
-    const { spawnLsp } = await import("../src/lsp/client.ts");
+    const { spawnLsp } = await import("../../src/lsp/client.ts");
     const c = spawnLsp([bin, "lsp", "--stdio"], env);
     const init = await c.request("initialize", { processId: null, rootUri: null, capabilities: {} });
     expect(init.serverInfo.name).toBe("typofix");
@@ -64,20 +67,7 @@ describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x
   });
   test("streams standard input line by line", async () => {
     const p = Bun.spawn([bin], { cwd: box, env, stdin: "pipe", stdout: "pipe" });
-    const reader = p.stdout.getReader();
-    const dec = new TextDecoder();
-    let buf = "";
-    const line = async () => {
-      while (!buf.includes("\n")) {
-        const r = await reader.read();
-        if (r.done) break;
-        buf += dec.decode(r.value);
-      }
-      const i = buf.indexOf("\n");
-      const l = buf.slice(0, i + 1);
-      buf = buf.slice(i + 1);
-      return l;
-    };
+    const line = lineReader(p.stdout);
     p.stdin.write("teh first\n");
     p.stdin.flush();
     expect(await line()).toBe("the first\n");
@@ -110,23 +100,18 @@ describe.if(process.platform === "linux" && process.arch === "x64")("the linux-x
   });
 });
 
-const qemu = Bun.which("qemu-aarch64-static") ?? Bun.which("qemu-aarch64");
-const sysroot = "/usr/aarch64-linux-gnu";
-describe("the linux-arm64 binary", () => {
-  test("runs under qemu-user", async () => {
-    if (!qemu || !existsSync(join(sysroot, "lib/ld-linux-aarch64.so.1"))) {
-      console.log("skipped: qemu-aarch64-static or the aarch64 libc (libc6-arm64-cross) is not installed");
-      return;
-    }
+const sysroot = AARCH64_SYSROOT;
+describe("the linux-arm64 binary [slow]", () => {
+  test.skipIf(Boolean(noQemu))(named("runs under qemu-user", noQemu), async () => {
     await buildTarget("linux-arm64", { outDir: out });
-    const p = Bun.spawnSync([qemu, join(out, "typofix-linux-arm64"), "Thi sis a tset"], { env: { ...env, QEMU_LD_PREFIX: sysroot } });
+    const p = Bun.spawnSync([qemu!, join(out, "typofix-linux-arm64"), "Thi sis a tset"], { env: { ...env, QEMU_LD_PREFIX: sysroot } });
     expect(p.stdout.toString()).toBe("This is a test\n");
-    const v = Bun.spawnSync([qemu, join(out, "typofix-linux-arm64"), "--check"], { env: { ...env, QEMU_LD_PREFIX: sysroot }, stdin: new TextEncoder().encode("teh\n") });
+    const v = Bun.spawnSync([qemu!, join(out, "typofix-linux-arm64"), "--check"], { env: { ...env, QEMU_LD_PREFIX: sysroot }, stdin: new TextEncoder().encode("teh\n") });
     expect(v.stdout.toString()).toBe("-:1:1: teh -> the\n");
   }, 120_000);
 });
 
-describe("the darwin binaries", () => {
+describe("the darwin binaries [slow]", () => {
   test.each([
     ["darwin-arm64", 0x0100000c],
     ["darwin-x64", 0x01000007],
