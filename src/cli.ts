@@ -8,7 +8,7 @@
  * load lazily: the one-liner imports only what it needs.
  */
 import { defineCommand, runCommand, type CommandDef } from "citty";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import fix, { EXAMPLES } from "./cli/fix.ts";
 import { subCommands } from "./cli/commands.ts";
@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<void> {
     const first = argv[0];
     const viaSub = first !== undefined && Object.hasOwn(subCommands, first);
     const parsed = await parseArgv(viaSub ? root : fix, argv, ["typofix"], !viaSub);
-    if (parsed.version) return void process.stdout.write(pkg.version + "\n");
+    // write(2), not process.stdout: building that stream costs more than the rest of --version
+    if (parsed.version) return void writeSync(1, pkg.version + "\n");
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     await runCommand(parsed.cmd, { rawArgs: parsed.args });
   } catch (err) {

@@ -10,7 +10,6 @@
  * Cost: one HTTP request per file (plus a HEAD where the registry has no digest), one sha256 pass per file.
  * Measured by test/models.test.ts against a local server; no benchmark (network-bound).
  */
-import { createHash } from "node:crypto";
 import {
   closeSync,
   cpSync,
@@ -302,7 +301,8 @@ export function fileUrl(e: RegistryEntry, path: string, env: NodeJS.ProcessEnv =
 }
 
 async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
+  // Bun's hasher, not node:crypto: a bundle imports node:crypto at start-up (~2 ms for every one-liner)
+  const h = new Bun.CryptoHasher("sha256");
   const reader = Bun.file(path).stream().getReader();
   for (let r = await reader.read(); !r.done; r = await reader.read()) h.update(r.value);
   return h.digest("hex");
