@@ -15,6 +15,7 @@ import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { regression, slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
 import { measureLongLines, type LongLineRow } from "./longlines.ts";
+import { endToEnd, measureStartup, ONE_LINER, peers as startupPeers, type Contender, type EndToEnd, type StartupReport } from "./startup.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -63,6 +64,12 @@ export interface BenchReport {
   raw: WorkerResult[];
   throughput?: { corpus: string; words: number; wordsPerS: number; peakRssMb: number };
   startup?: Record<string, Summary | string>;
+  /**
+   * The command line as users run it (src/bench/startup.ts): the one-liner against aspell and hunspell,
+   * alternating, wall and CPU, with typofix's ratios; `typofix --no-server < corpus` end to end beside
+   * the engine's own words/s on the same file.
+   */
+  cli?: { startup: StartupReport; endToEnd?: EndToEnd & { engineWordsPerS?: number } };
   /** Adversarial long lines through the CLI (src/bench/longlines.ts): time and peak RSS. */
   longLines?: LongLineRow[];
   /** Per engine: the one-liner through a warm server vs cold in-process. */
@@ -184,6 +191,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.onProgress?.(`lexicon throughput over ${o.corpus}…`);
     const p = Bun.spawnSync(selfCommand("bench", "--throughput", o.corpus), { stdout: "pipe", stderr: "pipe" });
     if (p.exitCode === 0) report.throughput = JSON.parse(p.stdout.toString());
+    o.onProgress?.(`end to end: typofix --no-server < ${o.corpus}…`);
+    const e2e = endToEnd(selfCommand("--no-server", "--quiet", "--engine", "lexicon"), o.corpus);
+    if (e2e.exitCode !== 0) report.errors.push(`end to end over ${o.corpus}: exit ${e2e.exitCode}`);
+    else report.cli = { ...report.cli!, endToEnd: { ...e2e, engineWordsPerS: report.throughput?.wordsPerS } };
   }
   if (!stop() && o.engines.some((e) => e.engine === "lexicon")) {
     o.onProgress?.("adversarial long lines through the CLI…");
@@ -191,29 +202,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
   if (!stop()) {
     o.onProgress?.("start-up of one-liners…");
-    // in-process start-up: a server the user runs must not answer for these
-    const env = { ...process.env, TYPOFIX_NO_SERVER: "1" };
-    const one = (cmd: string[], input?: string) => {
-      const xs: number[] = [];
-      for (let i = 0; i < o.warmup + Math.max(10, o.runs); i++) {
-        const t0 = performance.now();
-        const p = Bun.spawnSync(cmd, { stdin: input === undefined ? "ignore" : new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe", env });
-        if (p.exitCode !== 0) return "failed";
-        if (i >= o.warmup) xs.push(performance.now() - t0);
-      }
-      return summarize(xs);
-    };
-    report.startup = { typofix: one(selfCommand("Thi sis a tset")) };
-    // the compiled binary for this platform, when it has been built (bun run build)
+    // in-process start-up, run in alternation with the peers (a server the user runs must not answer)
+    const contenders: Contender[] = [{ name: "typofix", cmd: selfCommand(ONE_LINER) }];
+    // the compiled binary for this platform, when it has been built (bun run build): the one users get
     const built = join(import.meta.dir, `../../dist/typofix-${platform()}-${arch()}`);
-    if (!compiled() && existsSync(built)) report.startup.typofix_compiled = one([built, "Thi sis a tset"]);
-    if (o.peers) {
-      for (const [name, cmd] of [
-        ["aspell", ["aspell", "-a", "--lang=en"]],
-        ["hunspell", ["hunspell", "-a", "-d", "en_US"]],
-      ] as const)
-        report.startup[name] = Bun.which(cmd[0]) ? one([...cmd], "Thi sis a tset\n") : `not installed`;
-    }
+    if (!compiled() && existsSync(built)) contenders.unshift({ name: "typofix_compiled", cmd: [built, ONE_LINER] });
+    if (o.peers) contenders.push(...startupPeers(ONE_LINER));
+    const st = measureStartup(contenders, Math.max(20, o.runs), o.warmup);
+    report.cli = { ...report.cli, startup: st };
+    report.startup = Object.fromEntries(st.rows.map((r) => [r.name, r.error ? "failed" : r.wallMs]));
+    if (o.peers) for (const name of ["aspell", "hunspell"]) if (!st.rows.some((r) => r.name === name)) report.startup[name] = "not installed";
   }
   // the one-liner through a warm `typofix serve`, against cold in-process, per engine (and model)
   if (o.serve !== false && !stop()) {
@@ -287,7 +285,11 @@ export function table(r: BenchReport): string {
       out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
   if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
   for (const l of r.longLines ?? []) out += `long line, ${l.name}: ${f1(l.seconds)} s, peak RSS ${f1(l.peakRssMb)} MB${l.exitCode ? ` (exit ${l.exitCode})` : ""}\n`;
-  if (r.startup) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
+  for (const x of r.cli?.startup.rows ?? []) out += `one-liner ${x.name}: wall ${f1(x.wallMs.p50)} ms, CPU ${f1(x.cpuMs.p50)} ms (medians of ${x.wallMs.n}, alternating)${x.error ? ` ${x.error}` : ""}\n`;
+  for (const x of r.cli?.startup.ratios ?? []) out += `ratio ${r.cli!.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×\n`;
+  const e2e = r.cli?.endToEnd;
+  if (e2e) out += `end to end (typofix --no-server < file): ${Math.round(e2e.wordsPerS)} words/s wall, ${Math.round(e2e.words / e2e.cpuSeconds)} words/s CPU over ${e2e.words} words, peak RSS ${f1(e2e.peakRssMb)} MB; engine alone ${e2e.engineWordsPerS ? Math.round(e2e.engineWordsPerS) : "–"} words/s\n`;
+  if (r.startup && !r.cli) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
   for (const x of r.server ?? [])
     out += x.warm && x.cold
       ? `one-liner ${x.label}: warm server ${f1(x.warm.mean)} ms (p95 ${f1(x.warm.p95)}) vs cold in-process ${f1(x.cold.mean)} ms (p95 ${f1(x.cold.p95)}): ${x.speedup!.toFixed(1)}× faster; server load ${f1(x.serverLoadMs)} ms once\n`

@@ -59,7 +59,8 @@ function once(c: Contender, env: Record<string, string | undefined>): { wall: nu
 
 /**
  * Run the contenders in alternation, `warmup` rounds unmeasured then `runs` measured rounds. The first
- * contender is the one the ratios are about (typofix). A contender that fails is reported, not retried.
+ * contender is the one the ratios are about (typofix), against every contender not named typofix….
+ * A contender that fails is reported, not retried.
  */
 export function measureStartup(contenders: Contender[], runs = 20, warmup = 2, env: Record<string, string | undefined> = { ...process.env, TYPOFIX_NO_SERVER: "1" }): StartupReport {
   const samples = contenders.map(() => [] as Array<[number, number]>);
@@ -79,8 +80,10 @@ export function measureStartup(contenders: Contender[], runs = 20, warmup = 2, e
     samples: samples[i]!,
     ...(errors[i] ? { error: errors[i] } : {}),
   }));
+  // the first contender against every peer (the others not named typofix…)
   const [self, ...others] = rows;
-  const ratios = self && !self.error ? others.filter((o) => !o.error && o.wallMs.n).map((o) => ({ vs: o.name, wall: self.wallMs.p50 / o.wallMs.p50, cpu: self.cpuMs.p50 / Math.max(o.cpuMs.p50, 1e-3) })) : [];
+  const peerRows = others.filter((o) => !o.name.startsWith("typofix") && !o.error && o.wallMs.n);
+  const ratios = self && !self.error ? peerRows.map((o) => ({ vs: o.name, wall: self.wallMs.p50 / o.wallMs.p50, cpu: self.cpuMs.p50 / Math.max(o.cpuMs.p50, 1e-3) })) : [];
   return { runs, warmup, rows, ratios };
 }
 

@@ -1,0 +1,141 @@
+/**
+ * Issue 20, start-up and the CLI path: results leave through write(2) in buffered writes (src/cli/stdout.ts)
+ * and the one-liner never builds `process.stdout` (a Node stream that costs ~7 ms of CPU in a compiled
+ * binary); the bundle loads no node:crypto at start-up; the bench rows of src/bench/startup.ts (one-liner
+ * against peers in alternation, end to end over a file) measure what they say.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Stdout } from "../src/cli/stdout.ts";
+import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
+
+const CLI = join(import.meta.dir, "../src/cli.ts");
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "typofix-startup-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("Stdout: buffered write(2)", () => {
+  test("strings and raw bytes come out in order, byte for byte, only when flushed", async () => {
+    const f = join(dir, "out.bin");
+    const fd = openSync(f, "w");
+    try {
+      const out = new Stdout(1 << 20, fd);
+      await out.write("héllo 😀\n");
+      await out.write(new Uint8Array([0xff, 0xfe, 0x0a])); // not UTF-8: passed as bytes
+      await out.write("");
+      await out.write("end\r\n");
+      expect(readFileSync(f).length).toBe(0);
+      await out.flush();
+      const want = Buffer.concat([Buffer.from("héllo 😀\n"), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from("end\r\n")]);
+      expect(Buffer.compare(readFileSync(f), want)).toBe(0);
+      await out.flush(); // nothing pending: nothing written twice
+      expect(readFileSync(f).length).toBe(want.length);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  test("past its limit it writes without being asked (memory stays bounded)", async () => {
+    const f = join(dir, "big.txt");
+    const fd = openSync(f, "w");
+    try {
+      const out = new Stdout(100, fd);
+      for (let i = 0; i < 30; i++) await out.write(`line ${i}\n`);
+      const early = readFileSync(f, "utf8");
+      expect(early.length).toBeGreaterThanOrEqual(100);
+      await out.flush();
+      expect(readFileSync(f, "utf8")).toBe(Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(""));
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe("the one-liner's start-up", () => {
+  // a preload that reports on stderr whenever process.stdout is built
+  const trap = () => {
+    const f = join(dir, "trap.ts");
+    writeFileSync(
+      f,
+      `const d = Object.getOwnPropertyDescriptor(process, "stdout");
+Object.defineProperty(process, "stdout", { configurable: true, get() { require("node:fs").writeSync(2, "STDOUT-BUILT\\n"); return d.get ? d.get.call(process) : d.value; } });\n`,
+    );
+    return f;
+  };
+  const env = (extra: Record<string, string> = {}) => ({ ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, "config"), XDG_CACHE_HOME: join(dir, "cache"), TYPOFIX_NO_SERVER: "1", NO_COLOR: "", FORCE_COLOR: "", TERM: "xterm", ...extra });
+  const run = (args: string[], stdin?: string) => {
+    const p = Bun.spawnSync([process.execPath, "--preload", trap(), CLI, ...args], { env: env(), stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin), stdout: "pipe", stderr: "pipe" });
+    return { out: p.stdout.toString(), err: p.stderr.toString(), code: p.exitCode };
+  };
+  test("corrects and writes without building process.stdout", () => {
+    const r = run(["Thi sis a tset"]);
+    expect(r.out).toBe("This is a test\n");
+    expect(r.err).not.toContain("STDOUT-BUILT");
+    expect(r.code).toBe(0);
+  });
+  test("--version and standard input do not build it either", () => {
+    expect(run(["--version"]).err).not.toContain("STDOUT-BUILT");
+    const r = run([], "teh cat\nfine\n");
+    expect(r.out).toBe("the cat\nfine\n");
+    expect(r.err).not.toContain("STDOUT-BUILT");
+  });
+  test("the trap works: --diff asks whether stdout is a terminal, which builds it", () => {
+    const r = run(["--diff", "teh cat"]);
+    expect(r.err).toContain("STDOUT-BUILT");
+    expect(r.code).toBe(0);
+  });
+  test("the bundle imports no node:crypto (loading it costs ~2 ms of every start-up)", async () => {
+    const b = await Bun.build({
+      entrypoints: [CLI],
+      target: "bun",
+      format: "esm",
+      minify: true,
+      external: ["typofix:embedded"],
+      plugins: [{ name: "stub-sharp", setup: (x) => void x.onResolve({ filter: /^sharp$/ }, () => ({ path: join(import.meta.dir, "../scripts/stubs/sharp.ts") })) }],
+    });
+    expect(b.success).toBe(true);
+    const js = await b.outputs.find((o) => o.path.endsWith(".js"))!.text();
+    // top-level ESM imports of builtins are evaluated at start-up, whichever module they came from
+    const builtins = [...js.matchAll(/(?:^|[;}\n])import\s*\{[^}]*\}\s*from\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(builtins).toContain("fs"); // the pattern finds the bundle's builtin imports
+    expect(builtins).not.toContain("crypto");
+    expect(builtins).not.toContain("node:crypto");
+  }, 30_000);
+});
+
+describe("bench rows (src/bench/startup.ts)", () => {
+  test("contenders run in alternation, each measured in wall and CPU time, with ratios against the peers only", () => {
+    const log = join(dir, "order.log");
+    writeFileSync(log, "");
+    const c = (name: string) => ({ name, cmd: ["sh", "-c", `echo ${name} >> "${log}"`] });
+    const r = measureStartup([c("typofix"), c("typofix_other"), c("peer")], 3, 1, process.env);
+    expect(readFileSync(log, "utf8").trim().split("\n")).toEqual(Array(4).fill(["typofix", "typofix_other", "peer"]).flat());
+    for (const row of r.rows) {
+      expect(row.wallMs.n).toBe(3);
+      expect(row.cpuMs.n).toBe(3);
+      expect(row.wallMs.min).toBeGreaterThan(0);
+    }
+    expect(r.ratios.map((x) => x.vs)).toEqual(["peer"]);
+    expect(r.ratios[0]!.wall).toBeCloseTo(r.rows[0]!.wallMs.p50 / r.rows[2]!.wallMs.p50, 6);
+  });
+  test("a contender that fails is reported and left out of the ratios", () => {
+    const r = measureStartup([{ name: "typofix", cmd: ["true"] }, { name: "broken", cmd: ["sh", "-c", "echo nope >&2; exit 3"] }], 2, 0, process.env);
+    expect(r.rows[1]!.error).toBe("exit 3: nope");
+    expect(r.ratios).toEqual([]);
+  });
+  test("end to end: words of the file, the output's SHA-256, words/s", () => {
+    const f = join(dir, "prose.txt");
+    const text = "One two  three\nfour\tfive\n\nsix 😀 seven\n";
+    writeFileSync(f, text);
+    expect(countWords(text)).toBe(8);
+    const r = endToEnd(["cat"], f, process.env);
+    expect(r.words).toBe(8);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputSha256).toBe(new Bun.CryptoHasher("sha256").update(text).digest("hex"));
+    expect(r.wordsPerS).toBeCloseTo(8 / r.seconds, 6);
+  });
+});
