@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stdout } from "../src/cli/stdout.ts";
 import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
+import { markdown, table, type BenchReport } from "../src/bench/index.ts";
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let dir: string;
@@ -137,5 +138,21 @@ describe("bench rows (src/bench/startup.ts)", () => {
     expect(r.exitCode).toBe(0);
     expect(r.outputSha256).toBe(new Bun.CryptoHasher("sha256").update(text).digest("hex"));
     expect(r.wordsPerS).toBeCloseTo(8 / r.seconds, 6);
+  });
+  test("the table and the Markdown show the one-liner rows, the ratios and end to end beside the engine", () => {
+    const st = measureStartup([{ name: "typofix", cmd: ["true"] }, { name: "aspell", cmd: ["true"] }], 2, 0, process.env);
+    const f = join(dir, "words.txt");
+    writeFileSync(f, "a b c d\n");
+    const e2e = { ...endToEnd(["cat"], f, process.env), engineWordsPerS: 1234 };
+    const r = { tool: "typofix bench", version: "0", startedAt: "", interrupted: false, machine: { platform: "linux", arch: "x64", os: "", cpu: "", cores: 2, memoryGb: 1, bun: "" }, options: {}, engines: [], raw: [], peers: [], consistency: [], ratios: [], errors: [], cli: { startup: st, endToEnd: e2e } } as unknown as BenchReport;
+    const t = table(r);
+    expect(t).toContain(`one-liner typofix: wall ${st.rows[0]!.wallMs.p50.toFixed(1)} ms`);
+    expect(t).toContain(`ratio typofix / aspell: wall ${st.ratios[0]!.wall.toFixed(2)}×, CPU ${st.ratios[0]!.cpu.toFixed(2)}×`);
+    expect(t).toMatch(/end to end \(typofix --no-server < file\): \d+ words\/s wall, .* over 4 words, .*; engine alone 1234 words\/s/);
+    const md = markdown(r);
+    expect(md).toContain("| one-liner (new process, alternating) | wall ms p50 | CPU ms p50 | runs |");
+    expect(md).toContain("| aspell |");
+    expect(md).toContain("- typofix / aspell: wall");
+    expect(md).toContain("over 4 words");
   });
 });

@@ -313,6 +313,13 @@ export function markdown(r: BenchReport): string {
     for (const x of r.server)
       lines.push(x.warm && x.cold ? `| ${x.label} | ${f1(x.warm.mean)} ± ${f1(x.warm.sd)} | ${f1(x.warm.p95)} | ${f1(x.cold.mean)} ± ${f1(x.cold.sd)} | ${f1(x.cold.p95)} | ${x.speedup!.toFixed(1)}× | ${f1(x.serverLoadMs)} |` : `| ${x.label} | ${x.error} | | | | | |`);
   }
+  if (r.cli?.startup.rows.length) {
+    lines.push("", "| one-liner (new process, alternating) | wall ms p50 | CPU ms p50 | runs |", "|---|---|---|---|");
+    for (const x of r.cli.startup.rows) lines.push(`| ${x.name} | ${f1(x.wallMs.p50)} | ${f1(x.cpuMs.p50)} | ${x.error ?? x.wallMs.n} |`);
+    lines.push(...r.cli.startup.ratios.map((x) => `- ${r.cli!.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×`));
+  }
+  const e2e = r.cli?.endToEnd;
+  if (e2e) lines.push("", `End to end, \`typofix --no-server < ${e2e.file}\`: ${Math.round(e2e.wordsPerS)} words/s (wall), ${Math.round(e2e.words / e2e.cpuSeconds)} words/s (CPU) over ${e2e.words} words, peak RSS ${f1(e2e.peakRssMb)} MB; the engine alone ${e2e.engineWordsPerS ? Math.round(e2e.engineWordsPerS) : "–"} words/s.`);
   if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
   if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
   return lines.join("\n") + "\n";

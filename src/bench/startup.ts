@@ -136,6 +136,6 @@ if (import.meta.main) {
   const out: Record<string, unknown> = {};
   if (!args.includes("--no-startup")) out.startup = measureStartup([{ name: "typofix", cmd: [...self, ONE_LINER] }, ...peers()], runs);
   const file = arg("--file");
-  if (file) out.endToEnd = endToEnd([...self, "--no-server", "--quiet"], file);
+  if (file) out.endToEnd = endToEnd([...self, "--no-server", "--quiet", "--engine", "lexicon"], file);
   process.stdout.write(JSON.stringify(out, (k, v) => (k === "samples" ? undefined : v), 2) + "\n");
 }
