@@ -9,7 +9,7 @@ import { configOrFail, fail, repeated } from "./args.ts";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { EXIT } from "./exit.ts";
 import { useColor } from "./color.ts";
-import { consola } from "./log.ts";
+import { consola, consolaUsed } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
@@ -220,6 +220,9 @@ export default defineCommand({
     }
     if (failed) process.exitCode = EXIT.usage;
     else if (mode === "check") process.exitCode = ctx.fixes > 0 ? EXIT.found : EXIT.ok;
+    // everything went out through write(2) and nothing was said on stderr: end here rather than wait
+    // for the runtime's orderly shutdown (~1 ms of a ~15 ms one-liner)
+    if (ctx.out.synchronous && !consolaUsed()) process.exit(process.exitCode ?? 0);
   },
 });
 

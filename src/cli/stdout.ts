@@ -24,6 +24,11 @@ export class Stdout {
     private readonly fd = 1,
   ) {}
 
+  /** Whether everything went out through write(2): nothing can still be pending in a stream. */
+  get synchronous(): boolean {
+    return !this.stream;
+  }
+
   /** Queue `s`; past the limit, flush. */
   async write(s: string | Uint8Array): Promise<void> {
     if (!s.length) return;
