@@ -84,6 +84,29 @@ Object.defineProperty(process, "stdout", { configurable: true, get() { require("
     expect(r.out).toBe("the cat\nfine\n");
     expect(r.err).not.toContain("STDOUT-BUILT");
   });
+  // a pipe left non-blocking by a parent: write(2) answers EAGAIN while the reader is slow, and the
+  // rest must go through the stream that waits for it (python3 sets O_NONBLOCK; Bun cannot here)
+  test.skipIf(!Bun.which("python3"))("a non-blocking stdout with a slow reader loses nothing (needs python3)", () => {
+    const input = join(dir, "many.txt");
+    const text = Array.from({ length: 20000 }, (_, i) => `Line ${i}: teh quick brown fox, fine text here.`).join("\n") + "\n";
+    writeFileSync(input, text);
+    const py = `import os, fcntl, subprocess, sys, time, hashlib
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(sys.argv[2:], stdin=open(sys.argv[1], "rb"), stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+time.sleep(0.5)
+out = b""
+while True:
+    b = os.read(r, 4096)
+    if not b: break
+    out += b
+    time.sleep(0.0002)
+print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
+    const p = Bun.spawnSync(["python3", "-c", py, input, process.execPath, CLI, "--quiet"], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const want = text.replaceAll("teh quick", "the quick");
+    expect(p.stdout.toString().trim()).toBe(`0 ${Buffer.byteLength(want)} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
+  }, 60_000);
   test("the trap works: --diff asks whether stdout is a terminal, which builds it", () => {
     const r = run(["--diff", "teh cat"]);
     expect(r.err).toContain("STDOUT-BUILT");
