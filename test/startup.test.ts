@@ -11,6 +11,9 @@ import { join } from "node:path";
 import { Stdout } from "../src/cli/stdout.ts";
 import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
 import { markdown, table, type BenchReport } from "../src/bench/index.ts";
+import { parseArgs as cittyParseArgs } from "citty";
+import { argsOf, parseArgv } from "../src/cli/argv.ts";
+import fix, { fixArgs } from "../src/cli/fix.ts";
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let dir: string;
@@ -129,6 +132,28 @@ print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
     expect(builtins).not.toContain("crypto");
     expect(builtins).not.toContain("node:crypto");
   }, 30_000);
+});
+
+describe("the main command's args without citty's parser", () => {
+  const cases = [
+    ["Thi sis a tset"],
+    ["The", "quikc", "fox"],
+    [],
+    ["-"],
+    ["--json", "teh cat"],
+    ["-q", "--diff", "--", "--version", "-x"],
+    ["--no-guard", "--no-server", "-e", "lexicon", "--model=m1", "--model", "m2", "teh"],
+    ["--engine=a=b", "--lang", "en", "--no-color", "x"],
+    ["--color", "--check", "-f", "a.txt", "--file=b.txt", "-f-"],
+    ["--write", "--file", "notes.md", "--guard=false", "--quiet=true"],
+    ["--", "", "  spaced  ", "-"],
+  ];
+  test.each(cases)("%p: the same values as citty's parseArgs", async (...argv) => {
+    const parsed = await parseArgv(fix, argv as string[], ["typofix"], true);
+    const mine = argsOf(fixArgs, parsed.args);
+    const theirs = (await cittyParseArgs(parsed.args, fixArgs)) as Record<string, unknown>;
+    for (const k of [...Object.keys(fixArgs), "_"]) expect([k, mine[k]]).toEqual([k, theirs[k]]);
+  });
 });
 
 describe("bench rows (src/bench/startup.ts)", () => {
