@@ -7,7 +7,8 @@
  * failure ends in one line on stderr and an exit code from the table in src/cli/exit.ts. Subcommands
  * load lazily: the one-liner imports only what it needs.
  */
-import { defineCommand, runCommand, type CommandDef } from "citty";
+import type { CommandDef } from "citty";
+import { defineCommand } from "./cli/define.ts";
 import { readFileSync, writeSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import fix, { EXAMPLES, fixArgs } from "./cli/fix.ts";
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     // the main command is run directly (its args built in one pass): citty's parser costs a one-liner ~1 ms
     if (parsed.cmd === fix) await fix.run!({ rawArgs: parsed.args, args: argsOf(fixArgs, parsed.args) as never, cmd: fix, data: undefined });
-    else await runCommand(parsed.cmd, { rawArgs: parsed.args });
+    else await (await import("citty")).runCommand(parsed.cmd, { rawArgs: parsed.args });
   } catch (err) {
     process.stderr.write(`typofix: ${messageOf(err)}\n`);
     process.exit(exitCodeOf(err));

@@ -4,7 +4,7 @@
  * a printer. Text that cannot be corrected (invalid UTF-8, code fences, an engine failure) passes through
  * byte for byte.
  */
-import { defineCommand } from "citty";
+import { defineCommand } from "./define.ts";
 import { configOrFail, fail, repeated } from "./args.ts";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { EXIT } from "./exit.ts";
