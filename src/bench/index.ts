@@ -15,7 +15,7 @@ import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { regression, slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
 import { measureLongLines, type LongLineRow } from "./longlines.ts";
-import { endToEnd, measureStartup, ONE_LINER, peers as startupPeers, type Contender, type EndToEnd, type StartupReport } from "./startup.ts";
+import { cliMarkdown, cliTable, endToEnd, measureStartup, ONE_LINER, peers as startupPeers, type CliRows, type Contender } from "./startup.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -69,7 +69,7 @@ export interface BenchReport {
    * alternating, wall and CPU, with typofix's ratios; `typofix --no-server < corpus` end to end beside
    * the engine's own words/s on the same file.
    */
-  cli?: { startup: StartupReport; endToEnd?: EndToEnd & { engineWordsPerS?: number; engineCpuWordsPerS?: number } };
+  cli?: CliRows;
   /** Adversarial long lines through the CLI (src/bench/longlines.ts): time and peak RSS. */
   longLines?: LongLineRow[];
   /** Per engine: the one-liner through a warm server vs cold in-process. */
@@ -285,10 +285,7 @@ export function table(r: BenchReport): string {
       out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
   if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
   for (const l of r.longLines ?? []) out += `long line, ${l.name}: ${f1(l.seconds)} s, peak RSS ${f1(l.peakRssMb)} MB${l.exitCode ? ` (exit ${l.exitCode})` : ""}\n`;
-  for (const x of r.cli?.startup.rows ?? []) out += `one-liner ${x.name}: wall ${f1(x.wallMs.p50)} ms, CPU ${f1(x.cpuMs.p50)} ms (medians of ${x.wallMs.n}, alternating)${x.error ? ` ${x.error}` : ""}\n`;
-  for (const x of r.cli?.startup.ratios ?? []) out += `ratio ${r.cli!.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×\n`;
-  const e2e = r.cli?.endToEnd;
-  if (e2e) out += `end to end (typofix --no-server < file): ${Math.round(e2e.wordsPerS)} words/s wall, ${Math.round(e2e.words / e2e.cpuSeconds)} words/s CPU over ${e2e.words} words, peak RSS ${f1(e2e.peakRssMb)} MB; engine alone ${e2e.engineWordsPerS ? Math.round(e2e.engineWordsPerS) : "–"} words/s wall, ${e2e.engineCpuWordsPerS ? Math.round(e2e.engineCpuWordsPerS) : "–"} words/s CPU\n`;
+  if (r.cli) out += cliTable(r.cli);
   if (r.startup && !r.cli) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
   for (const x of r.server ?? [])
     out += x.warm && x.cold
@@ -313,13 +310,7 @@ export function markdown(r: BenchReport): string {
     for (const x of r.server)
       lines.push(x.warm && x.cold ? `| ${x.label} | ${f1(x.warm.mean)} ± ${f1(x.warm.sd)} | ${f1(x.warm.p95)} | ${f1(x.cold.mean)} ± ${f1(x.cold.sd)} | ${f1(x.cold.p95)} | ${x.speedup!.toFixed(1)}× | ${f1(x.serverLoadMs)} |` : `| ${x.label} | ${x.error} | | | | | |`);
   }
-  if (r.cli?.startup.rows.length) {
-    lines.push("", "| one-liner (new process, alternating) | wall ms p50 | CPU ms p50 | runs |", "|---|---|---|---|");
-    for (const x of r.cli.startup.rows) lines.push(`| ${x.name} | ${f1(x.wallMs.p50)} | ${f1(x.cpuMs.p50)} | ${x.error ?? x.wallMs.n} |`);
-    lines.push(...r.cli.startup.ratios.map((x) => `- ${r.cli!.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×`));
-  }
-  const e2e = r.cli?.endToEnd;
-  if (e2e) lines.push("", `End to end, \`typofix --no-server < ${e2e.file}\`: ${Math.round(e2e.wordsPerS)} words/s (wall), ${Math.round(e2e.words / e2e.cpuSeconds)} words/s (CPU) over ${e2e.words} words, peak RSS ${f1(e2e.peakRssMb)} MB; the engine alone ${e2e.engineWordsPerS ? Math.round(e2e.engineWordsPerS) : "–"} words/s (wall), ${e2e.engineCpuWordsPerS ? Math.round(e2e.engineCpuWordsPerS) : "–"} words/s (CPU).`);
+  if (r.cli) lines.push(...cliMarkdown(r.cli));
   if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
   if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
   return lines.join("\n") + "\n";

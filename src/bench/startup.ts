@@ -127,6 +127,38 @@ export function endToEnd(cmd: string[], file: string, env: Record<string, string
   };
 }
 
+/** The rows as `typofix bench` reports them (JSON "cli"). */
+export interface CliRows {
+  startup: StartupReport;
+  endToEnd?: EndToEnd & { engineWordsPerS?: number; engineCpuWordsPerS?: number };
+}
+
+const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const round = (x: number | undefined) => (x ? String(Math.round(x)) : "–");
+
+/** Lines for the bench's table. */
+export function cliTable(c: CliRows): string {
+  let out = "";
+  for (const x of c.startup.rows) out += `one-liner ${x.name}: wall ${f1(x.wallMs.p50)} ms, CPU ${f1(x.cpuMs.p50)} ms (medians of ${x.wallMs.n}, alternating)${x.error ? ` ${x.error}` : ""}\n`;
+  for (const x of c.startup.ratios) out += `ratio ${c.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×\n`;
+  const e = c.endToEnd;
+  if (e) out += `end to end (typofix --no-server < file): ${round(e.wordsPerS)} words/s wall, ${round(e.words / e.cpuSeconds)} words/s CPU over ${e.words} words, peak RSS ${f1(e.peakRssMb)} MB; engine alone ${round(e.engineWordsPerS)} words/s wall, ${round(e.engineCpuWordsPerS)} words/s CPU\n`;
+  return out;
+}
+
+/** Lines for the bench's Markdown report. */
+export function cliMarkdown(c: CliRows): string[] {
+  const lines: string[] = [];
+  if (c.startup.rows.length) {
+    lines.push("", "| one-liner (new process, alternating) | wall ms p50 | CPU ms p50 | runs |", "|---|---|---|---|");
+    for (const x of c.startup.rows) lines.push(`| ${x.name} | ${f1(x.wallMs.p50)} | ${f1(x.cpuMs.p50)} | ${x.error ?? x.wallMs.n} |`);
+    lines.push(...c.startup.ratios.map((x) => `- ${c.startup.rows[0]!.name} / ${x.vs}: wall ${x.wall.toFixed(2)}×, CPU ${x.cpu.toFixed(2)}×`));
+  }
+  const e = c.endToEnd;
+  if (e) lines.push("", `End to end, \`typofix --no-server < ${e.file}\`: ${round(e.wordsPerS)} words/s (wall), ${round(e.words / e.cpuSeconds)} words/s (CPU) over ${e.words} words, peak RSS ${f1(e.peakRssMb)} MB; the engine alone ${round(e.engineWordsPerS)} words/s (wall), ${round(e.engineCpuWordsPerS)} words/s (CPU).`);
+  return lines;
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
