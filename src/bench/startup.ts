@@ -7,7 +7,8 @@
  *  - end to end: `typofix --no-server < FILE` over a whole file, words/s, CPU seconds, peak RSS and a
  *    SHA-256 of the output (the same output before and after a speed change).
  * Cost: the processes it starts (a few ms each for the one-liners; seconds for a 100,000-word file).
- * Run alone: `bun src/bench/startup.ts [--runs N] [--bin PATH] [--file PATH]` prints the JSON rows.
+ * Run alone: `bun src/bench/startup.ts [--runs N] [--bin PATH]… [--file PATH]` prints the JSON rows
+ * (several --bin: those builds in the same alternation, e.g. before and after a change).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -163,11 +164,16 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const runs = Number(arg("--runs") ?? 20);
-  const bin = arg("--bin");
-  const self = bin ? [bin] : [process.execPath, join(import.meta.dir, "../cli.ts")];
+  // --bin PATH, repeatable: several builds (before and after a change) in the same alternation
+  const bins = args.flatMap((a, i) => (a === "--bin" && args[i + 1] ? [args[i + 1]!] : []));
+  const selves = bins.length ? bins.map((b) => [b]) : [[process.execPath, join(import.meta.dir, "../cli.ts")]];
+  const name = (i: number) => (i === 0 ? "typofix" : `typofix:${bins[i]}`);
   const out: Record<string, unknown> = {};
-  if (!args.includes("--no-startup")) out.startup = measureStartup([{ name: "typofix", cmd: [...self, ONE_LINER] }, ...peers()], runs);
+  if (!args.includes("--no-startup")) out.startup = measureStartup([...selves.map((cmd, i) => ({ name: name(i), cmd: [...cmd, ONE_LINER] })), ...peers()], runs);
   const file = arg("--file");
-  if (file) out.endToEnd = endToEnd([...self, "--no-server", "--quiet", "--engine", "lexicon"], file);
+  if (file) {
+    out.endToEnd = endToEnd([...selves[0]!, "--no-server", "--quiet", "--engine", "lexicon"], file);
+    if (selves.length > 1) out.endToEndOthers = selves.slice(1).map((cmd, i) => ({ name: name(i + 1), ...endToEnd([...cmd, "--no-server", "--quiet", "--engine", "lexicon"], file) }));
+  }
   process.stdout.write(JSON.stringify(out, (k, v) => (k === "samples" ? undefined : v), 2) + "\n");
 }
