@@ -16,6 +16,7 @@ import { regression, slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
 import { measureLongLines, type LongLineRow } from "./longlines.ts";
 import { lspMarkdown, lspText, measureLsp, type LspRow } from "./lsp.ts";
+import { cliMarkdown, cliTable, endToEnd, measureStartup, ONE_LINER, peers as startupPeers, type CliRows, type Contender } from "./startup.ts";
 
 export interface BenchOptions {
   engines: Array<{ engine: "lexicon" | "onnx" | "ane"; model?: string; units?: WorkerSpec["units"] }>;
@@ -64,8 +65,14 @@ export interface BenchReport {
   options: Omit<BenchOptions, "onProgress" | "interrupted">;
   engines: EngineSummary[];
   raw: WorkerResult[];
-  throughput?: { corpus: string; words: number; wordsPerS: number; peakRssMb: number };
+  throughput?: { corpus: string; words: number; wordsPerS: number; cpuWordsPerS?: number; peakRssMb: number };
   startup?: Record<string, Summary | string>;
+  /**
+   * The command line as users run it (src/bench/startup.ts): the one-liner against aspell and hunspell,
+   * alternating, wall and CPU, with typofix's ratios; `typofix --no-server < corpus` end to end beside
+   * the engine's own words/s on the same file.
+   */
+  cli?: CliRows;
   /** Adversarial long lines through the CLI (src/bench/longlines.ts): time and peak RSS. */
   longLines?: LongLineRow[];
   /** Per engine: the one-liner through a warm server vs cold in-process. */
@@ -188,6 +195,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.onProgress?.(`lexicon throughput over ${o.corpus}…`);
     const p = Bun.spawnSync(selfCommand("bench", "--throughput", o.corpus), { stdout: "pipe", stderr: "pipe" });
     if (p.exitCode === 0) report.throughput = JSON.parse(p.stdout.toString());
+    o.onProgress?.(`end to end: typofix --no-server < ${o.corpus}…`);
+    const e2e = endToEnd(selfCommand("--no-server", "--quiet", "--engine", "lexicon"), o.corpus);
+    if (e2e.exitCode !== 0) report.errors.push(`end to end over ${o.corpus}: exit ${e2e.exitCode}`);
+    else report.cli = { ...report.cli!, endToEnd: { ...e2e, engineWordsPerS: report.throughput?.wordsPerS, engineCpuWordsPerS: report.throughput?.cpuWordsPerS } };
   }
   if (!stop() && o.engines.some((e) => e.engine === "lexicon")) {
     o.onProgress?.("adversarial long lines through the CLI…");
@@ -195,29 +206,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
   if (!stop()) {
     o.onProgress?.("start-up of one-liners…");
-    // in-process start-up: a server the user runs must not answer for these
-    const env = { ...process.env, TYPOFIX_NO_SERVER: "1" };
-    const one = (cmd: string[], input?: string) => {
-      const xs: number[] = [];
-      for (let i = 0; i < o.warmup + Math.max(10, o.runs); i++) {
-        const t0 = performance.now();
-        const p = Bun.spawnSync(cmd, { stdin: input === undefined ? "ignore" : new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe", env });
-        if (p.exitCode !== 0) return "failed";
-        if (i >= o.warmup) xs.push(performance.now() - t0);
-      }
-      return summarize(xs);
-    };
-    report.startup = { typofix: one(selfCommand("Thi sis a tset")) };
-    // the compiled binary for this platform, when it has been built (bun run build)
+    // in-process start-up, run in alternation with the peers (a server the user runs must not answer)
+    const contenders: Contender[] = [{ name: "typofix", cmd: selfCommand(ONE_LINER) }];
+    // the compiled binary for this platform, when it has been built (bun run build): the one users get
     const built = join(import.meta.dir, `../../dist/typofix-${platform()}-${arch()}`);
-    if (!compiled() && existsSync(built)) report.startup.typofix_compiled = one([built, "Thi sis a tset"]);
-    if (o.peers) {
-      for (const [name, cmd] of [
-        ["aspell", ["aspell", "-a", "--lang=en"]],
-        ["hunspell", ["hunspell", "-a", "-d", "en_US"]],
-      ] as const)
-        report.startup[name] = Bun.which(cmd[0]) ? one([...cmd], "Thi sis a tset\n") : `not installed`;
-    }
+    if (!compiled() && existsSync(built)) contenders.unshift({ name: "typofix_compiled", cmd: [built, ONE_LINER] });
+    if (o.peers) contenders.push(...startupPeers(ONE_LINER));
+    const st = measureStartup(contenders, Math.max(20, o.runs), o.warmup);
+    report.cli = { ...report.cli, startup: st };
+    report.startup = Object.fromEntries(st.rows.map((r) => [r.name, r.error ? "failed" : r.wallMs]));
+    if (o.peers) for (const name of ["aspell", "hunspell"]) if (!st.rows.some((r) => r.name === name)) report.startup[name] = "not installed";
   }
   // the one-liner through a warm `typofix serve`, against cold in-process, per engine (and model)
   if (o.serve !== false && !stop()) {
@@ -292,7 +290,8 @@ export function table(r: BenchReport): string {
       out += `  ${e.label} @${s.context} (${s.tokens} tokens): ${f1(s.latency.mean)} ms${s.decodeTokensPerS ? ` · prefill ${f1(s.prefillTokensPerS)} tok/s · TTFT ${f1(s.ttftMs)} ms · decode ${f1(s.decodeTokensPerS)} tok/s` : ` · ${f1(s.wordsPerS)} words/s`}\n`;
   if (r.throughput) out += `\nlexicon throughput: ${Math.round(r.throughput.wordsPerS)} words/s over ${r.throughput.words} words (${r.throughput.corpus}), peak RSS ${f1(r.throughput.peakRssMb)} MB\n`;
   for (const l of r.longLines ?? []) out += `long line, ${l.name}: ${f1(l.seconds)} s, peak RSS ${f1(l.peakRssMb)} MB${l.exitCode ? ` (exit ${l.exitCode})` : ""}\n`;
-  if (r.startup) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
+  if (r.cli) out += cliTable(r.cli);
+  if (r.startup && !r.cli) out += `start-up (one-liner, ms mean): ${Object.entries(r.startup).map(([k, v]) => `${k} ${typeof v === "string" ? v : f1(v.mean)}`).join(", ")}\n`;
   for (const x of r.server ?? [])
     out += x.warm && x.cold
       ? `one-liner ${x.label}: warm server ${f1(x.warm.mean)} ms (p95 ${f1(x.warm.p95)}) vs cold in-process ${f1(x.cold.mean)} ms (p95 ${f1(x.cold.p95)}): ${x.speedup!.toFixed(1)}× faster; server load ${f1(x.serverLoadMs)} ms once\n`
@@ -318,6 +317,7 @@ export function markdown(r: BenchReport): string {
       lines.push(x.warm && x.cold ? `| ${x.label} | ${f1(x.warm.mean)} ± ${f1(x.warm.sd)} | ${f1(x.warm.p95)} | ${f1(x.cold.mean)} ± ${f1(x.cold.sd)} | ${f1(x.cold.p95)} | ${x.speedup!.toFixed(1)}× | ${f1(x.serverLoadMs)} |` : `| ${x.label} | ${x.error} | | | | | |`);
   }
   if (r.lsp) lines.push(...lspMarkdown(r.lsp));
+  if (r.cli) lines.push(...cliMarkdown(r.cli));
   if (r.ratios.length) lines.push("", ...r.ratios.map((x) => `- ${x.what}: ${x.value.toFixed(2)}×`));
   if (r.consistency.length) lines.push("", ...r.consistency.map((c) => `- same output, ${c.a} vs ${c.b}: ${c.same}/${c.total}${c.differences.length ? ` (e.g. "${c.differences[0]!.a}" vs "${c.differences[0]!.b}")` : ""}`));
   return lines.join("\n") + "\n";
@@ -417,14 +417,17 @@ export function compare(old: BenchReport, now: BenchReport): { lines: string[]; 
 }
 
 /** Throughput worker: the lexicon engine over a whole corpus file, one pass, cold caches. */
-export async function throughput(corpus: string): Promise<{ corpus: string; words: number; wordsPerS: number; peakRssMb: number }> {
+export async function throughput(corpus: string): Promise<{ corpus: string; words: number; wordsPerS: number; cpuWordsPerS: number; peakRssMb: number }> {
   const { LexiconEngine } = await import("../engines/lexicon/index.ts");
   const engine = LexiconEngine.shared();
   const lines = readFileSync(corpus, "utf8").split("\n");
   let words = 0;
   for (const l of lines) words += l.split(/\s+/).filter(Boolean).length;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (const l of lines) engine.fixSync(l);
   const s = (performance.now() - t0) / 1000;
-  return { corpus, words, wordsPerS: words / s, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  const c = process.cpuUsage(c0);
+  // CPU time too: on a shared machine wall time is noisy, and end to end is compared per CPU second
+  return { corpus, words, wordsPerS: words / s, cpuWordsPerS: words / ((c.user + c.system) / 1e6), peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }

@@ -4,12 +4,12 @@
  * a printer. Text that cannot be corrected (invalid UTF-8, code fences, an engine failure) passes through
  * byte for byte.
  */
-import { defineCommand } from "citty";
+import { defineCommand } from "./define.ts";
 import { configOrFail, fail, repeated } from "./args.ts";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { EXIT } from "./exit.ts";
 import { useColor } from "./color.ts";
-import { consola } from "./log.ts";
+import { consola, consolaUsed } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
@@ -23,6 +23,7 @@ import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
 import { FindingSink, isDir, isPath } from "./findings.ts";
 import { merge, ProjectConfigs } from "../project.ts";
 import { dirname } from "node:path";
+import { Stdout } from "./stdout.ts";
 
 export const fixArgs = {
   text: {
@@ -63,39 +64,6 @@ async function createEngine(options: EngineOptions): Promise<Engine> {
   return createEngine(options);
 }
 
-class Output {
-  private broken = false;
-  constructor() {
-    process.stdout.on?.("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    });
-  }
-  /** Write; while the reader is slower than we are, wait for the pipe to drain (memory stays bounded). */
-  async write(s: string | Uint8Array): Promise<void> {
-    if (this.broken) return;
-    let ok = true;
-    try {
-      ok = process.stdout.write(s);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "EPIPE") {
-        this.broken = true;
-        process.exit(process.exitCode ?? 0);
-      }
-      throw err;
-    }
-    if (!ok)
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.stdout.off("drain", done);
-          process.stdout.off("close", done);
-          resolve();
-        };
-        process.stdout.on("drain", done);
-        process.stdout.on("close", done);
-      });
-  }
-}
-
 interface Ctx {
   engine: Engine;
   words: ReadonlySet<string>;
@@ -103,7 +71,7 @@ interface Ctx {
   sink: FindingSink;
   mode: OutputMode;
   color: boolean;
-  out: Output;
+  out: Stdout;
   quiet: boolean;
   fixes: number;
   warned: Set<string>;
@@ -119,6 +87,7 @@ function continuesSentence(prev: string | null): boolean {
 function warnOnce(ctx: Ctx, key: string, msg: string): void {
   if (ctx.quiet || ctx.warned.has(key)) return;
   ctx.warned.add(key);
+  void ctx.out.flush(); // what came before the warning is shown before it
   consola.warn(msg);
 }
 
@@ -222,7 +191,8 @@ export default defineCommand({
     if (!treeMode && files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
     if (args.write && files.includes("-")) fail("--write cannot rewrite standard input (--file -)");
     if (files.filter((f) => f === "-").length > 1) fail("--file - (standard input) can be given once");
-    const color = useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
+    // only a diff is coloured (and asking whether stdout is a terminal builds process.stdout: ~7 ms)
+    const color = mode === "diff" && useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
 
     const engineOptions = {
       engine: ((args.engine as string | undefined) ?? here.engine ?? "auto") as EngineName,
@@ -248,7 +218,7 @@ export default defineCommand({
         const m = (err as Error).message;
         fail(m, /^unknown engine/.test(m) ? EXIT.usage : EXIT.model);
       }
-    const out = new Output();
+    const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
     const ctx: Ctx = { engine, words: here.words, confidence: here.confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
 
@@ -269,6 +239,7 @@ export default defineCommand({
           } catch (err) {
             if (!(err instanceof FileError)) throw err;
             failed++;
+            await ctx.out.flush();
             process.stderr.write(`typofix: ${err.message}\n`);
           }
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
@@ -280,10 +251,14 @@ export default defineCommand({
       } else await runStdin(ctx, "-");
       await sink.end();
     } finally {
+      await ctx.out.flush();
       await engine.dispose?.();
     }
     if (failed) process.exitCode = EXIT.usage;
     else if (mode === "check") process.exitCode = ctx.fixes > 0 ? EXIT.found : EXIT.ok;
+    // everything went out through write(2) and nothing was said on stderr: end here rather than wait
+    // for the runtime's orderly shutdown (~1 ms of a ~15 ms one-liner)
+    if (ctx.out.synchronous && !consolaUsed() && !failed) process.exit(process.exitCode ?? 0);
   },
 });
 
@@ -295,10 +270,18 @@ async function runStdin(ctx: Ctx, name: string): Promise<void> {
   let n = 0;
   ctx.prev = null;
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
-  if (input.binary) await passBinary(ctx, input.chunks);
+  if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
   else
-    for await (const line of readLines(input.chunks))
+    for await (const line of readLines(flushing(ctx, input.chunks)))
       await emit(ctx, await renderLine(ctx, line, { file: name, line: ++n }, fence), line.eol);
+}
+
+/** The chunks of a stream; before waiting for the next one, the output so far is written (a pipe stays line-prompt). */
+async function* flushing(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    yield c;
+    await ctx.out.flush();
+  }
 }
 
 /** Refuse to rewrite a file the user may not write, as editors do (root may write anything). */
@@ -339,6 +322,7 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
     out += (r ? r.output : line.text!) + line.eol;
   }
   ctx.fixes += fixes;
+  await ctx.out.flush();
   // nothing to fix: the file is left as it is (not rewritten: same inode, owner, times, links)
   if (fixes)
     try {

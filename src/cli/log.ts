@@ -16,6 +16,9 @@ function get(): ConsolaInstance {
   return instance;
 }
 
+/** Whether anything has been said through consola (its stream to stderr may hold a message still). */
+export const consolaUsed = (): boolean => instance !== undefined;
+
 export const consola = {
   get level(): number {
     return level;

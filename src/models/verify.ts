@@ -3,13 +3,13 @@
  * skip its hash on load, the check an engine runs before loading a model, and `typofix model verify`.
  * Cost: one stat per file on load; a full sha256 pass only for files changed since their last check.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installed, modelDir, type Manifest } from "./store.ts";
 
 export async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
+  // Bun's hasher, not node:crypto: a bundle imports node:crypto at start-up (~2 ms for every one-liner)
+  const h = new Bun.CryptoHasher("sha256");
   const reader = Bun.file(path).stream().getReader();
   for (let r = await reader.read(); !r.done; r = await reader.read()) h.update(r.value);
   return h.digest("hex");

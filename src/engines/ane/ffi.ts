@@ -3,7 +3,10 @@
  * by a test (test/ane.test.ts parses the prototypes), so the two cannot drift apart. Handles are wrapped
  * so that a closed handle is refused here — a freed pointer never reaches the library.
  */
-import { dlopen, FFIType, CString, ptr, type Pointer } from "bun:ffi";
+import type { Pointer } from "bun:ffi";
+// required, not imported: a bundle hoists static imports of built-in modules to its start, and the
+// one-liner (which never uses the ANE) would load bun:ffi (~1 ms)
+const { dlopen, FFIType, CString, ptr } = require("bun:ffi") as typeof import("bun:ffi");
 // @ts-ignore: Bun text import (embedded in the compiled binary)
 import header from "../../../swift/Sources/CTypofixANE/include/typofix_ane.h" with { type: "text" };
 

@@ -1,0 +1,219 @@
+/**
+ * Issue 20, start-up and the CLI path: results leave through write(2) in buffered writes (src/cli/stdout.ts)
+ * and the one-liner never builds `process.stdout` (a Node stream that costs ~7 ms of CPU in a compiled
+ * binary); the bundle loads no node:crypto at start-up; the bench rows of src/bench/startup.ts (one-liner
+ * against peers in alternation, end to end over a file) measure what they say.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Stdout } from "../src/cli/stdout.ts";
+import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
+import { markdown, table, type BenchReport } from "../src/bench/index.ts";
+import { parseArgs as cittyParseArgs } from "citty";
+import { argsOf, parseArgv } from "../src/cli/argv.ts";
+import fix, { fixArgs } from "../src/cli/fix.ts";
+
+const CLI = join(import.meta.dir, "../src/cli.ts");
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "typofix-startup-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("Stdout: buffered write(2)", () => {
+  test("strings and raw bytes come out in order, byte for byte, only when flushed", async () => {
+    const f = join(dir, "out.bin");
+    const fd = openSync(f, "w");
+    try {
+      const out = new Stdout(1 << 20, fd);
+      await out.write("héllo 😀\n");
+      await out.write(new Uint8Array([0xff, 0xfe, 0x0a])); // not UTF-8: passed as bytes
+      await out.write("");
+      await out.write("end\r\n");
+      expect(readFileSync(f).length).toBe(0);
+      await out.flush();
+      const want = Buffer.concat([Buffer.from("héllo 😀\n"), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from("end\r\n")]);
+      expect(Buffer.compare(readFileSync(f), want)).toBe(0);
+      await out.flush(); // nothing pending: nothing written twice
+      expect(readFileSync(f).length).toBe(want.length);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  test("past its limit it writes without being asked (memory stays bounded)", async () => {
+    const f = join(dir, "big.txt");
+    const fd = openSync(f, "w");
+    try {
+      const out = new Stdout(100, fd);
+      for (let i = 0; i < 30; i++) await out.write(`line ${i}\n`);
+      const early = readFileSync(f, "utf8");
+      expect(early.length).toBeGreaterThanOrEqual(100);
+      await out.flush();
+      expect(readFileSync(f, "utf8")).toBe(Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(""));
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe("the one-liner's start-up", () => {
+  // a preload that reports on stderr whenever process.stdout is built
+  const trap = () => {
+    const f = join(dir, "trap.ts");
+    writeFileSync(
+      f,
+      `const d = Object.getOwnPropertyDescriptor(process, "stdout");
+Object.defineProperty(process, "stdout", { configurable: true, get() { require("node:fs").writeSync(2, "STDOUT-BUILT\\n"); return d.get ? d.get.call(process) : d.value; } });\n`,
+    );
+    return f;
+  };
+  const env = (extra: Record<string, string> = {}) => ({ ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, "config"), XDG_CACHE_HOME: join(dir, "cache"), TYPOFIX_NO_SERVER: "1", NO_COLOR: "", FORCE_COLOR: "", TERM: "xterm", ...extra });
+  const run = (args: string[], stdin?: string) => {
+    const p = Bun.spawnSync([process.execPath, "--preload", trap(), CLI, ...args], { env: env(), stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin), stdout: "pipe", stderr: "pipe" });
+    return { out: p.stdout.toString(), err: p.stderr.toString(), code: p.exitCode };
+  };
+  test("corrects and writes without building process.stdout", () => {
+    const r = run(["Thi sis a tset"]);
+    expect(r.out).toBe("This is a test\n");
+    expect(r.err).not.toContain("STDOUT-BUILT");
+    expect(r.code).toBe(0);
+  });
+  test("--version and standard input do not build it either", () => {
+    expect(run(["--version"]).err).not.toContain("STDOUT-BUILT");
+    const r = run([], "teh cat\nfine\n");
+    expect(r.out).toBe("the cat\nfine\n");
+    expect(r.err).not.toContain("STDOUT-BUILT");
+  });
+  // a pipe left non-blocking by a parent: write(2) answers EAGAIN while the reader is slow, and the
+  // rest must go through the stream that waits for it (python3 sets O_NONBLOCK; Bun cannot here)
+  test.skipIf(!Bun.which("python3"))("a non-blocking stdout with a slow reader loses nothing (needs python3)", () => {
+    const input = join(dir, "many.txt");
+    const text = Array.from({ length: 20000 }, (_, i) => `Line ${i}: teh quick brown fox, fine text here.`).join("\n") + "\n";
+    writeFileSync(input, text);
+    const py = `import os, fcntl, subprocess, sys, time, hashlib
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(sys.argv[2:], stdin=open(sys.argv[1], "rb"), stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+time.sleep(0.5)
+out = b""
+while True:
+    b = os.read(r, 4096)
+    if not b: break
+    out += b
+    time.sleep(0.0002)
+print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
+    const p = Bun.spawnSync(["python3", "-c", py, input, process.execPath, CLI, "--quiet"], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const want = text.replaceAll("teh quick", "the quick");
+    expect(p.stdout.toString().trim()).toBe(`0 ${Buffer.byteLength(want)} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
+  }, 60_000);
+  test("the trap works: --diff asks whether stdout is a terminal, which builds it", () => {
+    const r = run(["--diff", "teh cat"]);
+    expect(r.err).toContain("STDOUT-BUILT");
+    expect(r.code).toBe(0);
+  });
+  test("what the binary loads at start-up imports neither node:crypto (~2 ms) nor citty's parser and node:util", async () => {
+    // built as scripts/build.ts does (code splitting): the entry and the chunks it imports statically
+    // are what every start-up loads; top-level imports of built-in modules are evaluated with them
+    const b = await Bun.build({
+      entrypoints: [CLI],
+      target: "bun",
+      format: "esm",
+      splitting: true,
+      minify: true,
+      external: ["typofix:embedded"],
+      plugins: [{ name: "stub-sharp", setup: (x) => void x.onResolve({ filter: /^sharp$/ }, () => ({ path: join(import.meta.dir, "../scripts/stubs/sharp.ts") })) }],
+    });
+    expect(b.success).toBe(true);
+    const js = new Map<string, string>();
+    for (const o of b.outputs) if (o.path.endsWith(".js")) js.set(o.path.split("/").pop()!, await o.text());
+    const seen = new Set<string>();
+    const walk = (name: string) => {
+      if (seen.has(name) || !js.has(name)) return;
+      seen.add(name);
+      for (const m of js.get(name)!.matchAll(/(?:^|[;}\n])import\s*(?:[\w$]+|\{[^}]*\}|\*\s*as\s*[\w$]+)?\s*(?:from\s*)?"\.\/([^"]+)"/g)) walk(m[1]!);
+    };
+    walk("cli.js");
+    expect(seen.size).toBeGreaterThan(1); // the walk follows the entry's chunks
+    const builtins = [...seen].flatMap((n) => [...js.get(n)!.matchAll(/(?:^|[;}\n])import\s*\{[^}]*\}\s*from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
+    expect(builtins).toContain("fs"); // the pattern finds the start-up's builtin imports
+    for (const bad of ["crypto", "node:crypto", "util", "node:util"]) expect(builtins).not.toContain(bad);
+    // and across the whole build, node:util is there (citty's parser, loaded only for subcommands)
+    expect([...js.values()].some((t) => /import\s*\{[^}]*\}\s*from\s*"(node:)?util"/.test(t))).toBe(true);
+  }, 30_000);
+});
+
+describe("the main command's args without citty's parser", () => {
+  const cases = [
+    ["Thi sis a tset"],
+    ["The", "quikc", "fox"],
+    [],
+    ["-"],
+    ["--json", "teh cat"],
+    ["-q", "--diff", "--", "--version", "-x"],
+    ["--no-guard", "--no-server", "-e", "lexicon", "--model=m1", "--model", "m2", "teh"],
+    ["--engine=a=b", "--lang", "en", "--no-color", "x"],
+    ["--color", "--check", "-f", "a.txt", "--file=b.txt", "-f-"],
+    ["--write", "--file", "notes.md", "--guard=false", "--quiet=true"],
+    ["--", "", "  spaced  ", "-"],
+  ];
+  test.each(cases)("%p: the same values as citty's parseArgs", async (...argv) => {
+    const parsed = await parseArgv(fix, argv as string[], ["typofix"], true);
+    const mine = argsOf(fixArgs, parsed.args);
+    const theirs = (await cittyParseArgs(parsed.args, fixArgs)) as Record<string, unknown>;
+    for (const k of [...Object.keys(fixArgs), "_"]) expect([k, mine[k]]).toEqual([k, theirs[k]]);
+  });
+});
+
+describe("bench rows (src/bench/startup.ts)", () => {
+  test("contenders run in alternation, each measured in wall and CPU time, with ratios against the peers only", () => {
+    const log = join(dir, "order.log");
+    writeFileSync(log, "");
+    const c = (name: string) => ({ name, cmd: ["sh", "-c", `echo ${name} >> "${log}"`] });
+    const r = measureStartup([c("typofix"), c("typofix_other"), c("peer")], 3, 1, process.env);
+    expect(readFileSync(log, "utf8").trim().split("\n")).toEqual(Array(4).fill(["typofix", "typofix_other", "peer"]).flat());
+    for (const row of r.rows) {
+      expect(row.wallMs.n).toBe(3);
+      expect(row.cpuMs.n).toBe(3);
+      expect(row.wallMs.min).toBeGreaterThan(0);
+    }
+    expect(r.ratios.map((x) => x.vs)).toEqual(["peer"]);
+    expect(r.ratios[0]!.wall).toBeCloseTo(r.rows[0]!.wallMs.p50 / r.rows[2]!.wallMs.p50, 6);
+  });
+  test("a contender that fails is reported and left out of the ratios", () => {
+    const r = measureStartup([{ name: "typofix", cmd: ["true"] }, { name: "broken", cmd: ["sh", "-c", "echo nope >&2; exit 3"] }], 2, 0, process.env);
+    expect(r.rows[1]!.error).toBe("exit 3: nope");
+    expect(r.ratios).toEqual([]);
+  });
+  test("end to end: words of the file, the output's SHA-256, words/s", () => {
+    const f = join(dir, "prose.txt");
+    const text = "One two  three\nfour\tfive\n\nsix 😀 seven\n";
+    writeFileSync(f, text);
+    expect(countWords(text)).toBe(8);
+    const r = endToEnd(["cat"], f, process.env);
+    expect(r.words).toBe(8);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputSha256).toBe(new Bun.CryptoHasher("sha256").update(text).digest("hex"));
+    expect(r.wordsPerS).toBeCloseTo(8 / r.seconds, 6);
+  });
+  test("the table and the Markdown show the one-liner rows, the ratios and end to end beside the engine", () => {
+    const st = measureStartup([{ name: "typofix", cmd: ["true"] }, { name: "aspell", cmd: ["true"] }], 2, 0, process.env);
+    const f = join(dir, "words.txt");
+    writeFileSync(f, "a b c d\n");
+    const e2e = { ...endToEnd(["cat"], f, process.env), engineWordsPerS: 1234, engineCpuWordsPerS: 2345 };
+    const r = { tool: "typofix bench", version: "0", startedAt: "", interrupted: false, machine: { platform: "linux", arch: "x64", os: "", cpu: "", cores: 2, memoryGb: 1, bun: "" }, options: {}, engines: [], raw: [], peers: [], consistency: [], ratios: [], errors: [], cli: { startup: st, endToEnd: e2e } } as unknown as BenchReport;
+    const t = table(r);
+    expect(t).toContain(`one-liner typofix: wall ${st.rows[0]!.wallMs.p50.toFixed(1)} ms`);
+    expect(t).toContain(`ratio typofix / aspell: wall ${st.ratios[0]!.wall.toFixed(2)}×, CPU ${st.ratios[0]!.cpu.toFixed(2)}×`);
+    expect(t).toMatch(/end to end \(typofix --no-server < file\): \d+ words\/s wall, .* over 4 words, .*; engine alone 1234 words\/s wall, 2345 words\/s CPU/);
+    const md = markdown(r);
+    expect(md).toContain("| one-liner (new process, alternating) | wall ms p50 | CPU ms p50 | runs |");
+    expect(md).toContain("| aspell |");
+    expect(md).toContain("- typofix / aspell: wall");
+    expect(md).toContain("over 4 words");
+    expect(md).toContain("the engine alone 1234 words/s (wall), 2345 words/s (CPU)");
+  });
+});
