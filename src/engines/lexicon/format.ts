@@ -3,22 +3,36 @@
  * and a bigram table, as little-endian typed arrays behind a small header. Loading is a file read plus
  * typed-array views (no parsing), so the engine starts in a few milliseconds.
  *
- * Word ids are frequency ranks (0 = most frequent). Bigrams are stored per first word (CSR layout),
- * second-word ids sorted, so a lookup is a binary search in a short range.
+ * Word ids are frequency ranks (0 = most frequent) for the counted words; the listed words (valid words
+ * known from word lists, without a count) follow them, in their own trie that serves lookup only: they
+ * are recognised as right but never proposed as corrections. Each word has a flags byte (WORD_*).
+ * Bigrams are stored per first word (CSR layout), second-word ids sorted, so a lookup is a binary search
+ * in a short range.
  */
 
 export interface LexiconSource {
   unigrams: Array<[string, number]>;
   bigrams: Array<[string, string, number]>;
+  /** Valid words without a count (lower case), with their WORD_* flags. */
+  listed?: Array<[string, number]>;
 }
 
+/** The word comes from a word list and has no count: its ln P is LISTED_LOGP. */
+export const WORD_LISTED = 1;
+/** The lists know the word only with a capital (a name): right when typed capitalised, unknown in lower case. */
+export const WORD_NAME = 2;
+/** Shorthand and technical words (idk, np, tmux): never changed. */
+export const WORD_KEEP = 4;
+/** ln P given to listed words: rarer than any counted word, likelier than a word nobody lists. */
+export const LISTED_LOGP = -17;
+
 const MAGIC = 0x584c4654; // "TFLX"
-const VERSION = 3;
+const VERSION = 4;
 /** Words with ln P above this go into the second, smaller trie used for the wide (distance-2) search. */
 export const FREQUENT_LOGP = -14;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
-const HEADER_BYTES = 128;
+const HEADER_BYTES = 192;
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -44,6 +58,12 @@ export interface LexiconData extends TrieArrays {
   frequent: TrieArrays;
   /** A trie of the most common words (ln P > COMMON_LOGP). */
   common: TrieArrays;
+  /** A trie of the listed words (ids from nCounted on), for lookup only. */
+  listed: TrieArrays;
+  /** Number of counted words: ids below it have a count, ids from it on are listed words. */
+  nCounted: number;
+  /** WORD_* flags per word id. */
+  flags: Uint8Array;
 }
 
 interface TrieNode {
@@ -59,8 +79,24 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     counts.set(w, Math.max(counts.get(w) ?? 0, c));
   }
   const words = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
-  const ids = new Map(words.map((w, i) => [w, i]));
   const total = words.reduce((s, w) => s + counts.get(w)!, 0);
+  const nCounted = words.length;
+  // listed words: flags merged per word; a counted word keeps its count and takes only the KEEP flag
+  const listedFlags = new Map<string, number>();
+  for (const [w, f] of src.listed ?? []) {
+    if (!/^[a-z']+$/.test(w)) continue;
+    const old = listedFlags.get(w);
+    // a word listed both with and without a capital is no name-only word
+    listedFlags.set(w, old === undefined ? f : ((old | f) & ~WORD_NAME) | (old & f & WORD_NAME));
+  }
+  const flagOf = new Map<string, number>();
+  for (const [w, f] of listedFlags) {
+    if (counts.has(w)) {
+      if (f & WORD_KEEP) flagOf.set(w, WORD_KEEP);
+    } else flagOf.set(w, f | WORD_LISTED);
+  }
+  words.push(...[...listedFlags.keys()].filter((w) => !counts.has(w)).sort());
+  const ids = new Map(words.map((w, i) => [w, i]));
 
   // bigrams: P(b|a) = c(ab) / (S · c(a)), S = ratio of the two tables' totals (they come from corpora of different size)
   const bigramTotal = src.bigrams.reduce((s, [, , c]) => s + c, 0);
@@ -76,7 +112,9 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
 
   const nWords = words.length;
-  const main = layoutTrie(words.map((w, id) => [w, id] as [string, number]));
+  const main = layoutTrie(words.slice(0, nCounted).map((w, id) => [w, id] as [string, number]));
+  const listed = layoutTrie(words.slice(nCounted).map((w, k) => [w, nCounted + k] as [string, number]));
+  const lNodes = listed.word.length;
   let nFrequent = 0;
   while (nFrequent < nWords && Math.log(counts.get(words[nFrequent]!)! / total) > FREQUENT_LOGP) nFrequent++;
   const freq = layoutTrie(words.slice(0, nFrequent).map((w, id) => [w, id] as [string, number]));
@@ -117,6 +155,13 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     cNodes, // 21 common childCount
     cNodes, // 22 common minLen
     cNodes, // 23 common maxLen
+    lNodes * 4, // 24 listed childStart
+    lNodes * 4, // 25 listed word
+    lNodes, // 26 listed char
+    lNodes, // 27 listed childCount
+    lNodes, // 28 listed minLen
+    lNodes, // 29 listed maxLen
+    nWords, // 30 flags
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -126,7 +171,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   const buf = new ArrayBuffer(pos);
   const dv = new DataView(buf);
-  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
 
   const wordOffsets = new Uint32Array(buf, offsets[0], nWords + 1);
   const logProb = new Float32Array(buf, offsets[1], nWords);
@@ -145,19 +190,22 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   put(main, [offsets[2]!, offsets[3]!, offsets[8]!, offsets[9]!, offsets[10]!, offsets[11]!]);
   put(freq, offsets.slice(12, 18));
   put(common, offsets.slice(18, 24));
+  put(listed, offsets.slice(24, 30));
+  const flags = new Uint8Array(buf, offsets[30], nWords);
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
     wordBytes.set(b, wp);
     wp += b.length;
-    logProb[i] = Math.log(counts.get(words[i]!)! / total);
+    logProb[i] = i < nCounted ? Math.log(counts.get(words[i]!)! / total) : LISTED_LOGP;
+    flags[i] = flagOf.get(words[i]!) ?? 0;
   });
   wordOffsets[nWords] = wp;
   let bp = 0;
   for (let a = 0; a < nWords; a++) {
     bigramStart[a] = bp;
     const m = perFirst.get(a);
-    if (!m) continue;
+    if (!m || a >= nCounted) continue;
     const ca = counts.get(words[a]!)!;
     for (const b of [...m.keys()].sort((x, y) => x - y)) {
       bigramNext[bp] = b;
@@ -176,7 +224,9 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC)
     throw new Error("lexicon data is corrupt (bad magic number)");
   if (dv.getUint32(4, true) !== VERSION) throw new Error(`lexicon data has unsupported version ${dv.getUint32(4, true)}`);
-  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes] = [2, 3, 4, 5, 6, 7].map((i) => dv.getUint32(i * 4, true)) as [
+  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted] = [2, 3, 4, 5, 6, 7, 8, 9].map((i) => dv.getUint32(i * 4, true)) as [
+    number,
+    number,
     number,
     number,
     number,
@@ -184,8 +234,8 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     number,
     number,
   ];
-  const off = Array.from({ length: 24 }, (_, i) => bytes.byteOffset + dv.getUint32((8 + i) * 4, true));
-  const end = off[23]! + cNodes;
+  const off = Array.from({ length: 31 }, (_, i) => bytes.byteOffset + dv.getUint32((10 + i) * 4, true));
+  const end = off[30]! + nWords;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -220,6 +270,16 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       minLen: new Uint8Array(b, off[22], cNodes),
       maxLen: new Uint8Array(b, off[23], cNodes),
     },
+    listed: {
+      nodeChildStart: new Uint32Array(b, off[24], lNodes),
+      nodeWord: new Int32Array(b, off[25], lNodes),
+      nodeChar: new Uint8Array(b, off[26], lNodes),
+      nodeChildCount: new Uint8Array(b, off[27], lNodes),
+      minLen: new Uint8Array(b, off[28], lNodes),
+      maxLen: new Uint8Array(b, off[29], lNodes),
+    },
+    nCounted,
+    flags: new Uint8Array(b, off[30], nWords),
   };
 }
 

@@ -19,7 +19,7 @@ import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
 import { applyEdits, diffEdits } from "../../text/edits.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP } from "./format.ts";
+import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { PROPER } from "./proper.ts";
@@ -60,6 +60,8 @@ export const PARAMS = {
   typoCost: 1.0,
   /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
   realWordCost: 5.0,
+  /** Extra cost of replacing a word known only from the word lists (no count). */
+  listedCost: 3.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
   rareRealWordCost: 5.0,
   /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
@@ -240,6 +242,8 @@ export class LexiconEngine implements Engine {
             id = this.lex.id(stem);
           }
         }
+        // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
+        if (id >= 0 && this.lex.flags(id) & WORD_NAME && !/^\p{Lu}/u.test(t.text)) id = -1;
         let viaVariant = false;
         if (id < 0) {
           id = this.variantId(stem);
@@ -515,12 +519,13 @@ export class LexiconEngine implements Engine {
     // a capitalised unknown word at the start of a sentence may still be a name
     const startName = shape === "title" && s.sentenceStart && s.id < 0;
     const word = s.stem;
+    const lex = this.lex;
     // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
-    if (ABBREVIATIONS.has(word) || TECH_WORDS.has(word)) return hyps;
+    // (shorthand, units and short technical words: models/en/src/keep.txt)
+    if (s.id >= 0 && lex.flags(s.id) & WORD_KEEP) return hyps;
     // a lone lower-case letter other than a word (a, I) is usually a mangled short word ("t accompany")
     const lone = word.length < 2;
     if (lone && (word === "a" || word === "i" || shape !== "lower")) return hyps;
-    const lex = this.lex;
     const P = PARAMS;
     // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
     const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
@@ -558,7 +563,8 @@ export class LexiconEngine implements Engine {
       if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
-        const cost = rare ? P.rareRealWordCost : P.realWordCost;
+        // a word of the lists without a count (tmux, linter) is right: only strong context may change it
+        const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
         const other = this.variantId(word);
         // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
         for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
@@ -804,19 +810,6 @@ export class LexiconEngine implements Engine {
   }
 }
 
-/** Abbreviations, units and informal words: never changed (a book corpus does not vouch for them). */
-const ABBREVIATIONS = new Set(
-  ("km cm mm nm µm kg mg µg ml dl cl lb lbs oz ft yd mi mph kph kmh hr hrs sec ms ns hz khz mhz ghz kb mb gb tb " +
-    "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros gmbh llc plc " +
-    "th nd rd pp vol vols eds ibid cit fig figs pg " +
-    // informal words that a book corpus underrates
-    "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya " +
-    // prefixes and money units written apart (ex-president, $2 bn), degrees (M.Sc.)
-    "ex bn mn sc " +
-    // Latin that English text keeps (et al., et cetera, in situ, de facto, per se)
-    "et situ facto se").split(" "),
-);
-
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 const FUNCTION_WORDS = new Set(
   ("a an the and or but nor of to in on at by for from with as is was are were be been being am has have had do does did " +
@@ -832,18 +825,6 @@ const PREFIXES = new Set(
   ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
     "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
     "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
-);
-
-/**
- * Words of programming and computing that a book corpus lacks, written in code comments, logs and
- * technical prose: never changed ("const" is not "cost", "http" is not "help"). Ambiguous short ones that
- * are also plausible slips of common words (buf/but, fd, pid/did) are left out.
- */
-const TECH_WORDS = new Set(
-  ("const errno stdin stdout stderr argv argc http https ftp ssh tcp udp dns malloc calloc realloc printf sprintf " +
-    "nullptr kwargs sudo chmod chown mkdir rmdir localhost hostname uint typedef struct enum bool async impl func " +
-    "utf json yaml toml npm repo repos config configs mutex namespace ascii stdlib iter init env tmp regex " +
-    "limiter cpu gpu ram ssd usb api apis cli sdk url urls uri html css sql db sshd httpd systemd nginx kubectl").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
