@@ -5,6 +5,7 @@ import { channelDistance, isKeyboardNeighbour } from "../src/engines/lexicon/cha
 import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
+import { negationCount } from "../src/text/negation.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
@@ -250,3 +251,26 @@ describe("data and search", () => {
     expect(() => decodeLexicon(bytes.slice(0, 4096))).toThrow(/truncated/);
   });
 });
+
+describe("contractions and negations", () => {
+  test("a contraction typed without its apostrophe gets it back", () => {
+    expect(fix("it doesnt work")).toBe("it doesn't work");
+    expect(fix("I dont know")).toBe("I don't know");
+    expect(fix("She isnt coming")).toBe("She isn't coming");
+    expect(fix("Im not sure")).toBe("I'm not sure");
+    expect(fix("Theyre going home and youre late")).toBe("They're going home and you're late");
+    expect(fix("we havent seen it and it wasnt me")).toBe("we haven't seen it and it wasn't me");
+  });
+  test("property: the lexicon never adds or drops a negation between real words", () => {
+    // real words one edit from a negation, negations, and contractions without apostrophes
+    const words = ["I", "do", "not", "know", "no", "now", "note", "nut", "never", "ever", "dont", "doesnt", "does", "cannot", "can", "cant", "nothing", "thing", "is", "isnt", "it", "work", "on", "one", "none", "nor", "for", "want", "wont", "the", "cat", "lot", "hot", "go", "got"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 9 }), (ws) => {
+        const s = ws.join(" ");
+        expect(negationCount(fix(s))).toBe(negationCount(s));
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+});
+

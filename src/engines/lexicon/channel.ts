@@ -38,6 +38,8 @@ const VOWELS = new Set("aeiouy");
 const FIRST_LETTER_COST = 0.3;
 // leaving out a silent final e ("stor", "som", "hav") is among the commonest English misspellings
 const SILENT_E_COST = 0.15;
+// so is leaving out the apostrophe of a contraction ("dont", "theyre"): phone keyboards hide it
+const APOSTROPHE_COST = 0.1;
 
 function baseLetter(ch: string): string {
   return ch.normalize("NFD").replace(/\p{M}/gu, "");
@@ -69,7 +71,7 @@ export function channelDistance(meant: string, typed: string): number {
       const b = typed[j - 1]!;
       // meant letter dropped in typing; cheaper when it was one of a double letter
       const dropCost =
-        (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n && a === "e" ? SILENT_E_COST : 0.95;
+        a === "'" ? APOSTROPHE_COST : (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n && a === "e" ? SILENT_E_COST : 0.95;
       // extra letter typed; cheaper when it doubles its neighbour or is next to it on the keyboard
       const prevTyped = j > 1 ? typed[j - 2]! : "";
       const insCost = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;

@@ -18,6 +18,7 @@ import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
 import { applyEdits, diffEdits } from "../../text/edits.ts";
+import { negationCount } from "../../text/negation.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { channelDistance } from "./channel.ts";
@@ -559,6 +560,9 @@ export class LexiconEngine implements Engine {
         const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
         if (id >= 0) add(id, -(P.confusableCost + extra + nameCost), "confusable");
       }
+      // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
+      const c = lex.logP(s.id) < P.rareKnownLogP ? this.contraction(word) : -1;
+      if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
       // a word right in the other spelling (favor, favorably) is not a real-word error
       if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
@@ -575,6 +579,12 @@ export class LexiconEngine implements Engine {
         }
       }
     } else {
+      // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
+      const c = this.contraction(word);
+      if (c >= 0) {
+        add(c, 0, "spelling");
+        return hyps;
+      }
       // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
       for (const name of s.local ?? [])
         hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
@@ -589,6 +599,16 @@ export class LexiconEngine implements Engine {
       }
     }
     return hyps;
+  }
+
+  /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */
+  private contraction(word: string): number {
+    if (word.length < 2 || word.length > 8 || word.includes("'")) return -1;
+    for (let i = word.length - 1; i >= 1 && i >= word.length - 3; i--) {
+      const id = this.lex.id(word.slice(0, i) + "'" + word.slice(i));
+      if (id >= 0 && id < this.lex.data.nCounted) return id;
+    }
+    return -1;
   }
 
   /**
@@ -657,6 +677,8 @@ export class LexiconEngine implements Engine {
   private pairHyps(a: Slot, b: Slot): Hyp[] {
     const out: Hyp[] = [];
     if (!a.editable || !b.editable || a.suffix) return out;
+    // a contraction without its apostrophe is explained: no respacing around it ("theyre late")
+    if ((a.id < 0 && this.contraction(a.stem) >= 0) || (b.id < 0 && this.contraction(b.stem) >= 0)) return out;
     const lex = this.lex;
     const P = PARAMS;
     const joined = a.lower + b.stem;
@@ -694,7 +716,7 @@ export class LexiconEngine implements Engine {
   /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
   private splitHyps(s: Slot): Hyp[] {
     const out: Hyp[] = [];
-    if (!s.editable || s.id >= 0 || s.stem.length < 4) return out;
+    if (!s.editable || s.id >= 0 || s.stem.length < 4 || this.contraction(s.stem) >= 0) return out;
     if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
     const lex = this.lex;
     const w = s.stem;
@@ -752,6 +774,18 @@ export class LexiconEngine implements Engine {
       if (i + 1 < n && run[i]!.gapAfter === " ") hs.push(...this.pairHyps(s, run[i + 1]!));
       return hs;
     });
+    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+    for (let i = 0; i < n; i++) {
+      const hs = from[i]!;
+      for (let k = hs.length - 1; k >= 1; k--) {
+        const h = hs[k]!;
+        const span = h.span === 2 ? [run[i]!, run[i + 1]!] : [run[i]!];
+        const before = negationCount(span.map((s) => s.tok.text).join(" "));
+        const after = negationCount(h.out.join(" "));
+        // (an unknown word may become one: "nto" → "not")
+        if (before !== after && !(after > before && span.every((s) => s.id < 0))) hs.splice(k, 1);
+      }
+    }
     if (from.every((hs) => hs.length === 1)) return;
     // Viterbi over positions; state = last output word id
     interface State {
