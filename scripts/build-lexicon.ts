@@ -5,6 +5,8 @@
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT)
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
+ *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
+ *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
  * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
  * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
  * MIN_LISTED letters) are left out, as they equal common typos more often than anyone writes them.
@@ -91,7 +93,18 @@ export function readSources(): LexiconSource {
     if (line.startsWith("#")) continue;
     for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
   }
-  return { unigrams, bigrams, listed: list };
+  const misspellings: Array<[string, string[]]> = [];
+  for (const line of gunzipLines(join(dir, "src/typos-words.csv.gz"))) {
+    if (!line || line.startsWith("#")) continue;
+    const [typo, ...rights] = line.trim().toLowerCase().split(",");
+    misspellings.push([typo!, rights]);
+  }
+  for (const line of readFileSync(join(root, "models/misspellings/en-common.tsv"), "utf8").split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const [right, typos] = line.toLowerCase().split("\t");
+    for (const t of (typos ?? "").split(" ")) if (t) misspellings.push([t, [right!]]);
+  }
+  return { unigrams, bigrams, listed: list, misspellings };
 }
 
 if (import.meta.main) {

@@ -9,6 +9,9 @@
  *     dict-companies, dict-npm, installed into some folder with `npm install --prefix DIR …`
  *     → models/en/src/cspell-tech.txt.gz (words of letters only, case kept)
  *
+ *   The typos project's misspelling list (crate-ci/typos, MIT OR Apache-2.0), taken as it is:
+ *     (echo "# …"; git show HEAD:crates/typos-dict/assets/words.csv) | gzip -9n > models/en/src/typos-words.csv.gz
+ *
  *   bun scripts/extract-wordlists.ts --scowl DIR_WITH_usr/share/dict --cspell DIR_WITH_node_modules
  *
  * Cost: a few seconds; run by hand when a source changes, never by the build or the tests.

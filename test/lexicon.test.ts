@@ -274,3 +274,19 @@ describe("contractions and negations", () => {
   });
 });
 
+describe("known misspellings", () => {
+  test("the misspelling lists are the strongest evidence", () => {
+    expect(fix("they live in seperate houses")).toBe("they live in separate houses");
+    expect(fix("that is wierd")).toBe("that is weird");
+    expect(fix("I feel lonley")).toBe("I feel lonely");
+    expect(fix("lonley")).toBe("lonely");
+    expect(fix("the first quater of the year")).toBe("the first quarter of the year");
+    expect(fix("did you recieve it")).toBe("did you receive it");
+  });
+  test("an entry of the lists with several corrections is only a candidate; a counted word is never one", () => {
+    // "fo" stands for of, for, do, go, to: context decides
+    expect(fix("the end fo the road")).toBe("the end of the road");
+    expect(engine.lex.corrections("the")).toEqual([]);
+  });
+});
+

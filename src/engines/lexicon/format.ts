@@ -15,6 +15,8 @@ export interface LexiconSource {
   bigrams: Array<[string, string, number]>;
   /** Valid words without a count (lower case), with their WORD_* flags. */
   listed?: Array<[string, number]>;
+  /** Known misspellings (lower case) and the words they stand for. */
+  misspellings?: Array<[string, string[]]>;
 }
 
 /** The word comes from a word list and has no count: its ln P is LISTED_LOGP. */
@@ -32,7 +34,7 @@ const VERSION = 4;
 export const FREQUENT_LOGP = -14;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
-const HEADER_BYTES = 192;
+const HEADER_BYTES = 256;
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -64,6 +66,11 @@ export interface LexiconData extends TrieArrays {
   nCounted: number;
   /** WORD_* flags per word id. */
   flags: Uint8Array;
+  /** A trie of known misspellings; its nodeWord is an entry index into missStart. */
+  missed: TrieArrays;
+  /** Entry k's corrections are the word ids missTarget[missStart[k] .. missStart[k + 1]). */
+  missStart: Uint32Array;
+  missTarget: Uint32Array;
 }
 
 interface TrieNode {
@@ -97,6 +104,21 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   words.push(...[...listedFlags.keys()].filter((w) => !counts.has(w)).sort());
   const ids = new Map(words.map((w, i) => [w, i]));
+  // known misspellings: a counted word is never one (the lists hold some real words); every target must be known
+  const missMap = new Map<string, number[]>();
+  for (const [typo, rights] of src.misspellings ?? []) {
+    if (!/^[a-z']+$/.test(typo) || (ids.get(typo) ?? Infinity) < nCounted) continue;
+    const t = missMap.get(typo) ?? [];
+    for (const r of rights) {
+      const id = ids.get(r);
+      if (id !== undefined && !t.includes(id)) t.push(id);
+    }
+    if (t.length) missMap.set(typo, t);
+  }
+  const missWords = [...missMap.keys()].sort();
+  const missed = layoutTrie(missWords.map((w, k) => [w, k] as [string, number]));
+  const mNodes = missed.word.length;
+  const nMissTargets = missWords.reduce((s, w) => s + missMap.get(w)!.length, 0);
 
   // bigrams: P(b|a) = c(ab) / (S · c(a)), S = ratio of the two tables' totals (they come from corpora of different size)
   const bigramTotal = src.bigrams.reduce((s, [, , c]) => s + c, 0);
@@ -162,6 +184,14 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     lNodes, // 28 listed minLen
     lNodes, // 29 listed maxLen
     nWords, // 30 flags
+    mNodes * 4, // 31 misspelling childStart
+    mNodes * 4, // 32 misspelling word (entry)
+    mNodes, // 33 misspelling char
+    mNodes, // 34 misspelling childCount
+    mNodes, // 35 misspelling minLen
+    mNodes, // 36 misspelling maxLen
+    (missWords.length + 1) * 4, // 37 missStart
+    nMissTargets * 4, // 38 missTarget
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -171,7 +201,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   const buf = new ArrayBuffer(pos);
   const dv = new DataView(buf);
-  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, missWords.length, nMissTargets, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
 
   const wordOffsets = new Uint32Array(buf, offsets[0], nWords + 1);
   const logProb = new Float32Array(buf, offsets[1], nWords);
@@ -192,6 +222,15 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   put(common, offsets.slice(18, 24));
   put(listed, offsets.slice(24, 30));
   const flags = new Uint8Array(buf, offsets[30], nWords);
+  put(missed, offsets.slice(31, 37));
+  const missStart = new Uint32Array(buf, offsets[37], missWords.length + 1);
+  const missTarget = new Uint32Array(buf, offsets[38], nMissTargets);
+  let mp = 0;
+  missWords.forEach((w, k) => {
+    missStart[k] = mp;
+    for (const id of missMap.get(w)!) missTarget[mp++] = id;
+  });
+  missStart[missWords.length] = mp;
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
@@ -224,18 +263,11 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC)
     throw new Error("lexicon data is corrupt (bad magic number)");
   if (dv.getUint32(4, true) !== VERSION) throw new Error(`lexicon data has unsupported version ${dv.getUint32(4, true)}`);
-  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted] = [2, 3, 4, 5, 6, 7, 8, 9].map((i) => dv.getUint32(i * 4, true)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const off = Array.from({ length: 31 }, (_, i) => bytes.byteOffset + dv.getUint32((10 + i) * 4, true));
-  const end = off[30]! + nWords;
+  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, nMiss, nMissTargets] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
+    dv.getUint32(i * 4, true),
+  ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  const off = Array.from({ length: 39 }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
+  const end = off[38]! + nMissTargets * 4;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -280,6 +312,16 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     },
     nCounted,
     flags: new Uint8Array(b, off[30], nWords),
+    missed: {
+      nodeChildStart: new Uint32Array(b, off[31], mNodes),
+      nodeWord: new Int32Array(b, off[32], mNodes),
+      nodeChar: new Uint8Array(b, off[33], mNodes),
+      nodeChildCount: new Uint8Array(b, off[34], mNodes),
+      minLen: new Uint8Array(b, off[35], mNodes),
+      maxLen: new Uint8Array(b, off[36], mNodes),
+    },
+    missStart: new Uint32Array(b, off[37], nMiss + 1),
+    missTarget: new Uint32Array(b, off[38], nMissTargets),
   };
 }
 

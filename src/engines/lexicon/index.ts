@@ -61,6 +61,8 @@ export const PARAMS = {
   typoCost: 1.0,
   /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
   realWordCost: 5.0,
+  /** Cost of correcting a known misspelling (models/en/src/typos-words.csv.gz, models/misspellings). */
+  misspellingCost: 1.0,
   /** Extra cost of replacing a word known only from the word lists (no count). */
   listedCost: 3.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
@@ -246,7 +248,8 @@ export class LexiconEngine implements Engine {
         // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
         if (id >= 0 && this.lex.flags(id) & WORD_NAME && !/^\p{Lu}/u.test(t.text)) id = -1;
         let viaVariant = false;
-        if (id < 0) {
+        // (a known misspelling is no spelling variant: quater is not quatre)
+        if (id < 0 && !this.lex.corrections(stem).length) {
           id = this.variantId(stem);
           // (a short word may match a rare variant by chance: "stor" ~ "stour")
           viaVariant = id >= 0 && stem.length >= 5;
@@ -563,6 +566,9 @@ export class LexiconEngine implements Engine {
       // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
       const c = lex.logP(s.id) < P.rareKnownLogP ? this.contraction(word) : -1;
       if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
+      // a word known only from the lists that the misspelling lists know better (quater)
+      const fixes = lex.flags(s.id) & WORD_LISTED && word.length >= 4 ? lex.corrections(word) : [];
+      if (fixes.length === 1) add(fixes[0]!, -(P.misspellingCost + P.listedCost + nameCost), "spelling");
       // a word right in the other spelling (favor, favorably) is not a real-word error
       if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
@@ -584,6 +590,14 @@ export class LexiconEngine implements Engine {
       if (c >= 0) {
         add(c, 0, "spelling");
         return hyps;
+      }
+      // a known misspelling (seperate, wierd): the strongest evidence there is, when the lists agree on one
+      // word for it; a short or ambiguous one (fo: of, for, do, go, to) is only a candidate like any other
+      const fixes = lex.corrections(word);
+      for (const id of fixes) {
+        const sure = fixes.length === 1 && word.length >= 4;
+        const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word);
+        add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
       }
       // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
       for (const name of s.local ?? [])

@@ -73,6 +73,14 @@ export class Lexicon {
     return node < 0 ? -1 : trie.nodeWord[node]!;
   }
 
+  /** Ids of the words a known misspelling stands for (seperate → separate), or none. */
+  corrections(word: string): number[] {
+    const k = this.lookup(word, this.data.missed);
+    if (k < 0) return [];
+    const d = this.data;
+    return Array.from(d.missTarget.subarray(d.missStart[k]!, d.missStart[k + 1]!));
+  }
+
   /** WORD_* flags of a word id (format.ts). */
   flags(id: number): number {
     return this.data.flags[id]!;
