@@ -7,6 +7,7 @@
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
+ * The misspelling pairs also teach the error model (errormodel.ts: edit probabilities in context).
  * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
  * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
  * MIN_LISTED letters) are left out, as they equal common typos more often than anyone writes them.
@@ -17,6 +18,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
 import { encodeLexicon, WORD_KEEP, WORD_NAME, type LexiconSource } from "../src/engines/lexicon/format.ts";
 
 const root = join(import.meta.dir, "..");
@@ -104,7 +106,9 @@ export function readSources(): LexiconSource {
     const [right, typos] = line.toLowerCase().split("\t");
     for (const t of (typos ?? "").split(" ")) if (t) misspellings.push([t, [right!]]);
   }
-  return { unigrams, bigrams, listed: list, misspellings };
+  // the error model learns from the pairs whose correction is certain (one word)
+  const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));
+  return { unigrams, bigrams, listed: list, misspellings, errors };
 }
 
 if (import.meta.main) {

@@ -9,6 +9,8 @@
  * Bigrams are stored per first word (CSR layout), second-word ids sorted, so a lookup is a binary search
  * in a short range.
  */
+import { TABLE, type ErrorTables } from "./errormodel.ts";
+
 
 export interface LexiconSource {
   unigrams: Array<[string, number]>;
@@ -17,6 +19,8 @@ export interface LexiconSource {
   listed?: Array<[string, number]>;
   /** Known misspellings (lower case) and the words they stand for. */
   misspellings?: Array<[string, string[]]>;
+  /** The learned error model (errormodel.ts). */
+  errors?: ErrorTables;
 }
 
 /** The word comes from a word list and has no count: its ln P is LISTED_LOGP. */
@@ -71,6 +75,8 @@ export interface LexiconData extends TrieArrays {
   /** Entry k's corrections are the word ids missTarget[missStart[k] .. missStart[k + 1]). */
   missStart: Uint32Array;
   missTarget: Uint32Array;
+  /** The learned error model; tables of zeros when the file was built without one. */
+  errors: ErrorTables;
 }
 
 interface TrieNode {
@@ -192,6 +198,10 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     mNodes, // 36 misspelling maxLen
     (missWords.length + 1) * 4, // 37 missStart
     nMissTargets * 4, // 38 missTarget
+    TABLE * 4, // 39 error model: substitution
+    TABLE * 4, // 40 deletion
+    TABLE * 4, // 41 insertion
+    TABLE * 4, // 42 transposition
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -231,6 +241,12 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     for (const id of missMap.get(w)!) missTarget[mp++] = id;
   });
   missStart[missWords.length] = mp;
+  if (src.errors) {
+    new Float32Array(buf, offsets[39], TABLE).set(src.errors.sub);
+    new Float32Array(buf, offsets[40], TABLE).set(src.errors.del);
+    new Float32Array(buf, offsets[41], TABLE).set(src.errors.ins);
+    new Float32Array(buf, offsets[42], TABLE).set(src.errors.trans);
+  }
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
@@ -266,8 +282,8 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, nMiss, nMissTargets] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
     dv.getUint32(i * 4, true),
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
-  const off = Array.from({ length: 39 }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
-  const end = off[38]! + nMissTargets * 4;
+  const off = Array.from({ length: 43 }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
+  const end = off[42]! + TABLE * 4;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -322,6 +338,12 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     },
     missStart: new Uint32Array(b, off[37], nMiss + 1),
     missTarget: new Uint32Array(b, off[38], nMissTargets),
+    errors: {
+      sub: new Float32Array(b, off[39], TABLE),
+      del: new Float32Array(b, off[40], TABLE),
+      ins: new Float32Array(b, off[41], TABLE),
+      trans: new Float32Array(b, off[42], TABLE),
+    },
   };
 }
 

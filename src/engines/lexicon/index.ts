@@ -21,7 +21,7 @@ import { applyEdits, diffEdits } from "../../text/edits.ts";
 import { negationCount } from "../../text/negation.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
-import { channelDistance } from "./channel.ts";
+import { channelDistance, useErrorTables } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { PROPER } from "./proper.ts";
 import { loadLexiconBytes } from "./data.ts";
@@ -168,6 +168,7 @@ export class LexiconEngine implements Engine {
 
   constructor(bytes: Uint8Array) {
     this.lex = new Lexicon(bytes);
+    useErrorTables(this.lex.data.errors);
   }
 
   /** The process-wide engine, loaded on first use from the embedded lexicon. */
