@@ -290,3 +290,15 @@ describe("known misspellings", () => {
   });
 });
 
+describe("ALL-CAPS words", () => {
+  test("a known misspelling in capitals is fixed and stays in capitals; acronyms stay", () => {
+    expect(fix("I did not RECIEVE it")).toBe("I did not RECEIVE it");
+    expect(fix("the NATO and UNESCO treaty")).toBe("the NATO and UNESCO treaty");
+    expect(fix("TEH END")).toBe("TEH END");
+  });
+  test("text written in capitals is checked like any other", () => {
+    expect(fix("PLEASE DONT FORGET TO RECIEVE THE PAKAGE")).toBe("PLEASE DON'T FORGET TO RECEIVE THE PACKAGE");
+    expect(fix("I WORK AT NASA AND THE FBI ON HTTP")).toBe("I WORK AT NASA AND THE FBI ON HTTP");
+  });
+});
+

@@ -226,6 +226,15 @@ export class LexiconEngine implements Engine {
     const lowerStarts = starts.filter((m) => /\p{Ll}$/u.test(m)).length;
     const capsStyle = lowerStarts < 2 || lowerStarts * 2 <= starts.length;
     let capital: Slot["capital"] = sentenceStart && (SENTENCE_END.test(text) ? "sure" : "maybe");
+    // a text written in capitals: three words or more of two letters or more, most of them ALL-CAPS
+    let words = 0;
+    let caps = 0;
+    for (const t of tokens)
+      if ((t.kind === "word" || t.span === "acronym") && t.text.length >= 2) {
+        words++;
+        if (caseShape(t.text) === "upper") caps++;
+      }
+    const shouting = caps >= 3 && caps >= 0.6 * words;
     const flush = () => {
       if (run.length) this.decodeRun(run, edits);
       run = [];
@@ -233,6 +242,8 @@ export class LexiconEngine implements Engine {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.kind === "protected" && t.span === "identifier" && this.strayCapital(t.text)) t.kind = "word";
+      // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
+      if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && this.editable(t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
         const lower = t.text.toLowerCase().replace(/’/g, "'");
         let id = this.lex.id(lower);
@@ -267,7 +278,7 @@ export class LexiconEngine implements Engine {
           stem,
           sentenceStart,
           capital: sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
+          editable: !particle && !foreign.has(i) && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           viaVariant,
@@ -371,7 +382,7 @@ export class LexiconEngine implements Engine {
     return capitalised && lower.length <= 4 && (lower.length <= 3 || this.lex.id(lower) < 0);
   }
 
-  private editable(text: string, lower: string, user?: ReadonlySet<string>): boolean {
+  private editable(text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
     if (user && (user.has(text) || user.has(lower))) return false;
     if (text.length > 40) return false;
     // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
@@ -385,8 +396,11 @@ export class LexiconEngine implements Engine {
     // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
     // held one letter too long ("THe") is not
     if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
-    // ALL-CAPS words are acronyms; mixed case reaches here only as a stray capital (see strayCapital)
-    return caseShape(text) !== "upper";
+    // an ALL-CAPS word in text written in capitals is checked like any other; elsewhere it is an acronym,
+    // unless it is a known misspelling (RECIEVE). Short ones (NPM, TEH) are acronyms either way.
+    // Mixed case reaches here only as a stray capital (see strayCapital).
+    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (this.lex.id(lower) < 0 && this.lex.corrections(lower).length === 1));
+    return true;
   }
 
   /**
