@@ -7,6 +7,7 @@
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
+ *   models/en/src/sherlockholmes.txt.gz  The Adventures of Sherlock Holmes (public domain): the sentence-end model
  * The misspelling pairs also teach the error model (errormodel.ts: edit probabilities in context).
  * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
  * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
@@ -19,6 +20,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
+import { expand } from "../src/engines/lexicon/contractions.ts";
 import { encodeLexicon, WORD_KEEP, WORD_NAME, type LexiconSource } from "../src/engines/lexicon/format.ts";
 
 const root = join(import.meta.dir, "..");
@@ -49,29 +51,45 @@ function listed(path: string, out: Array<[string, number]>): void {
  * against 1,425 expansions). Edited prose rarely contracts; this is a floor for chat and commit messages.
  */
 const CONTRACTION_SHARE = 158 / 1425;
-const EXPANSIONS: Array<[RegExp, string]> = [
-  [/^can't$/, "can not"],
-  [/^won't$/, "will not"],
-  [/^shan't$/, "shall not"],
-  [/n't$/, " not"],
-  [/'m$/, " am"],
-  [/'re$/, " are"],
-  [/'ve$/, " have"],
-  [/'ll$/, " will"],
-  [/'d$/, " would"],
-  [/'s$/, " is"],
-];
-
 function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): void {
   const uniTotal = unigrams.reduce((s, [, c]) => s + c, 0);
   const biTotal = bigrams.reduce((s, [, , c]) => s + c, 0);
   const pairs = new Map(bigrams.map(([a, b, c]) => [`${a} ${b}`, c]));
   for (const u of unigrams) {
     if (!u[0].includes("'")) continue;
-    const rule = EXPANSIONS.find(([re]) => re.test(u[0]));
-    const c = rule && pairs.get(u[0].replace(rule[0], rule[1]));
+    const parts = expand(u[0]);
+    const c = parts && pairs.get(parts.join(" "));
     if (c) u[1] = Math.round((c * uniTotal * CONTRACTION_SHARE) / biTotal);
   }
+}
+
+/**
+ * The sentence-end model: for each word seen five times or more in the corpus, how much likelier than an
+ * average word it is to be followed by . ! or ? (ln of the ratio, smoothed toward 0, clamped to [-3, 2]).
+ * "too" ends sentences, "to" almost never does.
+ */
+function sentenceEnds(text: string): Map<string, number> {
+  const total = new Map<string, number>();
+  const ends = new Map<string, number>();
+  let n = 0;
+  let e = 0;
+  for (const m of text.replace(/’/g, "'").matchAll(/([A-Za-z]+(?:'[A-Za-z]+)?)(\s*[.!?])?/g)) {
+    const w = m[1]!.toLowerCase();
+    total.set(w, (total.get(w) ?? 0) + 1);
+    n++;
+    if (m[2]) {
+      ends.set(w, (ends.get(w) ?? 0) + 1);
+      e++;
+    }
+  }
+  const p = e / n;
+  const out = new Map<string, number>();
+  for (const [w, c] of total) {
+    if (c < 5) continue;
+    const r = Math.log(((ends.get(w) ?? 0) + 5 * p) / (c + 5) / p);
+    out.set(w, Math.max(-3, Math.min(2, r)));
+  }
+  return out;
 }
 
 export function readSources(): LexiconSource {
@@ -108,7 +126,7 @@ export function readSources(): LexiconSource {
   }
   // the error model learns from the pairs whose correction is certain (one word)
   const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));
-  return { unigrams, bigrams, listed: list, misspellings, errors };
+  return { unigrams, bigrams, listed: list, misspellings, errors, endLogRatio: sentenceEnds(gunzipLines(join(dir, "src/sherlockholmes.txt.gz")).join("\n")) };
 }
 
 if (import.meta.main) {

@@ -302,3 +302,24 @@ describe("ALL-CAPS words", () => {
   });
 });
 
+describe("real-word errors decided by context", () => {
+  test("a contraction and its homophone, scored as the contraction's expansion", () => {
+    expect(fix("they said their going home")).toBe("they said they're going home");
+    expect(fix("I think its going to rain")).toBe("I think it's going to rain");
+    expect(fix("the dog wagged it's tail")).toBe("the dog wagged its tail");
+    expect(fix("their house is big")).toBe("their house is big");
+  });
+  test("could/should of, doubled words, and the end of a sentence", () => {
+    expect(fix("I should of known")).toBe("I should have known");
+    expect(fix("you could of told me.")).toBe("you could have told me.");
+    expect(fix("I saw the the dog")).toBe("I saw the dog");
+    // doubled on purpose: the corpus doubles these words often
+    expect(fix("I had had enough")).toBe("I had had enough");
+    expect(fix("it was very very good")).toBe("it was very very good");
+    // "too" ends sentences, "to" hardly ever does
+    expect(fix("I love you too")).toBe("I love you too");
+    expect(fix("I love you too.")).toBe("I love you too.");
+    expect(fix("that is to much")).toBe("that is too much");
+  });
+});
+

@@ -21,6 +21,8 @@ export interface LexiconSource {
   misspellings?: Array<[string, string[]]>;
   /** The learned error model (errormodel.ts). */
   errors?: ErrorTables;
+  /** Per word: ln(P(sentence ends after it) / P(a sentence ends after a word)), from a corpus; 0 where unknown. */
+  endLogRatio?: Map<string, number>;
 }
 
 /** The word comes from a word list and has no count: its ln P is LISTED_LOGP. */
@@ -77,6 +79,8 @@ export interface LexiconData extends TrieArrays {
   missTarget: Uint32Array;
   /** The learned error model; tables of zeros when the file was built without one. */
   errors: ErrorTables;
+  /** ln(P(a sentence ends after this word) / P(a sentence ends after any word)), per word id. */
+  endLogRatio: Float32Array;
 }
 
 interface TrieNode {
@@ -202,6 +206,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     TABLE * 4, // 40 deletion
     TABLE * 4, // 41 insertion
     TABLE * 4, // 42 transposition
+    nWords * 4, // 43 endLogRatio
   ];
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
@@ -247,6 +252,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     new Float32Array(buf, offsets[41], TABLE).set(src.errors.ins);
     new Float32Array(buf, offsets[42], TABLE).set(src.errors.trans);
   }
+  const endLogRatio = new Float32Array(buf, offsets[43], nWords);
+  for (const [w, r] of src.endLogRatio ?? []) {
+    const id = ids.get(w);
+    if (id !== undefined) endLogRatio[id] = r;
+  }
   let wp = 0;
   wordBytesList.forEach((b, i) => {
     wordOffsets[i] = wp;
@@ -282,8 +292,8 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, nMiss, nMissTargets] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
     dv.getUint32(i * 4, true),
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
-  const off = Array.from({ length: 43 }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
-  const end = off[42]! + TABLE * 4;
+  const off = Array.from({ length: 44 }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
+  const end = off[43]! + nWords * 4;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   return {
@@ -344,6 +354,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       ins: new Float32Array(b, off[41], TABLE),
       trans: new Float32Array(b, off[42], TABLE),
     },
+    endLogRatio: new Float32Array(b, off[43], nWords),
   };
 }
 

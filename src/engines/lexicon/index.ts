@@ -23,6 +23,7 @@ import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { channelDistance, useErrorTables } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
+import { expand } from "./contractions.ts";
 import { PROPER } from "./proper.ts";
 import { loadLexiconBytes } from "./data.ts";
 
@@ -71,8 +72,13 @@ export const PARAMS = {
   rareSwapCost: 3.0,
   /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
   inflectionCost: 3.0,
+  /** Cost of dropping a doubled word, proposed only when ln P(a | a) − ln P(a) is below doubledLift. */
+  doubledCost: 2.0,
+  doubledLift: -2.0,
   /** Cost of swapping a confusable (their/there). */
   confusableCost: 3.5,
+  /** The same for a contraction and its homophone (its/it's, your/you're). */
+  contractionSwapCost: 2.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -11.5,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */
@@ -108,6 +114,8 @@ export const PARAMS = {
   properShare: 0.5,
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
+  /** Weight of the sentence-end model (format.ts endLogRatio) for the last word before . ! ? */
+  endWeight: 1.0,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
@@ -207,7 +215,9 @@ export class LexiconEngine implements Engine {
       output = again.output;
     }
     const edits = output === first.output ? first.edits : diffEdits(text, output);
-    return { input: text, output, edits, engine: this.name };
+    // the word diff of a dropped word may take the whitespace beside it differently: the edits are what a
+    // tool applies, so the output is their replay
+    return { input: text, output: output === first.output ? output : applyEdits(text, edits), edits, engine: this.name };
   }
 
   private pass(text: string, options: FixOptions): { output: string; edits: Edit[] } {
@@ -235,8 +245,8 @@ export class LexiconEngine implements Engine {
         if (caseShape(t.text) === "upper") caps++;
       }
     const shouting = caps >= 3 && caps >= 0.6 * words;
-    const flush = () => {
-      if (run.length) this.decodeRun(run, edits);
+    const flush = (i: number) => {
+      if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
     };
     for (let i = 0; i < tokens.length; i++) {
@@ -286,14 +296,14 @@ export class LexiconEngine implements Engine {
         });
         sentenceStart = false;
         capital = false;
-        if (!gapAfter) flush();
+        if (!gapAfter) flush(i + 1);
         continue;
       }
       if (t.kind === "space") {
         if (/\n\s*\n/.test(t.text)) sentenceStart = true;
         continue;
       }
-      flush();
+      flush(i);
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
       if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
@@ -301,7 +311,7 @@ export class LexiconEngine implements Engine {
         /* opening marks keep the sentence state */
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
     }
-    flush();
+    flush(tokens.length);
     edits.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, edits), edits };
   }
@@ -571,12 +581,13 @@ export class LexiconEngine implements Engine {
     }
     if (s.id >= 0) {
       // a real word: confusables, and near neighbours of rare words
-      // the bigram model has no counts for words with apostrophes, so it cannot judge it's/its
-      for (const alt of word.includes("'") ? [] : CONFUSABLES.get(word) ?? []) {
-        if (alt.includes("'")) continue;
+      // (a contraction is scored as its expansion: the bigram model judges it's/its through "it is")
+      for (const alt of CONFUSABLES.get(word) ?? []) {
         const id = lex.id(alt);
         const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
-        if (id >= 0) add(id, -(P.confusableCost + extra + nameCost), "confusable");
+        // a contraction and its homophone (its/it's, your/you're, their/they're) are confused most of all
+        const cost = word.includes("'") || alt.includes("'") ? P.contractionSwapCost : P.confusableCost;
+        if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
       }
       // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
       const c = lex.logP(s.id) < P.rareKnownLogP ? this.contraction(word) : -1;
@@ -629,6 +640,20 @@ export class LexiconEngine implements Engine {
     }
     return hyps;
   }
+
+  /** Ids of the two words a contraction stands for (they're → they, are), or null. Memoised. */
+  private expansion(id: number): [number, number] | null {
+    let ex = this.expansions.get(id);
+    if (ex === undefined) {
+      const parts = expand(this.lex.word(id));
+      const a = parts ? this.lex.id(parts[0]) : -1;
+      const b = parts ? this.lex.id(parts[1]) : -1;
+      this.expansions.set(id, (ex = a >= 0 && b >= 0 ? [a, b] : null));
+    }
+    return ex;
+  }
+
+  private readonly expansions = new Map<number, [number, number] | null>();
 
   /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */
   private contraction(word: string): number {
@@ -710,6 +735,15 @@ export class LexiconEngine implements Engine {
     if ((a.id < 0 && this.contraction(a.stem) >= 0) || (b.id < 0 && this.contraction(b.stem) >= 0)) return out;
     const lex = this.lex;
     const P = PARAMS;
+    // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
+    // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
+    if (a.lower === b.lower && a.id >= 0 && !b.suffix && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+      out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
+    // could/should/would of → have: "of" after a modal verb is "have" said fast
+    if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {
+      const have = lex.id("have");
+      out.push({ out: [a.lower, "have"], ids: [a.id, have], channel: -P.confusableCost, span: 2, keep: false, kind: "confusable" });
+    }
     const joined = a.lower + b.stem;
     const isName = caseShape(a.tok.text) === "title" && !a.sentenceStart;
     const nameCost = isName ? P.nameCost : 0;
@@ -769,15 +803,15 @@ export class LexiconEngine implements Engine {
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
-  private decodeRun(run: Slot[], edits: Edit[]): void {
+  private decodeRun(run: Slot[], edits: Edit[], ends: boolean): void {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
-    let key = "";
+    let key = ends ? "." : "";
     for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
-      this.decodeRunUncached(run, fresh);
+      this.decodeRunUncached(run, fresh, ends);
       found = fresh.map((e) => ({ ...e, start: e.start - base, end: e.end - base }));
       if (this.runCache.size >= 100_000) this.runCache.clear();
       this.runCache.set(key, found);
@@ -794,7 +828,13 @@ export class LexiconEngine implements Engine {
     this.variantCache.clear();
   }
 
-  private decodeRunUncached(run: Slot[], edits: Edit[]): void {
+  /** Whether the sentence ends after a run that stops before token i: . ! ? next, or the end of the text. */
+  private endsSentence(tokens: Token[], i: number): boolean {
+    while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
+    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…]/.test(tokens[i]!.text));
+  }
+
+  private decodeRunUncached(run: Slot[], edits: Edit[], ends = false): void {
     const n = run.length;
     // hypotheses starting at each position
     const from: Hyp[][] = run.map((s, i) => {
@@ -831,6 +871,13 @@ export class LexiconEngine implements Engine {
           let score = st.score + h.channel;
           let prev = st.last;
           for (const id of h.ids) {
+            const ex = id >= 0 ? this.expansion(id) : null;
+            if (ex) {
+              // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
+              score += this.lm(prev, ex[0]) + this.lm(ex[0], ex[1]);
+              prev = ex[1];
+              continue;
+            }
             score += this.lm(prev, id, h.keep ? run[i]!.stem.length : 0);
             prev = id;
           }
@@ -843,7 +890,11 @@ export class LexiconEngine implements Engine {
       }
     }
     let best: State | null = null;
-    for (const st of states[n]!.values()) if (!best || st.score > best.score) best = st;
+    for (const st of states[n]!.values()) {
+      // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
+      if (ends && st.last >= 0) st.score += PARAMS.endWeight * this.lex.data.endLogRatio[st.last]!;
+      if (!best || st.score > best.score) best = st;
+    }
     // walk back and emit edits
     const chosen: Array<{ hyp: Hyp; at: number }> = [];
     let pos = n;
@@ -892,6 +943,9 @@ const PREFIXES = new Set(
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
 const PARTICLES = new Set(["von", "van", "der", "den", "des", "du", "di", "da", "del", "della", "de", "la", "le", "el", "al", "bin", "ibn", "zu", "ter", "dos", "das", "do", "y"]);
+
+/** Modal verbs after which "of" stands for "have" (could of, should of). */
+const MODALS = new Set(["could", "should", "would", "might", "must", "may", "will", "shall"]);
 
 /** Words whose confusable swaps need extra evidence. */
 const RARE_SWAPS = new Set(["two", "off", "led", "lead", "new", "knew", "no", "know", "by", "buy", "right", "write", "past", "passed", "here", "hear"]);
