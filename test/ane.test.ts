@@ -33,7 +33,7 @@ beforeAll(() => {
 
 describe("the header and the binding agree", () => {
   test("every prototype in typofix_ane.h is bound with the same arity and kinds", () => {
-    const h = readFileSync(join(import.meta.dir, "../swift/include/typofix_ane.h"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    const h = readFileSync(join(import.meta.dir, "../swift/Sources/CTypofixANE/include/typofix_ane.h"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
     const protos = [...h.matchAll(/^([\w ]+?\*?)\s*(typofix_ane_\w+)\(([^)]*)\);/gm)].map((m) => ({ ret: m[1]!.trim(), name: m[2]!, args: m[3]!.trim() === "void" ? [] : m[3]!.split(",").map((a) => a.trim()) }));
     expect(protos.map((p) => p.name).sort()).toEqual(Object.keys(SYMBOLS).sort());
     const { FFIType } = require("bun:ffi") as typeof import("bun:ffi");
@@ -151,6 +151,39 @@ describe.if(Boolean(cc))("through the C test double", () => {
   });
 });
 
+/** meta.yaml cases the runner refuses at open, with the message part both libraries give. */
+const BAD_META: Array<[string, RegExp]> = [
+  ["num_chunks: 0", /meta\.yaml: num_chunks must be a whole number of at least 1 \(got 0\)/],
+  ["split_lm_head: 0", /meta\.yaml: split_lm_head must be a whole number of at least 1 \(got 0\)/],
+  ["batch_size: 0", /meta\.yaml: batch_size must be a whole number of at least 1 \(got 0\)/],
+  ["context_length: -8", /meta\.yaml: context_length must be a whole number of at least 1 \(got -8\)/],
+  ["batch_size: many", /meta\.yaml: batch_size must be a whole number of at least 1 \(got many\)/],
+];
+const metaFolder = (line: string) => {
+  const d = mkdtempSync(join(work, "meta-"));
+  writeFileSync(join(d, "meta.yaml"), `model_info:\n  parameters:\n    context_length: 256\n    ${line}\n`);
+  writeFileSync(join(d, "fake.conf"), "replay=1\n");
+  return d;
+};
+
+describe.if(Boolean(cc))("open refuses what would make the runner trap (the C double mirrors each check)", () => {
+  test.each(BAD_META)("meta.yaml %s: an error, not a crash", (line, message) => {
+    expect(() => AneLibrary.open(lib).openModel(metaFolder(line))).toThrow(message);
+  });
+  test("a good meta.yaml sets the context; non-integer LUT values are fine", () => {
+    const d = metaFolder("lut_ffn: \"4,0\"\n    lut_lmhead: 6.0\n    batch_size: 64");
+    writeFileSync(join(d, "fake.conf"), "replay=1\n"); // no context= line: meta.yaml's 256 applies
+    const h = AneLibrary.open(lib).openModel(d);
+    expect(h.info().context_length).toBe(256);
+    h.close();
+  });
+  test("an lm head without logits outputs, or with logits of another type, is refused at open", () => {
+    expect(() => AneLibrary.open(lib).openModel(folder("lm_head_outputs=hidden_states,scores\n"))).toThrow(/lm head: no logits outputs \(.*it has hidden_states,scores\)/);
+    expect(() => AneLibrary.open(lib).openModel(folder("logits_type=int32\n"))).toThrow("lm head: output logits1 has data type int32; expected float16 or float32");
+    for (const ok of ["logits_type=float32\n", "lm_head_outputs=logits\n"]) AneLibrary.open(lib).openModel(folder(ok)).close();
+  });
+});
+
 describe("platform", () => {
   test.if(process.platform !== "darwin")("on this platform the engine says why it is unavailable", async () => {
     const { anePlatform } = await import("../src/engines/ane/index.ts");
@@ -166,6 +199,9 @@ describe.if(Boolean(REAL))("against the real library (TYPOFIX_ANE_DYLIB)", () =>
   test("ABI version, open errors as strings, use after close refused", () => {
     const l = AneLibrary.open(REAL!);
     expect(() => l.openModel(join(work, "no-such-model"))).toThrow(/meta.yaml|macOS 15/);
+  });
+  test.each(BAD_META)("meta.yaml %s: the real runner refuses it at open with the double's message", (line, message) => {
+    expect(() => AneLibrary.open(REAL!).openModel(metaFolder(line))).toThrow(message);
   });
   test.if(Boolean(process.env.TYPOFIX_ANE_MODEL))("greedy decoding on a real model stays in the vocabulary and the context", async () => {
     const h = AneLibrary.open(REAL!).openModel(process.env.TYPOFIX_ANE_MODEL!);

@@ -18,7 +18,7 @@ const weights = new Uint8Array(50_000).map((_, i) => (i * 7) % 253);
 /** Repositories served with a file listing (the Hub API), as the ANE registry entries are pulled. */
 const LISTED: Record<string, Record<string, Uint8Array>> = {
   "test/ane": {
-    "meta.yaml": enc("model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n"),
+    "meta.yaml": enc("model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n    lut_ffn: 8\n    lut_lmhead: 8\n"),
     "tokenizer.json": enc("{}"),
     "README.md": enc("# not wanted"),
     ".gitattributes": enc("*.bin filter=lfs"),
@@ -296,7 +296,7 @@ describe("robustness", () => {
   });
   test("a listed repository without the engine's layout, or without a listing, installs nothing", async () => {
     const e = env("listed-wrong");
-    await expect(pull("ane-zipped", { env: e })).rejects.toThrow(/not a model folder the ane engine loads .*no .mlmodelc folders/);
+    await expect(pull("ane-zipped", { env: e })).rejects.toThrow(/not a model folder the ane engine loads .*no embeddings model/);
     await expect(pull("ane-gone", { env: e })).rejects.toThrow(/cannot list the files of test\/nowhere: HTTP 404/);
     expect(installed(e)).toEqual([]);
     expect(readdirSync(storeDir(e)).filter((f) => !f.startsWith("."))).toEqual([]);
@@ -404,7 +404,7 @@ describe("robustness", () => {
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, "meta.yaml"), "model_info:\n  name: x\n");
     await expect(importModel(src, "ane1", { env: e })).rejects.toThrow(/no model_info.parameters/);
-    writeFileSync(join(src, "meta.yaml"), "model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n");
+    writeFileSync(join(src, "meta.yaml"), "model_info:\n  parameters:\n    context_length: 256\n    model_prefix: qwen\n    lut_ffn: 4\n    lut_lmhead: 6\n");
     await expect(importModel(src, "ane1", { env: e })).rejects.toThrow(/missing tokenizer.json/);
     writeFileSync(join(src, "tokenizer.json"), "{}");
     for (const part of ["qwen_embeddings.mlmodelc", "qwen_FFN_PF_lut4_chunk_01of01.mlmodelc"]) {

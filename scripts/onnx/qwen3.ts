@@ -5,6 +5,9 @@
  * Embedding, RMSNorm, per-head q/k RMSNorm, rotary position embedding (rotate-half), grouped-query
  * attention with a causal + padding mask, SwiGLU MLP, final norm and a tied lm head — standard ONNX ops
  * only (opset 17). Weights are random, from a seed, so tests can recompute them (test/support).
+ * `GraphIO` gives the graph the input/output contract of the Hub's other exports: a float16 KV cache and
+ * float16 logits (the fp16 and q4f16 files), and an optional `num_logits_to_keep` input; the weights and
+ * the arithmetic stay float32, with K and V rounded to float16 where the cache is float16.
  */
 import { DataType, type Graph, type Node, type Tensor } from "./proto.ts";
 
@@ -121,11 +124,23 @@ export function ropeTables(c: Qwen3Config): { cos: Float32Array; sin: Float32Arr
 const f32 = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const i64 = (xs: number[]) => new Uint8Array(BigInt64Array.from(xs.map(BigInt)).buffer);
 
+/** The input/output contract of one export (weights stay float32 whatever it says). */
+export interface GraphIO {
+  /** Element type of past_key_values.* and present.* (default float32). */
+  cache?: "float32" | "float16";
+  /** Element type of logits (default float32). */
+  logits?: "float32" | "float16";
+  /** Declare an int64 scalar input `num_logits_to_keep`: logits only for the last N positions (0: all). */
+  logitsToKeep?: boolean;
+}
+
 /**
  * The graph. `external(name, bytes)` may place a large tensor's bytes in an external file and return
  * its location; by default all data is inline.
  */
-export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"]): Graph {
+export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"], io: GraphIO = {}): Graph {
+  const cacheType = io.cache === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
+  const logitsType = io.logits === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   let n = 0;
@@ -208,8 +223,18 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
     const v = add("Transpose", [v0], [{ name: "perm", ints: [0, 2, 1, 3] }]);
     q = rope(q, cosT, sinT);
     k = rope(k, cosT, sinT);
-    const kAll = add("Concat", [`past_key_values.${l}.key`, k], [{ name: "axis", i: 2 }], `present.${l}.key`);
-    const vAll = add("Concat", [`past_key_values.${l}.value`, v], [{ name: "axis", i: 2 }], `present.${l}.value`);
+    let kAll: string;
+    let vAll: string;
+    if (cacheType === DataType.FLOAT16) {
+      // the cache holds float16: K and V are rounded once, and attention reads them back as float32
+      const toHalf = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT16 }]);
+      const toFloat = (t: string) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT }]);
+      kAll = toFloat(add("Concat", [`past_key_values.${l}.key`, toHalf(k)], [{ name: "axis", i: 2 }], `present.${l}.key`));
+      vAll = toFloat(add("Concat", [`past_key_values.${l}.value`, toHalf(v)], [{ name: "axis", i: 2 }], `present.${l}.value`));
+    } else {
+      kAll = add("Concat", [`past_key_values.${l}.key`, k], [{ name: "axis", i: 2 }], `present.${l}.key`);
+      vAll = add("Concat", [`past_key_values.${l}.value`, v], [{ name: "axis", i: 2 }], `present.${l}.value`);
+    }
     const rep = (t: string) => add("Reshape", [add("Expand", [add("Unsqueeze", [t, "idx2"]), "shape_rep"]), "shape_bnthd"]);
     const kr = rep(kAll);
     const vr = rep(vAll);
@@ -223,24 +248,31 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
     const act = add("Mul", [g, add("Sigmoid", [g])]);
     x = add("Add", [x, add("MatMul", [add("Mul", [act, add("MatMul", [h2, `l${l}.up`])]), `l${l}.down`])]);
   }
-  const xf = rms(x, "final_norm");
+  let xf = rms(x, "final_norm");
+  if (io.logitsToKeep) {
+    // the last N positions only (N = 0 keeps all, as in transformers): Slice from -N on the sequence axis
+    const keep = add("Unsqueeze", ["num_logits_to_keep", "half0"]);
+    xf = add("Slice", [xf, add("Neg", [keep]), constI64("int64_max", [2 ** 53]), "ax1"]);
+  }
   // tied lm head: logits = x · embedᵀ, as Gemm with transB on the 2-D view
-  const shapeB = add("Shape", ["input_ids"]);
+  const batch = add("Gather", [add("Shape", ["input_ids"]), "half0"]);
   const logits2d = add("Gemm", [add("Reshape", [xf, "shape_2d"]), "embed"], [{ name: "transB", i: 1 }]);
-  const vocab = constI64("vocab", [c.vocab_size]);
-  add("Reshape", [logits2d, add("Concat", [shapeB, vocab], [{ name: "axis", i: 0 }])], undefined, "logits");
+  const vocab = constI64("vocab", [-1, c.vocab_size]);
+  const logits3d = add("Reshape", [logits2d, add("Concat", [batch, vocab], [{ name: "axis", i: 0 }])], undefined, logitsType === DataType.FLOAT ? "logits" : undefined);
+  if (logitsType !== DataType.FLOAT) add("Cast", [logits3d], [{ name: "to", i: logitsType }], "logits");
 
   const inputs = [
     { name: "input_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
     { name: "attention_mask", elemType: DataType.INT64, shape: ["batch_size", "total_sequence_length"] },
     { name: "position_ids", elemType: DataType.INT64, shape: ["batch_size", "sequence_length"] },
   ];
-  const outputs = [{ name: "logits", elemType: DataType.FLOAT, shape: ["batch_size", "sequence_length", c.vocab_size] }];
+  const outputs = [{ name: "logits", elemType: logitsType, shape: ["batch_size", io.logitsToKeep ? "logits_length" : "sequence_length", c.vocab_size] }];
   for (let l = 0; l < c.num_hidden_layers; l++)
     for (const kv of ["key", "value"]) {
-      inputs.push({ name: `past_key_values.${l}.${kv}`, elemType: DataType.FLOAT, shape: ["batch_size", nkv, "past_sequence_length", hd] } as never);
-      outputs.push({ name: `present.${l}.${kv}`, elemType: DataType.FLOAT, shape: ["batch_size", nkv, "total_sequence_length", hd] } as never);
+      inputs.push({ name: `past_key_values.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "past_sequence_length", hd] } as never);
+      outputs.push({ name: `present.${l}.${kv}`, elemType: cacheType, shape: ["batch_size", nkv, "total_sequence_length", hd] } as never);
     }
+  if (io.logitsToKeep) inputs.push({ name: "num_logits_to_keep", elemType: DataType.INT64, shape: [] } as never);
   return { name: "qwen3", nodes, initializers: inits, inputs, outputs };
 }
 

@@ -1,7 +1,9 @@
 /**
  * `typofix doctor`: what typofix can do on this machine and why — platform, the Neural Engine path,
  * where the ANE library is (or why not), installed models per engine, the engine `auto` would pick,
- * and the cache and config paths. The first thing to run when something does not work.
+ * and the cache and config paths. The first thing to run when something does not work. With
+ * `--engine E --model NAME` it also loads that model and runs one real correction, reporting the
+ * answer, the time and whether the model itself answered (or failed and the lexicon stood in).
  */
 import { defineCommand } from "citty";
 import { arch, platform, release, cpus, totalmem } from "node:os";
@@ -48,11 +50,48 @@ export async function diagnose() {
   };
 }
 
+/** The sample `doctor --engine … --model …` corrects (one of the seed's cases). */
+export const DOCTOR_SAMPLE = "Thi sis a test sentenc with typos";
+
+/** Load one engine and model and run one real correction: what it answered, how long, and whether the model worked. */
+export async function checkEngine(engine: string, model?: string): Promise<Record<string, unknown>> {
+  const { createEngine } = await import("../engines/index.ts");
+  const t0 = performance.now();
+  let e;
+  try {
+    e = await createEngine({ engine: engine as never, model });
+  } catch (err) {
+    return { engine, model: model ?? null, ok: false, stage: "load", error: (err as Error).message };
+  }
+  const load_ms = +(performance.now() - t0).toFixed(1);
+  try {
+    const t1 = performance.now();
+    const r = await e.fix(DOCTOR_SAMPLE);
+    const fix_ms = +(performance.now() - t1).toFixed(1);
+    const llm = e as { failing?: string | null; tokensGenerated?: number; lastError?: string | null; segmentsFailed?: number };
+    // an LLM engine that fell back to the lexicon did not work, though the text came through
+    const error = llm.segmentsFailed ? (llm.lastError ?? "the model failed") : null;
+    return { engine: e.name, model: model ?? null, ok: !error, load_ms, fix_ms, input: DOCTOR_SAMPLE, output: r.output, tokens_generated: llm.tokensGenerated ?? null, ...(r.warning ? { warning: r.warning } : {}), ...(error ? { stage: "run", error } : {}) };
+  } catch (err) {
+    return { engine: e.name, model: model ?? null, ok: false, stage: "run", error: (err as Error).message };
+  } finally {
+    await (e as { dispose?: () => Promise<void> }).dispose?.();
+  }
+}
+
 export default defineCommand({
   meta: { name: "doctor", description: "Show platform, engines, models, the engine auto picks and why, and paths" },
-  args: { json: { type: "boolean", description: "As JSON" } },
+  args: {
+    json: { type: "boolean", description: "As JSON" },
+    engine: { type: "string", description: "Also load this engine and run one real correction (with --model for an LLM engine)" },
+    model: { type: "string", description: "The model for --engine (a name or a folder)" },
+  },
   async run({ args }) {
-    const d = await diagnose();
+    const d: Awaited<ReturnType<typeof diagnose>> & { check?: Record<string, unknown> } = await diagnose();
+    if (args.engine || args.model) {
+      d.check = await checkEngine(args.engine ?? "auto", args.model);
+      if (!d.check.ok) process.exitCode = 1;
+    }
     if (args.json) return void process.stdout.write(JSON.stringify(d, null, 2) + "\n");
     const lines = [
       `typofix ${d.typofix} (bun ${d.bun}${d.compiled ? ", compiled" : ""}) on ${d.platform}-${d.arch}, kernel ${d.os_release}`,
@@ -66,6 +105,13 @@ export default defineCommand({
       `cache: ${d.paths.cache}`,
       `server: ${d.server.running ? `running (${d.server.engine}, pid ${d.server.pid}) on ${d.server.socket}` : `none on ${d.server.socket} (typofix serve starts one)`}${d.server.disabled ? "; TYPOFIX_NO_SERVER is set: the CLI will not use it" : ""}`,
     ];
+    const c = d.check;
+    if (c)
+      lines.push(
+        c.ok
+          ? `check ${c.engine}: ok — "${c.input}" → "${c.output}" (load ${c.load_ms} ms, correction ${c.fix_ms} ms, ${c.tokens_generated ?? 0} tokens)`
+          : `check ${c.engine}: FAILED at ${c.stage} — ${c.error}${c.output !== undefined ? ` (the lexicon answered: "${c.output}")` : ""}`,
+      );
     process.stdout.write(lines.join("\n") + "\n");
   },
 });

@@ -116,7 +116,11 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    return await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
+    // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
+    const failing = (ctx.engine as { failing?: string | null }).failing;
+    if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
+    return r;
   } catch (err) {
     warnOnce(ctx, "engine", `the ${ctx.engine.name} engine failed (${(err as Error).message}); text passed through unchanged`);
     return { input: text, output: text, edits: [], engine: ctx.engine.name, warning: (err as Error).message };

@@ -39,7 +39,7 @@ const lexiconFactory: EngineFactory = {
 /** The model an LLM engine would use: the one asked for, else the first installed one for that engine. */
 async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise<{ dir: string; prompt?: string; dtype?: string; name: string } | string> {
   // the common case, nothing installed, is answered without loading the model registry
-  if (!options.model && !(await anyInstalled(engine))) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "anemll-qwen3-0.6b-ctx512"}\`)`;
+  if (!options.model && !(await anyInstalled(engine))) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "qwen-typo-fixer-coreml"}\`)`;
   const { installed, resolveModel } = await import("../models/index.ts");
   if (options.model) {
     try {
@@ -51,7 +51,7 @@ async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise
     }
   }
   const m = installed().find((x) => x.engine === engine);
-  if (!m) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "anemll-qwen3-0.6b-ctx512"}\`)`;
+  if (!m) return `no ${engine} model installed (run \`typofix model pull ${engine === "onnx" ? "qwen3-0.6b" : "qwen-typo-fixer-coreml"}\`)`;
   return resolveModel(m.name);
 }
 

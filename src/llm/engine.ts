@@ -29,11 +29,25 @@ export class LlmEngine implements Engine {
   readonly stats: Generation[] = [];
   /** Tokens generated since the engine was created (the server's typofix_tokens_generated_total). */
   tokensGenerated = 0;
+  /** Segments given to the model, and those where it failed (the lexicon corrected them instead). */
+  segmentsRun = 0;
+  segmentsFailed = 0;
+  /** The last failure's message. */
+  lastError: string | null = null;
   private lexicon = LexiconEngine.shared();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private o: LlmEngineOptions) {
     this.name = o.name;
+  }
+
+  /**
+   * The model's error while it has failed on every segment so far (at least one), else null: an engine
+   * that never works says so (the CLI once on stderr, the server in its errors counter) instead of
+   * quietly handing every text to the lexicon.
+   */
+  get failing(): string | null {
+    return this.segmentsRun > 0 && this.segmentsFailed === this.segmentsRun ? this.lastError : null;
   }
 
   private get maxChars(): number {
@@ -83,6 +97,7 @@ export class LlmEngine implements Engine {
       // empty, or an unbroken run longer than a segment (a token, not prose): nothing for the model
       if (!core || core.length > this.maxChars) continue;
       let r: FixResult;
+      this.segmentsRun++;
       try {
         const out = await this.complete(core);
         r = this.o.noGuard
@@ -94,6 +109,8 @@ export class LlmEngine implements Engine {
               engine: this.name,
             });
       } catch (err) {
+        this.segmentsFailed++;
+        this.lastError = (err as Error).message;
         warnings.push(`${this.name} failed (${(err as Error).message}); used the lexicon engine`);
         r = this.lexicon.fixSync(core, options);
       }

@@ -1,6 +1,8 @@
 /**
  * The model folder's tokenizer (tokenizer.json + tokenizer_config.json, Hugging Face layout), with the
- * chat template rendered by @huggingface/jinja. Checked against the model's vocabulary size.
+ * chat template rendered by @huggingface/jinja: tokenizer_config.json's `chat_template` (a string, or the
+ * older list of named templates, "default" first), else the separate `chat_template.jinja` that newer
+ * Hub repositories ship. Checked against the model's vocabulary size.
  *
  * The user's text is always text: a control token written in it (`<|im_start|>`, `<|im_end|>`,
  * `<think>`, any added token) is encoded as the plain characters it is made of, never as the special
@@ -13,6 +15,18 @@ import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { Template } from "@huggingface/jinja";
 import { fill, type PromptFormat } from "./prompts.ts";
+
+/** The chat template's source: tokenizer_config.json's, else chat_template.jinja's, else none. */
+export function chatTemplate(dir: string, fromConfig: unknown): string | undefined {
+  if (typeof fromConfig === "string" && fromConfig) return fromConfig;
+  if (Array.isArray(fromConfig)) {
+    const named = fromConfig as Array<{ name?: string; template?: string }>;
+    const t = (named.find((x) => x?.name === "default") ?? named[0])?.template;
+    if (typeof t === "string" && t) return t;
+  }
+  const file = join(dir, "chat_template.jinja");
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
 
 export class ModelTokenizer {
   private tok: Tokenizer;
@@ -41,7 +55,8 @@ export class ModelTokenizer {
     this.json = json;
     this.config = config;
     this.tok = new Tokenizer(json, config);
-    if (typeof config.chat_template === "string") this.template = new Template(config.chat_template);
+    const template = chatTemplate(dir, config.chat_template);
+    if (template) this.template = new Template(template);
     const vocab = (json.model as { vocab?: Record<string, number> })?.vocab ?? {};
     const added = (json.added_tokens as Array<{ id: number; content?: string }>) ?? [];
     this.addedStrings = added.map((t) => t.content).filter((c): c is string => typeof c === "string" && c.length > 0);

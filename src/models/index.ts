@@ -29,6 +29,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { cacheDir } from "../config.ts";
 import { pidAlive } from "../fsutil.ts";
+import { aneLayout, parseAneMeta } from "./anemll.ts";
 // @ts-ignore: Bun text import (embedded in the compiled binary)
 import registryText from "../../models/registry.yaml" with { type: "text" };
 
@@ -58,7 +59,16 @@ export interface RegistryEntry {
    * not be written down (compiled CoreML folders): what exists is what the Hub says exists.
    */
   include?: string[];
+  /**
+   * Glob patterns of files fetched when the repository has them (external ONNX data `model*.onnx_data*`, a
+   * separate `chat_template.jinja`): matched against the Hub's listing; where no listing can be had, each
+   * pattern's literal part (up to its first `*`) is tried and a 404 skipped.
+   */
+  ifPresent?: string[];
 }
+
+/** A revision that is a full commit id: what the Hub serves for it cannot change. */
+export const isCommit = (revision: string) => /^[0-9a-f]{40}$/i.test(revision);
 
 export interface Manifest {
   name: string;
@@ -366,13 +376,47 @@ async function hubListing(entry: RegistryEntry, env: NodeJS.ProcessEnv, o: PullO
   } catch {
     throw new Error(`cannot list the files of ${entry.repo}: ${url} did not answer JSON`);
   }
-  const patterns = (entry.include ?? []).map(globRegex);
   const files: RegistryFile[] = [];
   for (const s of info.siblings ?? []) {
-    if (typeof s?.rfilename !== "string" || !patterns.some((p) => p.test(s.rfilename))) continue;
-    files.push({ path: checkFilePath(entry.name, s.rfilename), size: s.lfs?.size ?? s.size ?? null, sha256: s.lfs?.sha256 ?? null });
+    if (typeof s?.rfilename !== "string") continue;
+    files.push({ path: s.rfilename, size: s.lfs?.size ?? s.size ?? null, sha256: s.lfs?.sha256 ?? null });
   }
   return { files, commit: typeof info.sha === "string" && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined };
+}
+
+/** The listed files matching any of the patterns (their paths checked to stay inside the model folder). */
+function matching(entry: RegistryEntry, files: RegistryFile[], patterns: string[]): RegistryFile[] {
+  const res = patterns.map(globRegex);
+  return files.filter((f) => res.some((r) => r.test(f.path))).map((f) => ({ ...f, path: checkFilePath(entry.name, f.path) }));
+}
+
+/**
+ * The files a pull fetches: the entry's own, those its `include` patterns match in the Hub's listing
+ * (required), and those its `ifPresent` patterns match (optional; without a listing, their literal
+ * parts are tried). Also the commit the Hub reports for the revision.
+ */
+async function wantedFiles(entry: RegistryEntry, env: NodeJS.ProcessEnv, o: PullOptions): Promise<{ files: RegistryFile[]; commit?: string }> {
+  const files = [...entry.files];
+  const add = (fs: RegistryFile[]) => {
+    for (const f of fs) if (!files.some((x) => x.path === f.path)) files.push(f);
+  };
+  if (!entry.include?.length && !entry.ifPresent?.length) return { files };
+  let listed: { files: RegistryFile[]; commit?: string } | undefined;
+  try {
+    listed = await hubListing(entry, env, o);
+  } catch (err) {
+    if (entry.include?.length) throw err;
+  }
+  if (entry.include?.length) {
+    const inc = matching(entry, listed!.files, entry.include);
+    if (!inc.length) throw new Error(`${entry.repo}@${entry.revision} has no file matching ${entry.include.join(", ")}; nothing installed`);
+    add(inc);
+  }
+  if (entry.ifPresent?.length) {
+    if (listed) add(matching(entry, listed.files, entry.ifPresent).map((f) => ({ ...f, optional: true })));
+    else add(entry.ifPresent.map((p) => ({ path: checkFilePath(entry.name, p.split("*")[0]!), optional: true })).filter((f) => f.path && !/[?[]/.test(f.path)));
+  }
+  return { files, commit: listed?.commit };
 }
 
 /** Download one file to `dest`, resuming from `dest.partial`. `size`, when known, detects a short body. */
@@ -473,19 +517,20 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
       const staging = join(store, ".staging", name);
       mkdirSync(staging, { recursive: true });
       const files: Manifest["files"] = [];
-      let commit: string | undefined;
-      let wanted = entry.files;
-      if (entry.include?.length) {
-        const listed = await hubListing(entry, env, o);
-        commit = listed.commit;
-        wanted = [...entry.files, ...listed.files.filter((f) => !entry.files.some((x) => x.path === f.path))];
-        if (!listed.files.length) throw new Error(`${entry.repo}@${entry.revision} has no file matching ${entry.include.join(", ")}; nothing installed`);
-      }
+      const { files: wanted, commit: listedCommit } = await wantedFiles(entry, env, o);
+      let commit = listedCommit;
+      // a pinned entry gets exactly that commit: a Hub (or mirror) answering with another is refused
+      const pinned = isCommit(entry.revision) ? entry.revision.toLowerCase() : undefined;
+      const checkPin = (c: string | undefined) => {
+        if (pinned && c && c !== pinned) throw new Error(`${entry.repo}: the hub served commit ${c} for the pinned revision ${pinned}; nothing installed`);
+      };
+      checkPin(commit);
       for (const file of wanted) {
         const dest = join(staging, file.path);
         const url = fileUrl(entry, file.path, env);
         // the registry's size and digest; where it has none, the Hub's own (X-Linked-Size / X-Linked-Etag)
         const hub: { size?: number; sha256?: string; commit?: string } = file.size == null || !file.sha256 ? await hubMetadata(url, o) : {};
+        checkPin(hub.commit);
         commit ??= hub.commit;
         const want = { size: file.size ?? hub.size, sha256: file.sha256?.toLowerCase() ?? hub.sha256, from: file.sha256 ? "the registry's" : "the hub's" };
         if (!existsSync(dest)) {
@@ -516,12 +561,12 @@ export async function pull(name: string, o: PullOptions = {}): Promise<Manifest>
         dtype: entry.dtype,
         prompt: entry.prompt,
         source: "pull",
-        ...(commit ? { commit } : {}),
+        ...(commit ?? pinned ? { commit: commit ?? pinned } : {}),
         installedAt: new Date().toISOString(),
         files,
       };
-      if (entry.include?.length) {
-        // a listed repository is only installed if it has the layout its engine loads
+      if (entry.include?.length || entry.ifPresent?.length) {
+        // a repository pulled by listing is only installed if it has the layout its engine loads
         let layout: string;
         try {
           layout = detectLayout(staging);
@@ -555,18 +600,12 @@ export function remove(name: string, env: NodeJS.ProcessEnv = process.env): bool
 export function detectLayout(dir: string): "onnx" | "ane" {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder`);
   if (existsSync(join(dir, "meta.yaml"))) {
-    // ANEMLL: meta.yaml with model_info, a tokenizer, and the compiled CoreML models (folders)
-    let meta: { model_info?: { parameters?: Record<string, unknown> } } | null;
-    try {
-      meta = parse(readFileSync(join(dir, "meta.yaml"), "utf8"));
-    } catch (err) {
-      throw new Error(`${dir}/meta.yaml: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+    // ANEMLL: meta.yaml with model_info, a tokenizer, and the CoreML models the runner would open
+    if (!existsSync(join(dir, "tokenizer.json"))) {
+      parseAneMeta(readFileSync(join(dir, "meta.yaml"), "utf8"), join(dir, "meta.yaml")); // a bad meta.yaml is the first thing to say
+      throw new Error(`${dir}: missing tokenizer.json`);
     }
-    if (!meta?.model_info?.parameters) throw new Error(`${dir}/meta.yaml: no model_info.parameters (not an ANEMLL conversion?)`);
-    if (!existsSync(join(dir, "tokenizer.json"))) throw new Error(`${dir}: missing tokenizer.json`);
-    const parts = readdirSync(dir).filter((f) => f.endsWith(".mlmodelc") || f.endsWith(".mlpackage"));
-    if (!parts.length) throw new Error(`${dir}: no .mlmodelc folders (embeddings, FFN, lm head)`);
-    for (const kind of ["embeddings", "FFN", "lm_head"]) if (!parts.some((p) => p.includes(kind))) throw new Error(`${dir}: no ${kind} model (*${kind}*.mlmodelc)`);
+    aneLayout(dir);
     return "ane";
   }
   if (!existsSync(join(dir, "config.json"))) throw new Error(`${dir}: neither a Hugging Face ONNX folder (config.json) nor an ANEMLL folder (meta.yaml)`);

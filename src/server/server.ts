@@ -318,7 +318,7 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
   m.tokens.touch();
   m.texts.touch();
   m.edits.touch();
-  for (const reason of ["bad_request", "too_large", "overloaded", "engine", "mismatch", "internal"]) m.errors.touch({ reason });
+  for (const reason of ["bad_request", "too_large", "overloaded", "engine", "engine_fallback", "mismatch", "internal"]) m.errors.touch({ reason });
   const started = Date.now();
 
   // which clients this engine may answer: their plan must be ours (cached briefly; plans read the model store)
@@ -380,12 +380,16 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
             yielded = performance.now();
           }
           const tok0 = (engine as { tokensGenerated?: number }).tokensGenerated ?? 0;
+          const failed0 = (engine as { segmentsFailed?: number }).segmentsFailed ?? 0;
           const s = performance.now();
           // a long text goes to the engine in pieces, as in the CLI: memory bounded by the piece, same result
           const r = await fixChunked(engine, text, body.continues[i] ? { userWords, continues: true } : { userWords });
           const ms = performance.now() - s;
           out.push({ r, ms });
           m.tokens.inc({}, ((engine as { tokensGenerated?: number }).tokensGenerated ?? 0) - tok0);
+          // segments the model failed on (the lexicon answered instead) are errors, though the request succeeds
+          const failed = ((engine as { segmentsFailed?: number }).segmentsFailed ?? 0) - failed0;
+          if (failed > 0) m.errors.inc({ reason: "engine_fallback" }, failed);
         }
         const secs = (performance.now() - j0) / 1000;
         m.engineSeconds.inc({}, secs);

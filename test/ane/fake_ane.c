@@ -1,17 +1,24 @@
 /*
- * A test double of swift/include/typofix_ane.h: a tiny deterministic "model" that replays a scripted
+ * A test double of swift/Sources/CTypofixANE/include/typofix_ane.h: a tiny deterministic "model" that replays a scripted
  * token sequence, so the TypeScript binding and generation loop can be tested where CoreML cannot run.
  * Model folder: fake.conf with lines
  *   context=N        context length (default 64)
  *   replay=a b c     tokens returned one after another (then 151645, <|im_end|>)
  *   fail=CALL        make a call fail: open, info, prefill, decode, reset
  *   fail_after=K     ... only after K successful calls of that kind
+ *   lm_head_outputs=logits1,logits2   the lm head's outputs as the runner would read them from its
+ *                    description (default logits1…logits16); none named logits…: open fails
+ *   logits_type=T    their element type (default float16); anything but float16/float32: open fails
  * The environment variable TYPOFIX_FAKE_FAIL=CALL does the same as fail=CALL.
+ * A meta.yaml in the folder is checked as the Swift runner checks it, with the same messages:
+ * context_length, batch_size, num_chunks and split_lm_head must be whole numbers of at least 1
+ * (context_length also sets the context); a bad one fails open.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../swift/include/typofix_ane.h"
+#include <ctype.h>
+#include "../../swift/Sources/CTypofixANE/include/typofix_ane.h"
 
 #define MAX_REPLAY 4096
 struct typofix_ane_model {
@@ -42,20 +49,65 @@ static int should_fail(struct typofix_ane_model *m, const char *call) {
 
 int32_t typofix_ane_abi_version(void) { return TYPOFIX_ANE_ABI_VERSION; }
 
+/* Trim spaces and one pair of quotes in place; returns the start. */
+static char *trim(char *s) {
+  while (isspace((unsigned char)*s)) s++;
+  char *e = s + strlen(s);
+  while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+  if (e - s >= 2 && (*s == '"' || *s == '\'') && e[-1] == *s) { e[-1] = 0; s++; }
+  return s;
+}
+
+/* meta.yaml's counts, checked as AneMeta.parse checks them. 0 on success; -1 with the error set. */
+static int check_meta(const char *dir, int32_t *context) {
+  char path[4096], line[1024];
+  snprintf(path, sizeof path, "%s/meta.yaml", dir);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  static const char *keys[] = {"context_length", "batch_size", "num_chunks", "split_lm_head"};
+  while (fgets(line, sizeof line, f)) {
+    char *colon = strchr(line, ':');
+    if (!colon) continue;
+    *colon = 0;
+    char *key = trim(line), *value = trim(colon + 1);
+    char *hash = strstr(value, " #");
+    if (hash) { *hash = 0; value = trim(value); }
+    if (!*value || !strcmp(value, "null") || !strcmp(value, "~")) continue;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+      if (strcmp(key, keys[k])) continue;
+      char *end;
+      double d = strtod(value, &end);
+      if (end == value || *end || d < 1 || d != (double)(long)d || d >= 1e9) {
+        snprintf(last_error, sizeof last_error, "meta.yaml: %s must be a whole number of at least 1 (got %s)", key, value);
+        fclose(f);
+        return -1;
+      }
+      if (k == 0) *context = (int32_t)d;
+    }
+  }
+  fclose(f);
+  return 0;
+}
+
 typofix_ane_model *typofix_ane_open(const char *dir, int32_t compute_units) {
   set_error("");
   if (!dir) { set_error("model folder is NULL"); return NULL; }
   if (compute_units < 0 || compute_units > 2) { set_error("unknown compute units"); return NULL; }
+  int32_t meta_context = 0;
+  if (check_meta(dir, &meta_context) != 0) return NULL;
   char path[4096];
   snprintf(path, sizeof path, "%s/fake.conf", dir);
   FILE *f = fopen(path, "r");
   if (!f) { snprintf(last_error, sizeof last_error, "%s: missing fake.conf (not a model folder)", dir); return NULL; }
   struct typofix_ane_model *m = calloc(1, sizeof *m);
-  m->context = 64;
+  m->context = meta_context ? meta_context : 64;
   m->magic = 0x7a4e45;
   char line[8192];
+  char outputs[1024] = "logits1", type[64] = "float16";
   while (fgets(line, sizeof line, f)) {
     if (!strncmp(line, "context=", 8)) m->context = atoi(line + 8);
+    else if (!strncmp(line, "lm_head_outputs=", 16)) snprintf(outputs, sizeof outputs, "%s", trim(line + 16));
+    else if (!strncmp(line, "logits_type=", 12)) snprintf(type, sizeof type, "%s", trim(line + 12));
     else if (!strncmp(line, "fail=", 5)) { sscanf(line + 5, "%31s", m->fail); }
     else if (!strncmp(line, "fail_after=", 11)) m->fail_after = atoi(line + 11);
     else if (!strncmp(line, "replay=", 7)) {
@@ -70,6 +122,26 @@ typofix_ane_model *typofix_ane_open(const char *dir, int32_t compute_units) {
   }
   fclose(f);
   if (should_fail(m, "open")) { set_error("scripted failure in open"); free(m); return NULL; }
+  /* the lm head's description, as the runner checks it: logitsN (or logits) outputs, float16 or float32 */
+  char first[64] = "";
+  {
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", outputs);
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+      tok = trim(tok);
+      if (!strncmp(tok, "logits", 6) && (!tok[6] || isdigit((unsigned char)tok[6]))) { snprintf(first, sizeof first, "%s", tok); break; }
+    }
+  }
+  if (!*first) {
+    snprintf(last_error, sizeof last_error, "lm head: no logits outputs (logits1\xe2\x80\xa6logits16 or logits; it has %s)", outputs);
+    free(m);
+    return NULL;
+  }
+  if (strcmp(type, "float16") && strcmp(type, "float32")) {
+    snprintf(last_error, sizeof last_error, "lm head: output %s has data type %s; expected float16 or float32", first, type);
+    free(m);
+    return NULL;
+  }
   snprintf(m->info, sizeof m->info,
            "{\"context_length\":%d,\"batch_size\":64,\"vocab_size\":151936,\"num_chunks\":1,"
            "\"lut_bits\":{\"embeddings\":null,\"ffn\":4,\"lmhead\":6},\"compute_units\":\"%s\",\"abi_version\":%d,\"fake\":true}",

@@ -1,7 +1,9 @@
 /**
  * An independent forward pass of the Qwen3 architecture in plain TypeScript (Float64 accumulation over
  * the same seeded weights as scripts/onnx/qwen3.ts), without a KV cache: every step recomputes the
- * whole sequence. Used to check the ONNX engine's greedy tokens.
+ * whole sequence. Used to check the ONNX engine's greedy tokens. With `f16Cache`, K and V are rounded to
+ * float16 as a float16 KV cache stores them; with `f16Logits`, the logits are rounded to float16 before
+ * the argmax (the first index wins a tie), as a graph with float16 logits returns them.
  */
 import { qwen3Weights, ropeTables, type Qwen3Config, type Weights } from "../../scripts/onnx/qwen3.ts";
 
@@ -9,7 +11,11 @@ export class Qwen3Reference {
   readonly w: Weights;
   private cos: Float32Array;
   private sin: Float32Array;
-  constructor(readonly c: Qwen3Config, seed = 1) {
+  constructor(
+    readonly c: Qwen3Config,
+    seed = 1,
+    readonly io: { f16Cache?: boolean; f16Logits?: boolean } = {},
+  ) {
     this.w = qwen3Weights(c, seed);
     ({ cos: this.cos, sin: this.sin } = ropeTables(c));
   }
@@ -68,9 +74,12 @@ export class Qwen3Reference {
           this.rms(k, this.w[`l${l}.k_norm`]!.data, a * hd, hd);
           this.rope(k, a * hd, p);
         }
+        const v = this.matvec(h, `l${l}.v`);
+        if (this.io.f16Cache)
+          for (const t of [k, v]) for (let i = 0; i < t.length; i++) t[i] = Math.f16round(t[i]!);
         qs.push(q);
         ks.push(k);
-        vs.push(this.matvec(h, `l${l}.v`));
+        vs.push(v);
       });
       xs = xs.map((x, p) => {
         const ctx = new Float64Array(nh * hd);
@@ -118,6 +127,7 @@ export class Qwen3Reference {
     const out: number[] = [];
     for (let k = 0; k < n; k++) {
       const lg = this.logits(ids);
+      if (this.io.f16Logits) for (let v = 0; v < lg.length; v++) lg[v] = Math.f16round(lg[v]!);
       let best = 0;
       for (let v = 1; v < lg.length; v++) if (lg[v]! > lg[best]!) best = v;
       out.push(best);

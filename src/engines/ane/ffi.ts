@@ -1,11 +1,14 @@
 /**
- * bun:ffi binding of swift/include/typofix_ane.h. The symbol table below is checked against the header
+ * bun:ffi binding of swift/Sources/CTypofixANE/include/typofix_ane.h. The symbol table below is checked against the header
  * by a test (test/ane.test.ts parses the prototypes), so the two cannot drift apart. Handles are wrapped
  * so that a closed handle is refused here — a freed pointer never reaches the library.
  */
 import { dlopen, FFIType, CString, ptr, type Pointer } from "bun:ffi";
+// @ts-ignore: Bun text import (embedded in the compiled binary)
+import header from "../../../swift/Sources/CTypofixANE/include/typofix_ane.h" with { type: "text" };
 
-export const ABI_VERSION = 1;
+/** The ABI version this binding speaks: the header's TYPOFIX_ANE_ABI_VERSION (written there only). */
+export const ABI_VERSION = Number(/#define TYPOFIX_ANE_ABI_VERSION (\d+)/.exec(header as unknown as string)?.[1] ?? NaN);
 
 export const SYMBOLS = {
   typofix_ane_abi_version: { args: [], returns: FFIType.i32 },

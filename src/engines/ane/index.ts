@@ -1,6 +1,6 @@
 /**
  * The ane engine: an ANEMLL CoreML conversion of the typo-fixing LLM on the Apple Neural Engine, run by
- * the Swift library in swift/ (C ABI: swift/include/typofix_ane.h) through bun:ffi. The library runs
+ * the Swift library in swift/ (C ABI: swift/Sources/CTypofixANE/include/typofix_ane.h) through bun:ffi. The library runs
  * the model (prefill, one decode step, argmax); TypeScript owns tokenisation, prompting, stopping,
  * segmentation and the guard (src/llm). Where the Neural Engine is not available (any platform but
  * macOS 15+ on Apple Silicon, no library, no model) the engine reports why and `auto` moves on.

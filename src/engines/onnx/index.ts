@@ -2,7 +2,8 @@
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
  * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
- * decoding with the KV cache (past_key_values.* in, present.* out), TypeScript owning stopping and
+ * decoding with the KV cache (past_key_values.* in, present.* out; every feed built from the graph's own
+ * input metadata and the logits read as float32 whatever their type: feeds.ts), TypeScript owning stopping and
  * segmentation (src/llm), the guard between model and user. Cost: prefill O(prompt²) attention, then
  * one forward pass per token; measured by `typofix bench` (load time, prefill/decode tokens/s, RSS).
  */
@@ -12,6 +13,7 @@ import type { StepModel } from "../../llm/generate.ts";
 import { LlmEngine } from "../../llm/engine.ts";
 import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
+import { FeedPlan, argmax, lastLogits } from "./feeds.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
   fp32: "model.onnx",
@@ -68,12 +70,13 @@ type Ort = typeof import("onnxruntime-node");
 
 export class OnnxStepModel implements StepModel {
   readonly contextLength: number;
-  private past = new Map<string, unknown>();
+  private past: Record<string, import("onnxruntime-node").Tensor> | null = null;
   private pos = 0;
   private constructor(
-    private ort: Ort,
     private session: import("onnxruntime-node").InferenceSession,
-    private c: ModelConfig,
+    /** Feeds built from the graph's declared inputs (src/engines/onnx/feeds.ts). */
+    readonly feeds: FeedPlan,
+    c: ModelConfig,
   ) {
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
   }
@@ -87,50 +90,28 @@ export class OnnxStepModel implements StepModel {
     } catch (err) {
       throw new Error(`${file}: cannot be loaded by onnxruntime (${(err as Error).message.split("\n")[0]})`);
     }
-    const need = ["input_ids", "attention_mask", "past_key_values.0.key"];
-    for (const n of need) if (!session.inputNames.includes(n)) throw new Error(`${file}: not a decoder with a KV cache (no input "${n}")`);
-    return new OnnxStepModel(ort, session, c);
+    let plan: FeedPlan;
+    try {
+      plan = FeedPlan.fromSession(ort, session, { num_key_value_heads: c.num_key_value_heads, head_dim: c.head_dim ?? c.hidden_size / c.num_attention_heads }, file);
+    } catch (err) {
+      await session.release?.();
+      throw err;
+    }
+    return new OnnxStepModel(session, plan, c);
   }
 
   reset(): void {
-    this.past.clear();
+    this.past = null;
     this.pos = 0;
   }
 
   private async forward(ids: readonly number[]): Promise<number> {
-    const { ort, c } = this;
-    const S = ids.length;
-    const hd = c.head_dim ?? c.hidden_size / c.num_attention_heads;
-    const total = this.pos + S;
-    const feeds: Record<string, import("onnxruntime-node").Tensor> = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, S]),
-      attention_mask: new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]),
-    };
-    if (this.session.inputNames.includes("position_ids"))
-      feeds.position_ids = new ort.Tensor("int64", BigInt64Array.from({ length: S }, (_, i) => BigInt(this.pos + i)), [1, S]);
-    for (let l = 0; l < c.num_hidden_layers; l++)
-      for (const kv of ["key", "value"]) {
-        const name = `past_key_values.${l}.${kv}`;
-        feeds[name] = (this.past.get(name) as import("onnxruntime-node").Tensor) ?? new ort.Tensor("float32", new Float32Array(0), [1, c.num_key_value_heads, 0, hd]);
-      }
-    const out = await this.session.run(feeds);
-    for (let l = 0; l < c.num_hidden_layers; l++)
-      for (const kv of ["key", "value"]) this.past.set(`past_key_values.${l}.${kv}`, out[`present.${l}.${kv}`]);
-    this.pos = total;
-    const logits = out.logits!;
-    const V = logits.dims[2]!;
-    const data = logits.data as Float32Array;
-    const off = (S - 1) * V;
-    let best = 0;
-    let bv = -Infinity;
-    for (let v = 0; v < V; v++) {
-      const x = data[off + v]!;
-      if (x > bv) {
-        bv = x;
-        best = v;
-      }
-    }
-    return best;
+    const out = await this.session.run(this.feeds.step(ids, this.pos, this.past ?? this.feeds.emptyCache()));
+    const next: Record<string, import("onnxruntime-node").Tensor> = {};
+    for (const { past, present } of this.feeds.cache) next[past] = out[present]!;
+    this.past = next;
+    this.pos += ids.length;
+    return argmax(lastLogits(out.logits!));
   }
 
   prefill(ids: readonly number[]): Promise<number> {

@@ -1,4 +1,4 @@
-// The exported C ABI (include/typofix_ane.h). Every entry point catches its errors: nothing here may
+// The exported C ABI (Sources/CTypofixANE/include/typofix_ane.h; checked against it by ABICheck.swift). Every entry point catches its errors: nothing here may
 // crash or throw into the host. Handles are retained AneRunner objects; strings returned to the caller
 // are owned here (per handle for info, per thread for the last error).
 import CoreML
@@ -28,7 +28,7 @@ func handle(_ p: OpaquePointer?) -> Handle? {
 }
 
 @_cdecl("typofix_ane_abi_version")
-public func typofix_ane_abi_version() -> Int32 { 1 }
+public func typofix_ane_abi_version() -> Int32 { abiVersion }
 
 @_cdecl("typofix_ane_open")
 public func typofix_ane_open(_ dir: UnsafePointer<CChar>?, _ units: Int32) -> OpaquePointer? {

@@ -1,11 +1,55 @@
-// Running an ANEMLL model: embeddings → FFN chunk(s) (multifunction: prefill / infer, one shared
-// MLState as the KV cache) → split lm head → argmax. Batched prefill, context cap, greedy decoding.
+// Running an ANEMLL model: embeddings → FFN chunk(s) (prefill / infer: one multi-function file or two
+// files; one shared MLState as the KV cache) → split lm head → argmax. Batched prefill, context cap,
+// greedy decoding. Everything the models must offer is checked at open from meta.yaml and the models'
+// descriptions, so a bad conversion is an error at open, never a trap later. An uncompiled .mlpackage
+// is compiled once with MLModel.compileModel(at:) and kept in the folder's .typofix-compiled/ (compiled
+// again when the package is newer than its compiled copy).
 import CoreML
 import Foundation
 
 public enum AneError: Error, CustomStringConvertible {
     case message(String)
     public var description: String { if case let .message(m) = self { return m }; return "error" }
+}
+
+/// A data type's name for messages.
+func typeName(_ t: MLMultiArrayDataType) -> String {
+    switch t {
+    case .float16: return "float16"
+    case .float32: return "float32"
+    case .double: return "float64"
+    case .int32: return "int32"
+    default: return "type \(t.rawValue)"
+    }
+}
+
+/// A .mlmodelc to load for a part: the part itself, or its compiled copy when it is a .mlpackage.
+func compiledURL(_ url: URL, folder: URL) throws -> URL {
+    guard url.pathExtension == "mlpackage" else { return url }
+    let fm = FileManager.default
+    let cacheDir = folder.appendingPathComponent(".typofix-compiled")
+    let cached = cacheDir.appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".mlmodelc")
+    let modified = { (u: URL) -> Date in
+        ((try? fm.attributesOfItem(atPath: u.path))?[.modificationDate] as? Date) ?? .distantPast
+    }
+    let manifest = url.appendingPathComponent("Manifest.json")
+    if fm.fileExists(atPath: cached.path), modified(cached) >= max(modified(url), modified(manifest)) { return cached }
+    let compiled: URL
+    do { compiled = try MLModel.compileModel(at: url) } catch {
+        throw AneError.message("\(url.lastPathComponent): CoreML could not compile it (\(error.localizedDescription))")
+    }
+    // keep the compiled model beside the package (moved into place whole); a read-only folder compiles each time
+    do {
+        try fm.createDirectory(at: cacheDir, withIntermediateDirectories: true)
+        let tmp = cacheDir.appendingPathComponent(".tmp-\(getpid())-" + cached.lastPathComponent)
+        try? fm.removeItem(at: tmp)
+        try fm.moveItem(at: compiled, to: tmp)
+        try? fm.removeItem(at: cached)
+        try fm.moveItem(at: tmp, to: cached)
+        return cached
+    } catch {
+        return compiled
+    }
 }
 
 public final class AneRunner {
@@ -18,7 +62,10 @@ public final class AneRunner {
     var state: MLState
     public private(set) var position = 0
     public private(set) var vocabSize = 0
+    /// The lm head's logits outputs, their sizes and element types (float16 or float32).
+    var partNames: [String] = []
     var partSizes: [Int] = []
+    var partTypes: [MLMultiArrayDataType] = []
     public var infoJSON = ""
 
     public init(folder: URL, units: MLComputeUnits) throws {
@@ -26,42 +73,88 @@ public final class AneRunner {
         guard let text = try? String(contentsOf: metaURL, encoding: .utf8) else {
             throw AneError.message("\(folder.path): missing meta.yaml (not an ANEMLL model folder)")
         }
-        meta = AneMeta.parse(text)
+        let meta = try AneMeta.parse(text)
+        self.meta = meta
         self.units = units
+        func need(_ what: String, _ names: [String]) throws -> String {
+            guard let f = AneMeta.find(names, in: folder) else {
+                throw AneError.message("\(folder.path): no \(what) model (\(names.map { AneMeta.stripExtension($0) + ".mlmodelc|.mlpackage" }.joined(separator: " or ")))")
+            }
+            return f
+        }
         func load(_ name: String, function: String? = nil) throws -> MLModel {
-            let url = folder.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw AneError.message("\(url.path): missing") }
+            let url = try compiledURL(folder.appendingPathComponent(name), folder: folder)
             let config = MLModelConfiguration()
             config.computeUnits = units
             if let f = function { config.functionName = f }
             do { return try MLModel(contentsOf: url, configuration: config) } catch {
-                throw AneError.message("\(name): CoreML could not load it (\(error.localizedDescription)); if the compile cache is full, clear ~/Library/Caches/com.apple.e5rt* and retry")
+                throw AneError.message("\(name)\(function.map { " (function \($0))" } ?? ""): CoreML could not load it (\(error.localizedDescription)); if the compile cache is full, clear ~/Library/Caches/com.apple.e5rt* and retry")
             }
         }
-        embeddings = try load(meta.embeddingsName)
-        lmHead = try load(meta.lmHeadName)
+        let emb = try load(try need("embeddings", meta.embeddingsNames))
+        let head = try load(try need("lm_head", meta.lmHeadNames))
         var pre: [MLModel] = []
         var inf: [MLModel] = []
         for c in 0..<meta.numChunks {
-            guard let name = meta.ffnNames(chunk: c).first(where: { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }) else {
-                throw AneError.message("\(folder.path): missing FFN chunk \(meta.ffnNames(chunk: c).joined(separator: " or "))")
+            let prefillFile = try need("FFN chunk \(c + 1)", meta.prefillNames(chunk: c))
+            if let inferFile = AneMeta.find(meta.inferNames(chunk: c), in: folder), inferFile != prefillFile {
+                // prefill and infer in files of their own
+                pre.append(try load(prefillFile))
+                inf.append(try load(inferFile))
+            } else {
+                pre.append(try load(prefillFile, function: "prefill"))
+                inf.append(try load(prefillFile, function: "infer"))
             }
-            pre.append(try load(name, function: "prefill"))
-            inf.append(try load(name, function: "infer"))
         }
+        // every check below works on locals: `self` is complete only once all stored properties are set
+        try AneRunner.check(emb, outputs: ["hidden_states"], inputs: ["input_ids"], what: "embeddings")
+        for (k, m) in (pre + inf).enumerated() {
+            try AneRunner.check(m, outputs: ["output_hidden_states"], inputs: ["hidden_states", "position_ids", "causal_mask"], what: "FFN model \(k + 1)")
+        }
+        // the lm head's parts: logits1, logits2, … (or one `logits`), each float16 or float32
+        let outs = head.modelDescription.outputDescriptionsByName
+        var names: [String] = []
+        var i = 1
+        while outs["logits\(i)"] != nil { names.append("logits\(i)"); i += 1 }
+        if names.isEmpty, outs["logits"] != nil { names = ["logits"] }
+        guard !names.isEmpty else {
+            throw AneError.message("lm head: no logits outputs (logits1…logits\(meta.splitLMHead) or logits; it has \(outs.keys.sorted().joined(separator: ", ")))")
+        }
+        if meta.splitLMHeadGiven, names != ["logits"], names.count != meta.splitLMHead {
+            throw AneError.message("lm head: \(names.count) logits outputs, but meta.yaml's split_lm_head is \(meta.splitLMHead)")
+        }
+        var sizes: [Int] = []
+        var types: [MLMultiArrayDataType] = []
+        for name in names {
+            guard let c = outs[name]?.multiArrayConstraint, let size = c.shape.last?.intValue, size > 0 else {
+                throw AneError.message("lm head: output \(name) is not an array with a vocabulary dimension")
+            }
+            guard c.dataType == .float16 || c.dataType == .float32 else {
+                throw AneError.message("lm head: output \(name) has data type \(typeName(c.dataType)); expected float16 or float32")
+            }
+            sizes.append(size)
+            types.append(c.dataType)
+        }
+        let vocab = sizes.reduce(0, +)
+        embeddings = emb
+        lmHead = head
         prefillChunks = pre
         inferChunks = inf
-        state = prefillChunks[0].makeState()
-        partSizes = (1...meta.splitLMHead).compactMap { i in
-            lmHead.modelDescription.outputDescriptionsByName["logits\(i)"]?.multiArrayConstraint?.shape.last?.intValue
-        }
-        if partSizes.isEmpty, let single = lmHead.modelDescription.outputDescriptionsByName["logits"]?.multiArrayConstraint?.shape.last?.intValue {
-            partSizes = [single]
-        }
-        vocabSize = partSizes.reduce(0, +)
+        partNames = names
+        partSizes = sizes
+        partTypes = types
+        vocabSize = vocab
+        state = pre[0].makeState()
         let lut = { (b: Int?) in b.map(String.init) ?? "null" }
         let unitName = units == .cpuOnly ? "cpuOnly" : units == .all ? "all" : "cpuAndNeuralEngine"
-        infoJSON = "{\"context_length\":\(meta.contextLength),\"batch_size\":\(meta.batchSize),\"vocab_size\":\(vocabSize),\"num_chunks\":\(meta.numChunks),\"lut_bits\":{\"embeddings\":\(lut(meta.lutEmbeddings)),\"ffn\":\(lut(meta.lutFFN)),\"lmhead\":\(lut(meta.lutLMHead))},\"compute_units\":\"\(unitName)\",\"abi_version\":1}"
+        infoJSON = "{\"context_length\":\(meta.contextLength),\"batch_size\":\(meta.batchSize),\"vocab_size\":\(vocab),\"num_chunks\":\(meta.numChunks),\"lut_bits\":{\"embeddings\":\(lut(meta.lutEmbeddings)),\"ffn\":\(lut(meta.lutFFN)),\"lmhead\":\(lut(meta.lutLMHead))},\"compute_units\":\"\(unitName)\",\"abi_version\":\(abiVersion)}"
+    }
+
+    /// A model must have these outputs and inputs, else an error naming what is missing.
+    static func check(_ m: MLModel, outputs: [String], inputs: [String], what: String) throws {
+        let d = m.modelDescription
+        for o in outputs where d.outputDescriptionsByName[o] == nil { throw AneError.message("\(what): no \(o) output") }
+        for n in inputs where d.inputDescriptionsByName[n] == nil { throw AneError.message("\(what): no \(n) input") }
     }
 
     static func array(_ shape: [Int], _ type: MLMultiArrayDataType) throws -> MLMultiArray {
@@ -106,21 +199,29 @@ public final class AneRunner {
         return h
     }
 
-    /// Greedy next token from a hidden state [1, 1, H]: argmax across all lm-head parts.
+    /// Greedy next token from a hidden state [1, 1, H]: argmax across all lm-head parts, each read in
+    /// the element type its description declares.
     func argmax(_ hidden: MLMultiArray) throws -> Int32 {
         let out = try lmHead.prediction(from: MLDictionaryFeatureProvider(dictionary: ["hidden_states": MLFeatureValue(multiArray: hidden)]))
         let offsets = lmHeadOffsets(partSizes)
         var best: Int32 = 0
         var bestValue = -Float.infinity
-        let names = partSizes.count == 1 && out.featureValue(for: "logits1") == nil ? ["logits"] : (1...partSizes.count).map { "logits\($0)" }
-        for (k, name) in names.enumerated() {
+        for (k, name) in partNames.enumerated() {
             guard let a = out.featureValue(for: name)?.multiArrayValue else { throw AneError.message("lm head: no \(name) output") }
             let n = partSizes[k]
-            a.withUnsafeBufferPointer(ofType: Float16.self) { buf in
-                for i in 0..<min(n, buf.count) where Float(buf[i]) > bestValue {
-                    bestValue = Float(buf[i])
-                    best = Int32(offsets[k] + i)
+            func scan(_ value: (Int) -> Float, count: Int) {
+                for i in 0..<min(n, count) {
+                    let v = value(i)
+                    if v > bestValue {
+                        bestValue = v
+                        best = Int32(offsets[k] + i)
+                    }
                 }
+            }
+            switch a.dataType {
+            case .float16: a.withUnsafeBufferPointer(ofType: Float16.self) { buf in scan({ Float(buf[$0]) }, count: buf.count) }
+            case .float32: a.withUnsafeBufferPointer(ofType: Float.self) { buf in scan({ buf[$0] }, count: buf.count) }
+            default: throw AneError.message("lm head: output \(name) came back with data type \(typeName(a.dataType)); expected float16 or float32")
             }
         }
         return best
@@ -136,7 +237,7 @@ public final class AneRunner {
         guard !ids.isEmpty else { throw AneError.message("empty prompt") }
         guard ids.count < meta.contextLength else { throw AneError.message("prompt of \(ids.count) tokens does not fit the context of \(meta.contextLength)") }
         reset()
-        let b = meta.batchSize
+        let b = meta.batchSize // at least 1 (checked by AneMeta.parse): the loop always advances
         var start = 0
         while start < ids.count {
             var batch = Array(ids[start..<min(start + b, ids.count)])

@@ -2,23 +2,38 @@ import XCTest
 @testable import TypofixANE
 
 final class TypofixANETests: XCTestCase {
-    func testMetaParsingAndFileNames() {
-        let meta = AneMeta.parse("""
+    func testMetaParsingAndFileNames() throws {
+        let meta = try AneMeta.parse("""
         model_info:
           parameters:
             context_length: 256
             batch_size: 64
             lut_embeddings: none
             lut_ffn: 4
-            lut_lmhead: 6
+            lut_lmhead: "6,4"
             num_chunks: 1
             model_prefix: qwen
             split_lm_head: 16
         """)
         XCTAssertEqual(meta.contextLength, 256)
-        XCTAssertEqual(meta.embeddingsName, "qwen_embeddings.mlmodelc")
-        XCTAssertEqual(meta.lmHeadName, "qwen_lm_head_lut6.mlmodelc")
-        XCTAssertEqual(meta.ffnNames(chunk: 0), ["qwen_FFN_PF_lut4_chunk_01of01.mlmodelc", "qwen_FFN_PF_lut4.mlmodelc"])
+        XCTAssertEqual(meta.lutLMHead, 6)
+        XCTAssertEqual(meta.embeddingsNames, ["qwen_embeddings", "qwen_embeddings"])
+        XCTAssertEqual(meta.lmHeadNames.first, "qwen_lm_head_lut6")
+        XCTAssertEqual(meta.prefillNames(chunk: 0), ["qwen_FFN_PF_lut4_chunk_01of01", "qwen_FFN_PF_lut4", "qwen_prefill_lut4_chunk_01of01", "qwen_prefill_chunk_01of01"])
+        XCTAssertEqual(meta.inferNames(chunk: 0).first, "qwen_FFN_lut4_chunk_01of01")
+    }
+
+    func testExplicitPathsWin() throws {
+        let meta = try AneMeta.parse("parameters:\n  num_chunks: 2\n  ffn: q_FFN_PF_lut6_chunk_01of02.mlmodelc\n  embeddings: q_embeddings.mlmodelc\n")
+        XCTAssertEqual(meta.embeddingsNames.first, "q_embeddings.mlmodelc")
+        XCTAssertEqual(meta.prefillNames(chunk: 1).first, "q_FFN_PF_lut6_chunk_02of02.mlmodelc")
+    }
+
+    func testBadMetaIsAnErrorNotATrap() {
+        for bad in ["num_chunks: 0", "split_lm_head: 0", "batch_size: 0", "context_length: -1", "batch_size: x"] {
+            XCTAssertThrowsError(try AneMeta.parse("parameters:\n  \(bad)\n"), bad)
+        }
+        XCTAssertThrowsError(try AneMeta.parse("parameters:\n  ffn: ../elsewhere.mlmodelc\n"))
     }
 
     func testLMHeadOffsetsWithUnequalParts() {
@@ -30,8 +45,20 @@ final class TypofixANETests: XCTestCase {
         XCTAssertEqual(causalRow(position: 1, context: 4), [0, 0, -Float.infinity, -Float.infinity])
     }
 
+    func testMetaErrorsComeBackFromOpen() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("typofix-meta-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (bad, key) in [("num_chunks: 0", "num_chunks"), ("split_lm_head: 0", "split_lm_head"), ("batch_size: 0", "batch_size")] {
+            try "model_info:\n  parameters:\n    \(bad)\n".write(to: dir.appendingPathComponent("meta.yaml"), atomically: true, encoding: .utf8)
+            let h = dir.path.withCString { typofix_ane_open($0, 1) }
+            XCTAssertNil(h)
+            XCTAssertTrue(String(cString: typofix_ane_last_error()!).contains("\(key) must be a whole number of at least 1"))
+        }
+    }
+
     func testErrorsComeBackAsStrings() {
-        XCTAssertEqual(typofix_ane_abi_version(), 1)
+        XCTAssertEqual(typofix_ane_abi_version(), abiVersion)
         let h = "/nonexistent/model".withCString { typofix_ane_open($0, 0) }
         XCTAssertNil(h)
         let msg = String(cString: typofix_ane_last_error()!)
