@@ -323,3 +323,12 @@ describe("real-word errors decided by context", () => {
   });
 });
 
+describe("names and brands", () => {
+  test("an unknown name is not a typo of another name; brands run together stay", () => {
+    expect(fix("a paper by Alexandre and Zheng")).toBe("a paper by Alexandre and Zheng");
+    expect(fix("iPads and iPhones from LightOn")).toBe("iPads and iPhones from LightOn");
+    // a slip of the shift key is still one
+    expect(fix("the cat bJy the lKocal shop")).toBe("the cat by the local shop");
+  });
+});
+

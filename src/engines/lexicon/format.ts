@@ -31,6 +31,8 @@ export const WORD_LISTED = 1;
 export const WORD_NAME = 2;
 /** Shorthand and technical words (idk, np, tmux): never changed. */
 export const WORD_KEEP = 4;
+/** A counted word the lists know only with a capital (alexander, zhang): a name, which names do not stand for. */
+export const WORD_NAMELIKE = 8;
 /** ln P given to listed words: rarer than any counted word, likelier than a word nobody lists. */
 export const LISTED_LOGP = -17;
 
@@ -109,7 +111,8 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const flagOf = new Map<string, number>();
   for (const [w, f] of listedFlags) {
     if (counts.has(w)) {
-      if (f & WORD_KEEP) flagOf.set(w, WORD_KEEP);
+      const g = (f & WORD_KEEP) | (f & WORD_NAME ? WORD_NAMELIKE : 0);
+      if (g) flagOf.set(w, g);
     } else flagOf.set(w, f | WORD_LISTED);
   }
   words.push(...[...listedFlags.keys()].filter((w) => !counts.has(w)).sort());

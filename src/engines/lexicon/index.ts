@@ -20,7 +20,7 @@ import { applyCase, caseShape } from "../../text/case.ts";
 import { applyEdits, diffEdits } from "../../text/edits.ts";
 import { negationCount } from "../../text/negation.ts";
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
+import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
 import { channelDistance, useErrorTables } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { expand } from "./contractions.ts";
@@ -428,6 +428,11 @@ export class LexiconEngine implements Engine {
       const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
       return !!m && this.lex.id(m[2]!.toLowerCase()) < 0;
     }
+    // brands: i or e before a capitalised word (iPads, iPhones, eBay, eBooks), or two capitalised words run
+    // together (LightOn, YouTube); a slip of the shift key rarely makes two words
+    const brand = /^([ie]|\p{Lu}\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
+    const known = (w: string) => this.lex.id(w.toLowerCase()) >= 0 || this.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
+    if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
     // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
     if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
     // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
@@ -635,6 +640,9 @@ export class LexiconEngine implements Engine {
         const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
         // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
         const proper = nameCost && PROPER.has(lex.word(h.id));
+        // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
+        // Zhang, Christophe): names vary more than words do
+        if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
         add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
       }
     }
