@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { atomicWriteFile } from "./fsutil.ts";
+import { CONFIDENCE_LEVELS } from "./types.ts";
 
 export interface Config {
   engine?: string;
@@ -17,6 +18,16 @@ export interface Config {
   dictionary: string;
   /** Words listed inline in the config file. */
   words: string[];
+  /** Least confidence of an edit (0..1), from `confidence:` (low, default, high or a number). */
+  confidence?: number;
+}
+
+/** A confidence setting: low, default, high, or a number from 0 to 1; an error message for anything else. */
+export function parseConfidence(v: unknown): number | string {
+  if (typeof v === "string" && v in CONFIDENCE_LEVELS) return CONFIDENCE_LEVELS[v as keyof typeof CONFIDENCE_LEVELS];
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  if (Number.isFinite(n) && n >= 0 && n <= 1) return n;
+  return `confidence must be low, default, high or a number from 0 to 1 (got ${JSON.stringify(v)})`;
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -68,6 +79,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   config.color = color as boolean | undefined;
   const dict = str("dictionary");
   if (dict) config.dictionary = dict.startsWith("~/") ? join(env.HOME || homedir(), dict.slice(2)) : dict;
+  const confidence = (data as Record<string, unknown>).confidence;
+  if (confidence !== undefined) {
+    const c = parseConfidence(confidence);
+    if (typeof c === "string") throw new ConfigError(`${path}: ${c}`);
+    config.confidence = c;
+  }
   const words = (data as Record<string, unknown>).words;
   if (words !== undefined) {
     if (!Array.isArray(words) || words.some((w) => typeof w !== "string"))

@@ -9,6 +9,8 @@ import { negationCount } from "../src/text/negation.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
+/** The engine's own decision, every edit it prefers (--confidence low). */
+const bold = (s: string) => engine.fixSync(s, { minConfidence: 0 }).output;
 
 describe("seed cases", () => {
   test.each([
@@ -36,7 +38,8 @@ describe("rules", () => {
   });
   test("confusables chosen by context", () => {
     expect(fix("I went too the park")).toBe("I went to the park");
-    expect(fix("he is to tired")).toBe("he is too tired");
+    // (a real-word swap is less sure than a spelling fix: the default confidence keeps this one, see below)
+    expect(bold("he is to tired")).toBe("he is too tired");
     expect(fix("their is a problem")).toBe("there is a problem");
     expect(fix("more then ever")).toBe("more than ever");
     expect(fix("the affect of the drug")).toBe("the effect of the drug");
@@ -305,7 +308,7 @@ describe("ALL-CAPS words", () => {
 describe("real-word errors decided by context", () => {
   test("a contraction and its homophone, scored as the contraction's expansion", () => {
     expect(fix("they said their going home")).toBe("they said they're going home");
-    expect(fix("I think its going to rain")).toBe("I think it's going to rain");
+    expect(bold("I think its going to rain")).toBe("I think it's going to rain");
     expect(fix("the dog wagged it's tail")).toBe("the dog wagged its tail");
     expect(fix("their house is big")).toBe("their house is big");
   });
@@ -319,7 +322,7 @@ describe("real-word errors decided by context", () => {
     // "too" ends sentences, "to" hardly ever does
     expect(fix("I love you too")).toBe("I love you too");
     expect(fix("I love you too.")).toBe("I love you too.");
-    expect(fix("that is to much")).toBe("that is too much");
+    expect(bold("that is to much")).toBe("that is too much");
   });
 });
 
@@ -329,6 +332,23 @@ describe("names and brands", () => {
     expect(fix("iPads and iPhones from LightOn")).toBe("iPads and iPhones from LightOn");
     // a slip of the shift key is still one
     expect(fix("the cat bJy the lKocal shop")).toBe("the cat by the local shop");
+  });
+});
+
+describe("confidence", () => {
+  test("every edit carries a confidence; a known misspelling is surer than a real-word swap", () => {
+    const edits = engine.fixSync("I think its going to rain and seperate them", { minConfidence: 0 }).edits;
+    expect(edits.map((e) => e.to)).toEqual(["it's", "separate"]);
+    for (const e of edits) expect(e.confidence).toBeGreaterThan(0);
+    expect(edits[1]!.confidence!).toBeGreaterThan(edits[0]!.confidence!);
+  });
+  test("minConfidence chooses how bold the engine is; the default keeps an uncertain swap, makes a sure fix", () => {
+    const s = "I think its going to rain and seperate them";
+    const conf = engine.fixSync(s, { minConfidence: 0 }).edits[0]!.confidence!;
+    expect(engine.fixSync(s, { minConfidence: conf }).output).toBe("I think it's going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: conf + 0.0001 }).output).toBe("I think its going to rain and separate them");
+    expect(fix(s)).toBe("I think its going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: 1.01 }).output).toBe(s);
   });
 });
 

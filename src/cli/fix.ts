@@ -11,7 +11,7 @@ import { consola } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { cacheDir, userWords } from "../config.ts";
+import { cacheDir, parseConfidence, userWords } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
@@ -34,6 +34,7 @@ export const fixArgs = {
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
   guard: { type: "boolean", default: true, negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
   lang: { type: "string", description: "Language of the text (only en)" },
+  confidence: { type: "string", description: "How sure an edit must be: low, default, high, or 0..1 (lexicon engine; config: confidence)" },
   quiet: { type: "boolean", alias: "q", description: "No notices or warnings on stderr" },
   server: { type: "boolean", default: true, negativeDescription: "Do not use a running `typofix serve`; correct in this process (also TYPOFIX_NO_SERVER=1)" },
 } as const;
@@ -99,6 +100,8 @@ interface Ctx {
   warned: Set<string>;
   /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
   prev: string | null;
+  /** Least confidence of an edit (--confidence or the config's), undefined for the engine's default. */
+  minConfidence?: number;
 }
 
 /** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
@@ -116,7 +119,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.minConfidence });
     // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
     const failing = (ctx.engine as { failing?: string | null }).failing;
     if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
@@ -214,7 +217,9 @@ export default defineCommand({
       } catch (err) {
         fail((err as Error).message);
       }
-    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null };
+    const confidence = args.confidence === undefined ? config.confidence : parseConfidence(args.confidence);
+    if (typeof confidence === "string") fail(`--${confidence}`);
+    const ctx: Ctx = { engine, words: userWords(config), mode, color, out: new Output(), quiet, fixes: 0, warned: new Set(), prev: null, minConfidence: confidence };
 
     const positional = (args._ as string[]).filter((x) => x !== undefined);
     try {

@@ -14,7 +14,7 @@
  * at distance 1, per known common word a hash-free trie lookup. Start-up: one read of models/en/lexicon.bin
  * (5.7 MB, typed-array views, no parsing). Measured by `bun run bench` (words/s, one-liner wall time, RSS).
  */
-import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.ts";
+import { CONFIDENCE_LEVELS, type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { applyCase, caseShape } from "../../text/case.ts";
 import { applyEdits, diffEdits } from "../../text/edits.ts";
@@ -115,11 +115,13 @@ export const PARAMS = {
   /** Cost of keeping a word with a stray inner capital ("gaFve"). */
   strayCapitalCost: 4.0,
   /** Weight of the sentence-end model (format.ts endLogRatio) for the last word before . ! ? */
-  endWeight: 1.0,
+  endWeight: 0.7,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
   dist2Below: -12,
+  /** Default least confidence of an edit (FixOptions.minConfidence overrides it). */
+  minConfidence: CONFIDENCE_LEVELS.default as number,
   /** Keep at most this many candidates per word. */
   maxCandidates: 10,
 };
@@ -141,6 +143,14 @@ interface Hyp {
   /** True when this hypothesis reproduces the input exactly. */
   keep: boolean;
   kind: EditKind;
+}
+
+/** A Viterbi state: the last output word id, the path's score, and how it was reached. */
+interface State {
+  last: number;
+  score: number;
+  prev: State | null;
+  hyp: Hyp | null;
 }
 
 interface Slot {
@@ -209,12 +219,21 @@ export class LexiconEngine implements Engine {
     const first = this.pass(text, options);
     if (!first.edits.length) return { input: text, output: text, edits: [], engine: this.name };
     let output = first.output;
+    let later = 1;
     for (let k = 0; k < 2; k++) {
       const again = this.pass(output, options);
       if (!again.edits.length) break;
       output = again.output;
+      for (const e of again.edits) later = Math.min(later, e.confidence ?? 1);
     }
-    const edits = output === first.output ? first.edits : diffEdits(text, output);
+    // a combined edit is as sure as the least sure first-pass edit under it (or any later one)
+    const edits =
+      output === first.output
+        ? first.edits
+        : diffEdits(text, output).map((e) => {
+            const under = first.edits.filter((f) => f.start < Math.max(e.end, e.start + 1) && f.end > e.start);
+            return { ...e, confidence: Math.min(later, ...under.map((f) => f.confidence ?? 1)) };
+          });
     // the word diff of a dropped word may take the whitespace beside it differently: the edits are what a
     // tool applies, so the output is their replay
     return { input: text, output: output === first.output ? output : applyEdits(text, edits), edits, engine: this.name };
@@ -312,8 +331,11 @@ export class LexiconEngine implements Engine {
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
     }
     flush(tokens.length);
-    edits.sort((a, b) => a.start - b.start);
-    return { output: applyEdits(text, edits), edits };
+    // only the edits the caller's boldness allows
+    const min = options.minConfidence ?? PARAMS.minConfidence;
+    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= min) : edits;
+    kept.sort((a, b) => a.start - b.start);
+    return { output: applyEdits(text, kept), edits: kept };
   }
 
   /**
@@ -540,7 +562,8 @@ export class LexiconEngine implements Engine {
   private singleHyps(s: Slot): Hyp[] {
     const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
     // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
-    if (s.id < 0 && s.editable && this.isCompound(s.stem)) keep.channel = PARAMS.compoundKeep;
+    // (not a known misspelling: "lonley" is no lon + ley)
+    if (s.id < 0 && s.editable && this.isCompound(s.stem) && !this.lex.corrections(s.stem).length) keep.channel = PARAMS.compoundKeep;
     const hyps: Hyp[] = [keep];
     if (!s.editable) return hyps;
     const shape = caseShape(s.tok.text);
@@ -864,13 +887,35 @@ export class LexiconEngine implements Engine {
       }
     }
     if (from.every((hs) => hs.length === 1)) return;
-    // Viterbi over positions; state = last output word id
-    interface State {
-      last: number;
-      score: number;
-      prev: State | null;
-      hyp: Hyp | null;
+    const best = this.viterbi(run, from, ends);
+    // walk back and emit edits
+    const chosen: Array<{ hyp: Hyp; at: number }> = [];
+    let pos = n;
+    for (let st: State | null = best; st && st.hyp; st = st.prev) {
+      pos -= st.hyp.span;
+      chosen.push({ hyp: st.hyp, at: pos });
     }
+    for (const { hyp, at } of chosen) {
+      if (hyp.keep) continue;
+      const first = run[at]!;
+      const last = run[at + hyp.span - 1]!;
+      const start = first.tok.start;
+      const end = last.tok.end;
+      const to = this.render(hyp, run.slice(at, at + hyp.span));
+      const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
+      if (to === typed) continue;
+      // confidence: the posterior odds of this change against the best reading that keeps these words,
+      // exp(score difference), as a probability
+      const kept = from.map((hs, i) => (i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs));
+      const alt = this.viterbi(run, kept, ends);
+      const margin = alt ? best!.score - alt.score : 30;
+      edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
+    }
+  }
+
+  /** Best path through the hypotheses (state = last output word id), or null if none. */
+  private viterbi(run: Slot[], from: Hyp[][], ends: boolean): State | null {
+    const n = run.length;
     const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
     states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
     for (let i = 0; i < n; i++) {
@@ -900,26 +945,10 @@ export class LexiconEngine implements Engine {
     let best: State | null = null;
     for (const st of states[n]!.values()) {
       // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
-      if (ends && st.last >= 0) st.score += PARAMS.endWeight * this.lex.data.endLogRatio[st.last]!;
-      if (!best || st.score > best.score) best = st;
+      const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * this.lex.data.endLogRatio[st.last]! : st.score;
+      if (!best || score > best.score) best = { ...st, score };
     }
-    // walk back and emit edits
-    const chosen: Array<{ hyp: Hyp; at: number }> = [];
-    let pos = n;
-    for (let st = best; st && st.hyp; st = st.prev) {
-      pos -= st.hyp.span;
-      chosen.push({ hyp: st.hyp, at: pos });
-    }
-    for (const { hyp, at } of chosen) {
-      if (hyp.keep) continue;
-      const first = run[at]!;
-      const last = run[at + hyp.span - 1]!;
-      const start = first.tok.start;
-      const end = last.tok.end;
-      const to = this.render(hyp, run.slice(at, at + hyp.span));
-      const from = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
-      if (to !== from) edits.push({ start, end, from, to, kind: hyp.kind });
-    }
+    return best;
   }
 
   /** The replacement text with the case shape of the words it replaces. */
