@@ -63,7 +63,7 @@ export interface FixOptions {
  * The named boldness levels (least confidence of an edit). `default` meets the clean-text targets on the
  * everyday set (--check and --write run unattended); `low` makes every edit the engine prefers.
  */
-export const CONFIDENCE_LEVELS = { low: 0, default: 0.75, high: 0.95 } as const;
+export const CONFIDENCE_LEVELS = { low: 0, default: 0.6, high: 0.95 } as const;
 
 /** The interface every engine implements. */
 export interface Engine {

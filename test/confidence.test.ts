@@ -26,7 +26,7 @@ describe("--confidence and confidence: in config.yaml", () => {
     for (const bad of ["bold", "1.5", "-0.1", "", null]) expect(parseConfidence(bad)).toMatch(/low, default, high or a number/);
   });
   test("the flag chooses how bold the engine is; a bad value is a usage error", async () => {
-    expect((await spawnCli([TEXT], env())).stdout).toBe(`${TEXT}\n`);
+    expect((await spawnCli(["--confidence", "high", TEXT], env())).stdout).toBe(`${TEXT}\n`);
     expect((await spawnCli(["--confidence", "low", TEXT], env())).stdout).toBe("I think it's going to rain\n");
     const json = JSON.parse((await spawnCli(["--confidence", "low", "--json", TEXT], env())).stdout);
     expect(json.edits[0].confidence).toBeGreaterThan(0);
@@ -37,8 +37,12 @@ describe("--confidence and confidence: in config.yaml", () => {
   });
   test("the config file's confidence applies; a bad one is a config error", async () => {
     mkdirSync(join(home, "config/typofix"), { recursive: true });
-    writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: low\n");
+    writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: high\n");
+    expect((await spawnCli([TEXT], env())).stdout).toBe(`${TEXT}\n`);
+    writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: 0\n");
     expect((await spawnCli([TEXT], env())).stdout).toBe("I think it's going to rain\n");
+    // the flag wins over the file
+    expect((await spawnCli(["--confidence", "high", TEXT], env())).stdout).toBe(`${TEXT}\n`);
     writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: 7\n");
     const r = await spawnCli([TEXT], env());
     expect(r.code).not.toBe(0);

@@ -6,6 +6,7 @@ import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
 import { negationCount } from "../src/text/negation.ts";
+import { CONFIDENCE_LEVELS } from "../src/types.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
@@ -342,13 +343,15 @@ describe("confidence", () => {
     for (const e of edits) expect(e.confidence).toBeGreaterThan(0);
     expect(edits[1]!.confidence!).toBeGreaterThan(edits[0]!.confidence!);
   });
-  test("minConfidence chooses how bold the engine is; the default keeps an uncertain swap, makes a sure fix", () => {
+  test("minConfidence chooses how bold the engine is: an uncertain swap goes first, a sure fix last", () => {
     const s = "I think its going to rain and seperate them";
     const conf = engine.fixSync(s, { minConfidence: 0 }).edits[0]!.confidence!;
     expect(engine.fixSync(s, { minConfidence: conf }).output).toBe("I think it's going to rain and separate them");
     expect(engine.fixSync(s, { minConfidence: conf + 0.0001 }).output).toBe("I think its going to rain and separate them");
-    expect(fix(s)).toBe("I think its going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.high }).output).toBe("I think its going to rain and separate them");
     expect(engine.fixSync(s, { minConfidence: 1.01 }).output).toBe(s);
+    // without a setting, the default level applies
+    expect(fix(s)).toBe(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.default }).output);
   });
 });
 
