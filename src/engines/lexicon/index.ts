@@ -14,17 +14,22 @@
  * at distance 1, per known common word a hash-free trie lookup. Start-up: one read of models/en/lexicon.bin
  * (5.7 MB, typed-array views, no parsing). Measured by `bun run bench` (words/s, one-liner wall time, RSS).
  */
-import { CONFIDENCE_LEVELS, type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
+import { type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
-import { applyCase, caseShape } from "../../text/case.ts";
+import { caseShape } from "../../text/case.ts";
 import { applyEdits, diffEdits } from "../../text/edits.ts";
 import { negationCount } from "../../text/negation.ts";
-import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP, WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
+import { Lexicon } from "./lexicon.ts";
+import { WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
+import { Candidates } from "./candidates.ts";
+import { PARAMS } from "./params.ts";
 import { channelDistance, useErrorTables } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
-import { expand } from "./contractions.ts";
 import { PROPER } from "./proper.ts";
+import { restore } from "./restore.ts";
+import { FUNCTION_WORDS, isInflection, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
+
+export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
 
 /** The end of a sentence: . ! ? or … and the closing quotes or brackets after it (then only whitespace). */
@@ -48,87 +53,6 @@ function osa(a: string, b: string, max: number): number {
     if (rowMin > max) return max + 1;
   }
   return d[a.length]![b.length]!;
-}
-
-/** Tunable weights of the model, in natural-log units. */
-export const PARAMS = {
-  /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
-  logPUnknown: -16,
-  /** Each letter beyond five makes keeping an unknown word this much less likely. */
-  unknownPerChar: 0.5,
-  /** Cost per unit of weighted edit distance. */
-  editCost: 3.5,
-  /** Fixed cost of any spelling change (P of making a typo at all). */
-  typoCost: 1.0,
-  /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
-  realWordCost: 5.0,
-  /** Cost of correcting a known misspelling (models/en/src/typos-words.csv.gz, models/misspellings). */
-  misspellingCost: 1.0,
-  /** Extra cost of replacing a word known only from the word lists (no count). */
-  listedCost: 3.0,
-  /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
-  rareRealWordCost: 5.0,
-  /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
-  rareSwapCost: 3.0,
-  /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
-  inflectionCost: 3.0,
-  /** Cost of dropping a doubled word, proposed only when ln P(a | a) − ln P(a) is below doubledLift. */
-  doubledCost: 2.0,
-  doubledLift: -2.0,
-  /** Cost of swapping a confusable (their/there). */
-  confusableCost: 3.5,
-  /** The same for a contraction and its homophone (its/it's, your/you're). */
-  contractionSwapCost: 2.5,
-  /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
-  rareKnownLogP: -11.5,
-  /** A common known word may be replaced only by a word more common than this (ln unigram P). */
-  commonLogP: -7.5,
-  /** Cost of joining two words, splitting one, or moving a space. */
-  joinCost: 4.0,
-  splitCost: 5.0,
-  respaceCost: 5.0,
-  /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
-  compoundKeep: 3.5,
-  /** Extra cost of splitting a word into two parts of four or more letters. */
-  compoundCost: 4.0,
-  /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
-  nameCost: 9.0,
-  /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
-  nameCostPerChar: 1.25,
-  nameCostMin: 3.5,
-  /** A line whose lower-case words are mostly unknown (beyond typos) is taken for another language. */
-  maxForeignShare: 0.6,
-  /** A quotation of three or more words, this share of them unknown, is in another language. */
-  foreignQuoteShare: 0.6,
-  /** ln P of a name that occurs elsewhere in the same text. */
-  logPLocalName: -10,
-  /** ln P of a lone letter (s, x, b) that is not a word. */
-  logPLetter: -13,
-  /** Extra cost of replacing a lone letter ("t" → "to"). */
-  loneLetterCost: 8.0,
-  /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
-  nameSwapShare: 0.3,
-  /** Share of the name cost for an unknown capitalised word that begins a sentence. */
-  startNameShare: 0.5,
-  /** Share of the name cost left when the correction is a word English always capitalises. */
-  properShare: 0.5,
-  /** Cost of keeping a word with a stray inner capital ("gaFve"). */
-  strayCapitalCost: 4.0,
-  /** Weight of the sentence-end model (format.ts endLogRatio) for the last word before . ! ? */
-  endWeight: 0.7,
-  /** Interpolation weight of the bigram estimate against the unigram. */
-  bigramWeight: 0.8,
-  /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
-  dist2Below: -12,
-  /** Default least confidence of an edit (FixOptions.minConfidence overrides it). */
-  minConfidence: CONFIDENCE_LEVELS.default as number,
-  /** Keep at most this many candidates per word. */
-  maxCandidates: 10,
-};
-
-// Development aid: TYPOFIX_LEXICON_PARAMS='{"editCost":4}' overrides weights for tuning runs.
-if (typeof process !== "undefined" && process.env.TYPOFIX_LEXICON_PARAMS) {
-  Object.assign(PARAMS, JSON.parse(process.env.TYPOFIX_LEXICON_PARAMS));
 }
 
 interface Hyp {
@@ -184,8 +108,11 @@ export class LexiconEngine implements Engine {
   readonly name = "lexicon";
   readonly lex: Lexicon;
 
+  readonly cand: Candidates;
+
   constructor(bytes: Uint8Array) {
     this.lex = new Lexicon(bytes);
+    this.cand = new Candidates(this.lex);
     useErrorTables(this.lex.data.errors);
   }
 
@@ -291,7 +218,7 @@ export class LexiconEngine implements Engine {
         let viaVariant = false;
         // (a known misspelling is no spelling variant: quater is not quatre)
         if (id < 0 && !this.lex.corrections(stem).length) {
-          id = this.variantId(stem);
+          id = this.cand.variantId(stem);
           // (a short word may match a rare variant by chance: "stor" ~ "stour")
           viaVariant = id >= 0 && stem.length >= 5;
         }
@@ -336,38 +263,6 @@ export class LexiconEngine implements Engine {
     const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= min) : edits;
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
-  }
-
-  /**
-   * American and British spellings are both right: a word the dictionary lacks counts as known when a
-   * regular spelling variant of it is listed (color/colour, analyze/analyse, center/centre, traveled/travelled).
-   */
-  private variantId(w: string): number {
-    let id = this.variantCache.get(w);
-    if (id === undefined) {
-      if (this.variantCache.size >= 200_000) this.variantCache.clear();
-      this.variantCache.set(w, (id = this.searchVariant(w)));
-    }
-    return id;
-  }
-
-  /** Memoised variantId (the real-word check asks it of every candidate of every known word). */
-  private readonly variantCache = new Map<string, number>();
-
-  private searchVariant(w: string): number {
-    // accented spellings of English loanwords (café, naïve, résumé) are right too
-    if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
-    for (const [g, rep] of VARIANTS) {
-      g.lastIndex = 0;
-      for (let m = g.exec(w); m; m = g.exec(w)) {
-        const found = m;
-        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
-        const id = this.lex.id(v);
-        if (id >= 0) return id;
-        if (m[0].length === 0) g.lastIndex++;
-      }
-    }
-    return -1;
   }
 
   /**
@@ -520,9 +415,9 @@ export class LexiconEngine implements Engine {
       const long = words.filter((k) => tokens[k]!.text.length >= 2);
       const unknown = long
         .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
-        .filter((w) => this.lex.id(w) < 0 && this.variantId(w) < 0);
+        .filter((w) => this.lex.id(w) < 0 && this.cand.variantId(w) < 0);
       // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-      if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !this.nearest(w, 1).length).length >= 2)
+      if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !this.cand.nearest(w, 1).length).length >= 2)
         for (const k of words) out.add(k);
       i = j;
     }
@@ -540,7 +435,7 @@ export class LexiconEngine implements Engine {
       if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
       n++;
       const w = t.text.replace(/’/g, "'");
-      if (this.lex.id(w) < 0 && this.variantId(w.replace(/'s$/, "")) < 0) unknown++;
+      if (this.lex.id(w) < 0 && this.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
     }
     return n < 4 || unknown / n <= PARAMS.maxForeignShare;
   }
@@ -597,7 +492,7 @@ export class LexiconEngine implements Engine {
       // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
       // context and an extra cost
       if (!s.afterWord || !s.gapAfter) return hyps;
-      for (const h of this.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
+      for (const h of this.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
       return hyps;
     }
     if (shape === "mixed") {
@@ -618,7 +513,7 @@ export class LexiconEngine implements Engine {
         if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
       }
       // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
-      const c = lex.logP(s.id) < P.rareKnownLogP ? this.contraction(word) : -1;
+      const c = lex.logP(s.id) < P.rareKnownLogP ? this.cand.contraction(word) : -1;
       if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
       // a word known only from the lists that the misspelling lists know better (quater)
       const fixes = lex.flags(s.id) & WORD_LISTED && word.length >= 4 ? lex.corrections(word) : [];
@@ -629,18 +524,18 @@ export class LexiconEngine implements Engine {
         const rare = lex.logP(s.id) < P.rareKnownLogP;
         // a word of the lists without a count (tmux, linter) is right: only strong context may change it
         const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
-        const other = this.variantId(word);
+        const other = this.cand.variantId(word);
         // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
-        for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
+        for (const h of rare ? this.cand.nearest(word, 1, true) : this.cand.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
-          if (h.id === other || this.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
+          if (h.id === other || this.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
         }
       }
     } else {
       // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
-      const c = this.contraction(word);
+      const c = this.cand.contraction(word);
       if (c >= 0) {
         add(c, 0, "spelling");
         return hyps;
@@ -658,7 +553,7 @@ export class LexiconEngine implements Engine {
         hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
       // a second edit on a probable name costs more than any dictionary word could win back
       const maxDist = word.length <= 3 || isName ? 1 : 2;
-      for (const h of this.nearest(word, maxDist)) {
+      for (const h of this.cand.nearest(word, maxDist)) {
         // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
         const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
         // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
@@ -672,98 +567,12 @@ export class LexiconEngine implements Engine {
     return hyps;
   }
 
-  /** Ids of the two words a contraction stands for (they're → they, are), or null. Memoised. */
-  private expansion(id: number): [number, number] | null {
-    let ex = this.expansions.get(id);
-    if (ex === undefined) {
-      const parts = expand(this.lex.word(id));
-      const a = parts ? this.lex.id(parts[0]) : -1;
-      const b = parts ? this.lex.id(parts[1]) : -1;
-      this.expansions.set(id, (ex = a >= 0 && b >= 0 ? [a, b] : null));
-    }
-    return ex;
-  }
-
-  private readonly expansions = new Map<number, [number, number] | null>();
-
-  /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */
-  private contraction(word: string): number {
-    if (word.length < 2 || word.length > 8 || word.includes("'")) return -1;
-    for (let i = word.length - 1; i >= 1 && i >= word.length - 3; i--) {
-      const id = this.lex.id(word.slice(0, i) + "'" + word.slice(i));
-      if (id >= 0 && id < this.lex.data.nCounted) return id;
-    }
-    return -1;
-  }
-
-  /**
-   * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
-   * Cached per word: text repeats its words (Zipf), so most look-ups are free.
-   */
-  private nearest(word: string, maxDist: number, frequentOnly = false): Array<{ id: number; cost: number }> {
-    const key = (frequentOnly ? "f" : "") + maxDist + word;
-    let hit = this.nearCache.get(key);
-    if (!hit) {
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
-      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
-    }
-    return hit;
-  }
-
-  private readonly nearCache = new Map<string, Array<{ id: number; cost: number }>>();
-  private commonTrie: Trie | undefined;
-
-  /** Distance-1 neighbours among the most common words only (a few hundred: a tiny trie, a fast walk). */
-  private nearestCommon(word: string): Array<{ id: number; cost: number }> {
-    const key = "c" + word;
-    let hit = this.nearCache.get(key);
-    if (!hit) {
-      if (!this.commonTrie && PARAMS.commonLogP === COMMON_LOGP) this.commonTrie = this.lex.data.common;
-      if (!this.commonTrie) {
-        const top: Array<[string, number]> = [];
-        for (let id = 0; id < this.lex.size && this.lex.logP(id) > PARAMS.commonLogP; id++) top.push([this.lex.word(id), id]);
-        this.commonTrie = buildTrie(top);
-      }
-      const lex = this.lex;
-      hit = lex
-        .search(word, 1, [], this.commonTrie)
-        .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
-      this.nearCache.set(key, hit);
-    }
-    return hit;
-  }
-
-  private searchNearest(word: string, maxDist: number, frequentOnly: boolean): Array<{ id: number; cost: number }> {
-    const lex = this.lex;
-    const P = PARAMS;
-    // distance 2 only when nothing is within distance 1: a second edit costs more than any
-    // frequency difference usually buys, and the wider walk is the engine's main cost
-    let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
-    if (maxDist > 1) {
-      let best = -Infinity;
-      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
-      // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
-      // the unknown word (its prior plus two edits cost more than an unknown word's)
-      if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
-    }
-    const unique = new Set<number>();
-    hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
-    const scored = hits.map((h) => {
-      const meant = lex.word(h.id);
-      const cost = P.typoCost + P.editCost * channelDistance(meant, word);
-      return { id: h.id, cost, score: lex.logP(h.id) - cost };
-    });
-    scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, P.maxCandidates);
-  }
-
   /** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
   private pairHyps(a: Slot, b: Slot): Hyp[] {
     const out: Hyp[] = [];
     if (!a.editable || !b.editable || a.suffix) return out;
     // a contraction without its apostrophe is explained: no respacing around it ("theyre late")
-    if ((a.id < 0 && this.contraction(a.stem) >= 0) || (b.id < 0 && this.contraction(b.stem) >= 0)) return out;
+    if ((a.id < 0 && this.cand.contraction(a.stem) >= 0) || (b.id < 0 && this.cand.contraction(b.stem) >= 0)) return out;
     const lex = this.lex;
     const P = PARAMS;
     // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
@@ -810,7 +619,7 @@ export class LexiconEngine implements Engine {
   /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
   private splitHyps(s: Slot): Hyp[] {
     const out: Hyp[] = [];
-    if (!s.editable || s.id >= 0 || s.stem.length < 4 || this.contraction(s.stem) >= 0) return out;
+    if (!s.editable || s.id >= 0 || s.stem.length < 4 || this.cand.contraction(s.stem) >= 0) return out;
     if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
     const lex = this.lex;
     const w = s.stem;
@@ -855,8 +664,7 @@ export class LexiconEngine implements Engine {
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
   clearCaches(): void {
     this.runCache.clear();
-    this.nearCache.clear();
-    this.variantCache.clear();
+    this.cand.clear();
   }
 
   /** Whether the sentence ends after a run that stops before token i: . ! ? next, or the end of the text. */
@@ -924,7 +732,7 @@ export class LexiconEngine implements Engine {
           let score = st.score + h.channel;
           let prev = st.last;
           for (const id of h.ids) {
-            const ex = id >= 0 ? this.expansion(id) : null;
+            const ex = id >= 0 ? this.cand.expansion(id) : null;
             if (ex) {
               // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
               score += this.lm(prev, ex[0]) + this.lm(ex[0], ex[1]);
@@ -959,101 +767,4 @@ export class LexiconEngine implements Engine {
     const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
     return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
   }
-}
-
-/** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
-const FUNCTION_WORDS = new Set(
-  ("a an the and or but nor of to in on at by for from with as is was are were be been being am has have had do does did " +
-    "it its he she they we you i me him her them us my your his our their this that these those which who whom what " +
-    "not no so if then than there here when where will would can could shall should may might must also very just").split(" "),
-);
-
-/** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
-const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over", "down", "back"]);
-
-/** Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen. */
-const PREFIXES = new Set(
-  ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
-    "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
-    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
-);
-
-/** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
-const PARTICLES = new Set(["von", "van", "der", "den", "des", "du", "di", "da", "del", "della", "de", "la", "le", "el", "al", "bin", "ibn", "zu", "ter", "dos", "das", "do", "y"]);
-
-/** Modal verbs after which "of" stands for "have" (could of, should of). */
-const MODALS = new Set(["could", "should", "would", "might", "must", "may", "will", "shall"]);
-
-/** Words whose confusable swaps need extra evidence. */
-const RARE_SWAPS = new Set(["two", "off", "led", "lead", "new", "knew", "no", "know", "by", "buy", "right", "write", "past", "passed", "here", "hear"]);
-
-/** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
-function isInflection(a: string, b: string): boolean {
-  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-  if (!l.startsWith(s.replace(/e$/, ""))) return false;
-  const tail = l.slice(s.length);
-  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(d|r|st|s)$/.test(l.slice(s.length - 1 + 1)));
-}
-
-/**
- * English loanwords that keep their accents. Other accented letters inside an English word are
- * treated as slips (a typed "ö" for "o" costs little in the error model).
- */
-const LOANWORDS = new Set(
-  ("café cafés naïve naïvely naïveté résumé résumés fiancé fiancée fiancés fiancées déjà façade façades crème " +
-    "brûlée protégé protégée cliché clichés entrée entrées soirée soirées rosé sauté sautéed touché exposé " +
-    "exposés décor débris début débuts débutante élite élites piñata jalapeño jalapeños señor señora señorita " +
-    "über coöperate coördinate naïf doppelgänger müesli smörgåsbord pâté purée purées flambé consommé " +
-    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis " +
-    // and foreign words English text quotes with their accents (née, as in "Kate Madikane (née Aldridge)")
-    "née né für").split(" "),
-);
-
-// American ↔ British spelling patterns; each is tried at every place it matches
-const VARIANTS: Array<[RegExp, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our"],
-  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or"],
-  [/iz(?=e|ation|ing)/g, "is"],
-  [/is(?=e|ation|ing)/g, "iz"],
-  [/yz(?=e|ing)/g, "ys"],
-  [/(?<=[tbv])er(?=s?$)/g, "re"],
-  [/(?<=[tbv])re(?=s?$)/g, "er"],
-  [/og(?=s?$)/g, "ogue"],
-  [/ense(?=s?$)/g, "ence"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l"],
-  // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae"],
-  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e"],
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe"],
-  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e"],
-  [/ell?ry$/g, "ellery"],
-  [/ellery$/g, "elry"],
-];
-
-/** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
-function restore(like: string, word: string, at?: { sentenceStart: boolean; capital: Slot["capital"] }): string {
-  const shape = caseShape(like);
-  const upperFirst = like[0] !== like[0]!.toLowerCase();
-  // whether the typed first letter survives in the correction: if not, its case says little
-  const firstKept = like[0]!.toLowerCase() === word[0];
-  if (shape === "mixed") {
-    // a word with a stray capital keeps only the case of its first letter — unless a letter was typed in
-    // front of a capitalised word ("dItaly" → "Italy") or the capital slipped one or two places ("hTe" → "The")
-    const frontSlip = like.slice(1).toLowerCase() === word && like[1] !== like[1]!.toLowerCase() && caseShape(like.slice(1)) === "title";
-    const slipped = !upperFirst && !firstKept && [...like.slice(1, 3)].some((c) => c !== c.toLowerCase() && c.toLowerCase() === word[0]);
-    like = (upperFirst && (firstKept || at?.sentenceStart)) || frontSlip || slipped ? "A" : "a";
-  } else if (at && shape === "title" && like.length > 1 && !firstKept && !at.sentenceStart) {
-    // a capital typed in place of the first letter in mid-sentence ("Vnd" → "and")
-    like = "a";
-  } else if (at?.capital && shape === "lower" && (at.capital === "sure" || !firstKept)) {
-    // a corrected word that begins a sentence begins with a capital ("tht cat" → "The cat"), where the
-    // writer capitalises sentences
-    like = "A";
-  }
-  if (word === "i") return "I";
-  // a correction to a word English always capitalises ("jeptember" → "September")
-  if (caseShape(like) === "lower" && PROPER.has(word.replace(/'s$/, ""))) like = "A";
-  if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
-  return applyCase(like, word);
 }
