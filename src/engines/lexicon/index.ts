@@ -67,6 +67,8 @@ interface Hyp {
   /** True when this hypothesis reproduces the input exactly. */
   keep: boolean;
   kind: EditKind;
+  /** The ids the language model scores: `ids` with each contraction replaced by its two words (filled by viterbi). */
+  seq?: number[];
 }
 
 /** A Viterbi state: the last output word id, the path's score, and how it was reached. */
@@ -726,20 +728,18 @@ export class LexiconEngine implements Engine {
     const n = run.length;
     const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
     states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
+    // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
+    for (const hs of from)
+      for (const h of hs)
+        h.seq ??= h.ids.flatMap((id) => (id >= 0 ? this.cand.expansion(id) ?? [id] : [id]));
     for (let i = 0; i < n; i++) {
+      const keepLen = run[i]!.stem.length;
       for (const st of states[i]!.values()) {
         for (const h of from[i]!) {
           let score = st.score + h.channel;
           let prev = st.last;
-          for (const id of h.ids) {
-            const ex = id >= 0 ? this.cand.expansion(id) : null;
-            if (ex) {
-              // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
-              score += this.lm(prev, ex[0]) + this.lm(ex[0], ex[1]);
-              prev = ex[1];
-              continue;
-            }
-            score += this.lm(prev, id, h.keep ? run[i]!.stem.length : 0);
+          for (const id of h.seq!) {
+            score += this.lm(prev, id, h.keep ? keepLen : 0);
             prev = id;
           }
           const j = i + h.span;
