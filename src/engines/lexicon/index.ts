@@ -2,17 +2,22 @@
  * The lexicon engine: a noisy-channel typo corrector that needs no download.
  *
  * For each run of words (between punctuation and protected spans) it builds a lattice of hypotheses:
- * every word as typed; dictionary words within edit distance 2 of an unknown word (1 for a rare known
- * word, found by the trie search in lexicon.ts); confusable real words (their/there, to/too, …); two
- * neighbouring words joined ("sen tence"), re-spaced ("Thi sis") or one word split ("ofthe"). Each
- * hypothesis is scored by the error model (channel.ts: keyboard-aware weighted edit distance) plus a
- * bigram language model with unigram back-off (Google Books counts, via SymSpell's MIT data), and a
- * Viterbi pass picks the best sequence. Only where that sequence differs from the text is an edit made;
- * the case shape and the surrounding punctuation of each word are kept.
+ * every word as typed; known misspellings (the strongest evidence) and contractions typed without their
+ * apostrophe; dictionary words within edit distance 2 of an unknown word (1 for a rare known word: the
+ * candidates.ts searches); confusable real words (their/there/they're, to/too, …); two neighbouring words
+ * joined ("sen tence"), re-spaced ("Thi sis"), a doubled word dropped ("the the"), "could of" → "could
+ * have", or one word split ("ofthe"). No hypothesis adds or drops a negation between real words. Each
+ * is scored by the error model (channel.ts, half learned from misspelling pairs) plus a bigram language
+ * model with unigram back-off (Google Books counts via SymSpell's MIT data; a contraction scored as its
+ * expansion; a sentence-end model for the last word), and a Viterbi pass picks the best sequence. Only
+ * where it differs from the text is an edit made, with its confidence (the posterior against the best
+ * reading that keeps those words); edits below FixOptions.minConfidence are dropped. The case shape
+ * (restore.ts) and the surrounding punctuation of each word are kept.
  *
  * Cost: linear in the text; per unknown word one bounded trie walk (distance 2), per rare known word one
- * at distance 1, per known common word a hash-free trie lookup. Start-up: one read of models/en/lexicon.bin
- * (5.7 MB, typed-array views, no parsing). Measured by `bun run bench` (words/s, one-liner wall time, RSS).
+ * at distance 1, per known common word a trie lookup; one more Viterbi pass over a run per edit (its
+ * confidence). Start-up: models/en/lexicon.bin (15 MB) memory-mapped as typed arrays, no parsing.
+ * Measured by `bun run bench` (words/s, one-liner wall time, RSS).
  */
 import { type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
