@@ -40,6 +40,12 @@ import { loadLexiconBytes } from "./data.ts";
 /** The end of a sentence: . ! ? or … and the closing quotes or brackets after it (then only whitespace). */
 const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
 
+/** Words on each side of an edit that its confidence is decided over. */
+const CONFIDENCE_WINDOW = 3;
+
+/** Contractions whose homophones are the classic real-word errors (it's/its, you're/your, they're/their). */
+const HOMOPHONE_CONTRACTIONS = new Set(["it's", "you're", "they're"]);
+
 /** Lexicon id used for names seen elsewhere in the same text. */
 const LOCAL = -5;
 
@@ -354,7 +360,8 @@ export class LexiconEngine implements Engine {
     }
     // brands: i or e before a capitalised word (iPads, iPhones, eBay, eBooks), or two capitalised words run
     // together (LightOn, YouTube); a slip of the shift key rarely makes two words
-    const brand = /^([ie]|\p{Lu}\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
+    // (and camelCase of two words, toString, fieldId, is an identifier)
+    const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
     const known = (w: string) => this.lex.id(w.toLowerCase()) >= 0 || this.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
     if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
     // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
@@ -515,8 +522,11 @@ export class LexiconEngine implements Engine {
       for (const alt of CONFUSABLES.get(word) ?? []) {
         const id = lex.id(alt);
         const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
-        // a contraction and its homophone (its/it's, your/you're, their/they're) are confused most of all
-        const cost = word.includes("'") || alt.includes("'") ? P.contractionSwapCost : P.confusableCost;
+        // a contraction and its homophone are confused most of all (its/it's, your/you're, their/they're);
+        // other contractions of the sets (we're, who's) only on stronger evidence than the bigrams give
+        const contracted = word.includes("'") || alt.includes("'");
+        if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
+        const cost = contracted ? P.contractionSwapCost : P.confusableCost;
         if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
       }
       // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
@@ -720,10 +730,20 @@ export class LexiconEngine implements Engine {
       const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
       if (to === typed) continue;
       // confidence: the posterior odds of this change against the best reading that keeps these words,
-      // exp(score difference), as a probability
-      const kept = from.map((hs, i) => (i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs));
-      const alt = this.viterbi(run, kept, ends);
-      const margin = alt ? best!.score - alt.score : 30;
+      // exp(score difference), as a probability; both readings decoded over a window of CONFIDENCE_WINDOW
+      // words on each side (a bigram model's evidence is local, and a long run stays linear)
+      const lo = Math.max(0, at - CONFIDENCE_WINDOW);
+      const hi = Math.min(n, at + hyp.span + CONFIDENCE_WINDOW);
+      const inside = (hs: Hyp[], i: number) => hs.filter((h) => i + h.span <= hi);
+      const free = from.slice(lo, hi).map((hs, k) => inside(hs, lo + k));
+      const kept = free.map((hs, k) => {
+        const i = lo + k;
+        return i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs;
+      });
+      const window = run.slice(lo, hi);
+      const a = this.viterbi(window, free, ends && hi === n);
+      const b = this.viterbi(window, kept, ends && hi === n);
+      const margin = a && b ? a.score - b.score : 30;
       edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
     }
   }
