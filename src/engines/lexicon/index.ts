@@ -22,7 +22,8 @@
 import { type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { applyEdits, diffEdits } from "../../text/edits.ts";
+import { applyEdits } from "../../text/edits.ts";
+import { composeEdits } from "./compose.ts";
 import { negationCount } from "../../text/negation.ts";
 import { Lexicon } from "./lexicon.ts";
 import { WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
@@ -159,24 +160,15 @@ export class LexiconEngine implements Engine {
     const first = this.pass(text, options);
     if (!first.edits.length) return { input: text, output: text, edits: [], engine: this.name };
     let output = first.output;
-    let later = 1;
+    let edits = first.edits;
     for (let k = 0; k < 2; k++) {
       const again = this.pass(output, options);
       if (!again.edits.length) break;
+      // the edits of this round, composed with those before, as edits of the input
+      edits = composeEdits(text, edits, output, again.edits);
       output = again.output;
-      for (const e of again.edits) later = Math.min(later, e.confidence ?? 1);
     }
-    // a combined edit is as sure as the least sure first-pass edit under it (or any later one)
-    const edits =
-      output === first.output
-        ? first.edits
-        : diffEdits(text, output).map((e) => {
-            const under = first.edits.filter((f) => f.start < Math.max(e.end, e.start + 1) && f.end > e.start);
-            return { ...e, confidence: Math.min(later, ...under.map((f) => f.confidence ?? 1)) };
-          });
-    // the word diff of a dropped word may take the whitespace beside it differently: the edits are what a
-    // tool applies, so the output is their replay
-    return { input: text, output: output === first.output ? output : applyEdits(text, edits), edits, engine: this.name };
+    return { input: text, output, edits, engine: this.name };
   }
 
   private pass(text: string, options: FixOptions): { output: string; edits: Edit[] } {
