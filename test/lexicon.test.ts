@@ -7,6 +7,7 @@ import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
 import { negationCount } from "../src/text/negation.ts";
 import { CONFIDENCE_LEVELS } from "../src/types.ts";
+import { composeEdits } from "../src/engines/lexicon/compose.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
@@ -352,6 +353,24 @@ describe("confidence", () => {
     expect(engine.fixSync(s, { minConfidence: 1.01 }).output).toBe(s);
     // without a setting, the default level applies
     expect(fix(s)).toBe(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.default }).output);
+  });
+});
+
+describe("composing rounds of edits", () => {
+  test("a later round's edits become edits of the input; touching ones merge with the lower confidence", () => {
+    const text = "teh the cat sat on teh mat";
+    const a = [
+      { start: 0, end: 3, from: "teh", to: "the", kind: "spelling" as const, confidence: 0.99 },
+      { start: 19, end: 22, from: "teh", to: "the", kind: "spelling" as const, confidence: 0.9 },
+    ];
+    const mid = applyEdits(text, a);
+    const b = [{ start: 0, end: 7, from: "the the", to: "the", kind: "other" as const, confidence: 0.95 }];
+    const c = composeEdits(text, a, mid, b);
+    expect(applyEdits(text, c)).toBe(applyEdits(mid, b));
+    expect(c).toEqual([
+      { start: 0, end: 7, from: "teh the", to: "the", kind: "other", confidence: 0.95 },
+      { start: 19, end: 22, from: "teh", to: "the", kind: "spelling", confidence: 0.9 },
+    ]);
   });
 });
 
