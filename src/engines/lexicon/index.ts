@@ -24,7 +24,7 @@ import { tokenize, type Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { applyEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
-import { negationCount } from "../../text/negation.ts";
+import { negates } from "../../text/negation.ts";
 import { Lexicon } from "./lexicon.ts";
 import { WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
 import { Candidates } from "./candidates.ts";
@@ -692,15 +692,16 @@ export class LexiconEngine implements Engine {
       return hs;
     });
     // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+    const neg = run.map((s) => (negates(s.tok.text) ? 1 : 0));
     for (let i = 0; i < n; i++) {
       const hs = from[i]!;
       for (let k = hs.length - 1; k >= 1; k--) {
         const h = hs[k]!;
-        const span = h.span === 2 ? [run[i]!, run[i + 1]!] : [run[i]!];
-        const before = negationCount(span.map((s) => s.tok.text).join(" "));
-        const after = negationCount(h.out.join(" "));
+        const before = neg[i]! + (h.span === 2 ? neg[i + 1]! : 0);
+        let after = 0;
+        for (const w of h.out) if (negates(w)) after++;
         // (an unknown word may become one: "nto" → "not")
-        if (before !== after && !(after > before && span.every((s) => s.id < 0))) hs.splice(k, 1);
+        if (before !== after && !(after > before && run[i]!.id < 0 && (h.span === 1 || run[i + 1]!.id < 0))) hs.splice(k, 1);
       }
     }
     if (from.every((hs) => hs.length === 1)) return;
