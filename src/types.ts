@@ -25,6 +25,8 @@ export interface Edit {
   from: string;
   to: string;
   kind: EditKind;
+  /** How sure the engine is of this edit, 0..1 (the lexicon engine: its posterior against keeping the text). */
+  confidence?: number;
 }
 
 /** An edit an LLM proposed that the guard refused. */
@@ -53,9 +55,15 @@ export interface FixOptions {
    * previous line; engines that do not use it ignore it.
    */
   continues?: boolean;
-  /** Minimum confidence (0–1) an edit needs to be made; from settings and config. Engines without one ignore it. */
-  confidence?: number;
+  /** Make only the edits at least this sure (0..1); engines without confidences ignore it. */
+  minConfidence?: number;
 }
+
+/**
+ * The named boldness levels (least confidence of an edit). `default` meets the clean-text targets on the
+ * everyday set (--check and --write run unattended); `low` makes every edit the engine prefers.
+ */
+export const CONFIDENCE_LEVELS = { low: 0, default: 0.6, high: 0.95 } as const;
 
 /** The interface every engine implements. */
 export interface Engine {

@@ -29,7 +29,7 @@ describe("checkDocument", () => {
     const e = fakeEngine();
     const r = await checkDocument(e, ["let teh = 1; // see teh,", "// and teh"], "code:c", { confidence: 0.4 });
     expect(r.lines.map((l) => l.map((f) => `${f.line}:${f.start}`))).toEqual([["0:20"], ["1:7"]]);
-    expect(e.seen.map((s) => [s.text, s.options?.continues, s.options?.confidence])).toEqual([[" see teh,", false, 0.4], [" and teh", true, 0.4]]);
+    expect(e.seen.map((s) => [s.text, s.options?.continues, s.options?.minConfidence])).toEqual([[" see teh,", false, 0.4], [" and teh", true, 0.4]]);
     expect(applyFindings("let teh = 1; // see teh,", r.lines[0]!)).toBe("let teh = 1; // see the,");
   });
   test("with a LineCache, a re-check calls the engine only for the changed lines; the cache keeps only current lines", async () => {

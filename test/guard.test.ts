@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { guard, unusable, damerau, maxTypoDistance, negates } from "../src/guard/index.ts";
+import { negationCount } from "../src/text/negation.ts";
 import { CONFUSABLES } from "../src/engines/lexicon/confusables.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
@@ -157,3 +158,36 @@ describe("property: whatever the model says, only typo-shaped edits of unprotect
     );
   });
 });
+
+describe("property: no model output adds or drops a negation", () => {
+  // words one edit from a negation or from a word a negation is one edit from (know/no, now/not, never/ever)
+  const vocab = ["I", "do", "not", "know", "no", "now", "note", "never", "ever", "dont", "don't", "do", "cannot", "can", "nothing", "thing", "is", "isnt", "it", "works", "on", "one", "none", "nor", "for", "want", "wont", "won't", "the", "cat"];
+  test("random inputs against random rewrites", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...vocab), { minLength: 2, maxLength: 10 }),
+        fc.array(fc.tuple(fc.nat(20), fc.constantFrom("sub", "ins", "del", "join"), fc.constantFrom(...vocab)), { minLength: 1, maxLength: 5 }),
+        (words, muts) => {
+          const input = words.join(" ");
+          const out = input.split(" ");
+          for (const [i, op, w] of muts) {
+            const k = i % out.length;
+            if (op === "sub") out[k] = w;
+            else if (op === "ins") out.splice(k, 0, w);
+            else if (op === "del" && out.length > 1) out.splice(k, 1);
+            else if (op === "join" && k + 1 < out.length) out.splice(k, 2, out[k]! + out[k + 1]!);
+          }
+          const r = run(input, out.join(" "));
+          expect(negationCount(r.output)).toBe(negationCount(input));
+        },
+      ),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+  test("a confusable swap that adds a negation is refused", () => {
+    const r = run("I know the answer", "I no the answer");
+    expect(r.output).toBe("I know the answer");
+    expect(r.rejected?.[0]?.reason).toMatch(/negation/);
+  });
+});
+

@@ -5,9 +5,14 @@ import { channelDistance, isKeyboardNeighbour } from "../src/engines/lexicon/cha
 import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
+import { negationCount } from "../src/text/negation.ts";
+import { CONFIDENCE_LEVELS } from "../src/types.ts";
+import { composeEdits } from "../src/engines/lexicon/compose.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
+/** The engine's own decision, every edit it prefers (--confidence low). */
+const bold = (s: string) => engine.fixSync(s, { minConfidence: 0 }).output;
 
 describe("seed cases", () => {
   test.each([
@@ -35,7 +40,8 @@ describe("rules", () => {
   });
   test("confusables chosen by context", () => {
     expect(fix("I went too the park")).toBe("I went to the park");
-    expect(fix("he is to tired")).toBe("he is too tired");
+    // (a real-word swap is less sure than a spelling fix: the default confidence keeps this one, see below)
+    expect(bold("he is to tired")).toBe("he is too tired");
     expect(fix("their is a problem")).toBe("there is a problem");
     expect(fix("more then ever")).toBe("more than ever");
     expect(fix("the affect of the drug")).toBe("the effect of the drug");
@@ -225,10 +231,11 @@ describe("data and search", () => {
         }
       return d[a.length]![b.length]!;
     };
-    // brute force over the words of similar length
+    // brute force over the words of similar length (the search covers the counted words; listed words,
+    // known from word lists only, are recognised but never proposed)
     for (const q of ["teh", "thier", "misspeling"]) {
       const want = [];
-      for (let id = 0; id < lex.size; id++) {
+      for (let id = 0; id < lex.data.nCounted; id++) {
         const w = lex.word(id);
         if (Math.abs(w.length - q.length) <= 2 && osa(q, w) <= 2) want.push(`${w}:${osa(q, w)}`);
       }
@@ -249,3 +256,121 @@ describe("data and search", () => {
     expect(() => decodeLexicon(bytes.slice(0, 4096))).toThrow(/truncated/);
   });
 });
+
+describe("contractions and negations", () => {
+  test("a contraction typed without its apostrophe gets it back", () => {
+    expect(fix("it doesnt work")).toBe("it doesn't work");
+    expect(fix("I dont know")).toBe("I don't know");
+    expect(fix("She isnt coming")).toBe("She isn't coming");
+    expect(fix("Im not sure")).toBe("I'm not sure");
+    expect(fix("Theyre going home and youre late")).toBe("They're going home and you're late");
+    expect(fix("we havent seen it and it wasnt me")).toBe("we haven't seen it and it wasn't me");
+  });
+  test("property: the lexicon never adds or drops a negation between real words", () => {
+    // real words one edit from a negation, negations, and contractions without apostrophes
+    const words = ["I", "do", "not", "know", "no", "now", "note", "nut", "never", "ever", "dont", "doesnt", "does", "cannot", "can", "cant", "nothing", "thing", "is", "isnt", "it", "work", "on", "one", "none", "nor", "for", "want", "wont", "the", "cat", "lot", "hot", "go", "got"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 9 }), (ws) => {
+        const s = ws.join(" ");
+        expect(negationCount(fix(s))).toBe(negationCount(s));
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+});
+
+describe("known misspellings", () => {
+  test("the misspelling lists are the strongest evidence", () => {
+    expect(fix("they live in seperate houses")).toBe("they live in separate houses");
+    expect(fix("that is wierd")).toBe("that is weird");
+    expect(fix("I feel lonley")).toBe("I feel lonely");
+    expect(fix("lonley")).toBe("lonely");
+    expect(fix("the first quater of the year")).toBe("the first quarter of the year");
+    expect(fix("did you recieve it")).toBe("did you receive it");
+  });
+  test("an entry of the lists with several corrections is only a candidate; a counted word is never one", () => {
+    // "fo" stands for of, for, do, go, to: context decides
+    expect(fix("the end fo the road")).toBe("the end of the road");
+    expect(engine.lex.corrections("the")).toEqual([]);
+  });
+});
+
+describe("ALL-CAPS words", () => {
+  test("a known misspelling in capitals is fixed and stays in capitals; acronyms stay", () => {
+    expect(fix("I did not RECIEVE it")).toBe("I did not RECEIVE it");
+    expect(fix("the NATO and UNESCO treaty")).toBe("the NATO and UNESCO treaty");
+    expect(fix("TEH END")).toBe("TEH END");
+  });
+  test("text written in capitals is checked like any other", () => {
+    expect(fix("PLEASE DONT FORGET TO RECIEVE THE PAKAGE")).toBe("PLEASE DON'T FORGET TO RECEIVE THE PACKAGE");
+    expect(fix("I WORK AT NASA AND THE FBI ON HTTP")).toBe("I WORK AT NASA AND THE FBI ON HTTP");
+  });
+});
+
+describe("real-word errors decided by context", () => {
+  test("a contraction and its homophone, scored as the contraction's expansion", () => {
+    expect(fix("they said their going home")).toBe("they said they're going home");
+    expect(bold("I think its going to rain")).toBe("I think it's going to rain");
+    expect(fix("the dog wagged it's tail")).toBe("the dog wagged its tail");
+    expect(fix("their house is big")).toBe("their house is big");
+  });
+  test("could/should of, doubled words, and the end of a sentence", () => {
+    expect(fix("I should of known")).toBe("I should have known");
+    expect(fix("you could of told me.")).toBe("you could have told me.");
+    expect(fix("I saw the the dog")).toBe("I saw the dog");
+    // doubled on purpose: the corpus doubles these words often
+    expect(fix("I had had enough")).toBe("I had had enough");
+    expect(fix("it was very very good")).toBe("it was very very good");
+    // "too" ends sentences, "to" hardly ever does
+    expect(fix("I love you too")).toBe("I love you too");
+    expect(fix("I love you too.")).toBe("I love you too.");
+    expect(bold("that is to much")).toBe("that is too much");
+  });
+});
+
+describe("names and brands", () => {
+  test("an unknown name is not a typo of another name; brands run together stay", () => {
+    expect(fix("a paper by Alexandre and Zheng")).toBe("a paper by Alexandre and Zheng");
+    expect(fix("iPads and iPhones from LightOn")).toBe("iPads and iPhones from LightOn");
+    // a slip of the shift key is still one
+    expect(fix("the cat bJy the lKocal shop")).toBe("the cat by the local shop");
+  });
+});
+
+describe("confidence", () => {
+  test("every edit carries a confidence; a known misspelling is surer than a real-word swap", () => {
+    const edits = engine.fixSync("I think its going to rain and seperate them", { minConfidence: 0 }).edits;
+    expect(edits.map((e) => e.to)).toEqual(["it's", "separate"]);
+    for (const e of edits) expect(e.confidence).toBeGreaterThan(0);
+    expect(edits[1]!.confidence!).toBeGreaterThan(edits[0]!.confidence!);
+  });
+  test("minConfidence chooses how bold the engine is: an uncertain swap goes first, a sure fix last", () => {
+    const s = "I think its going to rain and seperate them";
+    const conf = engine.fixSync(s, { minConfidence: 0 }).edits[0]!.confidence!;
+    expect(engine.fixSync(s, { minConfidence: conf }).output).toBe("I think it's going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: conf + 0.0001 }).output).toBe("I think its going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.high }).output).toBe("I think its going to rain and separate them");
+    expect(engine.fixSync(s, { minConfidence: 1.01 }).output).toBe(s);
+    // without a setting, the default level applies
+    expect(fix(s)).toBe(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.default }).output);
+  });
+});
+
+describe("composing rounds of edits", () => {
+  test("a later round's edits become edits of the input; touching ones merge with the lower confidence", () => {
+    const text = "teh the cat sat on teh mat";
+    const a = [
+      { start: 0, end: 3, from: "teh", to: "the", kind: "spelling" as const, confidence: 0.99 },
+      { start: 19, end: 22, from: "teh", to: "the", kind: "spelling" as const, confidence: 0.9 },
+    ];
+    const mid = applyEdits(text, a);
+    const b = [{ start: 0, end: 7, from: "the the", to: "the", kind: "other" as const, confidence: 0.95 }];
+    const c = composeEdits(text, a, mid, b);
+    expect(applyEdits(text, c)).toBe(applyEdits(mid, b));
+    expect(c).toEqual([
+      { start: 0, end: 7, from: "teh the", to: "the", kind: "other", confidence: 0.95 },
+      { start: 19, end: 22, from: "teh", to: "the", kind: "spelling", confidence: 0.9 },
+    ]);
+  });
+});
+

@@ -90,6 +90,16 @@ describe("a lexicon server on a Unix socket", () => {
     expect((await post(s, "/v1/fix", { texts: [text], continues: [true, false] })).status).toBe(400);
   });
 
+  test("\"minConfidence\": the same edits as in-process at that confidence; out of range is a 400", async () => {
+    const text = "I ate to much cake";
+    for (const c of [0, 0.95]) {
+      const r = (await (await post(s, "/v1/fix", { text, minConfidence: c })).json()) as { output: string };
+      expect(r.output).toBe(lexicon.fixSync(text, { minConfidence: c }).output);
+    }
+    expect(lexicon.fixSync(text, { minConfidence: 0 }).output).not.toBe(lexicon.fixSync(text, { minConfidence: 1 }).output);
+    expect((await post(s, "/v1/fix", { text, minConfidence: 2 })).status).toBe(400);
+  });
+
   test("50 concurrent clients all get the in-process answers", async () => {
     const texts = Array.from({ length: 50 }, (_, i) => `${SENTENCES[i % SENTENCES.length]} (${i})`);
     const t0 = performance.now();

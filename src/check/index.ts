@@ -19,7 +19,7 @@ export interface Finding extends Edit {
 
 export interface CheckOptions {
   userWords?: ReadonlySet<string>;
-  /** Passed through to the engine (FixOptions.confidence); engines that do not use it ignore it. */
+  /** Least confidence of an edit, passed to the engine (FixOptions.minConfidence); engines without confidences ignore it. */
   confidence?: number;
   cache?: LineCache;
   /** Text these match is not checked (the project config's ignore_regex): it is masked, not cut out. */
@@ -79,7 +79,7 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
   let calls = 0;
   let prev: string | null = null;
   const fixOptions: FixOptions = { userWords: options.userWords };
-  if (options.confidence !== undefined) fixOptions.confidence = options.confidence;
+  if (options.confidence !== undefined) fixOptions.minConfidence = options.confidence;
   let slice = performance.now();
   for (let i = 0; i < lines.length; i++) {
     if (options.cancelled && performance.now() - slice > 15) {

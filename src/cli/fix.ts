@@ -13,7 +13,7 @@ import { consola, consolaUsed } from "./log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
-import { ConfigError, configPath } from "../config.ts";
+import { ConfigError, configPath, parseConfidence } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
@@ -42,6 +42,7 @@ export const fixArgs = {
   model: { type: "string", alias: "m", description: "LLM engines: a model name from `typofix model list` or a model folder" },
   guard: { type: "boolean", default: true, description: "Check an LLM's output with the guard: only typo-shaped edits pass", negativeDescription: "Show an LLM's raw output without the guard (debugging)" },
   lang: { type: "string", description: "Language of the text (only en)" },
+  confidence: { type: "string", description: "How sure an edit must be: low, default, high, or 0..1 (lexicon engine; config: confidence)" },
   quiet: { type: "boolean", alias: "q", description: "No notices or warnings on stderr" },
   server: { type: "boolean", default: true, description: "Use a running `typofix serve` when one answers", negativeDescription: "Do not use a running `typofix serve`; correct in this process (also TYPOFIX_NO_SERVER=1)" },
 } as const;
@@ -67,6 +68,7 @@ async function createEngine(options: EngineOptions): Promise<Engine> {
 interface Ctx {
   engine: Engine;
   words: ReadonlySet<string>;
+  /** Least confidence of an edit (--confidence, else the project's or user's config), undefined for the engine's default. */
   confidence?: number;
   sink: FindingSink;
   mode: OutputMode;
@@ -95,7 +97,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, confidence: ctx.confidence });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence });
     // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
     const failing = (ctx.engine as { failing?: string | null }).failing;
     if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
@@ -186,6 +188,10 @@ export default defineCommand({
       if (err instanceof ConfigError) fail(`config: ${err.message}`);
       throw err;
     }
+    // --confidence beats the config files (the project's, then the user's)
+    const flagConfidence = args.confidence === undefined ? undefined : parseConfidence(args.confidence);
+    if (typeof flagConfidence === "string") fail(`--${flagConfidence}`);
+    const confidence = flagConfidence ?? here.confidence;
     if (args.write && !files.length && !treeMode) fail("--write needs --file PATH (or files and folders)");
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
     if (!treeMode && files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
@@ -220,14 +226,14 @@ export default defineCommand({
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
-    const ctx: Ctx = { engine, words: here.words, confidence: here.confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
+    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
 
     let failed = 0;
     try {
       if (treeMode) {
         const warn = (m: string) => quiet || consola.warn(m);
         const { runTree } = await import("./tree.ts");
-        const sum = await runTree([...files, ...positional], { engine, configs, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
+        const sum = await runTree([...files, ...positional], { engine, configs, confidence: flagConfidence, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
         ctx.fixes += sum.findings;
         failed += sum.errors;
       } else if (files.length) {

@@ -22,6 +22,8 @@ import { byteColumn } from "../printers/index.ts";
 export interface TreeOptions {
   engine: Engine;
   configs: ProjectConfigs;
+  /** --confidence: beats each file's config. */
+  confidence?: number;
   write: boolean;
   sink: FindingSink;
   warn: (msg: string) => void;
@@ -105,7 +107,7 @@ async function checkFile(path: string, kind: DocKind, o: TreeOptions, sum: TreeS
   // a byte-order mark is not prose: hide it from the checker, keep it in the file
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
   const texts = lines.map((l, i) => (i === 0 && bom ? l.text.slice(1) : l.text));
-  const r = await checkDocument(o.engine, texts, kind, { userWords: eff.words, confidence: eff.confidence, ignoreRegex: eff.ignoreRegex });
+  const r = await checkDocument(o.engine, texts, kind, { userWords: eff.words, confidence: o.confidence ?? eff.confidence, ignoreRegex: eff.ignoreRegex });
   for (const w of r.warnings) o.warn(`${path}: the ${o.engine.name} engine failed (${w}); those lines are unchanged`);
   let n = 0;
   for (const found of r.lines) n += found.length;

@@ -21,6 +21,7 @@ import type { Edit, FixResult, RejectedEdit } from "../types.ts";
 import { applyEdits, diffEdits, classifyEdit } from "../text/edits.ts";
 import { protectedSpans, overlapsSpan } from "../text/spans.ts";
 import { CONFUSABLES } from "../engines/lexicon/confusables.ts";
+import { negates, negationCount } from "../text/negation.ts";
 
 export interface GuardContext {
   /** Dictionary membership (case-insensitive), e.g. LexiconEngine.isKnown. */
@@ -61,11 +62,7 @@ export const maxTypoDistance = (len: number) => (len <= 3 ? 1 : len <= 7 ? 2 : 3
 
 type Verdict = { ok: true } | { ok: false; reason: string } | { ok: "style" };
 
-/** Words that negate: a model that adds or drops one flips the meaning. Apostrophes are ignored. */
-const NEGATIONS = new Set(
-  "not no never nor none nothing nobody nowhere neither cannot dont doesnt didnt cant couldnt wont wouldnt shouldnt isnt arent wasnt werent hasnt havent hadnt aint mustnt neednt mightnt shant".split(" "),
-);
-export const negates = (w: string) => NEGATIONS.has(w.toLowerCase().replace(/['’]/g, ""));
+export { negates };
 
 /** One adjacent swap and nothing else (form → from): the commonest slip that yields another real word. */
 const isSwap = (a: string, b: string) => a.length === b.length && a.length > 1 && damerau(a, b) === 1 && [...a].sort().join("") === [...b].sort().join("");
@@ -88,6 +85,8 @@ function judge(e: Edit, input: string, ctx: GuardContext, lexiconAgrees: (e: Edi
     return { ok: false, reason: "changes a word of the user's dictionary" };
   if (overlapsSpan(protectedSpans(input), e.start, e.end)) return { ok: false, reason: "changes protected text (URL, number, code, name…)" };
   if (Math.abs(fromWords.length - toWords.length) > 1) return { ok: false, reason: "adds or drops words" };
+  // a model that adds or drops a negation flips the meaning, whatever else the edit looks like (know → no)
+  if (negationCount(e.from) !== negationCount(e.to)) return { ok: false, reason: "adds or removes a negation" };
   // whitespace repair: same letters, new spacing
   if (fromWords.length !== toWords.length || e.from.replace(/\s+/g, "") === e.to.replace(/\s+/g, "")) {
     if (letters(e.from) !== letters(e.to)) return { ok: false, reason: "rewrites more than the spacing" };
@@ -109,7 +108,6 @@ function judge(e: Edit, input: string, ctx: GuardContext, lexiconAgrees: (e: Edi
   if (dist > maxTypoDistance(ca.length)) return { ok: false, reason: `not typo-shaped (edit distance ${dist} for a ${ca.length}-letter word)` };
   if (!known(b)) return { ok: false, reason: `"${cb}" is not a known word` };
   if (punctChanged) return { ok: false, reason: "changes punctuation around a word" };
-  if (negates(ca) !== negates(cb)) return { ok: false, reason: "adds or removes a negation" };
   if (ctx.isKnown(ca) && !isSwap(ca.toLowerCase(), cb.toLowerCase()) && !lexiconAgrees(e))
     return { ok: false, reason: `replaces the real word "${ca}" with "${cb}" (not a known confusable, not confirmed by the lexicon)` };
   return { ok: true };

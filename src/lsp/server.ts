@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { Engine, EngineName } from "../types.ts";
 import { checkDocument } from "../check/index.ts";
 import { kindOfDocument } from "../text/prose.ts";
-import { configPath, loadConfig, readDictionary, writeDictionary, type Config } from "../config.ts";
+import { configPath, loadConfig, parseConfidence, readDictionary, writeDictionary, type Config } from "../config.ts";
 import { merge, ProjectConfigs, type Effective } from "../project.ts";
 import { negotiateEncoding, OpenDocument, type Encoding } from "./documents.ts";
 import { codeActions, COMMANDS, fixAllEdit } from "./actions.ts";
@@ -39,8 +39,11 @@ export function readSettings(raw: unknown, warn: (m: string) => void): Settings 
   const s: Settings = {};
   if (typeof r.engine === "string") s.engine = r.engine;
   if (typeof r.model === "string") s.model = r.model;
-  if (typeof r.confidence === "number" && r.confidence >= 0 && r.confidence <= 1) s.confidence = r.confidence;
-  else if (r.confidence !== undefined) warn(`typofix: "confidence" must be a number from 0 to 1; ignored`);
+  if (r.confidence !== undefined) {
+    const c = parseConfidence(r.confidence);
+    if (typeof c === "number") s.confidence = c;
+    else warn(`typofix: ${c}; ignored`);
+  }
   if (Array.isArray(r.words) && r.words.every((w) => typeof w === "string")) s.words = r.words as string[];
   else if (r.words !== undefined) warn(`typofix: "words" must be a list of strings; ignored`);
   if (typeof r.severity === "string" && r.severity in SEVERITY) s.severity = r.severity as Settings["severity"];

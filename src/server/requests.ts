@@ -20,12 +20,14 @@ export interface FixRequest {
   userWords?: string[];
   /** Per text: it continues the sentence of the text before it (a wrapped line). */
   continues: boolean[];
+  /** Least confidence of an edit (0..1); absent: the engine's default. */
+  minConfidence?: number;
   spec?: { engine?: string; model?: string; noGuard?: boolean; home?: string };
 }
 
 export function parseFixRequest(body: unknown): FixRequest {
   if (!isObject(body)) throw new HttpError(400, `expected a JSON object like {"text": "..."}, got ${typeName(body)}`);
-  expectKeys(body, ["text", "texts", "userWords", "continues", "engine", "model", "noGuard", "home"], "/v1/fix");
+  expectKeys(body, ["text", "texts", "userWords", "continues", "minConfidence", "engine", "model", "noGuard", "home"], "/v1/fix");
   const has = (k: string) => body[k] !== undefined;
   if (has("text") === has("texts")) throw new HttpError(400, `expected exactly one of "text" (a string) or "texts" (an array of strings)`);
   let texts: string[];
@@ -50,12 +52,18 @@ export function parseFixRequest(body: unknown): FixRequest {
     else if (Array.isArray(c) && c.length === texts.length && c.every((x) => typeof x === "boolean")) continues = c as boolean[];
     else throw new HttpError(400, `"continues" must be true or false, or an array of them as long as "texts"`);
   }
+  let minConfidence: number | undefined;
+  if (has("minConfidence")) {
+    const c = body.minConfidence;
+    if (typeof c !== "number" || !(c >= 0 && c <= 1)) throw new HttpError(400, `"minConfidence" must be a number from 0 to 1, got ${JSON.stringify(c)}`);
+    minConfidence = c;
+  }
   for (const k of ["engine", "model", "home"] as const) if (has(k) && typeof body[k] !== "string") throw new HttpError(400, `"${k}" must be a string, got ${typeName(body[k])}`);
   if (has("noGuard") && typeof body.noGuard !== "boolean") throw new HttpError(400, `"noGuard" must be true or false, got ${typeName(body.noGuard)}`);
   const spec = ["engine", "model", "noGuard", "home"].some(has)
     ? { engine: body.engine as string | undefined, model: body.model as string | undefined, noGuard: body.noGuard as boolean | undefined, home: body.home as string | undefined }
     : undefined;
-  return { texts, single: has("text"), userWords, continues, spec };
+  return { texts, single: has("text"), userWords, continues, minConfidence, spec };
 }
 
 export interface FeedbackRequest {

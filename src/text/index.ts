@@ -3,3 +3,4 @@ export * from "./tokenize.ts";
 export * from "./case.ts";
 export * from "./edits.ts";
 export * from "./lines.ts";
+export * from "./negation.ts";

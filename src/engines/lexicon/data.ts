@@ -2,7 +2,7 @@
  * Where the lexicon's bytes come from: models/en/lexicon.bin, imported as a file so that
  * `bun build --compile` embeds it in the binary and the same code reads it in development.
  * The file is memory-mapped: a one-liner touches only the few pages it needs (a full read of the
- * 7 MB would cost more than the rest of start-up). Inside a compiled binary, where the embedded file
+ * 15 MB would cost more than the rest of start-up). Inside a compiled binary, where the embedded file
  * cannot be mapped, it is extracted once to the versioned runtime folder and mapped from there.
  */
 import { readFileSync } from "node:fs";

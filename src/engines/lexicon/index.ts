@@ -2,31 +2,50 @@
  * The lexicon engine: a noisy-channel typo corrector that needs no download.
  *
  * For each run of words (between punctuation and protected spans) it builds a lattice of hypotheses:
- * every word as typed; dictionary words within edit distance 2 of an unknown word (1 for a rare known
- * word, found by the trie search in lexicon.ts); confusable real words (their/there, to/too, …); two
- * neighbouring words joined ("sen tence"), re-spaced ("Thi sis") or one word split ("ofthe"). Each
- * hypothesis is scored by the error model (channel.ts: keyboard-aware weighted edit distance) plus a
- * bigram language model with unigram back-off (Google Books counts, via SymSpell's MIT data), and a
- * Viterbi pass picks the best sequence. Only where that sequence differs from the text is an edit made;
- * the case shape and the surrounding punctuation of each word are kept.
+ * every word as typed; known misspellings (the strongest evidence) and contractions typed without their
+ * apostrophe; dictionary words within edit distance 2 of an unknown word (1 for a rare known word: the
+ * candidates.ts searches); confusable real words (their/there/they're, to/too, …); two neighbouring words
+ * joined ("sen tence"), re-spaced ("Thi sis"), a doubled word dropped ("the the"), "could of" → "could
+ * have", or one word split ("ofthe"). No hypothesis adds or drops a negation between real words. Each
+ * is scored by the error model (channel.ts, half learned from misspelling pairs) plus a bigram language
+ * model with unigram back-off (Google Books counts via SymSpell's MIT data; a contraction scored as its
+ * expansion; a sentence-end model for the last word), and a Viterbi pass picks the best sequence. Only
+ * where it differs from the text is an edit made, with its confidence (the posterior against the best
+ * reading that keeps those words); edits below FixOptions.minConfidence are dropped. The case shape
+ * (restore.ts) and the surrounding punctuation of each word are kept.
  *
  * Cost: linear in the text; per unknown word one bounded trie walk (distance 2), per rare known word one
- * at distance 1, per known common word a hash-free trie lookup. Start-up: one read of models/en/lexicon.bin
- * (5.7 MB, typed-array views, no parsing). Measured by `bun run bench` (words/s, one-liner wall time, RSS).
+ * at distance 1, per known common word a trie lookup; one more Viterbi pass over a run per edit (its
+ * confidence). Start-up: models/en/lexicon.bin (15 MB) memory-mapped as typed arrays, no parsing.
+ * Measured by `bun run bench` (words/s, one-liner wall time, RSS).
  */
-import type { Edit, EditKind, Engine, FixOptions, FixResult } from "../../types.ts";
+import { type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
-import { applyCase, caseShape } from "../../text/case.ts";
-import { applyEdits, diffEdits } from "../../text/edits.ts";
-import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP } from "./format.ts";
-import { channelDistance } from "./channel.ts";
+import { caseShape } from "../../text/case.ts";
+import { applyEdits } from "../../text/edits.ts";
+import { composeEdits } from "./compose.ts";
+import { negates } from "../../text/negation.ts";
+import { Lexicon } from "./lexicon.ts";
+import { WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
+import { Candidates } from "./candidates.ts";
+import { PARAMS } from "./params.ts";
+import { channelDistance, useErrorTables } from "./channel.ts";
 import { CONFUSABLES } from "./confusables.ts";
 import { PROPER } from "./proper.ts";
+import { restore } from "./restore.ts";
+import { FUNCTION_WORDS, isInflection, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
+
+export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
 
 /** The end of a sentence: . ! ? or … and the closing quotes or brackets after it (then only whitespace). */
 const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
+
+/** Words on each side of an edit that its confidence is decided over. */
+const CONFIDENCE_WINDOW = 3;
+
+/** Contractions whose homophones are the classic real-word errors (it's/its, you're/your, they're/their). */
+const HOMOPHONE_CONTRACTIONS = new Set(["it's", "you're", "they're"]);
 
 /** Lexicon id used for names seen elsewhere in the same text. */
 const LOCAL = -5;
@@ -48,74 +67,6 @@ function osa(a: string, b: string, max: number): number {
   return d[a.length]![b.length]!;
 }
 
-/** Tunable weights of the model, in natural-log units. */
-export const PARAMS = {
-  /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
-  logPUnknown: -16,
-  /** Each letter beyond five makes keeping an unknown word this much less likely. */
-  unknownPerChar: 0.5,
-  /** Cost per unit of weighted edit distance. */
-  editCost: 3.5,
-  /** Fixed cost of any spelling change (P of making a typo at all). */
-  typoCost: 1.0,
-  /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
-  realWordCost: 5.0,
-  /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
-  rareRealWordCost: 5.0,
-  /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
-  rareSwapCost: 3.0,
-  /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
-  inflectionCost: 3.0,
-  /** Cost of swapping a confusable (their/there). */
-  confusableCost: 3.5,
-  /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
-  rareKnownLogP: -11.5,
-  /** A common known word may be replaced only by a word more common than this (ln unigram P). */
-  commonLogP: -7.5,
-  /** Cost of joining two words, splitting one, or moving a space. */
-  joinCost: 4.0,
-  splitCost: 5.0,
-  respaceCost: 5.0,
-  /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
-  compoundKeep: 3.5,
-  /** Extra cost of splitting a word into two parts of four or more letters. */
-  compoundCost: 4.0,
-  /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
-  nameCost: 9.0,
-  /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
-  nameCostPerChar: 1.25,
-  nameCostMin: 3.5,
-  /** A line whose lower-case words are mostly unknown (beyond typos) is taken for another language. */
-  maxForeignShare: 0.6,
-  /** A quotation of three or more words, this share of them unknown, is in another language. */
-  foreignQuoteShare: 0.6,
-  /** ln P of a name that occurs elsewhere in the same text. */
-  logPLocalName: -10,
-  /** ln P of a lone letter (s, x, b) that is not a word. */
-  logPLetter: -13,
-  /** Extra cost of replacing a lone letter ("t" → "to"). */
-  loneLetterCost: 8.0,
-  /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
-  nameSwapShare: 0.3,
-  /** Share of the name cost for an unknown capitalised word that begins a sentence. */
-  startNameShare: 0.5,
-  /** Share of the name cost left when the correction is a word English always capitalises. */
-  properShare: 0.5,
-  /** Cost of keeping a word with a stray inner capital ("gaFve"). */
-  strayCapitalCost: 4.0,
-  /** Interpolation weight of the bigram estimate against the unigram. */
-  bigramWeight: 0.8,
-  /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
-  dist2Below: -12,
-  /** Keep at most this many candidates per word. */
-  maxCandidates: 10,
-};
-
-// Development aid: TYPOFIX_LEXICON_PARAMS='{"editCost":4}' overrides weights for tuning runs.
-if (typeof process !== "undefined" && process.env.TYPOFIX_LEXICON_PARAMS) {
-  Object.assign(PARAMS, JSON.parse(process.env.TYPOFIX_LEXICON_PARAMS));
-}
-
 interface Hyp {
   /** Output words in dictionary (lower-case) form, or the original text for kept unknown words. */
   out: string[];
@@ -128,6 +79,16 @@ interface Hyp {
   /** True when this hypothesis reproduces the input exactly. */
   keep: boolean;
   kind: EditKind;
+  /** The ids the language model scores: `ids` with each contraction replaced by its two words (filled by viterbi). */
+  seq?: number[];
+}
+
+/** A Viterbi state: the last output word id, the path's score, and how it was reached. */
+interface State {
+  last: number;
+  score: number;
+  prev: State | null;
+  hyp: Hyp | null;
 }
 
 interface Slot {
@@ -161,8 +122,12 @@ export class LexiconEngine implements Engine {
   readonly name = "lexicon";
   readonly lex: Lexicon;
 
+  readonly cand: Candidates;
+
   constructor(bytes: Uint8Array) {
     this.lex = new Lexicon(bytes);
+    this.cand = new Candidates(this.lex);
+    useErrorTables(this.lex.data.errors);
   }
 
   /** The process-wide engine, loaded on first use from the embedded lexicon. */
@@ -195,12 +160,14 @@ export class LexiconEngine implements Engine {
     const first = this.pass(text, options);
     if (!first.edits.length) return { input: text, output: text, edits: [], engine: this.name };
     let output = first.output;
+    let edits = first.edits;
     for (let k = 0; k < 2; k++) {
       const again = this.pass(output, options);
       if (!again.edits.length) break;
+      // the edits of this round, composed with those before, as edits of the input
+      edits = composeEdits(text, edits, output, again.edits);
       output = again.output;
     }
-    const edits = output === first.output ? first.edits : diffEdits(text, output);
     return { input: text, output, edits, engine: this.name };
   }
 
@@ -220,13 +187,24 @@ export class LexiconEngine implements Engine {
     const lowerStarts = starts.filter((m) => /\p{Ll}$/u.test(m)).length;
     const capsStyle = lowerStarts < 2 || lowerStarts * 2 <= starts.length;
     let capital: Slot["capital"] = sentenceStart && (SENTENCE_END.test(text) ? "sure" : "maybe");
-    const flush = () => {
-      if (run.length) this.decodeRun(run, edits);
+    // a text written in capitals: three words or more of two letters or more, most of them ALL-CAPS
+    let words = 0;
+    let caps = 0;
+    for (const t of tokens)
+      if ((t.kind === "word" || t.span === "acronym") && t.text.length >= 2) {
+        words++;
+        if (caseShape(t.text) === "upper") caps++;
+      }
+    const shouting = caps >= 3 && caps >= 0.6 * words;
+    const flush = (i: number) => {
+      if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
     };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.kind === "protected" && t.span === "identifier" && this.strayCapital(t.text)) t.kind = "word";
+      // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
+      if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && this.editable(t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
         const lower = t.text.toLowerCase().replace(/’/g, "'");
         let id = this.lex.id(lower);
@@ -240,9 +218,12 @@ export class LexiconEngine implements Engine {
             id = this.lex.id(stem);
           }
         }
+        // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
+        if (id >= 0 && this.lex.flags(id) & WORD_NAME && !/^\p{Lu}/u.test(t.text)) id = -1;
         let viaVariant = false;
-        if (id < 0) {
-          id = this.variantId(stem);
+        // (a known misspelling is no spelling variant: quater is not quatre)
+        if (id < 0 && !this.lex.corrections(stem).length) {
+          id = this.cand.variantId(stem);
           // (a short word may match a rare variant by chance: "stor" ~ "stour")
           viaVariant = id >= 0 && stem.length >= 5;
         }
@@ -258,7 +239,7 @@ export class LexiconEngine implements Engine {
           stem,
           sentenceStart,
           capital: sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user),
+          editable: !particle && !foreign.has(i) && !this.fixedCompoundPart(tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && this.editable(t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           viaVariant,
@@ -266,14 +247,14 @@ export class LexiconEngine implements Engine {
         });
         sentenceStart = false;
         capital = false;
-        if (!gapAfter) flush();
+        if (!gapAfter) flush(i + 1);
         continue;
       }
       if (t.kind === "space") {
         if (/\n\s*\n/.test(t.text)) sentenceStart = true;
         continue;
       }
-      flush();
+      flush(i);
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
       if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
@@ -281,41 +262,12 @@ export class LexiconEngine implements Engine {
         /* opening marks keep the sentence state */
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
     }
-    flush();
-    edits.sort((a, b) => a.start - b.start);
-    return { output: applyEdits(text, edits), edits };
-  }
-
-  /**
-   * American and British spellings are both right: a word the dictionary lacks counts as known when a
-   * regular spelling variant of it is listed (color/colour, analyze/analyse, center/centre, traveled/travelled).
-   */
-  private variantId(w: string): number {
-    let id = this.variantCache.get(w);
-    if (id === undefined) {
-      if (this.variantCache.size >= 200_000) this.variantCache.clear();
-      this.variantCache.set(w, (id = this.searchVariant(w)));
-    }
-    return id;
-  }
-
-  /** Memoised variantId (the real-word check asks it of every candidate of every known word). */
-  private readonly variantCache = new Map<string, number>();
-
-  private searchVariant(w: string): number {
-    // accented spellings of English loanwords (café, naïve, résumé) are right too
-    if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
-    for (const [g, rep] of VARIANTS) {
-      g.lastIndex = 0;
-      for (let m = g.exec(w); m; m = g.exec(w)) {
-        const found = m;
-        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
-        const id = this.lex.id(v);
-        if (id >= 0) return id;
-        if (m[0].length === 0) g.lastIndex++;
-      }
-    }
-    return -1;
+    flush(tokens.length);
+    // only the edits the caller's boldness allows
+    const min = options.minConfidence ?? PARAMS.minConfidence;
+    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= min) : edits;
+    kept.sort((a, b) => a.start - b.start);
+    return { output: applyEdits(text, kept), edits: kept };
   }
 
   /**
@@ -362,7 +314,7 @@ export class LexiconEngine implements Engine {
     return capitalised && lower.length <= 4 && (lower.length <= 3 || this.lex.id(lower) < 0);
   }
 
-  private editable(text: string, lower: string, user?: ReadonlySet<string>): boolean {
+  private editable(text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
     if (user && (user.has(text) || user.has(lower))) return false;
     if (text.length > 40) return false;
     // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
@@ -376,8 +328,11 @@ export class LexiconEngine implements Engine {
     // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
     // held one letter too long ("THe") is not
     if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
-    // ALL-CAPS words are acronyms; mixed case reaches here only as a stray capital (see strayCapital)
-    return caseShape(text) !== "upper";
+    // an ALL-CAPS word in text written in capitals is checked like any other; elsewhere it is an acronym,
+    // unless it is a known misspelling (RECIEVE). Short ones (NPM, TEH) are acronyms either way.
+    // Mixed case reaches here only as a stray capital (see strayCapital).
+    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (this.lex.id(lower) < 0 && this.lex.corrections(lower).length === 1));
+    return true;
   }
 
   /**
@@ -395,6 +350,12 @@ export class LexiconEngine implements Engine {
       const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
       return !!m && this.lex.id(m[2]!.toLowerCase()) < 0;
     }
+    // brands: i or e before a capitalised word (iPads, iPhones, eBay, eBooks), or two capitalised words run
+    // together (LightOn, YouTube); a slip of the shift key rarely makes two words
+    // (and camelCase of two words, toString, fieldId, is an identifier)
+    const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
+    const known = (w: string) => this.lex.id(w.toLowerCase()) >= 0 || this.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
+    if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
     // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
     if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
     // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
@@ -460,9 +421,9 @@ export class LexiconEngine implements Engine {
       const long = words.filter((k) => tokens[k]!.text.length >= 2);
       const unknown = long
         .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
-        .filter((w) => this.lex.id(w) < 0 && this.variantId(w) < 0);
+        .filter((w) => this.lex.id(w) < 0 && this.cand.variantId(w) < 0);
       // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-      if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !this.nearest(w, 1).length).length >= 2)
+      if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !this.cand.nearest(w, 1).length).length >= 2)
         for (const k of words) out.add(k);
       i = j;
     }
@@ -480,7 +441,7 @@ export class LexiconEngine implements Engine {
       if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
       n++;
       const w = t.text.replace(/’/g, "'");
-      if (this.lex.id(w) < 0 && this.variantId(w.replace(/'s$/, "")) < 0) unknown++;
+      if (this.lex.id(w) < 0 && this.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
     }
     return n < 4 || unknown / n <= PARAMS.maxForeignShare;
   }
@@ -502,7 +463,8 @@ export class LexiconEngine implements Engine {
   private singleHyps(s: Slot): Hyp[] {
     const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
     // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
-    if (s.id < 0 && s.editable && this.isCompound(s.stem)) keep.channel = PARAMS.compoundKeep;
+    // (not a known misspelling: "lonley" is no lon + ley)
+    if (s.id < 0 && s.editable && this.isCompound(s.stem) && !this.lex.corrections(s.stem).length) keep.channel = PARAMS.compoundKeep;
     const hyps: Hyp[] = [keep];
     if (!s.editable) return hyps;
     const shape = caseShape(s.tok.text);
@@ -515,12 +477,13 @@ export class LexiconEngine implements Engine {
     // a capitalised unknown word at the start of a sentence may still be a name
     const startName = shape === "title" && s.sentenceStart && s.id < 0;
     const word = s.stem;
+    const lex = this.lex;
     // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
-    if (ABBREVIATIONS.has(word) || TECH_WORDS.has(word)) return hyps;
+    // (shorthand, units and short technical words: models/en/src/keep.txt)
+    if (s.id >= 0 && lex.flags(s.id) & WORD_KEEP) return hyps;
     // a lone lower-case letter other than a word (a, I) is usually a mangled short word ("t accompany")
     const lone = word.length < 2;
     if (lone && (word === "a" || word === "i" || shape !== "lower")) return hyps;
-    const lex = this.lex;
     const P = PARAMS;
     // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
     const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
@@ -535,7 +498,7 @@ export class LexiconEngine implements Engine {
       // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
       // context and an extra cost
       if (!s.afterWord || !s.gapAfter) return hyps;
-      for (const h of this.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
+      for (const h of this.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
       return hyps;
     }
     if (shape === "mixed") {
@@ -547,112 +510,89 @@ export class LexiconEngine implements Engine {
     }
     if (s.id >= 0) {
       // a real word: confusables, and near neighbours of rare words
-      // the bigram model has no counts for words with apostrophes, so it cannot judge it's/its
-      for (const alt of word.includes("'") ? [] : CONFUSABLES.get(word) ?? []) {
-        if (alt.includes("'")) continue;
+      // (a contraction is scored as its expansion: the bigram model judges it's/its through "it is")
+      for (const alt of CONFUSABLES.get(word) ?? []) {
         const id = lex.id(alt);
         const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
-        if (id >= 0) add(id, -(P.confusableCost + extra + nameCost), "confusable");
+        // a contraction and its homophone are confused most of all (its/it's, your/you're, their/they're);
+        // other contractions of the sets (we're, who's) only on stronger evidence than the bigrams give
+        const contracted = word.includes("'") || alt.includes("'");
+        if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
+        const cost = contracted ? P.contractionSwapCost : P.confusableCost;
+        if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
       }
+      // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
+      const c = lex.logP(s.id) < P.rareKnownLogP ? this.cand.contraction(word) : -1;
+      if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
+      // a word known only from the lists that the misspelling lists know better (quater)
+      const fixes = lex.flags(s.id) & WORD_LISTED && word.length >= 4 ? lex.corrections(word) : [];
+      if (fixes.length === 1) add(fixes[0]!, -(P.misspellingCost + P.listedCost + nameCost), "spelling");
       // a word right in the other spelling (favor, favorably) is not a real-word error
       if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
         // real-word errors: rare words may stand for any neighbour, common words only for common ones
         const rare = lex.logP(s.id) < P.rareKnownLogP;
-        const cost = rare ? P.rareRealWordCost : P.realWordCost;
-        const other = this.variantId(word);
+        // a word of the lists without a count (tmux, linter) is right: only strong context may change it
+        const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
+        const other = this.cand.variantId(word);
         // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
-        for (const h of rare ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
+        for (const h of rare ? this.cand.nearest(word, 1, true) : this.cand.nearestCommon(word)) {
           // a different form of the same word (plural, tense) is grammar, not a typo
-          if (h.id === other || this.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
+          if (h.id === other || this.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
           const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
           add(h.id, -(cost + h.cost + inflection), "spelling");
         }
       }
     } else {
+      // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
+      const c = this.cand.contraction(word);
+      if (c >= 0) {
+        add(c, 0, "spelling");
+        return hyps;
+      }
+      // a known misspelling (seperate, wierd): the strongest evidence there is, when the lists agree on one
+      // word for it; a short or ambiguous one (fo: of, for, do, go, to) is only a candidate like any other
+      const fixes = lex.corrections(word);
+      for (const id of fixes) {
+        const sure = fixes.length === 1 && word.length >= 4;
+        const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word);
+        add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
+      }
       // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
       for (const name of s.local ?? [])
         hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
       // a second edit on a probable name costs more than any dictionary word could win back
       const maxDist = word.length <= 3 || isName ? 1 : 2;
-      for (const h of this.nearest(word, maxDist)) {
+      for (const h of this.cand.nearest(word, maxDist)) {
         // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
         const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
         // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
         const proper = nameCost && PROPER.has(lex.word(h.id));
+        // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
+        // Zhang, Christophe): names vary more than words do
+        if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
         add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
       }
     }
     return hyps;
   }
 
-  /**
-   * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
-   * Cached per word: text repeats its words (Zipf), so most look-ups are free.
-   */
-  private nearest(word: string, maxDist: number, frequentOnly = false): Array<{ id: number; cost: number }> {
-    const key = (frequentOnly ? "f" : "") + maxDist + word;
-    let hit = this.nearCache.get(key);
-    if (!hit) {
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
-      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
-    }
-    return hit;
-  }
-
-  private readonly nearCache = new Map<string, Array<{ id: number; cost: number }>>();
-  private commonTrie: Trie | undefined;
-
-  /** Distance-1 neighbours among the most common words only (a few hundred: a tiny trie, a fast walk). */
-  private nearestCommon(word: string): Array<{ id: number; cost: number }> {
-    const key = "c" + word;
-    let hit = this.nearCache.get(key);
-    if (!hit) {
-      if (!this.commonTrie && PARAMS.commonLogP === COMMON_LOGP) this.commonTrie = this.lex.data.common;
-      if (!this.commonTrie) {
-        const top: Array<[string, number]> = [];
-        for (let id = 0; id < this.lex.size && this.lex.logP(id) > PARAMS.commonLogP; id++) top.push([this.lex.word(id), id]);
-        this.commonTrie = buildTrie(top);
-      }
-      const lex = this.lex;
-      hit = lex
-        .search(word, 1, [], this.commonTrie)
-        .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
-      this.nearCache.set(key, hit);
-    }
-    return hit;
-  }
-
-  private searchNearest(word: string, maxDist: number, frequentOnly: boolean): Array<{ id: number; cost: number }> {
-    const lex = this.lex;
-    const P = PARAMS;
-    // distance 2 only when nothing is within distance 1: a second edit costs more than any
-    // frequency difference usually buys, and the wider walk is the engine's main cost
-    let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
-    if (maxDist > 1) {
-      let best = -Infinity;
-      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
-      // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
-      // the unknown word (its prior plus two edits cost more than an unknown word's)
-      if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
-    }
-    const unique = new Set<number>();
-    hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
-    const scored = hits.map((h) => {
-      const meant = lex.word(h.id);
-      const cost = P.typoCost + P.editCost * channelDistance(meant, word);
-      return { id: h.id, cost, score: lex.logP(h.id) - cost };
-    });
-    scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, P.maxCandidates);
-  }
-
   /** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
   private pairHyps(a: Slot, b: Slot): Hyp[] {
     const out: Hyp[] = [];
     if (!a.editable || !b.editable || a.suffix) return out;
+    // a contraction without its apostrophe is explained: no respacing around it ("theyre late")
+    if ((a.id < 0 && this.cand.contraction(a.stem) >= 0) || (b.id < 0 && this.cand.contraction(b.stem) >= 0)) return out;
     const lex = this.lex;
     const P = PARAMS;
+    // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
+    // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
+    if (a.lower === b.lower && a.id >= 0 && !b.suffix && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+      out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
+    // could/should/would of → have: "of" after a modal verb is "have" said fast
+    if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {
+      const have = lex.id("have");
+      out.push({ out: [a.lower, "have"], ids: [a.id, have], channel: -P.confusableCost, span: 2, keep: false, kind: "confusable" });
+    }
     const joined = a.lower + b.stem;
     const isName = caseShape(a.tok.text) === "title" && !a.sentenceStart;
     const nameCost = isName ? P.nameCost : 0;
@@ -688,7 +628,7 @@ export class LexiconEngine implements Engine {
   /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
   private splitHyps(s: Slot): Hyp[] {
     const out: Hyp[] = [];
-    if (!s.editable || s.id >= 0 || s.stem.length < 4) return out;
+    if (!s.editable || s.id >= 0 || s.stem.length < 4 || this.cand.contraction(s.stem) >= 0) return out;
     if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
     const lex = this.lex;
     const w = s.stem;
@@ -712,15 +652,15 @@ export class LexiconEngine implements Engine {
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
-  private decodeRun(run: Slot[], edits: Edit[]): void {
+  private decodeRun(run: Slot[], edits: Edit[], ends: boolean): void {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
-    let key = "";
+    let key = ends ? "." : "";
     for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
-      this.decodeRunUncached(run, fresh);
+      this.decodeRunUncached(run, fresh, ends);
       found = fresh.map((e) => ({ ...e, start: e.start - base, end: e.end - base }));
       if (this.runCache.size >= 100_000) this.runCache.clear();
       this.runCache.set(key, found);
@@ -733,11 +673,16 @@ export class LexiconEngine implements Engine {
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
   clearCaches(): void {
     this.runCache.clear();
-    this.nearCache.clear();
-    this.variantCache.clear();
+    this.cand.clear();
   }
 
-  private decodeRunUncached(run: Slot[], edits: Edit[]): void {
+  /** Whether the sentence ends after a run that stops before token i: . ! ? next, or the end of the text. */
+  private endsSentence(tokens: Token[], i: number): boolean {
+    while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
+    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…]/.test(tokens[i]!.text));
+  }
+
+  private decodeRunUncached(run: Slot[], edits: Edit[], ends = false): void {
     const n = run.length;
     // hypotheses starting at each position
     const from: Hyp[][] = run.map((s, i) => {
@@ -746,23 +691,73 @@ export class LexiconEngine implements Engine {
       if (i + 1 < n && run[i]!.gapAfter === " ") hs.push(...this.pairHyps(s, run[i + 1]!));
       return hs;
     });
-    if (from.every((hs) => hs.length === 1)) return;
-    // Viterbi over positions; state = last output word id
-    interface State {
-      last: number;
-      score: number;
-      prev: State | null;
-      hyp: Hyp | null;
+    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+    const neg = run.map((s) => (negates(s.tok.text) ? 1 : 0));
+    for (let i = 0; i < n; i++) {
+      const hs = from[i]!;
+      for (let k = hs.length - 1; k >= 1; k--) {
+        const h = hs[k]!;
+        const before = neg[i]! + (h.span === 2 ? neg[i + 1]! : 0);
+        let after = 0;
+        for (const w of h.out) if (negates(w)) after++;
+        // (an unknown word may become one: "nto" → "not")
+        if (before !== after && !(after > before && run[i]!.id < 0 && (h.span === 1 || run[i + 1]!.id < 0))) hs.splice(k, 1);
+      }
     }
+    if (from.every((hs) => hs.length === 1)) return;
+    const best = this.viterbi(run, from, ends);
+    // walk back and emit edits
+    const chosen: Array<{ hyp: Hyp; at: number }> = [];
+    let pos = n;
+    for (let st: State | null = best; st && st.hyp; st = st.prev) {
+      pos -= st.hyp.span;
+      chosen.push({ hyp: st.hyp, at: pos });
+    }
+    for (const { hyp, at } of chosen) {
+      if (hyp.keep) continue;
+      const first = run[at]!;
+      const last = run[at + hyp.span - 1]!;
+      const start = first.tok.start;
+      const end = last.tok.end;
+      const to = this.render(hyp, run.slice(at, at + hyp.span));
+      const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
+      if (to === typed) continue;
+      // confidence: the posterior odds of this change against the best reading that keeps these words,
+      // exp(score difference), as a probability; both readings decoded over a window of CONFIDENCE_WINDOW
+      // words on each side (a bigram model's evidence is local, and a long run stays linear)
+      const lo = Math.max(0, at - CONFIDENCE_WINDOW);
+      const hi = Math.min(n, at + hyp.span + CONFIDENCE_WINDOW);
+      const inside = (hs: Hyp[], i: number) => hs.filter((h) => i + h.span <= hi);
+      const free = from.slice(lo, hi).map((hs, k) => inside(hs, lo + k));
+      const kept = free.map((hs, k) => {
+        const i = lo + k;
+        return i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs;
+      });
+      const window = run.slice(lo, hi);
+      const a = this.viterbi(window, free, ends && hi === n);
+      const b = this.viterbi(window, kept, ends && hi === n);
+      const margin = a && b ? a.score - b.score : 30;
+      edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
+    }
+  }
+
+  /** Best path through the hypotheses (state = last output word id), or null if none. */
+  private viterbi(run: Slot[], from: Hyp[][], ends: boolean): State | null {
+    const n = run.length;
     const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
     states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
+    // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
+    for (const hs of from)
+      for (const h of hs)
+        h.seq ??= h.ids.flatMap((id) => (id >= 0 ? this.cand.expansion(id) ?? [id] : [id]));
     for (let i = 0; i < n; i++) {
+      const keepLen = run[i]!.stem.length;
       for (const st of states[i]!.values()) {
         for (const h of from[i]!) {
           let score = st.score + h.channel;
           let prev = st.last;
-          for (const id of h.ids) {
-            score += this.lm(prev, id, h.keep ? run[i]!.stem.length : 0);
+          for (const id of h.seq!) {
+            score += this.lm(prev, id, h.keep ? keepLen : 0);
             prev = id;
           }
           const j = i + h.span;
@@ -774,24 +769,12 @@ export class LexiconEngine implements Engine {
       }
     }
     let best: State | null = null;
-    for (const st of states[n]!.values()) if (!best || st.score > best.score) best = st;
-    // walk back and emit edits
-    const chosen: Array<{ hyp: Hyp; at: number }> = [];
-    let pos = n;
-    for (let st = best; st && st.hyp; st = st.prev) {
-      pos -= st.hyp.span;
-      chosen.push({ hyp: st.hyp, at: pos });
+    for (const st of states[n]!.values()) {
+      // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
+      const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * this.lex.data.endLogRatio[st.last]! : st.score;
+      if (!best || score > best.score) best = { ...st, score };
     }
-    for (const { hyp, at } of chosen) {
-      if (hyp.keep) continue;
-      const first = run[at]!;
-      const last = run[at + hyp.span - 1]!;
-      const start = first.tok.start;
-      const end = last.tok.end;
-      const to = this.render(hyp, run.slice(at, at + hyp.span));
-      const from = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
-      if (to !== from) edits.push({ start, end, from, to, kind: hyp.kind });
-    }
+    return best;
   }
 
   /** The replacement text with the case shape of the words it replaces. */
@@ -802,123 +785,4 @@ export class LexiconEngine implements Engine {
     const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
     return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
   }
-}
-
-/** Abbreviations, units and informal words: never changed (a book corpus does not vouch for them). */
-const ABBREVIATIONS = new Set(
-  ("km cm mm nm µm kg mg µg ml dl cl lb lbs oz ft yd mi mph kph kmh hr hrs sec ms ns hz khz mhz ghz kb mb gb tb " +
-    "kw mw kwh ph mr mrs ms dr jr sr vs etc eg ie cf approx dept govt univ ltd inc corp bros gmbh llc plc " +
-    "th nd rd pp vol vols eds ibid cit fig figs pg " +
-    // informal words that a book corpus underrates
-    "ok okay yeah yep nope hey hi lol gonna wanna gotta btw thx pls omg oh uh um hmm wow yay ya " +
-    // prefixes and money units written apart (ex-president, $2 bn), degrees (M.Sc.)
-    "ex bn mn sc " +
-    // Latin that English text keeps (et al., et cetera, in situ, de facto, per se)
-    "et situ facto se").split(" "),
-);
-
-/** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
-const FUNCTION_WORDS = new Set(
-  ("a an the and or but nor of to in on at by for from with as is was are were be been being am has have had do does did " +
-    "it its he she they we you i me him her them us my your his our their this that these those which who whom what " +
-    "not no so if then than there here when where will would can could shall should may might must also very just").split(" "),
-);
-
-/** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
-const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over", "down", "back"]);
-
-/** Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen. */
-const PREFIXES = new Set(
-  ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
-    "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
-    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
-);
-
-/**
- * Words of programming and computing that a book corpus lacks, written in code comments, logs and
- * technical prose: never changed ("const" is not "cost", "http" is not "help"). Ambiguous short ones that
- * are also plausible slips of common words (buf/but, fd, pid/did) are left out.
- */
-const TECH_WORDS = new Set(
-  ("const errno stdin stdout stderr argv argc http https ftp ssh tcp udp dns malloc calloc realloc printf sprintf " +
-    "nullptr kwargs sudo chmod chown mkdir rmdir localhost hostname uint typedef struct enum bool async impl func " +
-    "utf json yaml toml npm repo repos config configs mutex namespace ascii stdlib iter init env tmp regex " +
-    "limiter cpu gpu ram ssd usb api apis cli sdk url urls uri html css sql db sshd httpd systemd nginx kubectl").split(" "),
-);
-
-/** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
-const PARTICLES = new Set(["von", "van", "der", "den", "des", "du", "di", "da", "del", "della", "de", "la", "le", "el", "al", "bin", "ibn", "zu", "ter", "dos", "das", "do", "y"]);
-
-/** Words whose confusable swaps need extra evidence. */
-const RARE_SWAPS = new Set(["two", "off", "led", "lead", "new", "knew", "no", "know", "by", "buy", "right", "write", "past", "passed", "here", "hear"]);
-
-/** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
-function isInflection(a: string, b: string): boolean {
-  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-  if (!l.startsWith(s.replace(/e$/, ""))) return false;
-  const tail = l.slice(s.length);
-  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(d|r|st|s)$/.test(l.slice(s.length - 1 + 1)));
-}
-
-/**
- * English loanwords that keep their accents. Other accented letters inside an English word are
- * treated as slips (a typed "ö" for "o" costs little in the error model).
- */
-const LOANWORDS = new Set(
-  ("café cafés naïve naïvely naïveté résumé résumés fiancé fiancée fiancés fiancées déjà façade façades crème " +
-    "brûlée protégé protégée cliché clichés entrée entrées soirée soirées rosé sauté sautéed touché exposé " +
-    "exposés décor débris début débuts débutante élite élites piñata jalapeño jalapeños señor señora señorita " +
-    "über coöperate coördinate naïf doppelgänger müesli smörgåsbord pâté purée purées flambé consommé " +
-    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis " +
-    // and foreign words English text quotes with their accents (née, as in "Kate Madikane (née Aldridge)")
-    "née né für").split(" "),
-);
-
-// American ↔ British spelling patterns; each is tried at every place it matches
-const VARIANTS: Array<[RegExp, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our"],
-  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or"],
-  [/iz(?=e|ation|ing)/g, "is"],
-  [/is(?=e|ation|ing)/g, "iz"],
-  [/yz(?=e|ing)/g, "ys"],
-  [/(?<=[tbv])er(?=s?$)/g, "re"],
-  [/(?<=[tbv])re(?=s?$)/g, "er"],
-  [/og(?=s?$)/g, "ogue"],
-  [/ense(?=s?$)/g, "ence"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l"],
-  // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae"],
-  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e"],
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe"],
-  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e"],
-  [/ell?ry$/g, "ellery"],
-  [/ellery$/g, "elry"],
-];
-
-/** Apply the case of `like` to `word`; a lone "i" is the pronoun "I". */
-function restore(like: string, word: string, at?: { sentenceStart: boolean; capital: Slot["capital"] }): string {
-  const shape = caseShape(like);
-  const upperFirst = like[0] !== like[0]!.toLowerCase();
-  // whether the typed first letter survives in the correction: if not, its case says little
-  const firstKept = like[0]!.toLowerCase() === word[0];
-  if (shape === "mixed") {
-    // a word with a stray capital keeps only the case of its first letter — unless a letter was typed in
-    // front of a capitalised word ("dItaly" → "Italy") or the capital slipped one or two places ("hTe" → "The")
-    const frontSlip = like.slice(1).toLowerCase() === word && like[1] !== like[1]!.toLowerCase() && caseShape(like.slice(1)) === "title";
-    const slipped = !upperFirst && !firstKept && [...like.slice(1, 3)].some((c) => c !== c.toLowerCase() && c.toLowerCase() === word[0]);
-    like = (upperFirst && (firstKept || at?.sentenceStart)) || frontSlip || slipped ? "A" : "a";
-  } else if (at && shape === "title" && like.length > 1 && !firstKept && !at.sentenceStart) {
-    // a capital typed in place of the first letter in mid-sentence ("Vnd" → "and")
-    like = "a";
-  } else if (at?.capital && shape === "lower" && (at.capital === "sure" || !firstKept)) {
-    // a corrected word that begins a sentence begins with a capital ("tht cat" → "The cat"), where the
-    // writer capitalises sentences
-    like = "A";
-  }
-  if (word === "i") return "I";
-  // a correction to a word English always capitalises ("jeptember" → "September")
-  if (caseShape(like) === "lower" && PROPER.has(word.replace(/'s$/, ""))) like = "A";
-  if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
-  return applyCase(like, word);
 }

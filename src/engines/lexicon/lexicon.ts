@@ -47,8 +47,7 @@ export class Lexicon {
   }
 
   /** The child of `node` along character `ch` (children are sorted: binary search), or -1. */
-  private child(node: number, ch: number): number {
-    const d = this.data;
+  private child(node: number, ch: number, d: Trie = this.data): number {
     let lo = d.nodeChildStart[node]!;
     let hi = lo + d.nodeChildCount[node]! - 1;
     while (lo <= hi) {
@@ -61,11 +60,30 @@ export class Lexicon {
     return -1;
   }
 
-  /** Id of a lower-case word, or -1. */
+  /** Id of a lower-case word (a counted word, or else a listed one), or -1. */
   id(word: string): number {
+    const id = this.lookup(word, this.data);
+    return id >= 0 ? id : this.lookup(word, this.data.listed);
+  }
+
+  private lookup(word: string, trie: Trie): number {
+    if (!trie.nodeWord.length) return -1;
     let node = 0;
-    for (let i = 0; i < word.length && node >= 0; i++) node = this.child(node, word.charCodeAt(i));
-    return node < 0 ? -1 : this.data.nodeWord[node]!;
+    for (let i = 0; i < word.length && node >= 0; i++) node = this.child(node, word.charCodeAt(i), trie);
+    return node < 0 ? -1 : trie.nodeWord[node]!;
+  }
+
+  /** Ids of the words a known misspelling stands for (seperate → separate), or none. */
+  corrections(word: string): number[] {
+    const k = this.lookup(word, this.data.missed);
+    if (k < 0) return [];
+    const d = this.data;
+    return Array.from(d.missTarget.subarray(d.missStart[k]!, d.missStart[k + 1]!));
+  }
+
+  /** WORD_* flags of a word id (format.ts). */
+  flags(id: number): number {
+    return this.data.flags[id]!;
   }
 
   /** ids[k] = id of word.slice(0, k) (or -1), for every prefix, in one walk down the trie. */

@@ -1,0 +1,69 @@
+/**
+ * Extracts the word lists that models/en/src/ commits, from their published packages, so that anyone can
+ * check or refresh them. build-lexicon.ts reads only the committed .txt.gz files (no network, no npm).
+ *
+ *   SCOWL "large" (size 70) American and British lists (Debian wamerican-large, wbritish-large 2020.12.07):
+ *     apt-get download wamerican-large wbritish-large && for d in *.deb; do dpkg-deb -x $d x; done
+ *     → models/en/src/scowl-large.txt.gz (both spellings, case kept, possessives 's dropped)
+ *   cspell's technical dictionaries (npm, MIT): @cspell/dict-software-terms, dict-fullstack,
+ *     dict-companies, dict-npm, installed into some folder with `npm install --prefix DIR …`
+ *     → models/en/src/cspell-tech.txt.gz (words of letters only, case kept)
+ *
+ *   The typos project's misspelling list (crate-ci/typos, MIT OR Apache-2.0), taken as it is:
+ *     (echo "# …"; git show HEAD:crates/typos-dict/assets/words.csv) | gzip -9n > models/en/src/typos-words.csv.gz
+ *
+ *   bun scripts/extract-wordlists.ts --scowl DIR_WITH_usr/share/dict --cspell DIR_WITH_node_modules
+ *
+ * Cost: a few seconds; run by hand when a source changes, never by the build or the tests.
+ */
+import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const out = join(import.meta.dir, "../models/en/src");
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+function text(path: string): string {
+  const buf = readFileSync(path);
+  return path.endsWith(".gz") ? new TextDecoder().decode(Bun.gunzipSync(buf)) : buf.toString("utf8");
+}
+
+/** Sorted unique lines, gzipped with a fixed level (the same input gives the same bytes). */
+function write(name: string, header: string[], words: Set<string>): void {
+  const body = [...words].sort().join("\n");
+  const bytes = Bun.gzipSync(new TextEncoder().encode(header.map((h) => `# ${h}\n`).join("") + body + "\n"), { level: 9 });
+  writeFileSync(join(out, name), bytes);
+  console.error(`wrote ${name}: ${words.size} words`);
+}
+
+const scowlDir = arg("--scowl", "/");
+const scowl = new Set<string>();
+for (const f of ["american-english-large", "british-english-large"]) {
+  const path = join(scowlDir, "usr/share/dict", f);
+  if (!existsSync(path)) throw new Error(`missing ${path}: see the header of this script`);
+  for (const line of text(path).split("\n")) {
+    const w = line.trim();
+    if (/^[A-Za-z]+$/.test(w)) scowl.add(w);
+  }
+}
+write("scowl-large.txt.gz", ["SCOWL large (size 70), American and British (Debian wamerican-large, wbritish-large 2020.12.07); see models/en/src/LICENSE.scowl.txt"], scowl);
+
+const cspellDir = join(arg("--cspell", "."), "node_modules/@cspell");
+const tech = new Set<string>();
+const versions: string[] = [];
+for (const pkg of ["dict-software-terms", "dict-fullstack", "dict-companies", "dict-npm"]) {
+  const dir = join(cspellDir, pkg);
+  versions.push(`@cspell/${pkg}@${JSON.parse(text(join(dir, "package.json"))).version}`);
+  for (const f of readdirSync(join(dir, "dict")).sort()) {
+    if (!/\.txt(\.gz)?$/.test(f)) continue;
+    for (const line of text(join(dir, "dict", f)).split("\n")) {
+      const w = line.trim();
+      // words of letters only: package names with dashes or dots, hex constants and comments are left out
+      if (/^[A-Za-z]{2,}$/.test(w)) tech.add(w);
+    }
+  }
+}
+write("cspell-tech.txt.gz", [`${versions.join(", ")} (MIT); see models/en/src/LICENSE.cspell-MIT.txt`], tech);

@@ -1,0 +1,141 @@
+/**
+ * Candidate corrections of one word, memoised: dictionary words within a small edit distance with their
+ * error-model cost (nearest: distance 1, then 2 among frequent words when nothing close is likely;
+ * nearestCommon: distance 1 among the few hundred commonest words), the contraction a word is without
+ * its apostrophe, a contraction's two-word expansion, and the other (US/UK) spelling of a word.
+ * Cost: one bounded trie walk per new word (lexicon.ts), a map lookup for a word seen before.
+ */
+import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
+import { COMMON_LOGP } from "./format.ts";
+import { channelDistance } from "./channel.ts";
+import { expand } from "./contractions.ts";
+import { PARAMS } from "./params.ts";
+import { LOANWORDS, VARIANTS } from "./wordlists.ts";
+
+export class Candidates {
+  constructor(readonly lex: Lexicon) {}
+
+  /**
+   * American and British spellings are both right: a word the dictionary lacks counts as known when a
+   * regular spelling variant of it is listed (color/colour, analyze/analyse, center/centre, traveled/travelled).
+   */
+  variantId(w: string): number {
+    let id = this.variantCache.get(w);
+    if (id === undefined) {
+      if (this.variantCache.size >= 200_000) this.variantCache.clear();
+      this.variantCache.set(w, (id = this.searchVariant(w)));
+    }
+    return id;
+  }
+
+  /** Memoised variantId (the real-word check asks it of every candidate of every known word). */
+  private readonly variantCache = new Map<string, number>();
+
+  searchVariant(w: string): number {
+    // accented spellings of English loanwords (café, naïve, résumé) are right too
+    if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
+    for (const [g, rep] of VARIANTS) {
+      g.lastIndex = 0;
+      for (let m = g.exec(w); m; m = g.exec(w)) {
+        const found = m;
+        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
+        const id = this.lex.id(v);
+        if (id >= 0) return id;
+        if (m[0].length === 0) g.lastIndex++;
+      }
+    }
+    return -1;
+  }
+
+  /** Ids of the two words a contraction stands for (they're → they, are), or null. Memoised. */
+  expansion(id: number): [number, number] | null {
+    let ex = this.expansions.get(id);
+    if (ex === undefined) {
+      const parts = expand(this.lex.word(id));
+      const a = parts ? this.lex.id(parts[0]) : -1;
+      const b = parts ? this.lex.id(parts[1]) : -1;
+      this.expansions.set(id, (ex = a >= 0 && b >= 0 ? [a, b] : null));
+    }
+    return ex;
+  }
+
+  private readonly expansions = new Map<number, [number, number] | null>();
+
+  /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */
+  contraction(word: string): number {
+    if (word.length < 2 || word.length > 8 || word.includes("'")) return -1;
+    for (let i = word.length - 1; i >= 1 && i >= word.length - 3; i--) {
+      const id = this.lex.id(word.slice(0, i) + "'" + word.slice(i));
+      if (id >= 0 && id < this.lex.data.nCounted) return id;
+    }
+    return -1;
+  }
+
+  /**
+   * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
+   * Cached per word: text repeats its words (Zipf), so most look-ups are free.
+   */
+  nearest(word: string, maxDist: number, frequentOnly = false): Array<{ id: number; cost: number }> {
+    const key = (frequentOnly ? "f" : "") + maxDist + word;
+    let hit = this.nearCache.get(key);
+    if (!hit) {
+      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
+    }
+    return hit;
+  }
+
+  private readonly nearCache = new Map<string, Array<{ id: number; cost: number }>>();
+  commonTrie: Trie | undefined;
+
+  /** Distance-1 neighbours among the most common words only (a few hundred: a tiny trie, a fast walk). */
+  nearestCommon(word: string): Array<{ id: number; cost: number }> {
+    const key = "c" + word;
+    let hit = this.nearCache.get(key);
+    if (!hit) {
+      if (!this.commonTrie && PARAMS.commonLogP === COMMON_LOGP) this.commonTrie = this.lex.data.common;
+      if (!this.commonTrie) {
+        const top: Array<[string, number]> = [];
+        for (let id = 0; id < this.lex.size && this.lex.logP(id) > PARAMS.commonLogP; id++) top.push([this.lex.word(id), id]);
+        this.commonTrie = buildTrie(top);
+      }
+      const lex = this.lex;
+      hit = lex
+        .search(word, 1, [], this.commonTrie)
+        .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
+      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      this.nearCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  searchNearest(word: string, maxDist: number, frequentOnly: boolean): Array<{ id: number; cost: number }> {
+    const lex = this.lex;
+    const P = PARAMS;
+    // distance 2 only when nothing is within distance 1: a second edit costs more than any
+    // frequency difference usually buys, and the wider walk is the engine's main cost
+    let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
+    if (maxDist > 1) {
+      let best = -Infinity;
+      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
+      // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
+      // the unknown word (its prior plus two edits cost more than an unknown word's)
+      if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
+    }
+    const unique = new Set<number>();
+    hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
+    const scored = hits.map((h) => {
+      const meant = lex.word(h.id);
+      const cost = P.typoCost + P.editCost * channelDistance(meant, word);
+      return { id: h.id, cost, score: lex.logP(h.id) - cost };
+    });
+    scored.sort((a, b) => b.score - a.score);
+    return scored.slice(0, P.maxCandidates);
+  }
+
+  /** Forget the memoised searches (benchmarks measure cold calls on repeated text). */
+  clear(): void {
+    this.nearCache.clear();
+    this.variantCache.clear();
+  }
+}

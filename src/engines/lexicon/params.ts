@@ -1,0 +1,86 @@
+/**
+ * The lexicon engine's tunable weights, in natural-log units (costs are subtracted from log-probabilities).
+ * TYPOFIX_LEXICON_PARAMS='{"editCost":4}' overrides any of them for tuning runs. No cost.
+ */
+import { CONFIDENCE_LEVELS } from "../../types.ts";
+
+/** Tunable weights of the model, in natural-log units. */
+export const PARAMS = {
+  /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
+  logPUnknown: -16,
+  /** Each letter beyond five makes keeping an unknown word this much less likely. */
+  unknownPerChar: 0.5,
+  /** Cost per unit of weighted edit distance. */
+  editCost: 3.5,
+  /** Fixed cost of any spelling change (P of making a typo at all). */
+  typoCost: 1.0,
+  /** Extra cost of replacing a word that is itself in the dictionary (real-word error). */
+  realWordCost: 5.0,
+  /** Cost of correcting a known misspelling (models/en/src/typos-words.csv.gz, models/misspellings). */
+  misspellingCost: 1.0,
+  /** Extra cost of replacing a word known only from the word lists (no count). */
+  listedCost: 3.0,
+  /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
+  rareRealWordCost: 5.0,
+  /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
+  rareSwapCost: 3.0,
+  /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
+  inflectionCost: 3.0,
+  /** Cost of dropping a doubled word, proposed only when ln P(a | a) − ln P(a) is below doubledLift. */
+  doubledCost: 2.0,
+  doubledLift: -2.0,
+  /** Cost of swapping a confusable (their/there). */
+  confusableCost: 3.5,
+  /** The same for a contraction and its homophone (its/it's, your/you're). */
+  contractionSwapCost: 2.5,
+  /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
+  rareKnownLogP: -11.5,
+  /** A common known word may be replaced only by a word more common than this (ln unigram P). */
+  commonLogP: -7.5,
+  /** Cost of joining two words, splitting one, or moving a space. */
+  joinCost: 4.0,
+  splitCost: 5.0,
+  respaceCost: 5.0,
+  /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
+  compoundKeep: 3.5,
+  /** Extra cost of splitting a word into two parts of four or more letters. */
+  compoundCost: 4.0,
+  /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */
+  nameCost: 9.0,
+  /** The name cost falls by this much per letter beyond five, down to nameCostMin. */
+  nameCostPerChar: 1.25,
+  nameCostMin: 3.5,
+  /** A line whose lower-case words are mostly unknown (beyond typos) is taken for another language. */
+  maxForeignShare: 0.6,
+  /** A quotation of three or more words, this share of them unknown, is in another language. */
+  foreignQuoteShare: 0.6,
+  /** ln P of a name that occurs elsewhere in the same text. */
+  logPLocalName: -10,
+  /** ln P of a lone letter (s, x, b) that is not a word. */
+  logPLetter: -13,
+  /** Extra cost of replacing a lone letter ("t" → "to"). */
+  loneLetterCost: 8.0,
+  /** Share of the name cost left when a long capitalised word is a dictionary word with two letters swapped. */
+  nameSwapShare: 0.3,
+  /** Share of the name cost for an unknown capitalised word that begins a sentence. */
+  startNameShare: 0.5,
+  /** Share of the name cost left when the correction is a word English always capitalises. */
+  properShare: 0.5,
+  /** Cost of keeping a word with a stray inner capital ("gaFve"). */
+  strayCapitalCost: 4.0,
+  /** Weight of the sentence-end model (format.ts endLogRatio) for the last word before . ! ? */
+  endWeight: 0.7,
+  /** Interpolation weight of the bigram estimate against the unigram. */
+  bigramWeight: 0.8,
+  /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
+  dist2Below: -12,
+  /** Default least confidence of an edit (FixOptions.minConfidence overrides it). */
+  minConfidence: CONFIDENCE_LEVELS.default as number,
+  /** Keep at most this many candidates per word. */
+  maxCandidates: 10,
+};
+
+// Development aid: TYPOFIX_LEXICON_PARAMS='{"editCost":4}' overrides weights for tuning runs.
+if (typeof process !== "undefined" && process.env.TYPOFIX_LEXICON_PARAMS) {
+  Object.assign(PARAMS, JSON.parse(process.env.TYPOFIX_LEXICON_PARAMS));
+}
