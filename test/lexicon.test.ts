@@ -135,6 +135,11 @@ describe("rules", () => {
     // two names seen once each are no evidence either way
     expect(fix("Gari Melchers lived here; Melhcers painted it.")).toBe("Gari Melchers lived here; Melhcers painted it.");
   });
+  test("plurals and third persons of known words are right (the lists lack many); short look-alikes are still typos", () => {
+    for (const t of ["Verify the checksums before you run the matchers.", "Both encodings are supported.", "It reinstalls the hooks."]) expect(fix(t)).toBe(t);
+    // a contraction without its apostrophe is not a plural (theres, heres)
+    expect(fix("theres a bug in the parser")).toBe("there's a bug in the parser");
+  });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
   });

@@ -12,6 +12,16 @@ import { expand } from "./contractions.ts";
 import { PARAMS } from "./params.ts";
 import { LOANWORDS, VARIANTS } from "./wordlists.ts";
 
+/**
+ * Plurals and third persons, the regular inflections a word list may lack: -s, -es after a sibilant,
+ * -ies for a consonant and y. (-ed, -ing and -er are left out: too many typos look like them: foundes, swimer.)
+ */
+const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
+  ["ies", (s) => (/[^aeiou]$/.test(s) ? [s + "y"] : [])],
+  ["es", (s) => (/(s|x|z|ch|sh)$/.test(s) ? [s] : [])],
+  ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
+];
+
 export class Candidates {
   constructor(readonly lex: Lexicon) {}
 
@@ -42,6 +52,37 @@ export class Candidates {
         const id = this.lex.id(v);
         if (id >= 0) return id;
         if (m[0].length === 0) g.lastIndex++;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A plural or third person of a word the vocabulary knows is right too, though the lists lack it
+   * (checksums, matchers, encodings, reinstalls): the id of that word, or -1. The base must be a counted
+   * word of five letters or more, or a listed one of seven or more (the big lists hold rare words that
+   * typos hit: nasion), so that short typos (thes, wors) stay unknown. Memoised.
+   */
+  inflectionId(w: string): number {
+    let id = this.inflectionCache.get(w);
+    if (id === undefined) {
+      if (this.inflectionCache.size >= 200_000) this.inflectionCache.clear();
+      this.inflectionCache.set(w, (id = this.searchInflection(w)));
+    }
+    return id;
+  }
+
+  private readonly inflectionCache = new Map<string, number>();
+
+  private searchInflection(w: string): number {
+    if (w.length < 6 || !/^[a-z]+$/.test(w)) return -1;
+    for (const [suffix, bases] of INFLECTIONS) {
+      if (!w.endsWith(suffix)) continue;
+      const stem = w.slice(0, -suffix.length);
+      for (const base of bases(stem)) {
+        if (base.length < 5) continue;
+        const id = this.lex.id(base);
+        if (id >= 0 && (id < this.lex.data.nCounted || base.length >= 7)) return id;
       }
     }
     return -1;

@@ -226,6 +226,12 @@ export class LexiconEngine implements Engine {
           id = this.cand.variantId(stem);
           // (a short word may match a rare variant by chance: "stor" ~ "stour")
           viaVariant = id >= 0 && stem.length >= 5;
+          // a plural or third person of a known word (checksums, matchers): right as written, unless it is
+          // a contraction without its apostrophe (theres, heres)
+          if (id < 0 && this.cand.contraction(stem) < 0) {
+            id = this.cand.inflectionId(stem);
+            viaVariant = id >= 0;
+          }
         }
         const next = tokens[i + 1];
         const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
