@@ -140,6 +140,10 @@ describe("rules", () => {
     // a contraction without its apostrophe is not a plural (theres, heres)
     expect(fix("theres a bug in the parser")).toBe("there's a bug in the parser");
   });
+  test("units written with one small letter and a capital are kept (pH, dB, kW); a shift slip at a word's end is fixed", () => {
+    expect(fix("The pH was 7 and the noise 40 dB at 3 kW.")).toBe("The pH was 7 and the noise 40 dB at 3 kW.");
+    expect(fix("He went to thE market")).toBe("He went to the market");
+  });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
   });

@@ -351,8 +351,9 @@ export class LexiconEngine implements Engine {
     if (!/^\p{L}+$/u.test(text)) return false;
     if (this.lex.id(text.toLowerCase()) >= 0) {
       // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
-      // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue)
-      if (/^\p{Ll}+\p{Lu}$/u.test(text)) return true;
+      // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue); one
+      // letter then a capital is how units and prefixes are written (pH, dB, kW, mA), not a slip
+      if (/^\p{Ll}{2,}\p{Lu}$/u.test(text)) return true;
       const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
       return !!m && this.lex.id(m[2]!.toLowerCase()) < 0;
     }
