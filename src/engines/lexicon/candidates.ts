@@ -32,7 +32,7 @@ export class Candidates {
   variantId(w: string): number {
     let id = this.variantCache.get(w);
     if (id === undefined) {
-      if (this.variantCache.size >= 200_000) this.variantCache.clear();
+      if (this.variantCache.size >= 50_000) this.variantCache.clear();
       this.variantCache.set(w, (id = this.searchVariant(w)));
     }
     return id;
@@ -61,20 +61,10 @@ export class Candidates {
    * A plural or third person of a word the vocabulary knows is right too, though the lists lack it
    * (checksums, matchers, encodings, reinstalls): the id of that word, or -1. The base must be a counted
    * word of five letters or more, or a listed one of seven or more (the big lists hold rare words that
-   * typos hit: nasion), so that short typos (thes, wors) stay unknown. Memoised.
+   * typos hit: nasion), so that short typos (thes, wors) stay unknown. Not memoised: at most three trie
+   * look-ups, only for a word nothing else knows (a cache would grow with every new word of a stream).
    */
   inflectionId(w: string): number {
-    let id = this.inflectionCache.get(w);
-    if (id === undefined) {
-      if (this.inflectionCache.size >= 200_000) this.inflectionCache.clear();
-      this.inflectionCache.set(w, (id = this.searchInflection(w)));
-    }
-    return id;
-  }
-
-  private readonly inflectionCache = new Map<string, number>();
-
-  private searchInflection(w: string): number {
     if (w.length < 6 || !/^[a-z]+$/.test(w)) return -1;
     for (const [suffix, bases] of INFLECTIONS) {
       if (!w.endsWith(suffix)) continue;
@@ -120,7 +110,7 @@ export class Candidates {
     const key = (frequentOnly ? "f" : "") + maxDist + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      if (this.nearCache.size >= 50_000) this.nearCache.clear();
       this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
     }
     return hit;
@@ -144,7 +134,7 @@ export class Candidates {
       hit = lex
         .search(word, 1, [], this.commonTrie)
         .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
-      if (this.nearCache.size >= 200_000) this.nearCache.clear();
+      if (this.nearCache.size >= 50_000) this.nearCache.clear();
       this.nearCache.set(key, hit);
     }
     return hit;

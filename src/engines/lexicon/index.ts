@@ -669,7 +669,7 @@ export class LexiconEngine implements Engine {
       const fresh: Edit[] = [];
       this.decodeRunUncached(run, fresh, ends);
       found = fresh.map((e) => ({ ...e, start: e.start - base, end: e.end - base }));
-      if (this.runCache.size >= 100_000) this.runCache.clear();
+      if (this.runCache.size >= 25_000) this.runCache.clear();
       this.runCache.set(key, found);
     }
     for (const e of found) edits.push({ ...e, start: e.start + base, end: e.end + base });
