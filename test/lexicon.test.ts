@@ -144,6 +144,10 @@ describe("rules", () => {
     expect(fix("The pH was 7 and the noise 40 dB at 3 kW.")).toBe("The pH was 7 and the noise 40 dB at 3 kW.");
     expect(fix("He went to thE market")).toBe("He went to the market");
   });
+  test("words of the software-terms lists the book corpus does not count are kept; English words they also list are not frozen", () => {
+    expect(fix("We dedupe each guid before we build the trie.")).toBe("We dedupe each guid before we build the trie.");
+    expect(fix("This build is faster then the old one.")).toBe("This build is faster than the old one.");
+  });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");
   });
