@@ -19,7 +19,7 @@
  * confidence). Start-up: models/en/lexicon.bin (15 MB) memory-mapped as typed arrays, no parsing.
  * Measured by `bun run bench` (words/s, one-liner wall time, RSS).
  */
-import { type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
+import { CONFIDENCE_LEVELS, type Edit, type EditKind, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { applyEdits } from "../../text/edits.ts";
@@ -271,7 +271,11 @@ export class LexiconEngine implements Engine {
     flush(tokens.length);
     // only the edits the caller's boldness allows
     const min = options.minConfidence ?? PARAMS.minConfidence;
-    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= min) : edits;
+    // at the default level, a swap within a confusable set (its/it's, to/too, where/were) changes a real
+    // word for another: it needs the context to be surer than a spelling fix does (an explicit number or
+    // another level applies to every edit alike)
+    const swapMin = min === CONFIDENCE_LEVELS.default ? Math.max(min, PARAMS.confusableConfidence) : min;
+    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) : edits;
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
   }

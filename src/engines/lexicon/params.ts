@@ -76,6 +76,8 @@ export const PARAMS = {
   dist2Below: -12,
   /** Default least confidence of an edit (FixOptions.minConfidence overrides it). */
   minConfidence: CONFIDENCE_LEVELS.default as number,
+  /** Least confidence of a confusable-set swap (its/it's, to/too) at the default level (chosen on the dev and technical sets: 0.8). */
+  confusableConfidence: 0.8,
   /** Keep at most this many candidates per word. */
   maxCandidates: 10,
 };
