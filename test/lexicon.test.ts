@@ -118,6 +118,9 @@ describe("rules", () => {
     for (const keep of ["https://exmaple.com/teh", "tset@exmaple.com", "`teh code`", "./src/teh.ts", "42teh", "@teh", "#teh", "NASA"])
       expect(out).toContain(keep);
   });
+  test("user dictionary words are never changed, also with a possessive", () => {
+    expect(fix("the citty parser and citty's help", new Set(["citty"]))).toBe("the citty parser and citty's help");
+  });
   test("user dictionary words are never changed", () => {
     expect(fix("I use teh daily")).toBe("I use the daily");
     expect(fix("I use teh daily", new Set(["teh"]))).toBe("I use teh daily");

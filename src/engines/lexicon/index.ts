@@ -325,7 +325,8 @@ export class LexiconEngine implements Engine {
   }
 
   private editable(text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
-    if (user && (user.has(text) || user.has(lower))) return false;
+    // the user's words, also with a possessive (citty's, Kubernetes')
+    if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
     if (text.length > 40) return false;
     // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
     if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
