@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { channelDistance, isKeyboardNeighbour } from "../src/engines/lexicon/channel.ts";
+import { channelDistance } from "../src/engines/lexicon/channel.ts";
+import { isKeyboardNeighbour } from "../src/text/keyboard.ts";
 import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";

@@ -8,7 +8,7 @@
  * characters without a space (base64, a hash, minified code) is no word: it passes through unchanged.
  */
 import type { Engine, FixOptions, FixResult } from "../types.ts";
-import { chunks } from "../text/lines.ts";
+import { chunks, SENTENCE_END } from "../text/lines.ts";
 import { mergeResults, type PieceResult } from "../text/edits.ts";
 
 export const LONG_LINE = 65536;
@@ -22,7 +22,7 @@ export async function fixChunked(engine: Engine, text: string, options: FixOptio
   let name = engine.name;
   for (const piece of chunks(text, maxChars)) {
     // a piece cut mid-sentence continues the previous piece's sentence
-    const continues = prev === null ? options.continues : !/[.!?]["')\]]*\s*$/u.test(prev);
+    const continues = prev === null ? options.continues : !SENTENCE_END.test(prev);
     const r = piece.length > maxChars ? { input: piece, output: piece, edits: [], engine: engine.name } : await engine.fix(piece, { ...options, continues });
     name = r.engine;
     output += r.output;
