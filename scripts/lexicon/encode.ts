@@ -115,6 +115,8 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   let nBigrams = 0;
   for (const m of perFirst.values()) nBigrams += m.size;
 
+  // a trie's six arrays: childStart, word (32-bit), char, childCount, minLen, maxLen (bytes)
+  const trie = (n: number) => [n * 4, n * 4, n, n, n, n];
   const sizes = [
     (nWords + 1) * 4, // 0 wordOffsets
     nWords * 4, // 1 logProb
@@ -128,31 +130,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     nNodes, // 9 nodeChildCount
     nNodes, // 10 minLen
     nNodes, // 11 maxLen
-    fNodes * 4, // 12 frequent childStart
-    fNodes * 4, // 13 frequent word
-    fNodes, // 14 frequent char
-    fNodes, // 15 frequent childCount
-    fNodes, // 16 frequent minLen
-    fNodes, // 17 frequent maxLen
-    cNodes * 4, // 18 common childStart
-    cNodes * 4, // 19 common word
-    cNodes, // 20 common char
-    cNodes, // 21 common childCount
-    cNodes, // 22 common minLen
-    cNodes, // 23 common maxLen
-    lNodes * 4, // 24 listed childStart
-    lNodes * 4, // 25 listed word
-    lNodes, // 26 listed char
-    lNodes, // 27 listed childCount
-    lNodes, // 28 listed minLen
-    lNodes, // 29 listed maxLen
+    ...trie(fNodes), // 12–17 frequent
+    ...trie(cNodes), // 18–23 common
+    ...trie(lNodes), // 24–29 listed
     nWords, // 30 flags
-    mNodes * 4, // 31 misspelling childStart
-    mNodes * 4, // 32 misspelling word (entry)
-    mNodes, // 33 misspelling char
-    mNodes, // 34 misspelling childCount
-    mNodes, // 35 misspelling minLen
-    mNodes, // 36 misspelling maxLen
+    ...trie(mNodes), // 31–36 misspellings (node word: entry)
     (missWords.length + 1) * 4, // 37 missStart
     nMissTargets * 4, // 38 missTarget
     TABLE * 4, // 39 error model: substitution

@@ -7,6 +7,7 @@
  * the same output for the same seed and input on every platform. Linear in the text.
  */
 import { tokenize, type Token } from "../text/tokenize.ts";
+import { applyEdits } from "../text/edits.ts";
 import { CONFUSABLES } from "../text/confusables.ts";
 import { KEY_NEIGHBOURS } from "../text/keyboard.ts";
 
@@ -180,13 +181,7 @@ function mergePartner(tokens: Token[], k: number): Token | null {
 }
 
 export function applyCorruption(clean: string, edits: readonly CorruptionEdit[]): string {
-  let out = "";
-  let pos = 0;
-  for (const e of edits) {
-    out += clean.slice(pos, e.start) + e.to;
-    pos = e.end;
-  }
-  return out + clean.slice(pos);
+  return applyEdits(clean, edits);
 }
 
 /** Corrupt many lines with one seeded stream (line order matters for reproducibility). */

@@ -9,8 +9,8 @@
 import type { Edit, EditKind, FixResult, RejectedEdit } from "../types.ts";
 import { caseShape } from "./case.ts";
 
-/** Apply non-overlapping edits (any order) to `input`. */
-export function applyEdits(input: string, edits: readonly Edit[]): string {
+/** Apply non-overlapping edits (any order) to `input`: an engine's edits, a check's findings, a corruption's changes. */
+export function applyEdits<E extends { start: number; end: number; to: string }>(input: string, edits: readonly E[]): string {
   const sorted = [...edits].sort((a, b) => a.start - b.start);
   let out = "";
   let pos = 0;
