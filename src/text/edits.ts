@@ -7,7 +7,6 @@
  * text's pieces back together as one result (linear in the edits).
  */
 import type { Edit, EditKind, FixResult, RejectedEdit } from "../types.ts";
-import { caseShape } from "./case.ts";
 
 /** Apply non-overlapping edits (any order) to `input`: an engine's edits, a check's findings, a corruption's changes. */
 export function applyEdits<E extends { start: number; end: number; to: string }>(input: string, edits: readonly E[]): string {
@@ -77,7 +76,6 @@ export function classifyEdit(from: string, to: string): EditKind {
     return "punctuation";
   }
   if (fs !== ts) return fs < ts ? "split" : "join";
-  void caseShape;
   return "spelling";
 }
 
