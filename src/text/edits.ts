@@ -29,6 +29,11 @@ export interface PieceResult {
   warning?: string;
 }
 
+/** Edits of a piece moved to the offsets of the text the piece starts at `base` in. */
+export function shiftEdits<E extends { start: number; end: number }>(edits: readonly E[], base: number): E[] {
+  return edits.map((e) => ({ ...e, start: e.start + base, end: e.end + base }));
+}
+
 /**
  * One result for `input` from its pieces' results: edits and rejected edits moved by each piece's base,
  * warnings once each in order of first appearance, joined by "; ". The output is `output` when given (the
@@ -39,8 +44,8 @@ export function mergeResults(input: string, parts: Iterable<PieceResult>, engine
   const rejected: RejectedEdit[] = [];
   const warnings = new Set<string>();
   for (const { base, result: r, warning } of parts) {
-    for (const e of r.edits) edits.push({ ...e, start: e.start + base, end: e.end + base });
-    for (const e of r.rejected ?? []) rejected.push({ ...e, start: e.start + base, end: e.end + base });
+    for (const e of shiftEdits(r.edits, base)) edits.push(e);
+    for (const e of shiftEdits(r.rejected ?? [], base)) rejected.push(e);
     if (warning) warnings.add(warning);
     if (r.warning) warnings.add(r.warning);
   }
