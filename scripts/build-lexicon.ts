@@ -21,7 +21,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
 import { expand } from "../src/engines/lexicon/contractions.ts";
-import { encodeLexicon, WORD_KEEP, WORD_NAME, type LexiconSource } from "../src/engines/lexicon/format.ts";
+import { WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
+import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");

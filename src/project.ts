@@ -95,9 +95,9 @@ export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
   return out;
 }
 
-/** Merge a project config over the user config. */
-export function merge(user: Config & { confidence?: number }, project: ProjectConfig | null, userConfigPath?: string): Effective {
-  const words = userWords(user);
+/** Merge a project config over the user config (`base`: the user's words when already read). */
+export function merge(user: Config & { confidence?: number }, project: ProjectConfig | null, userConfigPath?: string, base?: ReadonlySet<string>): Effective {
+  const words = new Set(base ?? userWords(user));
   for (const w of project?.words ?? []) words.add(w);
   return {
     engine: project?.engine ?? user.engine,
@@ -154,13 +154,15 @@ export class ProjectConfigs {
   }
 
   private effective = new Map<string, Effective>();
+  /** The user's words (dictionary file and config), read once for every project config. */
+  private base?: Set<string>;
 
   /** The settings for a file in `dir` (one merged object per project config, reused). */
   async forDir(dir: string): Promise<Effective> {
     const project = await this.projectFor(dir);
     const key = project?.path ?? "";
     let e = this.effective.get(key);
-    if (!e) this.effective.set(key, (e = merge(this.user, project, this.userConfigPath)));
+    if (!e) this.effective.set(key, (e = merge(this.user, project, this.userConfigPath, (this.base ??= userWords(this.user)))));
     return e;
   }
 }

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { guard, unusable, damerau, maxTypoDistance, negates } from "../src/guard/index.ts";
+import { guard, unusable, maxTypoDistance, negates } from "../src/guard/index.ts";
+import { osaDistance as damerau } from "../src/text/distance.ts";
 import { negationCount } from "../src/text/negation.ts";
-import { CONFUSABLES } from "../src/engines/lexicon/confusables.ts";
+import { CONFUSABLES } from "../src/text/confusables.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 const lex = LexiconEngine.shared();

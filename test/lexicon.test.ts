@@ -1,8 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { channelDistance, isKeyboardNeighbour } from "../src/engines/lexicon/channel.ts";
-import { decodeLexicon } from "../src/engines/lexicon/format.ts";
+import { channelDistance } from "../src/engines/lexicon/channel.ts";
+import { isKeyboardNeighbour } from "../src/text/keyboard.ts";
+import { decodeLexicon, WORD_KEEP, WORD_LISTED } from "../src/engines/lexicon/format.ts";
+import { encodeLexicon } from "../scripts/lexicon/encode.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
 import { negationCount } from "../src/text/negation.ts";
@@ -270,6 +272,26 @@ describe("data and search", () => {
     const bytes = loadLexiconBytes();
     expect(() => decodeLexicon(new Uint8Array(64))).toThrow(/corrupt/);
     expect(() => decodeLexicon(bytes.slice(0, 4096))).toThrow(/truncated/);
+  });
+  test("the build-time encoder and the runtime decoder agree on a small lexicon", () => {
+    const d = decodeLexicon(
+      encodeLexicon({
+        unigrams: [["the", 1000], ["cat", 10], ["car", 5]],
+        bigrams: [["the", "cat", 4]],
+        listed: [["cab", 0], ["tmux", WORD_KEEP]],
+        misspellings: [["teh", ["the"]]],
+      }),
+    );
+    const word = (id: number) => new TextDecoder().decode(d.wordBytes.subarray(d.wordOffsets[id]!, d.wordOffsets[id + 1]!));
+    expect([...Array(d.nWords).keys()].map(word)).toEqual(["the", "cat", "car", "cab", "tmux"]);
+    expect(d.nCounted).toBe(3);
+    expect([...d.flags]).toEqual([0, 0, 0, WORD_LISTED, WORD_LISTED | WORD_KEEP]);
+    expect(d.logProb[1]).toBeCloseTo(Math.log(10 / 1015), 5);
+    // one bigram, after "the"; every trie's root has children, each a view of its own section
+    expect([d.bigramStart[0], d.bigramStart[1], d.bigramNext[0]]).toEqual([0, 1, 1]);
+    for (const t of [d, d.frequent, d.common, d.listed, d.missed]) expect(t.nodeChildCount[0]).toBeGreaterThan(0);
+    expect(d.listed.nodeWord.length).toBeGreaterThan(d.missed.nodeWord.length);
+    expect([...d.missTarget]).toEqual([0]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { applyEdits, diffEdits, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
+import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
 
 const kinds = (s: string) => protectedSpans(s).map((x) => [x.kind, s.slice(x.start, x.end)]);
 
@@ -98,6 +98,22 @@ describe("edits", () => {
         { start: 1, end: 3, from: "bc", to: "y", kind: "spelling" },
       ]),
     ).toThrow();
+  });
+  test("mergeResults moves each piece's edits to the whole text's offsets and keeps warnings once, in order", () => {
+    const text = "teh cat. a dgo sat.";
+    const p1 = "teh cat. ";
+    const p2 = "a dgo sat.";
+    const r1 = { input: p1, output: "the cat. ", edits: diffEdits(p1, "the cat. "), engine: "x", warning: "w1" };
+    const r2 = { input: p2, output: "a dog sat.", edits: diffEdits(p2, "a dog sat."), engine: "x", warning: "w1",
+      rejected: [{ start: 6, end: 9, from: "sat", to: "set", kind: "spelling" as const, reason: "r" }] };
+    const m = mergeResults(text, [{ base: 0, result: r1 }, { base: p1.length, result: r2, warning: "w0" }], "x");
+    expect(m.output).toBe("the cat. a dog sat.");
+    expect(m.edits.map((e) => [e.start, text.slice(e.start, e.end), e.to])).toEqual([[0, "teh", "the"], [11, "dgo", "dog"]]);
+    expect(m.rejected?.map((e) => text.slice(e.start, e.end))).toEqual(["sat"]);
+    expect(m.warning).toBe("w1; w0");
+    // a given output (the pieces' outputs put together) is kept as it is
+    expect(mergeResults(text, [], "x", "given").output).toBe("given");
+    expect(mergeResults(text, [], "x")).toEqual({ input: text, output: text, edits: [], engine: "x" });
   });
 });
 

@@ -138,6 +138,16 @@ describe("project config", () => {
     const c = tree({ ".typofix.yaml": "confidence: 2\n" });
     expect(loadProjectConfig(join(c, ".typofix.yaml"))).rejects.toThrow(/from 0 to 1/);
   });
+  test("a tree walk reads the user's dictionary once for all its project configs", async () => {
+    const root = tree({ "p/.typofix.yaml": "words: [kubectl]\n", "p/a.md": "x", "q/b.md": "x" });
+    const dict = join(home, "dict-once.txt");
+    writeFileSync(dict, "mywrd\n");
+    const configs = new ProjectConfigs({ dictionary: dict, words: [] });
+    expect([...(await configs.forDir(join(root, "p"))).words].sort()).toEqual(["kubectl", "mywrd"]);
+    // the file changes after the first read: the second project config keeps what was read
+    writeFileSync(dict, "other\n");
+    expect([...(await configs.forDir(join(root, "q"))).words]).toEqual(["mywrd"]);
+  });
 });
 
 describe("CI printers", () => {

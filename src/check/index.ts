@@ -10,6 +10,7 @@
 import type { Edit, Engine, FixOptions } from "../types.ts";
 import { fixChunked } from "../engines/chunked.ts";
 import { proseRanges, type DocKind } from "../text/prose.ts";
+import { applyEdits } from "../text/edits.ts";
 
 /** One correction in a document: 0-based line, UTF-16 columns within that line. */
 export interface Finding extends Edit {
@@ -147,11 +148,5 @@ function mask(text: string, res: readonly RegExp[] | undefined): { text: string;
 
 /** The line with its findings applied (findings of that line, in order, non-overlapping). */
 export function applyFindings(line: string, findings: readonly Finding[]): string {
-  let out = "";
-  let pos = 0;
-  for (const f of findings) {
-    out += line.slice(pos, f.start) + f.to;
-    pos = f.end;
-  }
-  return out + line.slice(pos);
+  return applyEdits(line, findings);
 }

@@ -17,7 +17,7 @@ import { ConfigError, configPath, parseConfidence } from "../config.ts";
 import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
-import { byteColumn, diff, json, plain, type OutputMode, type Where } from "../printers/index.ts";
+import { byteColumn, diff, json, jsonPassedThrough, plain, type OutputMode, type Where } from "../printers/index.ts";
 import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
 import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
 import { FindingSink, isDir, isPath } from "./findings.ts";
@@ -114,8 +114,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
     ctx.prev = null;
     warnOnce(ctx, "utf8", `${where.file}:${where.line}: not valid UTF-8; such lines pass through unchanged`);
     if (ctx.mode === "check") return null;
-    if (ctx.mode === "json")
-      return JSON.stringify({ input: null, output: null, edits: [], engine: ctx.engine.name, warning: "invalid UTF-8: passed through unchanged", file: where.file, line: where.line });
+    if (ctx.mode === "json") return jsonPassedThrough(ctx.engine.name, "invalid UTF-8: passed through unchanged", where.file, where.line);
     return line.bytes;
   }
   const skip = fence.isCode(line.text) || !line.text.trim();
@@ -137,6 +136,13 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
 }
 
+/** Correct and print lines (numbered from 1 in `file`), each followed by its line ending, or by `eol(line)`. */
+async function printLines(ctx: Ctx, lines: Iterable<RawLine> | AsyncIterable<RawLine>, file: string, eol = (l: RawLine) => l.eol): Promise<void> {
+  const fence = new FenceTracker();
+  let n = 0;
+  for await (const line of lines) await emit(ctx, await renderLine(ctx, line, { file, line: ++n }, fence), eol(line));
+}
+
 async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string): Promise<void> {
   if (rendered === null) return;
   await ctx.out.write(rendered);
@@ -148,7 +154,7 @@ async function emit(ctx: Ctx, rendered: string | Uint8Array | null, eol: string)
 /** Binary data on standard input (a NUL byte in its first chunk) passes through byte for byte, never corrected. */
 async function passBinary(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): Promise<void> {
   warnOnce(ctx, "binary", "standard input looks like binary data (NUL bytes); passed through unchanged");
-  if (ctx.mode === "json") await ctx.out.write(JSON.stringify({ input: null, output: null, edits: [], engine: ctx.engine.name, warning: "binary input: passed through unchanged", file: "-" }) + "\n");
+  if (ctx.mode === "json") await ctx.out.write(jsonPassedThrough(ctx.engine.name, "binary input: passed through unchanged", "-") + "\n");
   for await (const c of chunks) if (ctx.mode === "plain" || ctx.mode === "diff") await ctx.out.write(c);
 }
 
@@ -204,7 +210,6 @@ export default defineCommand({
       engine: ((args.engine as string | undefined) ?? here.engine ?? "auto") as EngineName,
       model: (args.model as string | undefined) ?? config.model,
       noGuard: args.guard === false,
-      userWords: here.words,
       onNotice: (m: string) => quiet || consola.info(m),
     };
     let engine: Engine | null = null;
@@ -249,11 +254,8 @@ export default defineCommand({
             process.stderr.write(`typofix: ${err.message}\n`);
           }
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
-        const text = positional.join(" ");
-        const fence = new FenceTracker();
-        const lines = splitBytes(new TextEncoder().encode(text));
-        let n = 0;
-        for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: "<text>", line: ++n }, fence), line.eol || (mode === "check" ? "" : "\n"));
+        const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));
+        await printLines(ctx, lines, "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
       await sink.end();
     } finally {
@@ -272,14 +274,10 @@ export default defineCommand({
 class FileError extends Error {}
 
 async function runStdin(ctx: Ctx, name: string): Promise<void> {
-  const fence = new FenceTracker();
-  let n = 0;
   ctx.prev = null;
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
-  else
-    for await (const line of readLines(flushing(ctx, input.chunks)))
-      await emit(ctx, await renderLine(ctx, line, { file: name, line: ++n }, fence), line.eol);
+  else await printLines(ctx, readLines(flushing(ctx, input.chunks)), name);
 }
 
 /** The chunks of a stream; before waiting for the next one, the output so far is written (a pipe stays line-prompt). */
@@ -312,22 +310,14 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   ctx.prev = null;
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
+  if (!write) return printLines(ctx, lines, path);
+  // --write runs in plain mode on valid UTF-8 (both checked above): every line renders to its correction
   const fence = new FenceTracker();
-  if (!write) {
-    let n = 0;
-    for (const line of lines) await emit(ctx, await renderLine(ctx, line, { file: path, line: ++n }, fence), line.eol);
-    return;
-  }
+  const before = ctx.fixes;
   let out = "";
-  let fixes = 0;
-  for (const line of lines) {
-    const skip = fence.isCode(line.text!) || !line.text!.trim();
-    if (skip) ctx.prev = null;
-    const r = skip ? null : await fixLine(ctx, line.text!);
-    if (r) fixes += r.edits.length;
-    out += (r ? r.output : line.text!) + line.eol;
-  }
-  ctx.fixes += fixes;
+  let n = 0;
+  for (const line of lines) out += ((await renderLine(ctx, line, { file: path, line: ++n }, fence)) as string) + line.eol;
+  const fixes = ctx.fixes - before;
   await ctx.out.flush();
   // nothing to fix: the file is left as it is (not rewritten: same inode, owner, times, links)
   if (fixes)

@@ -7,7 +7,9 @@
  * the same output for the same seed and input on every platform. Linear in the text.
  */
 import { tokenize, type Token } from "../text/tokenize.ts";
-import { CONFUSABLE_SETS } from "../engines/lexicon/confusables.ts";
+import { applyEdits } from "../text/edits.ts";
+import { CONFUSABLES } from "../text/confusables.ts";
+import { KEY_NEIGHBOURS } from "../text/keyboard.ts";
 
 export type CorruptionType = "keyboard" | "drop" | "double" | "transpose" | "split" | "merge" | "homophone" | "real";
 
@@ -64,19 +66,6 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-const KEY_NEIGHBOURS = new Map<string, string>();
-for (let r = 0; r < 3; r++)
-  for (let c = 0; c < ROWS[r]!.length; c++) {
-    let s = (ROWS[r]![c - 1] ?? "") + (ROWS[r]![c + 1] ?? "");
-    if (r > 0) s += (ROWS[r - 1]![c] ?? "") + (ROWS[r - 1]![c + 1] ?? "");
-    if (r < 2) s += (ROWS[r + 1]![c - 1] ?? "") + (ROWS[r + 1]![c] ?? "");
-    KEY_NEIGHBOURS.set(ROWS[r]![c]!, s);
-  }
-
-const HOMOPHONES = new Map<string, readonly string[]>();
-for (const set of CONFUSABLE_SETS) for (const w of set) HOMOPHONES.set(w, set.filter((x) => x !== w));
-
 function matchCase(like: string, word: string): string {
   if (like.length > 1 && like === like.toUpperCase()) return word.toUpperCase();
   if (like[0] && like[0] !== like[0].toLowerCase()) return word[0]!.toUpperCase() + word.slice(1);
@@ -123,7 +112,7 @@ function corruptWord(type: CorruptionType, w: string, rng: Rng, opts: CorruptOpt
       return w.slice(0, i) + " " + w.slice(i);
     }
     case "homophone": {
-      const alts = HOMOPHONES.get(w.toLowerCase());
+      const alts = CONFUSABLES.get(w.toLowerCase());
       return alts ? matchCase(w, pick(rng, alts)) : null;
     }
     case "real": {
@@ -152,7 +141,7 @@ export function corruptText(clean: string, options: CorruptOptions = {}, rng: Rn
     CORRUPTION_TYPES.forEach((type, i) => {
       if (!weights[i]) return;
       if (type === "merge" && !next) return;
-      if (type === "homophone" && !HOMOPHONES.has(t.text.toLowerCase())) return;
+      if (type === "homophone" && !CONFUSABLES.has(t.text.toLowerCase())) return;
       if (type === "real" && !options.misspellings?.get(t.text.toLowerCase())?.length) return;
       candidates.push([type, weights[i]!]);
     });
@@ -192,13 +181,7 @@ function mergePartner(tokens: Token[], k: number): Token | null {
 }
 
 export function applyCorruption(clean: string, edits: readonly CorruptionEdit[]): string {
-  let out = "";
-  let pos = 0;
-  for (const e of edits) {
-    out += clean.slice(pos, e.start) + e.to;
-    pos = e.end;
-  }
-  return out + clean.slice(pos);
+  return applyEdits(clean, edits);
 }
 
 /** Corrupt many lines with one seeded stream (line order matters for reproducibility). */

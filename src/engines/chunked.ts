@@ -7,34 +7,28 @@
  * line. Lines up to LONG_LINE characters are given whole, as before. A run of more than LONG_LINE
  * characters without a space (base64, a hash, minified code) is no word: it passes through unchanged.
  */
-import type { Edit, Engine, FixOptions, FixResult, RejectedEdit } from "../types.ts";
-import { chunks } from "../text/lines.ts";
+import type { Engine, FixOptions, FixResult } from "../types.ts";
+import { chunks, SENTENCE_END } from "../text/lines.ts";
+import { mergeResults, type PieceResult } from "../text/edits.ts";
 
 export const LONG_LINE = 65536;
 
 export async function fixChunked(engine: Engine, text: string, options: FixOptions = {}, maxChars = LONG_LINE): Promise<FixResult> {
   if (text.length <= maxChars) return engine.fix(text, options);
-  const edits: Edit[] = [];
-  const rejected: RejectedEdit[] = [];
-  const warnings = new Set<string>();
+  const parts: PieceResult[] = [];
   let output = "";
   let base = 0;
   let prev: string | null = null;
   let name = engine.name;
   for (const piece of chunks(text, maxChars)) {
     // a piece cut mid-sentence continues the previous piece's sentence
-    const continues = prev === null ? options.continues : !/[.!?]["')\]]*\s*$/u.test(prev);
+    const continues = prev === null ? options.continues : !SENTENCE_END.test(prev);
     const r = piece.length > maxChars ? { input: piece, output: piece, edits: [], engine: engine.name } : await engine.fix(piece, { ...options, continues });
     name = r.engine;
     output += r.output;
-    for (const e of r.edits) edits.push({ ...e, start: e.start + base, end: e.end + base });
-    for (const e of r.rejected ?? []) rejected.push({ ...e, start: e.start + base, end: e.end + base });
-    if (r.warning) warnings.add(r.warning);
+    parts.push({ base, result: r });
     base += piece.length;
     prev = piece;
   }
-  const result: FixResult = { input: text, output, edits, engine: name };
-  if (rejected.length) result.rejected = rejected;
-  if (warnings.size) result.warning = [...warnings].join("; ");
-  return result;
+  return mergeResults(text, parts, name, output);
 }

@@ -17,8 +17,6 @@ export interface EngineOptions {
   model?: string;
   /** Show the LLM's raw output without the guard (debugging). */
   noGuard?: boolean;
-  /** The user's dictionary: never changed, always accepted. */
-  userWords?: ReadonlySet<string>;
   /** Called with human-readable notices (which engine, why a fallback). */
   onNotice?: (message: string) => void;
 }

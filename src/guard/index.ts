@@ -7,7 +7,7 @@
  *   - a misspelling: small Damerau-Levenshtein distance relative to the word, same surrounding
  *     punctuation, and the new word is known (lexicon) or the user's;
  *   - a whitespace split / join / moved space whose letters are unchanged, into known words;
- *   - a known confusable pair (their/there, to/too, …; the list in src/engines/lexicon/confusables.ts,
+ *   - a known confusable pair (their/there, to/too, …; the list in src/text/confusables.ts,
  *     shared with the lexicon engine and the corruption module);
  *   - a real word replaced by another real word only as a confusable, a plain letter swap (form → from) or
  *     where the lexicon's context model makes the same fix; never a negation added or removed (not → now);
@@ -20,7 +20,8 @@
 import type { Edit, FixResult, RejectedEdit } from "../types.ts";
 import { applyEdits, diffEdits, classifyEdit } from "../text/edits.ts";
 import { protectedSpans, overlapsSpan } from "../text/spans.ts";
-import { CONFUSABLES } from "../engines/lexicon/confusables.ts";
+import { CONFUSABLES } from "../text/confusables.ts";
+import { osaDistance } from "../text/distance.ts";
 import { negates, negationCount } from "../text/negation.ts";
 
 export interface GuardContext {
@@ -42,21 +43,6 @@ const affixes = (w: string) => {
 };
 const letters = (s: string) => s.replace(/[^\p{L}\p{N}']/gu, "").toLowerCase();
 
-/** Optimal-string-alignment distance (adjacent swaps count one). */
-export function damerau(a: string, b: string): number {
-  const n = a.length;
-  const m = b.length;
-  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => [i, ...new Array(m).fill(0)]);
-  for (let j = 0; j <= m; j++) d[0]![j] = j;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[n]![m]!;
-}
-
 /** Largest edit distance accepted for a word of this length. */
 export const maxTypoDistance = (len: number) => (len <= 3 ? 1 : len <= 7 ? 2 : 3);
 
@@ -65,7 +51,7 @@ type Verdict = { ok: true } | { ok: false; reason: string } | { ok: "style" };
 export { negates };
 
 /** One adjacent swap and nothing else (form → from): the commonest slip that yields another real word. */
-const isSwap = (a: string, b: string) => a.length === b.length && a.length > 1 && damerau(a, b) === 1 && [...a].sort().join("") === [...b].sort().join("");
+const isSwap = (a: string, b: string) => a.length === b.length && a.length > 1 && osaDistance(a, b) === 1 && [...a].sort().join("") === [...b].sort().join("");
 
 /**
  * Judge one edit. `lexiconAgrees(e)` says whether the lexicon engine makes the same change at the same
@@ -104,7 +90,7 @@ function judge(e: Edit, input: string, ctx: GuardContext, lexiconAgrees: (e: Edi
   const [pb, sb] = affixes(b);
   const punctChanged = pa !== pb || sa !== sb;
   if (CONFUSABLES.get(ca.toLowerCase())?.includes(cb.toLowerCase())) return punctChanged ? { ok: false, reason: "confusable swap that also changes punctuation" } : { ok: true };
-  const dist = damerau(ca.toLowerCase(), cb.toLowerCase());
+  const dist = osaDistance(ca.toLowerCase(), cb.toLowerCase());
   if (dist > maxTypoDistance(ca.length)) return { ok: false, reason: `not typo-shaped (edit distance ${dist} for a ${ca.length}-letter word)` };
   if (!known(b)) return { ok: false, reason: `"${cb}" is not a known word` };
   if (punctChanged) return { ok: false, reason: "changes punctuation around a word" };

@@ -4,9 +4,9 @@
  * segment is prompted (chat or completion form), decoded greedily, and the answer passes the guard
  * (src/guard) unless the user asked for the raw output. Whatever fails, the input comes through.
  */
-import type { Edit, Engine, FixOptions, FixResult, RejectedEdit } from "../types.ts";
+import type { Engine, FixOptions, FixResult } from "../types.ts";
 import { segments } from "../text/lines.ts";
-import { applyEdits, diffEdits } from "../text/edits.ts";
+import { diffEdits, mergeResults, type PieceResult } from "../text/edits.ts";
 import { guard } from "../guard/index.ts";
 import { LexiconEngine } from "../engines/lexicon/index.ts";
 import { generate, maxNewTokensFor, type Generation, type StepModel } from "./generate.ts";
@@ -106,9 +106,7 @@ export class LlmEngine implements Engine {
   }
 
   private async fixNow(text: string, options: FixOptions): Promise<FixResult> {
-    const edits: Edit[] = [];
-    const rejected: RejectedEdit[] = [];
-    const warnings: string[] = [];
+    const parts: PieceResult[] = [];
     let pos = 0;
     for (const seg of segments(text, this.maxChars)) {
       const lead = seg.length - seg.trimStart().length;
@@ -118,6 +116,7 @@ export class LlmEngine implements Engine {
       // empty, or an unbroken run longer than a segment (a token, not prose): nothing for the model
       if (!core || core.length > this.maxChars) continue;
       let r: FixResult;
+      let warning: string | undefined;
       this.segmentsRun++;
       try {
         const out = await this.complete(core);
@@ -132,17 +131,12 @@ export class LlmEngine implements Engine {
       } catch (err) {
         this.segmentsFailed++;
         this.lastError = (err as Error).message;
-        warnings.push(`${this.name} failed (${(err as Error).message}); used the lexicon engine`);
+        warning = `${this.name} failed (${(err as Error).message}); used the lexicon engine`;
         r = this.lexicon.fixSync(core, options);
       }
-      for (const e of r.edits) edits.push({ ...e, start: e.start + base, end: e.end + base });
-      for (const e of r.rejected ?? []) rejected.push({ ...e, start: e.start + base, end: e.end + base });
-      if (r.warning) warnings.push(r.warning);
+      parts.push({ base, result: r, warning });
     }
-    const result: FixResult = { input: text, output: applyEdits(text, edits), edits, engine: this.name };
-    if (rejected.length) result.rejected = rejected;
-    if (warnings.length) result.warning = [...new Set(warnings)].join("; ");
-    return result;
+    return mergeResults(text, parts, this.name);
   }
 
   async dispose(): Promise<void> {

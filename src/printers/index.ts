@@ -35,6 +35,11 @@ export function json(r: FixResult, where?: Where): string {
   return JSON.stringify(o);
 }
 
+/** The JSON line for input that is no text (invalid UTF-8, binary data) and so passed through unchanged. */
+export function jsonPassedThrough(engine: string, warning: string, file: string, line?: number): string {
+  return JSON.stringify({ input: null, output: null, edits: [], engine, warning, file, ...(line === undefined ? {} : { line }) });
+}
+
 /** The input with each edit shown inline: coloured, or as [-old-]{+new+} without colour. */
 export function diff(r: FixResult, color: boolean): string {
   let out = "";

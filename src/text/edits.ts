@@ -3,13 +3,13 @@
  * (used for engines such as LLMs that return whole text). Alignment is a Levenshtein alignment over
  * whitespace-separated tokens: exact (O(n·m)) for short texts, block by block between sync points (linear) for
  * long ones. Substituted words are one edit each;
- * a run that adds or removes words (a split, a join) is one edit.
+ * a run that adds or removes words (a split, a join) is one edit. mergeResults puts the results of a
+ * text's pieces back together as one result (linear in the edits).
  */
-import type { Edit, EditKind } from "../types.ts";
-import { caseShape } from "./case.ts";
+import type { Edit, EditKind, FixResult, RejectedEdit } from "../types.ts";
 
-/** Apply non-overlapping edits (any order) to `input`. */
-export function applyEdits(input: string, edits: readonly Edit[]): string {
+/** Apply non-overlapping edits (any order) to `input`: an engine's edits, a check's findings, a corruption's changes. */
+export function applyEdits<E extends { start: number; end: number; to: string }>(input: string, edits: readonly E[]): string {
   const sorted = [...edits].sort((a, b) => a.start - b.start);
   let out = "";
   let pos = 0;
@@ -19,6 +19,40 @@ export function applyEdits(input: string, edits: readonly Edit[]): string {
     pos = e.end;
   }
   return out + input.slice(pos);
+}
+
+/** One piece's result, and where the piece starts in the whole text. */
+export interface PieceResult {
+  base: number;
+  result: FixResult;
+  /** A warning about this piece that comes before the result's own (an engine failure, say). */
+  warning?: string;
+}
+
+/** Edits of a piece moved to the offsets of the text the piece starts at `base` in. */
+export function shiftEdits<E extends { start: number; end: number }>(edits: readonly E[], base: number): E[] {
+  return edits.map((e) => ({ ...e, start: e.start + base, end: e.end + base }));
+}
+
+/**
+ * One result for `input` from its pieces' results: edits and rejected edits moved by each piece's base,
+ * warnings once each in order of first appearance, joined by "; ". The output is `output` when given (the
+ * pieces' outputs put together), else `input` with the edits applied.
+ */
+export function mergeResults(input: string, parts: Iterable<PieceResult>, engine: string, output?: string): FixResult {
+  const edits: Edit[] = [];
+  const rejected: RejectedEdit[] = [];
+  const warnings = new Set<string>();
+  for (const { base, result: r, warning } of parts) {
+    for (const e of shiftEdits(r.edits, base)) edits.push(e);
+    for (const e of shiftEdits(r.rejected ?? [], base)) rejected.push(e);
+    if (warning) warnings.add(warning);
+    if (r.warning) warnings.add(r.warning);
+  }
+  const result: FixResult = { input, output: output ?? applyEdits(input, edits), edits, engine };
+  if (rejected.length) result.rejected = rejected;
+  if (warnings.size) result.warning = [...warnings].join("; ");
+  return result;
 }
 
 interface Piece {
@@ -47,7 +81,6 @@ export function classifyEdit(from: string, to: string): EditKind {
     return "punctuation";
   }
   if (fs !== ts) return fs < ts ? "split" : "join";
-  void caseShape;
   return "spelling";
 }
 

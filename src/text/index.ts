@@ -4,3 +4,6 @@ export * from "./case.ts";
 export * from "./edits.ts";
 export * from "./lines.ts";
 export * from "./negation.ts";
+export * from "./confusables.ts";
+export * from "./keyboard.ts";
+export * from "./distance.ts";

@@ -20,6 +20,12 @@ export function splitLines(text: string): Line[] {
 }
 
 /**
+ * The end of a sentence: . ! ? or … and the closing quotes or brackets after it, then only whitespace. A
+ * text that ends so does not continue into the next one (the lexicon's capitals, fixChunked's pieces).
+ */
+export const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
+
+/**
  * Sentence-ish segments of a line for engines with a bounded context: split after . ! ? followed by space,
  * then split pieces longer than maxChars after their last whitespace within the bound. A run of non-space
  * characters longer than maxChars is never cut (a cut would hand the engine a fragment of a word, URL or

@@ -19,8 +19,9 @@ import { LlmEngine } from "../../src/llm/engine.ts";
 import type { StepModel } from "../../src/llm/generate.ts";
 import { createOnnxEngine } from "../../src/engines/onnx/index.ts";
 import { LexiconEngine } from "../../src/engines/lexicon/index.ts";
-import { damerau, guard, maxTypoDistance, negates } from "../../src/guard/index.ts";
-import { CONFUSABLES } from "../../src/engines/lexicon/confusables.ts";
+import { guard, maxTypoDistance, negates } from "../../src/guard/index.ts";
+import { osaDistance as damerau } from "../../src/text/distance.ts";
+import { CONFUSABLES } from "../../src/text/confusables.ts";
 import { LONG, RUNS, record, replay } from "./support.ts";
 import { SLOW, slow } from "../support/skip.ts";
 

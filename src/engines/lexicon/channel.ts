@@ -8,6 +8,7 @@
  * the few candidates a word has.
  */
 import { ALPHA, charIndex, type ErrorTables } from "./errormodel.ts";
+import { isKeyboardNeighbour } from "../../text/keyboard.ts";
 
 let tables: ErrorTables | null = null;
 /**
@@ -21,35 +22,6 @@ let learnedShare = Number(process.env.TYPOFIX_LEARNED_SHARE ?? 0.5);
 export function useErrorTables(t: ErrorTables | null, share = learnedShare): void {
   tables = t && t.sub.some((v) => v > 0) ? t : null;
   learnedShare = share;
-}
-
-const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-const NEIGHBOURS = new Map<string, Set<string>>();
-for (let r = 0; r < ROWS.length; r++) {
-  for (let c = 0; c < ROWS[r]!.length; c++) {
-    const set = new Set<string>();
-    for (let dr = -1; dr <= 1; dr++)
-      for (let dc = -1; dc <= 1; dc++) {
-        if (!dr && !dc) continue;
-        // rows are staggered: the row below is shifted right by about half a key
-        const rr = r + dr;
-        if (rr < 0 || rr >= ROWS.length) continue;
-        const cc = c + dc + (dr === 1 ? 0 : dr === -1 ? 0 : 0);
-        const k = ROWS[rr]![cc];
-        if (k && (dr === 0 || dc === 0 || (dr === 1 && dc === -1) || (dr === -1 && dc === 1))) set.add(k);
-      }
-    NEIGHBOURS.set(ROWS[r]![c]!, set);
-  }
-}
-
-// 128×128 table of ASCII neighbour pairs: the channel's inner loop asks this for every cell
-const ADJ = new Uint8Array(128 * 128);
-for (const [k, set] of NEIGHBOURS) for (const v of set) ADJ[k.charCodeAt(0) * 128 + v.charCodeAt(0)] = 1;
-
-export function isKeyboardNeighbour(a: string, b: string): boolean {
-  const x = a.charCodeAt(0);
-  const y = b.charCodeAt(0);
-  return x < 128 && y < 128 && ADJ[x * 128 + y] === 1;
 }
 
 const VOWELS = new Set("aeiouy");

@@ -1,0 +1,31 @@
+/**
+ * The QWERTY keyboard's letter neighbours: the keys left and right, the two above and the two below
+ * (rows are staggered). Used by the lexicon's error model (a neighbouring key is a cheap slip) and by the
+ * corruption module (keyboard-neighbour substitutions). Built once at load; a lookup is O(1).
+ */
+
+const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+/** Lower-case letter → its neighbours, in a fixed order (left, right, above, below): seeded corruption depends on it. */
+export const KEY_NEIGHBOURS: ReadonlyMap<string, string> = (() => {
+  const m = new Map<string, string>();
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < ROWS[r]!.length; c++) {
+      let s = (ROWS[r]![c - 1] ?? "") + (ROWS[r]![c + 1] ?? "");
+      if (r > 0) s += (ROWS[r - 1]![c] ?? "") + (ROWS[r - 1]![c + 1] ?? "");
+      if (r < 2) s += (ROWS[r + 1]![c - 1] ?? "") + (ROWS[r + 1]![c] ?? "");
+      m.set(ROWS[r]![c]!, s);
+    }
+  return m;
+})();
+
+// 128×128 table of ASCII neighbour pairs: the error model's inner loop asks this for every cell
+const ADJ = new Uint8Array(128 * 128);
+for (const [k, s] of KEY_NEIGHBOURS) for (const v of s) ADJ[k.charCodeAt(0) * 128 + v.charCodeAt(0)] = 1;
+
+/** Whether two (lower-case) letters are neighbouring keys. */
+export function isKeyboardNeighbour(a: string, b: string): boolean {
+  const x = a.charCodeAt(0);
+  const y = b.charCodeAt(0);
+  return x < 128 && y < 128 && ADJ[x * 128 + y] === 1;
+}
