@@ -10,6 +10,7 @@ import { applyEdits } from "../src/text/edits.ts";
 import { negationCount } from "../src/text/negation.ts";
 import { CONFIDENCE_LEVELS } from "../src/types.ts";
 import { composeEdits } from "../src/engines/lexicon/compose.ts";
+import { isInflection } from "../src/engines/lexicon/wordlists.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
@@ -152,6 +153,10 @@ describe("rules", () => {
   test("words of the software-terms lists the book corpus does not count are kept; English words they also list are not frozen", () => {
     expect(fix("We dedupe each guid before we build the trie.")).toBe("We dedupe each guid before we build the trie.");
     expect(fix("This build is faster then the old one.")).toBe("This build is faster than the old one.");
+  });
+  test("isInflection: endings, and a silent e dropped before one (hope → hoping, hoped)", () => {
+    for (const [a, b] of [["walk", "walks"], ["walk", "walked"], ["hope", "hoping"], ["hope", "hoped"], ["make", "maker"]]) expect(isInflection(a!, b!)).toBe(true);
+    for (const [a, b] of [["hope", "hops"], ["walk", "wall"], ["form", "from"]]) expect(isInflection(a!, b!)).toBe(false);
   });
   test("American and British spellings are both kept", () => {
     expect(fix("The color and colour of the labor and labour")).toBe("The color and colour of the labor and labour");

@@ -30,7 +30,8 @@ import { WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { channelDistance, useErrorTables } from "./channel.ts";
-import { CONFUSABLES } from "./confusables.ts";
+import { CONFUSABLES } from "../../text/confusables.ts";
+import { SENTENCE_END } from "../../text/lines.ts";
 import { PROPER } from "./proper.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isInflection, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
@@ -38,8 +39,6 @@ import { FUNCTION_WORDS, isInflection, LOANWORDS, MODALS, PARTICLES, PARTICLES_C
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
 
-/** The end of a sentence: . ! ? or … and the closing quotes or brackets after it (then only whitespace). */
-const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;

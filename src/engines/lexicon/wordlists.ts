@@ -18,7 +18,7 @@ export const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over",
 export const PREFIXES = new Set(
   ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
     "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
-    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid post").split(" "),
+    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid").split(" "),
 );
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
@@ -35,7 +35,8 @@ export function isInflection(a: string, b: string): boolean {
   const [s, l] = a.length <= b.length ? [a, b] : [b, a];
   if (!l.startsWith(s.replace(/e$/, ""))) return false;
   const tail = l.slice(s.length);
-  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(d|r|st|s)$/.test(l.slice(s.length - 1 + 1)));
+  // a silent e dropped before the ending: hope → hoping, hoped (the ending then starts where the e was)
+  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(ing|ed|er|est)$/.test(l.slice(s.length - 1)));
 }
 
 /**
