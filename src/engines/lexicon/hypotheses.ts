@@ -33,6 +33,7 @@ const HOMOPHONE_CONTRACTIONS = new Set(["it's", "you're", "they're"]);
 /** Lexicon id used for names seen elsewhere in the same text. */
 export const LOCAL = -5;
 
+/** One reading of one or two typed words. */
 export interface Hyp {
   /** Output words in dictionary (lower-case) form, or the original text for kept unknown words. */
   out: string[];
@@ -49,6 +50,7 @@ export interface Hyp {
   seq?: number[];
 }
 
+/** A typed word of a run, as index.ts found it: its dictionary id, case context and whether it may change. */
 export interface Slot {
   tok: Token;
   lower: string;

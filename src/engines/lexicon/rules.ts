@@ -8,7 +8,7 @@
  * with the names seen several times (bounded edit distance); foreignQuotes one distance-1 search per
  * unknown word inside a quotation.
  */
-import { type Token } from "../../text/tokenize.ts";
+import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { PARAMS } from "./params.ts";
 import { LOANWORDS, PREFIXES } from "./wordlists.ts";

@@ -26,6 +26,10 @@ interface State {
   hyp: Hyp | null;
 }
 
+/**
+ * Decode one run of words: push onto `edits` an edit, with its confidence, wherever the best reading
+ * differs from the text (`ends`: the sentence ends after the run). index.ts memoises it per run.
+ */
 export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
   const n = run.length;
   // hypotheses starting at each position
