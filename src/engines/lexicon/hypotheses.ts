@@ -1,0 +1,287 @@
+/**
+ * The hypotheses the lexicon's search chooses among, per word or pair of words: the word as typed, a
+ * lower-cased stray capital, confusable real words, a contraction typed without its apostrophe, a known
+ * misspelling's correction, dictionary words and names of the same text within edit distance 1 or 2
+ * (singleHyps); two words joined or re-spaced, a doubled word dropped, "could of" → "could have"
+ * (pairHyps); one unknown word split in two (splitHyps). Each carries its channel cost, ln P(typed | hyp).
+ *
+ * Cost: per unknown word one bounded trie walk (distance 2, or 1 for short words and names), per rare
+ * known word one at distance 1, per common known word a lookup of its common neighbours; per pair and
+ * per split a prefix walk of the joined word.
+ */
+import type { EditKind } from "../../types.ts";
+import type { Token } from "../../text/tokenize.ts";
+import { caseShape } from "../../text/case.ts";
+import type { Lexicon } from "./lexicon.ts";
+import { WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
+import type { Candidates } from "./candidates.ts";
+import { PARAMS } from "./params.ts";
+import { channelDistance } from "./channel.ts";
+import { CONFUSABLES } from "../../text/confusables.ts";
+import { PROPER } from "./proper.ts";
+import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, RARE_SWAPS } from "./wordlists.ts";
+
+/** What the lexicon's modules read: the dictionary and its candidate searches (the engine itself). */
+export interface LexiconContext {
+  readonly lex: Lexicon;
+  readonly cand: Candidates;
+}
+
+/** Contractions whose homophones are the classic real-word errors (it's/its, you're/your, they're/their). */
+const HOMOPHONE_CONTRACTIONS = new Set(["it's", "you're", "they're"]);
+
+/** Lexicon id used for names seen elsewhere in the same text. */
+export const LOCAL = -5;
+
+/** One reading of one or two typed words. */
+export interface Hyp {
+  /** Output words in dictionary (lower-case) form, or the original text for kept unknown words. */
+  out: string[];
+  /** Lexicon ids of the output words, -1 for unknown. */
+  ids: number[];
+  /** ln P(typed | hyp). */
+  channel: number;
+  /** Number of input words covered (1 or 2). */
+  span: 1 | 2;
+  /** True when this hypothesis reproduces the input exactly. */
+  keep: boolean;
+  kind: EditKind;
+  /** The ids the language model scores: `ids` with each contraction replaced by its two words (filled by viterbi). */
+  seq?: number[];
+}
+
+/** A typed word of a run, as index.ts found it: its dictionary id, case context and whether it may change. */
+export interface Slot {
+  tok: Token;
+  lower: string;
+  /** Dictionary id of the word (or of its stem without a possessive 's). */
+  id: number;
+  /** Trailing possessive ("'s" / "’s") split off for lookup, re-attached on output. */
+  suffix: string;
+  stem: string;
+  sentenceStart: boolean;
+  /**
+   * Whether a sentence begins here in a text whose writer capitalises sentences: "sure" after . ! ? or at
+   * the start of a text that ends like a sentence, "maybe" at the start of another text.
+   */
+  capital: "sure" | "maybe" | false;
+  /** Known only as the other (US/UK) spelling of a dictionary word: right as typed, never replaced. */
+  viaVariant?: boolean;
+  editable: boolean;
+  /** Whitespace before the next slot in the run, if any. */
+  gapAfter: string;
+  /** Whether a word of the same run comes before this one. */
+  afterWord: boolean;
+  /** Names spelled otherwise elsewhere in the same text that this unknown word may be a typo of. */
+  local?: string[];
+}
+
+/**
+ * Whether an unknown word is two dictionary words closed up (frontman, timeframe, uplinks, offseason):
+ * parts of three letters or more (or a particle such as up/on/off/out before or after a longer part),
+ * neither a function word, both common enough.
+ */
+function isCompound(ctx: LexiconContext, w: string): boolean {
+  if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
+  const pre = ctx.lex.prefixIds(w);
+  for (let k = 2; k <= w.length - 2; k++) {
+    const lid = pre[k]!;
+    if (lid < 0) continue;
+    const l = w.slice(0, k);
+    const r = w.slice(k);
+    const rid = ctx.lex.id(r);
+    if (rid < 0 || FUNCTION_WORDS.has(l) || FUNCTION_WORDS.has(r)) continue;
+    const ok = (p: string, other: string) => p.length >= 3 || (PARTICLES_CLOSED.has(p) && other.length >= 4);
+    if (!ok(l, r) || !ok(r, l)) continue;
+    if (ctx.lex.logP(lid) > -13 && ctx.lex.logP(rid) > -13) return true;
+  }
+  return false;
+}
+
+export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
+  const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
+  // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
+  // (not a known misspelling: "lonley" is no lon + ley)
+  if (s.id < 0 && s.editable && isCompound(ctx, s.stem) && !ctx.lex.corrections(s.stem).length) keep.channel = PARAMS.compoundKeep;
+  const hyps: Hyp[] = [keep];
+  if (!s.editable) return hyps;
+  const shape = caseShape(s.tok.text);
+  if (shape === "mixed") {
+    // a stray capital is itself evidence of a slip: keeping it costs, lower-casing it is cheap
+    keep.channel = -PARAMS.strayCapitalCost;
+    if (s.id >= 0) hyps.push({ out: [s.lower], ids: [s.id], channel: -1, span: 1, keep: false, kind: "case" });
+  }
+  const isName = shape === "title" && !s.sentenceStart;
+  // a capitalised unknown word at the start of a sentence may still be a name
+  const startName = shape === "title" && s.sentenceStart && s.id < 0;
+  const word = s.stem;
+  const lex = ctx.lex;
+  // single letters (initials, list markers, variables) and abbreviations (km, pH, Mr) are never changed
+  // (shorthand, units and short technical words: models/en/src/keep.txt)
+  if (s.id >= 0 && lex.flags(s.id) & WORD_KEEP) return hyps;
+  // a lone lower-case letter other than a word (a, I) is usually a mangled short word ("t accompany")
+  const lone = word.length < 2;
+  if (lone && (word === "a" || word === "i" || shape !== "lower")) return hyps;
+  const P = PARAMS;
+  // long capitalised words are less often unknown names than short ones ("Msueum" vs "Daly")
+  const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
+  const nameCost = isName ? nameBase : startName ? nameBase * P.startNameShare : 0;
+  const seen = new Set<number>([s.id]);
+  const add = (id: number, channel: number, kind: EditKind) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
+  };
+  if (lone) {
+    // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
+    // context and an extra cost
+    if (!s.afterWord || !s.gapAfter) return hyps;
+    for (const h of ctx.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
+    return hyps;
+  }
+  if (shape === "mixed") {
+    // the stray capital was typed in addition to the word: "gaFve" → "gave", "prisoneDrs" → "prisoners"
+    // (one capital: removing several letters is not one slip — "BlueFRITZ", "RedeTV" are names)
+    const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
+    const id = lex.id(without.toLowerCase());
+    if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) add(id, -(P.typoCost + P.editCost * 0.5), "spelling");
+  }
+  if (s.id >= 0) {
+    // a real word: confusables, and near neighbours of rare words
+    // (a contraction is scored as its expansion: the bigram model judges it's/its through "it is")
+    for (const alt of CONFUSABLES.get(word) ?? []) {
+      const id = lex.id(alt);
+      const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
+      // a contraction and its homophone are confused most of all (its/it's, your/you're, their/they're);
+      // other contractions of the sets (we're, who's) only on stronger evidence than the bigrams give
+      const contracted = word.includes("'") || alt.includes("'");
+      if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
+      const cost = contracted ? P.contractionSwapCost : P.confusableCost;
+      if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
+    }
+    // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
+    const c = lex.logP(s.id) < P.rareKnownLogP ? ctx.cand.contraction(word) : -1;
+    if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
+    // a word known only from the lists that the misspelling lists know better (quater)
+    const fixes = lex.flags(s.id) & WORD_LISTED && word.length >= 4 ? lex.corrections(word) : [];
+    if (fixes.length === 1) add(fixes[0]!, -(P.misspellingCost + P.listedCost + nameCost), "spelling");
+    // a word right in the other spelling (favor, favorably) is not a real-word error
+    if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
+      // real-word errors: rare words may stand for any neighbour, common words only for common ones
+      const rare = lex.logP(s.id) < P.rareKnownLogP;
+      // a word of the lists without a count (tmux, linter) is right: only strong context may change it
+      const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
+      const other = ctx.cand.variantId(word);
+      // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
+      for (const h of rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
+        // a different form of the same word (plural, tense) is grammar, not a typo
+        if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
+        const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
+        add(h.id, -(cost + h.cost + inflection), "spelling");
+      }
+    }
+  } else {
+    // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
+    const c = ctx.cand.contraction(word);
+    if (c >= 0) {
+      add(c, 0, "spelling");
+      return hyps;
+    }
+    // a known misspelling (seperate, wierd): the strongest evidence there is, when the lists agree on one
+    // word for it; a short or ambiguous one (fo: of, for, do, go, to) is only a candidate like any other
+    const fixes = lex.corrections(word);
+    for (const id of fixes) {
+      const sure = fixes.length === 1 && word.length >= 4;
+      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word);
+      add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
+    }
+    // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
+    for (const name of s.local ?? [])
+      hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
+    // a second edit on a probable name costs more than any dictionary word could win back
+    const maxDist = word.length <= 3 || isName ? 1 : 2;
+    for (const h of ctx.cand.nearest(word, maxDist)) {
+      // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
+      const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
+      // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
+      const proper = nameCost && PROPER.has(lex.word(h.id));
+      // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
+      // Zhang, Christophe): names vary more than words do
+      if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
+      add(h.id, -(h.cost + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
+    }
+  }
+  return hyps;
+}
+
+/** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
+export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
+  const out: Hyp[] = [];
+  if (!a.editable || !b.editable || a.suffix) return out;
+  // a contraction without its apostrophe is explained: no respacing around it ("theyre late")
+  if ((a.id < 0 && ctx.cand.contraction(a.stem) >= 0) || (b.id < 0 && ctx.cand.contraction(b.stem) >= 0)) return out;
+  const lex = ctx.lex;
+  const P = PARAMS;
+  // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
+  // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
+  if (a.lower === b.lower && a.id >= 0 && !b.suffix && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+    out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
+  // could/should/would of → have: "of" after a modal verb is "have" said fast
+  if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {
+    const have = lex.id("have");
+    out.push({ out: [a.lower, "have"], ids: [a.id, have], channel: -P.confusableCost, span: 2, keep: false, kind: "confusable" });
+  }
+  const joined = a.lower + b.stem;
+  const isName = caseShape(a.tok.text) === "title" && !a.sentenceStart;
+  const nameCost = isName ? P.nameCost : 0;
+  // splitting a word in two and moving a space between two real words are real-word changes
+  const bothKnown = a.id >= 0 && b.id >= 0;
+  const realCost = bothKnown ? P.realWordCost : 0;
+  // moving a space next to a single letter (an initial, a symbol) is never free
+  const respaceReal = bothKnown || a.stem.length === 1 || b.stem.length === 1 ? P.realWordCost : 0;
+  const jid = lex.id(joined);
+  // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
+  const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
+  if (jid >= 0 && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
+    // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
+    const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
+    out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
+  }
+  // move the space: "thi sis" → "this is"
+  const pre = lex.prefixIds(joined);
+  for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
+    if (k === a.lower.length) continue;
+    const lid = pre[k]!;
+    if (lid < 0) continue;
+    const l = joined.slice(0, k);
+    const r = joined.slice(k);
+    const rid = lex.id(r);
+    if (rid < 0) continue;
+    if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
+    out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + respaceReal), span: 2, keep: false, kind: "respace" });
+  }
+  return out;
+}
+
+/** Split an unknown word into two dictionary words: "ofthe" → "of the". */
+export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
+  const out: Hyp[] = [];
+  if (!s.editable || s.id >= 0 || s.stem.length < 4 || ctx.cand.contraction(s.stem) >= 0) return out;
+  if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
+  const lex = ctx.lex;
+  const w = s.stem;
+  const pre = lex.prefixIds(w);
+  for (let k = 1; k < w.length; k++) {
+    const lid = pre[k]!;
+    if (lid < 0) continue;
+    const l = w.slice(0, k);
+    const r = w.slice(k);
+    if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
+    const rid = lex.id(r);
+    if (rid < 0) continue;
+    // two long parts are more often a valid compound we lack (frontman, timeframe) than a run-on
+    const compound = l.length >= 4 && r.length >= 4 ? PARAMS.compoundCost : 0;
+    out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -(PARAMS.splitCost + compound), span: 1, keep: false, kind: "split" });
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+/**
+ * The lexicon's rules for what is left alone: which words may be edited at all (the user's words,
+ * names, loanwords, acronyms), a capital inside a word that is a slip of the shift key rather than a brand
+ * or identifier, the short parts of hyphenated names and prefixes, names the same text uses elsewhere,
+ * quotations and lines in another language.
+ *
+ * Cost: per word a few regular expressions and trie lookups; localNames compares each name seen once
+ * with the names seen several times (bounded edit distance); foreignQuotes one distance-1 search per
+ * unknown word inside a quotation.
+ */
+import type { Token } from "../../text/tokenize.ts";
+import { caseShape } from "../../text/case.ts";
+import { PARAMS } from "./params.ts";
+import { LOANWORDS, PREFIXES } from "./wordlists.ts";
+import type { LexiconContext } from "./hypotheses.ts";
+
+/** Optimal-string-alignment distance, giving up above `max`. */
+function osa(a: string, b: string, max: number): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), or a
+ * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes).
+ */
+export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
+  const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
+  const left = hyphen(i - 1) && tokens[i - 2]?.kind === "word";
+  const right = hyphen(i + 1) && tokens[i + 2]?.kind === "word";
+  if (!left && !right) return false;
+  const text = tokens[i]!.text;
+  const lower = text.toLowerCase();
+  if (right && !left && PREFIXES.has(lower)) return true;
+  // the whole compound: neighbouring words joined by hyphens
+  let a = i;
+  while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
+  let b = i;
+  while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+  let capitalised = false;
+  for (let k = a; k <= b; k += 2) if (k !== i && /^\p{Lu}/u.test(tokens[k]!.text)) capitalised = true;
+  return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
+}
+
+export function editable(ctx: LexiconContext, text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
+  // the user's words, also with a possessive (citty's, Kubernetes')
+  if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
+  if (text.length > 40) return false;
+  // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
+  if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
+  // English loanwords written with their accents are right as they are
+  if (LOANWORDS.has(lower)) return false;
+  // O'Sullivan, d'Agriculture, l'Orient: a prefix and apostrophe before a capital is a name
+  if (/['’]\p{Lu}/u.test(text)) return false;
+  // capitalised words with accents are names (São, Université, Íris)
+  if (/^\p{Lu}/u.test(text) && /[^\x00-\x7f]/.test(text)) return false;
+  // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
+  // held one letter too long ("THe") is not
+  if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
+  // an ALL-CAPS word in text written in capitals is checked like any other; elsewhere it is an acronym,
+  // unless it is a known misspelling (RECIEVE). Short ones (NPM, TEH) are acronyms either way.
+  // Mixed case reaches here only as a stray capital (see strayCapital).
+  if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
+  return true;
+}
+
+/**
+ * A mixed-case word is left alone when it is a known name in another case (eBay, JavaScript, iPhone,
+ * McDonald: the dictionary has them in lower case) or a CamelCase identifier (two or more parts of three
+ * or more letters that are words: getValue, setTimeout). Otherwise the capital is a slip of the shift key
+ * inside a word ("gaFve", "proLincial", "tBe") and the word is corrected like any other.
+ */
+export function strayCapital(ctx: LexiconContext, text: string): boolean {
+  if (!/^\p{L}+$/u.test(text)) return false;
+  if (ctx.lex.id(text.toLowerCase()) >= 0) {
+    // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
+    // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue); one
+    // letter then a capital is how units and prefixes are written (pH, dB, kW, mA), not a slip
+    if (/^\p{Ll}{2,}\p{Lu}$/u.test(text)) return true;
+    const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
+    return !!m && ctx.lex.id(m[2]!.toLowerCase()) < 0;
+  }
+  // brands: i or e before a capitalised word (iPads, iPhones, eBay, eBooks), or two capitalised words run
+  // together (LightOn, YouTube); a slip of the shift key rarely makes two words
+  // (and camelCase of two words, toString, fieldId, is an identifier)
+  const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
+  const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
+  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
+  // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
+  if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
+  // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
+  if (/^\p{Lu}{2,}\p{Ll}/u.test(text) || /^\p{Lu}\p{Ll}\p{Lu}$/u.test(text)) return false;
+  // PascalCase of two capitalised parts (TikTok, DavEx) is a name unless dropping the inner capital
+  // gives a word ("WeIstern" → "Western")
+  if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text)) {
+    const lower = text.toLowerCase();
+    const without = text[0] + text.slice(1).replace(/\p{Lu}/gu, "");
+    // …or the inner capital took the place of a letter ("JustTce" → Justice, "EasteHn" → Eastern)
+    const k = text.slice(1).search(/\p{Lu}/u) + 1;
+    const replaced = [..."abcdefghijklmnopqrstuvwxyz"].some((c) => ctx.lex.id(lower.slice(0, k) + c + lower.slice(k + 1)) >= 0);
+    if (ctx.lex.id(without.toLowerCase()) < 0 && !replaced) return false;
+  }
+  const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
+  return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
+}
+
+/**
+ * Names used in this text: unknown capitalised words of five letters or more. A name that occurs once
+ * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
+ * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
+ */
+export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, string[]> {
+  const counts = new Map<string, number>();
+  for (const t of tokens)
+    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title") {
+      const base = t.text.replace(/['’]s$/, "");
+      if (ctx.lex.id(base.toLowerCase()) < 0) counts.set(base, (counts.get(base) ?? 0) + 1);
+    }
+  const out = new Map<string, string[]>();
+  for (const [w, n] of counts) {
+    // a name the text repeats is a name: never "corrected"
+    if (n > 1) {
+      out.set(w, []);
+      continue;
+    }
+    const max = w.length >= 7 ? 2 : 1;
+    // only toward a name the text uses more than once: of two names seen once each, neither is evidence
+    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+    if (near.length) out.set(w, near);
+  }
+  return out;
+}
+
+/**
+ * Word tokens inside a quotation that is in another language (a title: "Gesetz über die Verpflichtung
+ * zum Kriegsdienst", "Libellus de optimo ordine"): three or more words, most of them unknown, two or
+ * more of those not within one edit of a dictionary word. They are
+ * left alone like a foreign line (looksEnglish); an English quotation has few unknown words, even with
+ * typos in it.
+ */
+export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number> {
+  const out = new Set<number>();
+  const open = (t: Token) => t.kind === "punct" && /^["“„«]$/.test(t.text);
+  const close = (t: Token) => t.kind === "punct" && /["”“»]/.test(t.text);
+  for (let i = 0; i < tokens.length; i++) {
+    if (!open(tokens[i]!)) continue;
+    const words: number[] = [];
+    let j = i + 1;
+    for (; j < tokens.length && !close(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+    if (j >= tokens.length) break;
+    const long = words.filter((k) => tokens[k]!.text.length >= 2);
+    const unknown = long
+      .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
+      .filter((w) => ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0);
+    // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
+    if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !ctx.cand.nearest(w, 1).length).length >= 2)
+      for (const k of words) out.add(k);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Text in another language would be "corrected" word by word into English nonsense. When most of a
+ * line's lower-case words (four or more) are unknown, it is left alone.
+ */
+export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
+  let n = 0;
+  let unknown = 0;
+  for (const t of tokens) {
+    if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
+    n++;
+    const w = t.text.replace(/’/g, "'");
+    if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
+  }
+  return n < 4 || unknown / n <= PARAMS.maxForeignShare;
+}

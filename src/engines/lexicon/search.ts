@@ -1,0 +1,149 @@
+/**
+ * The lexicon's search over one run of words: the hypotheses of each position (hypotheses.ts), those
+ * that would add or drop a negation removed, a Viterbi pass scoring each path by its channel costs and a
+ * bigram language model with unigram back-off (a contraction scored as its expansion, a sentence-end
+ * model for the last word), then an edit wherever the best path differs from the text, with its
+ * confidence: the posterior against the best reading that keeps those words.
+ *
+ * Cost: one Viterbi pass over the run, linear in its length times hypotheses × states per position; per
+ * edit two more over a window of CONFIDENCE_WINDOW words on each side.
+ */
+import type { Edit } from "../../types.ts";
+import { caseShape } from "../../text/case.ts";
+import { negates } from "../../text/negation.ts";
+import { PARAMS } from "./params.ts";
+import { restore } from "./restore.ts";
+import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
+
+/** Words on each side of an edit that its confidence is decided over. */
+const CONFIDENCE_WINDOW = 3;
+
+/** A Viterbi state: the last output word id, the path's score, and how it was reached. */
+interface State {
+  last: number;
+  score: number;
+  prev: State | null;
+  hyp: Hyp | null;
+}
+
+/**
+ * Decode one run of words: push onto `edits` an edit, with its confidence, wherever the best reading
+ * differs from the text (`ends`: the sentence ends after the run). index.ts memoises it per run.
+ */
+export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
+  const n = run.length;
+  // hypotheses starting at each position
+  const from: Hyp[][] = run.map((s, i) => {
+    const hs = singleHyps(ctx, s);
+    hs.push(...splitHyps(ctx, s));
+    if (i + 1 < n && run[i]!.gapAfter === " ") hs.push(...pairHyps(ctx, s, run[i + 1]!));
+    return hs;
+  });
+  // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+  const neg = run.map((s) => (negates(s.tok.text) ? 1 : 0));
+  for (let i = 0; i < n; i++) {
+    const hs = from[i]!;
+    for (let k = hs.length - 1; k >= 1; k--) {
+      const h = hs[k]!;
+      const before = neg[i]! + (h.span === 2 ? neg[i + 1]! : 0);
+      let after = 0;
+      for (const w of h.out) if (negates(w)) after++;
+      // (an unknown word may become one: "nto" → "not")
+      if (before !== after && !(after > before && run[i]!.id < 0 && (h.span === 1 || run[i + 1]!.id < 0))) hs.splice(k, 1);
+    }
+  }
+  if (from.every((hs) => hs.length === 1)) return;
+  const best = viterbi(ctx, run, from, ends);
+  // walk back and emit edits
+  const chosen: Array<{ hyp: Hyp; at: number }> = [];
+  let pos = n;
+  for (let st: State | null = best; st && st.hyp; st = st.prev) {
+    pos -= st.hyp.span;
+    chosen.push({ hyp: st.hyp, at: pos });
+  }
+  for (const { hyp, at } of chosen) {
+    if (hyp.keep) continue;
+    const first = run[at]!;
+    const last = run[at + hyp.span - 1]!;
+    const start = first.tok.start;
+    const end = last.tok.end;
+    const to = render(hyp, run.slice(at, at + hyp.span));
+    const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
+    if (to === typed) continue;
+    // confidence: the posterior odds of this change against the best reading that keeps these words,
+    // exp(score difference), as a probability; both readings decoded over a window of CONFIDENCE_WINDOW
+    // words on each side (a bigram model's evidence is local, and a long run stays linear)
+    const lo = Math.max(0, at - CONFIDENCE_WINDOW);
+    const hi = Math.min(n, at + hyp.span + CONFIDENCE_WINDOW);
+    const inside = (hs: Hyp[], i: number) => hs.filter((h) => i + h.span <= hi);
+    const free = from.slice(lo, hi).map((hs, k) => inside(hs, lo + k));
+    const kept = free.map((hs, k) => {
+      const i = lo + k;
+      return i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs;
+    });
+    const window = run.slice(lo, hi);
+    const a = viterbi(ctx, window, free, ends && hi === n);
+    const b = viterbi(ctx, window, kept, ends && hi === n);
+    const margin = a && b ? a.score - b.score : 30;
+    edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
+  }
+}
+
+/** Best path through the hypotheses (state = last output word id), or null if none. */
+function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean): State | null {
+  const n = run.length;
+  const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
+  states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
+  // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
+  for (const hs of from)
+    for (const h of hs)
+      h.seq ??= h.ids.flatMap((id) => (id >= 0 ? ctx.cand.expansion(id) ?? [id] : [id]));
+  for (let i = 0; i < n; i++) {
+    const keepLen = run[i]!.stem.length;
+    for (const st of states[i]!.values()) {
+      for (const h of from[i]!) {
+        let score = st.score + h.channel;
+        let prev = st.last;
+        for (const id of h.seq!) {
+          score += lm(ctx, prev, id, h.keep ? keepLen : 0);
+          prev = id;
+        }
+        const j = i + h.span;
+        // unknown kept words: distinguish states by position so they do not collide
+        const key = prev >= 0 ? prev : -3 - i;
+        const cur = states[j]!.get(key);
+        if (!cur || score > cur.score) states[j]!.set(key, { last: prev, score, prev: st, hyp: h });
+      }
+    }
+  }
+  let best: State | null = null;
+  for (const st of states[n]!.values()) {
+    // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
+    const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
+    if (!best || score > best.score) best = { ...st, score };
+  }
+  return best;
+}
+
+/** Unigram-or-bigram ln P(id | prev). */
+function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): number {
+  const lex = ctx.lex;
+  // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
+  // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
+  const uni =
+    id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
+  if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
+  const bi = lex.bigram(prev, id);
+  const w = PARAMS.bigramWeight;
+  if (Number.isNaN(bi)) return uni + Math.log(1 - w);
+  return Math.log(w * Math.exp(bi) + (1 - w) * Math.exp(uni));
+}
+
+/** The replacement text with the case shape of the words it replaces. */
+function render(hyp: Hyp, slots: Slot[]): string {
+  const a = slots[0]!;
+  if (hyp.out.length === 1) return restore(a.tok.text, hyp.out[0]!, a);
+  const b = slots[slots.length - 1]!;
+  const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
+  return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
+}
