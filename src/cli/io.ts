@@ -26,7 +26,8 @@ export function decodeLine(bytes: Uint8Array, eol: RawLine["eol"]): RawLine {
   return { text, bytes, eol };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The byte arrays joined into one (the only one when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   let n = 0;
   for (const p of parts) n += p.length;
@@ -46,7 +47,7 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenera
     let start = 0;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, start)) {
       pending.push(chunk.subarray(start, i));
-      let line = concat(pending);
+      let line = concatBytes(pending);
       pending = [];
       let eol: RawLine["eol"] = "\n";
       if (line.length && line[line.length - 1] === 13) {
@@ -59,7 +60,7 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenera
     if (start < chunk.length) pending.push(chunk.slice(start));
   }
   if (pending.length) {
-    const line = concat(pending);
+    const line = concatBytes(pending);
     if (line.length) yield decodeLine(line, "");
   }
 }

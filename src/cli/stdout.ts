@@ -11,6 +11,7 @@
  * lost and memory stays bounded. Cost: one copy of the pending text, one write per flush.
  */
 import { writeSync } from "node:fs";
+import { concatBytes } from "./io.ts";
 
 const encoder = new TextEncoder();
 
@@ -56,16 +57,7 @@ export class Stdout {
     this.parts = [];
     this.size = 0;
     if (parts.every((p) => typeof p === "string")) return encoder.encode((parts as string[]).join(""));
-    const chunks = parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p));
-    let n = 0;
-    for (const c of chunks) n += c.length;
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const c of chunks) {
-      out.set(c, o);
-      o += c.length;
-    }
-    return out;
+    return concatBytes(parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p)));
   }
 
   /** write(2) until done; returns what is left when the descriptor would block, null when all is written. */

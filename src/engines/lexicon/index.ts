@@ -26,7 +26,7 @@
 import { CONFIDENCE_LEVELS, type Edit, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { applyEdits } from "../../text/edits.ts";
+import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
 import { WORD_NAME } from "./format.ts";
@@ -220,11 +220,11 @@ export class LexiconEngine implements Engine {
     if (!found) {
       const fresh: Edit[] = [];
       decodeRunUncached(this, run, fresh, ends);
-      found = fresh.map((e) => ({ ...e, start: e.start - base, end: e.end - base }));
+      found = shiftEdits(fresh, -base);
       if (this.runCache.size >= 25_000) this.runCache.clear();
       this.runCache.set(key, found);
     }
-    for (const e of found) edits.push({ ...e, start: e.start + base, end: e.end + base });
+    edits.push(...shiftEdits(found, base));
   }
 
   private readonly runCache = new Map<string, Edit[]>();
