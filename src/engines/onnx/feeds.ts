@@ -91,11 +91,11 @@ export function halfToFloat(bits: Uint16Array, out = new Float32Array(bits.lengt
   return out;
 }
 
-/** The last position's logits of a [batch=1, positions, vocab] tensor, as float32. */
-export function lastLogits(t: Tensor): Float32Array {
+/** Position `i`'s logits of a [batch=1, positions, vocab] tensor, as float32 (a view when they are float32). */
+export function logitsRow(t: Tensor, i: number): Float32Array {
   if (t.dims.length !== 3 || t.dims[0] !== 1) throw new Error(`logits have shape [${t.dims.join(", ")}], expected [1, positions, vocab]`);
   const V = t.dims[2]!;
-  const off = (t.dims[1]! - 1) * V;
+  const off = i * V;
   const data = t.data as ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
   if (t.type === "float32") return (data as Float32Array).subarray(off, off + V);
   if (t.type === "float16") {
@@ -104,6 +104,11 @@ export function lastLogits(t: Tensor): Float32Array {
     return Float32Array.from(data.subarray(off, off + V) as ArrayLike<number>);
   }
   throw new Error(`logits of type ${t.type} are not supported (float32 or float16)`);
+}
+
+/** The last position's logits, as float32. */
+export function lastLogits(t: Tensor): Float32Array {
+  return logitsRow(t, t.dims[1]! - 1);
 }
 
 /** Index of the largest value (the first one on a tie; NaN never wins). */

@@ -19,7 +19,7 @@ import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
 import { ChainedKvCache, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
 import { DEFAULT_SETTINGS, sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
-import { FeedPlan, halfToFloat } from "./feeds.ts";
+import { FeedPlan, argmax, logitsRow } from "./feeds.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
   fp32: "model.onnx",
@@ -75,31 +75,11 @@ export function modelFile(dir: string, dtype?: string): string {
 type Ort = typeof import("onnxruntime-node");
 type OrtTensor = import("onnxruntime-node").Tensor;
 
-/** Index of the largest of `n` values from `off` (greedy decoding). */
-export function argmaxRow(data: ArrayLike<number>, off: number, n: number): number {
-  let best = 0;
-  let bv = -Infinity;
-  for (let v = 0; v < n; v++) {
-    const x = data[off + v]!;
-    if (x > bv) {
-      bv = x;
-      best = v;
-    }
-  }
-  return best;
-}
-
 /** The greedy next token after each of the last `keep` positions of logits [1, S, V] (float32 or float16). */
 export function argmaxLast(logits: OrtTensor, keep: number): number[] {
-  const [, S, V] = logits.dims as [number, number, number];
-  if (logits.type !== "float32" && logits.type !== "float16") throw new Error(`logits of type ${logits.type} are not supported (float32 or float16)`);
-  const data = logits.data as Float32Array | Uint16Array;
+  const S = logits.dims[1]!;
   const out: number[] = [];
-  for (let i = S - keep; i < S; i++) {
-    // float16 arrives as bit patterns (feeds.ts): one row decoded at a time, by table
-    if (data instanceof Uint16Array) out.push(argmaxRow(halfToFloat(data.subarray(i * V, (i + 1) * V)), 0, V));
-    else out.push(argmaxRow(data, i * V, V));
-  }
+  for (let i = S - keep; i < S; i++) out.push(argmax(logitsRow(logits, i)));
   return out;
 }
 
