@@ -22,24 +22,26 @@ async function serverStatus(): Promise<{ socket: string; running: boolean; engin
   return { socket, running: Boolean(h), engine: h?.engine as string | undefined, pid: h?.pid as number | undefined, ...(serverDisabled() ? { disabled: true } : {}) };
 }
 
-/** The config file: fine, or the error that stops every command and the warnings it gives. */
-async function configStatus(): Promise<{ ok: boolean; error?: string; warnings: string[] }> {
-  try {
-    return { ok: true, warnings: (await loadConfig()).warnings ?? [] };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message, warnings: [] };
-  }
-}
-
-/** The configuration files that apply to files in `dir`: user config, user dictionary, nearest .typofix.yaml. */
-async function configFiles(dir = process.cwd()): Promise<{ applied: string[]; project: string | null; error?: string }> {
+/**
+ * The config file (fine, or the error that stops every command, and the warnings it gives) and the
+ * configuration files that apply to files in `dir`: user config, user dictionary, nearest .typofix.yaml.
+ * The user config is read once for both.
+ */
+async function configReport(dir = process.cwd()) {
   const { findProjectConfig, loadProjectConfig, merge } = await import("../project.ts");
   const project = findProjectConfig(dir);
+  let user;
   try {
-    const user = await loadConfig();
-    return { applied: merge(user, project ? await loadProjectConfig(project) : null, configPath()).files, project };
+    user = await loadConfig();
   } catch (err) {
-    return { applied: [], project, error: (err as Error).message };
+    const error = (err as Error).message;
+    return { config: { ok: false, error, warnings: [] as string[] }, config_files: { applied: [] as string[], project, error } };
+  }
+  const config: { ok: boolean; error?: string; warnings: string[] } = { ok: true, warnings: user.warnings ?? [] };
+  try {
+    return { config, config_files: { applied: merge(user, project ? await loadProjectConfig(project) : null, configPath()).files, project } };
+  } catch (err) {
+    return { config, config_files: { applied: [] as string[], project, error: (err as Error).message } };
   }
 }
 
@@ -67,8 +69,7 @@ export async function diagnose() {
     engines,
     auto: auto ? { engine: auto.name, why: auto.reason, skipped: engines.filter((e) => !e.available && engines.indexOf(e) < engines.indexOf(auto)).map((e) => `${e.name}: ${e.reason}`) } : null,
     paths: { config: configPath(), cache: cacheDir(), models: storeDir() },
-    config: await configStatus(),
-    config_files: await configFiles(),
+    ...(await configReport()),
     server: await serverStatus(),
   };
 }
