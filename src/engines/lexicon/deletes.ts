@@ -116,8 +116,9 @@ export interface IndexHit {
 /** Searches of the lexicon file's index (see the top of this file). */
 export class DeleteIndex {
   private readonly x: DeleteArrays;
-  private readonly stamp: Uint32Array;
-  private query = 0;
+  /** The candidates a search has seen: an open-addressing set of ids (slot = id + 1), cleared per search. */
+  private seen = new Int32Array(1024);
+  private seenCount = 0;
   private readonly q = new Uint16Array(MAX_N);
   private readonly pre = new Int32Array(MAX_N + 1);
   private readonly prev2 = new Int32Array(MAX_N + 3);
@@ -127,7 +128,28 @@ export class DeleteIndex {
 
   constructor(private readonly d: LexiconData) {
     this.x = d.deletes;
-    this.stamp = new Uint32Array(d.nCounted);
+  }
+
+  /** Add an id to the seen set; false when it was there. */
+  private firstSight(id: number): boolean {
+    let seen = this.seen;
+    if (this.seenCount * 2 >= seen.length) {
+      // grow: re-insert what is there into a table twice the size
+      const old = seen;
+      seen = this.seen = new Int32Array(old.length * 2);
+      this.seenCount = 0;
+      for (const v of old) if (v) this.firstSight(v - 1);
+    }
+    const mask = seen.length - 1;
+    for (let h = Math.imul(id, 0x9e3779b1) >>> 0; ; h++) {
+      const v = seen[h & mask]!;
+      if (v === id + 1) return false;
+      if (v === 0) {
+        seen[h & mask] = id + 1;
+        this.seenCount++;
+        return true;
+      }
+    }
   }
 
   /** Whether a search of this trie at this distance is answered here (else the caller walks the trie). */
@@ -143,10 +165,10 @@ export class DeleteIndex {
     const n = query.length;
     const q = this.q;
     for (let i = 0; i < n; i++) q[i] = query.charCodeAt(i);
-    if (++this.query === 0xffffffff) {
-      this.stamp.fill(0);
-      this.query = 1;
-    }
+    // (a table grown by a short query's many candidates goes back to its small size)
+    if (this.seen.length > 4096) this.seen = new Int32Array(1024);
+    else this.seen.fill(0);
+    this.seenCount = 0;
     const limit = frequentOnly ? this.x.nFrequent : this.d.nCounted;
     const found = this.found;
     found.length = 0;
@@ -164,16 +186,13 @@ export class DeleteIndex {
 
   private probe(hash: number, n: number, k: number, limit: number): void {
     const d = this.d;
-    const stamp = this.stamp;
-    const tag = this.query;
     const bucket = hash >>> (32 - BUCKET_BITS);
     const low = hash & 0xff;
     const { tags, ids, start, rank } = this.x;
     for (let e = start[bucket]!, end = start[bucket + 1]!; e < end; e++) {
       if (tags[e] !== low) continue;
       const id = ids[e]!;
-      if (id >= limit || stamp[id] === tag) continue;
-      stamp[id] = tag;
+      if (id >= limit || !this.firstSight(id)) continue;
       const o = d.wordOffsets[id]!;
       const m = d.wordOffsets[id + 1]! - o;
       if (m > n + k || m < n - k) continue;
