@@ -67,6 +67,29 @@ describe("symmetric-delete index", () => {
     expect(small.search("ca", 1).map((h) => small.word(h.id))).toEqual(["car", "cat"]);
   });
 
+  test("property: word lookup (two levels from a table, then binary search) finds what a plain trie walk finds", () => {
+    const d = lex.data;
+    // reference: follow the children by a linear scan
+    const walk = (t: typeof d.listed, w: string) => {
+      let node = 0;
+      for (let i = 0; i < w.length && node >= 0; i++) {
+        let next = -1;
+        const s = t.nodeChildStart[node]!;
+        for (let c = s; c < s + t.nodeChildCount[node]!; c++) if (t.nodeChar[c] === w.charCodeAt(i)) next = c;
+        node = next;
+      }
+      return node < 0 ? -1 : t.nodeWord[node]!;
+    };
+    const ref = (w: string) => (walk(d, w) >= 0 ? walk(d, w) : walk(d.listed, w));
+    const listed = fc.nat(d.nWords - d.nCounted - 1).map((k) => lex.word(d.nCounted + k));
+    fc.assert(
+      fc.property(fc.oneof(typo, listed, fc.string({ maxLength: 4 }), fc.constantFrom("", "a", "i", "\u0000a", "a\u0000", "é", "ab\u0161")), (w) => {
+        expect(lex.id(w)).toBe(ref(w));
+      }),
+      { numRuns: 2000, seed: 21 },
+    );
+  });
+
   test("the encoder is deterministic", () => {
     const src = { unigrams: [["b", 2], ["a", 2], ["ab", 1]] as Array<[string, number]>, bigrams: [] };
     expect(Buffer.from(encodeLexicon(src)).equals(Buffer.from(encodeLexicon(src)))).toBe(true);
