@@ -34,23 +34,37 @@ export function buildTrie(words: Array<[string, number]>): Trie {
 const MAX_LEN = 48;
 
 /**
- * The nodes one and two characters below a trie's root, by character (both below 128): [c1 * 128] is
- * the node of c1, [c1 * 128 + c2] that of c1 c2 (character 0 is in no word), -1 where there is none.
+ * The nodes one and two characters below a trie's root. The characters found there (below 128) get slots
+ * 1..k in `slot`; fan[s1 * w + s2] is the node of c1 c2 and fan[s1 * w] that of c1 alone (w = k + 1,
+ * -1 where there is none). A few KB: a one-liner builds it in microseconds.
  */
-function fanOut(t: Trie): Int32Array {
-  const fan = new Int32Array(128 * 128).fill(-1);
+interface FanOut {
+  slot: Uint8Array;
+  w: number;
+  fan: Int32Array;
+}
+
+function fanOut(t: Trie): FanOut {
+  const slot = new Uint8Array(128);
+  let k = 0;
   const s = t.nodeChildStart[0]!;
-  for (let a = s; a < s + t.nodeChildCount[0]!; a++) {
-    const c1 = t.nodeChar[a]!;
-    if (c1 === 0 || c1 >= 128) continue;
-    fan[c1 * 128] = a;
-    const s2 = t.nodeChildStart[a]!;
-    for (let b = s2; b < s2 + t.nodeChildCount[a]!; b++) {
-      const c2 = t.nodeChar[b]!;
-      if (c2 !== 0 && c2 < 128) fan[c1 * 128 + c2] = b;
+  const each = (f: (a: number, c1: number, b: number, c2: number) => void) => {
+    for (let a = s; a < s + t.nodeChildCount[0]!; a++) {
+      const c1 = t.nodeChar[a]!;
+      if (c1 === 0 || c1 >= 128) continue;
+      f(a, c1, -1, 0);
+      const s2 = t.nodeChildStart[a]!;
+      for (let b = s2; b < s2 + t.nodeChildCount[a]!; b++) if (t.nodeChar[b]! !== 0 && t.nodeChar[b]! < 128) f(a, c1, b, t.nodeChar[b]!);
     }
-  }
-  return fan;
+  };
+  each((_a, c1, _b, c2) => {
+    if (!slot[c1]) slot[c1] = ++k;
+    if (c2 && !slot[c2]) slot[c2] = ++k;
+  });
+  const w = k + 1;
+  const fan = new Int32Array(w * w).fill(-1);
+  each((a, c1, b, c2) => (fan[slot[c1]! * w + (c2 ? slot[c2]! : 0)] = b < 0 ? a : b));
+  return { slot, w, fan };
 }
 
 export class Lexicon {
@@ -99,12 +113,16 @@ export class Lexicon {
     let i = 0;
     const n = word.length;
     // the first two levels of the two big tries from a table (the widest binary searches)
-    const fan = trie === this.data ? (this.fanMain ??= fanOut(trie)) : trie === this.data.listed ? (this.fanListed ??= fanOut(trie)) : null;
-    if (fan && n > 0) {
+    const f = trie === this.data ? (this.fanMain ??= fanOut(trie)) : trie === this.data.listed ? (this.fanListed ??= fanOut(trie)) : null;
+    if (f && n > 0) {
       const c1 = word.charCodeAt(0);
       const c2 = n > 1 ? word.charCodeAt(1) : 0;
       if (c1 < 128 && c2 < 128 && (n === 1 || c2 !== 0)) {
-        node = fan[c1 * 128 + c2]!;
+        // a character without a slot is at neither level: no word starts so
+        const s1 = f.slot[c1]!;
+        const s2 = n > 1 ? f.slot[c2]! : 0;
+        if (!s1 || (n > 1 && !s2)) return -1;
+        node = f.fan[s1 * f.w + s2]!;
         if (node < 0) return -1;
         i = n > 1 ? 2 : 1;
       }
@@ -113,8 +131,8 @@ export class Lexicon {
     return node < 0 ? -1 : trie.nodeWord[node]!;
   }
 
-  private fanMain: Int32Array | undefined;
-  private fanListed: Int32Array | undefined;
+  private fanMain: FanOut | undefined;
+  private fanListed: FanOut | undefined;
 
   /** Ids of the words a known misspelling stands for (seperate → separate), or none. */
   corrections(word: string): number[] {
