@@ -44,7 +44,7 @@ describe("symmetric-delete index", () => {
 
   test("hits appended after earlier ones, short and long queries, and what the index does not cover", () => {
     const d = lex.data;
-    for (const q of ["a", "'", "x", "teh", "thier", "misspeling", "acknowledgementss", "z".repeat(33), "pneumonoultramicroscopicsilicovolcanoconiosis"]) {
+    for (const q of ["a", "'", "x", "teh", "thier", "misspeling", "acknowledgementss", "z".repeat(30), "z".repeat(31), "z".repeat(33), "pneumonoultramicroscopicsilicovolcanoconiosis", "pneumonoultramicroscopicsilicovolcanoconiosi".slice(0, 31)]) {
       const before = lex.walk(q, 1, [], d);
       expect(lex.search(q, 2, [...before], d.frequent)).toEqual(lex.walk(q, 2, [...before], d.frequent));
       expect(lex.search(q, 1, [], d)).toEqual(lex.walk(q, 1, [], d));
@@ -56,12 +56,14 @@ describe("symmetric-delete index", () => {
   test("a small lexicon's index agrees with its walk", () => {
     const small = new Lexicon(
       encodeLexicon({
-        unigrams: [["the", 1000], ["then", 500], ["than", 400], ["cat", 10], ["cart", 6], ["car", 5], ["act", 3]],
+        unigrams: [["the", 1000], ["then", 500], ["than", 400], ["cat", 10], ["cart", 6], ["car", 5], ["act", 3], ["q".repeat(33), 3]],
         bigrams: [["the", "cat", 4]],
       }),
     );
     expect(small.deletes).not.toBeNull();
-    for (const q of ["teh", "tha", "ca", "cta", "catr", "thena", "x"])
+    // (a word too long for the index is still found from a query two letters shorter: the walk answers)
+    expect(small.search("q".repeat(31), 2, [], small.data.frequent).map((h) => h.dist)).toEqual([2]);
+    for (const q of ["teh", "tha", "ca", "cta", "catr", "thena", "x", "q".repeat(31), "q".repeat(32)])
       for (const [trie, k] of [[small.data, 1], [small.data.frequent, 1], [small.data.frequent, 2]] as const) expect(small.search(q, k, [], trie)).toEqual(small.walk(q, k, [], trie));
     expect(small.search("cta", 1).map((h) => small.word(h.id))).toEqual(["cat"]);
     expect(small.search("ca", 1).map((h) => small.word(h.id))).toEqual(["car", "cat"]);

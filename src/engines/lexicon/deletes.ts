@@ -154,7 +154,8 @@ export class DeleteIndex {
 
   /** Whether a search of this trie at this distance is answered here (else the caller walks the trie). */
   covers(query: string, maxDist: number, frequentOnly: boolean): boolean {
-    return query.length > 0 && query.length <= MAX_N && (maxDist === 1 || (maxDist === 2 && frequentOnly));
+    // (every word within maxDist of the query must be short enough to be indexed)
+    return query.length > 0 && query.length + maxDist <= MAX_N && (maxDist === 1 || (maxDist === 2 && frequentOnly));
   }
 
   /**
