@@ -71,6 +71,11 @@ export const ane = ${aneDylib ? `{ name: "libTypofixANE.dylib", path: ane }` : "
   ];
 }
 
+/** First 12 hex digits of models/en/lexicon.bin's SHA-256. */
+export function lexiconSha(): string {
+  return createHash("sha256").update(readFileSync(join(root, "models/en/lexicon.bin"))).digest("hex").slice(0, 12);
+}
+
 export async function buildTarget(target: Target, opts: { outDir?: string; aneDylib?: string } = {}): Promise<{ file: string; size: number; sha256: string }> {
   const outDir = opts.outDir ?? join(root, "dist");
   mkdirSync(outDir, { recursive: true });
@@ -87,7 +92,9 @@ export async function buildTarget(target: Target, opts: { outDir?: string; aneDy
     // chunks, loaded on first import: in one bundle their code cost every one-liner ~4 ms of CPU
     splitting: true,
     sourcemap: "none",
-    define: { "process.env.TYPOFIX_COMPILED": JSON.stringify("1") },
+    // the lexicon's content hash names the folder it is extracted to: two builds of one version (a rebuilt
+    // lexicon.bin) never read each other's copy, nor overwrite it when run in turn
+    define: { "process.env.TYPOFIX_COMPILED": JSON.stringify("1"), "process.env.TYPOFIX_LEXICON_SHA": JSON.stringify(lexiconSha()) },
     plugins: plugins(target, ane),
   });
   if (!r.success) throw new Error(`build ${target} failed:\n${r.logs.map(String).join("\n")}`);

@@ -22,6 +22,7 @@ import {
   layoutTrie,
   type Laid,
 } from "../../src/engines/lexicon/format.ts";
+import { buildDeleteIndex, DELETE_BUCKET_BITS } from "../../src/engines/lexicon/deletes.ts";
 
 /** Words with ln P above this go into the second, smaller trie used for the wide (distance-2) search. */
 export const FREQUENT_LOGP = -14;
@@ -109,6 +110,8 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const cNodes = common.word.length;
   const nNodes = main.word.length;
   const fNodes = freq.word.length;
+  const deletes = buildDeleteIndex(words.slice(0, nCounted), nFrequent);
+  const nDeletes = deletes.ids.length;
   const enc = new TextEncoder();
   const wordBytesList = words.map((w) => enc.encode(w));
   const wordBytesLen = wordBytesList.reduce((s, b) => s + b.length, 0);
@@ -142,6 +145,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     TABLE * 4, // 41 insertion
     TABLE * 4, // 42 transposition
     nWords * 4, // 43 endLogRatio
+    ((1 << DELETE_BUCKET_BITS) + 1) * 4, // 44 delete index: bucket starts
+    nDeletes * 4, // 45 word ids
+    nDeletes, // 46 hash tags
+    nCounted * 4, // 47 word-order rank per id
+    nCounted * 4, // 48 id per rank
   ];
   if (sizes.length !== SECTIONS) throw new Error(`${sizes.length} sections, the format has ${SECTIONS}`);
   const offsets: number[] = [];
@@ -152,7 +160,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   }
   const buf = new ArrayBuffer(pos);
   const dv = new DataView(buf);
-  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, missWords.length, nMissTargets, ...offsets].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  [MAGIC, VERSION, nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, missWords.length, nMissTargets, ...offsets, nFrequent, nDeletes].forEach((v, i) => dv.setUint32(i * 4, v, true));
 
   const wordOffsets = new Uint32Array(buf, offsets[0], nWords + 1);
   const logProb = new Float32Array(buf, offsets[1], nWords);
@@ -189,6 +197,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     new Float32Array(buf, offsets[41], TABLE).set(src.errors.ins);
     new Float32Array(buf, offsets[42], TABLE).set(src.errors.trans);
   }
+  new Uint32Array(buf, offsets[44], deletes.start.length).set(deletes.start);
+  new Uint32Array(buf, offsets[45], nDeletes).set(deletes.ids);
+  new Uint8Array(buf, offsets[46], nDeletes).set(deletes.tags);
+  new Uint32Array(buf, offsets[47], nCounted).set(deletes.rank);
+  new Uint32Array(buf, offsets[48], nCounted).set(deletes.byRank);
   const endLogRatio = new Float32Array(buf, offsets[43], nWords);
   for (const [w, r] of src.endLogRatio ?? []) {
     const id = ids.get(w);

@@ -13,15 +13,20 @@ import pkg from "../../../package.json" with { type: "json" };
 
 export function loadLexiconBytes(): Uint8Array {
   const path = lexiconPath as unknown as string;
+  const compiled = process.env.TYPOFIX_COMPILED === "1";
+  // (a file embedded in a compiled binary cannot be mapped: no failed try, and its exception, there)
+  if (!compiled)
+    try {
+      return Bun.mmap(path);
+    } catch {
+      /* no mmap here */
+    }
   try {
-    return Bun.mmap(path);
-  } catch {
-    /* not mappable: embedded in a compiled binary, or no mmap here */
-  }
-  try {
-    if (process.env.TYPOFIX_COMPILED === "1") {
+    if (compiled) {
       const { extractOnce } = require("../../runtime/native.ts") as typeof import("../../runtime/native.ts");
-      const dir = extractOnce([{ name: "lexicon.bin", path }], `${pkg.version}-data`);
+      // (a build names the folder by the lexicon's hash: a rebuilt lexicon of the same version gets its own)
+      const sha = process.env.TYPOFIX_LEXICON_SHA;
+      const dir = extractOnce([{ name: "lexicon.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}`);
       return Bun.mmap(join(dir, "lexicon.bin"));
     }
   } catch {

@@ -7,10 +7,12 @@
  * known from word lists, without a count) follow them, in their own trie that serves lookup only: they
  * are recognised as right but never proposed as corrections. Each word has a flags byte (WORD_*).
  * Bigrams are stored per first word (CSR layout), second-word ids sorted, so a lookup is a binary search
- * in a short range. This module is what the runtime needs: the layout, the decoder (views, no copies) and
+ * in a short range. Version 5 adds the symmetric-delete candidate index (deletes.ts) of the counted words.
+ * This module is what the runtime needs: the layout, the decoder (views, no copies) and
  * layoutTrie (also used for the user's words); the build-time encoder is scripts/lexicon/encode.ts.
  */
 import { TABLE, type ErrorTables } from "./errormodel.ts";
+import { DELETE_BUCKET_BITS, type DeleteArrays } from "./deletes.ts";
 
 /** The word comes from a word list and has no count: its ln P is LISTED_LOGP. */
 export const WORD_LISTED = 1;
@@ -24,12 +26,15 @@ export const WORD_NAMELIKE = 8;
 export const LISTED_LOGP = -17;
 
 export const MAGIC = 0x584c4654; // "TFLX"
-export const VERSION = 4;
+export const VERSION = 5;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
 export const HEADER_BYTES = 256;
-/** Number of array sections after the header (their byte offsets follow the 13 header counts). */
-export const SECTIONS = 44;
+/**
+ * Number of array sections after the header (their byte offsets follow the 13 header counts; two more
+ * counts, the frequent words and the delete-index entries, follow the offsets).
+ */
+export const SECTIONS = 49;
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -70,6 +75,8 @@ export interface LexiconData extends TrieArrays {
   errors: ErrorTables;
   /** ln(P(a sentence ends after this word) / P(a sentence ends after any word)), per word id. */
   endLogRatio: Float32Array;
+  /** The symmetric-delete candidate index of the counted words (deletes.ts). */
+  deletes: DeleteArrays;
 }
 
 export function decodeLexicon(bytes: Uint8Array): LexiconData {
@@ -83,7 +90,8 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     dv.getUint32(i * 4, true),
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   const off = Array.from({ length: SECTIONS }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
-  const end = off[43]! + nWords * 4;
+  const [nFrequent, nDeletes] = [13 + SECTIONS, 14 + SECTIONS].map((i) => dv.getUint32(i * 4, true)) as [number, number];
+  const end = off[48]! + nCounted * 4;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   // a trie's six arrays (childStart, word, char, childCount, minLen, maxLen) at these sections
@@ -121,6 +129,14 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       trans: new Float32Array(b, off[42], TABLE),
     },
     endLogRatio: new Float32Array(b, off[43], nWords),
+    deletes: {
+      start: new Uint32Array(b, off[44], (1 << DELETE_BUCKET_BITS) + 1),
+      ids: new Uint32Array(b, off[45], nDeletes),
+      tags: new Uint8Array(b, off[46], nDeletes),
+      rank: new Uint32Array(b, off[47], nCounted),
+      byRank: new Uint32Array(b, off[48], nCounted),
+      nFrequent,
+    },
   };
 }
 

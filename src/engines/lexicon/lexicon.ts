@@ -1,11 +1,14 @@
 /**
  * Read access to the lexicon file (format.ts): word lookup, unigram and bigram log-probabilities, and
- * candidate search: all dictionary words within optimal-string-alignment distance k of a query, by a
- * depth-first walk of the trie that carries one row of the edit-distance table per level and prunes
- * branches whose row minimum exceeds k. Cost: O(visited nodes × query length); a few thousand nodes
- * for k = 2, a few hundred for k = 1. Measured by `bun run bench` (lexicon words/s).
+ * candidate search: all dictionary words within optimal-string-alignment distance k of a query. Searches
+ * of the counted words (distance 1) and of the frequent words (distance 1 or 2) go through the file's
+ * symmetric-delete index (deletes.ts: a few dozen bucket look-ups); any other (a small trie, distance 2
+ * over the whole dictionary) by a depth-first walk of the trie that carries one row of the edit-distance
+ * table per level and prunes branches whose row minimum exceeds k: O(visited nodes × k), a few thousand
+ * nodes for k = 2. Both give the same hits in the same (word) order. Measured by `bun run bench`.
  */
 import { decodeLexicon, layoutTrie, type LexiconData, type TrieArrays } from "./format.ts";
+import { DeleteIndex } from "./deletes.ts";
 
 export interface SearchHit {
   id: number;
@@ -30,6 +33,40 @@ export function buildTrie(words: Array<[string, number]>): Trie {
 
 const MAX_LEN = 48;
 
+/**
+ * The nodes one and two characters below a trie's root. The characters found there (below 128) get slots
+ * 1..k in `slot`; fan[s1 * w + s2] is the node of c1 c2 and fan[s1 * w] that of c1 alone (w = k + 1,
+ * -1 where there is none). A few KB: a one-liner builds it in microseconds.
+ */
+interface FanOut {
+  slot: Uint8Array;
+  w: number;
+  fan: Int32Array;
+}
+
+function fanOut(t: Trie): FanOut {
+  const slot = new Uint8Array(128);
+  let k = 0;
+  const s = t.nodeChildStart[0]!;
+  const each = (f: (a: number, c1: number, b: number, c2: number) => void) => {
+    for (let a = s; a < s + t.nodeChildCount[0]!; a++) {
+      const c1 = t.nodeChar[a]!;
+      if (c1 === 0 || c1 >= 128) continue;
+      f(a, c1, -1, 0);
+      const s2 = t.nodeChildStart[a]!;
+      for (let b = s2; b < s2 + t.nodeChildCount[a]!; b++) if (t.nodeChar[b]! !== 0 && t.nodeChar[b]! < 128) f(a, c1, b, t.nodeChar[b]!);
+    }
+  };
+  each((_a, c1, _b, c2) => {
+    if (!slot[c1]) slot[c1] = ++k;
+    if (c2 && !slot[c2]) slot[c2] = ++k;
+  });
+  const w = k + 1;
+  const fan = new Int32Array(w * w).fill(-1);
+  each((a, c1, b, c2) => (fan[slot[c1]! * w + (c2 ? slot[c2]! : 0)] = b < 0 ? a : b));
+  return { slot, w, fan };
+}
+
 export class Lexicon {
   readonly data: LexiconData;
   private readonly dec = new TextDecoder();
@@ -37,9 +74,13 @@ export class Lexicon {
   // scratch space for the trie walk: one row per depth
   private rows = new Int32Array((MAX_LEN + 3) * (MAX_LEN + 3));
   private path = new Uint8Array(MAX_LEN + 3);
+  private q = new Int32Array(MAX_LEN + 3);
+  private next = new Int32Array(MAX_LEN + 3);
+  private end = new Int32Array(MAX_LEN + 3);
 
   constructor(bytes: Uint8Array) {
     this.data = decodeLexicon(bytes);
+    this.deletes = this.data.deletes.ids.length ? new DeleteIndex(this.data) : null;
   }
 
   get size(): number {
@@ -69,9 +110,29 @@ export class Lexicon {
   private lookup(word: string, trie: Trie): number {
     if (!trie.nodeWord.length) return -1;
     let node = 0;
-    for (let i = 0; i < word.length && node >= 0; i++) node = this.child(node, word.charCodeAt(i), trie);
+    let i = 0;
+    const n = word.length;
+    // the first two levels of the two big tries from a table (the widest binary searches)
+    const f = trie === this.data ? (this.fanMain ??= fanOut(trie)) : trie === this.data.listed ? (this.fanListed ??= fanOut(trie)) : null;
+    if (f && n > 0) {
+      const c1 = word.charCodeAt(0);
+      const c2 = n > 1 ? word.charCodeAt(1) : 0;
+      if (c1 < 128 && c2 < 128 && (n === 1 || c2 !== 0)) {
+        // a character without a slot is at neither level: no word starts so
+        const s1 = f.slot[c1]!;
+        const s2 = n > 1 ? f.slot[c2]! : 0;
+        if (!s1 || (n > 1 && !s2)) return -1;
+        node = f.fan[s1 * f.w + s2]!;
+        if (node < 0) return -1;
+        i = n > 1 ? 2 : 1;
+      }
+    }
+    for (; i < n && node >= 0; i++) node = this.child(node, word.charCodeAt(i), trie);
     return node < 0 ? -1 : trie.nodeWord[node]!;
   }
+
+  private fanMain: FanOut | undefined;
+  private fanListed: FanOut | undefined;
 
   /** Ids of the words a known misspelling stands for (seperate → separate), or none. */
   corrections(word: string): number[] {
@@ -135,61 +196,91 @@ export class Lexicon {
   search(query: string, maxDist: number, out: SearchHit[] = [], trie: Trie = this.data, sameStart = false): SearchHit[] {
     const n = query.length;
     if (n === 0 || n > MAX_LEN) return out;
+    // the whole dictionary or its frequent words: the symmetric-delete index (the same hits, in the same order)
+    const d = this.data;
+    if (this.deletes && !sameStart && (trie === d || trie === d.frequent) && this.deletes.covers(query, maxDist, trie === d.frequent))
+      return this.deletes.search(query, maxDist, trie === d.frequent, out);
+    return this.walk(query, maxDist, out, trie, sameStart);
+  }
+
+  /** The lexicon file's symmetric-delete index (deletes.ts); null: always walk the trie (tests compare the two). */
+  deletes: DeleteIndex | null;
+
+  /** The same search by a bounded walk of the trie (any trie, any distance). */
+  walk(query: string, maxDist: number, out: SearchHit[] = [], trie: Trie = this.data, sameStart = false): SearchHit[] {
+    const n = query.length;
+    if (n === 0 || n > MAX_LEN) return out;
     const W = n + 1;
     if (this.rows.length < (MAX_LEN + 3) * W) this.rows = new Int32Array((MAX_LEN + 3) * W);
     const rows = this.rows;
     for (let j = 0; j <= n; j++) rows[j] = j;
-    const q = new Int32Array(n);
+    const q = this.q;
     for (let j = 0; j < n; j++) q[j] = query.charCodeAt(j);
+    const q0 = q[0]!;
+    const q1 = n > 1 ? q[1]! : -1;
     const maxDepth = n + maxDist;
     const path = this.path;
+    const next = this.next;
+    const end = this.end;
     const { nodeChildStart, nodeChildCount, nodeChar, nodeWord, minLen, maxLen } = trie;
     const lenLo = n - maxDist;
     const lenHi = n + maxDist;
     const BIG = maxDist + 1;
-    // Only cells within maxDist of the diagonal can stay within maxDist (Ukkonen's band); the cells
-    // just outside the band hold BIG so the next row reads a bound, not stale values.
-    const walk = (node: number, depth: number): void => {
-      const start = nodeChildStart[node]!;
-      const end = start + nodeChildCount[node]!;
+    // An iterative depth-first walk (children in character order, so hits come in word order): next[d] is
+    // the next child to visit at depth d, end[d] the end of that node's children. Only cells within maxDist
+    // of the diagonal can stay within maxDist (Ukkonen's band); the cells just outside the band hold BIG so
+    // the next row reads a bound, not stale values.
+    let depth = 0;
+    next[0] = nodeChildStart[0]!;
+    end[0] = next[0]! + nodeChildCount[0]!;
+    while (depth >= 0) {
+      const child = next[depth]!;
+      if (child >= end[depth]!) {
+        depth--;
+        continue;
+      }
+      next[depth] = child + 1;
+      // no word below this node has a length within maxDist of the query's
+      if (minLen[child]! > lenHi || maxLen[child]! < lenLo) continue;
+      const ch = nodeChar[child]!;
+      // sameStart: only words that begin with the query's first or second letter
+      if (sameStart && depth === 0 && ch !== q0 && ch !== q1) continue;
       const i = depth + 1;
       const r = i * W;
       const p = depth * W;
-      const pp = (depth - 1) * W;
+      const pp = p - W;
       const jlo = i - maxDist > 1 ? i - maxDist : 1;
       const jhi = i + maxDist < n ? i + maxDist : n;
       const prevCh = depth > 0 ? path[depth - 1]! : -1;
-      for (let child = start; child < end; child++) {
-        // no word below this node has a length within maxDist of the query's
-        if (minLen[child]! > lenHi || maxLen[child]! < lenLo) continue;
-        const ch = nodeChar[child]!;
-        // sameStart: only words that begin with the query's first or second letter
-        if (sameStart && depth === 0 && ch !== q[0] && ch !== q[1]) continue;
-        rows[r] = i <= maxDist ? i : BIG;
-        if (jlo > 1) rows[r + jlo - 1] = BIG;
-        let rowMin = jlo === 1 ? rows[r]! : BIG;
-        for (let j = jlo; j <= jhi; j++) {
-          let v = rows[p + j - 1]! + (q[j - 1] === ch ? 0 : 1);
-          const del = rows[p + j]! + 1;
-          const ins = rows[r + j - 1]! + 1;
-          if (del < v) v = del;
-          if (ins < v) v = ins;
-          if (j > 1 && prevCh === q[j - 1] && ch === q[j - 2]) {
-            const t = rows[pp + j - 2]! + 1;
-            if (t < v) v = t;
-          }
-          rows[r + j] = v;
-          if (v < rowMin) rowMin = v;
+      rows[r] = i <= maxDist ? i : BIG;
+      if (jlo > 1) rows[r + jlo - 1] = BIG;
+      let rowMin = jlo === 1 ? rows[r]! : BIG;
+      let left = rows[r + jlo - 1]!;
+      for (let j = jlo; j <= jhi; j++) {
+        let v = rows[p + j - 1]! + (q[j - 1] === ch ? 0 : 1);
+        const del = rows[p + j]! + 1;
+        const ins = left + 1;
+        if (del < v) v = del;
+        if (ins < v) v = ins;
+        if (j > 1 && prevCh === q[j - 1] && ch === q[j - 2]) {
+          const t = rows[pp + j - 2]! + 1;
+          if (t < v) v = t;
         }
-        if (jhi < n) rows[r + jhi + 1] = BIG;
-        if (rowMin > maxDist) continue;
-        path[depth] = ch;
-        const w = nodeWord[child]!;
-        if (w >= 0 && jhi === n && rows[r + n]! <= maxDist) out.push({ id: w, dist: rows[r + n]! });
-        if (i < maxDepth) walk(child, i);
+        rows[r + j] = v;
+        left = v;
+        if (v < rowMin) rowMin = v;
       }
-    };
-    walk(0, 0);
+      if (jhi < n) rows[r + jhi + 1] = BIG;
+      if (rowMin > maxDist) continue;
+      path[depth] = ch;
+      const w = nodeWord[child]!;
+      if (w >= 0 && jhi === n && rows[r + n]! <= maxDist) out.push({ id: w, dist: rows[r + n]! });
+      if (i < maxDepth) {
+        depth = i;
+        next[i] = nodeChildStart[child]!;
+        end[i] = next[i]! + nodeChildCount[child]!;
+      }
+    }
     return out;
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * The symmetric-delete index (src/engines/lexicon/deletes.ts) must give exactly what the trie walk gives:
+ * the same words, the same distances, in the same order (the engine's ranking breaks ties by that order).
+ */
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { Lexicon } from "../src/engines/lexicon/lexicon.ts";
+import { decodeLexicon } from "../src/engines/lexicon/format.ts";
+import { encodeLexicon } from "../scripts/lexicon/encode.ts";
+
+const lex = LexiconEngine.shared().lex;
+
+/** A dictionary word with up to three random edits (deletion, insertion, substitution, transposition). */
+const typo = fc
+  .tuple(fc.nat(lex.data.nCounted - 1), fc.array(fc.tuple(fc.constantFrom("del", "ins", "sub", "swap"), fc.nat(40), fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz'é")), { maxLength: 3 }))
+  .map(([id, edits]) => {
+    let w = lex.word(id);
+    for (const [op, at, ch] of edits) {
+      const i = at % (w.length + 1);
+      if (op === "del") w = w.slice(0, i) + w.slice(i + 1);
+      else if (op === "ins") w = w.slice(0, i) + ch + w.slice(i);
+      else if (op === "sub") w = w.slice(0, i) + ch + w.slice(i + 1);
+      else if (i + 1 < w.length) w = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+    }
+    return w;
+  });
+
+describe("symmetric-delete index", () => {
+  test("the lexicon file carries the index", () => {
+    expect(lex.deletes).not.toBeNull();
+    expect(lex.data.deletes.ids.length).toBeGreaterThan(lex.data.nCounted);
+  });
+
+  test("property: the index returns the trie walk's hits, distances and order", () => {
+    const d = lex.data;
+    fc.assert(
+      fc.property(typo, (q) => {
+        for (const [trie, k] of [[d, 1], [d.frequent, 1], [d.frequent, 2]] as const) expect(lex.search(q, k, [], trie)).toEqual(lex.walk(q, k, [], trie));
+      }),
+      { numRuns: 400, seed: 20 },
+    );
+  });
+
+  test("hits appended after earlier ones, short and long queries, and what the index does not cover", () => {
+    const d = lex.data;
+    for (const q of ["a", "'", "x", "teh", "thier", "misspeling", "acknowledgementss", "z".repeat(30), "z".repeat(31), "z".repeat(33), "pneumonoultramicroscopicsilicovolcanoconiosis", "pneumonoultramicroscopicsilicovolcanoconiosi".slice(0, 31)]) {
+      const before = lex.walk(q, 1, [], d);
+      expect(lex.search(q, 2, [...before], d.frequent)).toEqual(lex.walk(q, 2, [...before], d.frequent));
+      expect(lex.search(q, 1, [], d)).toEqual(lex.walk(q, 1, [], d));
+      // distance 2 over the whole dictionary is not indexed: the walk answers it
+      expect(lex.search(q, 2, [], d)).toEqual(lex.walk(q, 2, [], d));
+    }
+  });
+
+  test("a small lexicon's index agrees with its walk", () => {
+    const small = new Lexicon(
+      encodeLexicon({
+        unigrams: [["the", 1000], ["then", 500], ["than", 400], ["cat", 10], ["cart", 6], ["car", 5], ["act", 3], ["q".repeat(33), 3]],
+        bigrams: [["the", "cat", 4]],
+      }),
+    );
+    expect(small.deletes).not.toBeNull();
+    // (a word too long for the index is still found from a query two letters shorter: the walk answers)
+    expect(small.search("q".repeat(31), 2, [], small.data.frequent).map((h) => h.dist)).toEqual([2]);
+    for (const q of ["teh", "tha", "ca", "cta", "catr", "thena", "x", "q".repeat(31), "q".repeat(32)])
+      for (const [trie, k] of [[small.data, 1], [small.data.frequent, 1], [small.data.frequent, 2]] as const) expect(small.search(q, k, [], trie)).toEqual(small.walk(q, k, [], trie));
+    expect(small.search("cta", 1).map((h) => small.word(h.id))).toEqual(["cat"]);
+    expect(small.search("ca", 1).map((h) => small.word(h.id))).toEqual(["car", "cat"]);
+  });
+
+  test("property: word lookup (two levels from a table, then binary search) finds what a plain trie walk finds", () => {
+    const d = lex.data;
+    // reference: follow the children by a linear scan
+    const walk = (t: typeof d.listed, w: string) => {
+      let node = 0;
+      for (let i = 0; i < w.length && node >= 0; i++) {
+        let next = -1;
+        const s = t.nodeChildStart[node]!;
+        for (let c = s; c < s + t.nodeChildCount[node]!; c++) if (t.nodeChar[c] === w.charCodeAt(i)) next = c;
+        node = next;
+      }
+      return node < 0 ? -1 : t.nodeWord[node]!;
+    };
+    const ref = (w: string) => (walk(d, w) >= 0 ? walk(d, w) : walk(d.listed, w));
+    const listed = fc.nat(d.nWords - d.nCounted - 1).map((k) => lex.word(d.nCounted + k));
+    fc.assert(
+      fc.property(fc.oneof(typo, listed, fc.string({ maxLength: 4 }), fc.constantFrom("", "a", "i", "\u0000a", "a\u0000", "é", "ab\u0161")), (w) => {
+        expect(lex.id(w)).toBe(ref(w));
+      }),
+      { numRuns: 2000, seed: 21 },
+    );
+  });
+
+  test("the encoder is deterministic", () => {
+    const src = { unigrams: [["b", 2], ["a", 2], ["ab", 1]] as Array<[string, number]>, bigrams: [] };
+    expect(Buffer.from(encodeLexicon(src)).equals(Buffer.from(encodeLexicon(src)))).toBe(true);
+    expect(decodeLexicon(encodeLexicon(src)).deletes.nFrequent).toBe(3);
+  });
+});
