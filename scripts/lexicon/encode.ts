@@ -117,6 +117,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
 
   // a trie's six arrays: childStart, word (32-bit), char, childCount, minLen, maxLen (bytes)
   const trie = (n: number) => [n * 4, n * 4, n, n, n, n];
+  const nRules = src.errors?.rules?.keys.length ?? 0;
   const sizes = [
     (nWords + 1) * 4, // 0 wordOffsets
     nWords * 4, // 1 logProb
@@ -142,6 +143,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     TABLE * 4, // 41 insertion
     TABLE * 4, // 42 transposition
     nWords * 4, // 43 endLogRatio
+    4 + nRules * 8, // 44 substring rules: count, keys, costs
   ];
   if (sizes.length !== SECTIONS) throw new Error(`${sizes.length} sections, the format has ${SECTIONS}`);
   const offsets: number[] = [];
@@ -188,6 +190,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     new Float32Array(buf, offsets[40], TABLE).set(src.errors.del);
     new Float32Array(buf, offsets[41], TABLE).set(src.errors.ins);
     new Float32Array(buf, offsets[42], TABLE).set(src.errors.trans);
+  }
+  dv.setUint32(offsets[44]!, nRules, true);
+  if (src.errors?.rules) {
+    new Uint32Array(buf, offsets[44]! + 4, nRules).set(src.errors.rules.keys);
+    new Float32Array(buf, offsets[44]! + 4 + nRules * 4, nRules).set(src.errors.rules.costs);
   }
   const endLogRatio = new Float32Array(buf, offsets[43], nWords);
   for (const [w, r] of src.endLogRatio ?? []) {

@@ -148,7 +148,7 @@ export class Candidates {
     let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
     if (maxDist > 1) {
       let best = -Infinity;
-      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
+      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word, !frequentOnly));
       // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
       // the unknown word (its prior plus two edits cost more than an unknown word's)
       if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
@@ -157,7 +157,8 @@ export class Candidates {
     hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
-      const cost = P.typoCost + P.editCost * channelDistance(meant, word);
+      // (substring rules for an unknown word only: frequentOnly is the real-word search)
+      const cost = P.typoCost + P.editCost * channelDistance(meant, word, !frequentOnly);
       return { id: h.id, cost, score: lex.logP(h.id) - cost };
     });
     scored.sort((a, b) => b.score - a.score);

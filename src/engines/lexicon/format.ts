@@ -24,12 +24,12 @@ export const WORD_NAMELIKE = 8;
 export const LISTED_LOGP = -17;
 
 export const MAGIC = 0x584c4654; // "TFLX"
-export const VERSION = 4;
+export const VERSION = 5;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
 export const HEADER_BYTES = 256;
 /** Number of array sections after the header (their byte offsets follow the 13 header counts). */
-export const SECTIONS = 44;
+export const SECTIONS = 45;
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -83,7 +83,10 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
     dv.getUint32(i * 4, true),
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   const off = Array.from({ length: SECTIONS }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
-  const end = off[43]! + nWords * 4;
+  // section 44, the substring rules of the error model: their number, then the keys, then the costs
+  if (off[44]! - bytes.byteOffset + 4 > bytes.byteLength) throw new Error("lexicon data is truncated");
+  const nRules = dv.getUint32(off[44]! - bytes.byteOffset, true);
+  const end = off[44]! + 4 + nRules * 8;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   // a trie's six arrays (childStart, word, char, childCount, minLen, maxLen) at these sections
@@ -119,6 +122,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       del: new Float32Array(b, off[40], TABLE),
       ins: new Float32Array(b, off[41], TABLE),
       trans: new Float32Array(b, off[42], TABLE),
+      rules: { keys: new Uint32Array(b, off[44]! + 4, nRules), costs: new Float32Array(b, off[44]! + 4 + nRules * 4, nRules) },
     },
     endLogRatio: new Float32Array(b, off[43], nWords),
   };

@@ -192,7 +192,7 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     const fixes = lex.corrections(word);
     for (const id of fixes) {
       const sure = fixes.length === 1 && word.length >= 4;
-      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word);
+      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
       add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
     }
     // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
