@@ -79,7 +79,7 @@ export interface Slot {
 /**
  * Whether an unknown word is two dictionary words closed up (frontman, timeframe, uplinks, offseason):
  * parts of three letters or more (or a particle such as up/on/off/out before or after a longer part),
- * neither a function word, both common enough.
+ * neither a function word, each common enough and the two together above PARAMS.compoundLogP.
  */
 function isCompound(ctx: LexiconContext, w: string): boolean {
   if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
@@ -93,7 +93,11 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
     if (rid < 0 || FUNCTION_WORDS.has(l) || FUNCTION_WORDS.has(r)) continue;
     const ok = (p: string, other: string) => p.length >= 3 || (PARTICLES_CLOSED.has(p) && other.length >= 4);
     if (!ok(l, r) || !ok(r, l)) continue;
-    if (ctx.lex.logP(lid) > -13 && ctx.lex.logP(rid) > -13) return true;
+    // (both parts common enough, and together likely enough: dir + ven, curt + ans, scar + ely are slips of
+    // driven, curtains, scarcely, not compounds)
+    const a = ctx.lex.logP(lid);
+    const b = ctx.lex.logP(rid);
+    if (a > -13 && b > -13 && a + b > PARAMS.compoundLogP) return true;
   }
   return false;
 }
