@@ -203,7 +203,7 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     for (const name of s.local ?? [])
       hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
     // a second edit on a probable name costs more than any dictionary word could win back
-    const maxDist = word.length <= 3 || isName ? 1 : 2;
+    const maxDist = word.length <= 2 || isName ? 1 : 2;
     for (const h of ctx.cand.nearest(word, maxDist)) {
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
