@@ -108,7 +108,7 @@ export function breakdown(dir: string, engine = LexiconEngine.shared(), show?: s
           if (bid >= 0) {
             const ids = known
               ? [...engine.cand.nearest(a, 1, true), ...engine.cand.nearestCommon(a)].map((h) => h.id)
-              : [...engine.cand.nearest(a, a.length <= 3 ? 1 : 2).map((h) => h.id), ...lex.corrections(a)];
+              : [...engine.cand.nearest(a, a.length <= 2 ? 1 : 2).map((h) => h.id), ...lex.corrections(a)];
             generated = ids.includes(bid);
           }
         }

@@ -12,11 +12,17 @@ describe("lexicon recall", () => {
     expect(fix("the band's frontman gave no timeframe for the payroll stickup")).toBe("the band's frontman gave no timeframe for the payroll stickup");
   });
 
-  test("an unknown three-letter word may be two slips from the word meant", () => {
-    // neither has a dictionary word one edit away; both letters are keyboard neighbours of the right ones
-    expect(fix("he bought a new cqf today")).toBe("he bought a new car today");
-    expect(fix("it was tpk good")).toBe("it was too good");
-    // two-letter words stay one edit from their corrections, and known short words are left alone
-    expect(fix("it was not good")).toBe("it was not good");
+  test("an unknown three-letter word may be two slips from the word meant, unless it has no vowel", () => {
+    // no dictionary word is one edit from either; the slips are keyboard neighbours of the right letters
+    expect(fix("she said uoj would come")).toBe("she said you would come");
+    // three consonants are an abbreviation more often than two slips (ctx, llm, rtl)
+    expect(fix("pass the ctx to the handler")).toBe("pass the ctx to the handler");
+    expect(fix("he bought a new cqf today")).toBe("he bought a new cqf today");
+  });
+
+  test("a capitalised unknown word in mid-sentence is scored letter by letter, not by the substring rules", () => {
+    // (with the rules, Bordes became Borders and Wenting Wanting)
+    expect(fix("We met Bordes and Hewett in Paris")).toBe("We met Bordes and Hewett in Paris");
+    expect(fix("the paper by Wenting and Angele")).toBe("the paper by Wenting and Angele");
   });
 });

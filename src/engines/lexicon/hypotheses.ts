@@ -202,9 +202,12 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
     for (const name of s.local ?? [])
       hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
-    // a second edit on a probable name costs more than any dictionary word could win back
-    const maxDist = word.length <= 2 || isName ? 1 : 2;
-    for (const h of ctx.cand.nearest(word, maxDist)) {
+    // a second edit on a probable name costs more than any dictionary word could win back; a three-letter
+    // word without a vowel is more often an abbreviation (ctx, llm, rtl) than two slips
+    const maxDist = word.length <= 2 || isName || (word.length === 3 && !/[aeiouy]/.test(word)) ? 1 : 2;
+    // (a probable name is scored letter by letter: names vary more than the substring rules of misspelt words
+    // allow — Bordes is no misspelt Borders, Hewett no Hewlett)
+    for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost)) {
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
       // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
