@@ -58,7 +58,7 @@ const mcode = new Int32Array(64);
 const tcode = new Int32Array(64);
 
 const VOWELS = new Set("aeiouy");
-const FIRST_LETTER_COST = Number(process.env.TYPOFIX_FLC ?? 0.3);
+const FIRST_LETTER_COST = 0.3;
 // leaving out a silent final e ("stor", "som", "hav") is among the commonest English misspellings
 const SILENT_E_COST = 0.15;
 // so is leaving out the apostrophe of a contraction ("dont", "theyre"): phone keyboards hide it
