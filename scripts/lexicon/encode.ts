@@ -120,6 +120,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
 
   // a trie's six arrays: childStart, word (32-bit), char, childCount, minLen, maxLen (bytes)
   const trie = (n: number) => [n * 4, n * 4, n, n, n, n];
+  const nRules = src.errors?.rules?.keys.length ?? 0;
   const sizes = [
     (nWords + 1) * 4, // 0 wordOffsets
     nWords * 4, // 1 logProb
@@ -150,6 +151,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     nDeletes, // 46 hash tags
     nCounted * 4, // 47 word-order rank per id
     nCounted * 4, // 48 id per rank
+    4 + nRules * 8, // 49 substring rules: count, keys, costs
   ];
   if (sizes.length !== SECTIONS) throw new Error(`${sizes.length} sections, the format has ${SECTIONS}`);
   const offsets: number[] = [];
@@ -202,6 +204,11 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   new Uint8Array(buf, offsets[46], nDeletes).set(deletes.tags);
   new Uint32Array(buf, offsets[47], nCounted).set(deletes.rank);
   new Uint32Array(buf, offsets[48], nCounted).set(deletes.byRank);
+  dv.setUint32(offsets[49]!, nRules, true);
+  if (src.errors?.rules) {
+    new Uint32Array(buf, offsets[49]! + 4, nRules).set(src.errors.rules.keys);
+    new Float32Array(buf, offsets[49]! + 4 + nRules * 4, nRules).set(src.errors.rules.costs);
+  }
   const endLogRatio = new Float32Array(buf, offsets[43], nWords);
   for (const [w, r] of src.endLogRatio ?? []) {
     const id = ids.get(w);

@@ -106,12 +106,12 @@ export class Candidates {
    * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
    * Cached per word: text repeats its words (Zipf), so most look-ups are free.
    */
-  nearest(word: string, maxDist: number, frequentOnly = false): Array<{ id: number; cost: number }> {
-    const key = (frequentOnly ? "f" : "") + maxDist + word;
+  nearest(word: string, maxDist: number, frequentOnly = false, substrings = !frequentOnly): Array<{ id: number; cost: number }> {
+    const key = (frequentOnly ? "f" : "") + (substrings ? "s" : "") + maxDist + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
       if (this.nearCache.size >= 50_000) this.nearCache.clear();
-      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly)));
+      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly, substrings)));
     }
     return hit;
   }
@@ -140,7 +140,8 @@ export class Candidates {
     return hit;
   }
 
-  searchNearest(word: string, maxDist: number, frequentOnly: boolean): Array<{ id: number; cost: number }> {
+  /** (substrings: whether the error model's substring rules apply, channel.ts; for unknown words that are no names) */
+  searchNearest(word: string, maxDist: number, frequentOnly: boolean, substrings = !frequentOnly): Array<{ id: number; cost: number }> {
     const lex = this.lex;
     const P = PARAMS;
     // distance 2 only when nothing is within distance 1: a second edit costs more than any
@@ -148,7 +149,7 @@ export class Candidates {
     let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
     if (maxDist > 1) {
       let best = -Infinity;
-      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word));
+      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word, substrings));
       // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
       // the unknown word (its prior plus two edits cost more than an unknown word's)
       if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
@@ -157,7 +158,7 @@ export class Candidates {
     hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
-      const cost = P.typoCost + P.editCost * channelDistance(meant, word);
+      const cost = P.typoCost + P.editCost * channelDistance(meant, word, substrings);
       return { id: h.id, cost, score: lex.logP(h.id) - cost };
     });
     scored.sort((a, b) => b.score - a.score);

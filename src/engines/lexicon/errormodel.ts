@@ -27,6 +27,8 @@ export interface ErrorTables {
   ins: Float32Array;
   /** trans[x·ALPHA + y]: the intended xy typed yx. */
   trans: Float32Array;
+  /** Substring edits (learnSubstringRules); none in a file built without them. */
+  rules?: SubstringRules;
 }
 
 /** Cost of an edit as likely as the average observed one, and how steeply cost grows as the log probability falls
@@ -89,7 +91,7 @@ function countPair(meant: string, typed: string, c: { sub: Float64Array; del: Fl
  * (occurrences of the context in the intended words + 1), smoothed; its cost is BASE + SLOPE · (mean ln P − ln P),
  * the mean taken over the observed edits, clamped to [MIN_COST, MAX_COST].
  */
-export function learnErrorTables(pairs: Iterable<[typed: string, meant: string]>): ErrorTables {
+export function learnErrorTables(pairs: ReadonlyArray<[typed: string, meant: string]>): ErrorTables {
   const c = { sub: new Float64Array(TABLE), del: new Float64Array(TABLE), ins: new Float64Array(TABLE), trans: new Float64Array(TABLE) };
   const uni = new Float64Array(ALPHA);
   const bi = new Float64Array(TABLE);
@@ -142,5 +144,117 @@ export function learnErrorTables(pairs: Iterable<[typed: string, meant: string]>
     t.ins[k] = cost(lnP[2]![k]!);
     t.trans[k] = cost(lnP[3]![k]!);
   }
+  t.rules = learnSubstringRules(pairs, cost);
   return t;
+}
+
+/**
+ * Substring edits in the manner of Brill and Moore (2000): each aligned pair's edits, widened by up to one
+ * letter of context on either side (or the start of the word), give rules α → β with |α|, |β| ≤ 2 (ie → ei,
+ * ph → f, an → en, ss → s): P(β | α) = count(α → β) / occurrences of α in the intended words. Single-letter
+ * edits without context are left to the tables above. Rules seen fewer than MIN_RULE_COUNT times are dropped.
+ * Key of a rule: ruleKey(α, β); a string of 0–2 letters has a code below 1024 (0 = empty, start of word = 0's
+ * index, codes 1..29 one letter, 30·(x+1)+(y+1) two).
+ */
+export const MIN_RULE_COUNT = 4;
+
+export interface SubstringRules {
+  /** ruleKey(α, β), ascending. */
+  keys: Uint32Array;
+  /** Cost of each rule, in the units of ErrorTables. */
+  costs: Float32Array;
+}
+
+/** Code of a string of 0–2 letter indices (charIndex, 0 = start of word). */
+export const subCode = (x: number[]): number => (x.length === 0 ? 0 : x.length === 1 ? x[0]! + 1 : 30 * (x[0]! + 1) + (x[1]! + 1));
+export const ruleKey = (alpha: number, beta: number): number => alpha * 1024 + beta;
+
+/** The aligned operations of one pair (meant, typed) as [meant letters, typed letters] (a start-of-word match first), or null. */
+function alignOps(meant: string, typed: string): Array<[number[], number[]]> | null {
+  const n = meant.length;
+  const m = typed.length;
+  const W = m + 1;
+  const d = new Int32Array((n + 1) * W);
+  for (let i = 0; i <= n; i++) d[i * W] = i;
+  for (let j = 0; j <= m; j++) d[j] = j;
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++) {
+      let v = Math.min(d[(i - 1) * W + j]! + 1, d[i * W + j - 1]! + 1, d[(i - 1) * W + j - 1]! + (meant[i - 1] === typed[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && meant[i - 1] === typed[j - 2] && meant[i - 2] === typed[j - 1]) v = Math.min(v, d[(i - 2) * W + j - 2]! + 1);
+      d[i * W + j] = v;
+    }
+  const dist = d[n * W + m]!;
+  if (dist === 0 || dist > 3) return null;
+  const ops: Array<[number[], number[]]> = [];
+  const c = (s: string, k: number) => charIndex(s.charCodeAt(k));
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const here = d[i * W + j]!;
+    if (i > 0 && j > 0 && meant[i - 1] === typed[j - 1] && d[(i - 1) * W + j - 1] === here) {
+      ops.push([[c(meant, i - 1)], [c(typed, j - 1)]]);
+      i--;
+      j--;
+    } else if (i > 0 && j > 0 && d[(i - 1) * W + j - 1]! + 1 === here) {
+      ops.push([[c(meant, i - 1)], [c(typed, j - 1)]]);
+      i--;
+      j--;
+    } else if (i > 1 && j > 1 && meant[i - 1] === typed[j - 2] && meant[i - 2] === typed[j - 1] && d[(i - 2) * W + j - 2]! + 1 === here) {
+      ops.push([[c(meant, i - 2), c(meant, i - 1)], [c(typed, j - 2), c(typed, j - 1)]]);
+      i -= 2;
+      j -= 2;
+    } else if (i > 0 && d[(i - 1) * W + j]! + 1 === here) {
+      ops.push([[c(meant, i - 1)], []]);
+      i--;
+    } else {
+      ops.push([[], [c(typed, j - 1)]]);
+      j--;
+    }
+  }
+  ops.push([[0], [0]]);
+  return ops.reverse();
+}
+
+/** Learn the substring rules from (misspelling, intended word) pairs, lower case; `cost` maps ln P to a cost. */
+export function learnSubstringRules(pairs: Iterable<[typed: string, meant: string]>, cost: (lnP: number) => number): SubstringRules {
+  const counts = new Map<number, number>();
+  const alphas = new Set<number>();
+  const meantWords: string[] = [];
+  for (const [typed, meant] of pairs) {
+    const ops = alignOps(meant, typed);
+    if (!ops) continue;
+    meantWords.push(meant);
+    for (let k = 0; k < ops.length; k++) {
+      const a: number[] = [];
+      const b: number[] = [];
+      let edited = false;
+      for (let l = k; l < ops.length && l < k + 3; l++) {
+        const [x, y] = ops[l]!;
+        a.push(...x);
+        b.push(...y);
+        if (a.length > 2 || b.length > 2) break;
+        edited ||= x.length !== y.length || x.some((v, q) => v !== y[q]);
+        if (!edited || a.length === 0 || (a.length <= 1 && b.length <= 1)) continue;
+        const key = ruleKey(subCode(a), subCode(b));
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        alphas.add(subCode(a));
+      }
+    }
+  }
+  // occurrences of each α in the intended words (with the start of the word as a letter)
+  const occ = new Map<number, number>();
+  for (const w of meantWords) {
+    const x = [0, ...Array.from(w, (ch) => charIndex(ch.charCodeAt(0)))];
+    for (let p = 0; p < x.length; p++) {
+      for (const code of [subCode([x[p]!]), p + 1 < x.length ? subCode([x[p]!, x[p + 1]!]) : -1]) if (alphas.has(code)) occ.set(code, (occ.get(code) ?? 0) + 1);
+    }
+  }
+  const kept = [...counts].filter(([, n]) => n >= MIN_RULE_COUNT).sort((x, y) => x[0] - y[0]);
+  const keys = new Uint32Array(kept.length);
+  const costs = new Float32Array(kept.length);
+  kept.forEach(([key, n], r) => {
+    keys[r] = key;
+    costs[r] = cost(Math.log(n / Math.max(n, occ.get(Math.floor(key / 1024)) ?? n)));
+  });
+  return { keys, costs };
 }

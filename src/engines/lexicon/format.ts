@@ -7,7 +7,8 @@
  * known from word lists, without a count) follow them, in their own trie that serves lookup only: they
  * are recognised as right but never proposed as corrections. Each word has a flags byte (WORD_*).
  * Bigrams are stored per first word (CSR layout), second-word ids sorted, so a lookup is a binary search
- * in a short range. Version 5 adds the symmetric-delete candidate index (deletes.ts) of the counted words.
+ * in a short range. Version 5 adds the symmetric-delete candidate index (deletes.ts) of the counted words;
+ * version 6 the error model's substring rules (section 49) and a 512-byte header.
  * This module is what the runtime needs: the layout, the decoder (views, no copies) and
  * layoutTrie (also used for the user's words); the build-time encoder is scripts/lexicon/encode.ts.
  */
@@ -26,15 +27,15 @@ export const WORD_NAMELIKE = 8;
 export const LISTED_LOGP = -17;
 
 export const MAGIC = 0x584c4654; // "TFLX"
-export const VERSION = 5;
+export const VERSION = 6;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
-export const HEADER_BYTES = 256;
+export const HEADER_BYTES = 512;
 /**
  * Number of array sections after the header (their byte offsets follow the 13 header counts; two more
  * counts, the frequent words and the delete-index entries, follow the offsets).
  */
-export const SECTIONS = 49;
+export const SECTIONS = 50;
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -91,7 +92,10 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   const off = Array.from({ length: SECTIONS }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
   const [nFrequent, nDeletes] = [13 + SECTIONS, 14 + SECTIONS].map((i) => dv.getUint32(i * 4, true)) as [number, number];
-  const end = off[48]! + nCounted * 4;
+  // section 49, the substring rules of the error model: their number, then the keys, then the costs
+  if (off[49]! - bytes.byteOffset + 4 > bytes.byteLength) throw new Error("lexicon data is truncated");
+  const nRules = dv.getUint32(off[49]! - bytes.byteOffset, true);
+  const end = off[49]! + 4 + nRules * 8;
   if (end > bytes.byteOffset + bytes.byteLength) throw new Error("lexicon data is truncated");
   const b = bytes.buffer;
   // a trie's six arrays (childStart, word, char, childCount, minLen, maxLen) at these sections
@@ -127,6 +131,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       del: new Float32Array(b, off[40], TABLE),
       ins: new Float32Array(b, off[41], TABLE),
       trans: new Float32Array(b, off[42], TABLE),
+      rules: { keys: new Uint32Array(b, off[49]! + 4, nRules), costs: new Float32Array(b, off[49]! + 4 + nRules * 4, nRules) },
     },
     endLogRatio: new Float32Array(b, off[43], nWords),
     deletes: {

@@ -79,7 +79,7 @@ export interface Slot {
 /**
  * Whether an unknown word is two dictionary words closed up (frontman, timeframe, uplinks, offseason):
  * parts of three letters or more (or a particle such as up/on/off/out before or after a longer part),
- * neither a function word, both common enough.
+ * neither a function word, each common enough and the two together above PARAMS.compoundLogP.
  */
 function isCompound(ctx: LexiconContext, w: string): boolean {
   if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
@@ -93,7 +93,11 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
     if (rid < 0 || FUNCTION_WORDS.has(l) || FUNCTION_WORDS.has(r)) continue;
     const ok = (p: string, other: string) => p.length >= 3 || (PARTICLES_CLOSED.has(p) && other.length >= 4);
     if (!ok(l, r) || !ok(r, l)) continue;
-    if (ctx.lex.logP(lid) > -13 && ctx.lex.logP(rid) > -13) return true;
+    // (both parts common enough, and together likely enough: dir + ven, curt + ans, scar + ely are slips of
+    // driven, curtains, scarcely, not compounds)
+    const a = ctx.lex.logP(lid);
+    const b = ctx.lex.logP(rid);
+    if (a > -13 && b > -13 && a + b > PARAMS.compoundLogP) return true;
   }
   return false;
 }
@@ -192,15 +196,18 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     const fixes = lex.corrections(word);
     for (const id of fixes) {
       const sure = fixes.length === 1 && word.length >= 4;
-      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word);
+      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
       add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
     }
     // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
     for (const name of s.local ?? [])
       hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
-    // a second edit on a probable name costs more than any dictionary word could win back
-    const maxDist = word.length <= 3 || isName ? 1 : 2;
-    for (const h of ctx.cand.nearest(word, maxDist)) {
+    // a second edit on a probable name costs more than any dictionary word could win back; a three-letter
+    // word without a vowel is more often an abbreviation (ctx, llm, rtl) than two slips
+    const maxDist = word.length <= 2 || isName || (word.length === 3 && !/[aeiouy]/.test(word)) ? 1 : 2;
+    // (a probable name is scored letter by letter: names vary more than the substring rules of misspelt words
+    // allow — Bordes is no misspelt Borders, Hewett no Hewlett)
+    for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost)) {
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
       // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name

@@ -7,7 +7,8 @@
  * candidates.ts searches); confusable real words (their/there/they're, to/too, …); two neighbouring words
  * joined ("sen tence"), re-spaced ("Thi sis"), a doubled word dropped ("the the"), "could of" → "could
  * have", or one word split ("ofthe"). No hypothesis adds or drops a negation between real words. Each
- * is scored by the error model (channel.ts, half learned from misspelling pairs) plus a bigram language
+ * is scored by the error model (channel.ts, half learned from misspelling pairs, with substring edits
+ * such as ie → ei learned from them for unknown words) plus a bigram language
  * model with unigram back-off (Google Books counts via SymSpell's MIT data; a contraction scored as its
  * expansion; a sentence-end model for the last word), and a Viterbi pass picks the best sequence. Only
  * where it differs from the text is an edit made, with its confidence (the posterior against the best

@@ -43,6 +43,8 @@ export const PARAMS = {
   respaceCost: 5.0,
   /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
   compoundKeep: 3.5,
+  /** Least ln P(left part) + ln P(right part) of an unknown word kept as a closed compound (frontman: −16.6; dir + ven: −23.8). */
+  compoundLogP: -22,
   /** Extra cost of splitting a word into two parts of four or more letters. */
   compoundCost: 4.0,
   /** Extra cost of changing a capitalised word in mid-sentence (probably a name). */

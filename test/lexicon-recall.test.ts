@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+
+const engine = LexiconEngine.shared();
+const fix = (s: string) => engine.fixSync(s).output;
+
+describe("lexicon recall", () => {
+  test("a closed compound of two rare parts does not shield a slip (dir + ven, curt + ans)", () => {
+    expect(fix("he had dirven home")).toBe("he had driven home");
+    expect(fix("the curtans were drawn")).toBe("the curtains were drawn");
+    // compounds of common parts stay
+    expect(fix("the band's frontman gave no timeframe for the payroll stickup")).toBe("the band's frontman gave no timeframe for the payroll stickup");
+  });
+
+  test("an unknown three-letter word may be two slips from the word meant, unless it has no vowel", () => {
+    // no dictionary word is one edit from either; the slips are keyboard neighbours of the right letters
+    expect(fix("she said uoj would come")).toBe("she said you would come");
+    // three consonants are an abbreviation more often than two slips (ctx, llm, rtl)
+    expect(fix("pass the ctx to the handler")).toBe("pass the ctx to the handler");
+    expect(fix("he bought a new cqf today")).toBe("he bought a new cqf today");
+  });
+
+  test("a capitalised unknown word in mid-sentence is scored letter by letter, not by the substring rules", () => {
+    // (with the rules, Bordes became Borders and Wenting Wanting)
+    expect(fix("We met Bordes and Hewett in Paris")).toBe("We met Bordes and Hewett in Paris");
+    expect(fix("the paper by Wenting and Angele")).toBe("the paper by Wenting and Angele");
+  });
+});
