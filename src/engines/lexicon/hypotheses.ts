@@ -242,7 +242,9 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const jid = lex.id(joined);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
-  if (jid >= 0 && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
+  // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
+  const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
+  if (jid >= 0 && !keptOnly && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
     const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
