@@ -34,7 +34,7 @@ function gunzipLines(path: string): string[] {
   return new TextDecoder().decode(Bun.gunzipSync(readFileSync(path))).split("\n");
 }
 
-/** Shortest word taken from the lists without a count (SCOWL lists aa, ake, tae, …). */
+/** Shortest word taken from the lists without a count (SCOWL lists `aa`, `ake`, `tae`, …). */
 export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
 
 /** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
@@ -51,7 +51,7 @@ function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, count
  * Contractions (don't, I'm, they're) come in the unigram list with a placeholder count (300,000, the same
  * for all). Each gets instead the count of its expansion in the bigram table (do not, i am, they are),
  * rescaled to the unigram table, times CONTRACTION_SHARE: the number of contractions per expanded form in
- * the public-domain novel ../shared/data/sherlockholmes.txt (158 contractions of n't 'm 're 've 'll 'd
+ * the public-domain novel ../shared/data/sherlockholmes.txt (158 contractions of `n't` `'m` `'re` `'ve` `'ll` `'d`
  * against 1,425 expansions). Edited prose rarely contracts; this is a floor for chat and commit messages.
  */
 const CONTRACTION_SHARE = 158 / 1425;

@@ -1,12 +1,12 @@
 /**
  * Extracts the word lists that models/en/src/ commits, from their published packages, so that anyone can
- * check or refresh them. build-lexicon.ts reads only the committed .txt.gz files (no network, no npm).
+ * check or refresh them. build-lexicon.ts reads only the committed `.txt.gz` files (no network, no npm).
  *
- *   SCOWL "large" (size 70) American and British lists (Debian wamerican-large, wbritish-large 2020.12.07):
- *     apt-get download wamerican-large wbritish-large && for d in *.deb; do dpkg-deb -x $d x; done
+ *   SCOWL "large" (size 70) American and British lists (Debian `wamerican-large`, `wbritish-large` 2020.12.07):
+ *     `apt-get download wamerican-large wbritish-large && for d in *.deb; do dpkg-deb -x $d x; done`
  *     → models/en/src/scowl-large.txt.gz (both spellings, case kept, possessives 's dropped)
- *   SCOWL size 50 (Debian wamerican, wbritish 2020.12.07, the default dictionaries), in the same folder:
- *     apt-get download wamerican wbritish → models/en/src/scowl-common.txt.gz (lower-case words)
+ *   SCOWL size 50 (Debian `wamerican`, `wbritish` 2020.12.07, the default dictionaries), in the same folder:
+ *     `apt-get download wamerican wbritish` → models/en/src/scowl-common.txt.gz (lower-case words)
  *   cspell's technical dictionaries (npm, MIT): @cspell/dict-software-terms, dict-fullstack,
  *     dict-companies, dict-npm, installed into some folder with `npm install --prefix DIR …`
  *     → models/en/src/cspell-tech.txt.gz (words of letters only, case kept)

@@ -84,7 +84,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const mNodes = missed.word.length;
   const nMissTargets = missWords.reduce((s, w) => s + missMap.get(w)!.length, 0);
 
-  // bigrams: P(b|a) = c(ab) / (S · c(a)), S = ratio of the two tables' totals (they come from corpora of different size)
+  // bigrams: `P(b|a) = c(ab) / (S · c(a))`, S = ratio of the two tables' totals (they come from corpora of different size)
   const bigramTotal = src.bigrams.reduce((s, [, , c]) => s + c, 0);
   const scale = bigramTotal / total;
   const perFirst = new Map<number, Map<number, number>>();

@@ -19,7 +19,7 @@ import { PARAMS } from "./params.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "../../text/confusables.ts";
 import { PROPER } from "./proper.ts";
-import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, RARE_SWAPS } from "./wordlists.ts";
+import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
 
 /** What the lexicon's modules read: the dictionary and its candidate searches (the engine itself). */
 export interface LexiconContext {
@@ -83,6 +83,11 @@ export interface Slot {
  */
 function isCompound(ctx: LexiconContext, w: string): boolean {
   if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
+  // a prefix closed up with a word of four letters or more (respacing, untrusted, multiline)
+  for (let k = 2; k <= 5 && w.length - k >= 4; k++) {
+    const id = PREFIXES.has(w.slice(0, k)) ? ctx.lex.id(w.slice(k)) : -1;
+    if (id >= 0 && ctx.lex.logP(id) > -13) return true;
+  }
   const pre = ctx.lex.prefixIds(w);
   for (let k = 2; k <= w.length - 2; k++) {
     const lid = pre[k]!;

@@ -235,9 +235,12 @@ export class LexiconEngine implements Engine {
     this.cand.clear();
   }
 
-  /** Whether the sentence ends after a run that stops before token i: . ! ? next, or the end of the text. */
+  /**
+   * Whether the sentence (or a clause) ends after a run that stops before token i: . ! ? next, a clause's
+   * ; : or closing bracket ("alone too)", "CPU time too:"), or the end of the text.
+   */
   private endsSentence(tokens: Token[], i: number): boolean {
     while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
-    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…]/.test(tokens[i]!.text));
+    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:)\]]/.test(tokens[i]!.text));
   }
 }

@@ -14,9 +14,12 @@ export const FUNCTION_WORDS = new Set(
 /** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
 export const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over", "down", "back"]);
 
-/** Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen. */
+/**
+ * Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen; closed
+ * up with a known word (respacing, untrusted) they make a word the dictionary may lack.
+ */
 export const PREFIXES = new Set(
-  ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
+  ("un dis pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
     "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
     "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid").split(" "),
 );
