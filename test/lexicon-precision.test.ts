@@ -10,6 +10,8 @@ import { WORD_COMMON, WORD_KEEP } from "../src/engines/lexicon/format.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string) => engine.fixSync(s).output;
+/** Every edit the model prefers (--confidence low): what the rules themselves allow. */
+const bold = (s: string) => engine.fixSync(s, { minConfidence: 0 }).output;
 const flags = (w: string) => {
   const id = engine.lex.id(w);
   return id < 0 ? -1 : engine.lex.flags(id);
@@ -32,6 +34,20 @@ describe("a known word next to other known words is left alone in neutral contex
     // a rare word outside them is open to correction as before
     expect(flags("wether") & WORD_COMMON).toBe(0);
     expect(fix("the wether was nice")).toBe("the weather was nice");
+  });
+});
+
+describe("common words", () => {
+  test("a frequent word of four letters or more is not replaced by a spelling edit", () => {
+    for (const s of ["in one cold pass over the corpus", "fill in the form below"]) expect(bold(s)).toBe(s);
+    // a rare one still is, where the context decides
+    expect(fix("the wether was nice")).toBe("the weather was nice");
+  });
+
+  test("its becomes it's only before a word that follows is", () => {
+    expect(bold("I think its going to rain")).toBe("I think it's going to rain");
+    expect(bold("Emits an event by calling its listeners with the arguments.")).toBe("Emits an event by calling its listeners with the arguments.");
+    expect(fix("the dog wagged it's tail")).toBe("the dog wagged its tail");
   });
 });
 

@@ -42,6 +42,11 @@ export const PARAMS = {
   contractionSwapCost: 2.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -11.5,
+  /**
+   * A known word of four letters or more more common than this (ln unigram P) is never replaced by a
+   * spelling edit, only within its confusable set (on both dev sets no such edit was right: cold → could).
+   */
+  settledLogP: -10,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */
   commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */
