@@ -39,7 +39,7 @@ describe("a known word next to other known words is left alone in neutral contex
 
 describe("common words", () => {
   test("a frequent word of four letters or more is not replaced by a spelling edit", () => {
-    for (const s of ["in one cold pass over the corpus", "fill in the form below"]) expect(bold(s)).toBe(s);
+    for (const s of ["in one cold pass over the corpus", "fill in the form below", "which words end sentences"]) expect(bold(s)).toBe(s);
     // a rare one still is, where the context decides
     expect(fix("the wether was nice")).toBe("the weather was nice");
   });
@@ -79,6 +79,11 @@ describe("prefixes and clause ends", () => {
   test("a prefix closed up with a known word is a word", () => {
     for (const s of ["not a respacing such as this", "untrusted input is checked"]) expect(fix(s)).toBe(s);
     expect(fix("the pakage is untrusted")).toBe("the package is untrusted");
+  });
+
+  test("a hyphenated compound of short unknown parts is a set phrase; one slip in a compound is fixed", () => {
+    expect(bold("built and ad-hoc signed on macOS")).toBe("built and ad-hoc signed on macOS");
+    expect(fix("a well-knwon fact")).toBe("a well-known fact");
   });
 
   test("too before a clause's closing mark is too; to before a word is to", () => {

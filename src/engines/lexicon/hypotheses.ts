@@ -178,9 +178,10 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
       const cost = (rare ? (lex.flags(s.id) & WORD_COMMON ? P.modernRealWordCost : P.rareRealWordCost) : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
       const other = ctx.cand.variantId(word);
       // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost;
-      // and a frequent word of four letters or more, cold or form, by none: a slip rarely lands on one, and
-      // a bigram model cannot tell "one cold pass" from "one could pass" — its confusable sets still apply)
-      const settled = !rare && word.length >= 4 && lex.logP(s.id) > P.settledLogP;
+      // and a frequent word of four letters or more, or of three that is no function word (cold, form, end),
+      // by none: a slip rarely lands on one, and a bigram model cannot tell "one cold pass" from "one could
+      // pass" — its confusable sets still apply)
+      const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
       for (const h of settled ? [] : rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
         // a different form of the same word (plural, tense) is grammar, not a typo
         if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour

@@ -43,8 +43,9 @@ export const PARAMS = {
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -11.5,
   /**
-   * A known word of four letters or more more common than this (ln unigram P) is never replaced by a
-   * spelling edit, only within its confusable set (on both dev sets no such edit was right: cold → could).
+   * A known word more common than this (ln unigram P), of four letters or more or a three-letter word that
+   * is no function word, is never replaced by a spelling edit, only within its confusable set (cold →
+   * could, end → and; on the dev sets such edits were right only for tim, tom, rom: 3 of ~2,000 fixes).
    */
   settledLogP: -10,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */

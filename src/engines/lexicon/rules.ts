@@ -32,8 +32,9 @@ function osa(a: string, b: string, max: number): number {
 }
 
 /**
- * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), or a
- * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes).
+ * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), a
+ * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes), or a part of a
+ * compound whose parts are all short and unknown (ad-hoc: a set phrase, not two slips at once).
  */
 export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
   const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
@@ -48,6 +49,10 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
   let b = i;
   while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+  // short parts all unknown (ad-hoc, et-al): a set phrase or a code, not two slips at once
+  let unknown = true;
+  for (let k = a; k <= b; k += 2) if (tokens[k]!.text.length > 4 || ctx.lex.id(tokens[k]!.text.toLowerCase()) >= 0) unknown = false;
+  if (unknown) return true;
   let capitalised = false;
   for (let k = a; k <= b; k += 2) if (k !== i && /^\p{Lu}/u.test(tokens[k]!.text)) capitalised = true;
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
