@@ -237,10 +237,11 @@ export class LexiconEngine implements Engine {
 
   /**
    * Whether the sentence (or a clause) ends after a run that stops before token i: . ! ? next, a clause's
-   * ; : or closing bracket ("alone too)", "CPU time too:"), or the end of the text.
+   * ; : or a bracket, closing or opening an aside ("alone too)", "CPU time too:", "hold too (then"), or the
+   * end of the text.
    */
   private endsSentence(tokens: Token[], i: number): boolean {
     while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
-    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:)\]]/.test(tokens[i]!.text));
+    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
   }
 }
