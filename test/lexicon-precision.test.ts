@@ -87,7 +87,7 @@ describe("prefixes and clause ends", () => {
   });
 
   test("too before a clause's closing mark is too; to before a word is to", () => {
-    for (const s of ["(the tool leaves them alone too)", "CPU time too: on a shared machine", "the lists hold too (then, case)"]) expect(bold(s)).toBe(s);
+    for (const s of ["(the tool leaves them alone too)", "CPU time too: on a shared machine", "the lists hold too (then, case)"]) expect(fix(s)).toBe(s);
     expect(fix("I went too the store")).toBe("I went to the store");
   });
 });
