@@ -51,6 +51,14 @@ describe("common words", () => {
   });
 });
 
+describe("names", () => {
+  test("a name one letter from a repeated one is another name; one with letters dropped or swapped is a slip", () => {
+    const list = "by Peng Zhang, Qinkai Zheng, Rui Lu, Lei Zhang and Lucen Zhong";
+    expect(bold(list)).toBe(list);
+    expect(fix("Melchers met Melchers and Melhcers")).toBe("Melchers met Melchers and Melchers");
+  });
+});
+
 describe("identifier-like tokens survive", () => {
   test.each([
     "it calls libc's setenv before loading the library",

@@ -120,6 +120,14 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
 }
 
+/** Whether two words of the same length differ in exactly one letter. */
+function oneSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length && diff < 2; i++) if (a[i]!.toLowerCase() !== b[i]!.toLowerCase()) diff++;
+  return diff === 1;
+}
+
 /**
  * Names used in this text: unknown capitalised words of five letters or more. A name that occurs once
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
@@ -140,8 +148,10 @@ export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, st
       continue;
     }
     const max = w.length >= 7 ? 2 : 1;
-    // only toward a name the text uses more than once: of two names seen once each, neither is evidence
-    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+    // only toward a name the text uses more than once: of two names seen once each, neither is evidence;
+    // and not when one letter stands for another: names differ so (Zheng and Zhang, Kircher and Kirchen in
+    // one author list), a slip typing a repeated name drops, adds or swaps letters (Melhcers, Nauburg)
+    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
     if (near.length) out.set(w, near);
   }
   return out;
