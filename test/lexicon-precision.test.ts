@@ -57,6 +57,12 @@ describe("names", () => {
     expect(bold(list)).toBe(list);
     expect(fix("Melchers met Melchers and Melhcers")).toBe("Melchers met Melchers and Melchers");
   });
+
+  test("the full stop of an initial begins no sentence: the name after it stays", () => {
+    const s = "by Kevin Clark, Quoc V. Le, Christopher D. Manning";
+    expect(bold(s)).toBe(s);
+    expect(fix("It ended. Teh cat sat")).toBe("It ended. The cat sat");
+  });
 });
 
 describe("identifier-like tokens survive", () => {

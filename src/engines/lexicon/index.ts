@@ -190,7 +190,10 @@ export class LexiconEngine implements Engine {
       flush(i);
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
-      if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
+      // (the full stop of an initial, "Quoc V. Le", "John F. Kennedy", begins no sentence: a name goes on)
+      const initial = t.text === "." && tokens[i - 1]?.kind === "word" && /^\p{Lu}$/u.test(tokens[i - 1]!.text) && tokens[i - 2]?.kind === "space";
+      if (initial) capital = false;
+      else if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
