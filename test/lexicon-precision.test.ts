@@ -84,6 +84,12 @@ describe("identifier-like tokens survive", () => {
     expect(fix("Thi sis a tset")).toBe("This is a test");
   });
 
+  test("a number with a decimal point keeps its unit: 12.5kB is a number, like 33kB", () => {
+    const s = "about 33kB (12.5kB gzipped)";
+    expect(bold(s)).toBe(s);
+    expect(fix("about 12.5kB gzipped, teh rest")).toBe("about 12.5kB gzipped, the rest");
+  });
+
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
   });
