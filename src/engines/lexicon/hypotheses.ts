@@ -83,8 +83,9 @@ export interface Slot {
  */
 function isCompound(ctx: LexiconContext, w: string): boolean {
   if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
-  // a prefix closed up with a word of four letters or more (respacing, untrusted, multiline)
-  for (let k = 2; k <= 5 && w.length - k >= 4; k++) {
+  // a prefix closed up with a word of five letters or more (respacing, untrusted, multiline; not remine,
+  // where a short word leaves the slip of a longer one likelier)
+  for (let k = 2; k <= 5 && w.length - k >= 5; k++) {
     const id = PREFIXES.has(w.slice(0, k)) ? ctx.lex.id(w.slice(k)) : -1;
     if (id >= 0 && ctx.lex.logP(id) > -13) return true;
   }
