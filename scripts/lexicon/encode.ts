@@ -15,6 +15,7 @@ import {
   SECTIONS,
   sectionRun,
   VERSION,
+  WORD_COMMON,
   WORD_KEEP,
   WORD_LISTED,
   WORD_NAME,
@@ -51,7 +52,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const words = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
   const total = words.reduce((s, w) => s + counts.get(w)!, 0);
   const nCounted = words.length;
-  // listed words: flags merged per word; a counted word keeps its count and takes only the KEEP flag
+  // listed words: flags merged per word; a counted word keeps its count and takes only the KEEP and COMMON flags
   const listedFlags = new Map<string, number>();
   for (const [w, f] of src.listed ?? []) {
     if (!/^[a-z']+$/.test(w)) continue;
@@ -62,7 +63,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const flagOf = new Map<string, number>();
   for (const [w, f] of listedFlags) {
     if (counts.has(w)) {
-      const g = (f & WORD_KEEP) | (f & WORD_NAME ? WORD_NAMELIKE : 0);
+      const g = (f & (WORD_KEEP | WORD_COMMON)) | (f & WORD_NAME ? WORD_NAMELIKE : 0);
       if (g) flagOf.set(w, g);
     } else flagOf.set(w, f | WORD_LISTED);
   }
@@ -84,7 +85,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   const mNodes = missed.word.length;
   const nMissTargets = missWords.reduce((s, w) => s + missMap.get(w)!.length, 0);
 
-  // bigrams: P(b|a) = c(ab) / (S · c(a)), S = ratio of the two tables' totals (they come from corpora of different size)
+  // bigrams: `P(b|a) = c(ab) / (S · c(a))`, S = ratio of the two tables' totals (they come from corpora of different size)
   const bigramTotal = src.bigrams.reduce((s, [, , c]) => s + c, 0);
   const scale = bigramTotal / total;
   const perFirst = new Map<number, Map<number, number>>();

@@ -326,7 +326,7 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
     const logitsName = logitsType === DataType.FLOAT ? "logits" : tmp("logits32");
     if (q4?.lm_head) lin(xf, "lm_head", logitsName); // the q4 export quantises the (untied) lm head as well
     else {
-      // tied lm head: logits = x · embedᵀ, as Gemm with transB on the 2-D view
+      // tied lm head: logits = x · embedᵀ, as Gemm with `transB` on the 2-D view
       const batch = add("Gather", [add("Shape", ["input_ids"]), "half0"]);
       const logits2d = add("Gemm", [add("Reshape", [xf, f ? "shape_2d" : constI64("shape_2d_q4", [-1, H])]), "embed"], [{ name: "transB", i: 1 }]);
       const vocab = constI64("vocab", [-1, c.vocab_size]);

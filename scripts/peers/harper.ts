@@ -1,6 +1,6 @@
 /**
  * A peer for `typofix eval --external`: Harper (harper.js on npm, Apache-2.0), the grammar checker
- * behind harper-ls. Reads lines on stdin and writes each line with the first suggestion of every lint
+ * behind `harper-ls`. Reads lines on stdin and writes each line with the first suggestion of every lint
  * applied (non-overlapping lints, right to left), one output line per input line, flushed per line.
  *
  *   typofix eval test/fixtures/everyday --engine lexicon --external "bun scripts/peers/harper.ts"

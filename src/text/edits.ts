@@ -162,7 +162,7 @@ function align(a: Piece[], b: Piece[]): Op[] {
       j++;
       continue;
     }
-    // the nearest sync point: smallest skew di + dj first
+    // the nearest sync point: smallest skew `di + dj` first
     let di = -1;
     let dj = -1;
     search: for (let k = 1; k <= MAX_SKEW; k++)

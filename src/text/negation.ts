@@ -1,5 +1,5 @@
 /**
- * Negations: the words that flip a sentence's meaning (not, never, don't, isnt…). No engine may add or
+ * Negations: the words that flip a sentence's meaning (not, never, don't, `isnt`…). No engine may add or
  * drop one: the lexicon engine refuses such hypotheses and the guard refuses such edits from a model.
  * Apostrophes are ignored, so "dont", "don't" and "don’t" all count. Cost: one Set lookup per word.
  */

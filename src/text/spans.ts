@@ -44,8 +44,9 @@ const PATTERNS: Array<[SpanKind, RegExp]> = [
   ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu],
   ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu],
   ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu],
-  // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case
-  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+)*/gu],
+  // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
+  // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
+  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu],
   ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
   ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu],

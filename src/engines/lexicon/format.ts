@@ -23,6 +23,11 @@ export const WORD_NAME = 2;
 export const WORD_KEEP = 4;
 /** A counted word the lists know only with a capital (alexander, zhang): a name, which names do not stand for. */
 export const WORD_NAMELIKE = 8;
+/**
+ * In SCOWL's common sizes (up to 50: Debian's default wamerican and wbritish): a word of today's English,
+ * however rare the old books' counts make it (typo, tuned, halve).
+ */
+export const WORD_COMMON = 16;
 /** ln P given to listed words: rarer than any counted word, likelier than a word nobody lists. */
 export const LISTED_LOGP = -17;
 

@@ -13,13 +13,13 @@ import type { EditKind } from "../../types.ts";
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import type { Lexicon } from "./lexicon.ts";
-import { WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
 import type { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "../../text/confusables.ts";
 import { PROPER } from "./proper.ts";
-import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, RARE_SWAPS } from "./wordlists.ts";
+import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
 
 /** What the lexicon's modules read: the dictionary and its candidate searches (the engine itself). */
 export interface LexiconContext {
@@ -83,6 +83,12 @@ export interface Slot {
  */
 function isCompound(ctx: LexiconContext, w: string): boolean {
   if (w.length < 6 || !/^[a-z]+$/.test(w)) return false;
+  // a prefix closed up with a word of five letters or more (respacing, untrusted, multiline; not remine,
+  // where a short word leaves the slip of a longer one likelier)
+  for (let k = 2; k <= 5 && w.length - k >= 5; k++) {
+    const id = PREFIXES.has(w.slice(0, k)) ? ctx.lex.id(w.slice(k)) : -1;
+    if (id >= 0 && ctx.lex.logP(id) > -13) return true;
+  }
   const pre = ctx.lex.prefixIds(w);
   for (let k = 2; k <= w.length - 2; k++) {
     const lid = pre[k]!;
@@ -174,10 +180,14 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
       // real-word errors: rare words may stand for any neighbour, common words only for common ones
       const rare = lex.logP(s.id) < P.rareKnownLogP;
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
-      const cost = (rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
+      const cost = (rare ? (lex.flags(s.id) & WORD_COMMON ? P.modernRealWordCost : P.rareRealWordCost) : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
       const other = ctx.cand.variantId(word);
-      // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost)
-      for (const h of rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
+      // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost;
+      // and a frequent word of four letters or more, or of three that is no function word (cold, form, end),
+      // by none: a slip rarely lands on one, and a bigram model cannot tell "one cold pass" from "one could
+      // pass" — its confusable sets still apply)
+      const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
+      for (const h of settled ? [] : rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
         // a different form of the same word (plural, tense) is grammar, not a typo
         if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
         const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
@@ -249,7 +259,9 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const jid = lex.id(joined);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
-  if (jid >= 0 && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
+  // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
+  const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
+  if (jid >= 0 && !keptOnly && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
     const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });

@@ -191,7 +191,10 @@ export class LexiconEngine implements Engine {
       flush(i);
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
-      if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
+      // (the full stop of an initial, "Quoc V. Le", "John F. Kennedy", begins no sentence: a name goes on)
+      const initial = t.text === "." && tokens[i - 1]?.kind === "word" && /^\p{Lu}$/u.test(tokens[i - 1]!.text) && tokens[i - 2]?.kind === "space";
+      if (initial) capital = false;
+      else if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
@@ -236,9 +239,13 @@ export class LexiconEngine implements Engine {
     this.cand.clear();
   }
 
-  /** Whether the sentence ends after a run that stops before token i: . ! ? next, or the end of the text. */
+  /**
+   * Whether the sentence (or a clause) ends after a run that stops before token i: . ! ? next, a clause's
+   * ; : or a bracket, closing or opening an aside ("alone too)", "CPU time too:", "hold too (then"), or the
+   * end of the text.
+   */
   private endsSentence(tokens: Token[], i: number): boolean {
     while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
-    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…]/.test(tokens[i]!.text));
+    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
   }
 }

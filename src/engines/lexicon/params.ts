@@ -22,6 +22,13 @@ export const PARAMS = {
   listedCost: 3.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
   rareRealWordCost: 5.0,
+  /**
+   * The same for a rare known word that SCOWL's common sizes list (WORD_COMMON): a word of today's English
+   * that old books rarely print (typo, tuned, halve, skipped), whose pairs the bigram table barely knows,
+   * so that the context always seems to favour a common neighbour; 9 keeps it unless the context is
+   * decisive (realistic dev set: see the commit that set it).
+   */
+  modernRealWordCost: 9.0,
   /** Extra cost for swaps that are rarely typos (two → to, off → of: a number word, a preposition). */
   rareSwapCost: 3.0,
   /** Extra cost of a real-word change that only alters an inflection (impairments → impairment). */
@@ -35,6 +42,12 @@ export const PARAMS = {
   contractionSwapCost: 2.5,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -11.5,
+  /**
+   * A known word more common than this (ln unigram P), of four letters or more or a three-letter word that
+   * is no function word, is never replaced by a spelling edit, only within its confusable set (cold →
+   * could, end → and; on the dev sets such edits were right only for tim, tom, rom: 3 of ~2,000 fixes).
+   */
+  settledLogP: -10,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */
   commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */

@@ -32,8 +32,9 @@ function osa(a: string, b: string, max: number): number {
 }
 
 /**
- * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), or a
- * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes).
+ * A part of a hyphenated compound that is written so on purpose: a prefix (pre-, neo-, proto-, mis-), a
+ * short part of a compound name (Port-au-Prince, Zia-ul-Haq, Young-jin, ha-Pardes), or a part of a
+ * compound whose parts are all short and unknown (ad-hoc: a set phrase, not two slips at once).
  */
 export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
   const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
@@ -48,6 +49,10 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
   let b = i;
   while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+  // short parts all unknown (ad-hoc, et-al): a set phrase or a code, not two slips at once
+  let unknown = true;
+  for (let k = a; k <= b; k += 2) if (tokens[k]!.text.length > 4 || ctx.lex.id(tokens[k]!.text.toLowerCase()) >= 0) unknown = false;
+  if (unknown) return true;
   let capitalised = false;
   for (let k = a; k <= b; k += 2) if (k !== i && /^\p{Lu}/u.test(tokens[k]!.text)) capitalised = true;
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
@@ -115,6 +120,14 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
 }
 
+/** Whether two words of the same length differ in exactly one letter. */
+function oneSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length && diff < 2; i++) if (a[i]!.toLowerCase() !== b[i]!.toLowerCase()) diff++;
+  return diff === 1;
+}
+
 /**
  * Names used in this text: unknown capitalised words of five letters or more. A name that occurs once
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
@@ -135,8 +148,10 @@ export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, st
       continue;
     }
     const max = w.length >= 7 ? 2 : 1;
-    // only toward a name the text uses more than once: of two names seen once each, neither is evidence
-    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+    // only toward a name the text uses more than once: of two names seen once each, neither is evidence;
+    // and not when one letter stands for another: names differ so (Zheng and Zhang, Kircher and Kirchen in
+    // one author list), a slip typing a repeated name drops, adds or swaps letters (Melhcers, Nauburg)
+    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
     if (near.length) out.set(w, near);
   }
   return out;

@@ -70,6 +70,14 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const to = render(hyp, run.slice(at, at + hyp.span));
     const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
     if (to === typed) continue;
+    // a real word becomes a contraction (its → it's, your → you're) only where the next word is known to
+    // follow the contraction's second word, and likelier so than after the typed word: "it's going", not
+    // "sends it's lines" ("sends it" is common, "is lines" unseen) nor "sends it's user words"
+    if (hyp.kind === "confusable" && hyp.span === 1 && !first.lower.includes("'") && hyp.seq && hyp.seq.length > 1) {
+      const next = run[at + 1];
+      const second = hyp.seq[hyp.seq.length - 1]!;
+      if (next && next.id >= 0 && (Number.isNaN(ctx.lex.bigram(second, next.id)) || lm(ctx, second, next.id) <= lm(ctx, first.id, next.id))) continue;
+    }
     // confidence: the posterior odds of this change against the best reading that keeps these words,
     // exp(score difference), as a probability; both readings decoded over a window of CONFIDENCE_WINDOW
     // words on each side (a bigram model's evidence is local, and a long run stays linear)

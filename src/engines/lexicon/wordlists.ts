@@ -1,34 +1,45 @@
 /**
- * Word lists and spelling patterns of the lexicon engine's rules: function words, particles, hyphenated
- * prefixes, name particles, modal verbs, confusable pairs that need more evidence, loanwords that keep their
- * accents, and the American/British spelling patterns. Small in-memory sets; no cost beyond a lookup.
+ * Word lists and spelling patterns of the lexicon engine's rules: function words, particles, prefixes, name
+ * particles, modal verbs, confusable pairs that need more evidence, loanwords that keep their accents (data
+ * files under models/en/lists/, each with its source, embedded in the bundle as text) and the
+ * American/British spelling patterns. Start-up: the seven small files (~3 KB) split into sets, a few
+ * microseconds; then a lookup per use.
  */
+import functionWords from "../../../models/en/lists/function-words.txt" with { type: "text" };
+import particlesClosed from "../../../models/en/lists/particles-closed.txt" with { type: "text" };
+import prefixes from "../../../models/en/lists/prefixes.txt" with { type: "text" };
+import nameParticles from "../../../models/en/lists/name-particles.txt" with { type: "text" };
+import modals from "../../../models/en/lists/modals.txt" with { type: "text" };
+import rareSwaps from "../../../models/en/lists/rare-swaps.txt" with { type: "text" };
+import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "text" };
+
+/** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
+export function parseWordList(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) for (const w of line.replace(/#.*/, "").split(/\s+/)) if (w) out.add(w);
+  return out;
+}
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
-export const FUNCTION_WORDS = new Set(
-  ("a an the and or but nor of to in on at by for from with as is was are were be been being am has have had do does did " +
-    "it its he she they we you i me him her them us my your his our their this that these those which who whom what " +
-    "not no so if then than there here when where will would can could shall should may might must also very just").split(" "),
-);
+export const FUNCTION_WORDS = parseWordList(functionWords);
 
 /** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
-export const PARTICLES_CLOSED = new Set(["up", "on", "off", "out", "in", "over", "down", "back"]);
+export const PARTICLES_CLOSED = parseWordList(particlesClosed);
 
-/** Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen. */
-export const PREFIXES = new Set(
-  ("pre post anti non neo proto ethno mis co re sub semi multi pseudo quasi inter intra ultra micro macro mega mini " +
-    "self socio bio geo euro afro indo sino franco anglo ex vice meta para poly mono bi tri counter extra infra hyper " +
-    "hypo neuro psycho electro photo auto cyber eco agro techno retro trans cis pan mid").split(" "),
-);
+/**
+ * Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen; closed
+ * up with a known word (respacing, untrusted) they make a word the dictionary may lack.
+ */
+export const PREFIXES = parseWordList(prefixes);
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
-export const PARTICLES = new Set(["von", "van", "der", "den", "des", "du", "di", "da", "del", "della", "de", "la", "le", "el", "al", "bin", "ibn", "zu", "ter", "dos", "das", "do", "y"]);
+export const PARTICLES = parseWordList(nameParticles);
 
 /** Modal verbs after which "of" stands for "have" (could of, should of). */
-export const MODALS = new Set(["could", "should", "would", "might", "must", "may", "will", "shall"]);
+export const MODALS = parseWordList(modals);
 
 /** Words whose confusable swaps need extra evidence. */
-export const RARE_SWAPS = new Set(["two", "off", "led", "lead", "new", "knew", "no", "know", "by", "buy", "right", "write", "past", "passed", "here", "hear"]);
+export const RARE_SWAPS = parseWordList(rareSwaps);
 
 /** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
 export function isInflection(a: string, b: string): boolean {
@@ -43,15 +54,7 @@ export function isInflection(a: string, b: string): boolean {
  * English loanwords that keep their accents. Other accented letters inside an English word are
  * treated as slips (a typed "ö" for "o" costs little in the error model).
  */
-export const LOANWORDS = new Set(
-  ("café cafés naïve naïvely naïveté résumé résumés fiancé fiancée fiancés fiancées déjà façade façades crème " +
-    "brûlée protégé protégée cliché clichés entrée entrées soirée soirées rosé sauté sautéed touché exposé " +
-    "exposés décor débris début débuts débutante élite élites piñata jalapeño jalapeños señor señora señorita " +
-    "über coöperate coördinate naïf doppelgänger müesli smörgåsbord pâté purée purées flambé consommé " +
-    "attaché communiqué divorcée habitué outré passé risqué blasé décolleté négligée precís précis " +
-    // and foreign words English text quotes with their accents (née, as in "Kate Madikane (née Aldridge)")
-    "née né für").split(" "),
-);
+export const LOANWORDS = parseWordList(loanwords);
 
 // American ↔ British spelling patterns; each is tried at every place it matches
 export const VARIANTS: Array<[RegExp, string]> = [
