@@ -43,7 +43,7 @@ export interface KvCache {
 /** Capacity step of the shared cache (tokens): a regrowth copy every GROW tokens, at most GROW slots unused. */
 export const GROW = 64;
 /** The same through the C API, where a run costs nothing per slot of capacity (./capi.ts). */
-export const GROW_CAPI = 512;
+export const GROW_CAPI = 256;
 
 export const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.${kv}`;
 export const presentName = (l: number, kv: "key" | "value") => `present.${l}.${kv}`;
