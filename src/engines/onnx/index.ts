@@ -106,7 +106,7 @@ export class OnnxStepModel implements StepModel {
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
     const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
     // without output copies (C API) a run does not cost O(capacity): the shared cache grows in big steps
-    this.cache = shared ? new SharedKvCache(ort, shape, runner.backend === "capi" ? GROW_CAPI : GROW) : new ChainedKvCache(ort, shape, feeds.emptyCache());
+    this.cache = shared ? runner.backend === "capi" ? new SharedKvCache(ort, shape, GROW_CAPI, true) : new SharedKvCache(ort, shape, GROW) : new ChainedKvCache(ort, shape, feeds.emptyCache());
   }
 
   /** "shared" when the cache buffers are bound in place (GroupQueryAttention graphs), else "chained". */
@@ -163,7 +163,8 @@ export class OnnxStepModel implements StepModel {
   private async pass(ids: readonly number[], keep: number): Promise<number[]> {
     const t0 = performance.now();
     const feeds = this.feeds.inputs(ids, this.cache.length, keep);
-    const fetches: Record<string, OrtTensor | null> = { logits: null };
+    // a pass whose logits are not wanted (a middle chunk of a long prefill) does not fetch them
+    const fetches: Record<string, OrtTensor | null> = keep ? { logits: null } : {};
     this.cache.bind(feeds, fetches, ids.length);
     const t1 = performance.now();
     const out = await this.runner.run(feeds, fetches);

@@ -102,10 +102,15 @@ export class SharedKvCache implements KvCache {
   length = 0;
   private bufs: Tensor[] = [];
   private capacity = 0;
+  /**
+   * `step`: capacity growth in tokens. `keep`: whether reset() keeps the buffers for the next sequence
+   * (when a run costs nothing per slot of capacity, i.e. through the C API: no reallocation, no garbage).
+   */
   constructor(
     private ort: Ort,
     private s: CacheShape,
     private step = GROW,
+    private keep = false,
   ) {}
   /** Bytes held by the buffers. */
   get bytes(): number {
@@ -143,7 +148,9 @@ export class SharedKvCache implements KvCache {
     this.length = Math.min(this.length, length);
   }
   reset(): void {
-    // a run costs O(capacity) (see above): the next sequence starts with buffers of its own size
+    this.length = 0;
+    if (this.keep) return;
+    // a run costs O(capacity) through onnxruntime-node (see above): the next sequence starts with buffers of its own size
     this.bufs = [];
     this.capacity = 0;
     this.length = 0;
