@@ -90,13 +90,15 @@ export interface CapiSessionOptions {
 export function ortLibraryPath(): string | null {
   const override = process.env.TYPOFIX_ORT_LIBRARY;
   if (override) return existsSync(override) ? override : null;
+  const name = process.platform === "darwin" ? "libonnxruntime.1.dylib" : process.platform === "win32" ? "onnxruntime.dll" : "libonnxruntime.so.1";
+  // a compiled binary extracts it beside the add-on (src/runtime/native.ts)
+  if (globalThis.__typofixOrtDir) return existsSync(join(globalThis.__typofixOrtDir, name)) ? join(globalThis.__typofixOrtDir, name) : null;
   let root: string;
   try {
     root = dirname(require.resolve("onnxruntime-node/package.json"));
   } catch {
     return null;
   }
-  const name = process.platform === "darwin" ? "libonnxruntime.1.dylib" : process.platform === "win32" ? "onnxruntime.dll" : "libonnxruntime.so.1";
   const p = join(root, "bin", "napi-v6", process.platform, process.arch, name);
   return existsSync(p) ? p : null;
 }
