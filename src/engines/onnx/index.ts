@@ -1,7 +1,8 @@
 /**
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
- * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
+ * runtime @huggingface/transformers uses — driven directly (through its C API with bun:ffi where it
+ * loads, ./capi.ts, else through onnxruntime-node's InferenceSession; ./runner.ts): one session per process, greedy
  * decoding with every feed built from the graph's own input metadata (./feeds.ts: cache and id types,
  * num_logits_to_keep; logits read as float32 whatever their type) and the KV cache kept in onnxruntime's
  * tensors (./kvcache.ts: bound in place for

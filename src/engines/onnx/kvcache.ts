@@ -2,17 +2,19 @@
  * The KV cache between decoder runs, kept in tensors onnxruntime reads and writes directly — never
  * converted or copied by JavaScript on a normal step. Two forms, by what the graph allows:
  * - shared: for graphs whose attention is onnxruntime's GroupQueryAttention (the Hub's q4 exports and
- *   our q4 fixture). One pre-allocated buffer per layer and key/value is fed as `past_key_values.*` and
- *   bound as the `present.*` output; GroupQueryAttention sees the same pointer and appends the new
- *   tokens in place, so onnxruntime copies no cache. Dropping rejected draft tokens is free (the
- *   length goes back). onnxruntime-node (1.30) still hands every bound output back as a fresh JS copy,
- *   which costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so
- *   the capacity follows the length in steps of GROW tokens instead of being allocated once.
+ *   our q4 fixture). One buffer per layer and key/value is fed as `past_key_values.*` and bound as the
+ *   `present.*` output; GroupQueryAttention sees the same pointer and appends the new tokens in place,
+ *   so onnxruntime copies no cache. Dropping rejected draft tokens is free (the length goes back).
+ *   Through onnxruntime's C API (./capi.ts) nothing else happens: a run's cost does not depend on the
+ *   capacity, so the buffers grow in big steps (GROW_CAPI) and are kept from one sequence to the next.
+ *   Through onnxruntime-node (1.30) every bound output is still handed back as a fresh JS copy, which
+ *   costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so there
+ *   the capacity follows the length in steps of GROW tokens and each sequence starts afresh.
  * - chained: any other graph (Concat-style attention, the float fixture). The `present.*` tensors a run
- *   returns are passed straight back as the next run's `past_key_values.*` (onnxruntime-node hands out
- *   JS-owned buffers and wraps them again without copying); only truncation copies.
- * Cost: shared 2·layers·kv_heads·capacity·head_dim elements; chained one copy of the cache onnxruntime
- * makes per step (its Concat), plus the output conversion it does for every run.
+ *   returns are passed straight back as the next run's `past_key_values.*` (views of onnxruntime's
+ *   memory through the C API; JS-owned copies through onnxruntime-node); only truncation copies.
+ * Cost: shared 2·layers·kv_heads·capacity·head_dim floats; chained one copy of the cache onnxruntime
+ * makes per step (its Concat), plus, through onnxruntime-node, the output conversion of every run.
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { halfBits } from "./feeds.ts";
