@@ -46,6 +46,8 @@ export interface KvCache {
 export const GROW = 64;
 /** The same through the C API, where a run costs nothing per slot of capacity (./capi.ts). */
 export const GROW_CAPI = 256;
+/** Free slots a kept (C API) buffer always has after growing. */
+const HEADROOM = 64;
 
 export const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.${kv}`;
 export const presentName = (l: number, kv: "key" | "value") => `present.${l}.${kv}`;
@@ -119,7 +121,10 @@ export class SharedKvCache implements KvCache {
     return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * 4;
   }
   private grow(need: number): void {
-    const cap = Math.min(Math.ceil(need / this.step) * this.step, Math.max(need, this.s.maxLength));
+    // kept buffers leave room for the answer after a prompt, so a prefill that ends on a step boundary
+    // is not followed by a regrowth copy at the first decode step
+    const want = this.keep ? need + HEADROOM : need;
+    const cap = Math.min(Math.ceil(want / this.step) * this.step, Math.max(need, this.s.maxLength));
     const { kvHeads: h, headDim: d } = this.s;
     const bufs: Tensor[] = [];
     for (let i = 0; i < this.s.layers * 2; i++) {
