@@ -56,6 +56,9 @@ export function extractOnce(files: Array<{ name: string; path: string }>, tag: s
 declare global {
   // eslint-disable-next-line no-var
   var __typofixOrtBinding: (() => unknown) | undefined;
+  /** Where a compiled binary extracted onnxruntime (its shared library is used through the C API too). */
+  // eslint-disable-next-line no-var
+  var __typofixOrtDir: string | undefined;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
     if (!e.ort.length) throw new Error(`this typofix build (${e.target}) has no onnxruntime; use the lexicon engine`);
     const dir = extractOnce(e.ort, `${e.version}-${e.target}-ort`);
     const addon = join(dir, "onnxruntime_binding.node");
+    globalThis.__typofixOrtDir = dir;
     globalThis.__typofixOrtBinding = () => require(addon);
   }
   // offline means offline: onnxruntime's own telemetry (a database under ~/.cache/Microsoft/DeveloperTools)

@@ -92,6 +92,15 @@ describe.skipIf(Boolean(notLinuxX64))(named("the linux-x64 binary, alone [slow]"
     expect(existsSync(runtime)).toBe(true);
     // a second run reuses the extracted runtime
     expect(run(["--model", model, "teh cat"]).stdout).toBe("the cat\n");
+    // the C API path (bun:ffi over the extracted libonnxruntime) works from the binary: asked for, it must load
+    const saved = env.TYPOFIX_ONNX_BACKEND;
+    env.TYPOFIX_ONNX_BACKEND = "capi";
+    try {
+      expect(JSON.parse(run(["--model", model, "--json", "Thi sis a tset"]).stdout).engine).toBe("onnx:tiny-qwen3");
+    } finally {
+      if (saved === undefined) delete env.TYPOFIX_ONNX_BACKEND;
+      else env.TYPOFIX_ONNX_BACKEND = saved;
+    }
   }, 60_000);
   test("the binary and its checksum agree", () => {
     const sum = readFileSync(join(out, "typofix-linux-x64.sha256"), "utf8").split(/\s+/)[0];

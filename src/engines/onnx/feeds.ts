@@ -92,7 +92,7 @@ export function halfToFloat(bits: Uint16Array, out = new Float32Array(bits.lengt
 }
 
 /** Position `i`'s logits of a [batch=1, positions, vocab] tensor, as float32 (a view when they are float32). */
-export function logitsRow(t: Tensor, i: number): Float32Array {
+export function logitsRow(t: Pick<Tensor, "type" | "dims" | "data">, i: number): Float32Array {
   if (t.dims.length !== 3 || t.dims[0] !== 1) throw new Error(`logits have shape [${t.dims.join(", ")}], expected [1, positions, vocab]`);
   const V = t.dims[2]!;
   const off = i * V;

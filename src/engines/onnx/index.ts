@@ -1,7 +1,8 @@
 /**
  * The onnx engine: a Qwen3-family causal LM in the Hugging Face ONNX layout (config.json, tokenizer
  * files, onnx/model{,_q4,_q4f16,_quantized,_fp16}.onnx), run on the CPU with onnxruntime-node — the
- * runtime @huggingface/transformers uses — driven directly: one InferenceSession per process, greedy
+ * runtime @huggingface/transformers uses — driven directly (through its C API with bun:ffi where it
+ * loads, ./capi.ts, else through onnxruntime-node's InferenceSession; ./runner.ts): one session per process, greedy
  * decoding with every feed built from the graph's own input metadata (./feeds.ts: cache and id types,
  * num_logits_to_keep; logits read as float32 whatever their type) and the KV cache kept in onnxruntime's
  * tensors (./kvcache.ts: bound in place for
@@ -17,8 +18,9 @@ import type { StepModel } from "../../llm/generate.ts";
 import { LlmEngine } from "../../llm/engine.ts";
 import { ModelTokenizer } from "../../llm/tokenizer.ts";
 import { promptFormat } from "../../llm/prompts.ts";
-import { ChainedKvCache, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
-import { DEFAULT_SETTINGS, sessionOptions, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
+import { ChainedKvCache, GROW, GROW_CAPI, SharedKvCache, usesGroupQueryAttention, type KvCache } from "./kvcache.ts";
+import { DEFAULT_SETTINGS, sessionSettingsFromEnv, type OnnxSessionSettings } from "./options.ts";
+import { openRunner, type Runner, type TensorLike } from "./runner.ts";
 import { FeedPlan, argmax, logitsRow } from "./feeds.ts";
 
 export const DTYPE_FILES: Record<string, string> = {
@@ -76,7 +78,7 @@ type Ort = typeof import("onnxruntime-node");
 type OrtTensor = import("onnxruntime-node").Tensor;
 
 /** The greedy next token after each of the last `keep` positions of logits [1, S, V] (float32 or float16). */
-export function argmaxLast(logits: OrtTensor, keep: number): number[] {
+export function argmaxLast(logits: TensorLike, keep: number): number[] {
   const S = logits.dims[1]!;
   const out: number[] = [];
   for (let i = S - keep; i < S; i++) out.push(argmax(logitsRow(logits, i)));
@@ -92,7 +94,8 @@ export class OnnxStepModel implements StepModel {
   private cache: KvCache;
   private prefillChunk: number;
   private constructor(
-    private session: import("onnxruntime-node").InferenceSession,
+    /** The session, run through onnxruntime's C API or onnxruntime-node (./runner.ts). */
+    readonly runner: Runner,
     /** Feeds built from the graph's declared inputs (./feeds.ts). */
     readonly feeds: FeedPlan,
     c: ModelConfig,
@@ -103,7 +106,8 @@ export class OnnxStepModel implements StepModel {
     this.prefillChunk = settings.prefillChunk ?? DEFAULT_SETTINGS.prefillChunk;
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
     const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
-    this.cache = shared ? new SharedKvCache(ort, shape) : new ChainedKvCache(ort, shape, feeds.emptyCache());
+    // without output copies (C API) a run does not cost O(capacity): the shared cache grows in big steps
+    this.cache = shared ? runner.backend === "capi" ? new SharedKvCache(ort, shape, GROW_CAPI, true) : new SharedKvCache(ort, shape, GROW) : new ChainedKvCache(ort, shape, feeds.emptyCache());
   }
 
   /** "shared" when the cache buffers are bound in place (GroupQueryAttention graphs), else "chained". */
@@ -114,22 +118,22 @@ export class OnnxStepModel implements StepModel {
   static async load(ort: Ort, file: string, c: ModelConfig, settings: OnnxSessionSettings = {}): Promise<OnnxStepModel> {
     const size = statSync(file).size;
     if (size < 64) throw new Error(`${file}: truncated or empty (${size} bytes)`);
-    let session;
+    let runner: Runner;
     try {
-      session = await ort.InferenceSession.create(file, sessionOptions(settings));
+      runner = await openRunner(ort, file, settings);
     } catch (err) {
       throw new Error(`${file}: cannot be loaded by onnxruntime (${(err as Error).message.split("\n")[0]})`);
     }
     let plan: FeedPlan;
     try {
-      plan = FeedPlan.fromSession(ort, session, { num_key_value_heads: c.num_key_value_heads, head_dim: c.head_dim ?? c.hidden_size / c.num_attention_heads }, file);
+      plan = FeedPlan.fromSession(ort, runner as never, { num_key_value_heads: c.num_key_value_heads, head_dim: c.head_dim ?? c.hidden_size / c.num_attention_heads }, file);
     } catch (err) {
-      await session.release?.();
+      await runner.release();
       throw err;
     }
     // the shared buffers are float32: a float16 cache (q4f16, fp16 exports) goes the chained way
     const shared = plan.cacheType === "float32" && (settings.sharedCache ?? usesGroupQueryAttention(file));
-    return new OnnxStepModel(session, plan, c, shared, settings, ort);
+    return new OnnxStepModel(runner, plan, c, shared, settings, ort);
   }
 
   reset(): void {
@@ -160,16 +164,13 @@ export class OnnxStepModel implements StepModel {
   private async pass(ids: readonly number[], keep: number): Promise<number[]> {
     const t0 = performance.now();
     const feeds = this.feeds.inputs(ids, this.cache.length, keep);
-    const fetches: Record<string, OrtTensor | null> = { logits: null };
+    // a pass whose logits are not wanted (a middle chunk of a long prefill) does not fetch them
+    const fetches: Record<string, OrtTensor | null> = keep ? { logits: null } : {};
     this.cache.bind(feeds, fetches, ids.length);
     const t1 = performance.now();
-    const out = await this.session.run(feeds, fetches as never);
+    const out = await this.runner.run(feeds, fetches);
     const t2 = performance.now();
-    this.cache.update(out, ids.length);
-    // onnxruntime-node's output copies (the whole cache, every run) are external memory the garbage
-    // collector does not see growing: ask for a collection so they do not pile up (peak RSS 1.37 → 1.11 GB
-    // over a 512-token prefill and 16 steps of the q4 model); non-blocking
-    if (typeof Bun !== "undefined") Bun.gc(false);
+    this.cache.update(out as never, ids.length);
     // a graph with num_logits_to_keep returns only the last `keep` positions' logits
     const next = keep ? argmaxLast(out.logits!, keep) : [];
     const p = this.profile;
@@ -200,7 +201,7 @@ export class OnnxStepModel implements StepModel {
     return this.prefill(ids);
   }
   async dispose(): Promise<void> {
-    await this.session.release?.();
+    await this.runner.release();
   }
 }
 

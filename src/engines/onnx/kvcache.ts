@@ -2,17 +2,19 @@
  * The KV cache between decoder runs, kept in tensors onnxruntime reads and writes directly — never
  * converted or copied by JavaScript on a normal step. Two forms, by what the graph allows:
  * - shared: for graphs whose attention is onnxruntime's GroupQueryAttention (the Hub's q4 exports and
- *   our q4 fixture). One pre-allocated buffer per layer and key/value is fed as `past_key_values.*` and
- *   bound as the `present.*` output; GroupQueryAttention sees the same pointer and appends the new
- *   tokens in place, so onnxruntime copies no cache. Dropping rejected draft tokens is free (the
- *   length goes back). onnxruntime-node (1.30) still hands every bound output back as a fresh JS copy,
- *   which costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so
- *   the capacity follows the length in steps of GROW tokens instead of being allocated once.
+ *   our q4 fixture). One buffer per layer and key/value is fed as `past_key_values.*` and bound as the
+ *   `present.*` output; GroupQueryAttention sees the same pointer and appends the new tokens in place,
+ *   so onnxruntime copies no cache. Dropping rejected draft tokens is free (the length goes back).
+ *   Through onnxruntime's C API (./capi.ts) nothing else happens: a run's cost does not depend on the
+ *   capacity, so the buffers grow in big steps (GROW_CAPI) and are kept from one sequence to the next.
+ *   Through onnxruntime-node (1.30) every bound output is still handed back as a fresh JS copy, which
+ *   costs O(capacity) per run (~0.08 ms per token of capacity for Qwen3-0.6B on the dev VM), so there
+ *   the capacity follows the length in steps of GROW tokens and each sequence starts afresh.
  * - chained: any other graph (Concat-style attention, the float fixture). The `present.*` tensors a run
- *   returns are passed straight back as the next run's `past_key_values.*` (onnxruntime-node hands out
- *   JS-owned buffers and wraps them again without copying); only truncation copies.
- * Cost: shared 2·layers·kv_heads·capacity·head_dim elements; chained one copy of the cache onnxruntime
- * makes per step (its Concat), plus the output conversion it does for every run.
+ *   returns are passed straight back as the next run's `past_key_values.*` (views of onnxruntime's
+ *   memory through the C API; JS-owned copies through onnxruntime-node); only truncation copies.
+ * Cost: shared 2·layers·kv_heads·capacity·head_dim floats; chained one copy of the cache onnxruntime
+ * makes per step (its Concat), plus, through onnxruntime-node, the output conversion of every run.
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { halfBits } from "./feeds.ts";
@@ -42,6 +44,10 @@ export interface KvCache {
 
 /** Capacity step of the shared cache (tokens): a regrowth copy every GROW tokens, at most GROW slots unused. */
 export const GROW = 64;
+/** The same through the C API, where a run costs nothing per slot of capacity (./capi.ts). */
+export const GROW_CAPI = 256;
+/** Free slots a kept (C API) buffer always has after growing. */
+const HEADROOM = 64;
 
 export const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.${kv}`;
 export const presentName = (l: number, kv: "key" | "value") => `present.${l}.${kv}`;
@@ -100,17 +106,25 @@ export class SharedKvCache implements KvCache {
   length = 0;
   private bufs: Tensor[] = [];
   private capacity = 0;
+  /**
+   * `step`: capacity growth in tokens. `keep`: whether reset() keeps the buffers for the next sequence
+   * (when a run costs nothing per slot of capacity, i.e. through the C API: no reallocation, no garbage).
+   */
   constructor(
     private ort: Ort,
     private s: CacheShape,
     private step = GROW,
+    private keep = false,
   ) {}
   /** Bytes held by the buffers. */
   get bytes(): number {
     return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * 4;
   }
   private grow(need: number): void {
-    const cap = Math.min(Math.ceil(need / this.step) * this.step, Math.max(need, this.s.maxLength));
+    // kept buffers leave room for the answer after a prompt, so a prefill that ends on a step boundary
+    // is not followed by a regrowth copy at the first decode step
+    const want = this.keep ? need + HEADROOM : need;
+    const cap = Math.min(Math.ceil(want / this.step) * this.step, Math.max(need, this.s.maxLength));
     const { kvHeads: h, headDim: d } = this.s;
     const bufs: Tensor[] = [];
     for (let i = 0; i < this.s.layers * 2; i++) {
@@ -141,7 +155,9 @@ export class SharedKvCache implements KvCache {
     this.length = Math.min(this.length, length);
   }
   reset(): void {
-    // a run costs O(capacity) (see above): the next sequence starts with buffers of its own size
+    this.length = 0;
+    if (this.keep) return;
+    // a run costs O(capacity) through onnxruntime-node (see above): the next sequence starts with buffers of its own size
     this.bufs = [];
     this.capacity = 0;
     this.length = 0;

@@ -20,6 +20,11 @@ export interface OnnxSessionSettings {
   sharedCache?: boolean;
   /** Longest run of tokens fed in one pass (prefill goes in chunks of this size). */
   prefillChunk?: number;
+  /** How runs go: onnxruntime's C API through bun:ffi (no output copies), onnxruntime-node, or the first that loads. */
+  backend?: "capi" | "node" | "auto";
+  /** onnxruntime's CPU memory arena and memory-pattern planning (both on unless set false). */
+  cpuArena?: boolean;
+  memPattern?: boolean;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface OnnxSessionSettings {
  * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
  * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
  */
-export const DEFAULT_SETTINGS: Required<Omit<OnnxSessionSettings, "sharedCache">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
+export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
 export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
@@ -49,6 +54,11 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
     if (spin !== "0" && spin !== "1") throw new Error(`TYPOFIX_ONNX_SPIN="${spin}": expected 0 or 1`);
     s.spinning = spin === "1";
   }
+  const b = env.TYPOFIX_ONNX_BACKEND;
+  if (b !== undefined && b !== "") {
+    if (b !== "capi" && b !== "node" && b !== "auto") throw new Error(`TYPOFIX_ONNX_BACKEND="${b}": expected capi, node or auto`);
+    s.backend = b;
+  }
   return s;
 }
 
@@ -58,6 +68,8 @@ export function sessionOptions(s: OnnxSessionSettings = {}): InferenceSession.Se
     intraOpNumThreads: s.threads ?? DEFAULT_SETTINGS.threads,
     // one request at a time: no inter-op pool to share the two cores with
     executionMode: "sequential",
+    ...(s.cpuArena === false ? { enableCpuMemArena: false } : {}),
+    ...(s.memPattern === false ? { enableMemPattern: false } : {}),
     // onnxruntime's warnings (unused initialisers and the like) are not the user's business
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: (s.spinning ?? DEFAULT_SETTINGS.spinning) ? "1" : "0" } } },

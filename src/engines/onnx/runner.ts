@@ -1,0 +1,84 @@
+/**
+ * How a decoder session is run: through onnxruntime's C API (./capi.ts; outputs bound in place and
+ * read without a copy) where bun:ffi and onnxruntime's shared library are there, else through
+ * onnxruntime-node's InferenceSession (every output copied into JavaScript on every run). Both are
+ * created from a file path (nothing of the model is read into JavaScript) with the same settings, and
+ * both take onnxruntime-common Tensors as feeds and bound outputs. Cost: see ./capi.ts; the node path
+ * adds one copy of every output per run.
+ */
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { capi, capiUnavailable, CapiSession } from "./capi.ts";
+import { sessionOptions, type OnnxSessionSettings } from "./options.ts";
+
+type Ort = typeof import("onnxruntime-node");
+export type TensorLike = Pick<Tensor, "type" | "dims" | "data">;
+
+export interface Runner {
+  readonly backend: "capi" | "node";
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
+  /** Outputs wanted: a tensor to write into (bound in place), or null. Returns the unbound ones. */
+  run(feeds: Record<string, TensorLike>, fetches: Record<string, TensorLike | null>): Promise<Record<string, TensorLike>>;
+  release(): Promise<void>;
+}
+
+class NodeRunner implements Runner {
+  readonly backend = "node" as const;
+  constructor(private session: InferenceSession) {}
+  get inputNames() {
+    return this.session.inputNames;
+  }
+  get outputNames() {
+    return this.session.outputNames;
+  }
+  get inputMetadata() {
+    return (this.session as { inputMetadata?: readonly InferenceSession.ValueMetadata[] }).inputMetadata ?? [];
+  }
+  async run(feeds: Record<string, TensorLike>, fetches: Record<string, TensorLike | null>) {
+    const out = await this.session.run(feeds as never, fetches as never);
+    // onnxruntime-node's output copies (the whole cache, every run) are external memory the garbage
+    // collector does not see growing: ask for a collection so they do not pile up; non-blocking
+    if (typeof Bun !== "undefined") Bun.gc(false);
+    return out as Record<string, TensorLike>;
+  }
+  async release() {
+    await this.session.release?.();
+  }
+}
+
+class CapiRunner implements Runner {
+  readonly backend = "capi" as const;
+  constructor(readonly session: CapiSession) {}
+  get inputNames() {
+    return this.session.inputNames;
+  }
+  get outputNames() {
+    return this.session.outputNames;
+  }
+  get inputMetadata() {
+    return this.session.inputMetadata;
+  }
+  async run(feeds: Record<string, TensorLike>, fetches: Record<string, TensorLike | null>) {
+    return this.session.run(feeds, fetches) as Record<string, TensorLike>;
+  }
+  async release() {
+    this.session.close();
+  }
+}
+
+/** The backend asked for (settings, then TYPOFIX_ONNX_BACKEND), "auto" by default. */
+export function wantedBackend(s: OnnxSessionSettings): "capi" | "node" | "auto" {
+  return s.backend ?? "auto";
+}
+
+/** Open `file` with the asked backend; "auto" takes the C API when it loads, else onnxruntime-node. */
+export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings): Promise<Runner> {
+  const want = wantedBackend(s);
+  if (want !== "node") {
+    const api = capi();
+    if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern }));
+    if (want === "capi") throw new Error(`onnxruntime's C API cannot be used here: ${capiUnavailable()}`);
+  }
+  return new NodeRunner(await ort.InferenceSession.create(file, sessionOptions(s)));
+}
