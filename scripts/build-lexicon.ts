@@ -11,7 +11,7 @@
  *   models/misspellings/en-common.tsv  16,000 common misspellings (cspell, CC BY-SA 4.0)
  *   models/en/src/sherlockholmes.txt.gz  The Adventures of Sherlock Holmes (public domain): the sentence-end model
  * The misspelling pairs also teach the error model (errormodel.ts: edit probabilities in context, and
- * Brill–Moore substring edits such as ie → ei).
+ * Brill–Moore substring edits such as `ie` → `ei`).
  * (scripts/extract-wordlists.ts extracts the two word lists from their packages.) Words of the lists get
  * the low prior LISTED_LOGP and are recognised but never proposed; short list words (fewer than
  * MIN_LISTED letters) are left out, as they equal common typos more often than anyone writes them.

@@ -209,7 +209,7 @@ export function diffEdits(input: string, output: string): Edit[] {
   const n = a.length;
   const m = b.length;
   const ops = align(a, b);
-  // group runs of non-eq ops into edits
+  // group runs of ops other than `eq` into edits
   const edits: Edit[] = [];
   let k = 0;
   while (k < ops.length) {
