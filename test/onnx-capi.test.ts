@@ -7,7 +7,7 @@ import { ensureModel } from "../scripts/fixtures.ts";
 import { SENTENCES } from "../src/bench/measure.ts";
 import { capi, capiUnavailable, CapiSession, ortLibraryPath } from "../src/engines/onnx/capi.ts";
 import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
-import { sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
+import { sessionSettingsFromEnv, setAutoBackend } from "../src/engines/onnx/options.ts";
 import { CopyDrafter } from "../src/llm/draft.ts";
 import { generate } from "../src/llm/generate.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
@@ -107,6 +107,24 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
       else process.env.TYPOFIX_ORT_LIBRARY = saved;
     }
     if (process.platform === "linux" && (process.arch === "x64" || process.arch === "arm64")) expect(ortLibraryPath()).toEndWith("libonnxruntime.so.1");
+  });
+
+  test.skipIf(Boolean(noCapi))(named("auto is the C API, unless the process asked for onnxruntime-node (a server: its event loop must stay free)", noCapi), async () => {
+    const dir = ensureModel("tiny-q4");
+    const auto = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), {});
+    expect(auto.runner.backend).toBe("capi");
+    await auto.dispose();
+    setAutoBackend("node");
+    try {
+      const served = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), {});
+      expect(served.runner.backend).toBe("node");
+      await served.dispose();
+      const explicit = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { backend: "capi" });
+      expect(explicit.runner.backend).toBe("capi");
+      await explicit.dispose();
+    } finally {
+      setAutoBackend("capi");
+    }
   });
 
   test("the node backend can still be chosen, and says so", async () => {

@@ -36,6 +36,21 @@ export interface OnnxSessionSettings {
 export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
+/**
+ * What "auto" means in this process. A C API run (./capi.ts) is a synchronous call that holds the
+ * JavaScript thread until the forward pass ends; onnxruntime-node runs it on a worker thread. A one-shot
+ * CLI run waits for the answer anyway and takes the faster C API; `typofix serve` must keep answering
+ * (health checks, 503 with Retry-After once its queue is full) while a model runs, so it asks for
+ * onnxruntime-node (setAutoBackend("node")). An explicit backend (setting or TYPOFIX_ONNX_BACKEND) wins.
+ */
+let autoBackend: "capi" | "node" = "capi";
+export function setAutoBackend(b: "capi" | "node"): void {
+  autoBackend = b;
+}
+export function autoBackendChoice(): "capi" | "node" {
+  return autoBackend;
+}
+
 export function sessionSettingsFromEnv(env: Record<string, string | undefined> = process.env): OnnxSessionSettings {
   const s: OnnxSessionSettings = {};
   const t = env.TYPOFIX_ONNX_THREADS;

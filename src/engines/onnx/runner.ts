@@ -8,7 +8,7 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { capi, capiUnavailable, CapiSession } from "./capi.ts";
-import { sessionOptions, type OnnxSessionSettings } from "./options.ts";
+import { autoBackendChoice, sessionOptions, type OnnxSessionSettings } from "./options.ts";
 
 type Ort = typeof import("onnxruntime-node");
 export type TensorLike = Pick<Tensor, "type" | "dims" | "data">;
@@ -72,10 +72,13 @@ export function wantedBackend(s: OnnxSessionSettings): "capi" | "node" | "auto" 
   return s.backend ?? "auto";
 }
 
-/** Open `file` with the asked backend; "auto" takes the C API when it loads, else onnxruntime-node. */
+/**
+ * Open `file` with the asked backend; "auto" takes the C API when it loads, else onnxruntime-node (and
+ * onnxruntime-node in a process that asked for it: options.ts setAutoBackend).
+ */
 export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings): Promise<Runner> {
   const want = wantedBackend(s);
-  if (want !== "node") {
+  if (want === "capi" || (want === "auto" && autoBackendChoice() === "capi")) {
     const api = capi();
     if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern }));
     if (want === "capi") throw new Error(`onnxruntime's C API cannot be used here: ${capiUnavailable()}`);
