@@ -109,8 +109,9 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
     if (process.platform === "linux" && (process.arch === "x64" || process.arch === "arm64")) expect(ortLibraryPath()).toEndWith("libonnxruntime.so.1");
   });
 
-  test.skipIf(Boolean(noCapi))(named("auto is the C API, unless the process asked for onnxruntime-node (a server: its event loop must stay free)", noCapi), async () => {
+  test.skipIf(Boolean(noCapi))(named("auto is the C API, unless the process asked for onnxruntime-node (typofix serve and lsp: their event loops must stay free)", noCapi), async () => {
     const dir = ensureModel("tiny-q4");
+    setAutoBackend("capi");
     const auto = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), {});
     expect(auto.runner.backend).toBe("capi");
     await auto.dispose();

@@ -85,6 +85,9 @@ export default defineCommand({
       if (!(maxBody > 0)) fail(`--max-body must be a size in bytes like 1048576, 512k or 4M (got "${args["max-body"]}")`);
     }
     const socket = port === undefined ? ((args.socket as string | undefined) ?? socketPath()) : undefined;
+    // an LLM's forward pass must not hold the server's event loop (health checks, 503s): onnxruntime-node
+    // runs it on a worker thread, where a C API run would block (engines/onnx/options.ts)
+    (await import("../engines/onnx/options.ts")).setAutoBackend("node");
     const { startServer, ServeError } = await import("../server/server.ts");
     const log = (m: string) => consola.info(`typofix serve: ${m}`);
     let server: Awaited<ReturnType<typeof startServer>>;

@@ -18,7 +18,6 @@ import { configPath, loadConfig, parseConfidence, readDictionary, writeDictionar
 import { merge, ProjectConfigs, type Effective } from "../project.ts";
 import { negotiateEncoding, OpenDocument, type Encoding } from "./documents.ts";
 import { codeActions, COMMANDS, fixAllEdit } from "./actions.ts";
-import { setAutoBackend } from "../engines/onnx/options.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 export interface Settings {
@@ -75,9 +74,6 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
     if (engine && key === engineKey) return engine;
     const old = engine;
     engineKey = key;
-    // an LLM's forward pass must not hold the editor's requests (didChange, cancellation): onnxruntime-node
-    // runs it on a worker thread, where a C API run would block this event loop (engines/onnx/options.ts)
-    setAutoBackend("node");
     engine = import("../engines/index.ts").then((m) => m.createEngine({ engine: name, model, onNotice: (n) => conn.console.info(n) }));
     engine.catch((err) => conn.window.showErrorMessage(`typofix: ${(err as Error).message}`));
     void old?.then((e) => e.dispose?.()).catch(() => {});

@@ -23,7 +23,6 @@
 import type { Engine } from "../types.ts";
 import { createEngine, planEngine, sameEngineCheck, type EngineOptions, type EnginePlan } from "../engines/index.ts";
 import { statSync, unlinkSync } from "node:fs";
-import { setAutoBackend } from "../engines/onnx/options.ts";
 import { BoundedQueue } from "./queue.ts";
 import { Registry } from "./metrics.ts";
 import { UserDictionary } from "./dictionary.ts";
@@ -116,8 +115,6 @@ export async function startServer(o: ServeOptions): Promise<TypofixServer> {
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) throw new ServeError(`--port must be 0–65535 (got ${o.port})`);
   if (o.socket !== undefined) await prepareSocket(o.socket, log);
 
-  // an LLM's forward pass must not hold the event loop: onnxruntime-node runs it on a worker thread
-  setAutoBackend("node");
   const { engine, plan, loadSeconds } = await loadEngine(o);
   const registry = new Registry();
   const state: ServerState = {
