@@ -110,7 +110,7 @@ export class Candidates {
     const key = (frequentOnly ? "f" : "") + (substrings ? "s" : "") + maxDist + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
-      if (this.nearCache.size >= 50_000) this.nearCache.clear();
+      if (this.nearCache.size >= 20_000) this.nearCache.clear();
       this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly, substrings)));
     }
     return hit;
@@ -134,7 +134,7 @@ export class Candidates {
       hit = lex
         .search(word, 1, [], this.commonTrie)
         .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
-      if (this.nearCache.size >= 50_000) this.nearCache.clear();
+      if (this.nearCache.size >= 20_000) this.nearCache.clear();
       this.nearCache.set(key, hit);
     }
     return hit;

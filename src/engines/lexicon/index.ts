@@ -225,7 +225,7 @@ export class LexiconEngine implements Engine {
       const fresh: Edit[] = [];
       decodeRunUncached(this, run, fresh, ends);
       found = shiftEdits(fresh, -base);
-      if (this.runCache.size >= 25_000) this.runCache.clear();
+      if (this.runCache.size >= 10_000) this.runCache.clear();
       this.runCache.set(key, found);
     }
     edits.push(...shiftEdits(found, base));
