@@ -10,26 +10,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { osaDistance } from "../src/text/distance.ts";
 
 /** Word core of a whitespace token: letters and apostrophes, lower case. */
 const core = (t: string) => t.toLowerCase().replace(/’/g, "'").replace(/^[^\p{L}']+|[^\p{L}']+$/gu, "").replace(/^'+|'+$/g, "");
 
-/** Optimal-string-alignment distance. */
-export function osa(a: string, b: string): number {
-  const n = a.length;
-  const m = b.length;
-  const W = m + 1;
-  const d = new Int32Array((n + 1) * W);
-  for (let i = 0; i <= n; i++) d[i * W] = i;
-  for (let j = 0; j <= m; j++) d[j] = j;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      let v = Math.min(d[(i - 1) * W + j]! + 1, d[i * W + j - 1]! + 1, d[(i - 1) * W + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * W + j - 2]! + 1);
-      d[i * W + j] = v;
-    }
-  return d[n * W + m]!;
-}
 
 /** Word-level alignment (LCS on tokens): the differing stretches as [corrupt tokens, correct tokens, index in corrupt]. */
 function diffTokens(a: string[], b: string[]): Array<[string[], string[], number]> {
@@ -101,7 +86,7 @@ export function breakdown(dir: string, engine = LexiconEngine.shared(), show?: s
         else if (!/^[\p{L}']+$/u.test(a) || !/^[\p{L}']+$/u.test(b)) cls = "other";
         else {
           const known = engine.isKnown(a);
-          const d = osa(a, b);
+          const d = osaDistance(a, b);
           cls = known ? "real-word" : d === 1 ? "dist1" : d === 2 ? "dist2" : "dist3+";
           const lex = engine.lex;
           const bid = lex.id(b);

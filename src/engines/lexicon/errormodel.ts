@@ -7,6 +7,8 @@
  * Cost: learning is O(pairs × word length²), about a second for 100,000 pairs; a lookup is one array read.
  */
 
+import { osaTable } from "../../text/distance.ts";
+
 /** Alphabet: 0 = start of word, 1..26 = a..z, 27 = apostrophe, 28 = anything else. */
 export const ALPHA = 29;
 export const TABLE = ALPHA * ALPHA;
@@ -43,16 +45,7 @@ const SMOOTHING = 50;
 function countPair(meant: string, typed: string, c: { sub: Float64Array; del: Float64Array; ins: Float64Array; trans: Float64Array }): number {
   const n = meant.length;
   const m = typed.length;
-  const W = m + 1;
-  const d = new Int32Array((n + 1) * W);
-  for (let i = 0; i <= n; i++) d[i * W] = i;
-  for (let j = 0; j <= m; j++) d[j] = j;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      let v = Math.min(d[(i - 1) * W + j]! + 1, d[i * W + j - 1]! + 1, d[(i - 1) * W + j - 1]! + (meant[i - 1] === typed[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && meant[i - 1] === typed[j - 2] && meant[i - 2] === typed[j - 1]) v = Math.min(v, d[(i - 2) * W + j - 2]! + 1);
-      d[i * W + j] = v;
-    }
+  const { d, W } = osaTable(meant, typed);
   const dist = d[n * W + m]!;
   if (dist === 0 || dist > 2) return 0;
   // walk back along one optimal path (fixed preference order: the same pair always counts the same)
@@ -173,16 +166,7 @@ export const ruleKey = (alpha: number, beta: number): number => alpha * 1024 + b
 function alignOps(meant: string, typed: string): Array<[number[], number[]]> | null {
   const n = meant.length;
   const m = typed.length;
-  const W = m + 1;
-  const d = new Int32Array((n + 1) * W);
-  for (let i = 0; i <= n; i++) d[i * W] = i;
-  for (let j = 0; j <= m; j++) d[j] = j;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      let v = Math.min(d[(i - 1) * W + j]! + 1, d[i * W + j - 1]! + 1, d[(i - 1) * W + j - 1]! + (meant[i - 1] === typed[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && meant[i - 1] === typed[j - 2] && meant[i - 2] === typed[j - 1]) v = Math.min(v, d[(i - 2) * W + j - 2]! + 1);
-      d[i * W + j] = v;
-    }
+  const { d, W } = osaTable(meant, typed);
   const dist = d[n * W + m]!;
   if (dist === 0 || dist > 3) return null;
   const ops: Array<[number[], number[]]> = [];
