@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
@@ -33,6 +34,23 @@ describe("protected spans", () => {
   });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
+  });
+  test("skipping the patterns an ASCII text cannot match gives the same spans as running them all", () => {
+    const dir = `${import.meta.dir}/fixtures`;
+    const lines = ["everyday/corrupt.txt", "genres/comments.txt", "genres/csv.txt", "genres/emails.txt"].flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").split("\n"));
+    // and random strings over the characters the patterns need, letters, digits, accents and spaces
+    const alphabet = "aZ9 _.:/\\@#`<>=[(-'é\u0301\u00ad东";
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    // (half of them ASCII only, where patterns are skipped)
+    for (let k = 0; k < 2000; k++) lines.push(Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length - (k % 2 ? 4 : 0))]).join(""));
+    let skipped = 0;
+    for (const line of lines) {
+      expect(protectedSpans(line)).toEqual(protectedSpans(line, false));
+      if (!/[^\x00-\x7f]/.test(line) && !/[0-9A-Z:./@#`<>=[(_\\]/.test(line)) skipped++;
+    }
+    expect(lines.length).toBeGreaterThan(2300);
+    expect(skipped).toBeGreaterThan(0);
   });
 });
 
