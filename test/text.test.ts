@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { caseShapeOf } from "../src/text/case.ts";
+import { negates, negatesUncached } from "../src/text/negation.ts";
 import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
 
 const kinds = (s: string) => protectedSpans(s).map((x) => [x.kind, s.slice(x.start, x.end)]);
@@ -86,6 +88,22 @@ describe("case", () => {
     expect(applyCase("Teh", "the")).toBe("The");
     expect(applyCase("TEH", "the")).toBe("THE");
     expect(applyCase("teh", "the")).toBe("the");
+  });
+});
+
+describe("fast paths give the same answers as the general code", () => {
+  test("caseShape's ASCII pass agrees with the comparison of case-mapped forms; negates' shortcut and memo with the uncached check", () => {
+    const letters = "aAzZmM'’-1 éÉnNoOtT";
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const words = ["", "a", "A", "I", "HTTP", "Hello", "iPhone", "NASA's", "DON'T", "Don’t", "(not)", "never,", "Nothing", "cannot", "noon", "no-one", "ñot"];
+    for (let k = 0; k < 5000; k++) words.push(Array.from({ length: rand(9) }, () => letters[rand(letters.length)]).join(""));
+    for (const w of words) {
+      expect(caseShape(w)).toBe(caseShapeOf(w));
+      expect(negates(w)).toBe(negatesUncached(w));
+      expect(negates(w)).toBe(negatesUncached(w));
+    }
+    expect(words.filter((w) => negates(w)).length).toBeGreaterThan(5);
   });
 });
 
