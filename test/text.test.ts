@@ -43,7 +43,7 @@ describe("protected spans", () => {
     // and random strings over the characters the patterns need, letters, digits, accents and spaces
     const alphabet = "aZ9 _.:/\\@#`<>=[(-'é\u0301\u00ad东";
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
     // (half of them ASCII only, where patterns are skipped)
     for (let k = 0; k < 2000; k++) lines.push(Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length - (k % 2 ? 4 : 0))]).join(""));
     let skipped = 0;
@@ -95,7 +95,7 @@ describe("fast paths give the same answers as the general code", () => {
   test("caseShape's ASCII pass agrees with the comparison of case-mapped forms; negates' shortcut and memo with the uncached check", () => {
     const letters = "aAzZmM'’-1 éÉnNoOtT";
     let seed = 11;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
     const words = ["", "a", "A", "I", "HTTP", "Hello", "iPhone", "NASA's", "DON'T", "Don’t", "(not)", "never,", "Nothing", "cannot", "noon", "no-one", "ñot"];
     for (let k = 0; k < 5000; k++) words.push(Array.from({ length: rand(9) }, () => letters[rand(letters.length)]).join(""));
     for (const w of words) {
