@@ -1,6 +1,7 @@
 /**
- * `bun run build [--target linux-x64,…] [--ane-dylib PATH]`: one self-contained executable per platform,
- * cross-compiled from any host with `bun build --compile` (minified, bytecode, no .env/bunfig autoload),
+ * `bun run build [--target linux-x64,…] [--ane-dylib PATH] [--keep-names]`: one self-contained executable per platform,
+ * cross-compiled from any host with `bun build --compile` (minified, bytecode, no .env/bunfig autoload,
+ * JIT_POLICY below; --keep-names keeps function names for `BUN_OPTIONS=--cpu-prof` profiles),
  * into dist/typofix-<target> with a .sha256 beside it. The version comes from package.json.
  *
  * Embedded in every binary: the lexicon data, prompts, registry, misspellings (file/text imports), and —
@@ -90,7 +91,7 @@ export async function buildTarget(target: Target, opts: { outDir?: string; aneDy
   if (ane && !existsSync(ane)) throw new Error(`--ane-dylib ${ane}: no such file`);
   const r = await Bun.build({
     entrypoints: [join(root, "src/cli.ts")],
-    compile: { target: `bun-${target}` as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: Number(process.env.TYPOFIX_JIT_POLICY ?? JIT_POLICY), bytecodeOrder: process.env.H20_ORDER || null },
+    compile: { target: `bun-${target}` as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: Number(process.env.TYPOFIX_JIT_POLICY ?? JIT_POLICY) },
     // --keep-names: function names kept, for a readable `BUN_OPTIONS=--cpu-prof` profile of the binary
     minify: opts.keepNames ? { whitespace: true, syntax: true, identifiers: false } : true,
     bytecode: true,
