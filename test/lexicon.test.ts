@@ -10,7 +10,7 @@ import { applyEdits } from "../src/text/edits.ts";
 import { negationCount } from "../src/text/negation.ts";
 import { CONFIDENCE_LEVELS } from "../src/types.ts";
 import { composeEdits } from "../src/engines/lexicon/compose.ts";
-import { isInflection, VARIANTS } from "../src/engines/lexicon/wordlists.ts";
+import { isInflection } from "../src/engines/lexicon/wordlists.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string, userWords?: Set<string>) => engine.fixSync(s, { userWords }).output;
@@ -153,37 +153,6 @@ describe("rules", () => {
   test("words of the software-terms lists the book corpus does not count are kept; English words they also list are not frozen", () => {
     expect(fix("We dedupe each guid before we build the trie.")).toBe("We dedupe each guid before we build the trie.");
     expect(fix("This build is faster then the old one.")).toBe("This build is faster than the old one.");
-  });
-  test("every match of a spelling-variant pattern contains the part the search checks for first", () => {
-    const letters = "aeioulrsyzgntbvcmd";
-    let seed = 5;
-    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
-    const words = ["colour", "color", "analyze", "analyse", "center", "centre", "catalog", "defense", "traveled", "travelled", "paediatric", "foetus", "jewelry", "jewellery"];
-    for (let k = 0; k < 20000; k++) words.push(Array.from({ length: 2 + rand(10) }, () => letters[rand(letters.length)]).join(""));
-    let matched = 0;
-    for (const [g, , part] of VARIANTS)
-      for (const w of words) {
-        g.lastIndex = 0;
-        for (let m = g.exec(w); m; m = g.exec(w)) {
-          expect(m[0]).toContain(part);
-          matched++;
-          if (m[0].length === 0) g.lastIndex++;
-        }
-      }
-    expect(matched).toBeGreaterThan(1000);
-  });
-  test("isInflection's string tests agree with the regular expressions they replace", () => {
-    const ref = (a: string, b: string) => {
-      const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-      if (!l.startsWith(s.replace(/e$/, ""))) return false;
-      return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(l.slice(s.length)) || (s.endsWith("e") && /^(ing|ed|er|est)$/.test(l.slice(s.length - 1)));
-    };
-    const stems = ["", "e", "hope", "walk", "make", "see", "free", "bee", "lie", "tree"];
-    const ends = ["", "e", "s", "es", "d", "ed", "ing", "r", "er", "st", "est", "ly", "n", "x", "eing", "ee", "\n"];
-    for (const a of stems) for (const x of ends) for (const y of ends) {
-      expect(isInflection(a + x, a + y)).toBe(ref(a + x, a + y));
-      expect(isInflection(a + x, a.slice(0, -1) + y)).toBe(ref(a + x, a.slice(0, -1) + y));
-    }
   });
   test("isInflection: endings, and a silent e dropped before one (hope → hoping, hoped)", () => {
     for (const [a, b] of [["walk", "walks"], ["walk", "walked"], ["hope", "hoping"], ["hope", "hoped"], ["make", "maker"]]) expect(isInflection(a!, b!)).toBe(true);
