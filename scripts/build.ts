@@ -1,6 +1,7 @@
 /**
- * `bun run build [--target linux-x64,…] [--ane-dylib PATH]`: one self-contained executable per platform,
- * cross-compiled from any host with `bun build --compile` (minified, bytecode, no .env/bunfig autoload),
+ * `bun run build [--target linux-x64,…] [--ane-dylib PATH] [--keep-names]`: one self-contained executable per platform,
+ * cross-compiled from any host with `bun build --compile` (minified, bytecode, no .env/bunfig autoload,
+ * JIT_POLICY below; --keep-names keeps function names for `BUN_OPTIONS=--cpu-prof` profiles),
  * into dist/typofix-<target> with a .sha256 beside it. The version comes from package.json.
  *
  * Embedded in every binary: the lexicon data, prompts, registry, misspellings (file/text imports), and —
@@ -20,6 +21,12 @@ import pkg from "../package.json" with { type: "json" };
 const root = join(import.meta.dir, "..");
 export const TARGETS = ["darwin-arm64", "darwin-x64", "linux-x64", "linux-arm64"] as const;
 export type Target = (typeof TARGETS)[number];
+/**
+ * JavaScriptCore's tier-up thresholds, scaled, that the binary starts with: a one-liner stays in the
+ * interpreter instead of spending ~15 ms of CPU compiling code it runs a few times. src/runtime/jit.ts sets
+ * the normal policy back for streams, files, trees and subcommands. TYPOFIX_JIT_POLICY overrides it (1: off).
+ */
+export const JIT_POLICY = 256;
 
 /** onnxruntime-node's native files for a target (empty where it has no build). */
 export function ortFiles(target: Target): string[] {
@@ -76,7 +83,7 @@ export function lexiconSha(): string {
   return createHash("sha256").update(readFileSync(join(root, "models/en/lexicon.bin"))).digest("hex").slice(0, 12);
 }
 
-export async function buildTarget(target: Target, opts: { outDir?: string; aneDylib?: string } = {}): Promise<{ file: string; size: number; sha256: string }> {
+export async function buildTarget(target: Target, opts: { outDir?: string; aneDylib?: string; keepNames?: boolean } = {}): Promise<{ file: string; size: number; sha256: string }> {
   const outDir = opts.outDir ?? join(root, "dist");
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `typofix-${target}`);
@@ -84,8 +91,9 @@ export async function buildTarget(target: Target, opts: { outDir?: string; aneDy
   if (ane && !existsSync(ane)) throw new Error(`--ane-dylib ${ane}: no such file`);
   const r = await Bun.build({
     entrypoints: [join(root, "src/cli.ts")],
-    compile: { target: `bun-${target}` as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
-    minify: true,
+    compile: { target: `bun-${target}` as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: Number(process.env.TYPOFIX_JIT_POLICY ?? JIT_POLICY) },
+    // --keep-names: function names kept, for a readable `BUN_OPTIONS=--cpu-prof` profile of the binary
+    minify: opts.keepNames ? { whitespace: true, syntax: true, identifiers: false } : true,
     bytecode: true,
     format: "esm",
     // lazily imported modules (subcommands, the LLM engines, the server, YAML, consola) go into their own
@@ -114,7 +122,7 @@ if (import.meta.main) {
   if (args.includes("--clean")) rmSync(join(root, "dist"), { recursive: true, force: true });
   for (const t of targets) {
     const t0 = performance.now();
-    const b = await buildTarget(t, { aneDylib });
+    const b = await buildTarget(t, { aneDylib, keepNames: args.includes("--keep-names") });
     console.error(`${t}: ${b.file} ${(b.size / 1e6).toFixed(1)} MB sha256 ${b.sha256.slice(0, 16)}… (${((performance.now() - t0) / 1000).toFixed(1)} s)${ortFiles(t).length ? "" : " — no onnxruntime for this target"}${t === "darwin-arm64" && aneDylib ? " + ANE dylib" : ""}`);
   }
 }

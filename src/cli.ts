@@ -16,6 +16,7 @@ import { subCommands } from "./cli/commands.ts";
 import { argsOf, parseArgv } from "./cli/argv.ts";
 import { exitCodeOf, messageOf } from "./cli/exit.ts";
 import { useColor } from "./cli/color.ts";
+import { normalJit } from "./runtime/jit.ts";
 
 export { subCommands };
 
@@ -34,7 +35,11 @@ export async function main(argv: string[]): Promise<void> {
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     // the main command is run directly (its args built in one pass): citty's parser costs a one-liner ~1 ms
     if (parsed.cmd === fix) await fix.run!({ rawArgs: parsed.args, args: argsOf(fixArgs, parsed.args) as never, cmd: fix, data: undefined });
-    else await (await import("citty")).runCommand(parsed.cmd, { rawArgs: parsed.args });
+    else {
+      // a subcommand (serve, lsp, bench, eval, …) is no one-liner: the normal JIT policy (src/runtime/jit.ts)
+      normalJit();
+      await (await import("citty")).runCommand(parsed.cmd, { rawArgs: parsed.args });
+    }
   } catch (err) {
     process.stderr.write(`typofix: ${messageOf(err)}\n`);
     process.exit(exitCodeOf(err));

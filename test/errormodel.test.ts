@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { channelDistance, useErrorTables, useSubstringRules } from "../src/engines/lexicon/channel.ts";
+import { channelDistance, ruleCost, useErrorTables, useSubstringRules } from "../src/engines/lexicon/channel.ts";
 import { charIndex, learnErrorTables, learnSubstringRules, ruleKey, subCode } from "../src/engines/lexicon/errormodel.ts";
 import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon } from "../scripts/lexicon/encode.ts";
@@ -76,5 +76,19 @@ describe("substring error model (Brill–Moore)", () => {
     expect(Array.from(d.errors.rules!.costs)).toEqual(Array.from(t.rules!.costs));
     // a file built without an error model has no rules
     expect(decodeLexicon(encodeLexicon({ unigrams: [["the", 10]], bigrams: [] })).errors.rules!.keys.length).toBe(0);
+  });
+
+  test("a rule's cost, found by binary search in the stored keys, is the one stored for it; other pairs have none", () => {
+    const { keys, costs } = engine.lex.data.errors.rules!;
+    const byKey = new Map<number, number>();
+    for (let k = 0; k < keys.length; k++) byKey.set(keys[k]!, costs[k]!);
+    for (const [key, cost] of byKey) expect(ruleCost(Math.floor(key / 1024), key % 1024)).toBe(cost);
+    let none = 0;
+    for (let alpha = 0; alpha < 1024; alpha += 7)
+      for (let beta = 0; beta < 1024; beta += 13) {
+        expect(ruleCost(alpha, beta)).toBe(byKey.get(alpha * 1024 + beta));
+        if (!byKey.has(alpha * 1024 + beta)) none++;
+      }
+    expect(none).toBeGreaterThan(1000);
   });
 });

@@ -5,7 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { Lexicon } from "../src/engines/lexicon/lexicon.ts";
+import { FAN_OUT_AFTER, Lexicon } from "../src/engines/lexicon/lexicon.ts";
+import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { decodeLexicon } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon } from "../scripts/lexicon/encode.ts";
 
@@ -96,5 +97,25 @@ describe("symmetric-delete index", () => {
     const src = { unigrams: [["b", 2], ["a", 2], ["ab", 1]] as Array<[string, number]>, bigrams: [] };
     expect(Buffer.from(encodeLexicon(src)).equals(Buffer.from(encodeLexicon(src)))).toBe(true);
     expect(decodeLexicon(encodeLexicon(src)).deletes.nFrequent).toBe(3);
+  });
+});
+
+describe("fan-out tables of the first two trie levels", () => {
+  test("look-ups give the same ids with the tables (built after FAN_OUT_AFTER look-ups) as by the walk from the root", () => {
+    const bytes = loadLexiconBytes();
+    const walk = new Lexicon(bytes);
+    walk.lookups = -1e9; // never reaches the tables
+    const tables = new Lexicon(bytes);
+    tables.lookups = FAN_OUT_AFTER; // the tables at once
+    const words = [...fc.sample(typo, 3000), "", "a", "i", "é", "x'", "don't", "naïve", "zzzz", "Ab"];
+    for (let id = 0; id < lex.size; id += 97) words.push(lex.word(id));
+    let known = 0;
+    for (const w of words) {
+      expect(tables.id(w)).toBe(walk.id(w));
+      expect(tables.corrections(w)).toEqual(walk.corrections(w));
+      if (walk.id(w) >= 0) known++;
+    }
+    expect(known).toBeGreaterThan(1000);
+    expect(walk.lookups).toBeLessThan(0);
   });
 });

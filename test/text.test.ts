@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { caseShapeOf } from "../src/text/case.ts";
+import { negates, negatesUncached } from "../src/text/negation.ts";
 import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
 
 const kinds = (s: string) => protectedSpans(s).map((x) => [x.kind, s.slice(x.start, x.end)]);
@@ -33,6 +36,23 @@ describe("protected spans", () => {
   });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
+  });
+  test("skipping the patterns an ASCII text cannot match gives the same spans as running them all", () => {
+    const dir = `${import.meta.dir}/fixtures`;
+    const lines = ["everyday/corrupt.txt", "genres/comments.txt", "genres/csv.txt", "genres/emails.txt"].flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").split("\n"));
+    // and random strings over the characters the patterns need, letters, digits, accents and spaces
+    const alphabet = "aZ9 _.:/\\@#`<>=[(-'é\u0301\u00ad东";
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    // (half of them ASCII only, where patterns are skipped)
+    for (let k = 0; k < 2000; k++) lines.push(Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length - (k % 2 ? 4 : 0))]).join(""));
+    let skipped = 0;
+    for (const line of lines) {
+      expect(protectedSpans(line)).toEqual(protectedSpans(line, false));
+      if (!/[^\x00-\x7f]/.test(line) && !/[0-9A-Z:./@#`<>=[(_\\]/.test(line)) skipped++;
+    }
+    expect(lines.length).toBeGreaterThan(2300);
+    expect(skipped).toBeGreaterThan(0);
   });
 });
 
@@ -68,6 +88,22 @@ describe("case", () => {
     expect(applyCase("Teh", "the")).toBe("The");
     expect(applyCase("TEH", "the")).toBe("THE");
     expect(applyCase("teh", "the")).toBe("the");
+  });
+});
+
+describe("fast paths give the same answers as the general code", () => {
+  test("caseShape's ASCII pass agrees with the comparison of case-mapped forms; negates' shortcut and memo with the uncached check", () => {
+    const letters = "aAzZmM'’-1 éÉnNoOtT";
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const words = ["", "a", "A", "I", "HTTP", "Hello", "iPhone", "NASA's", "DON'T", "Don’t", "(not)", "never,", "Nothing", "cannot", "noon", "no-one", "ñot"];
+    for (let k = 0; k < 5000; k++) words.push(Array.from({ length: rand(9) }, () => letters[rand(letters.length)]).join(""));
+    for (const w of words) {
+      expect(caseShape(w)).toBe(caseShapeOf(w));
+      expect(negates(w)).toBe(negatesUncached(w));
+      expect(negates(w)).toBe(negatesUncached(w));
+    }
+    expect(words.filter((w) => negates(w)).length).toBeGreaterThan(5);
   });
 });
 

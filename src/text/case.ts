@@ -3,6 +3,25 @@
 export type CaseShape = "lower" | "title" | "upper" | "mixed";
 
 export function caseShape(word: string): CaseShape {
+  // an ASCII word (nearly every word) in one pass, without the two case-mapped copies: the same answers
+  let upper0 = false;
+  let upperRest = false;
+  let lowerAny = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c > 127) return caseShapeOf(word);
+    if (c >= 65 && c <= 90) {
+      if (i === 0) upper0 = true;
+      else upperRest = true;
+    } else if (c >= 97 && c <= 122) lowerAny = true;
+  }
+  if (!upper0 && !upperRest) return "lower";
+  if (!lowerAny) return word.length > 1 ? "upper" : "title";
+  return upper0 && !upperRest ? "title" : "mixed";
+}
+
+/** caseShape of any word, by comparison with its lower- and upper-case forms. */
+export function caseShapeOf(word: string): CaseShape {
   const lower = word.toLowerCase();
   const upper = word.toUpperCase();
   if (word === lower) return "lower";

@@ -13,6 +13,20 @@ const NEGATIONS = new Set(
 
 /** Whether one word (any case, apostrophes optional, surrounding punctuation ignored) is a negation. */
 export function negates(word: string): boolean {
+  // every negation has an n, and only N lower-cases to n: a word without either is none (most words)
+  if (word.indexOf("n") < 0 && word.indexOf("N") < 0) return false;
+  let v = seen.get(word);
+  if (v === undefined) {
+    if (seen.size >= 20_000) seen.clear();
+    seen.set(word, (v = negatesUncached(word)));
+  }
+  return v;
+}
+
+/** negates() of the words asked before (the engine asks it of every hypothesis of every word). */
+const seen = new Map<string, boolean>();
+
+export function negatesUncached(word: string): boolean {
   return NEGATIONS.has(word.toLowerCase().replace(/['’]/g, "").replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ""));
 }
 

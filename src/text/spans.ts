@@ -26,45 +26,74 @@ export interface Span {
   kind: SpanKind;
 }
 
+/**
+ * What a pattern cannot match without, in an all-ASCII text: the characters of which it needs at least one,
+ * or one of the classes below. A text without them skips the pattern (no match is possible, so the spans are
+ * the same): a one-liner then compiles and runs only the few expressions that can match, and plain prose
+ * skips most of the fifteen passes. A text with any non-ASCII character runs every pattern.
+ */
+const NON_ASCII = 0;
+const DIGIT = 1;
+const UPPER = 2;
+/** 40 characters or more (a blob). */
+const LONG = 3;
+type Need = string | typeof NON_ASCII | typeof DIGIT | typeof UPPER | typeof LONG;
+
 // Order matters: earlier patterns win where matches overlap.
-const PATTERNS: Array<[SpanKind, RegExp]> = [
+const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
   // a word with a combining mark (a decomposed accent: cafe\u0301) or an invisible format character inside
   // (soft hyphen, zero-width space or joiner, word joiner, direction marks): no dictionary knows that form,
   // and an edit would drop the mark or move the invisible character (accom\u00ADmodate is not two words)
-  ["marked", /(?<![\p{L}\p{M}\p{N}\p{Cf}])[\p{L}\p{N}\uFEFF]*(?:\p{M}|(?!\uFEFF)\p{Cf})[\p{L}\p{M}\p{N}\p{Cf}]*/gu],
+  ["marked", /(?<![\p{L}\p{M}\p{N}\p{Cf}])[\p{L}\p{N}\uFEFF]*(?:\p{M}|(?!\uFEFF)\p{Cf})[\p{L}\p{M}\p{N}\p{Cf}]*/gu, NON_ASCII],
   // a word that mixes Latin letters with letters of another script (东京Hello, 的Python, μm): the English
   // lexicon would take the letters it does not know for typos and drop them. One stray letter of another
   // keyboard layout between Latin letters (marقied) is a typo and stays correctable (see strayLetter).
-  ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu],
-  ["code", /`[^`\n]*`/g],
-  ["markup", /<\/?[A-Za-z][^<>\n]*>/g],
-  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g],
-  ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
+  ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu, NON_ASCII],
+  ["code", /`[^`\n]*`/g, "`"],
+  ["markup", /<\/?[A-Za-z][^<>\n]*>/g, "<"],
+  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g, ":."],
+  ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
-  ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu],
-  ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu],
-  ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu],
+  ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu, "/\\"],
+  ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu, "@"],
+  ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu, "#"],
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
-  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu],
-  ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
+  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu, DIGIT],
+  ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu, "_"],
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
-  ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu],
+  ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu, "=[("],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
-  ["filename", /(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu],
+  ["filename", /(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu, "."],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
-  ["identifier", /(?<![\p{L}\p{N}])(?:\p{Ll}+|\p{Lu}\p{Ll}+)\p{Lu}[\p{L}\p{N}]*/gu],
+  ["identifier", /(?<![\p{L}\p{N}])(?:\p{Ll}+|\p{Lu}\p{Ll}+)\p{Lu}[\p{L}\p{N}]*/gu, UPPER],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
-  ["acronym", /(?<![\p{L}\p{N}])\p{Lu}{2,}(?:s|['’]s)?\b/gu],
+  ["acronym", /(?<![\p{L}\p{N}])\p{Lu}{2,}(?:s|['’]s)?\b/gu, UPPER],
   // 40 or more characters without a space, bracket or quote are no word (base64 and data: URIs, hashes,
   // tokens, minified code): correcting the letters between their + or . would damage them
-  ["blob", /(?<![^\s()[\]{}<>"'`])[^\s()[\]{}<>"'`]{40,}/gu],
+  ["blob", /(?<![^\s()[\]{}<>"'`])[^\s()[\]{}<>"'`]{40,}/gu, LONG],
 ];
 
-/** Find protected spans, sorted by start and non-overlapping. */
-export function protectedSpans(text: string): Span[] {
+/** Find protected spans, sorted by start and non-overlapping. (`skip` false: run every pattern, for the tests.) */
+export function protectedSpans(text: string, skip = true): Span[] {
   const found: Span[] = [];
-  for (const [kind, re] of PATTERNS) {
+  // which characters an all-ASCII text has: ASCII codes, and the classes of Need
+  let ascii = true;
+  let digit = false;
+  let upper = false;
+  const seen = SEEN.fill(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) {
+      ascii = false;
+      break;
+    }
+    seen[c] = 1;
+    if (c >= 48 && c <= 57) digit = true;
+    else if (c >= 65 && c <= 90) upper = true;
+  }
+  for (const [kind, re, need] of PATTERNS) {
+    if (skip && ascii && !mayMatch(need, seen, digit, upper, text.length)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) {
@@ -95,6 +124,17 @@ export function protectedSpans(text: string): Span[] {
     }
   }
   return out;
+}
+
+const SEEN = new Uint8Array(128);
+
+function mayMatch(need: Need, seen: Uint8Array, digit: boolean, upper: boolean, length: number): boolean {
+  if (need === NON_ASCII) return false;
+  if (need === DIGIT) return digit;
+  if (need === UPPER) return upper;
+  if (need === LONG) return length >= 40;
+  for (let i = 0; i < need.length; i++) if (seen[need.charCodeAt(i)]) return true;
+  return false;
 }
 
 // A dotted word counts as a file or domain name when its last part is a plausible extension and

@@ -44,7 +44,8 @@ export class Candidates {
   searchVariant(w: string): number {
     // accented spellings of English loanwords (café, naïve, résumé) are right too
     if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
-    for (const [g, rep] of VARIANTS) {
+    for (const [g, rep, part] of VARIANTS) {
+      if (!w.includes(part)) continue;
       g.lastIndex = 0;
       for (let m = g.exec(w); m; m = g.exec(w)) {
         const found = m;

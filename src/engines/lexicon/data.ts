@@ -10,6 +10,8 @@ import { join } from "node:path";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
 import lexiconPath from "../../../models/en/lexicon.bin" with { type: "file" };
 import pkg from "../../../package.json" with { type: "json" };
+// (imported, not required on use: a require() of a chunk of the compiled binary cost a one-liner ~2 ms)
+import { extractOnce } from "../../runtime/native.ts";
 
 export function loadLexiconBytes(): Uint8Array {
   const path = lexiconPath as unknown as string;
@@ -23,7 +25,6 @@ export function loadLexiconBytes(): Uint8Array {
     }
   try {
     if (compiled) {
-      const { extractOnce } = require("../../runtime/native.ts") as typeof import("../../runtime/native.ts");
       // (a build names the folder by the lexicon's hash: a rebuilt lexicon of the same version gets its own)
       const sha = process.env.TYPOFIX_LEXICON_SHA;
       const dir = extractOnce([{ name: "lexicon.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}`);

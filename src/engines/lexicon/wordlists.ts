@@ -44,11 +44,15 @@ export const RARE_SWAPS = parseWordList(rareSwaps);
 /** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
 export function isInflection(a: string, b: string): boolean {
   const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-  if (!l.startsWith(s.replace(/e$/, ""))) return false;
-  const tail = l.slice(s.length);
+  // (string tests, not regular expressions: the engine asks this of every neighbour of every known word)
+  const e = s.endsWith("e");
+  if (!l.startsWith(e ? s.slice(0, -1) : s)) return false;
   // a silent e dropped before the ending: hope → hoping, hoped (the ending then starts where the e was)
-  return /^(s|es|d|ed|ing|r|er|st|est|ly|n)$/.test(tail) || (s.endsWith("e") && /^(ing|ed|er|est)$/.test(l.slice(s.length - 1)));
+  return ENDINGS.has(l.slice(s.length)) || (e && E_ENDINGS.has(l.slice(s.length - 1)));
 }
+
+const ENDINGS = new Set(["s", "es", "d", "ed", "ing", "r", "er", "st", "est", "ly", "n"]);
+const E_ENDINGS = new Set(["ing", "ed", "er", "est"]);
 
 /**
  * English loanwords that keep their accents. Other accented letters inside an English word are
@@ -56,24 +60,25 @@ export function isInflection(a: string, b: string): boolean {
  */
 export const LOANWORDS = parseWordList(loanwords);
 
-// American ↔ British spelling patterns; each is tried at every place it matches
-export const VARIANTS: Array<[RegExp, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our"],
-  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or"],
-  [/iz(?=e|ation|ing)/g, "is"],
-  [/is(?=e|ation|ing)/g, "iz"],
-  [/yz(?=e|ing)/g, "ys"],
-  [/(?<=[tbv])er(?=s?$)/g, "re"],
-  [/(?<=[tbv])re(?=s?$)/g, "er"],
-  [/og(?=s?$)/g, "ogue"],
-  [/ense(?=s?$)/g, "ence"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l"],
+// American ↔ British spelling patterns; each is tried at every place it matches. The third string is a
+// part of every match: a word without it skips the pattern (most words skip most patterns)
+export const VARIANTS: Array<[RegExp, string, string]> = [
+  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our", "or"],
+  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or", "our"],
+  [/iz(?=e|ation|ing)/g, "is", "iz"],
+  [/is(?=e|ation|ing)/g, "iz", "is"],
+  [/yz(?=e|ing)/g, "ys", "yz"],
+  [/(?<=[tbv])er(?=s?$)/g, "re", "er"],
+  [/(?<=[tbv])re(?=s?$)/g, "er", "re"],
+  [/og(?=s?$)/g, "ogue", "og"],
+  [/ense(?=s?$)/g, "ence", "ense"],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll", "l"],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l", "ll"],
   // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae"],
-  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e"],
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe"],
-  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e"],
-  [/ell?ry$/g, "ellery"],
-  [/ellery$/g, "elry"],
+  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae", "e"],
+  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e", "ae"],
+  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe", "e"],
+  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e", "oe"],
+  [/ell?ry$/g, "ellery", "el"],
+  [/ellery$/g, "elry", "ellery"],
 ];
