@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { ensureModel } from "../scripts/fixtures.ts";
+import { accuracyLevels, concat, modelWithAccuracy, rewriteAccuracy } from "../src/engines/onnx/accuracy.ts";
+import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
+import { DEFAULT_SETTINGS, sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
+import { generate } from "../src/llm/generate.ts";
+
+let q4: string;
+let fp: string;
+let tmp: string;
+beforeAll(() => {
+  q4 = ensureModel("tiny-q4");
+  fp = ensureModel("tiny");
+  // a copy of the q4 fixture's folder, so the cached rewrites are made (and counted) in a fresh place
+  tmp = mkdtempSync(join(tmpdir(), "typofix-acc-"));
+  for (const f of readdirSync(q4)) if (!f.startsWith(".") && f !== "onnx") copyFileSync(join(q4, f), join(tmp, f));
+  require("node:fs").mkdirSync(join(tmp, "onnx"));
+  copyFileSync(modelFile(q4), join(tmp, "onnx/model_q4.onnx"));
+});
+
+describe("MatMulNBits accuracy_level rewrite", () => {
+  test("sets the attribute on every MatMulNBits node and nothing else; rewriting again replaces it", () => {
+    const bytes = readFileSync(modelFile(q4));
+    const before = accuracyLevels(bytes);
+    expect(before.length).toBeGreaterThan(10); // 7 linear layers a block and the lm head
+    expect(new Set(before)).toEqual(new Set([0])); // the fixture, as the Hub's q4 export, sets none
+    const r = rewriteAccuracy(bytes, 4);
+    expect(r.nodes).toBe(before.length);
+    const int8 = concat(r.parts!);
+    expect(accuracyLevels(int8)).toEqual(before.map(() => 4));
+    // one attribute a node, 23 bytes (name, value, type, and its tag and length), plus any lengths that grew a byte
+    expect(int8.length - bytes.length).toBeGreaterThanOrEqual(before.length * 23);
+    expect(int8.length - bytes.length).toBeLessThan(before.length * 25);
+    const back = concat(rewriteAccuracy(int8, 1).parts!);
+    expect(accuracyLevels(back)).toEqual(before.map(() => 1));
+    expect(back.length).toBe(int8.length);
+    // a graph without MatMulNBits: nothing to do
+    expect(rewriteAccuracy(readFileSync(modelFile(fp)), 4)).toEqual({ parts: null, nodes: 0 });
+  });
+
+  test("a file that is not a protobuf is a clear error", () => {
+    expect(() => rewriteAccuracy(Uint8Array.of(0x0b, 0x01, 0x02), 4)).toThrow(/not an ONNX model/);
+    expect(() => rewriteAccuracy(Uint8Array.of(0x3a, 0x7f, 0x01), 4)).toThrow(/not an ONNX model/);
+  });
+
+  test("the rewritten model is cached beside the original, loads, and greedy output stays close to fp32 compute", async () => {
+    const file = join(tmp, "onnx/model_q4.onnx");
+    const out = modelWithAccuracy(file, "int8");
+    expect(out).not.toBe(file);
+    expect(out.startsWith(join(tmp, "onnx/."))).toBe(true);
+    expect(new Set(accuracyLevels(readFileSync(out)))).toEqual(new Set([4]));
+    expect(modelWithAccuracy(file, "int8")).toBe(out); // cached
+    expect(modelWithAccuracy(file, "model")).toBe(file);
+    const c = readModelConfig(tmp);
+    const prompt = [151644, 872, 198, 9707, 11, 1879, 374, 264];
+    const tokens: Record<string, number[]> = {};
+    for (const accuracy of ["fp32", "int8"] as const)
+      for (const backend of ["capi", "node"] as const) {
+        const m = await OnnxStepModel.load(ort, file, c, { accuracy, backend });
+        tokens[`${accuracy}/${backend}`] = (await generate(m, prompt, { maxNewTokens: 8, stopIds: [] })).tokens;
+        await m.dispose();
+      }
+    // both backends run the same rewritten file
+    expect(tokens["int8/node"]).toEqual(tokens["int8/capi"]!);
+    expect(tokens["fp32/node"]).toEqual(tokens["fp32/capi"]!);
+    // int8 activations are an approximation: the first answer is the same, most of the rest too
+    expect(tokens["int8/capi"]![0]).toBe(tokens["fp32/capi"]![0]!);
+    expect(tokens["int8/capi"]!.filter((t, i) => t === tokens["fp32/capi"]![i]).length).toBeGreaterThanOrEqual(6);
+    // a model without MatMulNBits is used as it is (and remembered as such)
+    expect(modelWithAccuracy(modelFile(fp), "int8")).toBe(modelFile(fp));
+  }, 60_000);
+
+  test("settings: TYPOFIX_ONNX_ACCURACY, int8 by default", () => {
+    expect(DEFAULT_SETTINGS.accuracy).toBe("int8");
+    expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_ACCURACY: "fp32" })).toEqual({ accuracy: "fp32" });
+    expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_ACCURACY: "model" })).toEqual({ accuracy: "model" });
+    expect(() => sessionSettingsFromEnv({ TYPOFIX_ONNX_ACCURACY: "int4" })).toThrow(/TYPOFIX_ONNX_ACCURACY="int4": expected one of model, fp32, int8/);
+  });
+});
+
+process.on("exit", () => {
+  if (tmp && existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
+});
