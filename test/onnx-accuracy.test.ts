@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
-import { accuracyLevels, concat, modelWithAccuracy, rewriteAccuracy } from "../src/engines/onnx/accuracy.ts";
+import { accuracyLevels, concat, modelWithAccuracy, preparedModel, rewriteAccuracy, rewriteModel } from "../src/engines/onnx/rewrite.ts";
 import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
 import { DEFAULT_SETTINGS, sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
 import { generate } from "../src/llm/generate.ts";
@@ -84,4 +84,57 @@ describe("MatMulNBits accuracy_level rewrite", () => {
 
 process.on("exit", () => {
   if (tmp && existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("num_logits_to_keep rewrite", () => {
+  test("a q4 graph without it gets the input; the lm head then sees only the kept positions, and the answers are the same", async () => {
+    const bytes = readFileSync(modelFile(q4));
+    const r = rewriteModel(bytes, { keepLogits: true });
+    expect(r.kept).toBe(true);
+    expect(r.nodes).toBe(0); // the MatMulNBits nodes are left as they are
+    const file = join(tmp, "onnx/model_q4.onnx");
+    const kept = preparedModel(file, "model", true);
+    expect(kept).not.toBe(file);
+    const prompt = Array.from({ length: 23 }, (_, i) => 100 + i * 37);
+    const c = readModelConfig(tmp);
+    const res: Record<string, { tokens: number[]; forward: number[]; inputs: readonly string[]; logits: number[] }> = {};
+    for (const keepLogits of [false, true])
+      for (const backend of ["capi", "node"] as const) {
+        const m = await OnnxStepModel.load(ort, file, c, { keepLogits, backend });
+        // the shape of the logits onnxruntime returns, pass by pass
+        const shapes: number[][] = [];
+        const run = m.runner.run.bind(m.runner);
+        (m.runner as { run: typeof run }).run = async (f, o) => {
+          const out = await run(f, o);
+          if (out.logits) shapes.push([...out.logits.dims]);
+          return out;
+        };
+        const tokens = (await generate(m, prompt, { maxNewTokens: 6, stopIds: [] })).tokens;
+        m.reset();
+        const forward = await m.forward(prompt, 5);
+        res[`${keepLogits}/${backend}`] = { tokens, forward, inputs: m.runner.inputNames, logits: shapes.at(-1)! };
+        await m.dispose();
+      }
+    for (const backend of ["capi", "node"]) {
+      const [all, keep] = [res[`false/${backend}`]!, res[`true/${backend}`]!];
+      expect(keep.tokens).toEqual(all.tokens);
+      expect(keep.forward).toEqual(all.forward);
+      expect(all.inputs).not.toContain("num_logits_to_keep");
+      expect(keep.inputs).toContain("num_logits_to_keep");
+      // the last pass (23 tokens, the answers after the last 5)
+      expect(all.logits).toEqual([1, 23, c.vocab_size]);
+      expect(keep.logits).toEqual([1, 5, c.vocab_size]);
+    }
+  }, 60_000);
+
+  test("left alone: a graph that has the input already, or whose logits are not a MatMul of the hidden states", () => {
+    expect(rewriteModel(readFileSync(modelFile(ensureModel("tiny-f16"))), { keepLogits: true }).parts).toBeNull();
+    expect(rewriteModel(readFileSync(modelFile(fp)), { keepLogits: true }).parts).toBeNull(); // tied lm head: Gemm + Reshape
+  });
+
+  test("setting: TYPOFIX_ONNX_KEEP_LOGITS, on by default", () => {
+    expect(DEFAULT_SETTINGS.keepLogits).toBe(true);
+    expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_KEEP_LOGITS: "0" })).toEqual({ keepLogits: false });
+    expect(() => sessionSettingsFromEnv({ TYPOFIX_ONNX_KEEP_LOGITS: "yes" })).toThrow(/TYPOFIX_ONNX_KEEP_LOGITS="yes": expected 0 or 1/);
+  });
 });
