@@ -138,3 +138,18 @@ describe("num_logits_to_keep rewrite", () => {
     expect(() => sessionSettingsFromEnv({ TYPOFIX_ONNX_KEEP_LOGITS: "yes" })).toThrow(/TYPOFIX_ONNX_KEEP_LOGITS="yes": expected 0 or 1/);
   });
 });
+
+describe("the kept (C API) shared cache", () => {
+  test("grows before it is full: a pass that ends on the capacity leaves room for the next token", async () => {
+    const { SharedKvCache, GROW_CAPI } = await import("../src/engines/onnx/kvcache.ts");
+    const grown: number[] = [];
+    const fakeOrt = { Tensor: class { constructor(_t: string, d: Float32Array, dims: number[]) { grown.push(dims[2]!); Object.assign(this, { data: d, dims }); } } };
+    const c = new SharedKvCache(fakeOrt as never, { layers: 1, kvHeads: 1, headDim: 2, maxLength: 4096 } as never, GROW_CAPI, true);
+    const pass = (n: number) => { c.bind({}, {}, n); c.update({}, n); };
+    for (let i = 0; i < 4; i++) pass(128); // a 512-token prompt in chunks
+    const before = grown.length;
+    for (let i = 0; i < 16; i++) pass(1); // decode
+    expect(grown.length).toBe(before); // no regrowth copy while decoding
+    expect(c.bytes).toBeGreaterThanOrEqual((512 + 16) * 2 * 2 * 4);
+  });
+});
