@@ -41,13 +41,15 @@ describe("the q4 fixture (the Hub's q4 export form)", () => {
     await m.dispose();
   }, 60_000);
 
-  test("greedy tokens equal a TypeScript forward pass over the dequantised weights (shared and chained cache)", async () => {
+  // with fp32 compute (weights dequantised, as the reference does): the default int8 compute quantises
+  // the activations, an approximation that may change a near-tie (test/onnx-accuracy.test.ts)
+  test("greedy tokens equal a TypeScript forward pass over the dequantised weights (shared and chained cache, fp32 compute)", async () => {
     const ref = new Qwen3Reference(TINY, 1);
     Object.assign(ref.w, qwen3FloatWeights(TINY, 1));
     for (const [name, q] of Object.entries(qwen3Q4Linears(TINY, 1))) ref.w[name] = { dims: [q.K, q.N], data: dequantize(q) };
     const tok = new ModelTokenizer(dir);
     for (const shared of [true, false]) {
-      const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { sharedCache: shared });
+      const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { sharedCache: shared, accuracy: "fp32" });
       for (const text of ["Thi sis a tset", "I went too the stor"]) {
         const prompt = tok.prompt(promptFormat("chat"), text);
         const g = await generate(m, prompt, { maxNewTokens: 6, stopIds: [] });

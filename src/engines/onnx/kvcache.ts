@@ -140,7 +140,10 @@ export class SharedKvCache implements KvCache {
     this.capacity = cap;
   }
   bind(feeds: Feeds, fetches: Record<string, Tensor | null>, n: number): void {
-    if (this.length + n > this.capacity) this.grow(this.length + n);
+    const need = this.length + n;
+    // kept buffers grow before they are full, so a pass that ends on the capacity (a prompt of 512
+    // tokens in 128-token chunks) is not followed by a regrowth copy at the next decode step
+    if (need > this.capacity || (this.keep && this.capacity < this.s.maxLength && need + HEADROOM > this.capacity)) this.grow(need);
     for (let l = 0; l < this.s.layers; l++)
       for (let k = 0; k < 2; k++) {
         const t = this.bufs[l * 2 + k]!;

@@ -5,6 +5,7 @@
  * override them. Cost: none at run time; it only shapes InferenceSession.create's options.
  */
 import type { InferenceSession } from "onnxruntime-node";
+import { ACCURACIES, type Accuracy } from "./rewrite.ts";
 
 export const OPT_LEVELS = ["disabled", "basic", "extended", "all"] as const;
 export type OptLevel = (typeof OPT_LEVELS)[number];
@@ -22,6 +23,16 @@ export interface OnnxSessionSettings {
   prefillChunk?: number;
   /** How runs go: onnxruntime's C API through bun:ffi (no output copies), onnxruntime-node, or the first that loads. */
   backend?: "capi" | "node" | "auto";
+  /**
+   * MatMulNBits (4-bit) compute type: int8 (activations quantised to int8, integer kernels), fp32
+   * (weights dequantised to fp32), or model (the file's own accuracy_level). ./accuracy.ts.
+   */
+  accuracy?: Accuracy;
+  /**
+   * Give a graph without one a num_logits_to_keep input (./rewrite.ts), so that a prefill computes the
+   * lm head for its last position only instead of all of them.
+   */
+  keepLogits?: boolean;
   /** onnxruntime's CPU memory arena and memory-pattern planning (both on unless set false). */
   cpuArena?: boolean;
   memPattern?: boolean;
@@ -33,7 +44,14 @@ export interface OnnxSessionSettings {
  * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
  * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
  */
-export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk">> = { threads: 0, optLevel: "all", spinning: false, prefillChunk: 128 };
+export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk" | "accuracy" | "keepLogits">> = {
+  threads: 0,
+  optLevel: "all",
+  spinning: false,
+  prefillChunk: 128,
+  accuracy: "int8",
+  keepLogits: true,
+};
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
 /**
@@ -68,6 +86,16 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
   if (spin !== undefined && spin !== "") {
     if (spin !== "0" && spin !== "1") throw new Error(`TYPOFIX_ONNX_SPIN="${spin}": expected 0 or 1`);
     s.spinning = spin === "1";
+  }
+  const a = env.TYPOFIX_ONNX_ACCURACY;
+  if (a !== undefined && a !== "") {
+    if (!(ACCURACIES as string[]).includes(a)) throw new Error(`TYPOFIX_ONNX_ACCURACY="${a}": expected one of ${ACCURACIES.join(", ")}`);
+    s.accuracy = a as Accuracy;
+  }
+  const k = env.TYPOFIX_ONNX_KEEP_LOGITS;
+  if (k !== undefined && k !== "") {
+    if (k !== "0" && k !== "1") throw new Error(`TYPOFIX_ONNX_KEEP_LOGITS="${k}": expected 0 or 1`);
+    s.keepLogits = k === "1";
   }
   const b = env.TYPOFIX_ONNX_BACKEND;
   if (b !== undefined && b !== "") {

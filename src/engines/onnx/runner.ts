@@ -8,7 +8,8 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { capi, capiUnavailable, CapiSession } from "./capi.ts";
-import { autoBackendChoice, sessionOptions, type OnnxSessionSettings } from "./options.ts";
+import { preparedModel } from "./rewrite.ts";
+import { autoBackendChoice, DEFAULT_SETTINGS, sessionOptions, type OnnxSessionSettings } from "./options.ts";
 
 type Ort = typeof import("onnxruntime-node");
 export type TensorLike = Pick<Tensor, "type" | "dims" | "data">;
@@ -78,6 +79,8 @@ export function wantedBackend(s: OnnxSessionSettings): "capi" | "node" | "auto" 
  */
 export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings): Promise<Runner> {
   const want = wantedBackend(s);
+  // the MatMulNBits compute type (an attribute of the graph's nodes) and num_logits_to_keep: a rewritten copy of the file
+  file = preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`));
   if (want === "capi" || (want === "auto" && autoBackendChoice() === "capi")) {
     const api = capi();
     if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern }));
