@@ -124,6 +124,8 @@ export class LexiconEngine implements Engine {
         if (caseShape(t.text) === "upper") caps++;
       }
     const shouting = caps >= 3 && caps >= 0.6 * words;
+    // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
+    const alone = tokens.filter((t) => t.kind !== "space").length === 1;
     const flush = (i: number) => {
       if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
@@ -172,10 +174,12 @@ export class LexiconEngine implements Engine {
           suffix,
           stem,
           sentenceStart,
-          capital: sentenceStart && capsStyle && capital,
+          // (a lone word keeps its own case: "rember" is "remember", not "Member")
+          capital: !alone && sentenceStart && capsStyle && capital,
           editable: !particle && !foreign.has(i) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
+          alone,
           viaVariant,
           local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
         });
@@ -218,7 +222,7 @@ export class LexiconEngine implements Engine {
   private decodeRun(run: Slot[], edits: Edit[], ends: boolean): void {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
-    let key = ends ? "." : "";
+    let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
     for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
