@@ -45,4 +45,11 @@ describe("lexicon recall", () => {
     // a right word is not replaced by one that sounds like it
     expect(fix("night")).toBe("night");
   });
+
+  test("a single l for a double one before -ery is a misspelling, not a US/UK variant (galery, artilery)", () => {
+    expect(fix("the galery was full")).toBe("the gallery was full");
+    expect(fix("the artilery fired")).toBe("the artillery fired");
+    // the variants of -ed, -ing, -er and -ry stay right
+    expect(fix("the traveller and the traveler cancelled or canceled the jewellery and jewelry")).toBe("the traveller and the traveler cancelled or canceled the jewellery and jewelry");
+  });
 });

@@ -67,8 +67,8 @@ export const VARIANTS: Array<[RegExp, string]> = [
   [/(?<=[tbv])re(?=s?$)/g, "er"],
   [/og(?=s?$)/g, "ogue"],
   [/ense(?=s?$)/g, "ence"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l"],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1ll"],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1l"],
   // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
   [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae"],
   [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e"],
