@@ -52,4 +52,11 @@ describe("lexicon recall", () => {
     // the variants of -ed, -ing, -er and -ry stay right
     expect(fix("the traveller and the traveler cancelled or canceled the jewellery and jewelry")).toBe("the traveller and the traveler cancelled or canceled the jewellery and jewelry");
   });
+
+  test("misspelt sentence starts do not count as the writer's lower-case style", () => {
+    // two of three sentences begin with a slip: their capitals went with the slip
+    expect(fix("Some countries. thh four largest are here. tehy are big.")).toBe("Some countries. The four largest are here. They are big.");
+    // a writer whose dictionary-word sentence starts are lower-case keeps lower-case corrections
+    expect(fix("i went home. so thsi is fun. and teh end")).toBe("i went home. so this is fun. and the end");
+  });
 });

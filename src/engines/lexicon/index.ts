@@ -111,8 +111,11 @@ export class LexiconEngine implements Engine {
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one
     let sentenceStart = !options.continues;
     // whether the writer begins sentences with a capital: not if most sentence starts (two or more) are lower-case
+    // dictionary words (a misspelt word at a sentence start may have lost its capital in the same slip: on the
+    // realistic dev set, counting those too cost 0.003 of reduction in lost capitals)
     const starts = text.match(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*\p{L}/gu) ?? [];
-    const lowerStarts = starts.filter((m) => /\p{Ll}$/u.test(m)).length;
+    let lowerStarts = 0;
+    for (const m of text.matchAll(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*(\p{Ll}[\p{L}'’]*)/gu)) if (this.lex.id(m[1]!.replace(/’/g, "'")) >= 0) lowerStarts++;
     const capsStyle = lowerStarts < 2 || lowerStarts * 2 <= starts.length;
     let capital: Slot["capital"] = sentenceStart && (SENTENCE_END.test(text) ? "sure" : "maybe");
     // a text written in capitals: three words or more of two letters or more, most of them ALL-CAPS
