@@ -25,4 +25,38 @@ describe("lexicon recall", () => {
     expect(fix("We met Bordes and Hewett in Paris")).toBe("We met Bordes and Hewett in Paris");
     expect(fix("the paper by Wenting and Angele")).toBe("the paper by Wenting and Angele");
   });
+
+  test("a lone unknown word asked about (the whole text) is likelier a misspelling than one met in prose", () => {
+    // alone, keeping the unknown word used to win
+    expect(fix("vitamen")).toBe("vitamin");
+    // it keeps the case it was typed in ("sertain" became "Certain": a text's first word, no capital typed)
+    expect(fix("sertain")).toBe("certain");
+    // known words and unknown shorthand alone stay
+    expect(fix("elegant")).toBe("elegant");
+    expect(fix("oklch")).toBe("oklch");
+    // in prose, with punctuation or capitalised, the prose model decides as before
+    expect(fix("vitamen.")).toBe("vitamen.");
+    expect(fix("Vitamen")).toBe("Vitamen");
+  });
+
+  test("a lone word's candidates that sound like it are likelier (phonetic key, as aspell's soundslike)", () => {
+    // elegant is one letter nearer and more frequent; elephant sounds the same (ELFNT)
+    expect(fix("elefant")).toBe("elephant");
+    // a right word is not replaced by one that sounds like it
+    expect(fix("night")).toBe("night");
+  });
+
+  test("a single l for a double one before -ery is a misspelling, not a US/UK variant (galery, artilery)", () => {
+    expect(fix("the galery was full")).toBe("the gallery was full");
+    expect(fix("the artilery fired")).toBe("the artillery fired");
+    // the variants of -ed, -ing, -er and -ry stay right
+    expect(fix("the traveller and the traveler cancelled or canceled the jewellery and jewelry")).toBe("the traveller and the traveler cancelled or canceled the jewellery and jewelry");
+  });
+
+  test("misspelt sentence starts do not count as the writer's lower-case style", () => {
+    // two of three sentences begin with a slip: their capitals went with the slip
+    expect(fix("Some countries. thh four largest are here. tehy are big.")).toBe("Some countries. The four largest are here. They are big.");
+    // a writer whose dictionary-word sentence starts are lower-case keeps lower-case corrections
+    expect(fix("i went home. so thsi is fun. and teh end")).toBe("i went home. so this is fun. and the end");
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { caseShapeOf } from "../src/text/case.ts";
 import { negates, negatesUncached } from "../src/text/negation.ts";
+import { phoneticKey } from "../src/text/phonetic.ts";
 import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
 
 const kinds = (s: string) => protectedSpans(s).map((x) => [x.kind, s.slice(x.start, x.end)]);
@@ -174,3 +175,18 @@ describe("lines and segments", () => {
     );
   });
 });
+
+describe("phonetic key", () => {
+  test("spellings that sound alike share a key; words that sound different do not", () => {
+    expect(phoneticKey("elefant")).toBe(phoneticKey("elephant"));
+    expect(phoneticKey("nashun")).toBe(phoneticKey("nation"));
+    expect(phoneticKey("skool")).toBe(phoneticKey("school"));
+    expect(phoneticKey("knight")).toBe(phoneticKey("night"));
+    expect(phoneticKey("juse")).toBe(phoneticKey("juice"));
+    expect(phoneticKey("elegant")).not.toBe(phoneticKey("elephant"));
+    expect(phoneticKey("people")).not.toBe(phoneticKey("purple"));
+    expect(phoneticKey("")).toBe("");
+    expect(phoneticKey("Phone")).toBe("FN");
+  });
+});
+

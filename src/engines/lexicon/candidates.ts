@@ -8,6 +8,7 @@
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
 import { COMMON_LOGP } from "./format.ts";
 import { channelDistance } from "./channel.ts";
+import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
 import { PARAMS } from "./params.ts";
 import { LOANWORDS, VARIANTS } from "./wordlists.ts";
@@ -107,12 +108,12 @@ export class Candidates {
    * Nearest dictionary words with their channel cost (typo cost + weighted distance), best first.
    * Cached per word: text repeats its words (Zipf), so most look-ups are free.
    */
-  nearest(word: string, maxDist: number, frequentOnly = false, substrings = !frequentOnly): Array<{ id: number; cost: number }> {
-    const key = (frequentOnly ? "f" : "") + (substrings ? "s" : "") + maxDist + word;
+  nearest(word: string, maxDist: number, frequentOnly = false, substrings = !frequentOnly, phonetic = false): Array<{ id: number; cost: number }> {
+    const key = (frequentOnly ? "f" : "") + (substrings ? "s" : "") + (phonetic ? "p" : "") + maxDist + word;
     let hit = this.nearCache.get(key);
     if (!hit) {
       if (this.nearCache.size >= 20_000) this.nearCache.clear();
-      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly, substrings)));
+      this.nearCache.set(key, (hit = this.searchNearest(word, maxDist, frequentOnly, substrings, phonetic)));
     }
     return hit;
   }
@@ -141,8 +142,13 @@ export class Candidates {
     return hit;
   }
 
-  /** (substrings: whether the error model's substring rules apply, channel.ts; for unknown words that are no names) */
-  searchNearest(word: string, maxDist: number, frequentOnly: boolean, substrings = !frequentOnly): Array<{ id: number; cost: number }> {
+  /**
+   * (substrings: whether the error model's substring rules apply, channel.ts; for unknown words that are no
+   * names. phonetic: whether a candidate that sounds like the word (text/phonetic.ts) earns PARAMS.phoneticBonus;
+   * for a lone word asked about, which is more often spelt by ear than slipped on a keyboard: in prose, on
+   * the dev sets' keyboard slips, the bonus lost as much as it won)
+   */
+  searchNearest(word: string, maxDist: number, frequentOnly: boolean, substrings = !frequentOnly, phonetic = false): Array<{ id: number; cost: number }> {
     const lex = this.lex;
     const P = PARAMS;
     // distance 2 only when nothing is within distance 1: a second edit costs more than any
@@ -157,9 +163,11 @@ export class Candidates {
     }
     const unique = new Set<number>();
     hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
+    const key = phonetic && P.phoneticBonus ? phoneticKey(word) : "";
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
-      const cost = P.typoCost + P.editCost * channelDistance(meant, word, substrings);
+      const dist = channelDistance(meant, word, substrings);
+      const cost = P.typoCost + P.editCost * dist - (key && phoneticKey(meant) === key ? P.phoneticBonus : 0);
       return { id: h.id, cost, score: lex.logP(h.id) - cost };
     });
     scored.sort((a, b) => b.score - a.score);

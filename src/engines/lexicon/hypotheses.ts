@@ -72,6 +72,8 @@ export interface Slot {
   gapAfter: string;
   /** Whether a word of the same run comes before this one. */
   afterWord: boolean;
+  /** Whether the word is the whole text (a lone word asked about: `typofix lonley`). */
+  alone?: boolean;
   /** Names spelled otherwise elsewhere in the same text that this unknown word may be a typo of. */
   local?: string[];
 }
@@ -113,6 +115,8 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
   // (not a known misspelling: "lonley" is no lon + ley)
   if (s.id < 0 && s.editable && isCompound(ctx, s.stem) && !ctx.lex.corrections(s.stem).length) keep.channel = PARAMS.compoundKeep;
+  // an unknown lower-case word asked about alone is more likely a misspelling than one met in prose
+  if (s.id < 0 && s.editable && s.alone && caseShape(s.tok.text) === "lower") keep.channel -= PARAMS.loneUnknownCost;
   const hyps: Hyp[] = [keep];
   if (!s.editable) return hyps;
   const shape = caseShape(s.tok.text);
@@ -217,7 +221,7 @@ export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     const maxDist = word.length <= 2 || isName || (word.length === 3 && !/[aeiouy]/.test(word)) ? 1 : 2;
     // (a probable name is scored letter by letter: names vary more than the substring rules of misspelt words
     // allow — Bordes is no misspelt Borders, Hewett no Hewlett)
-    for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost)) {
+    for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost, !nameCost && s.alone)) {
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
       // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name

@@ -8,8 +8,18 @@ import { CONFIDENCE_LEVELS } from "../../types.ts";
 export const PARAMS = {
   /** ln P(word is a valid word we do not know) — the score of keeping an unknown word. */
   logPUnknown: -16,
+  /**
+   * Extra cost of keeping an unknown word that is the whole text (`typofix lonley`): a lone word asked about
+   * is far more often a misspelling than an unknown word in running prose, and it has no context to weigh.
+   */
+  loneUnknownCost: 2.5,
   /** Each letter beyond five makes keeping an unknown word this much less likely. */
   unknownPerChar: 0.5,
+  /**
+   * Channel bonus of a candidate for a lone unknown word (the whole text) that has the typed word's phonetic key
+   * (text/phonetic.ts: perple → purple, cartains → curtains), as aspell weighs "soundslike".
+   */
+  phoneticBonus: 1.0,
   /** Cost per unit of weighted edit distance. */
   editCost: 3.5,
   /** Fixed cost of any spelling change (P of making a typo at all). */

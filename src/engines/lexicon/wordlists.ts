@@ -72,8 +72,8 @@ export const VARIANTS: Array<[RegExp, string, string]> = [
   [/(?<=[tbv])re(?=s?$)/g, "er", "re"],
   [/og(?=s?$)/g, "ogue", "og"],
   [/ense(?=s?$)/g, "ence", "ense"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1ll", "l"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ery|ry)/g, "$1l", "ll"],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1ll", "l"],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1l", "ll"],
   // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
   [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae", "e"],
   [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e", "ae"],
