@@ -7,7 +7,9 @@
  * Markdown code fences are skipped (the CLI leaves them alone too); every other line goes to the engine.
  * Prints changed words per 1,000 for each source and every change, so each one can be judged.
  *
- *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet]
+ *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV]
+ * (--rev: the commit whose history is the git-log part, HEAD by default; a fixed one keeps the corpus
+ * the same while commits are added)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +39,7 @@ function markdownProse(text: string): string[] {
   return out;
 }
 
-export function technicalSources(): Source[] {
+export function technicalSources(rev = "HEAD"): Source[] {
   const nm = join(root, "node_modules");
   const pkgs: string[] = [];
   for (const name of readdirSync(nm).sort()) {
@@ -52,7 +54,7 @@ export function technicalSources(): Source[] {
   }
   const docs = [join(root, "README.md"), ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => join(root, "docs", f))];
   const repoDocs = docs.flatMap((f) => markdownProse(readFileSync(f, "utf8")));
-  const log = Bun.spawnSync(["git", "log", "--format=%B"], { cwd: root }).stdout.toString().split("\n");
+  const log = Bun.spawnSync(["git", "log", "--format=%B", rev], { cwd: root }).stdout.toString().split("\n");
   return [
     { name: "node_modules READMEs", lines: readmes },
     { name: "typofix docs", lines: repoDocs },
@@ -65,7 +67,7 @@ if (import.meta.main) {
   const opt = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const engine = await createEngine({ engine: (opt("--engine") ?? "lexicon") as EngineName });
   const report: Array<{ source: string; words: number; changed: number; perThousand: number; changes: string[] }> = [];
-  for (const src of technicalSources()) {
+  for (const src of technicalSources(opt("--rev"))) {
     let words = 0;
     let changed = 0;
     const changes: string[] = [];

@@ -62,6 +62,8 @@ export function editable(ctx: LexiconContext, text: string, lower: string, user?
   // the user's words, also with a possessive (citty's, Kubernetes')
   if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
   if (text.length > 40) return false;
+  // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
+  if (/^\p{L}['’]s$/u.test(text)) return false;
   // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
   if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
   // English loanwords written with their accents are right as they are
