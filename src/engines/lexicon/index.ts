@@ -46,6 +46,9 @@ import { loadLexiconBytes } from "./data.ts";
 
 let shared: LexiconEngine | undefined;
 
+/** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
+const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
+
 export class LexiconEngine implements Engine {
   readonly name = "lexicon";
   readonly lex: Lexicon;
@@ -125,6 +128,7 @@ export class LexiconEngine implements Engine {
       }
     const shouting = caps >= 3 && caps >= 0.6 * words;
     const flush = (i: number) => {
+      if (words > 1) for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
       if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
     };
@@ -232,6 +236,20 @@ export class LexiconEngine implements Engine {
   }
 
   private readonly runCache = new Map<string, Edit[]>();
+
+  /**
+   * Whether the word at i (the first or last of its run) is a short unknown word written against a mark
+   * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `fs/promises`): an
+   * identifier, flag or name more often than a typo, and the bigram model has context for it on one side
+   * at most; it is kept (made not editable). Prose punctuation
+   * (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
+   * known misspelling ("teh:") is still corrected, and a text of one word is judged as a word.
+   */
+  private codeToken(text: string, run: Slot[], i: number): boolean {
+    const s = run[i]!;
+    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
+    return (i === 0 && CODE_MARK.test(text[s.tok.start - 1] ?? "")) || (i === run.length - 1 && CODE_MARK.test(text[s.tok.end] ?? ""));
+  }
 
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
   clearCaches(): void {

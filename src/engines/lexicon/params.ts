@@ -91,6 +91,8 @@ export const PARAMS = {
    * a clause end in place of a word that ends clauses more often (search.ts swapHasEvidence).
    */
   clauseEndRare: -2,
+  /** An unknown word of at most this many letters against a mark of code at a run's edge (`fn:`, `bun:ffi`) is kept (index.ts codeToken). */
+  loneShortMax: 3,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */

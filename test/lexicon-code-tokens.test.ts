@@ -1,0 +1,32 @@
+/**
+ * Code tokens in technical prose: a short unknown word written against a mark of code or markup, with
+ * no word beside it in its run, is an identifier or flag (`fn:`, `[bb]`, `**lt**`), not a typo; beside
+ * each, a typo of the same length that is still fixed, so no test passes by the engine doing nothing.
+ */
+import { describe, expect, test } from "bun:test";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+
+const engine = LexiconEngine.shared();
+const fix = (s: string) => engine.fixSync(s).output;
+
+describe("short unknown words against code marks", () => {
+  test.each([
+    "EventEmitter#on(evt: `string`, fn: `function`): `EventEmitter`",
+    "| [![build][bb]][bl] | [![coverage][cb]][cl] |",
+    "- Long#**lessThan**/**lt**(other: `LongLike`): `boolean`",
+    "ADM-ZIP has supported electron **original-fs** for years",
+    "onnx: run sessions through bun:ffi and the C API",
+  ])("%s stays", (s) => {
+    expect(fix(s)).toBe(s);
+  });
+  test("a known misspelling against a code mark is still fixed", () => {
+    expect(fix("the notes (teh: see below)")).toBe("the notes (the: see below)");
+  });
+  test("short typos in a run of words, or beside a number or prose punctuation, are still fixed", () => {
+    expect(fix("I went ot the shop")).toBe("I went to the shop");
+    expect(fix("dn 1945, the ship sailed")).toBe("In 1945, the ship sailed");
+  });
+  test("a text of one word is judged as a word", () => {
+    expect(fix("ot")).not.toBe("ot");
+  });
+});
