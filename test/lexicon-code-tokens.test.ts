@@ -30,3 +30,15 @@ describe("short unknown words against code marks", () => {
     expect(fix("ot")).not.toBe("ot");
   });
 });
+
+describe("a contraction against an underscore", () => {
+  test("an emphasis closed after a contraction is not split into don' + t_ (which became don'tttt_)", async () => {
+    const { tokenize } = await import("../src/text/tokenize.ts");
+    const s = "- _surprisingly some frameworks don't_";
+    expect(fix(s)).toBe(s);
+    expect(tokenize(s).filter((t) => t.kind === "word").map((t) => t.text)).toContain("don't");
+    // a snake_case identifier is still one protected token, and a misspelt contraction is still fixed
+    expect(tokenize("a snake_case name").some((t) => t.kind === "protected" && t.text === "snake_case")).toBe(true);
+    expect(fix("_I dont know_")).toBe("_I don't know_");
+  });
+});

@@ -47,7 +47,8 @@ const PATTERNS: Array<[SpanKind, RegExp]> = [
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
   ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu],
-  ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
+  // (not from inside a contraction: "don't_" closing an emphasis is a word and a mark, not "don'" + "t_")
+  ["identifier", /(?<![\p{L}\p{N}_]|\p{L}['’])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu],
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
   ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
