@@ -16,6 +16,9 @@ describe("short unknown words against code marks", () => {
     "- Long#**lessThan**/**lt**(other: `LongLike`): `boolean`",
     "ADM-ZIP has supported electron **original-fs** for years",
     "onnx: run sessions through bun:ffi and the C API",
+    "[bb]: https://github.com/kaelzhang/node-ignore/actions/workflows/nodejs.yml/badge.svg",
+    "* **Field.d&lt;T>(fieldId: `number`)",
+    "| aom           | BSD 2-Clause |",
   ])("%s stays", (s) => {
     expect(fix(s)).toBe(s);
   });
@@ -25,6 +28,7 @@ describe("short unknown words against code marks", () => {
   test("short typos in a run of words, or beside a number or prose punctuation, are still fixed", () => {
     expect(fix("I went ot the shop")).toBe("I went to the shop");
     expect(fix("dn 1945, the ship sailed")).toBe("In 1945, the ship sailed");
+    expect(fix("| wnet to the shop | yes |")).toBe("| went to the shop | yes |");
   });
   test("a text of one word is judged as a word", () => {
     expect(fix("ot")).not.toBe("ot");

@@ -128,7 +128,7 @@ export class LexiconEngine implements Engine {
       }
     const shouting = caps >= 3 && caps >= 0.6 * words;
     const flush = (i: number) => {
-      if (words > 1) for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
+      for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
       if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
     };
@@ -239,16 +239,20 @@ export class LexiconEngine implements Engine {
 
   /**
    * Whether the word at i (the first or last of its run) is a short unknown word written against a mark
-   * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `fs/promises`): an
+   * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `&lt;`, `| aom |`): an
    * identifier, flag or name more often than a typo, and the bigram model has context for it on one side
    * at most; it is kept (made not editable). Prose punctuation
    * (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
-   * known misspelling ("teh:") is still corrected, and a text of one word is judged as a word.
+   * known misspelling ("teh:") is still corrected. (A text of the word alone has no mark: it is judged
+   * as a word.)
    */
   private codeToken(text: string, run: Slot[], i: number): boolean {
     const s = run[i]!;
     if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
-    return (i === 0 && CODE_MARK.test(text[s.tok.start - 1] ?? "")) || (i === run.length - 1 && CODE_MARK.test(text[s.tok.end] ?? ""));
+    // (a table cell's bar counts across the cell's padding: "| aom |")
+    const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
+    const after = /^[ \t]*\|/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
+    return (i === 0 && CODE_MARK.test(before)) || (i === run.length - 1 && CODE_MARK.test(after));
   }
 
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
