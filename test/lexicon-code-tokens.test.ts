@@ -46,3 +46,17 @@ describe("a contraction against an underscore", () => {
     expect(fix("_I dont know_")).toBe("_I don't know_");
   });
 });
+
+describe("the from side of a described replacement is mentioned, not used", () => {
+  test.each([
+    "Contractions typed without an apostrophe (dont → don't, Im → I'm, theyre → they're) are fixed",
+    'the sentence decides ("The dog sat. hTe cat" → "The cat", "bread Vnd butter" -> "and")',
+    "a capitalised word (Chiness => Chinese) pays half",
+  ])("%s stays", (s) => {
+    expect(fix(s)).toBe(s);
+  });
+  test("the side after the arrow, and text with no arrow, are still checked", () => {
+    expect(fix("x -> teh cat")).toBe("x -> the cat");
+    expect(fix("I dont know (Chiness food)")).toBe("I don't know (Chinese food)");
+  });
+});

@@ -18,7 +18,8 @@ export type SpanKind =
   | "filename"
   | "marked"
   | "foreign"
-  | "blob";
+  | "blob"
+  | "mention";
 
 export interface Span {
   start: number;
@@ -37,6 +38,10 @@ const PATTERNS: Array<[SpanKind, RegExp]> = [
   // keyboard layout between Latin letters (marقied) is a typo and stays correctable (see strayLetter).
   ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu],
   ["code", /`[^`\n]*`/g],
+  // a word or a double-quoted phrase written before an arrow is mentioned, not used: the "from" side of a
+  // described replacement, as changelogs, commit messages and chat write them (teh → the, "Thi sis" -> "This
+  // is", RECIEVE => RECEIVE); the side after the arrow is checked as usual
+  ["mention", /["“][^"“”\n]{1,80}["”][ \t]*(?=→|->|=>|⇒)|(?<![\p{L}\p{M}\p{N}_'’])[\p{L}\p{M}\p{N}'’+]+(?=[ \t]*(?:→|->|=>|⇒))/gu],
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g],
   ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g],
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
