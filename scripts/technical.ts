@@ -7,14 +7,16 @@
  * Markdown code fences are skipped (the CLI leaves them alone too); every other line goes to the engine.
  * Prints changed words per 1,000 for each source and every change, so each one can be judged.
  *
- *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV]
+ *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV] [--project]
  * (--rev: the commit whose history is the git-log part, HEAD by default; a fixed one keeps the corpus
- * the same while commits are added)
+ * the same while commits are added; --project: the two parts of this repository are read with the words
+ * of its .typofix.yaml, this project's own terms, as `typofix --check .` reads them)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engines/index.ts";
 import type { EngineName } from "../src/types.ts";
+import { loadProjectConfig, PROJECT_FILE } from "../src/project.ts";
 
 const root = join(import.meta.dir, "..");
 const WORD = /[\p{L}][\p{L}'’-]*/gu;
@@ -66,6 +68,7 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   const opt = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const engine = await createEngine({ engine: (opt("--engine") ?? "lexicon") as EngineName });
+  const projectWords = args.includes("--project") ? new Set((await loadProjectConfig(join(root, PROJECT_FILE))).words) : undefined;
   const report: Array<{ source: string; words: number; changed: number; perThousand: number; changes: string[] }> = [];
   for (const src of technicalSources(opt("--rev"))) {
     let words = 0;
@@ -76,7 +79,7 @@ if (import.meta.main) {
       words += line.match(WORD)?.length ?? 0;
       if (line.trim()) {
         const continues = prev.trim() !== "" && !/[.!?:]\s*$/.test(prev);
-        const r = await engine.fix(line, { continues });
+        const r = await engine.fix(line, { continues, userWords: src.name.startsWith("typofix") ? projectWords : undefined });
         for (const e of r.edits) {
           changed += Math.max(1, e.from.match(WORD)?.length ?? 0);
           changes.push(`${e.from} -> ${e.to}\t| ${line.trim().slice(0, 160)}`);
