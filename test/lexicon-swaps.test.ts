@@ -48,3 +48,13 @@ describe("a single letter with 's", () => {
     expect(fix("the dgo's bowl")).toBe("the dog's bowl");
   });
 });
+
+describe("doubled words", () => {
+  test("the last part of a hyphenated compound before the same word is no doubled word", () => {
+    const s = "distributions which comes built-in in some libraries";
+    expect(fix(s)).toBe(s);
+    // the same run after a plain word is still a doubled word (and the memoised run does not leak across)
+    expect(fix("it comes in in some libraries")).toBe("it comes in some libraries");
+    expect(fix("I saw the the cat")).toBe("I saw the cat");
+  });
+});

@@ -74,6 +74,8 @@ export interface Slot {
   afterWord: boolean;
   /** Names spelled otherwise elsewhere in the same text that this unknown word may be a typo of. */
   local?: string[];
+  /** The word ends a hyphenated compound (built-in, opt-in): "built-in in" doubles no word. */
+  compoundEnd?: boolean;
 }
 
 /**
@@ -241,7 +243,8 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const P = PARAMS;
   // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
   // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
-  if (a.lower === b.lower && a.id >= 0 && !b.suffix && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+  // (the last part of a hyphenated compound is another word: "built-in in some libraries")
+  if (a.lower === b.lower && a.id >= 0 && !b.suffix && !a.compoundEnd && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
     out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
   // could/should/would of → have: "of" after a modal verb is "have" said fast
   if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {

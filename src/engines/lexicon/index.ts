@@ -182,6 +182,7 @@ export class LexiconEngine implements Engine {
           afterWord: run.length > 0,
           viaVariant,
           local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
+          compoundEnd: /^[-‐]$/.test(tokens[i - 1]?.text ?? "") && tokens[i - 2]?.kind === "word",
         });
         sentenceStart = false;
         capital = false;
@@ -223,7 +224,7 @@ export class LexiconEngine implements Engine {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
     let key = ends ? "." : "";
-    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + (s.compoundEnd ? "-" : "") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
