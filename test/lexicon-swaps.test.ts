@@ -58,3 +58,13 @@ describe("doubled words", () => {
     expect(fix("I saw the the cat")).toBe("I saw the cat");
   });
 });
+
+describe("joins and moved spaces", () => {
+  test("two words each with its own capital were spaced on purpose (names)", () => {
+    const s = "by Ya Le, Ji Lin and Bo Wen from the lab";
+    expect(fix(s)).toBe(s);
+  });
+  test("a split word with a lower-case second part is still joined", () => {
+    expect(fix("the sen tence was long")).toBe("the sentence was long");
+  });
+});
