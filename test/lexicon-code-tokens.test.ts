@@ -19,6 +19,8 @@ describe("short unknown words against code marks", () => {
     "[bb]: https://github.com/kaelzhang/node-ignore/actions/workflows/nodejs.yml/badge.svg",
     "* **Field.d&lt;T>(fieldId: `number`)",
     "| aom           | BSD 2-Clause |",
+    "| pango         | LGPLv3 |",
+    "- Long#**rotateRight**/**rotr**(numBits: `Long | number`): `Long`",
   ])("%s stays", (s) => {
     expect(fix(s)).toBe(s);
   });
@@ -29,6 +31,9 @@ describe("short unknown words against code marks", () => {
     expect(fix("I went ot the shop")).toBe("I went to the shop");
     expect(fix("dn 1945, the ship sailed")).toBe("In 1945, the ship sailed");
     expect(fix("| wnet to the shop | yes |")).toBe("| went to the shop | yes |");
+    // a longer word between two marks is kept only if short: a six-letter slip in a cell is fixed
+    expect(fix("| recieve | yes |")).toBe("| receive | yes |");
+    expect(fix("| lenght | yes |")).toBe("| length | yes |");
   });
   test("a text of one word is judged as a word", () => {
     expect(fix("ot")).not.toBe("ot");

@@ -249,11 +249,14 @@ export class LexiconEngine implements Engine {
    */
   private codeToken(text: string, run: Slot[], i: number): boolean {
     const s = run[i]!;
-    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
+    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
     // (a table cell's bar counts across the cell's padding: "| aom |")
     const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
     const after = /^[ \t]*\|/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
-    return (i === 0 && CODE_MARK.test(before)) || (i === run.length - 1 && CODE_MARK.test(after));
+    const left = i === 0 && CODE_MARK.test(before);
+    const right = i === run.length - 1 && CODE_MARK.test(after);
+    // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
+    return s.stem.length <= PARAMS.loneShortMax ? left || right : left && right;
   }
 
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */

@@ -93,6 +93,8 @@ export const PARAMS = {
   clauseEndRare: -2,
   /** An unknown word of at most this many letters against a mark of code at a run's edge (`fn:`, `bun:ffi`) is kept (index.ts codeToken). */
   loneShortMax: 3,
+  /** …and one of up to this many letters more when it stands alone between two such marks. */
+  enclosedExtra: 2,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
