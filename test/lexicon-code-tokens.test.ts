@@ -65,3 +65,14 @@ describe("the from side of a described replacement is mentioned, not used", () =
     expect(fix("I dont know (Chiness food)")).toBe("I don't know (Chinese food)");
   });
 });
+
+describe("coined names of mixed case", () => {
+  test("a capital then two more among lower-case letters is a name written so (BEiT, DeBERTa, FastViT)", () => {
+    const s = "released with BEiT and DeBERTa, then FastViT, LLaVa and ConvNeXt";
+    expect(fix(s)).toBe(s);
+  });
+  test("one stray capital is still a slip of the shift key", () => {
+    expect(fix("the whole JustTce system")).toBe("the whole Justice system");
+    expect(fix("she gaFve it back")).toBe("she gave it back");
+  });
+});
