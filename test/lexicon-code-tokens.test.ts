@@ -21,6 +21,7 @@ describe("short unknown words against code marks", () => {
     "| aom           | BSD 2-Clause |",
     "| pango         | LGPLv3 |",
     "- Long#**rotateRight**/**rotr**(numBits: `Long | number`): `Long`",
+    "- Long#**toBytes**(le?: `boolean`): `number[]`",
   ])("%s stays", (s) => {
     expect(fix(s)).toBe(s);
   });

@@ -252,7 +252,8 @@ export class LexiconEngine implements Engine {
     if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
     // (a table cell's bar counts across the cell's padding: "| aom |")
     const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
-    const after = /^[ \t]*\|/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
+    // (and an optional field's ?: in a signature: "le?: boolean")
+    const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
     const left = i === 0 && CODE_MARK.test(before);
     const right = i === run.length - 1 && CODE_MARK.test(after);
     // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
