@@ -7,12 +7,16 @@
  * Markdown code fences are skipped (the CLI leaves them alone too); every other line goes to the engine.
  * Prints changed words per 1,000 for each source and every change, so each one can be judged.
  *
- *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet]
+ *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV] [--project]
+ * (--rev: the commit whose history is the git-log part, HEAD by default; a fixed one keeps the corpus
+ * the same while commits are added; --project: the two parts of this repository are read with the words
+ * of its .typofix.yaml, this project's own terms, as `typofix --check .` reads them)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engines/index.ts";
 import type { EngineName } from "../src/types.ts";
+import { loadProjectConfig, PROJECT_FILE } from "../src/project.ts";
 
 const root = join(import.meta.dir, "..");
 const WORD = /[\p{L}][\p{L}'’-]*/gu;
@@ -37,7 +41,7 @@ function markdownProse(text: string): string[] {
   return out;
 }
 
-export function technicalSources(): Source[] {
+export function technicalSources(rev = "HEAD"): Source[] {
   const nm = join(root, "node_modules");
   const pkgs: string[] = [];
   for (const name of readdirSync(nm).sort()) {
@@ -52,7 +56,7 @@ export function technicalSources(): Source[] {
   }
   const docs = [join(root, "README.md"), ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => join(root, "docs", f))];
   const repoDocs = docs.flatMap((f) => markdownProse(readFileSync(f, "utf8")));
-  const log = Bun.spawnSync(["git", "log", "--format=%B"], { cwd: root }).stdout.toString().split("\n");
+  const log = Bun.spawnSync(["git", "log", "--format=%B", rev], { cwd: root }).stdout.toString().split("\n");
   return [
     { name: "node_modules READMEs", lines: readmes },
     { name: "typofix docs", lines: repoDocs },
@@ -64,8 +68,9 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   const opt = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const engine = await createEngine({ engine: (opt("--engine") ?? "lexicon") as EngineName });
+  const projectWords = args.includes("--project") ? new Set((await loadProjectConfig(join(root, PROJECT_FILE))).words) : undefined;
   const report: Array<{ source: string; words: number; changed: number; perThousand: number; changes: string[] }> = [];
-  for (const src of technicalSources()) {
+  for (const src of technicalSources(opt("--rev"))) {
     let words = 0;
     let changed = 0;
     const changes: string[] = [];
@@ -74,7 +79,7 @@ if (import.meta.main) {
       words += line.match(WORD)?.length ?? 0;
       if (line.trim()) {
         const continues = prev.trim() !== "" && !/[.!?:]\s*$/.test(prev);
-        const r = await engine.fix(line, { continues });
+        const r = await engine.fix(line, { continues, userWords: src.name.startsWith("typofix") ? projectWords : undefined });
         for (const e of r.edits) {
           changed += Math.max(1, e.from.match(WORD)?.length ?? 0);
           changes.push(`${e.from} -> ${e.to}\t| ${line.trim().slice(0, 160)}`);

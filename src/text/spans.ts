@@ -18,7 +18,8 @@ export type SpanKind =
   | "filename"
   | "marked"
   | "foreign"
-  | "blob";
+  | "blob"
+  | "mention";
 
 export interface Span {
   start: number;
@@ -50,6 +51,10 @@ const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
   // keyboard layout between Latin letters (marقied) is a typo and stays correctable (see strayLetter).
   ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu, NON_ASCII],
   ["code", /`[^`\n]*`/g, "`"],
+  // a word or a double-quoted phrase written before an arrow is mentioned, not used: the "from" side of a
+  // described replacement, as changelogs, commit messages and chat write them (teh → the, "Thi sis" -> "This
+  // is", RECIEVE => RECEIVE); the side after the arrow is checked as usual (an ASCII arrow has a ">")
+  ["mention", /["“][^"“”\n]{1,80}["”][ \t]*(?=→|->|=>|⇒)|(?<![\p{L}\p{M}\p{N}_'’])[\p{L}\p{M}\p{N}'’+]+(?=[ \t]*(?:→|->|=>|⇒))/gu, ">"],
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g, "<"],
   ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g, ":."],
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
@@ -60,7 +65,8 @@ const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
   ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu, DIGIT],
-  ["identifier", /(?<![\p{L}\p{N}_])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu, "_"],
+  // (not from inside a contraction: "don't_" closing an emphasis is a word and a mark, not "don'" + "t_")
+  ["identifier", /(?<![\p{L}\p{N}_]|\p{L}['’])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu, "_"],
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
   ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu, "=[("],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path

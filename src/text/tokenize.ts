@@ -39,9 +39,10 @@ function lex(text: string, from: number, to: number, out: Token[]): void {
   while (pos < to) {
     const kind = match(WORD, text, pos) ? "word" : match(SPACE, text, pos) ? "space" : match(PUNCT, text, pos) ? "punct" : null;
     if (kind) {
-      // a match may not run into the protected span that follows
+      // a match may not run into the protected span that follows; a word cut short by one is part of it,
+      // not a word to correct ("don'" before a span "t_" would become "don't" + "t_")
       const end = Math.min(lastMatchEnd, to);
-      push(out, kind, text.slice(pos, end), pos);
+      push(out, kind === "word" && lastMatchEnd > to ? "other" : kind, text.slice(pos, end), pos);
       pos = end;
       continue;
     }

@@ -76,6 +76,8 @@ export interface Slot {
   alone?: boolean;
   /** Names spelled otherwise elsewhere in the same text that this unknown word may be a typo of. */
   local?: string[];
+  /** The word ends a hyphenated compound (built-in, opt-in): "built-in in" doubles no word. */
+  compoundEnd?: boolean;
 }
 
 /**
@@ -245,7 +247,8 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const P = PARAMS;
   // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
   // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
-  if (a.lower === b.lower && a.id >= 0 && !b.suffix && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+  // (the last part of a hyphenated compound is another word: "built-in in some libraries")
+  if (a.lower === b.lower && a.id >= 0 && !b.suffix && !a.compoundEnd && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
     out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
   // could/should/would of → have: "of" after a modal verb is "have" said fast
   if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {
@@ -260,7 +263,10 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const realCost = bothKnown ? P.realWordCost : 0;
   // moving a space next to a single letter (an initial, a symbol) is never free
   const respaceReal = bothKnown || a.stem.length === 1 || b.stem.length === 1 ? P.realWordCost : 0;
-  const jid = lex.id(joined);
+  // a second word written with a capital of its own (Bo Wen, Ya Le, Ji Lin) was spaced on purpose: a slip
+  // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en")
+  const ownCapital = caseShape(b.tok.text) === "title";
+  const jid = ownCapital ? -1 : lex.id(joined);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
@@ -271,6 +277,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
+  if (ownCapital) return out;
   const pre = lex.prefixIds(joined);
   for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
     if (k === a.lower.length) continue;

@@ -46,6 +46,9 @@ import { loadLexiconBytes } from "./data.ts";
 
 let shared: LexiconEngine | undefined;
 
+/** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
+const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
+
 export class LexiconEngine implements Engine {
   readonly name = "lexicon";
   readonly lex: Lexicon;
@@ -141,6 +144,7 @@ export class LexiconEngine implements Engine {
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = tokens.filter((t) => t.kind !== "space").length === 1;
     const flush = (i: number) => {
+      for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
       if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
       run = [];
     };
@@ -196,6 +200,7 @@ export class LexiconEngine implements Engine {
           alone,
           viaVariant,
           local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
+          compoundEnd: /^[-‐]$/.test(tokens[i - 1]?.text ?? "") && tokens[i - 2]?.kind === "word",
         });
         sentenceStart = false;
         capital = false;
@@ -237,7 +242,7 @@ export class LexiconEngine implements Engine {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
     let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
-    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + (s.compoundEnd ? "-" : "") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
@@ -250,6 +255,28 @@ export class LexiconEngine implements Engine {
   }
 
   private readonly runCache = new Map<string, Edit[]>();
+
+  /**
+   * Whether the word at i (the first or last of its run) is a short unknown word written against a mark
+   * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `&lt;`, `| aom |`): an
+   * identifier, flag or name more often than a typo, and the bigram model has context for it on one side
+   * at most; it is kept (made not editable). Prose punctuation
+   * (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
+   * known misspelling ("teh:") is still corrected. (A text of the word alone has no mark: it is judged
+   * as a word.)
+   */
+  private codeToken(text: string, run: Slot[], i: number): boolean {
+    const s = run[i]!;
+    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
+    // (a table cell's bar counts across the cell's padding: "| aom |")
+    const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
+    // (and an optional field's ?: in a signature: "le?: boolean")
+    const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
+    const left = i === 0 && CODE_MARK.test(before);
+    const right = i === run.length - 1 && CODE_MARK.test(after);
+    // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
+    return s.stem.length <= PARAMS.loneShortMax ? left || right : left && right;
+  }
 
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
   clearCaches(): void {

@@ -95,6 +95,16 @@ export const PARAMS = {
   strayCapitalCost: 4.0,
   /** Weight of the sentence-end model (format.ts endLogRatio) for the last word before . ! ? */
   endWeight: 0.7,
+  /**
+   * A word whose sentence-end log ratio is below this seldom ends a clause (to −2.45: 0.6% of its uses
+   * before . ! ? in the sentence-end corpus, against 11% for too); a confusable swap never puts one at
+   * a clause end in place of a word that ends clauses more often (search.ts swapHasEvidence).
+   */
+  clauseEndRare: -2,
+  /** An unknown word of at most this many letters against a mark of code at a run's edge (`fn:`, `bun:ffi`) is kept (index.ts codeToken). */
+  loneShortMax: 3,
+  /** …and one of up to this many letters more when it stands alone between two such marks. */
+  enclosedExtra: 2,
   /** Interpolation weight of the bigram estimate against the unigram. */
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */

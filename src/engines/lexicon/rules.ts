@@ -58,10 +58,22 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
 }
 
+/**
+ * A coined name of mixed case (BEiT, DeBERTa, FastViT, ConvNeXt, LLaVa): a capital, then two more capitals
+ * or more among lower-case letters. A slip of the shift key makes one stray capital, and caps lock makes
+ * all capitals after the first letter (tHE), so such a word was written so on purpose.
+ */
+export function coinedName(text: string): boolean {
+  return /^\p{Lu}/u.test(text) && /\p{Ll}/u.test(text) && (text.slice(1).match(/\p{Lu}/gu)?.length ?? 0) >= 2;
+}
+
 export function editable(ctx: LexiconContext, text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
   // the user's words, also with a possessive (citty's, Kubernetes')
   if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
   if (text.length > 40) return false;
+  // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
+  if (/^\p{L}['’]s$/u.test(text)) return false;
+  if (coinedName(text)) return false;
   // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
   if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
   // English loanwords written with their accents are right as they are
@@ -102,6 +114,7 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
   const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
   if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
+  if (coinedName(text)) return false;
   // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
   if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
   // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation

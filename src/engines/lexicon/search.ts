@@ -78,6 +78,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
       const second = hyp.seq[hyp.seq.length - 1]!;
       if (next && next.id >= 0 && (Number.isNaN(ctx.lex.bigram(second, next.id)) || lm(ctx, second, next.id) <= lm(ctx, first.id, next.id))) continue;
     }
+    if (hyp.kind === "confusable" && hyp.span === 1 && !swapHasEvidence(ctx, run, at, hyp, ends)) continue;
     // confidence: the posterior odds of this change against the best reading that keeps these words,
     // exp(score difference), as a probability; both readings decoded over a window of CONFIDENCE_WINDOW
     // words on each side (a bigram model's evidence is local, and a long run stays linear)
@@ -95,6 +96,36 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
   }
+}
+
+/**
+ * Whether the context itself supports a swap within a confusable set (where → were, too → to, their →
+ * they're), rather than only the absence of the typed pair from the pruned bigram table:
+ * - before a clause end (the run ends the clause), the new word must not be one that seldom ends a
+ *   clause where the typed one does (sentence-end model, format.ts endLogRatio: "apply too (" is not
+ *   "apply to (", nor "were." for "where.");
+ * - a swap of two plain words (no contraction) needs the new word seen after the word before it ("they
+ *   were", "want to", "not lose"), not only a pair of the new word with the next one ("owner were" is
+ *   unseen, "were permitted" seen: "(owner where permitted"); at the start of a clause that is no
+ *   sentence (after a comma or an opening bracket) there is no such word, nor a subject for a verb such
+ *   as "were" (", where permitted,"). A sentence start is judged by the model.
+ */
+function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp, ends: boolean): boolean {
+  const typed = run[at]!.id;
+  const seq = hyp.seq ?? hyp.ids;
+  const into = seq[0]!;
+  const last = seq[seq.length - 1]!;
+  if (typed < 0 || into < 0) return true;
+  const endRatio = ctx.lex.data.endLogRatio;
+  if (ends && at + 1 === run.length && endRatio[last]! < PARAMS.clauseEndRare && endRatio[last]! < endRatio[typed]!) return false;
+  // (a swap with a contraction, its → it's, their → they're, is judged by the word after it: decodeRunUncached)
+  if (seq.length > 1 || ctx.cand.expansion(typed)) return true;
+  const prev = run[at - 1];
+  if (!prev) return run[at]!.sentenceStart;
+  if (prev.id < 0) return true;
+  // (after a contraction, its second word: "don't lose" is "not lose")
+  const before = ctx.cand.expansion(prev.id)?.at(-1) ?? prev.id;
+  return !Number.isNaN(ctx.lex.bigram(before, into));
 }
 
 /** Best path through the hypotheses (state = last output word id), or null if none. */
