@@ -110,4 +110,10 @@ describe("prefixes and clause ends", () => {
     for (const s of ["(the tool leaves them alone too)", "CPU time too: on a shared machine", "the lists hold too (then, case)"]) expect(fix(s)).toBe(s);
     expect(fix("I went too the store")).toBe("I went to the store");
   });
+
+  test("two capitals run on a rarer or technical word are an abbreviation; on a common word, a held shift key", () => {
+    for (const s of ["the MatMul(NBits) kernel", "we sign in with OAuth today"]) expect(bold(s)).toBe(s);
+    expect(fix("THe cat sat on the mat")).toBe("The cat sat on the mat");
+    expect(fix("HIstory repeats itself")).toBe("History repeats itself");
+  });
 });

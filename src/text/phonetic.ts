@@ -1,6 +1,6 @@
 /**
  * A phonetic key of an English word, after Lawrence Philips's Metaphone (1990; the algorithm is public):
- * letters mapped to the consonant sounds they spell (ph → F, ck → K, soft c → S, silent gh, kn, wr),
+ * letters mapped to the consonant sounds they spell (`ph` → F, `ck` → K, soft `c` → S, silent `gh`, `kn`, `wr`),
  * vowels dropped after the first letter, doubled letters read once. Two spellings that sound alike share a
  * key (juse/juice: JS, perple/purple: PRPL, muinets/minutes: MNTS); the lexicon's error model uses it as
  * evidence the way aspell's "soundslike" does: a writer who spells by ear keeps the sound, not the letters.
@@ -24,7 +24,7 @@ export function phoneticKey(word: string): string {
     const prev = i > 0 ? w[i - 1]! : "";
     const next = i + 1 < n ? w[i + 1]! : "";
     const next2 = i + 2 < n ? w[i + 2]! : "";
-    // a doubled letter is one sound (but "cc" in "accent" is K + S)
+    // a doubled letter is one sound (but `cc` in "accent" is K + S)
     if (c === prev && c !== "c") continue;
     let k = "";
     switch (c) {

@@ -11,6 +11,7 @@
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { PARAMS } from "./params.ts";
+import { WORD_COMMON } from "./format.ts";
 import { LOANWORDS, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 
@@ -85,6 +86,13 @@ export function editable(ctx: LexiconContext, text: string, lower: string, user?
   // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
   // held one letter too long ("THe") is not
   if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
+  // two capitals then lower case on a known word: a shift key held on a common word ("THe", "ANd",
+  // "HIstory"); on a word of the vocabulary's rarer or technical part it is an abbreviation run on a word
+  // (NBits, OAuth), which lower case would damage
+  if (/^\p{Lu}{2}\p{Ll}{2,}$/u.test(text)) {
+    const id = ctx.lex.id(lower);
+    if (id >= 0 && !(ctx.lex.flags(id) & WORD_COMMON)) return false;
+  }
   // an ALL-CAPS word in text written in capitals is checked like any other; elsewhere it is an acronym,
   // unless it is a known misspelling (RECIEVE). Short ones (NPM, TEH) are acronyms either way.
   // Mixed case reaches here only as a stray capital (see strayCapital).
