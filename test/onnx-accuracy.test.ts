@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -73,6 +73,25 @@ describe("MatMulNBits accuracy_level rewrite", () => {
     // a model without MatMulNBits is used as it is (and remembered as such)
     expect(modelWithAccuracy(modelFile(fp), "int8")).toBe(modelFile(fp));
   }, 60_000);
+
+  test("a copy that cannot be written: the original is used, the reason told, no copy under the final name", () => {
+    const dir = mkdtempSync(join(tmpdir(), "typofix-acc-ro-"));
+    try {
+      const file = join(dir, "model_q4.onnx");
+      copyFileSync(modelFile(q4), file);
+      const out = modelWithAccuracy(file, "int8");
+      rmSync(out);
+      // the temporary file's name taken by a folder: opening it fails as a full or read-only disk would
+      mkdirSync(`${out}.${process.pid}.tmp`);
+      const told: string[] = [];
+      expect(modelWithAccuracy(file, "int8", (why) => told.push(why))).toBe(file);
+      expect(told.length).toBe(1);
+      expect(told[0]).toMatch(/^cannot write .*; using .*model_q4\.onnx as it is$/);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("settings: TYPOFIX_ONNX_ACCURACY, int8 by default", () => {
     expect(DEFAULT_SETTINGS.accuracy).toBe("int8");

@@ -17,7 +17,7 @@
  * it is, and only the lengths of the changed messages are re-encoded.
  * Cost: one read of the .onnx file (not its external data) and one write, the first time only.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export const ACCURACY = { model: -1, fp32: 1, int8: 4 } as const;
@@ -346,6 +346,8 @@ export function preparedModel(file: string, accuracy: Accuracy, keepLogits: bool
     const fd = openSync(tmp, "w");
     try {
       for (const p of parts) for (let o = 0; o < p.length; ) o += writeSync(fd, p, o);
+      // on disk before the rename makes it the copy every later run loads
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -354,6 +356,10 @@ export function preparedModel(file: string, accuracy: Accuracy, keepLogits: bool
     for (const f of readdirSync(dirname(file))) if (f.startsWith(stale) && join(dirname(file), f) !== out && !f.endsWith(".tmp")) rmSync(join(dirname(file), f), { force: true });
     return out;
   } catch (err) {
+    // (a full disk leaves no half-written copy behind)
+    try {
+      rmSync(tmp, { force: true });
+    } catch {}
     onFallback?.(`cannot write ${out}: ${(err as Error).message}; using ${file} as it is`);
     return file;
   }
