@@ -116,4 +116,10 @@ describe("prefixes and clause ends", () => {
     expect(fix("THe cat sat on the mat")).toBe("The cat sat on the mat");
     expect(fix("HIstory repeats itself")).toBe("History repeats itself");
   });
+
+  test("camelCase of a short head and a word is a name from code; an inner capital that a slip explains is fixed", () => {
+    for (const s of ["The kvCache grows", "see osaTable in distance.ts"]) expect(bold(s)).toBe(s);
+    expect(fix("over the yeEars")).toBe("over the years");
+    expect(fix("a very proLincial town")).toBe("a very provincial town");
+  });
 });

@@ -122,6 +122,10 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
   const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
   if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
+  // camelCase whose capital starts a word of four letters or more (osaTable, rgbColor) is a name made in
+  // code, unless the capital is a slipped shift key: dropped, or put back as the letter it replaced, it
+  // leaves a word ("yeEars", "diffeLing"); one that leaves a tail that is no word ("proLincial") is a slip
+  if (/^\p{Ll}{2,}\p{Lu}\p{Ll}{3,}$/u.test(text) && known(brand![2]!) && !slipOfShift(ctx, text)) return false;
   if (coinedName(text)) return false;
   // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
   if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
@@ -130,15 +134,22 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   // PascalCase of two capitalised parts (TikTok, DavEx) is a name unless dropping the inner capital
   // gives a word ("WeIstern" → "Western")
   if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text)) {
-    const lower = text.toLowerCase();
-    const without = text[0] + text.slice(1).replace(/\p{Lu}/gu, "");
     // …or the inner capital took the place of a letter ("JustTce" → Justice, "EasteHn" → Eastern)
-    const k = text.slice(1).search(/\p{Lu}/u) + 1;
-    const replaced = [..."abcdefghijklmnopqrstuvwxyz"].some((c) => ctx.lex.id(lower.slice(0, k) + c + lower.slice(k + 1)) >= 0);
-    if (ctx.lex.id(without.toLowerCase()) < 0 && !replaced) return false;
+    if (!slipOfShift(ctx, text)) return false;
   }
   const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
   return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
+}
+
+/**
+ * Whether the one inner capital of a mixed-case word is a slip of the shift key: without it, or with
+ * the letter it took the place of, the word is a known one ("WeIstern" → Western, "JustTce" → Justice).
+ */
+function slipOfShift(ctx: LexiconContext, text: string): boolean {
+  const lower = text.toLowerCase();
+  const k = text.slice(1).search(/\p{Lu}/u) + 1;
+  if (ctx.lex.id(lower.slice(0, k) + lower.slice(k + 1)) >= 0) return true;
+  return [..."abcdefghijklmnopqrstuvwxyz"].some((c) => ctx.lex.id(lower.slice(0, k) + c + lower.slice(k + 1)) >= 0);
 }
 
 /** Whether two words of the same length differ in exactly one letter. */
