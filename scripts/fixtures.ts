@@ -15,7 +15,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { encodeModel } from "./onnx/proto.ts";
+import { encodeModel } from "../src/engines/onnx/proto.ts";
 import { QWEN3_06B, TINY, hfConfig, qwen3FloatWeights, qwen3Graph, qwen3Q4Linears, qwen3Weights, type GraphIO, type Qwen3Config } from "./onnx/qwen3.ts";
 
 const root = join(import.meta.dir, "..");

@@ -9,7 +9,7 @@
  * float16 logits (the fp16 and q4f16 files), and an optional `num_logits_to_keep` input; the weights and
  * the arithmetic stay float32, with K and V rounded to float16 where the cache is float16.
  */
-import { DataType, type Graph, type Node, type Tensor } from "./proto.ts";
+import { DataType, type Graph, type Node, type Tensor } from "../../src/engines/onnx/proto.ts";
 import { Q4_BLOCK, randomQ4Linear, type Q4Linear } from "./q4.ts";
 
 export interface Qwen3Config {

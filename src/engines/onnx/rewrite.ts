@@ -19,6 +19,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { DataType, Writer, attr, node, tensor, valueInfo } from "./proto.ts";
 
 export const ACCURACY = { model: -1, fp32: 1, int8: 4 } as const;
 export type Accuracy = keyof typeof ACCURACY;
@@ -26,17 +27,6 @@ export const ACCURACIES = Object.keys(ACCURACY) as Accuracy[];
 
 type Parts = Uint8Array[];
 const size = (p: Parts) => p.reduce((n, b) => n + b.length, 0);
-
-function varintBytes(v: number): Uint8Array {
-  const out: number[] = [];
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return Uint8Array.from(out);
-}
 
 interface Field {
   no: number;
@@ -85,17 +75,26 @@ function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> 
 }
 
 const text = (buf: Uint8Array, f: Field) => new TextDecoder().decode(buf.subarray(f.body, f.body + f.value));
-const tagBytes = (no: number, wire: number) => varintBytes(no * 8 + wire);
-
+/** A length-delimited field around parts (the views of the model among them are not copied). */
 function lenField(no: number, parts: Parts): Parts {
-  return [tagBytes(no, 2), varintBytes(size(parts)), ...parts];
+  const head = new Writer();
+  head.tag(no, 2);
+  head.varint(size(parts));
+  return [head.finish(), ...parts];
 }
 
-/** AttributeProto { name = "accuracy_level", i = level, type = INT } */
-function levelAttr(level: number): Parts {
-  const name = new TextEncoder().encode("accuracy_level");
-  const body = [tagBytes(1, 2), varintBytes(name.length), name, tagBytes(3, 0), varintBytes(level), tagBytes(20, 0), varintBytes(2)];
-  return lenField(5, body);
+/** A message as field `no` of its parent, encoded (proto.ts). */
+function field(no: number, m: Writer): Uint8Array {
+  const w = new Writer();
+  w.message(no, m);
+  return w.finish();
+}
+
+/** A string as field `no`. */
+function strField(no: number, s: string): Uint8Array {
+  const w = new Writer();
+  w.string(no, s);
+  return w.finish();
 }
 
 interface Walk {
@@ -107,21 +106,16 @@ interface Walk {
   kept: boolean;
 }
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const strField = (no: number, s: string): Parts => lenField(no, [enc(s)]);
-const intField = (no: number, v: number): Parts => [tagBytes(no, 0), varintBytes(v)];
 const KEEP = "num_logits_to_keep";
 
-/** NodeProto with inputs, one output, an op type (default domain) and a name. */
-function nodeBytes(op: string, inputs: string[], output: string): Parts {
-  return lenField(1, [...inputs.flatMap((i) => strField(1, i)), ...strField(2, output), ...strField(3, `typofix_${output}`), ...strField(4, op)]);
-}
+/** NodeProto (GraphProto field 1) with inputs, one output, an op type (default domain) and a name. */
+const nodeField = (op: string, inputs: string[], output: string) => field(1, node({ op, inputs, outputs: [output], name: `typofix_${output}` }));
 
 /** TensorProto int64 [n] as an initialiser (GraphProto field 5). */
-function int64Init(name: string, xs: bigint[]): Parts {
+function int64Init(name: string, xs: bigint[]): Uint8Array {
   const raw = new Uint8Array(xs.length * 8);
   xs.forEach((x, i) => new DataView(raw.buffer).setBigInt64(i * 8, x, true));
-  return lenField(5, [...intField(1, xs.length), ...intField(2, 7), ...strField(8, name), ...lenField(9, [raw])]);
+  return field(5, tensor({ name, dims: [xs.length], dataType: DataType.INT64, raw }));
 }
 
 /**
@@ -130,14 +124,13 @@ function int64Init(name: string, xs: bigint[]): Parts {
  */
 function keepParts(x: string): { nodes: Parts; tail: Parts; input: string } {
   const nodes = [
-    ...nodeBytes("Unsqueeze", [KEEP, "typofix_axis0"], "typofix_keep_1d"),
-    ...nodeBytes("Neg", ["typofix_keep_1d"], "typofix_keep_from"),
-    ...nodeBytes("Slice", [x, "typofix_keep_from", "typofix_int64_max", "typofix_axis1"], "typofix_lm_head_input"),
+    nodeField("Unsqueeze", [KEEP, "typofix_axis0"], "typofix_keep_1d"),
+    nodeField("Neg", ["typofix_keep_1d"], "typofix_keep_from"),
+    nodeField("Slice", [x, "typofix_keep_from", "typofix_int64_max", "typofix_axis1"], "typofix_lm_head_input"),
   ];
-  // ValueInfoProto { name, type: TypeProto { tensor_type { elem_type INT64, shape {} } } }
-  const type = lenField(1, [...intField(1, 7), ...lenField(2, [])]);
-  const input = lenField(11, [...strField(1, KEEP), ...lenField(2, type)]);
-  const tail = [...int64Init("typofix_axis0", [0n]), ...int64Init("typofix_axis1", [1n]), ...int64Init("typofix_int64_max", [0x7fffffffffffffffn]), ...input];
+  // the graph input (GraphProto field 11): a scalar int64
+  const input = field(11, valueInfo({ name: KEEP, elemType: DataType.INT64, shape: [] }));
+  const tail = [int64Init("typofix_axis0", [0n]), int64Init("typofix_axis1", [1n]), int64Init("typofix_int64_max", [0x7fffffffffffffffn]), input];
   return { nodes, tail, input: "typofix_lm_head_input" };
 }
 
@@ -212,7 +205,7 @@ function rewriteNode(buf: Uint8Array, start: number, end: number, w: Walk, input
   for (const f of fields(buf, start, end)) {
     if (f.wire !== 2) continue;
     if (f.no === 1 && input0 !== undefined) {
-      replace(f, strField(1, input0)); // the first input
+      replace(f, [strField(1, input0)]); // the first input
       input0 = undefined;
     } else if (f.no === 5 && nbits) {
       // drop any accuracy_level attribute (ours is added at the end)
@@ -235,7 +228,8 @@ function rewriteNode(buf: Uint8Array, start: number, end: number, w: Walk, input
     }
   }
   if (nbits) {
-    out.push(buf.subarray(last, end), ...levelAttr(w.level));
+    // AttributeProto { name = "accuracy_level", i = level, type = INT } (NodeProto field 5)
+    out.push(buf.subarray(last, end), field(5, attr({ name: "accuracy_level", i: w.level })));
     w.nodes++;
     return out;
   }

@@ -1,13 +1,14 @@
 /**
  * A minimal ONNX protobuf writer: just the messages a decoder graph needs (ModelProto, GraphProto,
- * NodeProto, AttributeProto, TensorProto, ValueInfoProto). Protobuf wire format: varint tags, varint /
+ * NodeProto, AttributeProto, TensorProto, ValueInfoProto). The test fixtures (scripts/fixtures.ts) write
+ * whole models with it, and rewrite.ts the few messages it adds to a model. Protobuf wire format: varint tags, varint /
  * length-delimited / fixed32 fields. Large tensors can be written as external data (the 2 GB protobuf
  * limit), as the ONNX spec allows: data_location = EXTERNAL with location/offset/length entries.
  */
 
 export type Bytes = Uint8Array;
 
-class Writer {
+export class Writer {
   private parts: Bytes[] = [];
   private n = 0;
   private push(b: Bytes) {
@@ -107,7 +108,7 @@ export interface Graph {
   outputs: ValueInfo[];
 }
 
-function tensor(t: Tensor): Writer {
+export function tensor(t: Tensor): Writer {
   const w = new Writer();
   for (const d of t.dims) w.int(1, d);
   w.int(2, t.dataType);
@@ -129,7 +130,7 @@ function tensor(t: Tensor): Writer {
   return w;
 }
 
-function attr(a: Attr): Writer {
+export function attr(a: Attr): Writer {
   const w = new Writer();
   w.string(1, a.name);
   if (a.f !== undefined) {
@@ -151,7 +152,7 @@ function attr(a: Attr): Writer {
   return w;
 }
 
-function valueInfo(v: ValueInfo): Writer {
+export function valueInfo(v: ValueInfo): Writer {
   const shape = new Writer();
   for (const d of v.shape) {
     const dim = new Writer();
@@ -170,18 +171,21 @@ function valueInfo(v: ValueInfo): Writer {
   return w;
 }
 
+/** NodeProto (named `${op}_${i}` when it has no name). */
+export function node(n: Node, i = 0): Writer {
+  const w = new Writer();
+  for (const x of n.inputs) w.string(1, x);
+  for (const x of n.outputs) w.string(2, x);
+  w.string(3, n.name ?? `${n.op}_${i}`);
+  w.string(4, n.op);
+  for (const a of n.attrs ?? []) w.message(5, attr(a));
+  if (n.domain) w.string(7, n.domain);
+  return w;
+}
+
 export function encodeModel(g: Graph, opset = 17): Bytes {
   const graph = new Writer();
-  g.nodes.forEach((n, i) => {
-    const w = new Writer();
-    for (const x of n.inputs) w.string(1, x);
-    for (const x of n.outputs) w.string(2, x);
-    w.string(3, n.name ?? `${n.op}_${i}`);
-    w.string(4, n.op);
-    for (const a of n.attrs ?? []) w.message(5, attr(a));
-    if (n.domain) w.string(7, n.domain);
-    graph.message(1, w);
-  });
+  g.nodes.forEach((n, i) => graph.message(1, node(n, i)));
   graph.string(2, g.name);
   for (const t of g.initializers) graph.message(5, tensor(t));
   for (const v of g.inputs) graph.message(11, valueInfo(v));
