@@ -135,14 +135,18 @@ export class LexiconEngine implements Engine {
     // a text written in capitals: three words or more of two letters or more, most of them ALL-CAPS
     let words = 0;
     let caps = 0;
-    for (const t of tokens)
+    // (and the tokens that are not spaces, counted in the same pass)
+    let solid = 0;
+    for (const t of tokens) {
+      if (t.kind !== "space") solid++;
       if ((t.kind === "word" || t.span === "acronym") && t.text.length >= 2) {
         words++;
         if (caseShape(t.text) === "upper") caps++;
       }
+    }
     const shouting = caps >= 3 && caps >= 0.6 * words;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
-    const alone = tokens.filter((t) => t.kind !== "space").length === 1;
+    const alone = solid === 1;
     const flush = (i: number) => {
       for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
       if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
