@@ -37,7 +37,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, strayCapital } from "./rules.ts";
+import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital } from "./rules.ts";
 import { decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -109,6 +109,7 @@ export class LexiconEngine implements Engine {
     if (!looksEnglish(this, tokens)) return { output: text, edits };
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
+    const names = nameLists(tokens);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one
@@ -198,7 +199,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !names.has(i) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,

@@ -1,0 +1,27 @@
+/**
+ * Clean technical English (issue 14's technical-text target): what the lexicon engine leaves alone in
+ * package READMEs, docs and commit messages (author lists, coined mixed-case names, code words), each
+ * beside a typo of the same kind that is still fixed, so that no test passes by the engine doing nothing.
+ */
+import { describe, expect, test } from "bun:test";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+
+const engine = LexiconEngine.shared();
+const fix = (s: string) => engine.fixSync(s).output;
+
+describe("names in a list of names", () => {
+  test.each([
+    "released with the paper by Robert Washbourne, Rishi Iyer, Tomas Figliolia, and Pritish Kamath.",
+    "by Ivan Evtimov, Joanna Bitton, Manish Bhatt, Cristian Canton Ferrer, Aaron Grattafiori",
+    "Gaurav Mishra, Adams Yu, Vincent Zhao, Yanping Huang",
+    "Michael Lappert, Francesco De Toni, Rahul K. Arora, Qian Liu",
+  ])("%s", (s) => {
+    expect(fix(s)).toBe(s);
+  });
+
+  test("the same words outside a list are judged as words", () => {
+    expect(fix("the Pritish people")).toBe("the British people");
+    // two names are no list
+    expect(fix("Rishi Iyer and Pritish Kamath")).toBe("Rishi Iyer and British Kamath");
+  });
+});
