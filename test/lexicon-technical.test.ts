@@ -25,3 +25,16 @@ describe("names in a list of names", () => {
     expect(fix("Rishi Iyer and Pritish Kamath")).toBe("Rishi Iyer and British Kamath");
   });
 });
+
+describe("coined mixed-case names", () => {
+  test.each(["the GPT NeoX model", "the DeiT model of Facebook", "From GitHub via jsDelivr today"])("%s", (s) => {
+    expect(fix(s)).toBe(s);
+  });
+
+  test("a capital that a slip of the shift key explains is still fixed", () => {
+    expect(fix("the UniversitX of Leeds")).toBe("the University of Leeds");
+    expect(fix("ThaiE food")).toBe("Thai food");
+    expect(fix("a cpU test")).toBe("a cpu test");
+    expect(fix("thE dog")).toBe("the dog");
+  });
+});

@@ -11,7 +11,7 @@
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { PARAMS } from "./params.ts";
-import { WORD_COMMON } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 
@@ -108,11 +108,15 @@ export function editable(ctx: LexiconContext, text: string, lower: string, user?
  */
 export function strayCapital(ctx: LexiconContext, text: string): boolean {
   if (!/^\p{L}+$/u.test(text)) return false;
-  if (ctx.lex.id(text.toLowerCase()) >= 0) {
+  const knownId = ctx.lex.id(text.toLowerCase());
+  if (knownId >= 0) {
     // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
     // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue); one
     // letter then a capital is how units and prefixes are written (pH, dB, kW, mA), not a slip
     if (/^\p{Ll}{2,}\p{Lu}$/u.test(text)) return true;
+    // otherwise a word of the technical lists (never changed) in mixed case is a brand written its own way:
+    // jsDelivr (the lists keep one spelling of it, in lower case)
+    if (ctx.lex.flags(knownId) & WORD_KEEP) return false;
     const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
     return !!m && ctx.lex.id(m[2]!.toLowerCase()) < 0;
   }
