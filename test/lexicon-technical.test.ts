@@ -38,3 +38,10 @@ describe("coined mixed-case names", () => {
     expect(fix("thE dog")).toBe("the dog");
   });
 });
+
+describe("a known misspelling keeps its ending", () => {
+  test("interractions is interactions, even where the bigrams like the singular", () => {
+    expect(fix("without any user interractions but")).toBe("without any user interactions but");
+    expect(fix("a user interraction")).toBe("a user interaction");
+  });
+});

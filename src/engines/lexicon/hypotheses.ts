@@ -252,7 +252,11 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     const maxDist = word.length <= 2 || isName || (word.length === 3 && !/[aeiouy]/.test(word)) ? 1 : 2;
     // (a probable name is scored letter by letter: names vary more than the substring rules of misspelt words
     // allow — Bordes is no misspelt Borders, Hewett no Hewlett)
+    // (and the sure correction of a known misspelling keeps its ending: interractions is interactions,
+    // whatever the bigrams say of "user interaction")
+    const sureFix = fixes.length === 1 && word.length >= 4 ? lex.word(fixes[0]!) : "";
     for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost, !nameCost && s.alone)) {
+      if (sureFix && isInflection(sureFix, lex.word(h.id))) continue;
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
       // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
