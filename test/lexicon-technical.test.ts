@@ -15,6 +15,7 @@ describe("names in a list of names", () => {
     "by Ivan Evtimov, Joanna Bitton, Manish Bhatt, Cristian Canton Ferrer, Aaron Grattafiori",
     "Gaurav Mishra, Adams Yu, Vincent Zhao, Yanping Huang",
     "Michael Lappert, Francesco De Toni, Rahul K. Arora, Qian Liu",
+    "by Jianlin Su and Yu Lu and Shengfeng Pan and Bo Wen and Yunfeng Liu.",
   ])("%s", (s) => {
     expect(fix(s)).toBe(s);
   });
@@ -43,5 +44,14 @@ describe("a known misspelling keeps its ending", () => {
   test("interractions is interactions, even where the bigrams like the singular", () => {
     expect(fix("without any user interractions but")).toBe("without any user interactions but");
     expect(fix("a user interraction")).toBe("a user interaction");
+  });
+});
+
+describe("the plural of a technical word", () => {
+  test("is a word: wasms, gpus", () => {
+    expect(fix("# tree-sitter-wasms")).toBe("# tree-sitter-wasms");
+    expect(fix("the wasms are loaded")).toBe("the wasms are loaded");
+    // (a plural-looking slip of a common word is still fixed)
+    expect(fix("we wass there")).toBe("we was there");
   });
 });

@@ -239,8 +239,8 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 /**
- * Words of a list of names: three or more comma-separated items in a row, each of two to four capitalised
- * words (initials and name particles allowed: "Rahul K. Arora", "Francesco De Toni"), as in an author list
+ * Words of a list of names: three or more items in a row, separated by commas or "and", each of two to
+ * four capitalised words (initials and name particles allowed: "Rahul K. Arora", "Francesco De Toni"), as in an author list
  * ("by Robert Washbourne, Rishi Iyer, Cristian Canton Ferrer, and Yu Bai"). The first item may end a longer
  * clause ("released by Robert Washbourne") and the last begin one. Such words are names, which no
  * dictionary lists in full: Cristian is not Christian there, nor Yu You. Returns their token indices.
@@ -281,6 +281,12 @@ export function nameLists(tokens: Token[]): Set<number> {
   };
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
+    // "and" separates items too ("by Jianlin Su and Yu Lu and Shengfeng Pan"; after a comma it adds none)
+    if (t?.kind === "word" && t.text === "and") {
+      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(classify(cur));
+      cur = [];
+      continue;
+    }
     if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text)) || (t.kind === "punct" && /^[.!?:()[\]]/.test(t.text) && !(t.text === "." && /^\p{Lu}$/u.test(tokens[i - 1]?.text ?? "")))) {
       segs.push(classify(cur));
       // a sentence or bracket ends the list
