@@ -30,7 +30,7 @@ import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
-import { WORD_NAME } from "./format.ts";
+import { WORD_KEEP, WORD_NAME } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
@@ -183,6 +183,11 @@ export class LexiconEngine implements Engine {
           // a contraction without its apostrophe (theres, heres)
           if (id < 0 && this.cand.contraction(stem) < 0) {
             id = this.cand.inflectionId(stem);
+            // (and the plural of a word of the technical lists, never changed: wasms, gpus)
+            if (id < 0 && /^[a-z]{3,}s$/.test(stem)) {
+              const base = this.lex.id(stem.slice(0, -1));
+              if (base >= 0 && this.lex.flags(base) & WORD_KEEP) id = base;
+            }
             viaVariant = id >= 0;
           }
         }
