@@ -55,3 +55,11 @@ describe("the plural of a technical word", () => {
     expect(fix("we wass there")).toBe("we was there");
   });
 });
+
+describe("code words in prose", () => {
+  test("a short unknown word in a dotted name is code", () => {
+    expect(fix("simplify your troubleshoot with fc.context and its logging")).toBe("simplify your troubleshoot with fc.context and its logging");
+    // (after a sentence's full stop and a space it is a word again)
+    expect(fix("It ended. dn 1945 the war was over")).toBe("It ended. In 1945 the war was over");
+  });
+});

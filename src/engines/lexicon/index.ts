@@ -270,8 +270,8 @@ export class LexiconEngine implements Engine {
    * Whether the word at i (the first or last of its run) is a short unknown word written against a mark
    * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `&lt;`, `| aom |`): an
    * identifier, flag or name more often than a typo, and the bigram model has context for it on one side
-   * at most; it is kept (made not editable). Prose punctuation
-   * (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
+   * at most; it is kept (made not editable). So is one joined by a full stop to a word (`fc.context`, a
+   * dotted name). Prose punctuation otherwise (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
    * known misspelling ("teh:") is still corrected. (A text of the word alone has no mark: it is judged
    * as a word.)
    */
@@ -282,8 +282,9 @@ export class LexiconEngine implements Engine {
     const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
     // (and an optional field's ?: in a signature: "le?: boolean")
     const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
-    const left = i === 0 && CODE_MARK.test(before);
-    const right = i === run.length - 1 && CODE_MARK.test(after);
+    // (a full stop inside a dotted name counts: fc.context, obj.fn)
+    const left = i === 0 && (CODE_MARK.test(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
+    const right = i === run.length - 1 && (CODE_MARK.test(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
     // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
     return s.stem.length <= PARAMS.loneShortMax ? left || right : left && right;
   }
