@@ -63,3 +63,15 @@ describe("code words in prose", () => {
     expect(fix("It ended. dn 1945 the war was over")).toBe("It ended. In 1945 the war was over");
   });
 });
+
+describe("a list of terms", () => {
+  test("an unknown word among other unknown words and code is a term", () => {
+    const s = "skipped with the reason in the name (cc, rsvg-convert, ruby, python3, qemu, tmpfs, setpriv, chattr, dev data)";
+    expect(fix(s)).toBe(s);
+  });
+
+  test("a typo in a list of words is fixed, and so is a known misspelling in a list of them", () => {
+    expect(fix("apples, oranges, banannas, pears")).toBe("apples, oranges, bananas, pears");
+    expect(fix("seperate, wierd, lonley")).toBe("separate, weird, lonely");
+  });
+});

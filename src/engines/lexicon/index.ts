@@ -37,7 +37,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital } from "./rules.ts";
+import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
 import { decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -110,6 +110,7 @@ export class LexiconEngine implements Engine {
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);
+    for (const k of termLists(this, tokens)) names.add(k);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one

@@ -313,3 +313,51 @@ export function nameLists(tokens: Token[]): Set<number> {
   return out;
 }
 
+
+/**
+ * Unknown words of a list of terms: three or more items in a row, separated by commas or semicolons, each
+ * one token with no space inside ("(cc, rsvg-convert, ruby, python3, qemu, tmpfs, setpriv, chattr)"). An
+ * unknown word there is a name, a tool or an identifier when two other items of the list are unknown words
+ * or code (a number, a path, an identifier): a list of such terms names things, and one slip in it rarely
+ * comes with two more. Returns their token indices.
+ *
+ * Cost: one pass over the tokens.
+ */
+export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
+  const out = new Set<number>();
+  // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
+  const items: Array<{ words: number[]; unknown: number[]; odd: boolean } | null> = [];
+  let cur: number[] = [];
+  const item = (seg: number[]) => {
+    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
+    if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+    if (!toks.length) return null;
+    // no space inside the item
+    for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
+    const words = toks.filter((k) => tokens[k]!.kind === "word");
+    const unknown = words.filter((k) => ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length);
+    const code = toks.some((k) => tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym");
+    return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
+  };
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text))) {
+      items.push(item(cur));
+      cur = [];
+    } else if (t.kind === "punct" && !/^[-‐/'’]$/.test(t.text)) {
+      // any other mark (a full stop, a bracket, a colon) ends the item and the list
+      items.push(item(cur), null);
+      cur = [];
+    } else cur.push(i);
+  }
+  for (let a = 0; a < items.length; ) {
+    let b = a;
+    while (b < items.length && items[b]) b++;
+    if (b - a >= 3) {
+      const odd = items.slice(a, b).filter((x) => x!.odd).length;
+      for (let k = a; k < b; k++) if (items[k]!.unknown.length && odd - 1 >= 2) for (const w of items[k]!.unknown) out.add(w);
+    }
+    a = b + 1;
+  }
+  return out;
+}
