@@ -75,3 +75,16 @@ describe("a list of terms", () => {
     expect(fix("seperate, wierd, lonley")).toBe("separate, weird, lonely");
   });
 });
+
+describe("short words in technical text", () => {
+  test("beside code, a URL or a snake_case name, a short unknown word is a word of code", () => {
+    expect(fix("We keep improving op coverage in the `webgl` backend")).toBe("We keep improving op coverage in the `webgl` backend");
+    expect(fix("ln P is above `settledLogP` here")).toBe("ln P is above `settledLogP` here");
+    expect(fix("see https://example.com/docs for op coverage")).toBe("see https://example.com/docs for op coverage");
+  });
+
+  test("in prose it is a slip, and a known misspelling is fixed anywhere", () => {
+    expect(fix("We keep improving op coverage in the WebGL backend")).toBe("We keep improving of coverage in the WebGL backend");
+    expect(fix("see `foo` and teh rest")).toBe("see `foo` and the rest");
+  });
+});
