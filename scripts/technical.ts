@@ -15,8 +15,9 @@
  *     of them still counts as a wrong change). (2) In this project's own text (docs and commit messages, which
  *     quote the typos a typo fixer was changed for) the examples are left out, words and changes alike, by
  *     one rule on the text's form, not by word: text in quotation marks ("…", “…”, ‘…’, '…') or a code span
- *     (`…`), a word → word example (either arrow), and a parenthesised list of two or more single words
- *     (`(workres, beveragaes)`; a list with a phrase or a number in it is prose and stays).
+ *     (`…`), a word → word example (either arrow), a parenthesised list of two or more single words
+ *     (`(workres, beveragaes)`; a list with a phrase or a number in it is prose and stays), and a run of
+ *     three or more single words between commas (`thE, foR, followEd`).
  *
  *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV] [--project]
  * (--rev: the commit whose history is the git-log part, HEAD by default; a fixed one keeps the corpus
@@ -51,6 +52,8 @@ export function exampleSpans(line: string): Array<[number, number]> {
   // single quotes: an opening one not after a letter or digit (an apostrophe is), a closing one not before a letter
   add(/(?<![\p{L}\d])'[^'\n]*?'(?!\p{L})/gu);
   add(/[\p{L}'’]+ ?(?:→|->) ?[\p{L}'’]+/gu);
+  // a run of three or more single words between commas (`seperate, wierd, lonley`)
+  add(/(?<![\p{L}'’/+-])[\p{L}'’/+-]+(?:, [\p{L}'’/+-]+){2,}(?![\p{L}'’/+-])/gu, (m) => !/, (?:and|or)$/.test(m[0]));
   add(/\(([^()\n]*)\)/g, (m) => {
     const items = m[1]!.split(/[,;]\s*/);
     return items.length >= 2 && items.every((w) => /^[\p{L}'’/+-]+$/u.test(w.trim()));
