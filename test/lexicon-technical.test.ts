@@ -88,3 +88,12 @@ describe("short words in technical text", () => {
     expect(fix("see `foo` and teh rest")).toBe("see `foo` and the rest");
   });
 });
+
+describe("a README's title", () => {
+  test("a lower-case word beginning a Markdown heading is a name; a misspelt heading is fixed", () => {
+    expect(fix("# gopd <sup>[![Version Badge][npm-version-svg]][package-url]</sup>")).toBe("# gopd <sup>[![Version Badge][npm-version-svg]][package-url]</sup>");
+    expect(fix("# 🌆 citty")).toBe("# 🌆 citty");
+    expect(fix("## Instalation")).toBe("## Installation");
+    expect(fix("# teh guide")).toBe("# the guide");
+  });
+});

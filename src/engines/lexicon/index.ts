@@ -289,6 +289,10 @@ export class LexiconEngine implements Engine {
     const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
     // (and an optional field's ?: in a signature: "le?: boolean")
     const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
+    // a lower-case word that begins a Markdown heading is a name (# gopd, # 🌆 citty: a package's README
+    // title); a heading of prose begins with a capital
+    const lineStart = text.lastIndexOf("\n", s.tok.start - 1) + 1;
+    if (i === 0 && /^[ \t]*#{1,6}[ \t]+(?:[^\p{L}\p{N}\s]+[ \t]+)?$/u.test(text.slice(lineStart, s.tok.start))) return true;
     // (a full stop inside a dotted name counts: fc.context, obj.fn)
     const left = i === 0 && (CODE_MARK.test(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
     const right = i === run.length - 1 && (CODE_MARK.test(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
