@@ -249,6 +249,10 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
  */
 export function nameLists(tokens: Token[]): Set<number> {
   const out = new Set<number>();
+  // (three items need two separators: most texts have fewer and cost one count)
+  let separators = 0;
+  for (const t of tokens) if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
+  if (separators < 2) return out;
   interface Seg {
     /** Name words of the whole segment when it is one name, else null. */
     whole: number[] | null;
@@ -325,6 +329,9 @@ export function nameLists(tokens: Token[]): Set<number> {
  */
 export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   const out = new Set<number>();
+  let separators = 0;
+  for (const t of tokens) if (t.kind === "punct" && (t.text === "," || t.text === ";")) separators++;
+  if (separators < 2) return out;
   // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
   const items: Array<{ words: number[]; unknown: number[]; odd: boolean } | null> = [];
   let cur: number[] = [];
