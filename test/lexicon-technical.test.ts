@@ -97,3 +97,9 @@ describe("a README's title", () => {
     expect(fix("# teh guide")).toBe("# the guide");
   });
 });
+
+describe("a known misspelling in a list of names", () => {
+  test("is still corrected", () => {
+    expect(fix("He met John Smith, Jane Doe, and Teh Beatles")).toBe("He met John Smith, Jane Doe, and The Beatles");
+  });
+});

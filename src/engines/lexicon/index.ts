@@ -211,7 +211,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !names.has(i) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,

@@ -243,7 +243,8 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
  * four capitalised words (initials and name particles allowed: "Rahul K. Arora", "Francesco De Toni"), as in an author list
  * ("by Robert Washbourne, Rishi Iyer, Cristian Canton Ferrer, and Yu Bai"). The first item may end a longer
  * clause ("released by Robert Washbourne") and the last begin one. Such words are names, which no
- * dictionary lists in full: Cristian is not Christian there, nor Yu You. Returns their token indices.
+ * dictionary lists in full: Cristian is not Christian there, nor Yu You (a known misspelling, Teh, is still
+ * corrected: the engine checks). Returns their token indices.
  *
  * Cost: one pass over the tokens.
  */
