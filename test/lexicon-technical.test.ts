@@ -37,6 +37,9 @@ describe("coined mixed-case names", () => {
     expect(fix("ThaiE food")).toBe("Thai food");
     expect(fix("a cpU test")).toBe("a cpu test");
     expect(fix("thE dog")).toBe("the dog");
+    // (and only that: a slipped capital inside a capitalised word is no licence for a second edit)
+    expect(fix("the PinTts of beer")).toBe("the Pints of beer");
+    expect(fix("the ImaAm of the mosque")).toBe("the Imam of the mosque");
   });
 });
 
