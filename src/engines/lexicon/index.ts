@@ -30,14 +30,14 @@ import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
-import { WORD_NAME } from "./format.ts";
+import { WORD_KEEP, WORD_NAME } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, strayCapital } from "./rules.ts";
+import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
 import { decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -109,6 +109,8 @@ export class LexiconEngine implements Engine {
     if (!looksEnglish(this, tokens)) return { output: text, edits };
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
+    const names = nameLists(tokens);
+    for (const k of termLists(this, tokens)) names.add(k);
     // Split the token stream into runs of words separated only by whitespace (no newline).
     let run: Slot[] = [];
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one
@@ -145,6 +147,12 @@ export class LexiconEngine implements Engine {
       }
     }
     const shouting = caps >= 3 && caps >= 0.6 * words;
+    // technical text: a code span, a URL or a snake_case identifier in it. There a short unknown word of two
+    // or three lower-case letters is a command, an abbreviation or a name of code (rm, ln, op, un) more often
+    // than a slip, which in prose it nearly always is (1,335 of 1,347 on the realistic dev set); a known
+    // misspelling (teh) is still corrected. (Not evidence: camelCase, which a slipped shift key makes; file
+    // names and markup, which Wikipedia's GOG.com, p.xii and name( forms also give: realistic -0.0005.)
+    const technical = tokens.some((t) => t.kind === "protected" && ((t.span === "code" && t.text.startsWith("`")) || t.span === "url" || (t.span === "identifier" && t.text.includes("_"))));
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
     const flush = (i: number) => {
@@ -182,6 +190,11 @@ export class LexiconEngine implements Engine {
           // a contraction without its apostrophe (theres, heres)
           if (id < 0 && this.cand.contraction(stem) < 0) {
             id = this.cand.inflectionId(stem);
+            // (and the plural of a word of the technical lists, never changed: wasms, gpus)
+            if (id < 0 && /^[a-z]{3,}s$/.test(stem)) {
+              const base = this.lex.id(stem.slice(0, -1));
+              if (base >= 0 && this.lex.flags(base) & WORD_KEEP) id = base;
+            }
             viaVariant = id >= 0;
           }
         }
@@ -198,7 +211,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,
@@ -264,8 +277,8 @@ export class LexiconEngine implements Engine {
    * Whether the word at i (the first or last of its run) is a short unknown word written against a mark
    * of code or markup on its outer side (`fn:`, `[bb]`, `**lt**`, `bun:ffi`, `es-shim`, `&lt;`, `| aom |`): an
    * identifier, flag or name more often than a typo, and the bigram model has context for it on one side
-   * at most; it is kept (made not editable). Prose punctuation
-   * (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
+   * at most; it is kept (made not editable). So is one joined by a full stop to a word (`fc.context`, a
+   * dotted name). Prose punctuation otherwise (. , ; ( ) quotes) does not count, nor a number or acronym beside it ("dn 1945" is still "In 1945"); a
    * known misspelling ("teh:") is still corrected. (A text of the word alone has no mark: it is judged
    * as a word.)
    */
@@ -276,8 +289,13 @@ export class LexiconEngine implements Engine {
     const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
     // (and an optional field's ?: in a signature: "le?: boolean")
     const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
-    const left = i === 0 && CODE_MARK.test(before);
-    const right = i === run.length - 1 && CODE_MARK.test(after);
+    // a lower-case word that begins a Markdown heading is a name (# gopd, # 🌆 citty: a package's README
+    // title); a heading of prose begins with a capital
+    const lineStart = text.lastIndexOf("\n", s.tok.start - 1) + 1;
+    if (i === 0 && /^[ \t]*#{1,6}[ \t]+(?:[^\p{L}\p{N}\s]+[ \t]+)?$/u.test(text.slice(lineStart, s.tok.start))) return true;
+    // (a full stop inside a dotted name counts: fc.context, obj.fn)
+    const left = i === 0 && (CODE_MARK.test(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
+    const right = i === run.length - 1 && (CODE_MARK.test(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
     // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
     return s.stem.length <= PARAMS.loneShortMax ? left || right : left && right;
   }

@@ -11,8 +11,8 @@
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { PARAMS } from "./params.ts";
-import { WORD_COMMON } from "./format.ts";
-import { LOANWORDS, PREFIXES } from "./wordlists.ts";
+import { WORD_COMMON, WORD_KEEP } from "./format.ts";
+import { LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 
 /** Optimal-string-alignment distance, giving up above `max`. */
@@ -108,11 +108,15 @@ export function editable(ctx: LexiconContext, text: string, lower: string, user?
  */
 export function strayCapital(ctx: LexiconContext, text: string): boolean {
   if (!/^\p{L}+$/u.test(text)) return false;
-  if (ctx.lex.id(text.toLowerCase()) >= 0) {
+  const knownId = ctx.lex.id(text.toLowerCase());
+  if (knownId >= 0) {
     // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
     // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue); one
     // letter then a capital is how units and prefixes are written (pH, dB, kW, mA), not a slip
     if (/^\p{Ll}{2,}\p{Lu}$/u.test(text)) return true;
+    // otherwise a word of the technical lists (never changed) in mixed case is a brand written its own way:
+    // jsDelivr (the lists keep one spelling of it, in lower case)
+    if (ctx.lex.flags(knownId) & WORD_KEEP) return false;
     const m = /^(\p{Ll}+)(\p{Lu}\p{Ll}+)$/u.exec(text);
     return !!m && ctx.lex.id(m[2]!.toLowerCase()) < 0;
   }
@@ -232,4 +236,136 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
     if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
   }
   return n < 4 || unknown / n <= PARAMS.maxForeignShare;
+}
+
+/**
+ * Words of a list of names: three or more items in a row, separated by commas or "and", each of two to
+ * four capitalised words (initials and name particles allowed: "Rahul K. Arora", "Francesco De Toni"), as in an author list
+ * ("by Robert Washbourne, Rishi Iyer, Cristian Canton Ferrer, and Yu Bai"). The first item may end a longer
+ * clause ("released by Robert Washbourne") and the last begin one. Such words are names, which no
+ * dictionary lists in full: Cristian is not Christian there, nor Yu You (a known misspelling, Teh, is still
+ * corrected: the engine checks). Returns their token indices.
+ *
+ * Cost: one pass over the tokens.
+ */
+export function nameLists(tokens: Token[]): Set<number> {
+  const out = new Set<number>();
+  // (three items need two separators: most texts have fewer and cost one count)
+  let separators = 0;
+  for (const t of tokens) if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
+  if (separators < 2) return out;
+  interface Seg {
+    /** Name words of the whole segment when it is one name, else null. */
+    whole: number[] | null;
+    /** The name at its start, and the name at its end (two capitalised words or more), or null. */
+    head: number[] | null;
+    tail: number[] | null;
+  }
+  const segs: Seg[] = [];
+  let cur: number[] = [];
+  const classify = (seg: number[]): Seg => {
+    // the tokens that are not spaces, a leading "and" or "&" dropped
+    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
+    if (toks.length && /^(?:and|&)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+    const nameTok = (j: number): boolean => {
+      const t = tokens[toks[j]!]!;
+      if (t.kind === "word") return /^\p{Lu}\p{Ll}*(?:-\p{Lu}\p{Ll}*)?$/u.test(t.text) || PARTICLES.has(t.text);
+      // the full stop of an initial
+      return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
+    };
+    const capitals = (ks: number[]) => ks.filter((k) => /^\p{Lu}/u.test(tokens[k]!.text)).length;
+    const words = (ks: number[]) => ks.filter((k) => tokens[k]!.kind === "word");
+    const ok = (ks: number[]) => capitals(words(ks)) >= 2 && capitals(words(ks)) <= 4;
+    let h = 0;
+    while (h < toks.length && nameTok(h)) h++;
+    let t = toks.length;
+    while (t > 0 && nameTok(t - 1)) t--;
+    const head = toks.slice(0, h);
+    const tail = toks.slice(t);
+    return { whole: h === toks.length && ok(head) ? words(head) : null, head: ok(head) ? words(head) : null, tail: ok(tail) ? words(tail) : null };
+  };
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    // "and" separates items too ("by Jianlin Su and Yu Lu and Shengfeng Pan"; after a comma it adds none)
+    if (t?.kind === "word" && t.text === "and") {
+      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(classify(cur));
+      cur = [];
+      continue;
+    }
+    if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text)) || (t.kind === "punct" && /^[.!?:()[\]]/.test(t.text) && !(t.text === "." && /^\p{Lu}$/u.test(tokens[i - 1]?.text ?? "")))) {
+      segs.push(classify(cur));
+      // a sentence or bracket ends the list
+      if (t && t.text !== "," && t.text !== ";") segs.push({ whole: null, head: null, tail: null });
+      cur = [];
+    } else cur.push(i);
+  }
+  for (let a = 0; a < segs.length; ) {
+    if (!segs[a]!.whole) {
+      a++;
+      continue;
+    }
+    let b = a;
+    while (b + 1 < segs.length && segs[b + 1]!.whole) b++;
+    const before = a > 0 ? segs[a - 1]!.tail : null;
+    const after = b + 1 < segs.length ? segs[b + 1]!.head : null;
+    if (b - a + 1 + (before ? 1 : 0) + (after ? 1 : 0) >= 3) {
+      for (let k = a; k <= b; k++) for (const w of segs[k]!.whole!) out.add(w);
+      for (const w of before ?? []) out.add(w);
+      for (const w of after ?? []) out.add(w);
+    }
+    a = b + 1;
+  }
+  return out;
+}
+
+
+/**
+ * Unknown words of a list of terms: three or more items in a row, separated by commas or semicolons, each
+ * one token with no space inside ("(cc, rsvg-convert, ruby, python3, qemu, tmpfs, setpriv, chattr)"). An
+ * unknown word there is a name, a tool or an identifier when two other items of the list are unknown words
+ * or code (a number, a path, an identifier): a list of such terms names things, and one slip in it rarely
+ * comes with two more. Returns their token indices.
+ *
+ * Cost: one pass over the tokens.
+ */
+export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
+  const out = new Set<number>();
+  let separators = 0;
+  for (const t of tokens) if (t.kind === "punct" && (t.text === "," || t.text === ";")) separators++;
+  if (separators < 2) return out;
+  // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
+  const items: Array<{ words: number[]; unknown: number[]; odd: boolean } | null> = [];
+  let cur: number[] = [];
+  const item = (seg: number[]) => {
+    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
+    if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+    if (!toks.length) return null;
+    // no space inside the item
+    for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
+    const words = toks.filter((k) => tokens[k]!.kind === "word");
+    const unknown = words.filter((k) => ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length);
+    const code = toks.some((k) => tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym");
+    return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
+  };
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text))) {
+      items.push(item(cur));
+      cur = [];
+    } else if (t.kind === "punct" && !/^[-‐/'’]$/.test(t.text)) {
+      // any other mark (a full stop, a bracket, a colon) ends the item and the list
+      items.push(item(cur), null);
+      cur = [];
+    } else cur.push(i);
+  }
+  for (let a = 0; a < items.length; ) {
+    let b = a;
+    while (b < items.length && items[b]) b++;
+    if (b - a >= 3) {
+      const odd = items.slice(a, b).filter((x) => x!.odd).length;
+      for (let k = a; k < b; k++) if (items[k]!.unknown.length && odd - 1 >= 2) for (const w of items[k]!.unknown) out.add(w);
+    }
+    a = b + 1;
+  }
+  return out;
 }
