@@ -59,4 +59,14 @@ describe("lexicon recall", () => {
     // a writer whose dictionary-word sentence starts are lower-case keeps lower-case corrections
     expect(fix("i went home. so thsi is fun. and teh end")).toBe("i went home. so this is fun. and the end");
   });
+
+  test("a corrected word beside a capitalised word it forms a name with takes the name's capital (the shift key slipped too)", () => {
+    expect(fix("she was born in soutth Africa in 1960")).toBe("she was born in South Africa in 1960");
+    expect(fix("they toured the United staets last year")).toBe("they toured the United States last year");
+    // not beside a capitalised word, nor with a word that is no part of a name with it
+    expect(fix("the wind blew soutth all night")).toBe("the wind blew south all night");
+    expect(fix("we drove soutth to Africa")).toBe("we drove south to Africa");
+    // a capital only because a sentence begins is no name
+    expect(fix("Wnited staets are a good idea")).toBe("United states are a good idea");
+  });
 });

@@ -12,6 +12,7 @@ import nameParticles from "../../../models/en/lists/name-particles.txt" with { t
 import modals from "../../../models/en/lists/modals.txt" with { type: "text" };
 import rareSwaps from "../../../models/en/lists/rare-swaps.txt" with { type: "text" };
 import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "text" };
+import namePairs from "../../../models/en/lists/name-pairs.txt" with { type: "text" };
 
 /** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
 export function parseWordList(text: string): Set<string> {
@@ -19,6 +20,13 @@ export function parseWordList(text: string): Set<string> {
   for (const line of text.split("\n")) for (const w of line.replace(/#.*/, "").split(/\s+/)) if (w) out.add(w);
   return out;
 }
+
+/**
+ * Pairs of neighbouring words that English writes with capitals as part of a name ("united states", "south
+ * africa"; from WordNet, scripts/lexicon/name-pairs.ts), one "first second" string each: a corrected word
+ * beside a capitalised word it forms such a name with takes the capital (search.ts).
+ */
+export const NAME_PAIRS = new Set(namePairs.split("\n").filter((l) => l && !l.startsWith("#")));
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 export const FUNCTION_WORDS = parseWordList(functionWords);
