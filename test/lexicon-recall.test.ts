@@ -66,6 +66,9 @@ describe("lexicon recall", () => {
     // not beside a capitalised word, nor with a word that is no part of a name with it
     expect(fix("the wind blew soutth all night")).toBe("the wind blew south all night");
     expect(fix("we drove soutth to Africa")).toBe("we drove south to Africa");
+    // between two capitalised words, a word that names write with a capital; a function word stays lower
+    expect(fix("we stayed at the Grand centarl Hotel last year")).toBe("we stayed at the Grand Central Hotel last year");
+    expect(fix("she met Alice aftr Lunch")).toBe("she met Alice after Lunch");
     // a capital only because a sentence begins is no name
     expect(fix("Wnited staets are a good idea")).toBe("United states are a good idea");
   });

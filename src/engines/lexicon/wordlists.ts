@@ -28,6 +28,9 @@ export function parseWordList(text: string): Set<string> {
  */
 export const NAME_PAIRS = new Set(namePairs.split("\n").filter((l) => l && !l.startsWith("#")));
 
+/** The words of NAME_PAIRS: words that English writes with a capital in some name (south, states, station). */
+export const NAME_WORDS = new Set([...NAME_PAIRS].flatMap((p) => p.split(" ")));
+
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 export const FUNCTION_WORDS = parseWordList(functionWords);
 
