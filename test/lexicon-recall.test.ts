@@ -58,6 +58,8 @@ describe("lexicon recall", () => {
     expect(fix("Some countries. thh four largest are here. tehy are big.")).toBe("Some countries. The four largest are here. They are big.");
     // a writer whose dictionary-word sentence starts are lower-case keeps lower-case corrections
     expect(fix("i went home. so thsi is fun. and teh end")).toBe("i went home. so this is fun. and the end");
+    // the full stop of an abbreviation begins no sentence: a lower-case word after it is no sign of that style
+    expect(fix("òn 2 May the ship was sold to Acme Corp. for scrap and to the U.S. for parts.")).toBe("On 2 May the ship was sold to Acme Corp. for scrap and to the U.S. for parts.");
   });
 
   test("a corrected word beside a capitalised word it forms a name with takes the name's capital (the shift key slipped too)", () => {
