@@ -13,7 +13,7 @@ import { caseShape } from "../../text/case.ts";
 import { negates } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
-import { FUNCTION_WORDS, NAME_PAIRS, NAME_WORDS } from "./wordlists.ts";
+import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
@@ -102,10 +102,10 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
 
 /**
  * Whether the word corrected to `word` at `at`, typed in lower case in mid-sentence, stands beside a word
- * typed with a capital (not the sentence's) with which English writes it as a name (NAME_PAIRS: "soufh
+ * typed with a capital (not the sentence's) with which English writes it as a name (isNamePair: "soufh
  * African" → "South African", "United saates" → "United States"): a slip that loses a letter often loses
  * its shift key too, and a name's words share their capitals. Between two capitalised words, any word that
- * some name writes with a capital (NAME_WORDS) will do. The neighbours are judged as typed.
+ * some name writes with a capital (isNameWord) will do. The neighbours are judged as typed.
  */
 function nameNeighbour(run: Slot[], at: number, word: string): boolean {
   const s = run[at]!;
@@ -116,8 +116,8 @@ function nameNeighbour(run: Slot[], at: number, word: string): boolean {
   const after = title(prev) && !prev!.sentenceStart;
   const before = title(next);
   // (between two such words, any word that names write with a capital: "First American schentific Corp.")
-  if (after && before && NAME_WORDS.has(word) && !FUNCTION_WORDS.has(word)) return true;
-  return (after && NAME_PAIRS.has(`${prev!.lower.replace(/'s$/, "")} ${word}`)) || (before && NAME_PAIRS.has(`${word} ${next!.lower.replace(/'s$/, "")}`));
+  if (after && before && isNameWord(word) && !FUNCTION_WORDS.has(word)) return true;
+  return (after && isNamePair(prev!.lower.replace(/'s$/, ""), word)) || (before && isNamePair(word, next!.lower.replace(/'s$/, "")));
 }
 
 /**

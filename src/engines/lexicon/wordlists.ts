@@ -23,13 +23,28 @@ export function parseWordList(text: string): Set<string> {
 
 /**
  * Pairs of neighbouring words that English writes with capitals as part of a name ("united states", "south
- * africa"; from WordNet, scripts/lexicon/name-pairs.ts), one "first second" string each: a corrected word
- * beside a capitalised word it forms such a name with takes the capital (search.ts).
+ * africa"; from WordNet, scripts/lexicon/name-pairs.ts), one "first second" string each, and the words of
+ * those pairs (words some name writes with a capital: south, states, station): a corrected word beside a
+ * capitalised word it forms such a name with takes the capital (search.ts). Built on first use (9,000 pairs,
+ * about a millisecond), so start-up does not pay for them.
  */
-export const NAME_PAIRS = new Set(namePairs.split("\n").filter((l) => l && !l.startsWith("#")));
+let namePairSet: Set<string> | undefined;
+let nameWordSet: Set<string> | undefined;
 
-/** The words of NAME_PAIRS: words that English writes with a capital in some name (south, states, station). */
-export const NAME_WORDS = new Set([...NAME_PAIRS].flatMap((p) => p.split(" ")));
+/** Whether "first second" is a pair of a name's neighbouring words (both lower case). */
+export function isNamePair(first: string, second: string): boolean {
+  namePairSet ??= new Set(namePairs.split("\n").filter((l) => l && !l.startsWith("#")));
+  return namePairSet.has(`${first} ${second}`);
+}
+
+/** Whether some name writes `word` (lower case) with a capital. */
+export function isNameWord(word: string): boolean {
+  if (!nameWordSet) {
+    nameWordSet = new Set();
+    for (const l of namePairs.split("\n")) if (l && !l.startsWith("#")) for (const w of l.split(" ")) nameWordSet.add(w);
+  }
+  return nameWordSet.has(word);
+}
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 export const FUNCTION_WORDS = parseWordList(functionWords);
