@@ -126,9 +126,9 @@ export class LexiconEngine implements Engine {
     let knownLower = 0;
     // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
     // it says nothing of the writer's capitals)
-    for (const m of text.matchAll(/(?:^|(\S*)[.!?…]["”’')\]]*\s+)["“‘'(\[]*(\p{L}[\p{L}'’]*)/gu)) {
-      if (m[1] && ABBREVIATION.test(m[1])) continue;
-      const w = m[2]!;
+    for (const m of text.matchAll(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*(\p{L}[\p{L}'’]*)/gu)) {
+      if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
+      const w = m[1]!;
       const lower = /^\p{Ll}/u.test(w);
       starts++;
       if (lower) lowerStarts++;
