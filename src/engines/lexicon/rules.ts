@@ -140,7 +140,9 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
     if (!slipOfShift(ctx, text)) return false;
   }
   const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
-  return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
+  // (words run together in camelCase, unless one capital in lower camelCase leaves a word when dropped:
+  // "adoptTed" is "adopted" typed with a shift key, not adopt + Ted)
+  return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0)) || (/^\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text) && shiftTyped(ctx, text));
 }
 
 /** Whether the word without its one inner capital is a known word ("thGat" → that: the capital was typed in addition). */
