@@ -122,4 +122,14 @@ describe("prefixes and clause ends", () => {
     expect(fix("over the yeEars")).toBe("over the years");
     expect(fix("a very proLincial town")).toBe("a very provincial town");
   });
+
+  test("lower camelCase of two short words is a slip of the shift key when the word without its capital is a word", () => {
+    // th + Gat, hi + Us are known parts, but "that" and "his" are what was typed with a stray shift
+    expect(fix("he said thGat it was fine")).toBe("he said that it was fine");
+    expect(fix("the mayor and hiUs wife")).toBe("the mayor and his wife");
+    // …also when both parts are words of three letters or more: adopt + Ted is "adopted" with a shift key
+    expect(fix("it was adoptTed by the city")).toBe("it was adopted by the city");
+    // identifiers and brands whose capital is no slip stay
+    for (const s of ["set the userId and onLoad and fieldId", "call toString on it", "the iPads and iPhones", "call getTime and setTimeout and runTests"]) expect(fix(s)).toBe(s);
+  });
 });

@@ -58,5 +58,20 @@ describe("lexicon recall", () => {
     expect(fix("Some countries. thh four largest are here. tehy are big.")).toBe("Some countries. The four largest are here. They are big.");
     // a writer whose dictionary-word sentence starts are lower-case keeps lower-case corrections
     expect(fix("i went home. so thsi is fun. and teh end")).toBe("i went home. so this is fun. and the end");
+    // the full stop of an abbreviation begins no sentence: a lower-case word after it is no sign of that style
+    expect(fix("òn 2 May the ship was sold to Acme Corp. for scrap and to the U.S. for parts.")).toBe("On 2 May the ship was sold to Acme Corp. for scrap and to the U.S. for parts.");
+  });
+
+  test("a corrected word beside a capitalised word it forms a name with takes the name's capital (the shift key slipped too)", () => {
+    expect(fix("she was born in soutth Africa in 1960")).toBe("she was born in South Africa in 1960");
+    expect(fix("they toured the United staets last year")).toBe("they toured the United States last year");
+    // not beside a capitalised word, nor with a word that is no part of a name with it
+    expect(fix("the wind blew soutth all night")).toBe("the wind blew south all night");
+    expect(fix("we drove soutth to Africa")).toBe("we drove south to Africa");
+    // between two capitalised words, a word that names write with a capital; a function word stays lower
+    expect(fix("we stayed at the Grand centarl Hotel last year")).toBe("we stayed at the Grand Central Hotel last year");
+    expect(fix("she met Alice aftr Lunch")).toBe("she met Alice after Lunch");
+    // a capital only because a sentence begins is no name
+    expect(fix("Wnited staets are a good idea")).toBe("United states are a good idea");
   });
 });

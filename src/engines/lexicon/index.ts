@@ -46,6 +46,9 @@ import { loadLexiconBytes } from "./data.ts";
 
 let shared: LexiconEngine | undefined;
 
+/** A word written before an abbreviation's full stop: a capitalised one of up to four letters (Corp, Mr, St) or one with a stop inside (U.S, e.g). */
+const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
+
 /** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
 const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
 
@@ -123,7 +126,10 @@ export class LexiconEngine implements Engine {
     let lowerStarts = 0;
     let known = 0;
     let knownLower = 0;
+    // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
+    // it says nothing of the writer's capitals)
     for (const m of text.matchAll(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*(\p{L}[\p{L}'’]*)/gu)) {
+      if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
       const w = m[1]!;
       const lower = /^\p{Ll}/u.test(w);
       starts++;

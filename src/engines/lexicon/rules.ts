@@ -125,7 +125,9 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   // (and camelCase of two words, toString, fieldId, is an identifier)
   const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
   const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
-  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!)) return false;
+  // (unless, in lower camelCase, the word without its capital is a word: "thGat", "adoptTed", "hiUs" are a
+  // shift key pressed in the middle of "that", "adopted", "his", not "th" + "Gat")
+  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(/^\p{Ll}/u.test(text) && shiftTyped(ctx, text))) return false;
   // camelCase whose capital starts a word of four letters or more (osaTable, rgbColor) is a name made in
   // code, unless the capital is a slipped shift key: dropped, or put back as the letter it replaced, it
   // leaves a word ("yeEars", "diffeLing"); one that leaves a tail that is no word ("proLincial") is a slip
@@ -142,7 +144,15 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
     if (!slipOfShift(ctx, text)) return false;
   }
   const parts = text.split(/(?=\p{Lu})/u).filter((p) => p.length >= 3);
-  return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0));
+  // (words run together in camelCase, unless one capital in lower camelCase leaves a word when dropped:
+  // "adoptTed" is "adopted" typed with a shift key, not adopt + Ted)
+  return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0)) || (/^\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text) && shiftTyped(ctx, text));
+}
+
+/** Whether the word without its one inner capital is a known word ("thGat" → that: the capital was typed in addition). */
+function shiftTyped(ctx: LexiconContext, text: string): boolean {
+  const k = text.slice(1).search(/\p{Lu}/u) + 1;
+  return ctx.lex.id((text.slice(0, k) + text.slice(k + 1)).toLowerCase()) >= 0;
 }
 
 /**

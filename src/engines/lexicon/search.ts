@@ -13,6 +13,7 @@ import { caseShape } from "../../text/case.ts";
 import { negates } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
+import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
@@ -67,7 +68,8 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const last = run[at + hyp.span - 1]!;
     const start = first.tok.start;
     const end = last.tok.end;
-    const to = render(hyp, run.slice(at, at + hyp.span));
+    let to = render(hyp, run.slice(at, at + hyp.span));
+    if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && /^\p{Ll}/u.test(to)) to = to[0]!.toUpperCase() + to.slice(1);
     const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
     if (to === typed) continue;
     // a real word becomes a contraction (its → it's, your → you're) only where the next word is known to
@@ -96,6 +98,26 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
   }
+}
+
+/**
+ * Whether the word corrected to `word` at `at`, typed in lower case in mid-sentence, stands beside a word
+ * typed with a capital (not the sentence's) with which English writes it as a name (isNamePair: "soufh
+ * African" → "South African", "United saates" → "United States"): a slip that loses a letter often loses
+ * its shift key too, and a name's words share their capitals. Between two capitalised words, any word that
+ * some name writes with a capital (isNameWord) will do. The neighbours are judged as typed.
+ */
+function nameNeighbour(run: Slot[], at: number, word: string): boolean {
+  const s = run[at]!;
+  if (s.sentenceStart || caseShape(s.tok.text) !== "lower") return false;
+  const title = (t: Slot | undefined) => !!t && caseShape(t.tok.text) === "title";
+  const prev = run[at - 1];
+  const next = run[at + 1];
+  const after = title(prev) && !prev!.sentenceStart;
+  const before = title(next);
+  // (between two such words, any word that names write with a capital: "First American schentific Corp.")
+  if (after && before && isNameWord(word) && !FUNCTION_WORDS.has(word)) return true;
+  return (after && isNamePair(prev!.lower.replace(/'s$/, ""), word)) || (before && isNamePair(word, next!.lower.replace(/'s$/, "")));
 }
 
 /**

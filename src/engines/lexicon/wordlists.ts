@@ -12,12 +12,59 @@ import nameParticles from "../../../models/en/lists/name-particles.txt" with { t
 import modals from "../../../models/en/lists/modals.txt" with { type: "text" };
 import rareSwaps from "../../../models/en/lists/rare-swaps.txt" with { type: "text" };
 import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "text" };
+import namePairs from "../../../models/en/lists/name-pairs.txt" with { type: "text" };
+import nameWords from "../../../models/en/lists/name-words.txt" with { type: "text" };
 
 /** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
 export function parseWordList(text: string): Set<string> {
   const out = new Set<string>();
   for (const line of text.split("\n")) for (const w of line.replace(/#.*/, "").split(/\s+/)) if (w) out.add(w);
   return out;
+}
+
+/**
+ * Pairs of neighbouring words that English writes with capitals as part of a name ("united states", "south
+ * africa"), and the words of those pairs (words some name writes with a capital: south, states, station),
+ * from WordNet (scripts/lexicon/name-pairs.ts): a corrected word beside a capitalised word it forms such a
+ * name with takes the capital (search.ts). Both lists are sorted, and looked up by binary search in their
+ * text itself: no index to build, no memory (a set of the 9,000 pairs as strings cost some 9 MB, building
+ * an index of line offsets 20 ms of a one-liner). O(log n) line comparisons per look-up.
+ */
+function inSortedLines(text: string, key: string): boolean {
+  // (the header's comment lines come first and sort before no word: they are skipped)
+  let lo = text.search(/^[^#\n]/m);
+  let hi = text.length;
+  while (lo >= 0 && lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    // the line that holds mid: from the newline before it (lo is always a line's start)
+    const start = text.lastIndexOf("\n", mid - 1) + 1;
+    let c = 0;
+    for (let k = 0, p = start; ; k++, p++) {
+      const a = k < key.length ? key.charCodeAt(k) : -1;
+      const ch = p < text.length ? text.charCodeAt(p) : 10;
+      const b = ch === 10 ? -1 : ch;
+      if (a !== b || a === -1) {
+        c = a - b;
+        break;
+      }
+    }
+    if (c === 0) return true;
+    if (c > 0) {
+      const end = text.indexOf("\n", start);
+      lo = end < 0 ? text.length : end + 1;
+    } else hi = start;
+  }
+  return false;
+}
+
+/** Whether "first second" is a pair of a name's neighbouring words (both lower case). */
+export function isNamePair(first: string, second: string): boolean {
+  return inSortedLines(namePairs, `${first} ${second}`);
+}
+
+/** Whether some name writes `word` (lower case) with a capital. */
+export function isNameWord(word: string): boolean {
+  return inSortedLines(nameWords, word);
 }
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
