@@ -131,37 +131,62 @@ function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp,
 /** Best path through the hypotheses (state = last output word id), or null if none. */
 function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean): State | null {
   const n = run.length;
-  const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
-  states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
+  // the states reached at each position, in the order first reached, with their keys (a run has a few
+  // states per position: a linear search of a small array, where a Map per position cost more)
+  const keys: number[][] = [[-2]];
+  const states: State[][] = [[{ last: -1, score: 0, prev: null, hyp: null }]];
+  for (let i = 1; i <= n; i++) {
+    keys.push([]);
+    states.push([]);
+  }
   // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
-  for (const hs of from)
-    for (const h of hs)
-      h.seq ??= h.ids.flatMap((id) => (id >= 0 ? ctx.cand.expansion(id) ?? [id] : [id]));
+  for (const hs of from) for (const h of hs) h.seq ??= sequence(ctx, h.ids);
   for (let i = 0; i < n; i++) {
     const keepLen = run[i]!.stem.length;
-    for (const st of states[i]!.values()) {
-      for (const h of from[i]!) {
+    const hs = from[i]!;
+    for (const st of states[i]!) {
+      for (const h of hs) {
         let score = st.score + h.channel;
         let prev = st.last;
-        for (const id of h.seq!) {
+        const seq = h.seq!;
+        for (let k = 0; k < seq.length; k++) {
+          const id = seq[k]!;
           score += lm(ctx, prev, id, h.keep ? keepLen : 0);
           prev = id;
         }
         const j = i + h.span;
         // unknown kept words: distinguish states by position so they do not collide
         const key = prev >= 0 ? prev : -3 - i;
-        const cur = states[j]!.get(key);
-        if (!cur || score > cur.score) states[j]!.set(key, { last: prev, score, prev: st, hyp: h });
+        const ks = keys[j]!;
+        const at = ks.indexOf(key);
+        if (at < 0) {
+          ks.push(key);
+          states[j]!.push({ last: prev, score, prev: st, hyp: h });
+        } else if (score > states[j]![at]!.score) states[j]![at] = { last: prev, score, prev: st, hyp: h };
       }
     }
   }
   let best: State | null = null;
-  for (const st of states[n]!.values()) {
+  for (const st of states[n]!) {
     // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
     const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
     if (!best || score > best.score) best = { ...st, score };
   }
   return best;
+}
+
+/** The ids the language model scores for a hypothesis's ids: each contraction as its two words (`ids` itself when none is one). */
+function sequence(ctx: LexiconContext, ids: number[]): number[] {
+  let out: number[] | null = null;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    const ex = id >= 0 ? ctx.cand.expansion(id) : null;
+    if (ex) {
+      out ??= ids.slice(0, k);
+      out.push(ex[0], ex[1]);
+    } else if (out) out.push(id);
+  }
+  return out ?? ids;
 }
 
 /** Unigram-or-bigram ln P(id | prev). */
