@@ -32,26 +32,17 @@ interface State {
  */
 export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
   const n = run.length;
-  // hypotheses starting at each position
+  // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
   const from: Hyp[][] = run.map((s, i) => {
-    const hs = singleHyps(ctx, s);
-    hs.push(...splitHyps(ctx, s));
-    if (i + 1 < n && run[i]!.gapAfter === " ") hs.push(...pairHyps(ctx, s, run[i + 1]!));
+    const own = slotHyps(ctx, s);
+    if (!(i + 1 < n && s.gapAfter === " ")) return own;
+    const pairs = pairHyps(ctx, s, run[i + 1]!);
+    if (!pairs.length) return own;
+    const hs = own.slice();
+    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+    for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
     return hs;
   });
-  // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
-  const neg = run.map((s) => (negates(s.tok.text) ? 1 : 0));
-  for (let i = 0; i < n; i++) {
-    const hs = from[i]!;
-    for (let k = hs.length - 1; k >= 1; k--) {
-      const h = hs[k]!;
-      const before = neg[i]! + (h.span === 2 ? neg[i + 1]! : 0);
-      let after = 0;
-      for (const w of h.out) if (negates(w)) after++;
-      // (an unknown word may become one: "nto" → "not")
-      if (before !== after && !(after > before && run[i]!.id < 0 && (h.span === 1 || run[i + 1]!.id < 0))) hs.splice(k, 1);
-    }
-  }
   if (from.every((hs) => hs.length === 1)) return;
   const best = viterbi(ctx, run, from, ends);
   // walk back and emit edits
@@ -126,6 +117,64 @@ function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp,
   // (after a contraction, its second word: "don't lose" is "not lose")
   const before = ctx.cand.expansion(prev.id)?.at(-1) ?? prev.id;
   return !Number.isNaN(ctx.lex.bigram(before, into));
+}
+
+/**
+ * Whether hypothesis h, starting at slot s (then t for a pair), keeps the count of negations: a
+ * hypothesis never adds or drops one between real words (doesnt → does, know → no), though an unknown
+ * word may become one ("nto" → "not").
+ */
+function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
+  const before = (negates(s.tok.text) ? 1 : 0) + (h.span === 2 && negates(t!.tok.text) ? 1 : 0);
+  let after = 0;
+  for (const w of h.out) if (negates(w)) after++;
+  return before === after || (after > before && s.id < 0 && (h.span === 1 || t!.id < 0));
+}
+
+/**
+ * The hypotheses of one word on its own (singleHyps, then splitHyps, those that change a negation
+ * removed), memoised per engine on every field of the slot but its position: prose repeats its words,
+ * and a word's own hypotheses depend on nothing else. The array is shared: callers copy it to add to it.
+ */
+function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
+  const key = slotKey(s);
+  let cache = slotCaches.get(ctx);
+  if (!cache) slotCaches.set(ctx, (cache = new Map()));
+  let hs = cache.get(key);
+  if (!hs) {
+    const all = singleHyps(ctx, s);
+    all.push(...splitHyps(ctx, s));
+    hs = [all[0]!];
+    for (let k = 1; k < all.length; k++) if (keepsNegation(s, undefined, all[k]!)) hs.push(all[k]!);
+    // (full, it keeps what it has: prose meets its common words early, and a cache emptied again and again
+    // leaves old garbage that raised peak RSS by 15-45 MB over 172,762 words)
+    if (cache.size < SLOT_CACHE_MAX) cache.set(key, hs);
+  }
+  return hs;
+}
+
+/** Words whose own hypotheses are kept (a few hundred bytes each: 3.4 MB of heap for 10,000 measured). */
+const SLOT_CACHE_MAX = 10_000;
+
+const slotCaches = new WeakMap<LexiconContext, Map<string, Hyp[]>>();
+
+/** Forget the memoised hypotheses of words (benchmarks measure cold calls; a test changes PARAMS). */
+export function clearSlotHyps(ctx: LexiconContext): void {
+  slotCaches.delete(ctx);
+}
+
+/**
+ * The fields of a Slot that slotKey covers: every one but the token's position. A field added to Slot
+ * must be added here and to slotKey (test/lexicon-slotkey.test.ts checks that the engine's slots have
+ * no other field).
+ */
+export const SLOT_KEY_FIELDS = ["tok", "lower", "id", "suffix", "stem", "sentenceStart", "capital", "viaVariant", "editable", "gapAfter", "afterWord", "alone", "local", "compoundEnd"] as const;
+
+/** The memo key of a slot: every field of SLOT_KEY_FIELDS (of the token, its kind, span and text). */
+export function slotKey(s: Slot): string {
+  const flags =
+    (s.sentenceStart ? 1 : 0) | (s.viaVariant ? 2 : 0) | (s.editable ? 4 : 0) | (s.afterWord ? 8 : 0) | (s.alone ? 16 : 0) | (s.compoundEnd ? 32 : 0) | (s.capital === "sure" ? 64 : s.capital === "maybe" ? 128 : 0);
+  return `${flags} ${s.id} ${s.tok.kind} ${s.tok.span ?? ""} ${s.gapAfter} ${s.local ? s.local.join("|") + "|" : "-"}\u0000${s.tok.text}\u0000${s.lower}\u0000${s.stem}\u0000${s.suffix}`;
 }
 
 /** Best path through the hypotheses (state = last output word id), or null if none. */
