@@ -1,11 +1,11 @@
 /**
- * The lexicon memoises each word's own hypotheses on a key of its slot (search.ts slotKey): the key must
+ * The lexicon memoises each word's own hypotheses per slot (search.ts sameSlot): the comparison must
  * cover every field of a Slot but the token's position, or two different words would share hypotheses.
  */
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SLOT_KEY_FIELDS, slotKey } from "../src/engines/lexicon/search.ts";
+import { SLOT_KEY_FIELDS, sameSlot } from "../src/engines/lexicon/search.ts";
 import type { Slot } from "../src/engines/lexicon/hypotheses.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
@@ -26,7 +26,7 @@ const sample = (): Slot => ({
   compoundEnd: false,
 });
 
-describe("slot memo key", () => {
+describe("slot memo comparison", () => {
   test("names every field of the Slot interface", () => {
     const src = readFileSync(join(import.meta.dir, "../src/engines/lexicon/hypotheses.ts"), "utf8");
     const body = /export interface Slot \{([\s\S]*?)\n\}/.exec(src)![1]!;
@@ -36,7 +36,7 @@ describe("slot memo key", () => {
   });
 
   test("changes with every field but the token's position", () => {
-    const base = slotKey(sample());
+    const base = sample();
     const changed: Record<string, (s: Slot) => void> = {
       tok: (s) => (s.tok = { ...s.tok, text: "Tea's" }),
       lower: (s) => (s.lower = "tea's"),
@@ -57,12 +57,15 @@ describe("slot memo key", () => {
     for (const [field, change] of Object.entries(changed)) {
       const s = sample();
       change(s);
-      expect(slotKey(s), field).not.toBe(base);
+      expect(sameSlot(s, base), field).toBe(false);
     }
     // the token's kind and span count too; its position does not
-    expect(slotKey({ ...sample(), tok: { ...sample().tok, span: "acronym" } })).not.toBe(base);
-    expect(slotKey({ ...sample(), tok: { ...sample().tok, start: 30, end: 35 } })).toBe(base);
-    expect(slotKey({ ...sample(), local: [] })).not.toBe(slotKey({ ...sample(), local: undefined }));
+    expect(sameSlot(sample(), base)).toBe(true);
+    expect(sameSlot({ ...sample(), tok: { ...sample().tok, span: "acronym" } }, base)).toBe(false);
+    expect(sameSlot({ ...sample(), tok: { ...sample().tok, kind: "other" } }, base)).toBe(false);
+    expect(sameSlot({ ...sample(), tok: { ...sample().tok, start: 30, end: 35 } }, base)).toBe(true);
+    expect(sameSlot({ ...sample(), local: [] }, { ...sample(), local: undefined })).toBe(false);
+    expect(sameSlot({ ...sample(), local: ["Tehran", "Tehama"] }, base)).toBe(false);
   });
 
   test("memoised hypotheses correct a word as a fresh engine does, wherever it stands", () => {

@@ -38,7 +38,7 @@ import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
 import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, strayCapital } from "./rules.ts";
-import { clearSlotHyps, decodeRunUncached } from "./search.ts";
+import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
@@ -286,7 +286,7 @@ export class LexiconEngine implements Engine {
   clearCaches(): void {
     this.runCache.clear();
     this.cand.clear();
-    clearSlotHyps(this);
+    clearSearchMemos(this);
   }
 
   /**

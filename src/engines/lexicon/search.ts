@@ -134,47 +134,77 @@ function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
 /**
  * The hypotheses of one word on its own (singleHyps, then splitHyps, those that change a negation
  * removed), memoised per engine on every field of the slot but its position: prose repeats its words,
- * and a word's own hypotheses depend on nothing else. The array is shared: callers copy it to add to it.
+ * and a word's own hypotheses depend on nothing else. The memo is a map from the token's text to the
+ * slots of that text met so far (a word is met at a sentence start, after another word, …), compared
+ * field by field (sameSlot): no key string is built per word. The array is shared: callers copy it to
+ * add to it.
  */
 function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
-  const key = slotKey(s);
-  let cache = slotCaches.get(ctx);
-  if (!cache) slotCaches.set(ctx, (cache = new Map()));
-  let hs = cache.get(key);
-  if (!hs) {
-    const all = singleHyps(ctx, s);
-    all.push(...splitHyps(ctx, s));
-    hs = [all[0]!];
-    for (let k = 1; k < all.length; k++) if (keepsNegation(s, undefined, all[k]!)) hs.push(all[k]!);
-    // (full, it keeps what it has: prose meets its common words early, and a cache emptied again and again
-    // leaves old garbage that raised peak RSS by 15-45 MB over 172,762 words)
-    if (cache.size < SLOT_CACHE_MAX) cache.set(key, hs);
+  let memo = slotMemos.get(ctx);
+  if (!memo) slotMemos.set(ctx, (memo = { byText: new Map(), size: 0 }));
+  const seen = memo.byText.get(s.tok.text);
+  if (seen) for (const e of seen) if (sameSlot(e.slot, s)) return e.hyps;
+  const all = singleHyps(ctx, s);
+  all.push(...splitHyps(ctx, s));
+  const hs = [all[0]!];
+  for (let k = 1; k < all.length; k++) if (keepsNegation(s, undefined, all[k]!)) hs.push(all[k]!);
+  // (full, it keeps what it has: prose meets its common words early, and a memo emptied again and again
+  // leaves old garbage that raised peak RSS by 15-45 MB over 172,762 words)
+  if (memo.size < SLOT_MEMO_MAX) {
+    memo.size++;
+    // (a copy: the slot's token keeps its position, and the memo must not see later changes to the slot)
+    const entry = { slot: { ...s, tok: { kind: s.tok.kind, text: s.tok.text, start: 0, end: 0, span: s.tok.span } }, hyps: hs };
+    if (seen) seen.push(entry);
+    else memo.byText.set(s.tok.text, [entry]);
   }
   return hs;
 }
 
-/** Words whose own hypotheses are kept (a few hundred bytes each: 3.4 MB of heap for 10,000 measured). */
-const SLOT_CACHE_MAX = 10_000;
+/** Slots whose own hypotheses are kept (a few hundred bytes each: 3.4 MB of heap for 10,000 measured). */
+const SLOT_MEMO_MAX = 10_000;
 
-const slotCaches = new WeakMap<LexiconContext, Map<string, Hyp[]>>();
+const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: Slot; hyps: Hyp[] }>>; size: number }>();
 
-/** Forget the memoised hypotheses of words (benchmarks measure cold calls; a test changes PARAMS). */
-export function clearSlotHyps(ctx: LexiconContext): void {
-  slotCaches.delete(ctx);
+/** Forget the memoised hypotheses of words and scores of pairs (benchmarks measure cold calls). */
+export function clearSearchMemos(ctx: LexiconContext): void {
+  slotMemos.delete(ctx);
+  pairTables.delete(ctx);
+  lastCtx = lastTable = null;
 }
 
 /**
- * The fields of a Slot that slotKey covers: every one but the token's position. A field added to Slot
- * must be added here and to slotKey (test/lexicon-slotkey.test.ts checks that the engine's slots have
- * no other field).
+ * The fields of a Slot that sameSlot compares: every one. A field added to Slot must be added here and
+ * to sameSlot (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
  */
 export const SLOT_KEY_FIELDS = ["tok", "lower", "id", "suffix", "stem", "sentenceStart", "capital", "viaVariant", "editable", "gapAfter", "afterWord", "alone", "local", "compoundEnd"] as const;
 
-/** The memo key of a slot: every field of SLOT_KEY_FIELDS (of the token, its kind, span and text). */
-export function slotKey(s: Slot): string {
-  const flags =
-    (s.sentenceStart ? 1 : 0) | (s.viaVariant ? 2 : 0) | (s.editable ? 4 : 0) | (s.afterWord ? 8 : 0) | (s.alone ? 16 : 0) | (s.compoundEnd ? 32 : 0) | (s.capital === "sure" ? 64 : s.capital === "maybe" ? 128 : 0);
-  return `${flags} ${s.id} ${s.tok.kind} ${s.tok.span ?? ""} ${s.gapAfter} ${s.local ? s.local.join("|") + "|" : "-"}\u0000${s.tok.text}\u0000${s.lower}\u0000${s.stem}\u0000${s.suffix}`;
+/** Whether two slots are the same word in the same circumstances: every field of SLOT_KEY_FIELDS equal (of the token, its kind, span and text; not its position). */
+export function sameSlot(a: Slot, b: Slot): boolean {
+  return (
+    a.tok.text === b.tok.text &&
+    a.tok.kind === b.tok.kind &&
+    a.tok.span === b.tok.span &&
+    a.id === b.id &&
+    a.lower === b.lower &&
+    a.stem === b.stem &&
+    a.suffix === b.suffix &&
+    a.sentenceStart === b.sentenceStart &&
+    a.capital === b.capital &&
+    a.viaVariant === b.viaVariant &&
+    a.editable === b.editable &&
+    a.gapAfter === b.gapAfter &&
+    a.afterWord === b.afterWord &&
+    a.alone === b.alone &&
+    a.compoundEnd === b.compoundEnd &&
+    sameList(a.local, b.local)
+  );
+}
+
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Best path through the hypotheses (state = last output word id), or null if none. */
@@ -240,6 +270,51 @@ function sequence(ctx: LexiconContext, ids: number[]): number[] {
 
 /** Unigram-or-bigram ln P(id | prev). */
 function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): number {
+  if (prev >= 0 && id >= 0) {
+    // two known words: from the engine's table of pairs scored before, or scored and kept there
+    const t = pairTable(ctx);
+    const k = t.slot(prev, id);
+    if (t.prev[k] === prev && t.next[k] === id) return t.value[k]!;
+    const v = lmUncached(ctx, prev, id, unknownLength);
+    t.prev[k] = prev;
+    t.next[k] = id;
+    t.value[k] = v;
+    return v;
+  }
+  return lmUncached(ctx, prev, id, unknownLength);
+}
+
+/**
+ * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in typed arrays (a pair
+ * overwrites the one in its slot), so it costs 1.5 MB once and leaves no garbage. A hit saves the
+ * bigram's binary search and two exponentials and a logarithm.
+ */
+class PairTable {
+  static readonly BITS = 17;
+  readonly prev = new Int32Array(1 << PairTable.BITS).fill(-1);
+  readonly next = new Int32Array(1 << PairTable.BITS).fill(-1);
+  readonly value = new Float64Array(1 << PairTable.BITS);
+  slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PairTable.BITS);
+  }
+}
+
+const pairTables = new WeakMap<LexiconContext, PairTable>();
+let lastCtx: LexiconContext | null = null;
+let lastTable: PairTable | null = null;
+
+/** The engine's PairTable (the last one asked for is at hand: one comparison per look-up). */
+function pairTable(ctx: LexiconContext): PairTable {
+  if (ctx !== lastCtx || !lastTable) {
+    let t = pairTables.get(ctx);
+    if (!t) pairTables.set(ctx, (t = new PairTable()));
+    lastCtx = ctx;
+    lastTable = t;
+  }
+  return lastTable;
+}
+
+function lmUncached(ctx: LexiconContext, prev: number, id: number, unknownLength: number): number {
   const lex = ctx.lex;
   // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
   // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
