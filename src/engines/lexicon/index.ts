@@ -46,6 +46,9 @@ import { loadLexiconBytes } from "./data.ts";
 
 let shared: LexiconEngine | undefined;
 
+/** The memo of a run that needs no edit (shared, never changed). */
+const NO_EDITS: Edit[] = [];
+
 /** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
 const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
 
@@ -251,11 +254,12 @@ export class LexiconEngine implements Engine {
     if (!found) {
       const fresh: Edit[] = [];
       decodeRunUncached(this, run, fresh, ends);
-      found = shiftEdits(fresh, -base);
+      // (most runs need no edit: they share one empty array)
+      found = fresh.length ? shiftEdits(fresh, -base) : NO_EDITS;
       if (this.runCache.size >= 10_000) this.runCache.clear();
       this.runCache.set(key, found);
     }
-    edits.push(...shiftEdits(found, base));
+    if (found.length) edits.push(...shiftEdits(found, base));
   }
 
   private readonly runCache = new Map<string, Edit[]>();
