@@ -270,8 +270,9 @@ function sequence(ctx: LexiconContext, ids: number[]): number[] {
 
 /** Unigram-or-bigram ln P(id | prev). */
 function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): number {
-  if (prev >= 0 && id >= 0) {
-    // two known words: from the engine's table of pairs scored before, or scored and kept there
+  // two known words: from the engine's table of pairs scored before, or scored and kept there (once the
+  // process has scored PAIR_TABLE_AFTER pairs: a one-liner's few dozen do not pay for 1.5 MB of table)
+  if (prev >= 0 && id >= 0 && (pairsScored >= PAIR_TABLE_AFTER || ++pairsScored >= PAIR_TABLE_AFTER)) {
     const t = pairTable(ctx);
     const k = t.slot(prev, id);
     if (t.prev[k] === prev && t.next[k] === id) return t.value[k]!;
@@ -298,6 +299,10 @@ class PairTable {
     return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PairTable.BITS);
   }
 }
+
+/** Pairs of known words scored without the table, in this process (up to PAIR_TABLE_AFTER). */
+let pairsScored = 0;
+const PAIR_TABLE_AFTER = 2000;
 
 const pairTables = new WeakMap<LexiconContext, PairTable>();
 let lastCtx: LexiconContext | null = null;
