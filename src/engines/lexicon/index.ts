@@ -201,12 +201,13 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,
           viaVariant,
-          local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
+          // (most texts have no names of their own: no look-up then)
+          local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
           compoundEnd: /^[-‐]$/.test(tokens[i - 1]?.text ?? "") && tokens[i - 2]?.kind === "word",
         });
         sentenceStart = false;

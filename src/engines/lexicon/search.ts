@@ -325,12 +325,17 @@ function lmUncached(ctx: LexiconContext, prev: number, id: number, unknownLength
   // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
   const uni =
     id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
-  if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
-  const bi = lex.bigram(prev, id);
   const w = PARAMS.bigramWeight;
-  if (Number.isNaN(bi)) return uni + Math.log(1 - w);
+  // (ln(1 - w), the back-off's weight, computed once per value of w)
+  if (w !== backoffFor) backoff = Math.log(1 - (backoffFor = w));
+  if (prev < 0 || id < 0) return uni + backoff;
+  const bi = lex.bigram(prev, id);
+  if (Number.isNaN(bi)) return uni + backoff;
   return Math.log(w * Math.exp(bi) + (1 - w) * Math.exp(uni));
 }
+
+let backoffFor = NaN;
+let backoff = NaN;
 
 /** The replacement text with the case shape of the words it replaces. */
 function render(hyp: Hyp, slots: Slot[]): string {
