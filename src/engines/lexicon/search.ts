@@ -149,7 +149,7 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   const hs = [all[0]!];
   for (let k = 1; k < all.length; k++) if (keepsNegation(s, undefined, all[k]!)) hs.push(all[k]!);
   // (full, it keeps what it has: prose meets its common words early, and a memo emptied again and again
-  // leaves old garbage that raised peak RSS by 15-45 MB over 172,762 words)
+  // leaves old garbage that raised peak RSS by 15-65 MB over 172,762 words)
   if (memo.size < SLOT_MEMO_MAX) {
     memo.size++;
     // (a copy: the slot's token keeps its position, and the memo must not see later changes to the slot)
@@ -160,8 +160,11 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   return hs;
 }
 
-/** Slots whose own hypotheses are kept (a few hundred bytes each: 3.4 MB of heap for 10,000 measured). */
-const SLOT_MEMO_MAX = 10_000;
+/**
+ * Slots whose own hypotheses are kept. Peak RSS of `bun src/cli.ts --no-server < CORPUS` (172,762 words),
+ * three runs each in alternation: main 137-139 MB, 5,000 slots 139-141 MB, 10,000 slots 147-148 MB.
+ */
+const SLOT_MEMO_MAX = 5_000;
 
 const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: Slot; hyps: Hyp[] }>>; size: number }>();
 
