@@ -38,7 +38,7 @@ import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
 import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
-import { decodeRunUncached } from "./search.ts";
+import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
@@ -48,6 +48,8 @@ let shared: LexiconEngine | undefined;
 
 /** A word written before an abbreviation's full stop: a capitalised one of up to four letters (Corp, Mr, St) or one with a stop inside (U.S, e.g). */
 const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
+/** The memo of a run that needs no edit (shared, never changed). */
+const NO_EDITS: Edit[] = [];
 
 /** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
 const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
@@ -217,12 +219,13 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && local.get(t.text.replace(/['’]s$/, ""))?.length !== 0 && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,
           viaVariant,
-          local: id < 0 ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
+          // (most texts have no names of their own: no look-up then)
+          local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
           compoundEnd: /^[-‐]$/.test(tokens[i - 1]?.text ?? "") && tokens[i - 2]?.kind === "word",
         });
         sentenceStart = false;
@@ -270,11 +273,12 @@ export class LexiconEngine implements Engine {
     if (!found) {
       const fresh: Edit[] = [];
       decodeRunUncached(this, run, fresh, ends);
-      found = shiftEdits(fresh, -base);
+      // (most runs need no edit: they share one empty array)
+      found = fresh.length ? shiftEdits(fresh, -base) : NO_EDITS;
       if (this.runCache.size >= 10_000) this.runCache.clear();
       this.runCache.set(key, found);
     }
-    edits.push(...shiftEdits(found, base));
+    if (found.length) edits.push(...shiftEdits(found, base));
   }
 
   private readonly runCache = new Map<string, Edit[]>();
@@ -310,6 +314,7 @@ export class LexiconEngine implements Engine {
   clearCaches(): void {
     this.runCache.clear();
     this.cand.clear();
+    clearSearchMemos(this);
   }
 
   /**

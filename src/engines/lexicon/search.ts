@@ -33,26 +33,17 @@ interface State {
  */
 export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
   const n = run.length;
-  // hypotheses starting at each position
+  // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
   const from: Hyp[][] = run.map((s, i) => {
-    const hs = singleHyps(ctx, s);
-    hs.push(...splitHyps(ctx, s));
-    if (i + 1 < n && run[i]!.gapAfter === " ") hs.push(...pairHyps(ctx, s, run[i + 1]!));
+    const own = slotHyps(ctx, s);
+    if (!(i + 1 < n && s.gapAfter === " ")) return own;
+    const pairs = pairHyps(ctx, s, run[i + 1]!);
+    if (!pairs.length) return own;
+    const hs = own.slice();
+    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+    for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
     return hs;
   });
-  // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
-  const neg = run.map((s) => (negates(s.tok.text) ? 1 : 0));
-  for (let i = 0; i < n; i++) {
-    const hs = from[i]!;
-    for (let k = hs.length - 1; k >= 1; k--) {
-      const h = hs[k]!;
-      const before = neg[i]! + (h.span === 2 ? neg[i + 1]! : 0);
-      let after = 0;
-      for (const w of h.out) if (negates(w)) after++;
-      // (an unknown word may become one: "nto" → "not")
-      if (before !== after && !(after > before && run[i]!.id < 0 && (h.span === 1 || run[i + 1]!.id < 0))) hs.splice(k, 1);
-    }
-  }
   if (from.every((hs) => hs.length === 1)) return;
   const best = viterbi(ctx, run, from, ends);
   // walk back and emit edits
@@ -150,35 +141,137 @@ function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp,
   return !Number.isNaN(ctx.lex.bigram(before, into));
 }
 
+/**
+ * Whether hypothesis h, starting at slot s (then t for a pair), keeps the count of negations: a
+ * hypothesis never adds or drops one between real words (doesnt → does, know → no), though an unknown
+ * word may become one ("nto" → "not").
+ */
+function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
+  const before = (negates(s.tok.text) ? 1 : 0) + (h.span === 2 && negates(t!.tok.text) ? 1 : 0);
+  let after = 0;
+  for (const w of h.out) if (negates(w)) after++;
+  return before === after || (after > before && s.id < 0 && (h.span === 1 || t!.id < 0));
+}
+
+/**
+ * The hypotheses of one word on its own (singleHyps, then splitHyps, those that change a negation
+ * removed), memoised per engine on every field of the slot but its position: prose repeats its words,
+ * and a word's own hypotheses depend on nothing else. The memo is a map from the token's text to the
+ * slots of that text met so far (a word is met at a sentence start, after another word, …), compared
+ * field by field (sameSlot): no key string is built per word. The array is shared: callers copy it to
+ * add to it.
+ */
+function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
+  let memo = slotMemos.get(ctx);
+  if (!memo) slotMemos.set(ctx, (memo = { byText: new Map(), size: 0 }));
+  const seen = memo.byText.get(s.tok.text);
+  if (seen) for (const e of seen) if (sameSlot(e.slot, s)) return e.hyps;
+  const all = singleHyps(ctx, s);
+  all.push(...splitHyps(ctx, s));
+  const hs = [all[0]!];
+  for (let k = 1; k < all.length; k++) if (keepsNegation(s, undefined, all[k]!)) hs.push(all[k]!);
+  // (full, it keeps what it has: prose meets its common words early, and a memo emptied again and again
+  // leaves old garbage that raised peak RSS by 15-65 MB over 172,762 words)
+  if (memo.size < SLOT_MEMO_MAX) {
+    memo.size++;
+    // (a copy: the slot's token keeps its position, and the memo must not see later changes to the slot)
+    const entry = { slot: { ...s, tok: { kind: s.tok.kind, text: s.tok.text, start: 0, end: 0, span: s.tok.span } }, hyps: hs };
+    if (seen) seen.push(entry);
+    else memo.byText.set(s.tok.text, [entry]);
+  }
+  return hs;
+}
+
+/**
+ * Slots whose own hypotheses are kept. Peak RSS of `bun src/cli.ts --no-server < CORPUS` (172,762 words),
+ * three runs each in alternation: main 137-139 MB, 5,000 slots 139-141 MB, 10,000 slots 147-148 MB.
+ */
+const SLOT_MEMO_MAX = 5_000;
+
+const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: Slot; hyps: Hyp[] }>>; size: number }>();
+
+/** Forget the memoised hypotheses of words and scores of pairs (benchmarks measure cold calls). */
+export function clearSearchMemos(ctx: LexiconContext): void {
+  slotMemos.delete(ctx);
+  pairTables.delete(ctx);
+  lastCtx = lastTable = null;
+}
+
+/**
+ * The fields of a Slot that sameSlot compares: every one. A field added to Slot must be added here and
+ * to sameSlot (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
+ */
+export const SLOT_KEY_FIELDS = ["tok", "lower", "id", "suffix", "stem", "sentenceStart", "capital", "viaVariant", "editable", "gapAfter", "afterWord", "alone", "local", "compoundEnd"] as const;
+
+/** Whether two slots are the same word in the same circumstances: every field of SLOT_KEY_FIELDS equal (of the token, its kind, span and text; not its position). */
+export function sameSlot(a: Slot, b: Slot): boolean {
+  return (
+    a.tok.text === b.tok.text &&
+    a.tok.kind === b.tok.kind &&
+    a.tok.span === b.tok.span &&
+    a.id === b.id &&
+    a.lower === b.lower &&
+    a.stem === b.stem &&
+    a.suffix === b.suffix &&
+    a.sentenceStart === b.sentenceStart &&
+    a.capital === b.capital &&
+    a.viaVariant === b.viaVariant &&
+    a.editable === b.editable &&
+    a.gapAfter === b.gapAfter &&
+    a.afterWord === b.afterWord &&
+    a.alone === b.alone &&
+    a.compoundEnd === b.compoundEnd &&
+    sameList(a.local, b.local)
+  );
+}
+
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Best path through the hypotheses (state = last output word id), or null if none. */
 function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean): State | null {
   const n = run.length;
-  const states: Map<number, State>[] = Array.from({ length: n + 1 }, () => new Map());
-  states[0]!.set(-2, { last: -1, score: 0, prev: null, hyp: null });
+  // the states reached at each position, in the order first reached, with their keys (a run has a few
+  // states per position: a linear search of a small array, where a Map per position cost more)
+  const keys: number[][] = [[-2]];
+  const states: State[][] = [[{ last: -1, score: 0, prev: null, hyp: null }]];
+  for (let i = 1; i <= n; i++) {
+    keys.push([]);
+    states.push([]);
+  }
   // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
-  for (const hs of from)
-    for (const h of hs)
-      h.seq ??= h.ids.flatMap((id) => (id >= 0 ? ctx.cand.expansion(id) ?? [id] : [id]));
+  for (const hs of from) for (const h of hs) h.seq ??= sequence(ctx, h.ids);
   for (let i = 0; i < n; i++) {
     const keepLen = run[i]!.stem.length;
-    for (const st of states[i]!.values()) {
-      for (const h of from[i]!) {
+    const hs = from[i]!;
+    for (const st of states[i]!) {
+      for (const h of hs) {
         let score = st.score + h.channel;
         let prev = st.last;
-        for (const id of h.seq!) {
+        const seq = h.seq!;
+        for (let k = 0; k < seq.length; k++) {
+          const id = seq[k]!;
           score += lm(ctx, prev, id, h.keep ? keepLen : 0);
           prev = id;
         }
         const j = i + h.span;
         // unknown kept words: distinguish states by position so they do not collide
         const key = prev >= 0 ? prev : -3 - i;
-        const cur = states[j]!.get(key);
-        if (!cur || score > cur.score) states[j]!.set(key, { last: prev, score, prev: st, hyp: h });
+        const ks = keys[j]!;
+        const at = ks.indexOf(key);
+        if (at < 0) {
+          ks.push(key);
+          states[j]!.push({ last: prev, score, prev: st, hyp: h });
+        } else if (score > states[j]![at]!.score) states[j]![at] = { last: prev, score, prev: st, hyp: h };
       }
     }
   }
   let best: State | null = null;
-  for (const st of states[n]!.values()) {
+  for (const st of states[n]!) {
     // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
     const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
     if (!best || score > best.score) best = { ...st, score };
@@ -186,19 +279,88 @@ function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean)
   return best;
 }
 
+/** The ids the language model scores for a hypothesis's ids: each contraction as its two words (`ids` itself when none is one). */
+function sequence(ctx: LexiconContext, ids: number[]): number[] {
+  let out: number[] | null = null;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    const ex = id >= 0 ? ctx.cand.expansion(id) : null;
+    if (ex) {
+      out ??= ids.slice(0, k);
+      out.push(ex[0], ex[1]);
+    } else if (out) out.push(id);
+  }
+  return out ?? ids;
+}
+
 /** Unigram-or-bigram ln P(id | prev). */
 function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): number {
+  // two known words: from the engine's table of pairs scored before, or scored and kept there (once the
+  // process has scored PAIR_TABLE_AFTER pairs: a one-liner's few dozen do not pay for 1.5 MB of table)
+  if (prev >= 0 && id >= 0 && (pairsScored >= PAIR_TABLE_AFTER || ++pairsScored >= PAIR_TABLE_AFTER)) {
+    const t = pairTable(ctx);
+    const k = t.slot(prev, id);
+    if (t.prev[k] === prev && t.next[k] === id) return t.value[k]!;
+    const v = lmUncached(ctx, prev, id, unknownLength);
+    t.prev[k] = prev;
+    t.next[k] = id;
+    t.value[k] = v;
+    return v;
+  }
+  return lmUncached(ctx, prev, id, unknownLength);
+}
+
+/**
+ * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in typed arrays (a pair
+ * overwrites the one in its slot), so it costs 1.5 MB once and leaves no garbage. A hit saves the
+ * bigram's binary search and two exponentials and a logarithm.
+ */
+class PairTable {
+  static readonly BITS = 17;
+  readonly prev = new Int32Array(1 << PairTable.BITS).fill(-1);
+  readonly next = new Int32Array(1 << PairTable.BITS).fill(-1);
+  readonly value = new Float64Array(1 << PairTable.BITS);
+  slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PairTable.BITS);
+  }
+}
+
+/** Pairs of known words scored without the table, in this process (up to PAIR_TABLE_AFTER). */
+let pairsScored = 0;
+const PAIR_TABLE_AFTER = 2000;
+
+const pairTables = new WeakMap<LexiconContext, PairTable>();
+let lastCtx: LexiconContext | null = null;
+let lastTable: PairTable | null = null;
+
+/** The engine's PairTable (the last one asked for is at hand: one comparison per look-up). */
+function pairTable(ctx: LexiconContext): PairTable {
+  if (ctx !== lastCtx || !lastTable) {
+    let t = pairTables.get(ctx);
+    if (!t) pairTables.set(ctx, (t = new PairTable()));
+    lastCtx = ctx;
+    lastTable = t;
+  }
+  return lastTable;
+}
+
+function lmUncached(ctx: LexiconContext, prev: number, id: number, unknownLength: number): number {
   const lex = ctx.lex;
   // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
   // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
   const uni =
     id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
-  if (prev < 0 || id < 0) return uni + Math.log(1 - PARAMS.bigramWeight);
-  const bi = lex.bigram(prev, id);
   const w = PARAMS.bigramWeight;
-  if (Number.isNaN(bi)) return uni + Math.log(1 - w);
+  // (ln(1 - w), the back-off's weight, computed once per value of w)
+  if (w !== backoffFor) backoff = Math.log(1 - (backoffFor = w));
+  if (prev < 0 || id < 0) return uni + backoff;
+  const bi = lex.bigram(prev, id);
+  if (Number.isNaN(bi)) return uni + backoff;
   return Math.log(w * Math.exp(bi) + (1 - w) * Math.exp(uni));
 }
+
+let backoffFor = NaN;
+let backoff = NaN;
 
 /** The replacement text with the case shape of the words it replaces. */
 function render(hyp: Hyp, slots: Slot[]): string {
