@@ -25,7 +25,7 @@ const prefix = join(tmpdir(), `typofix-profile-${process.pid}`);
 const settings = { ...sessionSettingsFromEnv(), profile: prefix };
 const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), settings);
 
-// phases in wall-clock microseconds since the epoch, to match onnxruntime's timestamps (which count from the session's start)
+// each phase's passes, in order: they are matched to onnxruntime's model_run events by position, not by time
 const phases: Array<{ name: string; start: number; end: number; passes: number; wallMs: number }> = [];
 const load = loadavg()[0]!;
 for (const ctx of contexts) {
@@ -42,7 +42,6 @@ for (const ctx of contexts) {
   b = performance.now();
   phases.push({ name: `decode@${ctx}`, start: a, end: b, passes: m.passes - p0, wallMs: b - a });
 }
-const origin = performance.timeOrigin;
 await m.dispose();
 
 // onnxruntime names the file PREFIX_<date>.json in the working directory given
@@ -84,7 +83,6 @@ for (const ph of phases) {
     by_op: Object.fromEntries([...byOp.entries()].sort((x, y) => y[1] - x[1]).map(([o, us]) => [o, ms(us)])),
   };
 }
-void origin;
 const out = JSON.stringify(result, null, 1);
 if (args.includes("--out")) writeFileSync(opt("--out", ""), out + "\n");
 process.stdout.write(out + "\n");
