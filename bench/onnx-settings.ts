@@ -4,7 +4,8 @@
  * (16 steps after 128 and after 512 tokens) through either backend (C API or onnxruntime-node), with a profile of where a decode step's time goes (feeds,
  * onnxruntime's run, logits). Configurations are interleaved over rounds so that a busy machine hurts
  * them alike; the best of the rounds is kept. Prints JSON; the README's defaults come from it.
- *   bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs 1/all/spin,2/all/nospin/node/int8,…] [--out FILE]
+ *   bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs 1/all/spin,2/all/nospin/node/int8,2/all/nospin/capi/int8/keep/256,…] [--out FILE]
+ * (a configuration's seventh field is the prefill chunk; CHUNK in the environment sets the default, 128)
  */
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -49,21 +50,21 @@ if (args[0] === "--one") {
 }
 
 const dir = args[0];
-if (!dir) throw new Error("usage: bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs THREADS/LEVEL/spin|nospin[/capi|node|auto[/int8|fp32|model[/keep|all]]],…] [--out FILE]");
+if (!dir) throw new Error("usage: bun bench/onnx-settings.ts MODEL_DIR [--rounds N] [--configs THREADS/LEVEL/spin|nospin[/capi|node|auto[/int8|fp32|model[/keep|all[/CHUNK]]]],…] [--out FILE]");
 const rounds = Number(opt("--rounds", "3"));
 const n = cpus().length;
-const configs = opt("--configs", `1/all/spin,${n}/all/spin,${n}/all/nospin,${n}/basic/spin,${n}/extended/spin`).split(",").map((c) => c.split("/") as [string, string, string, string?, string?, string?]);
+const configs = opt("--configs", `1/all/spin,${n}/all/spin,${n}/all/nospin,${n}/basic/spin,${n}/extended/spin`).split(",").map((c) => c.split("/") as [string, string, string, string?, string?, string?, string?]);
 const best = new Map<string, Record<string, number | string>>();
 const samples: Array<Record<string, number | string>> = [];
 for (let r = 0; r < rounds; r++)
-  for (const [t, o, spin, backend = "auto", accuracy = "", keep = ""] of configs) {
+  for (const [t, o, spin, backend = "auto", accuracy = "", keep = "", chunk = process.env.CHUNK || "128"] of configs) {
     const load = loadavg()[0]!;
-    const p = Bun.spawnSync([process.execPath, import.meta.path, "--one", dir, t, o, spin, backend, accuracy, keep], { stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawnSync([process.execPath, import.meta.path, "--one", dir, t, o, spin, backend, accuracy, keep], { stdout: "pipe", stderr: "pipe", env: { ...process.env, CHUNK: chunk } });
     if (p.exitCode !== 0) throw new Error(`threads=${t} opt=${o} ${spin} ${backend}: ${p.stderr.toString().slice(-400)}`);
     const row = { ...JSON.parse(p.stdout.toString()), round: r, load_avg_1m: +load.toFixed(2) };
     samples.push(row);
     process.stderr.write(`${JSON.stringify(row)}\n`);
-    const key = `${t}/${o}/${spin}/${backend}/${accuracy}/${keep}`;
+    const key = `${t}/${o}/${spin}/${backend}/${accuracy}/${keep}/${chunk}`;
     const b = best.get(key);
     if (!b || Number(row.decode_tps_128) > Number(b.decode_tps_128)) best.set(key, row);
   }

@@ -47,7 +47,12 @@ describe("the report", () => {
     expect(c.same).toBe(0);
     expect(c.differences).toHaveLength(3);
   });
-  test("adversarial long lines: measured through the CLI with time and peak RSS", () => {
+  test("the sweep's contexts take turns run by run, so a change of load during it falls on all of them", () => {
+    expect(report.raw[0]!.samples.sweepOrder).toEqual([128, 256, 512, 128, 256, 512]);
+    expect(report.engines[0]!.sweep.map((s) => s.context)).toEqual([128, 256, 512]);
+    expect(report.raw[0]!.samples.sweep.every((s) => s.ms.length === 2)).toBe(true);
+  });
+    test("adversarial long lines: measured through the CLI with time and peak RSS", () => {
     expect(report.longLines!.map((l) => [l.exitCode, l.seconds > 0, l.peakRssMb > 0])).toEqual([
       [0, true, true],
       [0, true, true],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -86,6 +86,20 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
     expect(past[0]!.dims[2]).toBe(5);
     expect(session.counts.allocatedOutputs.get("present.0.key")).toBe(2);
     await model.dispose();
+  }, 60_000);
+
+  test.skipIf(Boolean(noCapi))(named("settings.profile: onnxruntime's per-node profile (complete once the session closes)", noCapi), async () => {
+    const dir = ensureModel("tiny-q4");
+    const out = mkdtempSync(join(tmpdir(), "typofix-profile-"));
+    expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_PROFILE: join(out, "p") }).profile).toBe(join(out, "p"));
+    const model = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { backend: "capi", profile: join(out, "p") });
+    await model.decode(await model.prefill([5, 6, 7]));
+    await model.dispose();
+    const files = readdirSync(out);
+    expect(files.length).toBe(1);
+    const events = JSON.parse(readFileSync(join(out, files[0]!), "utf8")) as Array<{ cat: string; name: string; args?: { op_name?: string } }>;
+    expect(events.filter((e) => e.cat === "Session" && e.name === "model_run").length).toBe(2);
+    expect(events.some((e) => e.cat === "Node" && e.args?.op_name === "GroupQueryAttention")).toBe(true);
   }, 60_000);
 
   test.skipIf(Boolean(noCapi))(named("a file onnxruntime cannot read is refused with its message", noCapi), () => {

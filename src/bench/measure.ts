@@ -42,6 +42,8 @@ export interface Samples {
   latencyMs: number[];
   outputs: string[];
   sweep: Array<{ context: number; tokens: number; words: number; ms: number[]; prefillMs?: number[]; decodeMsPerToken?: number[] }>;
+  /** The contexts in the order their samples were taken (they take turns, run by run). */
+  sweepOrder?: number[];
 }
 
 export interface WorkerResult {
@@ -79,7 +81,7 @@ export async function runWorker(spec: WorkerSpec, onSample?: () => void): Promis
   const loadMs = performance.now() - t0;
   const clear = (engine as { clearCaches?: () => void }).clearCaches;
   cold = clear ? () => clear.call(engine) : undefined;
-  const samples: Samples = { latencyMs: [], outputs: [], sweep: [] };
+  const samples: Samples = { latencyMs: [], outputs: [], sweep: [], sweepOrder: [] };
   for (let k = 0; k < spec.warmup; k++) for (const s of SENTENCES) await engine.fix(s);
   for (let k = 0; k < spec.runs; k++)
     for (const s of SENTENCES) {
@@ -89,33 +91,41 @@ export async function runWorker(spec: WorkerSpec, onSample?: () => void): Promis
       onSample?.();
     }
   const model = (engine as unknown as { o?: { model?: StepModel; tokenizer?: { encode(t: string): number[] } } }).o;
-  for (const context of spec.contexts) {
+  // the contexts take turns run by run (128, 256, 512, 128, …) rather than one after the other, so that
+  // a change in the machine's load during the sweep falls on every context alike: decode at 512 is read
+  // as a share of decode at 128, and on a shared machine the last minutes are not the first
+  type Row = Samples["sweep"][number];
+  const llm = model?.model && model.tokenizer ? model : null;
+  const rows = spec.contexts.map((context) => {
     const text = textOfTokens(context);
-    const row: Samples["sweep"][number] = { context, tokens: context, words: text.split(" ").length, ms: [] };
-    if (model?.model && model.tokenizer) {
+    const row: Row & { text: string; ids?: number[] } = { context, tokens: context, words: text.split(" ").length, ms: [], text };
+    if (llm) {
       // LLM: prefill `context` tokens, then decode a fixed number of steps
-      const { generate } = await import("../llm/generate.ts");
-      const ids = model.tokenizer.encode(text).slice(0, Math.min(context, model.model.contextLength - spec.decodeTokens - 2));
-      row.tokens = ids.length;
+      row.ids = llm.tokenizer!.encode(text).slice(0, Math.min(context, llm.model!.contextLength - spec.decodeTokens - 2));
+      row.tokens = row.ids.length;
       row.prefillMs = [];
       row.decodeMsPerToken = [];
-      for (let k = 0; k < spec.warmup + spec.runs; k++) {
-        const g = await generate(model.model, ids, { maxNewTokens: spec.decodeTokens, stopIds: [] });
-        if (k < spec.warmup) continue;
-        row.prefillMs.push(g.prefillMs);
-        row.decodeMsPerToken.push(g.decodeMs / Math.max(1, g.tokens.length - 1));
-        row.ms.push(g.prefillMs + g.decodeMs);
-        onSample?.();
-      }
-    } else {
-      for (let k = 0; k < spec.warmup + spec.runs; k++) {
-        const [ms] = await timeit(() => engine.fix(text));
-        if (k >= spec.warmup) row.ms.push(ms);
-        onSample?.();
-      }
     }
-    samples.sweep.push(row);
-  }
+    return row;
+  });
+  const generate = llm ? (await import("../llm/generate.ts")).generate : null;
+  for (let k = 0; k < spec.warmup + spec.runs; k++)
+    for (const row of rows) {
+      if (llm && generate) {
+        const g = await generate(llm.model!, row.ids!, { maxNewTokens: spec.decodeTokens, stopIds: [] });
+        if (k < spec.warmup) continue;
+        row.prefillMs!.push(g.prefillMs);
+        row.decodeMsPerToken!.push(g.decodeMs / Math.max(1, g.tokens.length - 1));
+        row.ms.push(g.prefillMs + g.decodeMs);
+      } else {
+        const [ms] = await timeit(() => engine.fix(row.text));
+        if (k < spec.warmup) continue;
+        row.ms.push(ms);
+      }
+      samples.sweepOrder!.push(row.context);
+      onSample?.();
+    }
+  for (const { text: _t, ids: _i, ...row } of rows) samples.sweep.push(row);
   let info: Record<string, unknown> | undefined;
   const handle = (model?.model as { handle?: { info(): Record<string, unknown> } } | undefined)?.handle;
   if (handle) info = handle.info();

@@ -28,6 +28,7 @@ const IDX = {
   Run: 9,
   CreateSessionOptions: 10,
   SetSessionExecutionMode: 13,
+  EnableProfiling: 14,
   DisableMemPattern: 17,
   DisableCpuMemArena: 19,
   SetSessionLogSeverityLevel: 22,
@@ -84,6 +85,8 @@ export interface CapiSessionOptions {
   memPattern?: boolean;
   /** Extra session config entries (onnxruntime_session_options_config_keys.h). */
   config?: Record<string, string>;
+  /** onnxruntime's per-node profiling: written as PREFIX_<date>.json when the session is closed. */
+  profile?: string;
 }
 
 /** Where onnxruntime-node's shared library is for this platform; null when there is none. */
@@ -127,6 +130,7 @@ class Api {
       Run: [[p, p, p, p, T.u64, p, T.u64, p], p],
       CreateSessionOptions: [[p], p],
       SetSessionExecutionMode: [[p, T.i32], p],
+      EnableProfiling: [[p, p], p],
       DisableMemPattern: [[p], p],
       DisableCpuMemArena: [[p], p],
       SetSessionLogSeverityLevel: [[p, T.i32], p],
@@ -229,6 +233,7 @@ export class CapiSession {
       api.check(f.SetSessionLogSeverityLevel(opts, 3));
       if (o.cpuArena === false) api.check(f.DisableCpuMemArena(opts));
       if (o.memPattern === false) api.check(f.DisableMemPattern(opts));
+      if (o.profile) api.check(f.EnableProfiling(opts, cstr(o.profile)));
       const config = { "session.intra_op.allow_spinning": o.spinning ? "1" : "0", ...o.config };
       for (const [k, v] of Object.entries(config)) api.check(f.AddSessionConfigEntry(opts, cstr(k), cstr(v)));
       this.handle = api.out((out) => f.CreateSession(api.env, cstr(file), opts, out));

@@ -33,6 +33,8 @@ export interface OnnxSessionSettings {
    * lm head for its last position only instead of all of them.
    */
   keepLogits?: boolean;
+  /** onnxruntime's per-node profile, written as PREFIX_<date>.json when the session is released (bench/onnx-profile.ts reads it). */
+  profile?: string;
   /** onnxruntime's CPU memory arena and memory-pattern planning (both on unless set false). */
   cpuArena?: boolean;
   memPattern?: boolean;
@@ -97,6 +99,7 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
     if (k !== "0" && k !== "1") throw new Error(`TYPOFIX_ONNX_KEEP_LOGITS="${k}": expected 0 or 1`);
     s.keepLogits = k === "1";
   }
+  if (env.TYPOFIX_ONNX_PROFILE) s.profile = env.TYPOFIX_ONNX_PROFILE;
   const b = env.TYPOFIX_ONNX_BACKEND;
   if (b !== undefined && b !== "") {
     if (b !== "capi" && b !== "node" && b !== "auto") throw new Error(`TYPOFIX_ONNX_BACKEND="${b}": expected capi, node or auto`);
@@ -113,6 +116,7 @@ export function sessionOptions(s: OnnxSessionSettings = {}): InferenceSession.Se
     executionMode: "sequential",
     ...(s.cpuArena === false ? { enableCpuMemArena: false } : {}),
     ...(s.memPattern === false ? { enableMemPattern: false } : {}),
+    ...(s.profile ? { enableProfiling: true, profileFilePrefix: s.profile } : {}),
     // onnxruntime's warnings (unused initialisers and the like) are not the user's business
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: (s.spinning ?? DEFAULT_SETTINGS.spinning) ? "1" : "0" } } },

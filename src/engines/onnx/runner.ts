@@ -83,7 +83,7 @@ export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings)
   file = preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`));
   if (want === "capi" || (want === "auto" && autoBackendChoice() === "capi")) {
     const api = capi();
-    if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern }));
+    if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern, profile: s.profile }));
     if (want === "capi") throw new Error(`onnxruntime's C API cannot be used here: ${capiUnavailable()}`);
   }
   return new NodeRunner(await ort.InferenceSession.create(file, sessionOptions(s)));
