@@ -11,40 +11,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { osaDistance } from "../src/text/distance.ts";
+import { diffTokens } from "./errors.ts";
 
 /** Word core of a whitespace token: letters and apostrophes, lower case. */
 const core = (t: string) => t.toLowerCase().replace(/’/g, "'").replace(/^[^\p{L}']+|[^\p{L}']+$/gu, "").replace(/^'+|'+$/g, "");
-
-
-/** Word-level alignment (LCS on tokens): the differing stretches as [corrupt tokens, correct tokens, index in corrupt]. */
-function diffTokens(a: string[], b: string[]): Array<[string[], string[], number]> {
-  const n = a.length;
-  const m = b.length;
-  const L = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
-  const out: Array<[string[], string[], number]> = [];
-  let i = 0;
-  let j = 0;
-  let ca: string[] = [];
-  let cb: string[] = [];
-  let at = 0;
-  const flush = () => {
-    if (ca.length || cb.length) out.push([ca, cb, at]);
-    ca = [];
-    cb = [];
-  };
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      flush();
-      i++;
-      j++;
-      at = i;
-    } else if (j < m && (i >= n || L[i]![j + 1]! >= L[i + 1]![j]!)) cb.push(b[j++]!);
-    else ca.push(a[i++]!);
-  }
-  flush();
-  return out;
-}
 
 export interface ClassRow {
   errors: number;
