@@ -351,16 +351,14 @@ function lmUncached(ctx: LexiconContext, prev: number, id: number, unknownLength
   const uni =
     id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
   const w = PARAMS.bigramWeight;
-  // (ln(1 - w), the back-off's weight, computed once per value of w)
-  if (w !== backoffFor) backoff = Math.log(1 - (backoffFor = w));
-  if (prev < 0 || id < 0) return uni + backoff;
+  if (prev < 0 || id < 0) return uni + BACKOFF;
   const bi = lex.bigram(prev, id);
-  if (Number.isNaN(bi)) return uni + backoff;
+  if (Number.isNaN(bi)) return uni + BACKOFF;
   return Math.log(w * Math.exp(bi) + (1 - w) * Math.exp(uni));
 }
 
-let backoffFor = NaN;
-let backoff = NaN;
+/** ln(1 - w), the back-off's weight (PARAMS are fixed once params.ts is loaded, its environment override included). */
+const BACKOFF = Math.log(1 - PARAMS.bigramWeight);
 
 /** The replacement text with the case shape of the words it replaces. */
 function render(hyp: Hyp, slots: Slot[]): string {
