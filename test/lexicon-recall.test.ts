@@ -12,6 +12,12 @@ describe("lexicon recall", () => {
     expect(fix("the band's frontman gave no timeframe for the payroll stickup")).toBe("the band's frontman gave no timeframe for the payroll stickup");
   });
 
+  test("a misspelling the lists correct to one word is that word, even where the context favours a neighbour", () => {
+    // (felt only / only after are common pairs; lonley is a recorded misspelling of lonely, and only of it)
+    expect(fix("She felt lonley after the move.")).toBe("She felt lonely after the move.");
+    expect(fix("I felt lonley today")).toBe("I felt lonely today");
+  });
+
   test("an unknown three-letter word may be two slips from the word meant, unless it has no vowel", () => {
     // no dictionary word is one edit from either; the slips are keyboard neighbours of the right letters
     expect(fix("she said uoj would come")).toBe("she said you would come");

@@ -28,6 +28,8 @@ export const PARAMS = {
   realWordCost: 5.0,
   /** Cost of correcting a known misspelling (models/en/src/typos-words.csv.gz, models/misspellings). */
   misspellingCost: 1.0,
+  /** Extra cost of any other word for a known misspelling that the lists correct to one word (lonley: lonely, not only). */
+  attestedOtherCost: 2,
   /** Extra cost of replacing a word known only from the word lists (no count). */
   listedCost: 3.0,
   /** The same for a rare known word (below rareKnownLogP): rare words are more often typos. */
