@@ -5,6 +5,12 @@ const engine = LexiconEngine.shared();
 const fix = (s: string) => engine.fixSync(s).output;
 
 describe("lexicon recall", () => {
+  test("a second slip in one word costs more than the first: a frequent word two edits away does not beat the word one edit away", () => {
+    // (rules and cry are frequent, but trubles and ccry are one slip from troubles and cry, two from them)
+    expect(fix("that our trubles were over")).toBe("that our troubles were over");
+    expect(fix("in a sharp ccry of surprise")).toBe("in a sharp cry of surprise");
+  });
+
   test("a closed compound of two rare parts does not shield a slip (dir + ven, curt + ans)", () => {
     expect(fix("he had dirven home")).toBe("he had driven home");
     expect(fix("the curtans were drawn")).toBe("the curtains were drawn");
