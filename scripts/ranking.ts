@@ -46,9 +46,10 @@ export function rankingClasses(dir: string, engine = LexiconEngine.shared(), kee
     // (an unknown typed word is scored with the substring rules, as the engine scores it)
     const chO = channelDistance(out, typed, true);
     const chC = channelDistance(want, typed, true);
-    const isoC = lex.logP(cid) - PARAMS.editCost * chC;
-    const isoO = lex.logP(oid) - PARAMS.editCost * chO;
     const d = (x: string) => Math.min(3, osa(x, typed));
+    // (the second-edit cost as candidates.ts adds it; its exception for a lone word spelt by ear does not arise in prose)
+    const isoC = lex.logP(cid) - PARAMS.editCost * chC - (d(want) >= 2 ? PARAMS.secondEditCost : 0);
+    const isoO = lex.logP(oid) - PARAMS.editCost * chO - (d(out) >= 2 ? PARAMS.secondEditCost : 0);
     const key = [
       `correct ${d(want)} edit(s), output ${d(out)}`,
       isoC > isoO ? "isolated: correct" : "isolated: output",
