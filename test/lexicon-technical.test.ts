@@ -33,6 +33,13 @@ describe("coined mixed-case names", () => {
     expect(fix(s)).toBe(s);
   });
 
+  test("a Markdown reference label is an identifier, not a word (testling-svg), while the same word in prose is judged", () => {
+    const s = "[![browser support][testling-svg]][testling-url]";
+    expect(fix(s)).toBe(s);
+    expect(fix("[testling-svg]: https://ci.testling.com/ljharb/object-keys.png")).toBe("[testling-svg]: https://ci.testling.com/ljharb/object-keys.png");
+    expect(fix("see [the docs][api-ref] for teh details")).toBe("see [the docs][api-ref] for the details");
+  });
+
   test("a short coined name's last capital stands for no other letter (NeoX is no Neon)", () => {
     const s = "1. **[GPT NeoX](https://huggingface.co/docs/transformers/model_doc/gpt_neox)** (from EleutherAI) released with the paper";
     expect(fix(s)).toBe(s);
