@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyse, diffTokens } from "../scripts/errors.ts";
+import { rankingClasses } from "../scripts/ranking.ts";
 
 describe("scripts/errors.ts", () => {
   test("aligns tokens into the stretches that differ", () => {
@@ -22,5 +23,17 @@ describe("scripts/errors.ts", () => {
     expect(a.counts["missed/unknown"]).toBe(1);
     expect(a.examples["fixed"]![0]).toContain("[teh → the | the]");
     expect(a.counts["over/clean"] ?? 0).toBe(0);
+  });
+
+  test("scripts/ranking.ts splits the wrong words by edit distance and by what prefers each word", () => {
+    const dir = mkdtempSync(join(tmpdir(), "typofix-ranking-"));
+    // crief (for cried) becomes grief: both one edit away, the channel and the prior favour grief
+    writeFileSync(join(dir, "corrupt.txt"), "the wind crief and sobbed\n");
+    writeFileSync(join(dir, "correct.txt"), "the wind cried and sobbed\n");
+    const cls = rankingClasses(dir);
+    expect(cls.length).toBe(1);
+    expect(cls[0]!.count).toBe(1);
+    expect(cls[0]!.key).toStartWith("correct 1 edit(s), output 1 | ");
+    expect(cls[0]!.examples).toEqual(["crief → grief (cried)"]);
   });
 });

@@ -5,6 +5,18 @@ const engine = LexiconEngine.shared();
 const fix = (s: string) => engine.fixSync(s).output;
 
 describe("lexicon recall", () => {
+  test("a long unknown word one slip from a rarer word is a misspelling more often than a valid word we lack", () => {
+    expect(fix("no letter could inxriminate him")).toBe("no letter could incriminate him");
+    expect(fix("the smoke curled upwward into the sky")).toBe("the smoke curled upward into the sky");
+    expect(fix("a repulsife smell came from the room")).toBe("a repulsive smell came from the room");
+  });
+
+  test("a second slip in one word costs more than the first: a frequent word two edits away does not beat the word one edit away", () => {
+    // (rules and cry are frequent, but trubles and ccry are one slip from troubles and cry, two from them)
+    expect(fix("that our trubles were over")).toBe("that our troubles were over");
+    expect(fix("in a sharp ccry of surprise")).toBe("in a sharp cry of surprise");
+  });
+
   test("a closed compound of two rare parts does not shield a slip (dir + ven, curt + ans)", () => {
     expect(fix("he had dirven home")).toBe("he had driven home");
     expect(fix("the curtans were drawn")).toBe("the curtains were drawn");

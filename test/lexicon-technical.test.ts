@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { shiftExplains } from "../src/engines/lexicon/hypotheses.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string) => engine.fixSync(s).output;
@@ -30,6 +31,20 @@ describe("names in a list of names", () => {
 describe("coined mixed-case names", () => {
   test.each(["the GPT NeoX model", "the DeiT model of Facebook", "From GitHub via jsDelivr today"])("%s", (s) => {
     expect(fix(s)).toBe(s);
+  });
+
+  test("a Markdown reference label is an identifier, not a word (testling-svg), while the same word in prose is judged", () => {
+    const s = "[![browser support][testling-svg]][testling-url]";
+    expect(fix(s)).toBe(s);
+    expect(fix("[testling-svg]: https://ci.testling.com/ljharb/object-keys.png")).toBe("[testling-svg]: https://ci.testling.com/ljharb/object-keys.png");
+    expect(fix("see [the docs][api-ref] for teh details")).toBe("see [the docs][api-ref] for the details");
+  });
+
+  test("a short coined name's last capital stands for no other letter (NeoX is no Neon)", () => {
+    const s = "1. **[GPT NeoX](https://huggingface.co/docs/transformers/model_doc/gpt_neox)** (from EleutherAI) released with the paper";
+    expect(fix(s)).toBe(s);
+    expect(shiftExplains("NeoX", "Neon")).toBe(false);
+    expect(shiftExplains("UniversitX", "University")).toBe(true);
   });
 
   test("a capital that a slip of the shift key explains is still fixed", () => {

@@ -35,6 +35,18 @@ describe("protected spans", () => {
       ["path", "C:\\Users\\bob\\notes.txt"],
     ]);
   });
+  test("the label of a Markdown reference link, and of its definition, is markup; bracketed words are not", () => {
+    expect(kinds("see [the docs][api-ref] and [![ci][travis-svg]][travis-url]")).toEqual([
+      ["markup", "][api-ref]"],
+      ["markup", "][travis-svg]"],
+      ["markup", "][travis-url]"],
+    ]);
+    expect(kinds("[travis-svg]: https://travis-ci.org/x.svg")).toEqual([
+      ["markup", "[travis-svg]"],
+      ["url", "https://travis-ci.org/x.svg"],
+    ]);
+    expect(kinds("a list [a] [b] of words")).toEqual([]);
+  });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
   });

@@ -56,6 +56,8 @@ const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
   // is", RECIEVE => RECEIVE); the side after the arrow is checked as usual (an ASCII arrow has a ">")
   ["mention", /["“][^"“”\n]{1,80}["”][ \t]*(?=→|->|=>|⇒)|(?<![\p{L}\p{M}\p{N}_'’])[\p{L}\p{M}\p{N}'’+]+(?=[ \t]*(?:→|->|=>|⇒))/gu, ">"],
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g, "<"],
+  // the label of a Markdown reference link, an identifier: [text][label] and its definition "[label]: URL"
+  ["markup", /\]\[[^\]\n]{1,80}\]|^[ \t]{0,3}\[[^\]\n]{1,80}\](?=:[ \t])/gm, "]"],
   ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g, ":."],
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters

@@ -167,7 +167,11 @@ export class Candidates {
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
       const dist = channelDistance(meant, word, substrings);
-      const cost = P.typoCost + P.editCost * dist - (key && phoneticKey(meant) === key ? P.phoneticBonus : 0);
+      // (a lone word spelt by ear, sounding like the candidate through a spelling confusion that a learned
+      // substring rule explains, elefant for elephant by ph → f, made one mistake, not two slips)
+      const alike = key !== "" && phoneticKey(meant) === key;
+      const byEar = alike && dist < channelDistance(meant, word) - 1e-9;
+      const cost = P.typoCost + P.editCost * dist + (h.dist >= 2 && !byEar ? P.secondEditCost : 0) - (alike ? P.phoneticBonus : 0);
       return { id: h.id, cost, score: lex.logP(h.id) - cost };
     });
     scored.sort((a, b) => b.score - a.score);

@@ -116,8 +116,11 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
  * The readings of one typed word. A capitalised word with one more capital inside or at its end (NeoX,
  * DeiT, PinTts, UniversitX) that reached the search is read as a slip of the shift key (strayCapital), and
  * only what such a slip explains may replace it: the word lower-cased, or its inner capital dropped or
- * standing for another letter (UniversitX → University, PinTts → Pints, not Points). One that needs another
- * edit besides is a coined name: NeoX is not Next, DeiT not Diet. (On the realistic dev set mixed-case words
+ * standing for another letter in a word of six letters or more (UniversitX → University, PinTts → Pints, not
+ * Points). One that needs another edit besides is a coined name: NeoX is not Next, DeiT not Diet; nor is a
+ * short one's capital another letter: NeoX is not Neon (a short mixed-case word is a coined name far more often
+ * than a long one is; technical text: GPT NeoX became GPT Neon once its nearer candidates were no longer
+ * crowded out by distance-2 ones, secondEditCost). (On the realistic dev set mixed-case words
  * are right 59 times in 60, and this limit on every mixed-case shape raises its reduction 0.5093 -> 0.5096;
  * but the artificial set's synthetic capitals come with other edits, and there it costs 0.037 on every
  * shape, 0.0033 on the XXxx shape alone; on these two shapes it goes from 0.5742 to 0.5747.)
@@ -136,7 +139,7 @@ export function shiftExplains(from: string, to: string): boolean {
   for (let k = 1; k < from.length; k++) {
     if (!/\p{Lu}/u.test(from[k]!)) continue;
     if (b.length === a.length - 1 && b === a.slice(0, k) + a.slice(k + 1)) return true;
-    if (b.length === a.length && b.slice(0, k) === a.slice(0, k) && b.slice(k + 1) === a.slice(k + 1)) return true;
+    if (b.length === a.length && a.length >= 6 && b.slice(0, k) === a.slice(0, k) && b.slice(k + 1) === a.slice(k + 1)) return true;
   }
   return false;
 }

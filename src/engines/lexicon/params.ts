@@ -13,8 +13,13 @@ export const PARAMS = {
    * is far more often a misspelling than an unknown word in running prose, and it has no context to weigh.
    */
   loneUnknownCost: 2.5,
-  /** Each letter beyond five makes keeping an unknown word this much less likely. */
-  unknownPerChar: 0.5,
+  /**
+   * Each letter beyond five makes keeping an unknown word this much less likely: long words are sparse in edit
+   * space, so a long unknown word one slip from a rare word is rarely a valid word we lack (inxriminate,
+   * upwward, repulsife were kept at 0.5). 0.75 with secondEditCost: 1.0 raised the realistic clean change
+   * above main's (0.0018) and the technical text's changes (0.80 per 1,000); see the commit that set it.
+   */
+  unknownPerChar: 0.75,
   /**
    * Channel bonus of a candidate for a lone unknown word (the whole text) that has the typed word's phonetic key
    * (text/phonetic.ts: perple → purple, cartains → curtains), as aspell weighs "soundslike".
@@ -111,6 +116,15 @@ export const PARAMS = {
   bigramWeight: 0.8,
   /** Search distance 2 unless a distance-1 neighbour scores above this (ln P − edit cost). */
   dist2Below: -12,
+  /**
+   * Extra cost of a candidate two or more edits from the typed word, beyond the weighted cost of each edit:
+   * a second slip in one word is rarer than the first (of the crate-ci/typos pairs at distance 1 or 2, 8% of
+   * those of five to seven letters and 17% of those of eight or more are at distance 2: ln odds 2.5 and 1.5).
+   * Without it a frequent word two edits away beat the right rarer word one edit away (trubles → rules,
+   * drews → does). 2 against the per-length ln odds themselves and 1 or 4 (dev, everyday, isolated words and
+   * two synthetic sets: see the commit that set it).
+   */
+  secondEditCost: 2.0,
   /** Default least confidence of an edit (FixOptions.minConfidence overrides it). */
   minConfidence: CONFIDENCE_LEVELS.default as number,
   /** Least confidence of a confusable-set swap (its/it's, to/too) at the default level (chosen on the dev and technical sets: 0.8). */
