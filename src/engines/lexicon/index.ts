@@ -37,7 +37,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, technicalLine, termLists } from "./rules.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -155,12 +155,10 @@ export class LexiconEngine implements Engine {
       }
     }
     const shouting = caps >= 3 && caps >= 0.6 * words;
-    // technical text: a code span, a URL or a snake_case identifier in it. There a short unknown word of two
-    // or three lower-case letters is a command, an abbreviation or a name of code (rm, ln, op, un) more often
-    // than a slip, which in prose it nearly always is (1,335 of 1,347 on the realistic dev set); a known
-    // misspelling (teh) is still corrected. (Not evidence: camelCase, which a slipped shift key makes; file
-    // names and markup, which Wikipedia's GOG.com, p.xii and name( forms also give: realistic -0.0005.)
-    const technical = tokens.some((t) => t.kind === "protected" && ((t.span === "code" && t.text.startsWith("`")) || t.span === "url" || (t.span === "identifier" && t.text.includes("_"))));
+    // technical text (rules.ts technicalLine: code spans, file names, flags, arrows, camelCase identifiers):
+    // there a short unknown word of two or three lower-case letters is left alone unless the misspelling
+    // lists know it (teh)
+    const technical = technicalLine(text, tokens);
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
     const flush = (i: number) => {
