@@ -278,3 +278,23 @@ describe("eval and completions", () => {
     expect(Bun.spawnSync(["bash", "-n", f]).exitCode).toBe(0);
   });
 });
+
+describe("what the whole input says of its words (src/text/technical.ts)", () => {
+  const text = "Run it with --check.\nSee src/cli/define.ts for the rm step.\nThe citty parser is gone.\nWithout citty the start-up is short, teh end.\n";
+  test("--file reads the whole file first: a word that recurs in technical writing is left alone everywhere", async () => {
+    const f = join(home, "notes.txt");
+    writeFileSync(f, text);
+    const r = await run(["--no-server", "--file", f]);
+    expect(r.stdout).toBe(text.replace("teh", "the"));
+  });
+  test("standard input streams: a word is left alone once the lines so far show it recurs", async () => {
+    const r = await run(["--no-server"], { stdin: text });
+    expect(r.stdout).toBe(text.replace("citty parser", "city parser").replace("teh", "the"));
+  });
+  test("a commit message is technical writing by its kind", async () => {
+    const f = join(home, "COMMIT_EDITMSG");
+    writeFileSync(f, "Models: rm refuses a model another process is installing\n");
+    expect((await run(["--no-server", "--file", f])).stdout).toBe("Models: rm refuses a model another process is installing\n");
+    expect((await run(["--no-server", "Models: rm refuses a model another process is installing"])).stdout).not.toContain(" rm ");
+  });
+});

@@ -25,6 +25,7 @@ import { merge, ProjectConfigs } from "../project.ts";
 import { dirname } from "node:path";
 import { Stdout } from "./stdout.ts";
 import { normalJit, STARTUP_JIT_BYTES } from "../runtime/jit.ts";
+import type { DocumentEvidence } from "../text/technical.ts";
 
 export const fixArgs = {
   text: {
@@ -80,6 +81,13 @@ interface Ctx {
   warned: Set<string>;
   /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
   prev: string | null;
+  /**
+   * What the current input says of its words (technical writing, words that recur: src/text/technical.ts),
+   * null for text given as arguments; `streaming`: it takes in each line as it comes (standard input), else
+   * it has read the whole file before.
+   */
+  doc: DocumentEvidence | null;
+  streaming: boolean;
 }
 
 /** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
@@ -98,7 +106,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence, ...ctx.doc?.optionsFor(text) });
     // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
     const failing = (ctx.engine as { failing?: string | null }).failing;
     if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
@@ -120,6 +128,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
   const skip = fence.isCode(line.text) || !line.text.trim();
   if (skip) ctx.prev = null;
+  if (ctx.streaming) ctx.doc?.add(line.text, !skip);
   const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
   ctx.fixes += result.edits.length;
   switch (ctx.mode) {
@@ -247,7 +256,7 @@ export default defineCommand({
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
-    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
+    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null, streaming: false };
 
     let failed = 0;
     try {
@@ -292,6 +301,10 @@ class FileError extends Error {}
 
 async function runStdin(ctx: Ctx, name: string): Promise<void> {
   ctx.prev = null;
+  // (what the lines so far say: a stream is corrected as it comes)
+  const { DocumentEvidence } = await import("../text/technical.ts");
+  ctx.doc = new DocumentEvidence();
+  ctx.streaming = true;
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
   else await printLines(ctx, readLines(flushing(ctx, input.chunks)), name);
@@ -326,6 +339,12 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
+  // what the whole file says of its words (its kind too: a commit message, source code's comments)
+  const [{ DocumentEvidence }, { kindOfPath }] = await Promise.all([import("../text/technical.ts"), import("../text/prose.ts")]);
+  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined);
+  ctx.streaming = false;
+  const fences = new FenceTracker();
+  for (const l of lines) if (l.text !== null) ctx.doc.add(l.text, !fences.isCode(l.text));
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
   if (!write) return printLines(ctx, lines, path);

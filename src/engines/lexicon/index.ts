@@ -37,7 +37,8 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, technicalLine, termLists } from "./rules.ts";
+import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -155,10 +156,12 @@ export class LexiconEngine implements Engine {
       }
     }
     const shouting = caps >= 3 && caps >= 0.6 * words;
-    // technical text (rules.ts technicalLine: code spans, file names, flags, arrows, camelCase identifiers):
-    // there a short unknown word of two or three lower-case letters is left alone unless the misspelling
-    // lists know it (teh)
-    const technical = technicalLine(text, tokens);
+    // technical text (src/text/technical.ts: code spans, file names, flags, arrows on the line, or the
+    // caller's word for the whole document): there a short unknown word of two or three lower-case letters is
+    // left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
+    // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does)
+    const technical = options.technical || technicalLine(text, tokens);
+    const recurring = options.technical ? options.recurring : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
     const flush = (i: number) => {
@@ -217,7 +220,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,

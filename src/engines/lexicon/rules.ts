@@ -379,32 +379,3 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   }
   return out;
 }
-
-/** A file name with the extension of source code, configuration or docs (index.ts, config.yaml, README.md). */
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|json[c5]?|ya?ml|toml|md|py|rs|go|rb|java|kt|swift|c|h|cc|cpp|hpp|sh|wasm|onnx|bin|lock|txt|cfg|ini)$/;
-
-/**
- * Whether a line of text shows the marks of technical writing (code, commit messages, READMEs) that prose
- * rarely has. There a short unknown word is a command, an abbreviation or a name of code (rm, ln, op, lsp)
- * more often than a slip, which in prose it nearly always is (1,335 of 1,347 on the realistic dev set).
- * Each mark below is on at most two of the 1,000 lines of either dev set (Wikipedia), and on hundreds of
- * the technical corpus's (scripts/technical.ts):
- * - a code span in backticks, a URL, a snake_case identifier;
- * - a file name with a source, config or docs extension (`src/cli/define.ts`, `.typofix.yaml`);
- * - a lower-case path of two slashes or more, or one that begins at a root, home or dot (`./bin`, `.ci/run`);
- * - a command-line flag (`--check`);
- * - an arrow between a before and an after (`0.5014 -> 0.5016`, `teh → the`).
- * Not marks: a word against ( or = (`name(` is a Wikipedia form too), a single slash (`and/or`), a path of
- * names (Liebman/Beirach/McClure), camelCase (startServer, settledLogP: the artificial dev set's slips of the
- * shift key make such words, moveDent, longGave, on 305 of its lines; marking them cost 0.0066 of its
- * reduction).
- */
-export function technicalLine(text: string, tokens: Token[]): boolean {
-  for (const t of tokens) {
-    if (t.kind !== "protected") continue;
-    if ((t.span === "code" && t.text.startsWith("`")) || t.span === "url" || (t.span === "identifier" && t.text.includes("_"))) return true;
-    if ((t.span === "filename" || t.span === "path") && CODE_FILE.test(t.text)) return true;
-    if (t.span === "path" && /^[a-z0-9_.~/-]*[a-z][a-z0-9_.~/-]*$/.test(t.text) && (/^[~./]/.test(t.text) || (t.text.match(/\//g)?.length ?? 0) >= 2)) return true;
-  }
-  return /(?:^|\s)--[a-z][a-z-]+/.test(text) || /(?:->|→|=>)/.test(text);
-}
