@@ -7,8 +7,9 @@
  * (FixOptions.technical, FixOptions.recurring); the callers that see a whole document (src/check,
  * `typofix --file`, standard input as it streams) fill them in.
  *
- * Cost: per line one pass over its tokens and two regular expressions; a document keeps one count per
- * distinct lower-case word.
+ * Cost: per line a regular expression for its lower-case words (and the tokens of the few lines that may
+ * bear a mark); a document keeps one count per distinct lower-case word. Over the 104,403 words of
+ * ../shared/data/sherlockholmes.txt about 0.1 s.
  */
 import { tokenize, type Token } from "./tokenize.ts";
 import type { DocKind } from "./prose.ts";
@@ -45,6 +46,12 @@ export function technicalLine(text: string, tokens: Token[]): boolean {
 /** A code fence of Markdown (``` or ~~~): a mark of technical writing on a line that is not prose. */
 const FENCE = /^\s{0,3}(?:`{3,}|~{3,})/;
 
+/** What a line with any mark of technicalLine has (a backtick, _, /, >, →, --, a full stop before a letter): most prose lines are not tokenized for marks. */
+const MAY_MARK = /[`_/>→]|--|\.\p{L}/u;
+
+/** A lower-case word of ASCII letters (with inner apostrophes) not inside another such word: the words of code. */
+const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
+
 /**
  * What a document says of its words, gathered a line at a time (a whole file before it is checked, or
  * standard input as it streams: then what the lines so far say).
@@ -71,11 +78,9 @@ export class DocumentEvidence {
       if (FENCE.test(line)) this.marked++;
       return;
     }
-    const tokens = tokenize(line);
-    if (technicalLine(line, tokens)) this.marked++;
-    for (const t of tokens) {
-      if (t.kind !== "word" || !/^[a-z]/.test(t.text)) continue;
-      const w = t.text.replace(/['’]s$/, "");
+    if (MAY_MARK.test(line) && technicalLine(line, tokenize(line))) this.marked++;
+    for (const m of line.matchAll(LOWER_WORD)) {
+      const w = m[0].replace(/['’]s$/, "");
       this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
     }
   }
@@ -88,7 +93,7 @@ export class DocumentEvidence {
   optionsFor(line: string): { technical?: boolean; recurring?: ReadonlySet<string> } {
     if (!this.technical) return {};
     let recurring: Set<string> | undefined;
-    for (const m of line.matchAll(/(?<![\p{L}\p{M}'’])[a-z][\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/gu)) {
+    for (const m of line.matchAll(LOWER_WORD)) {
       const w = m[0].replace(/['’]s$/, "");
       if ((this.counts.get(w) ?? 0) >= 2) (recurring ??= new Set()).add(w);
     }
