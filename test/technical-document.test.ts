@@ -16,6 +16,12 @@ describe("technicalLine", () => {
   test("code spans, source file names, paths, flags and arrows are marks", () => {
     for (const s of ["see `foo` here", "set in src/cli/define.ts", "the config.yaml file", "lives in ./bin now", "a/b/c is a path", "run it with --check", "0.51 -> 0.52", "teh → the"]) expect(marked(s)).toBe(true);
   });
+  test("so is a commit subject's type or area before a colon at the line's start", () => {
+    for (const s of ["deps: drop the ln step", "fix(core): handle it", "feat!: break it"]) expect(marked(s)).toBe(true);
+    for (const s of ["Note: this is prose", "the ratio was 3: 2", "in deps: not at the start"]) expect(marked(s)).toBe(false);
+    expect(engine.fixSync("deps: drop the ln step").output).toBe("deps: drop the ln step");
+    expect(engine.fixSync("Note: drop the ln step").output).not.toContain(" ln ");
+  });
   test("prose forms are not: a single slash, a path of names, camelCase, a word against a bracket", () => {
     for (const s of ["the and/or case", "by Liebman/Beirach/McClure", "the startServer name", "the name(s) of it", "a well-known - dash"]) expect(marked(s)).toBe(false);
   });

@@ -17,6 +17,9 @@ import type { DocKind } from "./prose.ts";
 /** A file name with the extension of source code, configuration or docs (index.ts, config.yaml, README.md). */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|json[c5]?|ya?ml|toml|md|py|rs|go|rb|java|kt|swift|c|h|cc|cpp|hpp|sh|wasm|onnx|bin|lock|txt|cfg|ini)$/;
 
+/** A conventional commit's type or a commit subject's area: `deps: `, `fix(core): `, `feat!: `. */
+const COMMIT_AREA = /^\s*[a-z][a-z0-9-]*(?:\([\w ,./-]+\))?!?: \S/;
+
 /**
  * Whether a line of text shows the marks of technical writing (code, commit messages, READMEs) that prose
  * rarely has. There a short unknown word is a command, an abbreviation or a name of code (rm, ln, op, lsp)
@@ -27,7 +30,9 @@ const CODE_FILE = /\.(?:[cm]?[jt]sx?|json[c5]?|ya?ml|toml|md|py|rs|go|rb|java|kt
  * - a file name with a source, config or docs extension (`src/cli/define.ts`, `config.yaml`);
  * - a lower-case path of two slashes or more, or one that begins at a root, home or dot (`./bin`, `.ci/run`);
  * - a command-line flag (`--check`);
- * - an arrow between a before and an after (`0.5014 -> 0.5016`, `teh → the`).
+ * - an arrow between a before and an after (`0.5014 -> 0.5016`, `teh → the`);
+ * - a commit subject's lower-case type or area before a colon at the line's start (`deps: bump`,
+ *   `fix(core): handle`, `ci: cache`), as conventional commits and many projects write them.
  * Not marks: a word against ( or = (`name(` is a Wikipedia form too), a single slash (`and/or`), a path of
  * names (Liebman/Beirach/McClure), camelCase (startServer, settledLogP: the artificial dev set's slips of the
  * shift key make such words, moveDent, longGave, on 305 of its lines; marking them cost 0.0066 of its
@@ -40,14 +45,14 @@ export function technicalLine(text: string, tokens: Token[]): boolean {
     if ((t.span === "filename" || t.span === "path") && CODE_FILE.test(t.text)) return true;
     if (t.span === "path" && /^[a-z0-9_.~/-]*[a-z][a-z0-9_.~/-]*$/.test(t.text) && (/^[~./]/.test(t.text) || (t.text.match(/\//g)?.length ?? 0) >= 2)) return true;
   }
-  return /(?:^|\s)--[a-z][a-z-]+/.test(text) || /(?:->|→|=>)/.test(text);
+  return /(?:^|\s)--[a-z][a-z-]+/.test(text) || /(?:->|→|=>)/.test(text) || COMMIT_AREA.test(text);
 }
 
 /** A code fence of Markdown (``` or ~~~): a mark of technical writing on a line that is not prose. */
 const FENCE = /^\s{0,3}(?:`{3,}|~{3,})/;
 
-/** What a line with any mark of technicalLine has (a backtick, _, /, >, →, --, a full stop before a letter): most prose lines are not tokenized for marks. */
-const MAY_MARK = /[`_/>→]|--|\.\p{L}/u;
+/** What a line with any mark of technicalLine has (a backtick, _, /, >, →, --, a full stop before a letter, a colon): most prose lines are not tokenized for marks. */
+const MAY_MARK = /[`_/>→:]|--|\.\p{L}/u;
 
 /** A lower-case word of ASCII letters (with inner apostrophes) not inside another such word: the words of code. */
 const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
