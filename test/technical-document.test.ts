@@ -76,6 +76,11 @@ describe("the lexicon engine in a technical document", () => {
     // (recurring words count only in technical writing)
     expect(fix("citty leaves the start-up", { recurring: new Set(["citty"]) })).toBe("city leaves the start-up");
   });
+  test("on a technical line a word that recurs within the line is a word of code too; in prose it is still a slip", () => {
+    expect(fix("the citty parser and citty's own test in src/cli/define.ts")).toBe("the citty parser and citty's own test in src/cli/define.ts");
+    expect(fix("the citty parser and a test in src/cli/define.ts")).toBe("the city parser and a test in src/cli/define.ts");
+    expect(fix("the citty parser and citty's own test")).toBe("the city parser and city's own test");
+  });
   test("src/check reads a document so: a commit message's code words are left, its slips fixed", async () => {
     const r = await checkDocument(engine, ["citty leaves the start-up", "", "the main command runs without citty's parser; rm refuses teh rest"], "commit");
     expect(r.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["teh->the"]);

@@ -47,6 +47,19 @@ import { loadLexiconBytes } from "./data.ts";
 
 let shared: LexiconEngine | undefined;
 
+/** The lower-case words (a possessive counts as the word) that occur twice or more among the tokens, added to `given` (the document's). */
+function repeatedWords(tokens: Token[], given: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  const seen = new Set<string>();
+  let out: Set<string> | undefined;
+  for (const t of tokens) {
+    if (t.kind !== "word" || !/^[a-z]/.test(t.text)) continue;
+    const w = t.text.replace(/['’]s$/, "");
+    if (!seen.has(w)) seen.add(w);
+    else if (!given?.has(w)) (out ??= new Set(given)).add(w);
+  }
+  return out ?? given;
+}
+
 /** A word written before an abbreviation's full stop: a capitalised one of up to four letters (Corp, Mr, St) or one with a stop inside (U.S, e.g). */
 const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
 /** The memo of a run that needs no edit (shared, never changed). */
@@ -159,9 +172,10 @@ export class LexiconEngine implements Engine {
     // technical text (src/text/technical.ts: code spans, file names, flags, arrows on the line, or the
     // caller's word for the whole document): there a short unknown word of two or three lower-case letters is
     // left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
-    // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does)
+    // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does), or
+    // within the line itself when the line is technical
     const technical = options.technical || technicalLine(text, tokens);
-    const recurring = options.technical ? options.recurring : undefined;
+    const recurring = technical ? repeatedWords(tokens, options.technical ? options.recurring : undefined) : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
     const flush = (i: number) => {
