@@ -81,6 +81,10 @@ describe("the lexicon engine in a technical document", () => {
     expect(fix("the citty parser and a test in src/cli/define.ts")).toBe("the city parser and a test in src/cli/define.ts");
     expect(fix("the citty parser and citty's own test")).toBe("the city parser and city's own test");
   });
+  test("two camelCase names of code on a line mark it; one, which a slip of the shift key can make, does not", () => {
+    expect(fix("the lsp test covers didOpen and codeAction")).toBe("the lsp test covers didOpen and codeAction");
+    expect(fix("the lsp test covers didOpen")).not.toContain("lsp");
+  });
   test("src/check reads a document so: a commit message's code words are left, its slips fixed", async () => {
     const r = await checkDocument(engine, ["citty leaves the start-up", "", "the main command runs without citty's parser; rm refuses teh rest"], "commit");
     expect(r.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["teh->the"]);

@@ -37,7 +37,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { codeNames, editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -170,11 +170,11 @@ export class LexiconEngine implements Engine {
     }
     const shouting = caps >= 3 && caps >= 0.6 * words;
     // technical text (src/text/technical.ts: code spans, file names, flags, arrows on the line, or the
-    // caller's word for the whole document): there a short unknown word of two or three lower-case letters is
-    // left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
+    // caller's word for the whole document; or two camelCase names of code, rules.ts codeNames): there a
+    // short unknown word of two or three lower-case letters is left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
     // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does), or
     // within the line itself when the line is technical
-    const technical = options.technical || technicalLine(text, tokens);
+    const technical = options.technical || technicalLine(text, tokens) || codeNames(this, tokens);
     const recurring = technical ? repeatedWords(tokens, options.technical ? options.recurring : undefined) : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
