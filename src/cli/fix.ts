@@ -82,12 +82,12 @@ interface Ctx {
   /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
   prev: string | null;
   /**
-   * What the current input says of its words (technical writing, words that recur: src/text/technical.ts),
-   * null for text given as arguments; `streaming`: it takes in each line as it comes (standard input), else
-   * it has read the whole file before.
+   * What the current input's lines so far say (technical writing: src/text/technical.ts), taken in as each
+   * line comes, alike for standard input and --file (every mode tells the same story); null for text given as
+   * arguments. (Words that recur are for whole documents, `--check` on paths: in a stream, a word fixed before
+   * it recurs would make a second pass differ from the first.)
    */
   doc: DocumentEvidence | null;
-  streaming: boolean;
 }
 
 /** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
@@ -128,7 +128,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
   const skip = fence.isCode(line.text) || !line.text.trim();
   if (skip) ctx.prev = null;
-  if (ctx.streaming) ctx.doc?.add(line.text, !skip);
+  ctx.doc?.add(line.text, !skip);
   const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
   ctx.fixes += result.edits.length;
   switch (ctx.mode) {
@@ -256,7 +256,7 @@ export default defineCommand({
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
-    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null, streaming: false };
+    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null };
 
     let failed = 0;
     try {
@@ -303,8 +303,7 @@ async function runStdin(ctx: Ctx, name: string): Promise<void> {
   ctx.prev = null;
   // (what the lines so far say: a stream is corrected as it comes)
   const { DocumentEvidence } = await import("../text/technical.ts");
-  ctx.doc = new DocumentEvidence();
-  ctx.streaming = true;
+  ctx.doc = new DocumentEvidence(undefined, true);
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
   else await printLines(ctx, readLines(flushing(ctx, input.chunks)), name);
@@ -339,12 +338,9 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
-  // what the whole file says of its words (its kind too: a commit message, source code's comments)
+  // what the lines so far say, as for standard input (and the file's kind: a commit message, source code's comments)
   const [{ DocumentEvidence }, { kindOfPath }] = await Promise.all([import("../text/technical.ts"), import("../text/prose.ts")]);
-  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined);
-  ctx.streaming = false;
-  const fences = new FenceTracker();
-  for (const l of lines) if (l.text !== null) ctx.doc.add(l.text, !fences.isCode(l.text));
+  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined, true);
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
   if (!write) return printLines(ctx, lines, path);
