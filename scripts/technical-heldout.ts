@@ -7,13 +7,19 @@
  * over between lines). Prints changed words per 1,000 per part and every change; nothing is excused (the
  * files may hold genuine typos: judge the printed changes).
  *
- *   bun scripts/technical-heldout.ts [--quiet]
+ * --git DIR (repeatable): also the last 500 commit messages of that repository (a git directory, e.g. a
+ * snapshot of another project brought by a fetch), each read as a commit message, as a commit-msg hook
+ * reads COMMIT_EDITMSG. --lines: each prose line read alone (the engine's API, `typofix "text"`), without
+ * what its document says (src/text/technical.ts).
+ *
+ *   bun scripts/technical-heldout.ts [--quiet] [--lines] [--git DIR]...
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engines/index.ts";
 import { checkDocument } from "../src/check/index.ts";
-import { kindOfPath } from "../src/text/prose.ts";
+import { kindOfPath, proseRanges, type DocKind } from "../src/text/prose.ts";
+import type { Engine } from "../src/types.ts";
 
 const root = join(import.meta.dir, "..");
 const nm = join(root, "node_modules");
@@ -56,22 +62,49 @@ export function heldoutParts(): Array<{ name: string; files: string[] }> {
   ];
 }
 
+/** The last `n` commit messages of the repository at gitDir, each as its lines. */
+function commitMessages(gitDir: string, n = 500): string[][] {
+  const out = Bun.spawnSync(["git", "--git-dir", gitDir, "log", `-n${n}`, "--format=%B%x00"]).stdout.toString();
+  return out
+    .split("\0\n")
+    .filter((m) => m.trim())
+    .map((m) => m.split("\n"));
+}
+
+/** Each prose range read alone, as the engine's API reads a line (--lines). */
+async function checkLines(engine: Engine, lines: string[], kind: DocKind): Promise<{ lines: Array<Array<{ from: string; to: string }>> }> {
+  const out: Array<Array<{ from: string; to: string }>> = [];
+  for (const [i, rs] of proseRanges(lines, kind).entries()) {
+    const found: Array<{ from: string; to: string }> = [];
+    for (const r of rs) found.push(...(await engine.fix(lines[i]!.slice(r.start, r.end))).edits);
+    out.push(found);
+  }
+  return { lines: out };
+}
+
 if (import.meta.main) {
-  const quiet = process.argv.includes("--quiet");
+  const args = process.argv.slice(2);
+  const quiet = args.includes("--quiet");
+  const alone = args.includes("--lines");
+  const gits = args.flatMap((a, k) => (args[k - 1] === "--git" ? [a] : []));
   const engine = await createEngine({ engine: "lexicon" });
   let allWords = 0;
   let allChanged = 0;
-  for (const part of heldoutParts()) {
+  const parts: Array<{ name: string; docs: Array<{ name: string; kind: DocKind; lines: string[] }> }> = heldoutParts().map((p) => ({
+    name: p.name,
+    docs: p.files.flatMap((f) => {
+      const kind = kindOfPath(f);
+      return kind ? [{ name: f.slice(nm.length + 1), kind, lines: readFileSync(f, "utf8").split(/\r?\n/) }] : [];
+    }),
+  }));
+  for (const g of gits) parts.push({ name: `commit messages of ${g}`, docs: commitMessages(g).map((lines, k) => ({ name: `commit ${k + 1}`, kind: "commit" as DocKind, lines })) });
+  for (const part of parts) {
     let words = 0;
     let changed = 0;
     const changes: string[] = [];
-    for (const f of part.files) {
-      const kind = kindOfPath(f);
-      if (!kind) continue;
-      const lines = readFileSync(f, "utf8").split(/\r?\n/);
-      const res = await checkDocument(engine, lines, kind);
+    for (const { name, kind, lines } of part.docs) {
+      const res = alone ? await checkLines(engine, lines, kind) : await checkDocument(engine, lines, kind);
       // the words of the prose the check reads
-      const { proseRanges } = await import("../src/text/prose.ts");
       const ranges = proseRanges(lines, kind);
       ranges.forEach((rs, i) => {
         for (const r of rs) words += lines[i]!.slice(r.start, r.end).match(WORD)?.length ?? 0;
@@ -79,13 +112,13 @@ if (import.meta.main) {
       res.lines.forEach((found, i) => {
         for (const e of found) {
           changed += Math.max(1, e.from.match(WORD)?.length ?? 0);
-          changes.push(`${f.slice(nm.length + 1)}:${i + 1}: ${e.from} -> ${e.to}\t| ${lines[i]!.trim().slice(0, 160)}`);
+          changes.push(`${name}:${i + 1}: ${e.from} -> ${e.to}\t| ${lines[i]!.trim().slice(0, 160)}`);
         }
       });
     }
     allWords += words;
     allChanged += changed;
-    console.log(`${part.name}: ${part.files.length} files, ${words} words, ${changed} changed, ${((1000 * changed) / Math.max(1, words)).toFixed(2)} per 1,000`);
+    console.log(`${part.name}: ${part.docs.length} documents, ${words} words, ${changed} changed, ${((1000 * changed) / Math.max(1, words)).toFixed(2)} per 1,000`);
     if (!quiet) for (const c of changes) console.log(`  ${c}`);
   }
   console.log(`all: ${allWords} words, ${allChanged} changed, ${((1000 * allChanged) / Math.max(1, allWords)).toFixed(2)} per 1,000`);
