@@ -19,16 +19,23 @@
  *     (`(workres, beveragaes)`; a list with a phrase or a number in it is prose and stays), and a run of
  *     three or more single words between commas (`thE, foR, followEd`).
  *
- *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV] [--project]
+ *   bun scripts/technical.ts [--engine lexicon] [--json FILE] [--quiet] [--rev REV] [--project] [--documents]
  * (--rev: the commit whose history is the git-log part, HEAD by default; a fixed one keeps the corpus
  * the same while commits are added; --project: the two parts of this repository are read with the words
- * of its .typofix.yaml, this project's own terms, as `typofix --check .` reads them)
+ * of its .typofix.yaml, this project's own terms, as `typofix --check .` reads them; --documents: each line
+ * is read with what its document says of its words, as `typofix --check` and `--file` read a file
+ * (src/text/technical.ts DocumentEvidence; a README or doc file is a Markdown document, a commit message
+ * a commit message as a commit-msg hook reads it). Without it each line is read alone, as by the engine's
+ * API or `typofix "text"`.)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEngine } from "../src/engines/index.ts";
 import type { EngineName } from "../src/types.ts";
 import { loadProjectConfig, PROJECT_FILE } from "../src/project.ts";
+import type { DocKind } from "../src/text/prose.ts";
+import { DocumentEvidence } from "../src/text/technical.ts";
+import { FenceTracker } from "../src/cli/io.ts";
 
 const root = join(import.meta.dir, "..");
 const WORD = /[\p{L}][\p{L}'’-]*/gu;
@@ -38,6 +45,10 @@ export interface Source {
   lines: string[];
   /** The package each line comes from (the READMEs). */
   owners?: string[];
+  /** The document each line belongs to (an index into `documents`): a README, a doc file, a commit message. */
+  docOf?: number[];
+  /** Each document as a file of it reads, fences included, with its kind (src/text/prose.ts). */
+  documents?: Array<{ kind: DocKind; lines: string[] }>;
 }
 
 /**
@@ -95,23 +106,33 @@ export function technicalSources(rev = "HEAD"): Source[] {
     if (name.startsWith("@")) for (const sub of readdirSync(join(nm, name)).sort()) pkgs.push(`${name}/${sub}`);
     else pkgs.push(name);
   }
-  const readmes: string[] = [];
-  const owners: string[] = [];
+  const readmes: Source = { name: "node_modules READMEs", lines: [], owners: [], docOf: [], documents: [] };
+  const markdown = (src: Source, f: string, owner?: string) => {
+    const text = readFileSync(f, "utf8");
+    const lines = markdownProse(text);
+    src.lines.push(...lines);
+    if (owner) src.owners!.push(...lines.map(() => owner));
+    src.docOf!.push(...lines.map(() => src.documents!.length));
+    src.documents!.push({ kind: "markdown", lines: text.split(/\r?\n/) });
+  };
   for (const p of pkgs) {
     const f = join(nm, p, "README.md");
-    if (!existsSync(f)) continue;
-    const lines = markdownProse(readFileSync(f, "utf8"));
-    readmes.push(...lines);
-    owners.push(...lines.map(() => p));
+    if (existsSync(f)) markdown(readmes, f, p);
   }
   const docs = [join(root, "README.md"), ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => join(root, "docs", f))];
-  const repoDocs = docs.flatMap((f) => markdownProse(readFileSync(f, "utf8")));
+  const repoDocs: Source = { name: "typofix docs", lines: [], docOf: [], documents: [] };
+  for (const f of docs) markdown(repoDocs, f);
   const log = Bun.spawnSync(["git", "log", "--format=%B", rev], { cwd: root }).stdout.toString().split("\n");
-  return [
-    { name: "node_modules READMEs", lines: readmes, owners },
-    { name: "typofix docs", lines: repoDocs },
-    { name: "typofix git log", lines: log },
-  ];
+  // each commit message a document, as a commit-msg hook reads COMMIT_EDITMSG (its lines and the blank line after it)
+  const messages = Bun.spawnSync(["git", "log", "--format=%B%x00", rev], { cwd: root }).stdout.toString().split("\0\n");
+  const gitLog: Source = { name: "typofix git log", lines: log, docOf: [], documents: [] };
+  for (const m of messages) {
+    const lines = m.split("\n");
+    gitLog.docOf!.push(...lines.map(() => gitLog.documents!.length));
+    gitLog.documents!.push({ kind: "commit", lines });
+  }
+  if (gitLog.docOf!.length < log.length) throw new Error("technical.ts: the commit messages do not add up to the log");
+  return [readmes, repoDocs, gitLog];
 }
 
 if (import.meta.main) {
@@ -119,12 +140,22 @@ if (import.meta.main) {
   const opt = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const engine = await createEngine({ engine: (opt("--engine") ?? "lexicon") as EngineName });
   const projectWords = args.includes("--project") ? new Set((await loadProjectConfig(join(root, PROJECT_FILE))).words) : undefined;
+  const documents = args.includes("--documents");
   const typos = corpusTypos();
   type Row = { source: string; words: number; changed: number; perThousand: number; cleanWords: number; wrong: number; typosFixed: number; examples: number; cleanPerThousand: number; changes: string[] };
   const report: Row[] = [];
   const per = (n: number, d: number) => +((1000 * n) / Math.max(1, d)).toFixed(2);
   for (const src of technicalSources(opt("--rev"))) {
     const own = src.name.startsWith("typofix");
+    // what each document says of its words (--documents)
+    const evidence = documents
+      ? src.documents!.map((d) => {
+          const ev = new DocumentEvidence(d.kind);
+          const fence = new FenceTracker();
+          for (const l of d.lines) ev.add(l, d.kind !== "markdown" || !fence.isCode(l));
+          return ev;
+        })
+      : [];
     let words = 0;
     let changed = 0;
     let cleanWords = 0;
@@ -142,7 +173,7 @@ if (import.meta.main) {
       for (const m of line.matchAll(WORD)) if (inExample(m.index!, m.index! + m[0].length)) cleanWords--;
       if (line.trim()) {
         const continues = prev.trim() !== "" && !/[.!?:]\s*$/.test(prev);
-        const r = await engine.fix(line, { continues, userWords: own ? projectWords : undefined });
+        const r = await engine.fix(line, { continues, userWords: own ? projectWords : undefined, ...(documents ? evidence[src.docOf![k]!]!.optionsFor(line) : {}) });
         for (const e of r.edits) {
           const w = Math.max(1, e.from.match(WORD)?.length ?? 0);
           changed += w;

@@ -57,6 +57,14 @@ export interface FixOptions {
   continues?: boolean;
   /** Make only the edits at least this sure (0..1); engines without confidences ignore it. */
   minConfidence?: number;
+  /**
+   * The text is a line of technical writing (a commit message, code comments, docs with code: what the
+   * whole document shows, src/text/technical.ts DocumentEvidence), not only where the line itself bears
+   * its marks. Set by callers that see the document; engines that do not use it ignore it.
+   */
+  technical?: boolean;
+  /** Lower-case words of the text that recur in its document (set with `technical`): words of code, not slips. */
+  recurring?: ReadonlySet<string>;
 }
 
 /**

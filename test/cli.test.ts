@@ -278,3 +278,29 @@ describe("eval and completions", () => {
     expect(Bun.spawnSync(["bash", "-n", f]).exitCode).toBe(0);
   });
 });
+
+describe("what the input says of its words (src/text/technical.ts)", () => {
+  const text = "Run it with --check.\nSee src/cli/define.ts for the rm step.\nThe citty parser is gone.\nWithout citty the start-up is short, teh end.\n";
+  test("--check on a path reads the whole document first: a word that recurs in technical writing is left alone", async () => {
+    const f = join(home, "notes.txt");
+    writeFileSync(f, text);
+    const r = await run(["--no-server", "--check", f]);
+    expect(r.stdout).toBe(`${f}:4:38: teh -> the\n`);
+  });
+  test("standard input and --file are read as they come: technical once the lines so far show it, no recurring words", async () => {
+    const expected = text.replace(/citty/g, "city").replace("teh", "the");
+    expect((await run(["--no-server"], { stdin: text })).stdout).toBe(expected);
+    const f = join(home, "notes2.txt");
+    writeFileSync(f, text);
+    expect((await run(["--no-server", "--file", f])).stdout).toBe(expected);
+    // (the rm of line 2 is left alone: the lines so far bear two marks; alone it is a slip)
+    expect((await run(["--no-server", "See the rm step."])).stdout).not.toContain(" rm ");
+  });
+  test("a commit message is technical writing by its kind", async () => {
+    const f = join(home, "COMMIT_EDITMSG");
+    writeFileSync(f, "Models: rm refuses a model another process is installing\n");
+    expect((await run(["--no-server", "--file", f])).stdout).toBe("Models: rm refuses a model another process is installing\n");
+    expect((await run(["--no-server", "--check", f])).stdout).toBe("");
+    expect((await run(["--no-server", "Models: rm refuses a model another process is installing"])).stdout).not.toContain(" rm ");
+  });
+});

@@ -101,6 +101,18 @@ describe("short words in technical text", () => {
     expect(fix("see https://example.com/docs for op coverage")).toBe("see https://example.com/docs for op coverage");
   });
 
+  test("so it is beside a source file's name, a path, a command-line flag or an arrow", () => {
+    expect(fix("the ln of each score is kept in src/engines/params.ts today")).toBe("the ln of each score is kept in src/engines/params.ts today");
+    expect(fix("we run it through the lsp driver and --check on a folder")).toBe("we run it through the lsp driver and --check on a folder");
+    expect(fix("the rm step lives in ./bin now")).toBe("the rm step lives in ./bin now");
+    expect(fix("an op per layer, 0.51 -> 0.52")).toBe("an op per layer, 0.51 -> 0.52");
+  });
+
+  test("a single slash, a path of names or a word against ( is no mark of code", () => {
+    expect(fix("the ln of each and/or score")).toBe("the in of each and/or score");
+    expect(fix("by Liebman/Beirach/McClure the op was made")).not.toContain(" op ");
+  });
+
   test("in prose it is a slip, and a known misspelling is fixed anywhere", () => {
     expect(fix("We keep improving op coverage in the WebGL backend")).toBe("We keep improving of coverage in the WebGL backend");
     expect(fix("see `foo` and teh rest")).toBe("see `foo` and the rest");

@@ -100,6 +100,16 @@ describe("a lexicon server on a Unix socket", () => {
     expect((await post(s, "/v1/fix", { text, minConfidence: 2 })).status).toBe(400);
   });
 
+  test("\"technical\" and \"recurring\": the same edits as in-process with a technical document's evidence; bad shapes are a 400", async () => {
+    const text = "citty leaves the rm step";
+    const r = (await (await post(s, "/v1/fix", { text, technical: true, recurring: ["citty"] })).json()) as { output: string };
+    expect(r.output).toBe(lexicon.fixSync(text, { technical: true, recurring: new Set(["citty"]) }).output);
+    expect(r.output).toBe(text);
+    expect(((await (await post(s, "/v1/fix", { text })).json()) as { output: string }).output).not.toBe(text);
+    expect((await post(s, "/v1/fix", { text, technical: "yes" })).status).toBe(400);
+    expect((await post(s, "/v1/fix", { text, recurring: "citty" })).status).toBe(400);
+  });
+
   test("50 concurrent clients all get the in-process answers", async () => {
     const texts = Array.from({ length: 50 }, (_, i) => `${SENTENCES[i % SENTENCES.length]} (${i})`);
     const t0 = performance.now();

@@ -3,7 +3,7 @@
  * (left out of the clean figure, words and changes alike), and the reviewed list of the READMEs' typos.
  */
 import { describe, expect, test } from "bun:test";
-import { corpusTypos, exampleSpans } from "../scripts/technical.ts";
+import { corpusTypos, exampleSpans, technicalSources } from "../scripts/technical.ts";
 
 const quoted = (line: string) => exampleSpans(line).map(([a, b]) => line.slice(a, b));
 
@@ -27,4 +27,17 @@ test("the reviewed typos of the READMEs are read as source, typo, correction", (
   const typos = corpusTypos();
   expect(typos.has("adm-zip\tinterractions\tinteractions")).toBe(true);
   expect(typos.size).toBeGreaterThanOrEqual(11);
+});
+
+test("--documents: every line of each source belongs to a document of the right kind, the commit messages adding up to the log", () => {
+  const sources = technicalSources("d729dbc");
+  for (const s of sources) {
+    expect(s.docOf).toHaveLength(s.lines.length);
+    expect(s.docOf!.every((d) => d >= 0 && d < s.documents!.length)).toBe(true);
+  }
+  const log = sources.find((s) => s.name === "typofix git log")!;
+  expect(log.documents!.every((d) => d.kind === "commit")).toBe(true);
+  // each message's lines are the log's lines at that place
+  for (const [k, line] of log.lines.entries()) expect(log.documents![log.docOf![k]!]!.lines).toContain(line);
+  expect(sources[0]!.documents!.every((d) => d.kind === "markdown")).toBe(true);
 });

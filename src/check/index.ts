@@ -1,6 +1,7 @@
 /**
  * Checking a whole document: its prose ranges (src/text/prose.ts: Markdown outside code, comments of
- * source code, …) go to an engine one range at a time, and the edits come back as findings with line and
+ * source code, …) go to an engine one range at a time, with what the whole document says of their words
+ * (src/text/technical.ts: technical writing, words that recur), and the edits come back as findings with line and
  * UTF-16 column. Shared by `typofix --check` on files and trees (src/cli/tree.ts) and the language server
  * (src/lsp/). A LineCache remembers each range's edits by its text and context, so re-checking an edited
  * document calls the engine only for the lines that changed; it keeps only the entries of the latest pass,
@@ -11,6 +12,7 @@ import type { Edit, Engine, FixOptions } from "../types.ts";
 import { fixChunked } from "../engines/chunked.ts";
 import { proseRanges, type DocKind } from "../text/prose.ts";
 import { applyEdits } from "../text/edits.ts";
+import { DocumentEvidence } from "../text/technical.ts";
 
 /** One correction in a document: 0-based line, UTF-16 columns within that line. */
 export interface Finding extends Edit {
@@ -75,6 +77,13 @@ const continuesSentence = (prev: string | null) => prev !== null && /[\p{Ll},;\-
 
 export async function checkDocument(engine: Engine, lines: readonly string[], kind: DocKind, options: CheckOptions = {}): Promise<CheckResult> {
   const ranges = proseRanges(lines, kind);
+  // what the whole document says of its words (technical writing, words that recur): src/text/technical.ts
+  const doc = new DocumentEvidence(kind);
+  for (let i = 0; i < lines.length; i++) {
+    const rs = ranges[i]!;
+    if (!rs.length) doc.add(lines[i]!, false);
+    for (const r of rs) doc.add(lines[i]!.slice(r.start, r.end));
+  }
   const out: Finding[][] = [];
   const warnings = new Set<string>();
   let calls = 0;
@@ -97,13 +106,14 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
       const text = masked.text;
       const continues = continuesSentence(prev);
       prev = text;
-      const key = `${continues ? 1 : 0}\u0000${text}`;
+      const evidence = doc.optionsFor(text);
+      const key = `${continues ? 1 : 0}${evidence.technical ? "t" : ""}${evidence.recurring ? [...evidence.recurring].join(" ") : ""}\u0000${text}`;
       let edits = options.cache?.get(key);
       let engineName = engine.name;
       if (!edits) {
         calls++;
         try {
-          const res = await fixChunked(engine, text, { ...fixOptions, continues });
+          const res = await fixChunked(engine, text, { ...fixOptions, ...evidence, continues });
           edits = res.edits;
           engineName = res.engine;
           if (res.warning) warnings.add(res.warning);

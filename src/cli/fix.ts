@@ -25,6 +25,7 @@ import { merge, ProjectConfigs } from "../project.ts";
 import { dirname } from "node:path";
 import { Stdout } from "./stdout.ts";
 import { normalJit, STARTUP_JIT_BYTES } from "../runtime/jit.ts";
+import type { DocumentEvidence } from "../text/technical.ts";
 
 export const fixArgs = {
   text: {
@@ -80,6 +81,13 @@ interface Ctx {
   warned: Set<string>;
   /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
   prev: string | null;
+  /**
+   * What the current input's lines so far say (technical writing: src/text/technical.ts), taken in as each
+   * line comes, alike for standard input and --file (every mode tells the same story); null for text given as
+   * arguments. (Words that recur are for whole documents, `--check` on paths: in a stream, a word fixed before
+   * it recurs would make a second pass differ from the first.)
+   */
+  doc: DocumentEvidence | null;
 }
 
 /** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
@@ -98,7 +106,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
   const continues = continuesSentence(ctx.prev);
   ctx.prev = text;
   try {
-    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence });
+    const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence, ...ctx.doc?.optionsFor(text) });
     // an LLM engine that has failed on every text so far says so once (each --json line has its warning)
     const failing = (ctx.engine as { failing?: string | null }).failing;
     if (failing) warnOnce(ctx, "llm-failing", `the ${ctx.engine.name} engine fails (${failing}); the lexicon engine corrected the text instead`);
@@ -120,6 +128,7 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
   const skip = fence.isCode(line.text) || !line.text.trim();
   if (skip) ctx.prev = null;
+  ctx.doc?.add(line.text, !skip);
   const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
   ctx.fixes += result.edits.length;
   switch (ctx.mode) {
@@ -247,7 +256,7 @@ export default defineCommand({
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
-    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null };
+    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null };
 
     let failed = 0;
     try {
@@ -292,6 +301,9 @@ class FileError extends Error {}
 
 async function runStdin(ctx: Ctx, name: string): Promise<void> {
   ctx.prev = null;
+  // (what the lines so far say: a stream is corrected as it comes)
+  const { DocumentEvidence } = await import("../text/technical.ts");
+  ctx.doc = new DocumentEvidence(undefined, true);
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
   else await printLines(ctx, readLines(flushing(ctx, input.chunks)), name);
@@ -326,6 +338,9 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
+  // what the lines so far say, as for standard input (and the file's kind: a commit message, source code's comments)
+  const [{ DocumentEvidence }, { kindOfPath }] = await Promise.all([import("../text/technical.ts"), import("../text/prose.ts")]);
+  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined, true);
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
   if (!write) return printLines(ctx, lines, path);

@@ -51,7 +51,7 @@ export class RemoteEngine implements Engine {
 
   async fix(text: string, options: FixOptions = {}): Promise<FixResult> {
     if (!this.gone) {
-      const body = `{"text":${JSON.stringify(text)},${options.continues ? `"continues":true,` : ""}${options.minConfidence !== undefined ? `"minConfidence":${options.minConfidence},` : ""}"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
+      const body = `{"text":${JSON.stringify(text)},${options.continues ? `"continues":true,` : ""}${options.minConfidence !== undefined ? `"minConfidence":${options.minConfidence},` : ""}${options.technical ? `"technical":true,${options.recurring ? `"recurring":${JSON.stringify([...options.recurring])},` : ""}` : ""}"userWords":${this.userWordsJson(options.userWords)},"engine":${JSON.stringify(this.spec.engine)}${this.spec.model ? `,"model":${JSON.stringify(this.spec.model)}` : ""},"noGuard":${Boolean(this.spec.noGuard)},"home":${JSON.stringify(this.spec.home)}}`;
       try {
         let res = await request(this.target, "/v1/fix", body);
         // busy: wait as told, a few times, before loading an engine here (a second copy of an LLM in

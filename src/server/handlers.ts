@@ -102,7 +102,7 @@ export async function handleFix(s: ServerState, req: Request): Promise<Response>
         const failed0 = (engine as { segmentsFailed?: number }).segmentsFailed ?? 0;
         const t = performance.now();
         // a long text goes to the engine in pieces, as in the CLI: memory bounded by the piece, same result
-        const r = await fixChunked(engine, text, { userWords, ...(body.continues[i] ? { continues: true } : {}), ...(body.minConfidence !== undefined ? { minConfidence: body.minConfidence } : {}) });
+        const r = await fixChunked(engine, text, { userWords, ...(body.continues[i] ? { continues: true } : {}), ...(body.minConfidence !== undefined ? { minConfidence: body.minConfidence } : {}), ...(body.technical ? { technical: true, recurring: body.recurring && new Set(body.recurring) } : {}) });
         out.push({ r, ms: performance.now() - t });
         m.tokens.inc({}, ((engine as { tokensGenerated?: number }).tokensGenerated ?? 0) - tok0);
         // segments the model failed on (the lexicon answered instead) are errors, though the request succeeds

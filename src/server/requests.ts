@@ -22,12 +22,15 @@ export interface FixRequest {
   continues: boolean[];
   /** Least confidence of an edit (0..1); absent: the engine's default. */
   minConfidence?: number;
+  /** The texts are lines of technical writing, and these of their lower-case words recur in the document (FixOptions). */
+  technical?: boolean;
+  recurring?: string[];
   spec?: { engine?: string; model?: string; noGuard?: boolean; home?: string };
 }
 
 export function parseFixRequest(body: unknown): FixRequest {
   if (!isObject(body)) throw new HttpError(400, `expected a JSON object like {"text": "..."}, got ${typeName(body)}`);
-  expectKeys(body, ["text", "texts", "userWords", "continues", "minConfidence", "engine", "model", "noGuard", "home"], "/v1/fix");
+  expectKeys(body, ["text", "texts", "userWords", "continues", "minConfidence", "technical", "recurring", "engine", "model", "noGuard", "home"], "/v1/fix");
   const has = (k: string) => body[k] !== undefined;
   if (has("text") === has("texts")) throw new HttpError(400, `expected exactly one of "text" (a string) or "texts" (an array of strings)`);
   let texts: string[];
@@ -58,12 +61,14 @@ export function parseFixRequest(body: unknown): FixRequest {
     if (typeof c !== "number" || !(c >= 0 && c <= 1)) throw new HttpError(400, `"minConfidence" must be a number from 0 to 1, got ${JSON.stringify(c)}`);
     minConfidence = c;
   }
+  if (has("technical") && typeof body.technical !== "boolean") throw new HttpError(400, `"technical" must be true or false, got ${typeName(body.technical)}`);
+  if (has("recurring") && (!Array.isArray(body.recurring) || body.recurring.some((w) => typeof w !== "string"))) throw new HttpError(400, `"recurring" must be an array of strings`);
   for (const k of ["engine", "model", "home"] as const) if (has(k) && typeof body[k] !== "string") throw new HttpError(400, `"${k}" must be a string, got ${typeName(body[k])}`);
   if (has("noGuard") && typeof body.noGuard !== "boolean") throw new HttpError(400, `"noGuard" must be true or false, got ${typeName(body.noGuard)}`);
   const spec = ["engine", "model", "noGuard", "home"].some(has)
     ? { engine: body.engine as string | undefined, model: body.model as string | undefined, noGuard: body.noGuard as boolean | undefined, home: body.home as string | undefined }
     : undefined;
-  return { texts, single: has("text"), userWords, continues, minConfidence, spec };
+  return { texts, single: has("text"), userWords, continues, minConfidence, technical: body.technical as boolean | undefined, recurring: body.recurring as string[] | undefined, spec };
 }
 
 export interface FeedbackRequest {

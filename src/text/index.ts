@@ -7,3 +7,4 @@ export * from "./negation.ts";
 export * from "./confusables.ts";
 export * from "./keyboard.ts";
 export * from "./distance.ts";
+export * from "./technical.ts";

@@ -37,7 +37,8 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { codeNames, editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
@@ -45,6 +46,19 @@ import { loadLexiconBytes } from "./data.ts";
 
 
 let shared: LexiconEngine | undefined;
+
+/** The lower-case words (a possessive counts as the word) that occur twice or more among the tokens, added to `given` (the document's). */
+function repeatedWords(tokens: Token[], given: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  const seen = new Set<string>();
+  let out: Set<string> | undefined;
+  for (const t of tokens) {
+    if (t.kind !== "word" || !/^[a-z]/.test(t.text)) continue;
+    const w = t.text.replace(/['’]s$/, "");
+    if (!seen.has(w)) seen.add(w);
+    else if (!given?.has(w)) (out ??= new Set(given)).add(w);
+  }
+  return out ?? given;
+}
 
 /** A word written before an abbreviation's full stop: a capitalised one of up to four letters (Corp, Mr, St) or one with a stop inside (U.S, e.g). */
 const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
@@ -155,12 +169,13 @@ export class LexiconEngine implements Engine {
       }
     }
     const shouting = caps >= 3 && caps >= 0.6 * words;
-    // technical text: a code span, a URL or a snake_case identifier in it. There a short unknown word of two
-    // or three lower-case letters is a command, an abbreviation or a name of code (rm, ln, op, un) more often
-    // than a slip, which in prose it nearly always is (1,335 of 1,347 on the realistic dev set); a known
-    // misspelling (teh) is still corrected. (Not evidence: camelCase, which a slipped shift key makes; file
-    // names and markup, which Wikipedia's GOG.com, p.xii and name( forms also give: realistic -0.0005.)
-    const technical = tokens.some((t) => t.kind === "protected" && ((t.span === "code" && t.text.startsWith("`")) || t.span === "url" || (t.span === "identifier" && t.text.includes("_"))));
+    // technical text (src/text/technical.ts: code spans, file names, flags, arrows on the line, or the
+    // caller's word for the whole document; or two camelCase names of code, rules.ts codeNames): there a
+    // short unknown word of two or three lower-case letters is left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
+    // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does), or
+    // within the line itself when the line is technical
+    const technical = options.technical || technicalLine(text, tokens) || codeNames(this, tokens);
+    const recurring = technical ? repeatedWords(tokens, options.technical ? options.recurring : undefined) : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
     const flush = (i: number) => {
@@ -219,7 +234,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && id < 0 && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
           gapAfter,
           afterWord: run.length > 0,
           alone,

@@ -1,0 +1,94 @@
+/**
+ * src/text/technical.ts: the marks of technical writing on a line, and what a whole document says of its
+ * words (technical writing by kind or by its lines' marks; lower-case words that recur), as the lexicon
+ * engine reads them (FixOptions.technical, FixOptions.recurring) through src/check and the CLI.
+ */
+import { describe, expect, test } from "bun:test";
+import { DocumentEvidence, technicalLine } from "../src/text/technical.ts";
+import { tokenize } from "../src/text/tokenize.ts";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { checkDocument } from "../src/check/index.ts";
+
+const marked = (s: string) => technicalLine(s, tokenize(s));
+const engine = LexiconEngine.shared();
+
+describe("technicalLine", () => {
+  test("code spans, source file names, paths, flags and arrows are marks", () => {
+    for (const s of ["see `foo` here", "set in src/cli/define.ts", "the config.yaml file", "lives in ./bin now", "a/b/c is a path", "run it with --check", "0.51 -> 0.52", "teh → the"]) expect(marked(s)).toBe(true);
+  });
+  test("so is a commit subject's type or area before a colon at the line's start", () => {
+    for (const s of ["deps: drop the ln step", "fix(core): handle it", "feat!: break it"]) expect(marked(s)).toBe(true);
+    for (const s of ["Note: this is prose", "the ratio was 3: 2", "in deps: not at the start"]) expect(marked(s)).toBe(false);
+    expect(engine.fixSync("deps: drop the ln step").output).toBe("deps: drop the ln step");
+    expect(engine.fixSync("Note: drop the ln step").output).not.toContain(" ln ");
+  });
+  test("prose forms are not: a single slash, a path of names, camelCase, a word against a bracket", () => {
+    for (const s of ["the and/or case", "by Liebman/Beirach/McClure", "the startServer name", "the name(s) of it", "a well-known - dash"]) expect(marked(s)).toBe(false);
+  });
+});
+
+describe("DocumentEvidence", () => {
+  test("a commit message and source code's comments are technical by kind; other text by its lines' marks", () => {
+    expect(new DocumentEvidence("commit").technical).toBe(true);
+    expect(new DocumentEvidence("code:c").technical).toBe(true);
+    const md = new DocumentEvidence("markdown");
+    md.add("Some prose about the tool.");
+    expect(md.technical).toBe(false);
+    md.add("```sh", false);
+    md.add("npm install tool", false);
+    md.add("```", false);
+    // (two marks: the fence's two lines)
+    expect(md.technical).toBe(true);
+    // one mark in more than twenty lines is not enough
+    const long = new DocumentEvidence();
+    for (let k = 0; k < 40; k++) long.add(`a plain line of prose number ${k}`);
+    long.add("see `x`");
+    long.add("see `y`");
+    expect(long.technical).toBe(false);
+  });
+  test("the lower-case words of a line that recur in the document, only in technical writing", () => {
+    const doc = new DocumentEvidence("commit");
+    doc.add("citty leaves the start-up");
+    doc.add("without citty's parser, once");
+    expect(doc.optionsFor("the citty parser once")).toEqual({ technical: true, recurring: new Set(["citty"]) });
+    const prose = new DocumentEvidence();
+    prose.add("citty here");
+    prose.add("citty there");
+    expect(prose.optionsFor("citty")).toEqual({});
+  });
+});
+
+describe("the lexicon engine in a technical document", () => {
+  const fix = (s: string, o = {}) => engine.fixSync(s, o).output;
+  test("a short unknown word or a rare known one is left alone, a known misspelling is still fixed", () => {
+    expect(fix("the rm step refuses a model")).not.toContain(" rm ");
+    expect(fix("the rm step refuses a model", { technical: true })).toBe("the rm step refuses a model");
+    expect(fix("teh rm step", { technical: true })).toBe("the rm step");
+    // a rare known word of three letters (ane) beside a mark of code, or in a technical document
+    expect(fix("no ane model is installed")).not.toContain("ane");
+    expect(fix("no ane model is installed", { technical: true })).toBe("no ane model is installed");
+    expect(fix("no ane model is installed, see --help")).toBe("no ane model is installed, see --help");
+  });
+  test("a word that recurs in the document is a word of code; a slip that does not recur is still fixed", () => {
+    expect(fix("citty leaves the start-up")).toBe("city leaves the start-up");
+    expect(fix("citty leaves the start-up", { technical: true, recurring: new Set(["citty"]) })).toBe("citty leaves the start-up");
+    expect(fix("the bulid step of citty", { technical: true, recurring: new Set(["citty"]) })).toBe("the build step of citty");
+    // (recurring words count only in technical writing)
+    expect(fix("citty leaves the start-up", { recurring: new Set(["citty"]) })).toBe("city leaves the start-up");
+  });
+  test("on a technical line a word that recurs within the line is a word of code too; in prose it is still a slip", () => {
+    expect(fix("the citty parser and citty's own test in src/cli/define.ts")).toBe("the citty parser and citty's own test in src/cli/define.ts");
+    expect(fix("the citty parser and a test in src/cli/define.ts")).toBe("the city parser and a test in src/cli/define.ts");
+    expect(fix("the citty parser and citty's own test")).toBe("the city parser and city's own test");
+  });
+  test("two camelCase names of code on a line mark it; one, which a slip of the shift key can make, does not", () => {
+    expect(fix("the lsp test covers didOpen and codeAction")).toBe("the lsp test covers didOpen and codeAction");
+    expect(fix("the lsp test covers didOpen")).not.toContain("lsp");
+  });
+  test("src/check reads a document so: a commit message's code words are left, its slips fixed", async () => {
+    const r = await checkDocument(engine, ["citty leaves the start-up", "", "the main command runs without citty's parser; rm refuses teh rest"], "commit");
+    expect(r.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["teh->the"]);
+    const plain = await checkDocument(engine, ["citty leaves the start-up", "", "the main command runs without citty's parser"], "text");
+    expect(plain.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["citty->city", "citty's->city's"]);
+  });
+});
