@@ -90,12 +90,10 @@ export function ruleCost(alpha: number, beta: number): number | undefined {
 }
 
 // (left, right) lengths of the substring rules the distance tries: the others are single-letter edits
-const RULE_SHAPES: ReadonlyArray<readonly [number, number]> = [
-  [2, 2],
-  [2, 1],
-  [1, 2],
-  [2, 0],
-];
+// (two flat arrays read by index: the distance's innermost loop, where destructuring each pair through the
+// iterator protocol cost a one-liner's interpreter more than the look-ups)
+const RULE_LEFT: readonly number[] = [2, 2, 1, 2];
+const RULE_RIGHT: readonly number[] = [2, 1, 2, 0];
 const mcode = new Int32Array(64);
 const tcode = new Int32Array(64);
 
@@ -129,7 +127,11 @@ export function channelDistance(meant: string, typed: string, substrings = false
   const n = meant.length;
   const m = typed.length;
   const W = m + 1;
-  const d = new Float64Array((n + 1) * W);
+  // (one table for every call, grown when needed: a Float64Array per call cost more than the distance
+  // itself where the code is interpreted, as in a one-liner; every cell read is written first but d[0])
+  if (table.length < (n + 1) * W) table = new Float64Array(Math.max(2 * table.length, (n + 1) * W));
+  const d = table;
+  d[0] = 0;
   for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FIRST_LETTER_COST;
   for (let j = 1; j <= m; j++) d[j] = j + FIRST_LETTER_COST;
   const T = tables;
@@ -185,10 +187,15 @@ export function channelDistance(meant: string, typed: string, substrings = false
   return d[n * W + m]!;
 }
 
+/** The distance's table, reused by every call (channelDistance never calls itself). */
+let table = new Float64Array(1024);
+
 /** Cheapest way to reach cell (i, j) of the distance table by one substring rule ending there (Infinity if none). */
 function substringEdit(d: Float64Array, W: number, i: number, j: number): number {
   let best = Infinity;
-  for (const [la, lb] of RULE_SHAPES) {
+  for (let r = 0; r < 4; r++) {
+    const la = RULE_LEFT[r]!;
+    const lb = RULE_RIGHT[r]!;
     // a rule may reach back to the start of the word (index 0), which both sides must then include
     const pi = i - la;
     const pj = j - lb;
