@@ -137,6 +137,8 @@ export function channelDistance(meant: string, typed: string, substrings = false
   for (let j = 1; j <= m; j++) d[j] = j + FIRST_LETTER_COST;
   const T = tables;
   const R = substrings && rules !== null && n < 63 && m < 63;
+  const keys = R ? rules!.keys : EMPTY_KEYS;
+  const costs = R ? rules!.costs : EMPTY_COSTS;
   if (R) {
     // letter codes with the start of the word at index 0 (code 0)
     mcode[0] = 0;
@@ -205,8 +207,33 @@ export function channelDistance(meant: string, typed: string, substrings = false
         if (t < v) v = t;
       }
       if (shapes) {
-        const r = substringEdit(d, W, i, j, shapes);
-        if (r < v) v = r;
+        // the cheapest way to reach this cell by one substring rule ending here (inlined, with the rule's
+        // binary search in its α's range of keys: calls cost the interpreted one-liner more than the work)
+        let best = Infinity;
+        for (let r = 0; r < 4; r++) {
+          if (!(shapes & (1 << r))) continue;
+          const lb = RULE_RIGHT[r]!;
+          // a rule may reach back to the start of the word (index 0), which both sides must then include
+          const pi = i - RULE_LEFT[r]!;
+          const pj = j - lb;
+          if (pj < -1 || (pi === -1) !== (pj === -1)) continue;
+          const alpha = ruleAlpha[r]!;
+          const key = alpha * 1024 + (lb === 0 ? 0 : lb === 1 ? tcode[j]! + 1 : 30 * (tcode[j - 1]! + 1) + tcode[j]! + 1);
+          let lo = ruleLo[alpha]!;
+          let hi = ruleHi[alpha]!;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            const k = keys[mid]!;
+            if (k === key) {
+              const c = (pi === -1 ? 0 : d[pi * W + pj]!) + ruleScale * costs[mid]!;
+              if (c < best) best = c;
+              break;
+            }
+            if (k < key) lo = mid + 1;
+            else hi = mid;
+          }
+        }
+        if (best < v) v = best;
       }
       d[row + j] = v;
     }
@@ -225,28 +252,8 @@ function growColumns(size: number): void {
   tindex = new Int32Array(size);
   insHandCost = new Float64Array(size);
 }
+const EMPTY_KEYS = new Uint32Array(0);
+const EMPTY_COSTS = new Float32Array(0);
 /** α of each rule shape at the current row (set where the row's `shapes` bit is). */
 const ruleAlpha = new Int32Array(4);
 
-/**
- * Cheapest way to reach cell (i, j) of the distance table by one substring rule ending there (Infinity if
- * none), among the rule shapes of `shapes` (bit r: shape r has rules for this row's α, ruleAlpha[r]).
- */
-function substringEdit(d: Float64Array, W: number, i: number, j: number, shapes: number): number {
-  let best = Infinity;
-  for (let r = 0; r < 4; r++) {
-    if (!(shapes & (1 << r))) continue;
-    const la = RULE_LEFT[r]!;
-    const lb = RULE_RIGHT[r]!;
-    // a rule may reach back to the start of the word (index 0), which both sides must then include
-    const pi = i - la;
-    const pj = j - lb;
-    if (pi < -1 || pj < -1 || (pi === -1) !== (pj === -1)) continue;
-    const beta = lb === 0 ? 0 : lb === 1 ? tcode[j]! + 1 : 30 * (tcode[j - 1]! + 1) + tcode[j]! + 1;
-    const c = ruleCost(ruleAlpha[r]!, beta);
-    if (c === undefined) continue;
-    const v = (pi === -1 ? 0 : d[pi * W + pj]!) + ruleScale * c;
-    if (v < best) best = v;
-  }
-  return best;
-}
