@@ -10,6 +10,7 @@
  */
 import type { Edit } from "../../types.ts";
 import { caseShape } from "../../text/case.ts";
+import { startsLower } from "../../text/ascii.ts";
 import { negates } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
@@ -60,7 +61,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const start = first.tok.start;
     const end = last.tok.end;
     let to = render(hyp, run.slice(at, at + hyp.span));
-    if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && /^\p{Ll}/u.test(to)) to = to[0]!.toUpperCase() + to.slice(1);
+    if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && startsLower(to)) to = to[0]!.toUpperCase() + to.slice(1);
     const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
     if (to === typed) continue;
     // a real word becomes a contraction (its → it's, your → you're) only where the next word is known to
