@@ -196,6 +196,7 @@ export function clearSearchMemos(ctx: LexiconContext): void {
   slotMemos.delete(ctx);
   pairTables.delete(ctx);
   lastCtx = lastTable = null;
+  smallCtx = null;
 }
 
 /**
@@ -308,8 +309,31 @@ function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): n
     t.value[k] = v;
     return v;
   }
+  if (prev >= 0 && id >= 0) {
+    // before that, a small table of the same kind: a one-liner's Viterbi passes (the best path, then two
+    // per edit for its confidence) ask for the same pairs again and again (736 look-ups of 190 pairs for
+    // "Thi sis a tset"), each a binary search, two exponentials and a logarithm in the interpreter
+    if (ctx !== smallCtx) {
+      smallCtx = ctx;
+      smallPrev.fill(-1);
+    }
+    const k = (Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> (32 - SMALL_BITS);
+    if (smallPrev[k] === prev && smallNext[k] === id) return smallValue[k]!;
+    const v = lmUncached(ctx, prev, id, unknownLength);
+    smallPrev[k] = prev;
+    smallNext[k] = id;
+    smallValue[k] = v;
+    return v;
+  }
   return lmUncached(ctx, prev, id, unknownLength);
 }
+
+/** The small table of pairs scored before the big one is made (PAIR_TABLE_AFTER), for the engine smallCtx. */
+const SMALL_BITS = 10;
+const smallPrev = new Int32Array(1 << SMALL_BITS).fill(-1);
+const smallNext = new Int32Array(1 << SMALL_BITS);
+const smallValue = new Float64Array(1 << SMALL_BITS);
+let smallCtx: LexiconContext | null = null;
 
 /**
  * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in typed arrays (a pair
