@@ -64,11 +64,11 @@ async function showUsage(cmd: CommandDef<any>, path: string[]): Promise<void> {
 /**
  * The arguments after the program. `bun cli.ts -- X` (the source run, and the bin's shebang) drops a
  * `--` that comes first, so `typofix -- --version` would print the version: on Linux the command line
- * is read back from /proc to restore it (the compiled binary keeps it).
+ * is read back from /proc to restore it. The compiled binary keeps it, and reads nothing.
  */
 function argvOf(): string[] {
   const args = process.argv.slice(2);
-  if (process.platform !== "linux") return args;
+  if (process.env.TYPOFIX_COMPILED === "1" || process.platform !== "linux") return args;
   try {
     const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0").slice(0, -1);
     const k = cmd.length - args.length - 1;

@@ -93,6 +93,27 @@ describe("symmetric-delete index", () => {
     );
   });
 
+  test("property: the distance-1 check without a table (osa1) agrees with the table (osa) on words and typos", () => {
+    const x = lex.deletes as unknown as { q: Uint16Array; osa(o: number, m: number, n: number, k: number): number; osa1(o: number, m: number, n: number): number };
+    const d = lex.data;
+    let ones = 0;
+    fc.assert(
+      fc.property(typo, fc.nat(d.nCounted - 1), fc.boolean(), (q, other, near) => {
+        if (q.length === 0 || q.length > 32) return;
+        // a word near the query (its own source, often) or any word
+        const id = near ? Math.max(0, lex.id(q.slice(0, -1)), lex.id(q)) : other;
+        for (let i = 0; i < q.length; i++) x.q[i] = q.charCodeAt(i);
+        const o = d.wordOffsets[id]!;
+        const m = d.wordOffsets[id + 1]! - o;
+        const want = x.osa(o, m, q.length, 1);
+        expect(x.osa1(o, m, q.length)).toBe(want);
+        if (want === 1) ones++;
+      }),
+      { numRuns: 3000, seed: 22 },
+    );
+    expect(ones).toBeGreaterThan(50);
+  });
+
   test("the encoder is deterministic", () => {
     const src = { unigrams: [["b", 2], ["a", 2], ["ab", 1]] as Array<[string, number]>, bigrams: [] };
     expect(Buffer.from(encodeLexicon(src)).equals(Buffer.from(encodeLexicon(src)))).toBe(true);

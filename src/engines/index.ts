@@ -4,8 +4,8 @@
  * chose and why it fell back. Each engine has a factory below; the CLI never constructs one directly.
  * Also the one answer to "is this server running the engine the client would make?" (plans, specs).
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Engine, EngineAvailability, EngineName } from "../types.ts";
 import { cacheDir } from "../config.ts";
 import { LexiconEngine } from "./lexicon/index.ts";
@@ -58,9 +58,7 @@ async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise
 }
 
 async function anyInstalled(engine: string): Promise<boolean> {
-  const { existsSync, readdirSync, readFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { cacheDir } = await import("../config.ts");
+  // (static imports: the one-liner asks this on every run, and three awaited imports cost it more than the stat)
   const store = join(cacheDir(), "models");
   if (!existsSync(store)) return false;
   for (const name of readdirSync(store)) {

@@ -3,6 +3,7 @@
  * drop one: the lexicon engine refuses such hypotheses and the guard refuses such edits from a model.
  * Apostrophes are ignored, so "dont", "don't" and "don’t" all count. Cost: one Set lookup per word.
  */
+import { pattern } from "./ascii.ts";
 
 const NEGATIONS = new Set(
   (
@@ -27,7 +28,8 @@ export function negates(word: string): boolean {
 const seen = new Map<string, boolean>();
 
 export function negatesUncached(word: string): boolean {
-  return NEGATIONS.has(word.toLowerCase().replace(/['’]/g, "").replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ""));
+  const w = word.toLowerCase().replace(/['’]/g, "");
+  return NEGATIONS.has(w.replace(pattern("trimNonLetters", w), ""));
 }
 
 /** Number of negations among the words of a text. */

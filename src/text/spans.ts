@@ -4,6 +4,7 @@
  * cost is linear in the text length.
  */
 
+import { TWINS } from "./ascii.ts";
 export type SpanKind =
   | "url"
   | "email"
@@ -41,7 +42,7 @@ const LONG = 3;
 type Need = string | typeof NON_ASCII | typeof DIGIT | typeof UPPER | typeof LONG;
 
 // Order matters: earlier patterns win where matches overlap.
-const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
+const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // a word with a combining mark (a decomposed accent: cafe\u0301) or an invisible format character inside
   // (soft hyphen, zero-width space or joiner, word joiner, direction marks): no dictionary knows that form,
   // and an edit would drop the mark or move the invisible character (accom\u00ADmodate is not two words)
@@ -66,17 +67,17 @@ const PATTERNS: Array<[SpanKind, RegExp, Need]> = [
   ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu, "#"],
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
-  ["number", /(?<![\p{L}\p{N}_])[\p{L}\p{N}_]*\p{N}[\p{L}\p{N}_]*(?:[.,:][\p{N}]+[\p{L}\p{N}_]*)*/gu, DIGIT],
+  ["number", TWINS.number[1], DIGIT, TWINS.number[0]],
   // (not from inside a contraction: "don't_" closing an emphasis is a word and a mark, not "don'" + "t_")
   ["identifier", /(?<![\p{L}\p{N}_]|\p{L}['’])[\p{L}\p{N}]*_[\p{L}\p{N}_]*/gu, "_"],
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
   ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu, "=[("],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
-  ["filename", /(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.(?:[a-z][a-z0-9]{0,4})\b(?![\p{L}'’])/gu, "."],
+  ["filename", TWINS.filename[1], ".", TWINS.filename[0]],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
-  ["identifier", /(?<![\p{L}\p{N}])(?:\p{Ll}+|\p{Lu}\p{Ll}+)\p{Lu}[\p{L}\p{N}]*/gu, UPPER],
+  ["identifier", TWINS.camel[1], UPPER, TWINS.camel[0]],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
-  ["acronym", /(?<![\p{L}\p{N}])\p{Lu}{2,}(?:s|['’]s)?\b/gu, UPPER],
+  ["acronym", TWINS.acronym[1], UPPER, TWINS.acronym[0]],
   // 40 or more characters without a space, bracket or quote are no word (base64 and data: URIs, hashes,
   // tokens, minified code): correcting the letters between their + or . would damage them
   ["blob", /(?<![^\s()[\]{}<>"'`])[^\s()[\]{}<>"'`]{40,}/gu, LONG],
@@ -100,8 +101,10 @@ export function protectedSpans(text: string, skip = true): Span[] {
     if (c >= 48 && c <= 57) digit = true;
     else if (c >= 65 && c <= 90) upper = true;
   }
-  for (const [kind, re, need] of PATTERNS) {
+  for (const [kind, unicode, need, asciiTwin] of PATTERNS) {
     if (skip && ascii && !mayMatch(need, seen, digit, upper, text.length)) continue;
+    // (on an all-ASCII text, the pattern's ASCII twin where it has one: the same matches, far cheaper to compile)
+    const re = ascii && asciiTwin ? asciiTwin : unicode;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) {

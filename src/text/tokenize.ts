@@ -4,6 +4,7 @@
  * (letters with inner apostrophes), whitespace, punctuation and other characters. Linear time.
  */
 import { protectedSpans, type SpanKind } from "./spans.ts";
+import { isAscii, TWINS } from "./ascii.ts";
 
 export type TokenKind = "word" | "space" | "punct" | "protected" | "other";
 
@@ -17,27 +18,30 @@ export interface Token {
 }
 
 // A word: letters (with combining marks), optionally joined by an inner apostrophe: don't, O'Brien, they're.
-const WORD = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/uy;
 const SPACE = /\s+/uy;
-const PUNCT = /\p{P}/uy;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const spans = protectedSpans(text);
+  // a word is \p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*, a mark \p{P}: in an all-ASCII text, their ASCII
+  // twins (text/ascii.ts: the same matches, far cheaper to compile for a one-liner)
+  const ascii = isAscii(text);
+  const word = TWINS.word[ascii ? 0 : 1];
+  const punct = TWINS.punct[ascii ? 0 : 1];
   let pos = 0;
   for (const s of spans) {
-    if (s.start > pos) lex(text, pos, s.start, tokens);
+    if (s.start > pos) lex(text, pos, s.start, tokens, word, punct);
     tokens.push({ kind: "protected", text: text.slice(s.start, s.end), start: s.start, end: s.end, span: s.kind });
     pos = s.end;
   }
-  if (pos < text.length) lex(text, pos, text.length, tokens);
+  if (pos < text.length) lex(text, pos, text.length, tokens, word, punct);
   return tokens;
 }
 
-function lex(text: string, from: number, to: number, out: Token[]): void {
+function lex(text: string, from: number, to: number, out: Token[], word: RegExp, punct: RegExp): void {
   let pos = from;
   while (pos < to) {
-    const kind = match(WORD, text, pos) ? "word" : match(SPACE, text, pos) ? "space" : match(PUNCT, text, pos) ? "punct" : null;
+    const kind = match(word, text, pos) ? "word" : match(SPACE, text, pos) ? "space" : match(punct, text, pos) ? "punct" : null;
     if (kind) {
       // a match may not run into the protected span that follows; a word cut short by one is part of it,
       // not a word to correct ("don'" before a span "t_" would become "don't" + "t_")

@@ -154,9 +154,16 @@ export class Candidates {
     // distance 2 only when nothing is within distance 1: a second edit costs more than any
     // frequency difference usually buys, and the wider walk is the engine's main cost
     let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
+    // the distances of the first search's hits, computed for `best` and kept for the scores below
+    let near: Map<number, number> | null = null;
     if (maxDist > 1) {
       let best = -Infinity;
-      for (const h of hits) best = Math.max(best, lex.logP(h.id) - P.editCost * channelDistance(lex.word(h.id), word, substrings));
+      near = new Map();
+      for (const h of hits) {
+        const dist = channelDistance(lex.word(h.id), word, substrings);
+        near.set(h.id, dist);
+        best = Math.max(best, lex.logP(h.id) - P.editCost * dist);
+      }
       // the wide search looks only among frequent words: a rare word two edits away cannot beat keeping
       // the unknown word (its prior plus two edits cost more than an unknown word's)
       if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
@@ -166,7 +173,7 @@ export class Candidates {
     const key = phonetic && P.phoneticBonus ? phoneticKey(word) : "";
     const scored = hits.map((h) => {
       const meant = lex.word(h.id);
-      const dist = channelDistance(meant, word, substrings);
+      const dist = near?.get(h.id) ?? channelDistance(meant, word, substrings);
       // (a lone word spelt by ear, sounding like the candidate through a spelling confusion that a learned
       // substring rule explains, elefant for elephant by ph → f, made one mistake, not two slips)
       const alike = key !== "" && phoneticKey(meant) === key;

@@ -90,12 +90,10 @@ export function ruleCost(alpha: number, beta: number): number | undefined {
 }
 
 // (left, right) lengths of the substring rules the distance tries: the others are single-letter edits
-const RULE_SHAPES: ReadonlyArray<readonly [number, number]> = [
-  [2, 2],
-  [2, 1],
-  [1, 2],
-  [2, 0],
-];
+// (two flat arrays read by index: the distance's innermost loop, where destructuring each pair through the
+// iterator protocol cost a one-liner's interpreter more than the look-ups)
+const RULE_LEFT: readonly number[] = [2, 2, 1, 2];
+const RULE_RIGHT: readonly number[] = [2, 1, 2, 0];
 const mcode = new Int32Array(64);
 const tcode = new Int32Array(64);
 
@@ -129,11 +127,18 @@ export function channelDistance(meant: string, typed: string, substrings = false
   const n = meant.length;
   const m = typed.length;
   const W = m + 1;
-  const d = new Float64Array((n + 1) * W);
+  // (one table for every call, grown when needed: a Float64Array per call cost more than the distance
+  // itself where the code is interpreted, as in a one-liner; every cell read is written first but d[0])
+  if (table.length < (n + 1) * W) table = new Float64Array(Math.max(2 * table.length, (n + 1) * W));
+  if (tcodes.length < m + 2) growColumns(m + 2);
+  const d = table;
+  d[0] = 0;
   for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FIRST_LETTER_COST;
   for (let j = 1; j <= m; j++) d[j] = j + FIRST_LETTER_COST;
   const T = tables;
   const R = substrings && rules !== null && n < 63 && m < 63;
+  const keys = R ? rules!.keys : EMPTY_KEYS;
+  const costs = R ? rules!.costs : EMPTY_COSTS;
   if (R) {
     // letter codes with the start of the word at index 0 (code 0)
     mcode[0] = 0;
@@ -143,63 +148,112 @@ export function channelDistance(meant: string, typed: string, substrings = false
   }
   const L = learnedShare;
   const H = 1 - L;
+  // what depends on the typed letter alone, once per column rather than once per cell: its code, its
+  // letter index, and the hand-set cost of typing it in addition (cheaper when it doubles its neighbour
+  // or is next to it on the keyboard)
+  const tc = tcodes;
+  const ti = tindex;
+  const insHand = insHandCost;
+  for (let j = 1; j <= m; j++) {
+    const b = typed[j - 1]!;
+    tc[j] = typed.charCodeAt(j - 1);
+    ti[j] = charIndex(tc[j]!);
+    const prevTyped = j > 1 ? typed[j - 2]! : "";
+    insHand[j] = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
+  }
   for (let i = 1; i <= n; i++) {
     const a = meant[i - 1]!;
-    const ai = charIndex(meant.charCodeAt(i - 1));
+    const ac = meant.charCodeAt(i - 1);
+    const ai = charIndex(ac);
     // context of a dropped or added letter: the intended letter before it (0 at the start)
     const before = i > 1 ? charIndex(meant.charCodeAt(i - 2)) : 0;
+    const prevMeant = i > 1 ? meant.charCodeAt(i - 2) : -1;
+    // meant letter dropped in typing; cheaper when it was one of a double letter
+    let dropCost = ac === 39 ? APOSTROPHE_COST : (i > 1 && prevMeant === ac) || (i < n && meant.charCodeAt(i) === ac) ? 0.45 : i === n && ac === 101 ? SILENT_E_COST : 0.95;
+    // (the last letter keeps the hand-set cost, silent e included: the tables do not count it)
+    if (T && ac !== 39 && i < n) dropCost = L * T.del[before * ALPHA + ai]! + H * dropCost;
+    const transCost = T ? L * T.trans[before * ALPHA + ai]! + H * 0.55 : 0.55;
+    // the substring rules whose left side ends at this letter (their α depends on i alone)
+    let shapes = 0;
+    if (R)
+      for (let r = 0; r < 4; r++) {
+        const la = RULE_LEFT[r]!;
+        if (i - la < -1) continue;
+        const alpha = la === 0 ? 0 : la === 1 ? mcode[i]! + 1 : 30 * (mcode[i - 1]! + 1) + mcode[i]! + 1;
+        if (!hasAlpha(alpha)) continue;
+        ruleAlpha[r] = alpha;
+        shapes |= 1 << r;
+      }
+    const row = i * W;
+    const up = row - W;
     for (let j = 1; j <= m; j++) {
-      const b = typed[j - 1]!;
-      // meant letter dropped in typing; cheaper when it was one of a double letter
-      let dropCost =
-        a === "'" ? APOSTROPHE_COST : (i > 1 && meant[i - 2] === a) || (i < n && meant[i] === a) ? 0.45 : i === n && a === "e" ? SILENT_E_COST : 0.95;
-      // extra letter typed; cheaper when it doubles its neighbour or is next to it on the keyboard
-      const prevTyped = j > 1 ? typed[j - 2]! : "";
-      let insCost = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
-      let sub = subCost(a, b);
+      const bc = tc[j]!;
+      let insCost = insHand[j]!;
+      let sub = ac === bc ? 0 : subCost(a, typed[j - 1]!);
       if (T) {
-        const bi = charIndex(typed.charCodeAt(j - 1));
-        // (the last letter keeps the hand-set cost, silent e included: the tables do not count it)
-        if (a !== "'" && i < n) dropCost = L * T.del[before * ALPHA + ai]! + H * dropCost;
+        const bi = ti[j]!;
         insCost = L * T.ins[ai * ALPHA + bi]! + H * insCost;
         // (an accent typed on a plain letter keeps its own cost: the pairs are ASCII)
         if (sub > 0 && bi !== 28) sub = L * T.sub[ai * ALPHA + bi]! + H * sub;
       }
       // people rarely add or drop the first letter of a word
-      let v = d[(i - 1) * W + j - 1]! + sub;
-      const del = d[(i - 1) * W + j]! + dropCost + (i === 1 ? FIRST_LETTER_COST : 0);
-      const ins = d[i * W + j - 1]! + insCost + (j === 1 ? FIRST_LETTER_COST : 0);
+      let v = d[up + j - 1]! + sub;
+      const del = d[up + j]! + dropCost + (i === 1 ? FIRST_LETTER_COST : 0);
+      const ins = d[row + j - 1]! + insCost + (j === 1 ? FIRST_LETTER_COST : 0);
       if (del < v) v = del;
       if (ins < v) v = ins;
-      if (i > 1 && j > 1 && a === typed[j - 2] && meant[i - 2] === b) {
-        const t = d[(i - 2) * W + j - 2]! + (T ? L * T.trans[before * ALPHA + ai]! + H * 0.55 : 0.55);
+      if (i > 1 && j > 1 && ac === tc[j - 1] && prevMeant === bc) {
+        const t = d[up - W + j - 2]! + transCost;
         if (t < v) v = t;
       }
-      if (R) {
-        const r = substringEdit(d, W, i, j);
-        if (r < v) v = r;
+      if (shapes) {
+        // the cheapest way to reach this cell by one substring rule ending here (inlined, with the rule's
+        // binary search in its α's range of keys: calls cost the interpreted one-liner more than the work)
+        let best = Infinity;
+        for (let r = 0; r < 4; r++) {
+          if (!(shapes & (1 << r))) continue;
+          const lb = RULE_RIGHT[r]!;
+          // a rule may reach back to the start of the word (index 0), which both sides must then include
+          const pi = i - RULE_LEFT[r]!;
+          const pj = j - lb;
+          if (pj < -1 || (pi === -1) !== (pj === -1)) continue;
+          const alpha = ruleAlpha[r]!;
+          const key = alpha * 1024 + (lb === 0 ? 0 : lb === 1 ? tcode[j]! + 1 : 30 * (tcode[j - 1]! + 1) + tcode[j]! + 1);
+          let lo = ruleLo[alpha]!;
+          let hi = ruleHi[alpha]!;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            const k = keys[mid]!;
+            if (k === key) {
+              const c = (pi === -1 ? 0 : d[pi * W + pj]!) + ruleScale * costs[mid]!;
+              if (c < best) best = c;
+              break;
+            }
+            if (k < key) lo = mid + 1;
+            else hi = mid;
+          }
+        }
+        if (best < v) v = best;
       }
-      d[i * W + j] = v;
+      d[row + j] = v;
     }
   }
   return d[n * W + m]!;
 }
 
-/** Cheapest way to reach cell (i, j) of the distance table by one substring rule ending there (Infinity if none). */
-function substringEdit(d: Float64Array, W: number, i: number, j: number): number {
-  let best = Infinity;
-  for (const [la, lb] of RULE_SHAPES) {
-    // a rule may reach back to the start of the word (index 0), which both sides must then include
-    const pi = i - la;
-    const pj = j - lb;
-    if (pi < -1 || pj < -1 || (pi === -1) !== (pj === -1)) continue;
-    const alpha = la === 0 ? 0 : la === 1 ? mcode[i]! + 1 : 30 * (mcode[i - 1]! + 1) + mcode[i]! + 1;
-    if (!hasAlpha(alpha)) continue;
-    const beta = lb === 0 ? 0 : lb === 1 ? tcode[j]! + 1 : 30 * (tcode[j - 1]! + 1) + tcode[j]! + 1;
-    const c = ruleCost(alpha, beta);
-    if (c === undefined) continue;
-    const v = (pi === -1 ? 0 : d[pi * W + pj]!) + ruleScale * c;
-    if (v < best) best = v;
-  }
-  return best;
+/** The distance's table, reused by every call (channelDistance never calls itself). */
+let table = new Float64Array(1024);
+/** Per typed letter (index j from 1): its code, its letter index (charIndex), its hand-set insertion cost. */
+let tcodes = new Int32Array(64);
+let tindex = new Int32Array(64);
+let insHandCost = new Float64Array(64);
+function growColumns(size: number): void {
+  tcodes = new Int32Array(size);
+  tindex = new Int32Array(size);
+  insHandCost = new Float64Array(size);
 }
+const EMPTY_KEYS = new Uint32Array(0);
+const EMPTY_COSTS = new Float32Array(0);
+/** α of each rule shape at the current row (set where the row's `shapes` bit is). */
+const ruleAlpha = new Int32Array(4);
+

@@ -175,9 +175,10 @@ export class DeleteIndex {
     found.length = 0;
     const pre = this.pre;
     prefixes(q, n, pre);
-    this.probe(deleted(pre, n, -1, -1), n, maxDist, limit);
-    for (let a = 0; a < n; a++) this.probe(deleted(pre, n, a, -1), n, maxDist, limit);
-    if (maxDist >= 2) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) this.probe(deleted(pre, n, a, b), n, maxDist, limit);
+    // (the query itself first, then with one deletion, then two: see probe's length bound)
+    this.probe(deleted(pre, n, -1, -1), n, maxDist, limit, n + maxDist);
+    for (let a = 0; a < n; a++) this.probe(deleted(pre, n, a, -1), n, maxDist, limit, n + maxDist - 1);
+    if (maxDist >= 2) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) this.probe(deleted(pre, n, a, b), n, maxDist, limit, n + maxDist - 2);
     // found holds rank * 4 + dist: sorting it gives word order
     found.sort((x, y) => x - y);
     const byRank = this.x.byRank;
@@ -185,21 +186,68 @@ export class DeleteIndex {
     return out;
   }
 
-  private probe(hash: number, n: number, k: number, limit: number): void {
+  /**
+   * The entries of one bucket: the string made by deleting q characters from the query (q = 0, 1, 2)
+   * lists words of length m made by deleting m - (n - q) of theirs, which must be at most k for the word
+   * to be reached through this string: `longest` = n + k - q. A longer word in the bucket (listed under
+   * the same string through more deletions, or by a hash collision) is skipped without being marked seen:
+   * if it is within distance k, a string made by at most k deletions from each side reaches it too (the
+   * index's premise), so the search still finds it; the hits and their order do not change, as they are
+   * sorted by rank at the end.
+   */
+  private probe(hash: number, n: number, k: number, limit: number, longest: number): void {
     const d = this.d;
     const bucket = hash >>> (32 - BUCKET_BITS);
     const low = hash & 0xff;
     const { tags, ids, start, rank } = this.x;
+    const offsets = d.wordOffsets;
     for (let e = start[bucket]!, end = start[bucket + 1]!; e < end; e++) {
       if (tags[e] !== low) continue;
       const id = ids[e]!;
-      if (id >= limit || !this.firstSight(id)) continue;
-      const o = d.wordOffsets[id]!;
-      const m = d.wordOffsets[id + 1]! - o;
-      if (m > n + k || m < n - k) continue;
-      const dist = this.osa(o, m, n, k);
+      if (id >= limit) continue;
+      const o = offsets[id]!;
+      const m = offsets[id + 1]! - o;
+      if (m > longest || m < n - k || !this.firstSight(id)) continue;
+      const dist = k === 1 ? this.osa1(o, m, n) : this.osa(o, m, n, k);
       if (dist <= k) this.found.push(rank[id]! * 4 + dist);
     }
+  }
+
+  /**
+   * osa(o, m, n, 1) without the table: 0 when the word bytes [o, o + m) are the query, 1 when one
+   * substitution, insertion, deletion or swap of neighbours makes them the query, else 2. After the common
+   * prefix, the rest must match with one character skipped on the longer side, one replaced, or two swapped.
+   * (The same units as osa compares: the word's bytes against the query's UTF-16 code units.)
+   */
+  private osa1(o: number, m: number, n: number): number {
+    const wb = this.d.wordBytes;
+    const q = this.q;
+    const short = m < n ? m : n;
+    let p = 0;
+    while (p < short && wb[o + p] === q[p]) p++;
+    if (m === n) {
+      if (p === n) return 0;
+      // replaced at p, or p and p + 1 swapped: the rest after them equal
+      let i = p + 1;
+      while (i < n && wb[o + i] === q[i]) i++;
+      if (i === n) return 1;
+      if (p + 1 < n && wb[o + p] === q[p + 1] && wb[o + p + 1] === q[p]) {
+        i = p + 2;
+        while (i < n && wb[o + i] === q[i]) i++;
+        if (i === n) return 1;
+      }
+      return 2;
+    }
+    if (m === n + 1) {
+      // the word has one more: skip its character at p
+      for (let i = p; i < n; i++) if (wb[o + i + 1] !== q[i]) return 2;
+      return 1;
+    }
+    if (n === m + 1) {
+      for (let i = p; i < m; i++) if (wb[o + i] !== q[i + 1]) return 2;
+      return 1;
+    }
+    return 2;
   }
 
   /** OSA distance between word bytes [o, o + m) and the query, or k + 1 when above k. */

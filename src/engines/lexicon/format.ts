@@ -95,7 +95,9 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, nMiss, nMissTargets] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
     dv.getUint32(i * 4, true),
   ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
-  const off = Array.from({ length: SECTIONS }, (_, i) => bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
+  // (a loop: Array.from over an array-like with a callback is slow where start-up code is interpreted)
+  const off: number[] = [];
+  for (let i = 0; i < SECTIONS; i++) off.push(bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
   const [nFrequent, nDeletes] = [13 + SECTIONS, 14 + SECTIONS].map((i) => dv.getUint32(i * 4, true)) as [number, number];
   // section 49, the substring rules of the error model: their number, then the keys, then the costs
   if (off[49]! - bytes.byteOffset + 4 > bytes.byteLength) throw new Error("lexicon data is truncated");

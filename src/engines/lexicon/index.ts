@@ -26,6 +26,7 @@
  */
 import { CONFIDENCE_LEVELS, type Edit, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
+import { pattern, startsLower, startsUpper } from "../../text/ascii.ts";
 import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
@@ -144,10 +145,10 @@ export class LexiconEngine implements Engine {
     let knownLower = 0;
     // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
     // it says nothing of the writer's capitals)
-    for (const m of text.matchAll(/(?:^|[.!?…]["”’')\]]*\s+)["“‘'(\[]*(\p{L}[\p{L}'’]*)/gu)) {
+    for (const m of text.matchAll(pattern("sentenceStart", text))) {
       if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
       const w = m[1]!;
-      const lower = /^\p{Ll}/u.test(w);
+      const lower = startsLower(w);
       starts++;
       if (lower) lowerStarts++;
       if (this.lex.id(w.toLowerCase().replace(/’/g, "'")) < 0) continue;
@@ -202,7 +203,7 @@ export class LexiconEngine implements Engine {
           }
         }
         // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
-        if (id >= 0 && this.lex.flags(id) & WORD_NAME && !/^\p{Lu}/u.test(t.text)) id = -1;
+        if (id >= 0 && this.lex.flags(id) & WORD_NAME && !startsUpper(t.text)) id = -1;
         let viaVariant = false;
         // (a known misspelling is no spelling variant: quater is not quatre)
         if (id < 0 && !this.lex.corrections(stem).length) {
@@ -224,7 +225,7 @@ export class LexiconEngine implements Engine {
         const next = tokens[i + 1];
         const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
-        const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && /^\p{Lu}/u.test(tokens[i + 2]?.text ?? "");
+        const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && startsUpper(tokens[i + 2]?.text ?? "");
         run.push({
           tok: t,
           lower,

@@ -10,6 +10,7 @@
  */
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
+import { countUpper, hasLower, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
@@ -55,7 +56,7 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   for (let k = a; k <= b; k += 2) if (tokens[k]!.text.length > 4 || ctx.lex.id(tokens[k]!.text.toLowerCase()) >= 0) unknown = false;
   if (unknown) return true;
   let capitalised = false;
-  for (let k = a; k <= b; k += 2) if (k !== i && /^\p{Lu}/u.test(tokens[k]!.text)) capitalised = true;
+  for (let k = a; k <= b; k += 2) if (k !== i && startsUpper(tokens[k]!.text)) capitalised = true;
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
 }
 
@@ -65,7 +66,7 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
  * all capitals after the first letter (tHE), so such a word was written so on purpose.
  */
 export function coinedName(text: string): boolean {
-  return /^\p{Lu}/u.test(text) && /\p{Ll}/u.test(text) && (text.slice(1).match(/\p{Lu}/gu)?.length ?? 0) >= 2;
+  return startsUpper(text) && hasLower(text) && countUpper(text.slice(1)) >= 2;
 }
 
 export function editable(ctx: LexiconContext, text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
@@ -73,23 +74,23 @@ export function editable(ctx: LexiconContext, text: string, lower: string, user?
   if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
   if (text.length > 40) return false;
   // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
-  if (/^\p{L}['’]s$/u.test(text)) return false;
+  if (pattern("letterPossessive", text).test(text)) return false;
   if (coinedName(text)) return false;
   // a word ending in a run of capitals is a name with an acronym (RedeTV, BlueFRITZ, UeBB)
-  if (/\p{Ll}\p{Lu}{2,}$/u.test(text)) return false;
+  if (pattern("capsRunEnd", text).test(text)) return false;
   // English loanwords written with their accents are right as they are
   if (LOANWORDS.has(lower)) return false;
   // O'Sullivan, d'Agriculture, l'Orient: a prefix and apostrophe before a capital is a name
-  if (/['’]\p{Lu}/u.test(text)) return false;
+  if (pattern("apostropheCapital", text).test(text)) return false;
   // capitalised words with accents are names (São, Université, Íris)
-  if (/^\p{Lu}/u.test(text) && /[^\x00-\x7f]/.test(text)) return false;
+  if (startsUpper(text) && /[^\x00-\x7f]/.test(text)) return false;
   // an acronym run on a word (ECMAScript, HTTPServer, ARTery) is written so on purpose; a shift key
   // held one letter too long ("THe") is not
-  if (/^\p{Lu}{3,}\p{Ll}/u.test(text)) return false;
+  if (pattern("capsThenLower", text).test(text)) return false;
   // two capitals then lower case on a known word: a shift key held on a common word ("THe", "ANd",
   // "HIstory"); on a word of the vocabulary's rarer or technical part it is an abbreviation run on a word
   // (NBits, OAuth), which lower case would damage
-  if (/^\p{Lu}{2}\p{Ll}{2,}$/u.test(text)) {
+  if (pattern("twoCapsWord", text).test(text)) {
     const id = ctx.lex.id(lower);
     if (id >= 0 && !(ctx.lex.flags(id) & WORD_COMMON)) return false;
   }
@@ -127,7 +128,7 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
   // (unless, in lower camelCase, the word without its capital is a word: "thGat", "adoptTed", "hiUs" are a
   // shift key pressed in the middle of "that", "adopted", "his", not "th" + "Gat")
-  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(/^\p{Ll}/u.test(text) && shiftTyped(ctx, text))) return false;
+  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(startsLower(text) && shiftTyped(ctx, text))) return false;
   // camelCase whose capital starts a word of four letters or more (osaTable, rgbColor) is a name made in
   // code, unless the capital is a slipped shift key: dropped, or put back as the letter it replaced, it
   // leaves a word ("yeEars", "diffeLing"); one that leaves a tail that is no word ("proLincial") is a slip
@@ -283,7 +284,7 @@ export function nameLists(tokens: Token[]): Set<number> {
       // the full stop of an initial
       return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
     };
-    const capitals = (ks: number[]) => ks.filter((k) => /^\p{Lu}/u.test(tokens[k]!.text)).length;
+    const capitals = (ks: number[]) => ks.filter((k) => startsUpper(tokens[k]!.text)).length;
     const words = (ks: number[]) => ks.filter((k) => tokens[k]!.kind === "word");
     const ok = (ks: number[]) => capitals(words(ks)) >= 2 && capitals(words(ks)) <= 4;
     let h = 0;

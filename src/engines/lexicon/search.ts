@@ -10,6 +10,7 @@
  */
 import type { Edit } from "../../types.ts";
 import { caseShape } from "../../text/case.ts";
+import { startsLower } from "../../text/ascii.ts";
 import { negates } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
@@ -60,7 +61,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const start = first.tok.start;
     const end = last.tok.end;
     let to = render(hyp, run.slice(at, at + hyp.span));
-    if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && /^\p{Ll}/u.test(to)) to = to[0]!.toUpperCase() + to.slice(1);
+    if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && startsLower(to)) to = to[0]!.toUpperCase() + to.slice(1);
     const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
     if (to === typed) continue;
     // a real word becomes a contraction (its → it's, your → you're) only where the next word is known to
@@ -195,6 +196,7 @@ export function clearSearchMemos(ctx: LexiconContext): void {
   slotMemos.delete(ctx);
   pairTables.delete(ctx);
   lastCtx = lastTable = null;
+  smallCtx = null;
 }
 
 /**
@@ -307,8 +309,31 @@ function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): n
     t.value[k] = v;
     return v;
   }
+  if (prev >= 0 && id >= 0) {
+    // before that, a small table of the same kind: a one-liner's Viterbi passes (the best path, then two
+    // per edit for its confidence) ask for the same pairs again and again (736 look-ups of 190 pairs for
+    // "Thi sis a tset"), each a binary search, two exponentials and a logarithm in the interpreter
+    if (ctx !== smallCtx) {
+      smallCtx = ctx;
+      smallPrev.fill(-1);
+    }
+    const k = (Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> (32 - SMALL_BITS);
+    if (smallPrev[k] === prev && smallNext[k] === id) return smallValue[k]!;
+    const v = lmUncached(ctx, prev, id, unknownLength);
+    smallPrev[k] = prev;
+    smallNext[k] = id;
+    smallValue[k] = v;
+    return v;
+  }
   return lmUncached(ctx, prev, id, unknownLength);
 }
+
+/** The small table of pairs scored before the big one is made (PAIR_TABLE_AFTER), for the engine smallCtx. */
+const SMALL_BITS = 10;
+const smallPrev = new Int32Array(1 << SMALL_BITS).fill(-1);
+const smallNext = new Int32Array(1 << SMALL_BITS);
+const smallValue = new Float64Array(1 << SMALL_BITS);
+let smallCtx: LexiconContext | null = null;
 
 /**
  * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in typed arrays (a pair

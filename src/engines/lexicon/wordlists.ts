@@ -2,9 +2,11 @@
  * Word lists and spelling patterns of the lexicon engine's rules: function words, particles, prefixes, name
  * particles, modal verbs, confusable pairs that need more evidence, loanwords that keep their accents (data
  * files under models/en/lists/, each with its source, embedded in the bundle as text) and the
- * American/British spelling patterns. Start-up: the seven small files (~3 KB) split into sets, a few
- * microseconds; then a lookup per use.
+ * American/British spelling patterns. Start-up: the seven small files (~3 KB) split into sets, one
+ * replace and one split each; then a lookup per use. The two lists of name pairs (~180 KB) are read on first
+ * use: as string constants they cost every one-liner's start-up ~0.7 M instructions (a quarter of a ms).
  */
+import { readFileSync } from "node:fs";
 import functionWords from "../../../models/en/lists/function-words.txt" with { type: "text" };
 import particlesClosed from "../../../models/en/lists/particles-closed.txt" with { type: "text" };
 import prefixes from "../../../models/en/lists/prefixes.txt" with { type: "text" };
@@ -12,13 +14,16 @@ import nameParticles from "../../../models/en/lists/name-particles.txt" with { t
 import modals from "../../../models/en/lists/modals.txt" with { type: "text" };
 import rareSwaps from "../../../models/en/lists/rare-swaps.txt" with { type: "text" };
 import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "text" };
-import namePairs from "../../../models/en/lists/name-pairs.txt" with { type: "text" };
-import nameWords from "../../../models/en/lists/name-words.txt" with { type: "text" };
+// @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
+import namePairsPath from "../../../models/en/lists/name-pairs.txt" with { type: "file" };
+// @ts-ignore: as above
+import nameWordsPath from "../../../models/en/lists/name-words.txt" with { type: "file" };
 
 /** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
 export function parseWordList(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of text.split("\n")) for (const w of line.replace(/#.*/, "").split(/\s+/)) if (w) out.add(w);
+  // (the whole text at once: a replace and a split per line cost the interpreted start-up more)
+  const out = new Set(text.replace(/#.*/g, "").split(/\s+/));
+  out.delete("");
   return out;
 }
 
@@ -59,13 +64,17 @@ function inSortedLines(text: string, key: string): boolean {
 
 /** Whether "first second" is a pair of a name's neighbouring words (both lower case). */
 export function isNamePair(first: string, second: string): boolean {
-  return inSortedLines(namePairs, `${first} ${second}`);
+  return inSortedLines((namePairs ??= readFileSync(namePairsPath as unknown as string, "utf8")), `${first} ${second}`);
 }
 
 /** Whether some name writes `word` (lower case) with a capital. */
 export function isNameWord(word: string): boolean {
-  return inSortedLines(nameWords, word);
+  return inSortedLines((nameWords ??= readFileSync(nameWordsPath as unknown as string, "utf8")), word);
 }
+
+/** The two name lists' text, read on first use. */
+let namePairs: string | undefined;
+let nameWords: string | undefined;
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 export const FUNCTION_WORDS = parseWordList(functionWords);
