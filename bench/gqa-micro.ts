@@ -12,7 +12,7 @@
  * forms for one new token (--seq 1) show what plain ops would cost on the same cache, read whole at
  * its capacity (a mask would hide the free slots; the new token's own key and value, which a model
  * would add as one more score, are left out): mm (MatMul of the query by the cache's key transposed,
- * [1, 8, cap, 128], which onnxruntime fuses into FusedMatMul; Softmax; MatMul by the values) and mmT
+ * [1, 8, cap, 128], which onnxruntime fuses into FusedMatMul; Softmax; MatMul by the values) and `mmT`
  * (the key cache kept transposed, [1, 8, 128, cap]). Forms are interleaved
  * like the contexts. --cold evicts the caches before each run (a pass over 256 MB), as the model's
  * 370 MB of weights do between two layers' attention in a real step.
