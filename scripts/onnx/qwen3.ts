@@ -7,7 +7,8 @@
  * only (opset 17). Weights are random, from a seed, so tests can recompute them (test/support).
  * `GraphIO` gives the graph the input/output contract of the Hub's other exports: a float16 KV cache and
  * float16 logits (the fp16 and q4f16 files), and an optional `num_logits_to_keep` input; the weights and
- * the arithmetic stay float32, with K and V rounded to float16 where the cache is float16.
+ * the arithmetic stay float32, with K and V rounded to float16 where the cache is float16 (in the q4
+ * form, GroupQueryAttention itself runs in float16 between Casts of its query, key, value and output).
  */
 import { DataType, type Graph, type Node, type Tensor } from "../../src/engines/onnx/proto.ts";
 import { Q4_BLOCK, randomQ4Linear, type Q4Linear } from "./q4.ts";
@@ -177,7 +178,6 @@ export interface GraphIO {
 export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string, bytes: Uint8Array) => Tensor["external"], io: GraphIO = {}, q4?: Record<string, Q4Linear>): Graph {
   const cacheType = io.cache === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
   const logitsType = io.logits === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
-  if (q4 && cacheType !== DataType.FLOAT) throw new Error("the q4 form (GroupQueryAttention) is written with a float32 cache only");
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   let n = 0;
@@ -280,12 +280,17 @@ export function qwen3Graph(c: Qwen3Config, w: Weights, external?: (name: string,
       let k = add("Reshape", [lin(h, `l${l}.k`), "shape_bshd_kv"]);
       if (!mask) {
         // the q4 form: onnxruntime's GroupQueryAttention over [B,S,heads·hd] with the cache [B,kv,past,hd]
-        const qf = add("Reshape", [rope(rms(q, `l${l}.q_norm`), cosT, sinT), "shape_bsh"]);
-        const kf = add("Reshape", [rope(rms(k, `l${l}.k_norm`), cosT, sinT), "shape_bsh_kv"]);
+        let qf = add("Reshape", [rope(rms(q, `l${l}.q_norm`), cosT, sinT), "shape_bsh"]);
+        let kf = add("Reshape", [rope(rms(k, `l${l}.k_norm`), cosT, sinT), "shape_bsh_kv"]);
+        let vf = lin(h, `l${l}.v`);
+        // a float16 cache (the q4f16 export's contract): the attention node runs in float16, between Casts
+        const half = cacheType === DataType.FLOAT16;
+        if (half) [qf, kf, vf] = [qf, kf, vf].map((t) => add("Cast", [t], [{ name: "to", i: DataType.FLOAT16 }])) as [string, string, string];
         const outs = [tmp("gqa"), `present.${l}.key`, `present.${l}.value`];
         const attrs = [{ name: "num_heads", i: nh }, { name: "kv_num_heads", i: nkv }, { name: "scale", f: 1 / Math.sqrt(hd) }];
-        nodes.push({ op: "GroupQueryAttention", domain: "com.microsoft", inputs: [qf, kf, lin(h, `l${l}.v`), `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK!, totalLen!], outputs: outs, attrs });
-        x = add("Add", [x, lin(outs[0]!, `l${l}.o`)]);
+        nodes.push({ op: "GroupQueryAttention", domain: "com.microsoft", inputs: [qf, kf, vf, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK!, totalLen!], outputs: outs, attrs });
+        const att = half ? add("Cast", [outs[0]!], [{ name: "to", i: DataType.FLOAT }]) : outs[0]!;
+        x = add("Add", [x, lin(att, `l${l}.o`)]);
         x = mlp(x, l);
         continue;
       }

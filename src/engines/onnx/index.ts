@@ -107,7 +107,8 @@ export class OnnxStepModel implements StepModel {
     this.contextLength = Math.min(c.max_position_embeddings ?? 4096, 4096);
     const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, maxLength: this.contextLength };
     // without output copies (C API) a run does not cost O(capacity): the shared cache grows in big steps
-    this.cache = shared ? runner.backend === "capi" ? new SharedKvCache(ort, shape, GROW_CAPI, true) : new SharedKvCache(ort, shape, GROW) : new ChainedKvCache(ort, shape, feeds.emptyCache());
+    const type = feeds.cacheType === "float16" ? "float16" : "float32";
+    this.cache = shared ? (runner.backend === "capi" ? new SharedKvCache(ort, shape, GROW_CAPI, true, type) : new SharedKvCache(ort, shape, GROW, false, type)) : new ChainedKvCache(ort, shape, feeds.emptyCache());
   }
 
   /** "shared" when the cache buffers are bound in place (GroupQueryAttention graphs), else "chained". */
@@ -131,8 +132,8 @@ export class OnnxStepModel implements StepModel {
       await runner.release();
       throw err;
     }
-    // the shared buffers are float32: a float16 cache (q4f16, fp16 exports) goes the chained way
-    const shared = plan.cacheType === "float32" && (settings.sharedCache ?? usesGroupQueryAttention(file));
+    // a float16 cache (the q4f16 export) is shared as well when its attention is GroupQueryAttention
+    const shared = (plan.cacheType === "float32" || plan.cacheType === "float16") && (settings.sharedCache ?? usesGroupQueryAttention(file));
     return new OnnxStepModel(runner, plan, c, shared, settings, ort);
   }
 

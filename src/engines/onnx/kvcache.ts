@@ -13,8 +13,11 @@
  * - chained: any other graph (Concat-style attention, the float fixture). The `present.*` tensors a run
  *   returns are passed straight back as the next run's `past_key_values.*` (views of onnxruntime's
  *   memory through the C API; JS-owned copies through onnxruntime-node); only truncation copies.
- * Cost: shared 2·layers·kv_heads·capacity·head_dim floats; chained one copy of the cache onnxruntime
- * makes per step (its Concat), plus, through onnxruntime-node, the output conversion of every run.
+ * The shared buffers hold the graph's cache type: float32, or float16 bit patterns (Uint16Array) for a
+ * graph whose GroupQueryAttention runs in float16 (the Hub's q4f16 export, our -q4f16 fixtures).
+ * Cost: shared 2·layers·kv_heads·capacity·head_dim elements of 4 (float32) or 2 (float16) bytes; chained
+ * one copy of the cache onnxruntime makes per step (its Concat), plus, through onnxruntime-node, the
+ * output conversion of every run.
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { halfBits } from "./feeds.ts";
@@ -109,16 +112,18 @@ export class SharedKvCache implements KvCache {
   /**
    * `step`: capacity growth in tokens. `keep`: whether reset() keeps the buffers for the next sequence
    * (when a run costs nothing per slot of capacity, i.e. through the C API: no reallocation, no garbage).
+   * `type`: the graph's cache type (past_key_values.* and present.*).
    */
   constructor(
     private ort: Ort,
     private s: CacheShape,
     private step = GROW,
     private keep = false,
+    private type: "float32" | "float16" = "float32",
   ) {}
   /** Bytes held by the buffers. */
   get bytes(): number {
-    return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * 4;
+    return this.s.layers * 2 * this.s.kvHeads * this.capacity * this.s.headDim * (this.type === "float16" ? 2 : 4);
   }
   private grow(need: number): void {
     // kept buffers leave room for the answer after a prompt, so a prefill that ends on a step boundary
@@ -128,13 +133,14 @@ export class SharedKvCache implements KvCache {
     const { kvHeads: h, headDim: d } = this.s;
     const bufs: Tensor[] = [];
     for (let i = 0; i < this.s.layers * 2; i++) {
-      const data = new Float32Array(h * cap * d);
+      const data = this.type === "float16" ? new Uint16Array(h * cap * d) : new Float32Array(h * cap * d);
       const old = this.bufs[i];
       if (old && this.length) {
-        const src = old.data as Float32Array;
+        const src = old.data as Float32Array | Uint16Array;
         for (let j = 0; j < h; j++) data.set(src.subarray(j * this.capacity * d, (j * this.capacity + this.length) * d), j * cap * d);
       }
-      bufs.push(new this.ort.Tensor("float32", data, [1, h, cap, d]));
+      // float16 travels as bit patterns (Uint16Array), as onnxruntime-node reads it (./feeds.ts halfBits)
+      bufs.push(halfBits(new this.ort.Tensor(this.type as "float32", data as Float32Array, [1, h, cap, d])));
     }
     this.bufs = bufs;
     this.capacity = cap;
