@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { applyLetterEdits } from "./support/letter-edits.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { channelDistance, ruleCost, useErrorTables } from "../src/engines/lexicon/channel.ts";
 import { ALPHA, charIndex, type ErrorTables } from "../src/engines/lexicon/errormodel.ts";
@@ -95,14 +96,7 @@ const pair = fc
   .tuple(fc.nat(lex.data.nCounted - 1), fc.array(fc.tuple(fc.constantFrom("del", "ins", "sub", "swap"), fc.nat(40), fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz'éü")), { maxLength: 3 }))
   .map(([id, edits]) => {
     const meant = lex.word(id);
-    let w = meant;
-    for (const [op, at, ch] of edits) {
-      const i = at % (w.length + 1);
-      if (op === "del") w = w.slice(0, i) + w.slice(i + 1);
-      else if (op === "ins") w = w.slice(0, i) + ch + w.slice(i);
-      else if (op === "sub") w = w.slice(0, i) + ch + w.slice(i + 1);
-      else if (i + 1 < w.length) w = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
-    }
+    const w = applyLetterEdits(meant, edits);
     return [meant, w] as const;
   });
 

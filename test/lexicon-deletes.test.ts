@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { applyLetterEdits } from "./support/letter-edits.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { FAN_OUT_AFTER, Lexicon } from "../src/engines/lexicon/lexicon.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
@@ -16,14 +17,7 @@ const lex = LexiconEngine.shared().lex;
 const typo = fc
   .tuple(fc.nat(lex.data.nCounted - 1), fc.array(fc.tuple(fc.constantFrom("del", "ins", "sub", "swap"), fc.nat(40), fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz'é")), { maxLength: 3 }))
   .map(([id, edits]) => {
-    let w = lex.word(id);
-    for (const [op, at, ch] of edits) {
-      const i = at % (w.length + 1);
-      if (op === "del") w = w.slice(0, i) + w.slice(i + 1);
-      else if (op === "ins") w = w.slice(0, i) + ch + w.slice(i);
-      else if (op === "sub") w = w.slice(0, i) + ch + w.slice(i + 1);
-      else if (i + 1 < w.length) w = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
-    }
+    const w = applyLetterEdits(lex.word(id), edits);
     return w;
   });
 
