@@ -9,7 +9,7 @@
  */
 import type { CommandDef } from "citty";
 import { defineCommand } from "./cli/define.ts";
-import { readFileSync, writeSync } from "node:fs";
+import { nodeFs } from "./runtime/fs.ts";
 import pkg from "../package.json" with { type: "json" };
 import fix, { EXAMPLES, fixArgs } from "./cli/fix.ts";
 import { subCommands } from "./cli/commands.ts";
@@ -30,8 +30,8 @@ export async function main(argv: string[]): Promise<void> {
     const first = argv[0];
     const viaSub = first !== undefined && Object.hasOwn(subCommands, first);
     const parsed = await parseArgv(viaSub ? root : fix, argv, ["typofix"], !viaSub);
-    // write(2), not process.stdout: building that stream costs more than the rest of --version
-    if (parsed.version) return void writeSync(1, pkg.version + "\n");
+    // Bun.write, not process.stdout: building that stream costs more than the rest of --version
+    if (parsed.version) return void (await Bun.write(Bun.stdout, pkg.version + "\n"));
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     // the main command is run directly (its args built in one pass): citty's parser costs a one-liner ~1 ms
     if (parsed.cmd === fix) await fix.run!({ rawArgs: parsed.args, args: argsOf(fixArgs, parsed.args) as never, cmd: fix, data: undefined });
@@ -70,7 +70,7 @@ function argvOf(): string[] {
   const args = process.argv.slice(2);
   if (process.env.TYPOFIX_COMPILED === "1" || process.platform !== "linux") return args;
   try {
-    const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0").slice(0, -1);
+    const cmd = nodeFs().readFileSync("/proc/self/cmdline", "utf8").split("\0").slice(0, -1);
     const k = cmd.length - args.length - 1;
     if (k > 0 && cmd[k] === "--" && cmd.slice(k + 1).every((a, i) => a === args[i])) return ["--", ...args];
   } catch {

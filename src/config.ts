@@ -3,8 +3,8 @@
  * defaults for the command line, and the user dictionary (one word per line, `#` comments) holds words
  * that are always right. Command-line flags override the file.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { exists, nodeFs } from "./runtime/fs.ts";
+import { join, nodePath } from "./runtime/path.ts";
 import { atomicWriteFile } from "./fsutil.ts";
 import { CONFIDENCE_LEVELS } from "./types.ts";
 
@@ -61,8 +61,8 @@ export class ConfigError extends Error {}
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const path = configPath(env);
   const config: Config = { dictionary: join(configDir(env), "dictionary.txt"), words: [] };
-  if (!existsSync(path)) return config;
-  const text = readFileSync(path, "utf8");
+  if (!exists(path)) return config;
+  const text = nodeFs().readFileSync(path, "utf8");
   const { parseDocument } = await import("yaml");
   const doc = parseDocument(text);
   if (doc.errors.length) {
@@ -109,8 +109,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
 
 /** Words of the user dictionary file (missing file: none). */
 export function readDictionary(path: string): string[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8")
+  if (!exists(path)) return [];
+  return nodeFs()
+    .readFileSync(path, "utf8")
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, "").trim())
     .filter(Boolean);
@@ -118,7 +119,7 @@ export function readDictionary(path: string): string[] {
 
 /** Write the dictionary atomically, sorted and without duplicates. */
 export function writeDictionary(path: string, words: Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
+  nodeFs().mkdirSync(nodePath().dirname(path), { recursive: true });
   const sorted = [...new Set(words)].sort((a, b) => a.localeCompare(b, "en"));
   atomicWriteFile(path, sorted.length ? sorted.join("\n") + "\n" : "");
 }

@@ -1,6 +1,7 @@
 /** File helpers: atomic replacement and binary detection. */
-import { closeSync, fchownSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// (node:fs on first use: config.ts and the main command import this module on every one-liner, src/runtime/fs.ts)
+import { nodeFs } from "./runtime/fs.ts";
+import { join, nodePath } from "./runtime/path.ts";
 
 const TMP = /^\.(.+)\.typofix-(\d+)-\d+\.tmp$/;
 
@@ -18,7 +19,7 @@ export function pidAlive(pid: number): boolean {
 function removeStaleTemps(dir: string, base: string): void {
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = nodeFs().readdirSync(dir);
   } catch {
     return;
   }
@@ -26,7 +27,7 @@ function removeStaleTemps(dir: string, base: string): void {
     const m = TMP.exec(n);
     if (!m || m[1] !== base || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
     try {
-      unlinkSync(join(dir, n));
+      nodeFs().unlinkSync(join(dir, n));
     } catch {
       /* not ours to remove, or gone already */
     }
@@ -42,47 +43,47 @@ function removeStaleTemps(dir: string, base: string): void {
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
   let target = path;
   try {
-    target = realpathSync(path);
+    target = nodeFs().realpathSync(path);
   } catch {
     /* a new file: written where it is named */
   }
-  const dir = dirname(target);
-  const base = basename(target);
+  const dir = nodePath().dirname(target);
+  const base = nodePath().basename(target);
   removeStaleTemps(dir, base);
   const tmp = join(dir, `.${base}.typofix-${process.pid}-${Date.now()}.tmp`);
   let st: { mode: number; uid: number; gid: number } | undefined;
   try {
-    const s = statSync(target);
+    const s = nodeFs().statSync(target);
     st = { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
   } catch {
     st = undefined;
   }
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, "wx", st?.mode ?? 0o644);
+    fd = nodeFs().openSync(tmp, "wx", st?.mode ?? 0o644);
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    while (off < bytes.length) off += nodeFs().writeSync(fd, bytes, off, bytes.length - off);
+    nodeFs().fsyncSync(fd);
     if (st && (typeof process.getuid !== "function" || st.uid !== process.getuid() || st.gid !== process.getgid?.()))
       try {
-        fchownSync(fd, st.uid, st.gid);
+        nodeFs().fchownSync(fd, st.uid, st.gid);
       } catch {
         /* only root may give a file away; the group may still be kept below */
         try {
-          fchownSync(fd, -1, st.gid);
+          nodeFs().fchownSync(fd, -1, st.gid);
         } catch {
           /* not a member of the group: the file gets ours */
         }
       }
-    closeSync(fd);
+    nodeFs().closeSync(fd);
     fd = undefined;
-    if (st) chmodSync(tmp, st.mode);
-    renameSync(tmp, target);
+    if (st) nodeFs().chmodSync(tmp, st.mode);
+    nodeFs().renameSync(tmp, target);
   } catch (err) {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) nodeFs().closeSync(fd);
     try {
-      unlinkSync(tmp);
+      nodeFs().unlinkSync(tmp);
     } catch {
       /* nothing to clean up */
     }

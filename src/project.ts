@@ -13,8 +13,8 @@
  *   engine: lexicon
  *   confidence: high   (low, default, high or 0..1)
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { exists, noEntry, nodeFs } from "./runtime/fs.ts";
+import { join, nodePath } from "./runtime/path.ts";
 import { ConfigError, parseConfidence, userWords, type Config } from "./config.ts";
 
 export const PROJECT_FILE = ".typofix.yaml";
@@ -46,9 +46,10 @@ export interface Effective {
 
 /** The nearest `.typofix.yaml` in `dir` or a folder above it, or null. */
 export function findProjectConfig(dir: string): string | null {
+  const { dirname, resolve } = nodePath();
   for (let d = resolve(dir); ; ) {
     const p = join(d, PROJECT_FILE);
-    if (existsSync(p)) return p;
+    if (exists(p)) return p;
     const up = dirname(d);
     if (up === d) return null;
     d = up;
@@ -58,7 +59,7 @@ export function findProjectConfig(dir: string): string | null {
 /** Parse a `.typofix.yaml`; a broken one is a ConfigError naming the file and line. */
 export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
   const { parseDocument } = await import("yaml");
-  const doc = parseDocument(readFileSync(path, "utf8"));
+  const doc = parseDocument(nodeFs().readFileSync(path, "utf8"));
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
@@ -82,7 +83,7 @@ export async function loadProjectConfig(path: string): Promise<ProjectConfig> {
       throw new ConfigError(`${path}: ignore_regex ${JSON.stringify(src)}: ${(err as Error).message}`);
     }
   });
-  const out: ProjectConfig = { path, dir: dirname(path), words: list("words"), ignore: list("ignore"), ignoreRegex };
+  const out: ProjectConfig = { path, dir: nodePath().dirname(path), words: list("words"), ignore: list("ignore"), ignoreRegex };
   if (data.engine !== undefined && data.engine !== null) {
     if (typeof data.engine !== "string") throw new ConfigError(`${path}: "engine" must be a string`);
     out.engine = data.engine;
@@ -106,7 +107,7 @@ export function merge(user: Config & { confidence?: number }, project: ProjectCo
     words,
     ignore: project?.ignore ?? [],
     ignoreRegex: project?.ignoreRegex ?? [],
-    files: [...(userConfigPath && existsSync(userConfigPath) ? [userConfigPath] : []), ...(existsSync(user.dictionary) ? [user.dictionary] : []), ...(project ? [project.path] : [])],
+    files: [...(userConfigPath && exists(userConfigPath) ? [userConfigPath] : []), ...(exists(user.dictionary) ? [user.dictionary] : []), ...(project ? [project.path] : [])],
     project,
   };
 }
@@ -131,12 +132,13 @@ export class ProjectConfigs {
   }
 
   private nearest(dir: string): string | null {
+    const { dirname, resolve } = nodePath();
     const d = resolve(dir);
     let hit = this.byDir.get(d);
     if (hit !== undefined) return hit;
     const p = join(d, PROJECT_FILE);
     const up = dirname(d);
-    hit = existsSync(p) ? p : up === d ? null : this.nearest(up);
+    hit = exists(p) ? p : up === d ? null : this.nearest(up);
     this.byDir.set(d, hit);
     return hit;
   }
@@ -168,8 +170,10 @@ export class ProjectConfigs {
 }
 
 function mtime(path: string): number {
+  // (a missing file, the usual case, is found without node:fs or an exception)
+  if (noEntry(path)) return -1;
   try {
-    return statSync(path).mtimeMs;
+    return nodeFs().statSync(path).mtimeMs;
   } catch {
     return -1;
   }

@@ -5,10 +5,13 @@
  * against peers in alternation, end to end over a file) measure what they say.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stdout } from "../src/cli/stdout.ts";
+import { exists, noEntry } from "../src/runtime/fs.ts";
+import { join as joinPath } from "../src/runtime/path.ts";
+import { posix } from "node:path";
 import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
 import { markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { parseArgs as cittyParseArgs } from "citty";
@@ -56,6 +59,37 @@ describe("Stdout: buffered write(2)", () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe("files asked about without node:fs (src/runtime/fs.ts)", () => {
+  test("noEntry is true exactly where a stat fails, and exists answers as existsSync does", () => {
+    const d = join(dir, "entries");
+    mkdirSync(join(d, "folder"), { recursive: true });
+    writeFileSync(join(d, "empty"), "");
+    writeFileSync(join(d, "file"), "text\n");
+    symlinkSync(join(d, "file"), join(d, "link"));
+    symlinkSync(join(d, "gone"), join(d, "dangling"));
+    const there = ["empty", "file", "folder", "link", "."].map((n) => join(d, n));
+    const missing = ["gone", "dangling", "file/below", "gone/below"].map((n) => join(d, n));
+    for (const p of there) expect([p, noEntry(p), exists(p)]).toEqual([p, false, true]);
+    for (const p of missing) expect([p, noEntry(p), exists(p)]).toEqual([p, true, false]);
+    for (const p of [...there, ...missing, ""]) expect([p, exists(p)]).toEqual([p, existsSync(p)]);
+  });
+});
+
+describe("join without node:path (src/runtime/path.ts)", () => {
+  test("the same as node:path's posix.join on random segments (., .., empty, repeated and trailing slashes)", () => {
+    const pieces = ["", "/", "//", ".", "..", "a", "bc", ".hidden", "..x", "x..", "...", "typofix", "a/b", "./a", "../b", "a/", "/a/", "a//b", "a/./b", "a/../b", "~"];
+    let seed = 20;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const segment = () => Array.from({ length: rnd(4) }, () => pieces[rnd(pieces.length)]!).join("");
+    expect(joinPath()).toBe(posix.join());
+    for (let k = 0; k < 20000; k++) {
+      const parts = Array.from({ length: 1 + rnd(4) }, segment);
+      expect([parts, joinPath(...parts)]).toEqual([parts, posix.join(...parts)]);
+    }
+    for (const parts of [["/root", ".config"], ["/root/.config/", "typofix", "config.yaml"], ["/tmp/x/../y", "./z"], ["", ""], ["../..", ".."]]) expect(joinPath(...parts)).toBe(posix.join(...parts));
   });
 });
 
@@ -110,12 +144,39 @@ print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
     const want = text.replaceAll("teh quick", "the quick");
     expect(p.stdout.toString().trim()).toBe(`0 ${Buffer.byteLength(want)} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
   }, 60_000);
+  // small flushes (a one-liner's, a line-prompt pipe's) go out with Bun.write: whole, in order, none repeated
+  test.skipIf(!Bun.which("python3"))("small flushes to a non-blocking stdout with a slow reader lose nothing and repeat nothing (needs python3)", () => {
+    const script = join(dir, "small-flushes.ts");
+    writeFileSync(script, `import { Stdout } from ${JSON.stringify(join(import.meta.dir, "../src/cli/stdout.ts"))};
+const out = new Stdout();
+for (let i = 0; i < 3000; i++) {
+  await out.write(String(i % 10).repeat(299) + "\\n");
+  await out.flush();
+}
+`);
+    const py = `import os, fcntl, subprocess, sys, time, hashlib
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+time.sleep(0.3)
+out = b""
+while True:
+    b = os.read(r, 4096)
+    if not b: break
+    out += b
+    time.sleep(0.0002)
+print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
+    const p = Bun.spawnSync(["python3", "-c", py, process.execPath, script], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const want = Array.from({ length: 3000 }, (_, i) => String(i % 10).repeat(299) + "\n").join("");
+    expect(p.stdout.toString().trim()).toBe(`0 ${want.length} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
+  }, 60_000);
   test("the trap works: --diff asks whether stdout is a terminal, which builds it", () => {
     const r = run(["--diff", "teh cat"]);
     expect(r.err).toContain("STDOUT-BUILT");
     expect(r.code).toBe(0);
   });
-  test("what the binary loads at start-up imports neither node:crypto (~2 ms) nor citty's parser and node:util", async () => {
+  test("what the binary loads at start-up imports neither node:crypto (~2 ms), node:fs (~3 ms), node:path nor citty's parser and node:util", async () => {
     // built as scripts/build.ts does (code splitting): the entry and the chunks it imports statically
     // are what every start-up loads; top-level imports of built-in modules are evaluated with them
     const b = await Bun.build({
@@ -138,9 +199,12 @@ print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
     };
     walk("cli.js");
     expect(seen.size).toBeGreaterThan(1); // the walk follows the entry's chunks
-    const builtins = [...seen].flatMap((n) => [...js.get(n)!.matchAll(/(?:^|[;}\n])import\s*\{[^}]*\}\s*from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
-    expect(builtins).toContain("fs"); // the pattern finds the start-up's builtin imports
-    for (const bad of ["crypto", "node:crypto", "util", "node:util"]) expect(builtins).not.toContain(bad);
+    const builtinsOf = (names: Iterable<string>) => [...names].flatMap((n) => [...js.get(n)!.matchAll(/(?:^|[;}\n])import\s*\{[^}]*\}\s*from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
+    const builtins = builtinsOf(seen);
+    expect(builtinsOf(js.keys())).toContain("fs"); // the pattern finds builtin imports (the subcommands' chunks import fs)
+    // nor node:fs (~2-3 M instructions) and node:path (~0.8 M): the one-liner's modules load them on first use
+    // (src/runtime/fs.ts, src/runtime/path.ts)
+    for (const bad of ["crypto", "node:crypto", "util", "node:util", "fs", "node:fs", "path", "node:path"]) expect(builtins).not.toContain(bad);
     // and across the whole build, node:util is there (citty's parser, loaded only for subcommands)
     expect([...js.values()].some((t) => /import\s*\{[^}]*\}\s*from\s*"(node:)?util"/.test(t))).toBe(true);
   }, 30_000);

@@ -3,7 +3,7 @@
  * (src/cli/tree.ts loads only when paths are given): a sink that prints findings in the chosen format
  * (src/printers/ci.ts) and the test whether an argument names a path.
  */
-import { statSync } from "node:fs";
+import { nodeFs } from "../runtime/fs.ts";
 import { findingGithub, findingJson, findingText, sarif, type CheckFormat, type FileFinding } from "../printers/ci.ts";
 
 /** Collects findings and prints them in one format: as they come, or (SARIF) all at the end. */
@@ -24,7 +24,7 @@ export class FindingSink {
 /** Whether a command-line argument names something on disk (then --check/--write treat it as a path). */
 export function isPath(arg: string): boolean {
   try {
-    statSync(arg);
+    nodeFs().statSync(arg);
     return true;
   } catch {
     return false;
@@ -34,7 +34,7 @@ export function isPath(arg: string): boolean {
 /** Whether a command-line argument names a folder. */
 export function isDir(arg: string): boolean {
   try {
-    return statSync(arg).isDirectory();
+    return nodeFs().statSync(arg).isDirectory();
   } catch {
     return false;
   }

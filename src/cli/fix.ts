@@ -6,7 +6,7 @@
  */
 import { defineCommand } from "./define.ts";
 import { configOrFail, fail, repeated } from "./args.ts";
-import { accessSync, constants, readFileSync } from "node:fs";
+import { nodeFs } from "../runtime/fs.ts";
 import { EXIT } from "./exit.ts";
 import { useColor } from "./color.ts";
 import { consola, consolaUsed } from "./log.ts";
@@ -22,7 +22,7 @@ import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "
 import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
 import { FindingSink, isDir, isPath } from "./findings.ts";
 import { merge, ProjectConfigs } from "../project.ts";
-import { dirname } from "node:path";
+import { nodePath } from "../runtime/path.ts";
 import { Stdout } from "./stdout.ts";
 import { normalJit, STARTUP_JIT_BYTES } from "../runtime/jit.ts";
 import type { DocumentEvidence } from "../text/technical.ts";
@@ -214,7 +214,7 @@ export default defineCommand({
     const first = [...files, ...positional][0]!;
     let here;
     try {
-      here = treeMode ? await configs.forDir(isDir(first) ? first : dirname(first)) : merge(config, null);
+      here = treeMode ? await configs.forDir(isDir(first) ? first : nodePath().dirname(first)) : merge(config, null);
     } catch (err) {
       if (err instanceof ConfigError) fail(`config: ${err.message}`);
       throw err;
@@ -320,7 +320,7 @@ async function* flushing(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): AsyncGene
 /** Refuse to rewrite a file the user may not write, as editors do (root may write anything). */
 function checkWritable(path: string): void {
   try {
-    accessSync(path, constants.W_OK);
+    nodeFs().accessSync(path, nodeFs().constants.W_OK);
   } catch (err) {
     throw new FileError(`${path}: ${(err as NodeJS.ErrnoException).code === "EROFS" ? "on a read-only file system" : "read-only (no write permission)"}; not rewritten`);
   }
@@ -329,7 +329,7 @@ function checkWritable(path: string): void {
 async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = nodeFs().readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new FileError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message}`);

@@ -4,8 +4,8 @@
  * chose and why it fell back. Each engine has a factory below; the CLI never constructs one directly.
  * Also the one answer to "is this server running the engine the client would make?" (plans, specs).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { exists, nodeFs } from "../runtime/fs.ts";
+import { join, nodePath } from "../runtime/path.ts";
 import type { Engine, EngineAvailability, EngineName } from "../types.ts";
 import { cacheDir } from "../config.ts";
 import { LexiconEngine } from "./lexicon/index.ts";
@@ -60,7 +60,8 @@ async function llmModel(engine: "onnx" | "ane", options: EngineOptions): Promise
 async function anyInstalled(engine: string): Promise<boolean> {
   // (static imports: the one-liner asks this on every run, and three awaited imports cost it more than the stat)
   const store = join(cacheDir(), "models");
-  if (!existsSync(store)) return false;
+  if (!exists(store)) return false;
+  const { existsSync, readdirSync, readFileSync } = nodeFs();
   for (const name of readdirSync(store)) {
     const m = join(store, name, "manifest.json");
     if (!name.startsWith(".") && existsSync(m) && readFileSync(m, "utf8").includes(`"engine": "${engine}"`)) return true;
@@ -190,7 +191,7 @@ export interface EngineSpec {
 
 /** A model given as a folder is sent as an absolute path: the server's working directory is another. */
 export function absoluteModel(model: string | undefined): string | undefined {
-  if (model && (model.includes("/") || model.startsWith(".")) && existsSync(model)) return resolve(model);
+  if (model && (model.includes("/") || model.startsWith(".")) && exists(model)) return nodePath().resolve(model);
   return model;
 }
 

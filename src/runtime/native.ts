@@ -5,8 +5,8 @@
  * ($TYPOFIX_HOME/runtime/<version>-<target>/, atomically: written to a temporary folder, then renamed)
  * and loaded from there by absolute path, so the add-on finds its shared library beside it.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { nodeFs } from "./fs.ts";
+import { join } from "./path.ts";
 import { cacheDir } from "../config.ts";
 
 interface Embedded {
@@ -31,9 +31,13 @@ async function embeddedFiles(): Promise<Embedded | null> {
   return embedded;
 }
 
+/** The versioned runtime folder that extractOnce(files, tag) fills. */
+export const runtimeDir = (tag: string): string => join(cacheDir(), "runtime", tag);
+
 /** Extract files into the versioned runtime folder once; returns the folder. */
 export function extractOnce(files: Array<{ name: string; path: string }>, tag: string): string {
-  const dir = join(cacheDir(), "runtime", tag);
+  const { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = nodeFs();
+  const dir = runtimeDir(tag);
   const complete = (d: string) => files.every((f) => existsSync(join(d, f.name)) && statSync(join(d, f.name)).size === statSync(f.path).size);
   if (existsSync(dir) && complete(dir)) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;

@@ -6,8 +6,8 @@
  * else <cache dir>/serve.sock (~/.cache/typofix/serve.sock). $TYPOFIX_SERVER=http://127.0.0.1:PORT points
  * the CLI at a server on a loopback port instead.
  */
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { noEntry, nodeFs } from "../runtime/fs.ts";
+import { join } from "../runtime/path.ts";
 import { cacheDir } from "../config.ts";
 
 /** The default socket path of `typofix serve` for this environment. */
@@ -51,6 +51,7 @@ export function findServer(env: NodeJS.ProcessEnv = process.env): ServerTarget |
     return null;
   }
   const path = socketPath(env);
-  const st = statSync(path, { throwIfNoEntry: false });
+  // (no socket, the usual case, is found without node:fs)
+  const st = noEntry(path) ? undefined : nodeFs().statSync(path, { throwIfNoEntry: false });
   return st?.isSocket() ? { unix: path } : null;
 }

@@ -6,7 +6,7 @@
  * replace and one split each; then a lookup per use. The two lists of name pairs (~180 KB) are read on first
  * use: as string constants they cost every one-liner's start-up ~0.7 M instructions (a quarter of a ms).
  */
-import { readFileSync } from "node:fs";
+import { nodeFs } from "../../runtime/fs.ts";
 import functionWords from "../../../models/en/lists/function-words.txt" with { type: "text" };
 import particlesClosed from "../../../models/en/lists/particles-closed.txt" with { type: "text" };
 import prefixes from "../../../models/en/lists/prefixes.txt" with { type: "text" };
@@ -64,12 +64,12 @@ function inSortedLines(text: string, key: string): boolean {
 
 /** Whether "first second" is a pair of a name's neighbouring words (both lower case). */
 export function isNamePair(first: string, second: string): boolean {
-  return inSortedLines((namePairs ??= readFileSync(namePairsPath as unknown as string, "utf8")), `${first} ${second}`);
+  return inSortedLines((namePairs ??= nodeFs().readFileSync(namePairsPath as unknown as string, "utf8")), `${first} ${second}`);
 }
 
 /** Whether some name writes `word` (lower case) with a capital. */
 export function isNameWord(word: string): boolean {
-  return inSortedLines((nameWords ??= readFileSync(nameWordsPath as unknown as string, "utf8")), word);
+  return inSortedLines((nameWords ??= nodeFs().readFileSync(nameWordsPath as unknown as string, "utf8")), word);
 }
 
 /** The two name lists' text, read on first use. */
