@@ -85,7 +85,11 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
       return i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs;
     });
     const window = run.slice(lo, hi);
-    const a = viterbi(ctx, window, free, ends && hi === n);
+    // a window that is the whole run, every hypothesis inside it (a run of up to 2·CONFIDENCE_WINDOW + 1
+    // words: most lines' runs), is the pass above: its best reading is `best` (the same states in the same
+    // order, the same score), not decoded again
+    const whole = lo === 0 && hi === n && free.every((hs, k) => hs.length === from[k]!.length);
+    const a = whole ? best : viterbi(ctx, window, free, ends && hi === n);
     const b = viterbi(ctx, window, kept, ends && hi === n);
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
