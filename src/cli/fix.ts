@@ -83,12 +83,12 @@ interface Ctx {
   prev: string | null;
   /**
    * What the current input says of its words (technical writing, words that recur: src/text/technical.ts),
-   * taken in a batch of lines at a time before they are corrected (takeIn): a --file whole, standard input
+   * taken in a batch of lines at a time before they are corrected (readEvidence): a --file whole, standard input
    * as it comes (every line received so far: readBatches); alike in every mode. Null for text given as
    * arguments (a line read alone, as by the engine's API).
    */
   doc: DocumentEvidence | null;
-  /** The code fences of the lines taken in so far (takeIn: fenced lines are no prose). */
+  /** The code fences of the lines taken in so far (readEvidence: fenced lines are no prose). */
   docFence: FenceTracker;
 }
 
@@ -148,14 +148,14 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
 }
 
 /** Take in what a batch of lines says of its words (ctx.doc) before any of them is corrected. */
-function takeIn(ctx: Ctx, lines: readonly RawLine[]): void {
+function readEvidence(ctx: Ctx, lines: readonly RawLine[]): void {
   if (!ctx.doc) return;
   for (const l of lines) if (l.text !== null) ctx.doc.add(l.text, !ctx.docFence.isCode(l.text));
 }
 
 /**
  * Correct and print batches of lines (numbered from 1 in `file`), each line followed by its line ending, or
- * by `eol(line)`; each batch is taken in (takeIn) first, and its output written out after it.
+ * by `eol(line)`; each batch is taken in (readEvidence) first, and its output written out after it.
  */
 async function printLines(ctx: Ctx, batches: Iterable<RawLine[]> | AsyncIterable<RawLine[]>, file: string, eol = (l: RawLine) => l.eol): Promise<void> {
   const fence = new FenceTracker();
@@ -163,7 +163,7 @@ async function printLines(ctx: Ctx, batches: Iterable<RawLine[]> | AsyncIterable
   let since = 0;
   let seen = 0;
   for await (const lines of batches) {
-    takeIn(ctx, lines);
+    readEvidence(ctx, lines);
     for (const line of lines) {
       await emit(ctx, await renderLine(ctx, line, { file, line: ++n }, fence), eol(line));
       // more than a one-liner: let the JIT compile the hot path (src/runtime/jit.ts)
@@ -369,7 +369,7 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
   if (!write) return printLines(ctx, [lines], path);
-  takeIn(ctx, lines);
+  readEvidence(ctx, lines);
   // --write runs in plain mode on valid UTF-8 (both checked above): every line renders to its correction
   const fence = new FenceTracker();
   const before = ctx.fixes;
