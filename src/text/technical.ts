@@ -65,12 +65,15 @@ const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
  * - It is technical writing when its kind says so (a commit message, the comments of source code) or
  *   when two of its lines or more, and one in twenty at least, bear the marks of technicalLine (a code
  *   fence counts as one).
- * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word).
+ * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word). Once
+ *   MAX_WORDS distinct words are counted, new ones are not (a stream read for days, `tail -f log`, keeps a
+ *   bounded table: some 10 MB at most); those already counted go on counting.
  */
 export class DocumentEvidence {
   private lines = 0;
   private marked = 0;
   private readonly counts = new Map<string, number>();
+  static readonly MAX_WORDS = 100_000;
   private readonly byKind: boolean;
 
   constructor(kind?: DocKind) {
@@ -88,7 +91,9 @@ export class DocumentEvidence {
     if (MAY_MARK.test(line) && technicalLine(line, tokenize(line))) this.marked++;
     for (const m of line.matchAll(LOWER_WORD)) {
       const w = m[0].replace(/['’]s$/, "");
-      this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+      const n = this.counts.get(w);
+      if (n !== undefined) this.counts.set(w, n + 1);
+      else if (this.counts.size < DocumentEvidence.MAX_WORDS) this.counts.set(w, 1);
     }
   }
 
