@@ -287,14 +287,33 @@ describe("what the input says of its words (src/text/technical.ts)", () => {
     const r = await run(["--no-server", "--check", f]);
     expect(r.stdout).toBe(`${f}:4:38: teh -> the\n`);
   });
-  test("standard input and --file are read as they come: technical once the lines so far show it, no recurring words", async () => {
-    const expected = text.replace(/citty/g, "city").replace("teh", "the");
+  test("standard input and --file are read as documents too: a word that recurs is left alone, a slip is fixed", async () => {
+    const expected = text.replace("teh", "the");
     expect((await run(["--no-server"], { stdin: text })).stdout).toBe(expected);
+    expect((await run(["--no-server", "--check", "-"], { stdin: text })).stdout).toBe("-:4:38: teh -> the\n");
     const f = join(home, "notes2.txt");
     writeFileSync(f, text);
     expect((await run(["--no-server", "--file", f])).stdout).toBe(expected);
-    // (the rm of line 2 is left alone: the lines so far bear two marks; alone it is a slip)
+    // (the rm of line 2 is left alone: the document bears two marks; alone it is a slip)
     expect((await run(["--no-server", "See the rm step."])).stdout).not.toContain(" rm ");
+    // (a word read once is still a slip)
+    expect((await run(["--no-server"], { stdin: text.replace(/Without citty/, "Without it") })).stdout).toContain("The city parser");
+  });
+  test("a live stream is answered a line at a time, with what the lines received so far say", async () => {
+    const p = Bun.spawn([process.execPath, CLI, "--no-server"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: env() });
+    const readLine = lineReader(p.stdout);
+    for (const [line, out] of [
+      ["Run it with --check.", "Run it with --check."],
+      ["See src/cli/define.ts for the parser.", "See src/cli/define.ts for the parser."],
+      ["The citty parser is gone.", "The city parser is gone."],
+      ["Without citty the start-up is short.", "Without citty the start-up is short."],
+    ]) {
+      p.stdin.write(line + "\n");
+      p.stdin.flush();
+      expect(await readLine()).toBe(out + "\n");
+    }
+    p.stdin.end();
+    expect(await p.exited).toBe(0);
   });
   test("a commit message is technical writing by its kind", async () => {
     const f = join(home, "COMMIT_EDITMSG");

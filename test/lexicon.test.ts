@@ -168,6 +168,27 @@ describe("rules", () => {
   test("a line in another language is left alone", () => {
     for (const s of ["Je suis allé au marché avec mon ami.", "Der Hund läuft schnell über die Straße und bellt.", "El perro corre rápido por la calle."]) expect(fix(s)).toBe(s);
   });
+  test("so is one whose words English also has, around another language's function words (foreignLine)", () => {
+    // (each was "corrected" into English before: le → Be, chien → chosen, quand → and, mit → it, perro → perry)
+    for (const s of [
+      "le chat est sur la table",
+      "Le chat est sur la table et le chien dort dans la maison.",
+      "La vie est belle quand on a des amis.",
+      "Il fait beau aujourd'hui, on va se promener au bord de la mer.",
+      "Wir gehen morgen mit den Kindern in den Park.",
+      "Domani andiamo al mare con gli amici.",
+      "El perro come la comida en la casa.",
+      "¿Dónde está la estación de tren, por favor?",
+    ])
+      expect(fix(s)).toBe(s);
+  });
+  test("an English line that names a few things in another language is still corrected", () => {
+    expect(fix("Leonardo da Vinci painted teh Mona Lisa.")).toBe("Leonardo da Vinci painted the Mona Lisa.");
+    expect(fix("We visited the Museo del Prado adn the Reina Sofia.")).toBe("We visited the Museo del Prado and the Reina Sofia.");
+    expect(fix("Smith et al. showed that teh effect is real.")).toBe("Smith et al. showed that the effect is real.");
+    // (single letters are no evidence of a language: Portuguese e and o, Spanish y, are variables or slips as often)
+    expect(fix("with e, o and y set, teh ned")).toContain(" the ");
+  });
   test("empty and whitespace-only text", () => {
     expect(fix("")).toBe("");
     expect(fix("   \t ")).toBe("   \t ");

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROPER, PROPER_WORDS_TEXT } from "../src/engines/lexicon/proper.ts";
-import { FUNCTION_WORDS, isNamePair, isNameWord, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, parseWordList, PREFIXES, RARE_SWAPS } from "../src/engines/lexicon/wordlists.ts";
+import { FOREIGN_LANGUAGES, foreignStopwordLanguages, FUNCTION_WORDS, isNamePair, isNameWord, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, parseWordList, PREFIXES, RARE_SWAPS } from "../src/engines/lexicon/wordlists.ts";
 import { CONFUSABLE_SETS, CONFUSABLES } from "../src/text/confusables.ts";
 import { isKeyboardNeighbour, KEY_NEIGHBOURS } from "../src/text/keyboard.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
@@ -49,6 +49,20 @@ describe("start-up tables", () => {
       const [a, b] = pairs[i]!.split(" ") as [string, string];
       expect(isNamePair(a, b)).toBe(true);
     }
+  });
+
+  test("the foreign function words, read on first use, answer from their file", () => {
+    const rows = readFileSync(join(lists, "foreign-stopwords.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(rows.length).toBeGreaterThan(2000);
+    for (const r of rows) {
+      const [word, ...langs] = r.split(" ");
+      for (const l of langs) expect(FOREIGN_LANGUAGES).toContain(l as (typeof FOREIGN_LANGUAGES)[number]);
+      expect(foreignStopwordLanguages(word!)).toBe(langs.join(" "));
+    }
+    expect(foreignStopwordLanguages("dans")).toBe("fr");
+    expect(foreignStopwordLanguages("für")).toBe("de");
+    // (a word's whole line only: not the start or end of another word, nor a language's code)
+    for (const w of ["zzzq", "ans", "ic", "fr", "it es", ""]) expect(foreignStopwordLanguages(w)).toBe("");
   });
 
   test("PROPER: has() answers as a set of the text's words would, for every dictionary word and the words themselves", () => {

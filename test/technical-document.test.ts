@@ -56,6 +56,15 @@ describe("DocumentEvidence", () => {
     prose.add("citty there");
     expect(prose.optionsFor("citty")).toEqual({});
   });
+  test("a long stream keeps a bounded table: past MAX_WORDS distinct words, new ones are not counted", () => {
+    const doc = new DocumentEvidence("commit");
+    doc.add("citty once");
+    const letters = (k: number) => k.toString(26).replace(/./g, (c) => String.fromCharCode(97 + parseInt(c, 26)));
+    for (let k = 0; k < DocumentEvidence.MAX_WORDS; k += 1000) doc.add(Array.from({ length: 1000 }, (_, j) => `x${letters(k + j)}`).join(" "));
+    doc.add("citty twice, zzyzx once");
+    doc.add("zzyzx twice");
+    expect(doc.optionsFor("citty zzyzx")).toEqual({ technical: true, recurring: new Set(["citty"]) });
+  });
 });
 
 describe("the lexicon engine in a technical document", () => {

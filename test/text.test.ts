@@ -47,6 +47,18 @@ describe("protected spans", () => {
     ]);
     expect(kinds("a list [a] [b] of words")).toEqual([]);
   });
+  test("a command-line option where a word would begin is code, a hyphenated handle one handle; a prose hyphen is neither", () => {
+    expect(kinds("rg --no-mmap -A9 and flags like -pn, (--json) or `x` -i")).toEqual([
+      ["code", "--no-mmap"],
+      ["code", "-A9"],
+      ["code", "-pn"],
+      ["code", "--json"],
+      ["code", "`x`"],
+      ["code", "-i"],
+    ]);
+    expect(kinds("Thanks to @matheus-pacifico for it")).toEqual([["handle", "@matheus-pacifico"]]);
+    expect(kinds("pre- and post-war e-mail, a - dash, an -- aside, -5 below")).toEqual([["number", "5"]]);
+  });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
   });

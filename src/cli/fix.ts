@@ -18,7 +18,7 @@ import { findServer, serverDisabled } from "../server/paths.ts";
 import { atomicWriteFileUninterrupted, looksBinary } from "../fsutil.ts";
 import { fixChunked } from "../engines/chunked.ts";
 import { byteColumn, diff, json, jsonPassedThrough, plain, type OutputMode, type Where } from "../printers/index.ts";
-import { FenceTracker, readLines, sniffBinary, splitBytes, type RawLine } from "./io.ts";
+import { FenceTracker, readBatches, sniffBinary, splitBytes, type RawLine } from "./io.ts";
 import { CHECK_FORMATS, type CheckFormat } from "../printers/ci.ts";
 import { FindingSink, isDir, isPath } from "./findings.ts";
 import { merge, ProjectConfigs } from "../project.ts";
@@ -82,12 +82,14 @@ interface Ctx {
   /** The previous line of the current input (null at its start): tells whether a line continues a sentence. */
   prev: string | null;
   /**
-   * What the current input's lines so far say (technical writing: src/text/technical.ts), taken in as each
-   * line comes, alike for standard input and --file (every mode tells the same story); null for text given as
-   * arguments. (Words that recur are for whole documents, `--check` on paths: in a stream, a word fixed before
-   * it recurs would make a second pass differ from the first.)
+   * What the current input says of its words (technical writing, words that recur: src/text/technical.ts),
+   * taken in a batch of lines at a time before they are corrected (readEvidence): a --file whole, standard input
+   * as it comes (every line received so far: readBatches); alike in every mode. Null for text given as
+   * arguments (a line read alone, as by the engine's API).
    */
   doc: DocumentEvidence | null;
+  /** The code fences of the lines taken in so far (readEvidence: fenced lines are no prose). */
+  docFence: FenceTracker;
 }
 
 /** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
@@ -128,7 +130,6 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
   const skip = fence.isCode(line.text) || !line.text.trim();
   if (skip) ctx.prev = null;
-  ctx.doc?.add(line.text, !skip);
   const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
   ctx.fixes += result.edits.length;
   switch (ctx.mode) {
@@ -146,22 +147,36 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
   }
 }
 
-/** Correct and print lines (numbered from 1 in `file`), each followed by its line ending, or by `eol(line)`. */
-async function printLines(ctx: Ctx, lines: Iterable<RawLine> | AsyncIterable<RawLine>, file: string, eol = (l: RawLine) => l.eol): Promise<void> {
+/** Take in what a batch of lines says of its words (ctx.doc) before any of them is corrected. */
+function readEvidence(ctx: Ctx, lines: readonly RawLine[]): void {
+  if (!ctx.doc) return;
+  for (const l of lines) if (l.text !== null) ctx.doc.add(l.text, !ctx.docFence.isCode(l.text));
+}
+
+/**
+ * Correct and print batches of lines (numbered from 1 in `file`), each line followed by its line ending, or
+ * by `eol(line)`; each batch is taken in (readEvidence) first, and its output written out after it.
+ */
+async function printLines(ctx: Ctx, batches: Iterable<RawLine[]> | AsyncIterable<RawLine[]>, file: string, eol = (l: RawLine) => l.eol): Promise<void> {
   const fence = new FenceTracker();
   let n = 0;
   let since = 0;
   let seen = 0;
-  for await (const line of lines) {
-    await emit(ctx, await renderLine(ctx, line, { file, line: ++n }, fence), eol(line));
-    // more than a one-liner: let the JIT compile the hot path (src/runtime/jit.ts)
-    if (seen < STARTUP_JIT_BYTES && (seen += line.bytes.length + 1) >= STARTUP_JIT_BYTES) normalJit();
-    // a long stream: ask for a collection now and then, or the heap grows far past what is live (the
-    // mapped lexicon counts as live memory, which lets the collector wait longer)
-    if ((since += line.bytes.length + 1) >= GC_BYTES) {
-      since = 0;
-      Bun.gc(false);
+  for await (const lines of batches) {
+    readEvidence(ctx, lines);
+    for (const line of lines) {
+      await emit(ctx, await renderLine(ctx, line, { file, line: ++n }, fence), eol(line));
+      // more than a one-liner: let the JIT compile the hot path (src/runtime/jit.ts)
+      if (seen < STARTUP_JIT_BYTES && (seen += line.bytes.length + 1) >= STARTUP_JIT_BYTES) normalJit();
+      // a long stream: ask for a collection now and then, or the heap grows far past what is live (the
+      // mapped lexicon counts as live memory, which lets the collector wait longer)
+      if ((since += line.bytes.length + 1) >= GC_BYTES) {
+        since = 0;
+        Bun.gc(false);
+      }
     }
+    // (the batch's output goes out before more input is awaited: a live stream stays line-prompt)
+    await ctx.out.flush();
   }
 }
 
@@ -256,7 +271,7 @@ export default defineCommand({
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
-    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null };
+    const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null, docFence: new FenceTracker() };
 
     let failed = 0;
     try {
@@ -281,7 +296,7 @@ export default defineCommand({
           }
       } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));
-        await printLines(ctx, lines, "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
+        await printLines(ctx, [lines], "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
       await sink.end();
     } finally {
@@ -299,14 +314,23 @@ export default defineCommand({
 /** A file that cannot be corrected (missing, unreadable, binary, read-only): reported, the others go on. */
 class FileError extends Error {}
 
+/**
+ * Standard input's batches (readBatches): corrected once no more input has come for STALL_MS (a live
+ * stream: a person typing, `tail -f`), or once BATCH_BYTES are in hand (the output of a long input is not
+ * held back to its end); a piped commit log or file below that is read whole first, as a document.
+ */
+const STALL_MS = 30;
+const BATCH_BYTES = 256 * 1024;
+
 async function runStdin(ctx: Ctx, name: string): Promise<void> {
   ctx.prev = null;
-  // (what the lines so far say: a stream is corrected as it comes)
+  // (what every line received so far says: src/text/technical.ts)
   const { DocumentEvidence } = await import("../text/technical.ts");
-  ctx.doc = new DocumentEvidence(undefined, true);
+  ctx.doc = new DocumentEvidence();
+  ctx.docFence = new FenceTracker();
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
-  else await printLines(ctx, readLines(flushing(ctx, input.chunks)), name);
+  else await printLines(ctx, readBatches(input.chunks, STALL_MS, BATCH_BYTES), name);
 }
 
 /** The chunks of a stream; before waiting for the next one, the output so far is written (a pipe stays line-prompt). */
@@ -338,12 +362,14 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
   if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
-  // what the lines so far say, as for standard input (and the file's kind: a commit message, source code's comments)
+  // what the whole file says of its words (and its kind: a commit message, source code's comments)
   const [{ DocumentEvidence }, { kindOfPath }] = await Promise.all([import("../text/technical.ts"), import("../text/prose.ts")]);
-  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined, true);
+  ctx.doc = new DocumentEvidence(kindOfPath(path) ?? undefined);
+  ctx.docFence = new FenceTracker();
   if (write && lines.some((l) => l.text === null)) throw new FileError(`${path}: not valid UTF-8 text; refusing to rewrite it`);
   if (write) checkWritable(path);
-  if (!write) return printLines(ctx, lines, path);
+  if (!write) return printLines(ctx, [lines], path);
+  readEvidence(ctx, lines);
   // --write runs in plain mode on valid UTF-8 (both checked above): every line renders to its correction
   const fence = new FenceTracker();
   const before = ctx.fixes;

@@ -65,6 +65,47 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenera
   }
 }
 
+/**
+ * The lines of a byte stream in batches: every complete line received so far, handed over when the input
+ * ends, when `maxBytes` of lines are in hand, or when no more input has come for `stallMs` (a live stream:
+ * `tail -f`, a person typing). The caller corrects a batch with what all its lines say of their words
+ * (src/text/technical.ts), so a piped commit log or file is read as a document nearly whole, while a
+ * line of a live stream is still answered before the next one is written (`stallMs` later). Same lines
+ * and endings as readLines; memory bounded by `maxBytes` and the longest line.
+ */
+export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: number, maxBytes: number): AsyncGenerator<RawLine[]> {
+  const it = readLines(stream)[Symbol.asyncIterator]();
+  let batch: RawLine[] = [];
+  let bytes = 0;
+  let next = it.next();
+  for (;;) {
+    let r: IteratorResult<RawLine> | null;
+    if (!batch.length) r = await next;
+    else {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      r = await Promise.race([next, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), stallMs)))]);
+      clearTimeout(timer);
+    }
+    if (r === null) {
+      // nothing more for a while: correct what is in hand (the pending read goes on)
+      yield batch;
+      batch = [];
+      bytes = 0;
+      continue;
+    }
+    if (r.done) break;
+    batch.push(r.value);
+    bytes += r.value.bytes.length + 1;
+    next = it.next();
+    if (bytes >= maxBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 /** Split a whole file's bytes into lines (same rules as readLines). */
 export function splitBytes(bytes: Uint8Array): RawLine[] {
   const out: RawLine[] = [];

@@ -63,7 +63,12 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
   ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu, "/\\"],
-  ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu, "@"],
+  // (a handle may have hyphens inside: @matheus-pacifico, @some-org)
+  ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu, "@"],
+  // a command-line option where a word would begin (--no-mmap, -pn, -A999999, --save-dev): its letters are
+  // the program's names, not words; a hyphen before a space, a digit or inside a word is prose (pre- and
+  // post-war, -5 degrees, e-mail)
+  ["code", /(?<![^\s(\[{"'`=])--?[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/g, "-"],
   ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu, "#"],
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)

@@ -4,8 +4,9 @@
  * technical writing, and which of its lower-case words recur in it. A short unknown word there (or a rare
  * known one: ane) is a command, an abbreviation or a name of code (rm, ln, op, lsp) more often than a
  * slip, and a slip rarely repeats itself identically where a word of code does (citty, ane). The lexicon engine reads both
- * (FixOptions.technical, FixOptions.recurring); src/check fills both in from the whole document, `typofix`
- * on standard input or --file the first from the lines so far.
+ * (FixOptions.technical, FixOptions.recurring); src/check fills both in from the whole document, `typofix
+ * --file` too, and standard input from every line it has received when a line is corrected (src/cli/io.ts
+ * readBatches: a piped commit log or a small input whole, a live stream a line at a time).
  *
  * Cost: per line a regular expression for its lower-case words (and the tokens of the few lines that may
  * bear a mark); a document keeps one count per distinct lower-case word. Over the 104,403 words of
@@ -58,25 +59,24 @@ const MAY_MARK = /[`_/>→:]|--|\.\p{L}/u;
 const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
 
 /**
- * What a document says of its words, gathered a line at a time: a whole document before it is checked
- * (src/check), or a stream's lines so far (`streaming`: standard input and --file, corrected as they come;
- * then only whether it is technical writing, for a word that recurs later would make a second pass
- * differ from the first: fixed at its first sight, the second no longer recurs).
+ * What a document says of its words, gathered a line at a time before its lines are corrected: a whole
+ * document (src/check, `typofix --file`), or every line of standard input received so far (the lines
+ * before, and those already in hand after: src/cli/io.ts readBatches).
  * - It is technical writing when its kind says so (a commit message, the comments of source code) or
  *   when two of its lines or more, and one in twenty at least, bear the marks of technicalLine (a code
  *   fence counts as one).
- * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word).
+ * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word). Once
+ *   MAX_WORDS distinct words are counted, new ones are not (a stream read for days, `tail -f log`, keeps a
+ *   bounded table: some 10 MB at most); those already counted go on counting.
  */
 export class DocumentEvidence {
   private lines = 0;
   private marked = 0;
   private readonly counts = new Map<string, number>();
+  static readonly MAX_WORDS = 100_000;
   private readonly byKind: boolean;
 
-  constructor(
-    kind?: DocKind,
-    private readonly streaming = false,
-  ) {
+  constructor(kind?: DocKind) {
     this.byKind = kind === "commit" || (kind?.startsWith("code:") ?? false);
   }
 
@@ -89,10 +89,11 @@ export class DocumentEvidence {
       return;
     }
     if (MAY_MARK.test(line) && technicalLine(line, tokenize(line))) this.marked++;
-    if (this.streaming) return;
     for (const m of line.matchAll(LOWER_WORD)) {
       const w = m[0].replace(/['’]s$/, "");
-      this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+      const n = this.counts.get(w);
+      if (n !== undefined) this.counts.set(w, n + 1);
+      else if (this.counts.size < DocumentEvidence.MAX_WORDS) this.counts.set(w, 1);
     }
   }
 
@@ -103,7 +104,6 @@ export class DocumentEvidence {
   /** The FixOptions a line of this document gets: technical, and its lower-case words that recur (only in technical writing). */
   optionsFor(line: string): { technical?: boolean; recurring?: ReadonlySet<string> } {
     if (!this.technical) return {};
-    if (this.streaming) return { technical: true };
     let recurring: Set<string> | undefined;
     for (const m of line.matchAll(LOWER_WORD)) {
       const w = m[0].replace(/['’]s$/, "");

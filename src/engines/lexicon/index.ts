@@ -38,7 +38,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, fixedCompoundPart, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { codeNames, editable, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -108,12 +108,12 @@ export class LexiconEngine implements Engine {
    * correcting twice then gives the same as correcting once.
    */
   fixSync(text: string, options: FixOptions = {}): FixResult {
-    const first = this.pass(text, options);
+    const first = this.pass(text, options, true);
     if (!first.edits.length) return { input: text, output: text, edits: [], engine: this.name };
     let output = first.output;
     let edits = first.edits;
     for (let k = 0; k < 2; k++) {
-      const again = this.pass(output, options);
+      const again = this.pass(output, options, false);
       if (!again.edits.length) break;
       // the edits of this round, composed with those before, as edits of the input
       edits = composeEdits(text, edits, output, again.edits);
@@ -122,11 +122,12 @@ export class LexiconEngine implements Engine {
     return { input: text, output, edits, engine: this.name };
   }
 
-  private pass(text: string, options: FixOptions): { output: string; edits: Edit[] } {
+  /** One decoding of `text`; `first`: the text as given (a corrected one is in English: its language is not judged again). */
+  private pass(text: string, options: FixOptions, first: boolean): { output: string; edits: Edit[] } {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
-    if (!looksEnglish(this, tokens)) return { output: text, edits };
+    if (!looksEnglish(this, tokens) || (first && foreignLine(this, tokens))) return { output: text, edits };
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);

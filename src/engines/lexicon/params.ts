@@ -86,6 +86,13 @@ export const PARAMS = {
   maxForeignShare: 0.6,
   /** A quotation of three or more words, this share of them unknown, is in another language. */
   foreignQuoteShare: 0.6,
+  /**
+   * A function word of another language (models/en/lists/foreign-stopwords.txt) is evidence of that language
+   * only when English uses it less than this ln P (about its 1,000th word): la, de, car, per are English too.
+   */
+  foreignStopwordLogP: -9,
+  /** The fewest words of a line that foreignLine judges. */
+  foreignLineWords: 5,
   /** ln P of a name that occurs elsewhere in the same text. */
   logPLocalName: -10,
   /** ln P of a lone letter (s, x, b) that is not a word. */

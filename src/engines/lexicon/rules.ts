@@ -13,7 +13,7 @@ import { caseShape } from "../../text/case.ts";
 import { countUpper, hasLower, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
-import { LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
+import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 
 /** Optimal-string-alignment distance, giving up above `max`. */
@@ -247,6 +247,58 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
     if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
   }
   return n < 4 || unknown / n <= PARAMS.maxForeignShare;
+}
+
+/**
+ * Whether the line is in French, German, Italian, Spanish or Portuguese (an English line's words are
+ * "corrected" into English nonsense there: le → be, chien → chosen, dans → days), judged from data: the
+ * function words of one of those languages (foreignStopwordLanguages) that English seldom uses (below
+ * PARAMS.foreignStopwordLogP), two or more and a quarter of the line's words at least, and with its other
+ * lower-case words that English seldom uses or does not know (vie, belle, müde) half its words at least.
+ * looksEnglish catches the lines mostly of unknown words; this one the lines whose words English also has
+ * (chat, table, come, fine) around the other language's function words. An English line that names a few
+ * things in another language (da Vinci, Museo del Prado, et al.) has one such word, or far fewer than half.
+ * A line of fewer than PARAMS.foreignLineWords words is not judged: two function words by chance among
+ * four, where slips make rare words too, are thin evidence, and reading the list would cost the one-liner
+ * (`typofix "Thi sis a tset"`, four words) some 0.6 M instructions of its 29.5 M.
+ * Cost: a trie look-up per word (memoised variant searches); the list (~30 KB) is read on first use, and
+ * searched (a binary search per rare word), only for a line whose rare words could pass the shares.
+ */
+export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
+  let n = 0;
+  for (const t of tokens) if (t.kind === "word") n++;
+  if (n < PARAMS.foreignLineWords) return false;
+  // the words English uses seldom or not at all (lower case: a capitalised one is a name more often)
+  let rare: Array<{ w: string; lower: boolean }> | undefined;
+  for (const t of tokens) {
+    if (t.kind !== "word") continue;
+    const w = t.text.toLowerCase().replace(/’/g, "'");
+    const id = ctx.lex.id(w);
+    if (id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) >= 0 : ctx.lex.logP(id) > PARAMS.foreignStopwordLogP) continue;
+    // (the list is in NFC: a word typed with combining accents is composed first)
+    (rare ??= []).push({ w: /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w, lower: caseShape(t.text) === "lower" });
+  }
+  // (what any language could reach at most, before the list is read: most lines stop here)
+  let longer = 0;
+  let could = 0;
+  for (const { w, lower } of rare ?? []) {
+    if (w.length >= 2) longer++;
+    if (w.length >= 2 || lower) could++;
+  }
+  if (!rare || longer < 2 || longer * 4 < n || could * 2 < n) return false;
+  // (a single letter, d or y, is a slip or a variable as often: no evidence)
+  const langs = rare.map(({ w }) => (w.length >= 2 ? foreignStopwordLanguages(w) : ""));
+  for (const lang of FOREIGN_LANGUAGES) {
+    let hits = 0;
+    let foreign = 0;
+    for (let k = 0; k < rare.length; k++) {
+      const hit = langs[k]!.includes(lang);
+      if (hit) hits++;
+      if (hit || rare[k]!.lower) foreign++;
+    }
+    if (hits >= 2 && hits * 4 >= n && foreign * 2 >= n) return true;
+  }
+  return false;
 }
 
 /**

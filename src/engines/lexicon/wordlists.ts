@@ -18,6 +18,8 @@ import loanwords from "../../../models/en/lists/loanwords.txt" with { type: "tex
 import namePairsPath from "../../../models/en/lists/name-pairs.txt" with { type: "file" };
 // @ts-ignore: as above
 import nameWordsPath from "../../../models/en/lists/name-words.txt" with { type: "file" };
+// @ts-ignore: as above
+import foreignStopwordsPath from "../../../models/en/lists/foreign-stopwords.txt" with { type: "file" };
 
 /** The words of a list file: whitespace-separated, `#` to the end of a line is a comment. */
 export function parseWordList(text: string): Set<string> {
@@ -75,6 +77,38 @@ export function isNameWord(word: string): boolean {
 /** The two name lists' text, read on first use. */
 let namePairs: string | undefined;
 let nameWords: string | undefined;
+
+/** The languages of models/en/lists/foreign-stopwords.txt. */
+export const FOREIGN_LANGUAGES = ["fr", "de", "it", "es", "pt"] as const;
+
+/**
+ * The languages (of FOREIGN_LANGUAGES, space-separated: "fr", "es it pt") that have `word` (lower case, NFC)
+ * among their function words (stopwords-iso's lists), or "" for none. The file (~30 KB) is read on first
+ * use and searched by halves (sorted by UTF-8 bytes, which code units of the Latin-1 reading follow), each
+ * step a few native string operations: a scan of the whole text per word cost a one-liner more than the read.
+ */
+export function foreignStopwordLanguages(word: string): string {
+  // (read as Latin-1, a byte a character, which costs no UTF-8 decoding: the key is compared as its UTF-8 bytes)
+  const text = (foreignStopwords ??= readFileSync(foreignStopwordsPath as unknown as string, "latin1"));
+  if (/[^\x00-\x7f]/.test(word)) word = Buffer.from(word, "utf8").toString("latin1");
+  // (the header's comment lines come first)
+  let lo = (foreignStopwordsStart ??= text.search(/^[^#\n]/m));
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const start = text.lastIndexOf("\n", mid - 1) + 1;
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const space = text.indexOf(" ", start);
+    const w = text.slice(start, space < 0 || space > end ? end : space);
+    if (w === word) return space < 0 || space > end ? "" : text.slice(space + 1, end);
+    if (w < word) lo = end + 1;
+    else hi = start;
+  }
+  return "";
+}
+let foreignStopwords: string | undefined;
+let foreignStopwordsStart: number | undefined;
 
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
 export const FUNCTION_WORDS = parseWordList(functionWords);
