@@ -89,7 +89,7 @@ export const FOREIGN_LANGUAGES = ["fr", "de", "it", "es", "pt"] as const;
  */
 export function foreignStopwordLanguages(word: string): string {
   // (read as Latin-1, a byte a character, which costs no UTF-8 decoding: the key is compared as its UTF-8 bytes)
-  const text = (foreignStopwords ??= readFileSync(foreignStopwordsPath as unknown as string, "latin1"));
+  const text = (foreignStopwords ??= nodeFs().readFileSync(foreignStopwordsPath as unknown as string, "latin1"));
   if (/[^\x00-\x7f]/.test(word)) word = Buffer.from(word, "utf8").toString("latin1");
   // (the header's comment lines come first)
   let lo = (foreignStopwordsStart ??= text.search(/^[^#\n]/m));
