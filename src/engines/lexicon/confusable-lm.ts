@@ -12,6 +12,9 @@
  * three Katz back-off look-ups per alternative, each a few binary searches of the sorted hashes.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "../../../package.json" with { type: "json" };
+import { extractOnce } from "../../runtime/native.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
 import modelPath from "../../../models/en/confusable-lm.bin" with { type: "file" };
 
@@ -45,15 +48,22 @@ let his: Uint32Array | null = null;
 let los: Uint32Array | null = null;
 let vals: Float32Array | null = null;
 
-/** The file's bytes: mapped where it is a file (a few pages are touched per text), read where it is embedded in a compiled binary. */
+/**
+ * The file's bytes, mapped (a text touches a few pages); inside a compiled binary, where the embedded file
+ * cannot be mapped, from a copy extracted once beside the lexicon's (data.ts), in a folder of its own (a
+ * changed model has another size, which extractOnce checks); read whole only where neither works.
+ */
 function bytes(): Uint8Array {
   const path = modelPath as unknown as string;
-  if (process.env.TYPOFIX_COMPILED !== "1")
-    try {
-      return Bun.mmap(path);
-    } catch {
-      /* no mmap here */
-    }
+  const compiled = process.env.TYPOFIX_COMPILED === "1";
+  try {
+    if (!compiled) return Bun.mmap(path);
+    const sha = process.env.TYPOFIX_LEXICON_SHA;
+    const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}-confusable`);
+    return Bun.mmap(join(dir, "confusable-lm.bin"));
+  } catch {
+    /* no mmap here, or a read-only cache */
+  }
   const buf = readFileSync(path);
   // (a copy at offset 0: the typed arrays below need 4-byte alignment)
   const copy = new Uint8Array(buf.byteLength);

@@ -142,11 +142,8 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     if (!ok) continue;
     if (i + 2 >= n && ends) words.push("</s>");
     const next = words[at + 1];
-    if (!next || !trigramSeen(alt, next)) continue;
-    const swapped = words.slice();
-    swapped[at] = alt;
-    const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
-    if (margin <= 0) continue;
+    if (!next) continue;
+    // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
     // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
     const typed = s.id;
     const twin = ctx.lex.id(alt);
@@ -169,6 +166,11 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
     // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
     if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0)) continue;
+    if (!trigramSeen(alt, next)) continue;
+    const swapped = words.slice();
+    swapped[at] = alt;
+    const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
+    if (margin <= 0) continue;
     const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
     const to = restore(s.tok.text, alt, s);
     const before = own.get(s.tok.start);
