@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CMU_PAIRS, known, lmKey, logP, seen, windowScore } from "../src/engines/lexicon/confusable-lm.ts";
 
 /** How much likelier the trigram model finds the sentence with the word at `at` swapped for its twin. */
@@ -38,5 +40,22 @@ describe("the trigram model of the confusable pairs", () => {
     expect(lmKey("")).toEqual([0x811c9dc5, 0x050c5d1f]);
     expect(lmKey("a")[0]).toBe(0xe40c292c);
     expect(lmKey("T a b c")).not.toEqual(lmKey("T a b d"));
+  });
+  test("the shipped file: a count, then the keys' two hashes sorted without a repeat, then the values", () => {
+    const b = readFileSync(join(import.meta.dir, "../models/en/confusable-lm.bin"));
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const n = dv.getUint32(0, true);
+    expect(b.byteLength).toBe(4 + 12 * n);
+    expect(n).toBeGreaterThan(400_000);
+    for (let i = 1; i < n; i++) {
+      const [h0, h1] = [dv.getUint32(4 + 4 * (i - 1), true), dv.getUint32(4 + 4 * i, true)];
+      const [g0, g1] = [dv.getUint32(4 + 4 * n + 4 * (i - 1), true), dv.getUint32(4 + 4 * n + 4 * i, true)];
+      if (!(h0 < h1 || (h0 === h1 && g0 < g1))) throw new Error(`keys out of order at ${i}`);
+    }
+    // every value is a log-probability or a back-off weight: finite, and no probability above 1
+    for (let i = 0; i < n; i++) {
+      const v = dv.getFloat32(4 + 8 * n + 4 * i, true);
+      if (!Number.isFinite(v) || v > 3) throw new Error(`value ${v} at ${i}`);
+    }
   });
 });
