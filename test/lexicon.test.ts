@@ -383,6 +383,8 @@ describe("real-word errors decided by context", () => {
     expect(fix("Its only species was described in 1908.")).toBe("Its only species was described in 1908.");
     expect(fix("Raise your right hand.")).toBe("Raise your right hand.");
     expect(fix("could not conceal its repulsive ugliness.")).toBe("could not conceal its repulsive ugliness.");
+    // …or one the contraction's verb is not seen before ("is remote" is no pair of the bigrams)
+    expect(fix("hint: its remote counterpart.")).toBe("hint: its remote counterpart.");
   });
 });
 

@@ -165,7 +165,9 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // bigrams show no likelier after his, her, their, our, my than anywhere ("its going", "your welcome"; not
     // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
     // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
-    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0)) continue;
+    // …and only before a word the bigrams show likelier after the contraction's second word than anywhere
+    // ("is going", "are welcome"; not "hint: its remote counterpart", where "is remote" is no pair of the table)
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0 || !(followLift(ctx, twin, after) > 0))) continue;
     if (!trigramSeen(alt, next)) continue;
     const swapped = words.slice();
     swapped[at] = alt;
@@ -195,6 +197,12 @@ function possessiveLift(ctx: LexiconContext, id: number): number {
     if (!Number.isNaN(b)) sum += Math.exp(b);
   }
   return Math.log(sum / POSSESSIVES.length) - ctx.lex.logP(id);
+}
+
+/** ln P(w | the second word of a contraction) − ln P(w) from the bigram table (NaN where the pair is not in it). */
+function followLift(ctx: LexiconContext, contraction: number, id: number): number {
+  const second = ctx.cand.expansion(contraction)?.[1];
+  return second === undefined ? NaN : ctx.lex.bigram(second, id) - ctx.lex.logP(id);
 }
 
 /** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
