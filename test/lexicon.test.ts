@@ -385,6 +385,8 @@ describe("real-word errors decided by context", () => {
     expect(fix("could not conceal its repulsive ugliness.")).toBe("could not conceal its repulsive ugliness.");
     // …or one the contraction's verb is not seen before ("is remote" is no pair of the bigrams)
     expect(fix("hint: its remote counterpart.")).toBe("hint: its remote counterpart.");
+    // a window cut short by a hyphen or comma is too short to judge by
+    expect(fix("True if file exists and its set-user-id bit is set.")).toBe("True if file exists and its set-user-id bit is set.");
   });
 });
 

@@ -142,7 +142,10 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     if (!ok) continue;
     if (i + 2 >= n && ends) words.push("</s>");
     const next = words[at + 1];
-    if (!next) continue;
+    // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
+    // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
+    // bit": "set" is the head of a compound the run does not see)
+    if (!next || !words[at + 2]) continue;
     // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
     // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
     const typed = s.id;
