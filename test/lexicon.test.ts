@@ -385,6 +385,8 @@ describe("real-word errors decided by context", () => {
     expect(fix("could not conceal its repulsive ugliness.")).toBe("could not conceal its repulsive ugliness.");
     // …or one the contraction's verb is not seen before ("is remote" is no pair of the bigrams)
     expect(fix("hint: its remote counterpart.")).toBe("hint: its remote counterpart.");
+    // too → to is left to the bigrams: people seldom type "too" for "to"
+    expect(fix("Optionally close them too to save duplicate work.")).toBe("Optionally close them too to save duplicate work.");
     // a window cut short by a hyphen or comma is too short to judge by
     expect(fix("True if file exists and its set-user-id bit is set.")).toBe("True if file exists and its set-user-id bit is set.");
   });

@@ -16,7 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
-import { CMU_PAIRS, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
+import { CMU_PAIRS, TRIGRAM_SWAPS, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;
@@ -123,7 +123,7 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
   for (const e of edits) own.set(e.start, e);
   for (let i = 0; i < n; i++) {
     const s = run[i]!;
-    const alt = s.editable && !s.suffix && outWords[i] === s.lower ? CMU_PAIRS.get(s.lower) : undefined;
+    const alt = s.editable && !s.suffix && outWords[i] === s.lower ? TRIGRAM_SWAPS.get(s.lower) : undefined;
     if (!alt) continue;
     // the window: two words each side as the best reading has them, the sentence's edges marked
     const words: string[] = [];
