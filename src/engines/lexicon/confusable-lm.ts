@@ -11,8 +11,7 @@
  * Cost: the file (5.3 MB) is mapped on the first question about one of these words; each question is
  * three Katz back-off look-ups per alternative, each a few binary searches of the sorted hashes.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// (no node:fs nor node:path at start-up: a one-liner without these words never loads them for this module)
 import pkg from "../../../package.json" with { type: "json" };
 import { extractOnce } from "../../runtime/native.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
@@ -70,11 +69,11 @@ function bytes(): Uint8Array {
     if (!compiled) return Bun.mmap(path);
     const sha = process.env.TYPOFIX_LEXICON_SHA;
     const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}-confusable`);
-    return Bun.mmap(join(dir, "confusable-lm.bin"));
+    return Bun.mmap(`${dir}/confusable-lm.bin`);
   } catch {
     /* no mmap here, or a read-only cache */
   }
-  const buf = readFileSync(path);
+  const buf = (require("node:fs") as typeof import("node:fs")).readFileSync(path);
   // (a copy at offset 0: the typed arrays below need 4-byte alignment)
   const copy = new Uint8Array(buf.byteLength);
   copy.set(buf);
