@@ -390,6 +390,27 @@ describe("real-word errors decided by context", () => {
     expect(fix("I love you too.")).toBe("I love you too.");
     expect(bold("that is to much")).toBe("that is too much");
   });
+  test("the trigram model's pairs (its/it's, your/you're, to/too, affect/effect), at the default confidence", () => {
+    expect(fix("Its going to rain.")).toBe("It's going to rain.");
+    expect(fix("Your welcome.")).toBe("You're welcome.");
+    expect(fix("That is to much.")).toBe("That is too much.");
+    expect(fix("This will effect everyone.")).toBe("This will affect everyone.");
+    expect(fix("your going to love it")).toBe("you're going to love it");
+    // the same words used rightly stay
+    for (const s of ["The company and its staff", "Is this your bag?", "I want to go", "The effect was large", "It's too late to go.", "I love you too", "This will affect the results.", "You're right."])
+      expect(fix(s)).toBe(s);
+    // a word that possessives take ("its only", "your right hand"), or one too rare for the bigrams to say
+    // so, keeps the possessive
+    expect(fix("Its only species was described in 1908.")).toBe("Its only species was described in 1908.");
+    expect(fix("Raise your right hand.")).toBe("Raise your right hand.");
+    expect(fix("could not conceal its repulsive ugliness.")).toBe("could not conceal its repulsive ugliness.");
+    // …or one the contraction's verb is not seen before ("is remote" is no pair of the bigrams)
+    expect(fix("hint: its remote counterpart.")).toBe("hint: its remote counterpart.");
+    // too → to is left to the bigrams: people seldom type "too" for "to"
+    expect(fix("Optionally close them too to save duplicate work.")).toBe("Optionally close them too to save duplicate work.");
+    // a window cut short by a hyphen or comma is too short to judge by
+    expect(fix("True if file exists and its set-user-id bit is set.")).toBe("True if file exists and its set-user-id bit is set.");
+  });
 });
 
 describe("names and brands", () => {

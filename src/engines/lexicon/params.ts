@@ -57,6 +57,11 @@ export const PARAMS = {
   confusableCost: 3.5,
   /** The same for a contraction and its homophone (its/it's, your/you're). */
   contractionSwapCost: 2.5,
+  /**
+   * Prior cost of swapping a word of the trigram model's pairs (confusable-lm.ts: its/it's, your/you're,
+   * to/too, affect/effect) for its twin, judged by that model (search.ts trigramSwaps).
+   */
+  trigramSwapCost: 2.0,
   /** Known words rarer than this (ln unigram P) get distance-1 alternatives. */
   rareKnownLogP: -11.5,
   /**

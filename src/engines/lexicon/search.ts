@@ -16,6 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
+import { CMU_PAIRS, TRIGRAM_SWAPS, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;
@@ -47,12 +48,21 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
   });
   if (from.every((hs) => hs.length === 1)) return;
   const best = viterbi(ctx, run, from, ends);
+  // the words of the best reading, per slot (null where an edit joins, splits or respaces words)
+  const outWords: Array<string | null> = run.map((s) => s.lower);
   // walk back and emit edits
   const chosen: Array<{ hyp: Hyp; at: number }> = [];
   let pos = n;
   for (let st: State | null = best; st && st.hyp; st = st.prev) {
     pos -= st.hyp.span;
     chosen.push({ hyp: st.hyp, at: pos });
+  }
+  for (const { hyp, at } of chosen) {
+    if (hyp.keep) continue;
+    // (a swap within the trigram model's pairs is judged there too, with the word as typed; any other
+    // change makes a word the trigram model does not take as context: it is itself a guess)
+    if (hyp.span === 1 && hyp.kind === "confusable" && CMU_PAIRS.get(run[at]!.lower) === hyp.out[0]) continue;
+    for (let k = at; k < at + hyp.span; k++) outWords[k] = null;
   }
   for (const { hyp, at } of chosen) {
     if (hyp.keep) continue;
@@ -94,6 +104,120 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
   }
+  trigramSwaps(ctx, run, outWords, edits, ends);
+}
+
+/**
+ * The real-word errors of the pairs whose bigrams cannot tell them apart (confusable-lm.ts: its/it's,
+ * your/you're, to/too, affect/effect), judged by the trigram model over the two words on each side of
+ * the word as the best reading has them. A word is swapped for its twin when
+ * - the trigram model prefers the twin by more than the swap's prior cost (PARAMS.trigramSwapCost);
+ *   the edit's confidence is the posterior of that margin, as for the other edits;
+ * - the trigram model has seen the twin before the next word ("it's going", "too much", "affect
+ *   everyone"): a margin made of back-off weights alone is no evidence;
+ * - and the bigram model, which knows written English better, does not prefer the typed word (its/it's and
+ *   your/you're are judged there as it is / you are).
+ * Words the best reading already changes, and words next to a word it joins or splits, are left to it.
+ */
+function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean): void {
+  const n = run.length;
+  // (the edits of this run so far, by their start: the best reading's own swap of the same word keeps the
+  // higher of the two confidences)
+  const own = new Map<number, Edit>();
+  for (const e of edits) own.set(e.start, e);
+  for (let i = 0; i < n; i++) {
+    const s = run[i]!;
+    const alt = s.editable && !s.suffix && outWords[i] === s.lower ? TRIGRAM_SWAPS.get(s.lower) : undefined;
+    if (!alt) continue;
+    // the window: two words each side as the best reading has them, the sentence's edges marked
+    const words: string[] = [];
+    let at = -1;
+    if (i < 2 && run[0]!.sentenceStart) words.push("<s>");
+    let ok = true;
+    for (let k = Math.max(0, i - 2); k <= Math.min(n - 1, i + 2); k++) {
+      const w = outWords[k];
+      if (w === null || w === undefined) {
+        ok = false;
+        break;
+      }
+      if (k === i) at = words.length;
+      words.push(w);
+    }
+    if (!ok) continue;
+    if (i + 2 >= n && ends) words.push("</s>");
+    const next = words[at + 1];
+    // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
+    // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
+    // bit": "set" is the head of a compound the run does not see)
+    if (!next || !words[at + 2]) continue;
+    // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
+    // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
+    const typed = s.id;
+    const twin = ctx.lex.id(alt);
+    if (typed < 0 || twin < 0) continue;
+    const prev = i > 0 ? outIds(ctx, outWords[i - 1]!) : -1;
+    const after = i + 1 < n ? outIds(ctx, outWords[i + 1]!) : -1;
+    const bigramScore = (id: number) => {
+      const seq = ctx.cand.expansion(id) ?? [id];
+      let sc = 0;
+      let p = prev;
+      for (const x of seq) {
+        sc += lm(ctx, p, x);
+        p = x;
+      }
+      return after >= 0 ? sc + lm(ctx, p, after) : sc;
+    };
+    if (bigramScore(twin) <= bigramScore(typed)) continue;
+    // a possessive (its, your) becomes a contraction only before a word that possessives do not take: one the
+    // bigrams show no likelier after his, her, their, our, my than anywhere ("its going", "your welcome"; not
+    // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
+    // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
+    // …and only before a word the bigrams show likelier after the contraction's second word than anywhere
+    // ("is going", "are welcome"; not "hint: its remote counterpart", where "is remote" is no pair of the table)
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0 || !(followLift(ctx, twin, after) > 0))) continue;
+    if (!trigramSeen(alt, next)) continue;
+    const swapped = words.slice();
+    swapped[at] = alt;
+    const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
+    if (margin <= 0) continue;
+    const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
+    const to = restore(s.tok.text, alt, s);
+    const before = own.get(s.tok.start);
+    if (before) {
+      if (before.to === to && before.end === s.tok.end) before.confidence = Math.max(before.confidence ?? 0, confidence);
+      continue;
+    }
+    edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
+  }
+}
+
+/**
+ * ln of how much likelier the bigrams make a word after the possessive determiners (POSSESSIVES) than
+ * anywhere: their mean P(w | possessive), a pair the pruned table lacks counting as 0, against P(w). -Infinity
+ * when no possessive is seen before it.
+ */
+function possessiveLift(ctx: LexiconContext, id: number): number {
+  let sum = 0;
+  for (const p of POSSESSIVES) {
+    const pid = ctx.lex.id(p);
+    const b = pid >= 0 ? ctx.lex.bigram(pid, id) : NaN;
+    if (!Number.isNaN(b)) sum += Math.exp(b);
+  }
+  return Math.log(sum / POSSESSIVES.length) - ctx.lex.logP(id);
+}
+
+/** ln P(w | the second word of a contraction) − ln P(w) from the bigram table (NaN where the pair is not in it). */
+function followLift(ctx: LexiconContext, contraction: number, id: number): number {
+  const second = ctx.cand.expansion(contraction)?.[1];
+  return second === undefined ? NaN : ctx.lex.bigram(second, id) - ctx.lex.logP(id);
+}
+
+/** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
+const POSSESSIVES = ["his", "her", "their", "our", "my"];
+
+/** The lexicon id of a word of the best reading (-1 when unknown), for the bigram model. */
+function outIds(ctx: LexiconContext, w: string): number {
+  return ctx.lex.id(w);
 }
 
 /**

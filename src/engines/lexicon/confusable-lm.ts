@@ -1,0 +1,151 @@
+/**
+ * A trigram context model for the real-word errors between a word and its confusable twin that the
+ * Google Books bigrams cannot tell apart: its/it's and your/you're (those counts dropped the apostrophe,
+ * so "its going" and "your welcome" are counted as often as any possessive), to/too and affect/effect
+ * (one word of context each side is too little: "is to much", "will effect everyone"). The n-grams come
+ * from CMU Sphinx's generic US English trigram model (BSD-2), which keeps contractions as words; the part
+ * of it a swap within these pairs can change is extracted to models/en/confusable-lm.bin by
+ * scripts/lexicon/cmu-lm.ts: ln P of unigrams (U), bigrams (B) and trigrams (T), and back-off weights of
+ * one-word (O) and two-word (C) histories, under a 64-bit hash of the n-gram.
+ *
+ * Cost: the file (5.3 MB) is mapped on the first question about one of these words; each question is
+ * three Katz back-off look-ups per alternative, each a few binary searches of the sorted hashes.
+ */
+// (no node:fs nor node:path at start-up: a one-liner without these words never loads them for this module)
+import pkg from "../../../package.json" with { type: "json" };
+import { extractOnce } from "../../runtime/native.ts";
+// @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
+import modelPath from "../../../models/en/confusable-lm.bin" with { type: "file" };
+
+/** Each word of the pairs and its twin. */
+export const CMU_PAIRS: ReadonlyMap<string, string> = new Map([
+  ["its", "it's"],
+  ["it's", "its"],
+  ["your", "you're"],
+  ["you're", "your"],
+  ["to", "too"],
+  ["too", "to"],
+  ["affect", "effect"],
+  ["effect", "affect"],
+]);
+
+export const CMU_TARGETS: ReadonlySet<string> = new Set(CMU_PAIRS.keys());
+
+/**
+ * The swaps the trigram model makes: every direction of the pairs but too → to. In the model's own text,
+ * in the contexts that call for "too" ("much", "late": the 30 likeliest after it), "to" stands there at
+ * most once in 40 times (the least ratio P(to, context) / P(too, context), ln −3.7; a right use of "to"
+ * there only raises it), and "too" in those that call for "to" at most once in 5,500 (ln −8.6): a prior
+ * 5 nats below the pair's cost, which no margin of the model makes up (scripts/lexicon/cmu-lm.ts has the
+ * model's reader). The bigram model still weighs too → to ("went too the store").
+ */
+export const TRIGRAM_SWAPS: ReadonlyMap<string, string> = new Map([...CMU_PAIRS].filter(([a, b]) => !(a === "too" && b === "to")));
+
+/** Two 32-bit FNV-1a hashes of an n-gram's key ("T u v w"), with different offset bases: 64 bits, so that no two n-grams of the model share one and a look-up of an absent n-gram finds none. */
+export function lmKey(s: string): [number, number] {
+  let h = 0x811c9dc5;
+  let g = 0x050c5d1f;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) & 0xff;
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(g ^ c, 0x01000193);
+  }
+  return [h >>> 0, g >>> 0];
+}
+
+let his: Uint32Array | null = null;
+let los: Uint32Array | null = null;
+let vals: Float32Array | null = null;
+
+/**
+ * The file's bytes, mapped (a text touches a few pages); inside a compiled binary, where the embedded file
+ * cannot be mapped, from a copy extracted once beside the lexicon's (data.ts), in a folder of its own (a
+ * changed model has another size, which extractOnce checks); read whole only where neither works.
+ */
+function bytes(): Uint8Array {
+  const path = modelPath as unknown as string;
+  const compiled = process.env.TYPOFIX_COMPILED === "1";
+  try {
+    if (!compiled) return Bun.mmap(path);
+    const sha = process.env.TYPOFIX_LEXICON_SHA;
+    const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}-confusable`);
+    return Bun.mmap(`${dir}/confusable-lm.bin`);
+  } catch {
+    /* no mmap here, or a read-only cache */
+  }
+  const buf = (require("node:fs") as typeof import("node:fs")).readFileSync(path);
+  // (a copy at offset 0: the typed arrays below need 4-byte alignment)
+  const copy = new Uint8Array(buf.byteLength);
+  copy.set(buf);
+  return copy;
+}
+
+function load(): void {
+  if (his) return;
+  const b = bytes();
+  const n = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  his = new Uint32Array(b.buffer, b.byteOffset + 4, n);
+  los = new Uint32Array(b.buffer, b.byteOffset + 4 + 4 * n, n);
+  vals = new Float32Array(b.buffer, b.byteOffset + 4 + 8 * n, n);
+}
+
+/** The value of an n-gram's key, or NaN: a binary search of the keys, sorted by their first hash, then their second. */
+function get(key: string): number {
+  load();
+  const [h, g] = lmKey(key);
+  let lo = 0;
+  let hi = his!.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const a = his![mid]!;
+    const b = los![mid]!;
+    if (a === h && b === g) return vals![mid]!;
+    if (a < h || (a === h && b < g)) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return NaN;
+}
+
+/** Whether the model knows the word. */
+export function known(w: string): boolean {
+  return !Number.isNaN(get(`U ${w}`));
+}
+
+/** ln P(w | u v) with Katz back-off (u, v: "" when there is no such word). */
+export function logP(u: string, v: string, w: string): number {
+  if (u && v) {
+    const t = get(`T ${u} ${v} ${w}`);
+    if (!Number.isNaN(t)) return t;
+  }
+  const bo2 = u && v ? get(`C ${u} ${v}`) : NaN;
+  const back = Number.isNaN(bo2) ? 0 : bo2;
+  if (v) {
+    const b = get(`B ${v} ${w}`);
+    if (!Number.isNaN(b)) return back + b;
+  }
+  const bo1 = v ? get(`O ${v}`) : NaN;
+  return back + (Number.isNaN(bo1) ? 0 : bo1) + get(`U ${w}`);
+}
+
+/**
+ * ln P of the words of `ctx` from position `at` to two words after it, given the two before it: the part
+ * of a sentence's probability that the word at `at` changes. `ctx` holds lower-case words, "<s>" and
+ * "</s>" at a sentence's edges; a word the model does not know ends the window (its terms are the same
+ * for every choice at `at`, or unknown to both).
+ */
+export function windowScore(ctx: string[], at: number): number {
+  let s = 0;
+  for (let k = at; k <= at + 2 && k < ctx.length; k++) {
+    const w = ctx[k]!;
+    if (!known(w)) break;
+    const v = k - 1 >= 0 && known(ctx[k - 1]!) ? ctx[k - 1]! : "";
+    const u = v && k - 2 >= 0 && known(ctx[k - 2]!) ? ctx[k - 2]! : "";
+    s += logP(u, v, w);
+  }
+  return s;
+}
+
+/** Whether the model has the bigram (v w) itself, not only by back-off. */
+export function seen(v: string, w: string): boolean {
+  return !Number.isNaN(get(`B ${v} ${w}`));
+}
