@@ -35,16 +35,8 @@ interface State {
 export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
   const n = run.length;
   // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
-  const from: Hyp[][] = run.map((s, i) => {
-    const own = slotHyps(ctx, s);
-    if (!(i + 1 < n && s.gapAfter === " ")) return own;
-    const pairs = pairHyps(ctx, s, run[i + 1]!);
-    if (!pairs.length) return own;
-    const hs = own.slice();
-    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
-    for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
-    return hs;
-  });
+  const from: Hyp[][] = [];
+  for (let i = 0; i < n; i++) from.push(hypsAt(ctx, run, i));
   if (from.every((hs) => hs.length === 1)) return;
   const best = viterbi(ctx, run, from, ends);
   // walk back and emit edits
@@ -90,6 +82,19 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
   }
+}
+
+/** The hypotheses that start at position i of a run: the word's own (memoised per slot) and those of the pair it begins. */
+function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
+  const s = run[i]!;
+  const own = slotHyps(ctx, s);
+  if (!(i + 1 < run.length && s.gapAfter === " ")) return own;
+  const pairs = pairHyps(ctx, s, run[i + 1]!);
+  if (!pairs.length) return own;
+  const hs = own.slice();
+  // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+  for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
+  return hs;
 }
 
 /**
@@ -156,11 +161,10 @@ function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
 
 /**
  * The hypotheses of one word on its own (singleHyps, then splitHyps, those that change a negation
- * removed), memoised per engine on every field of the slot but its position: prose repeats its words,
- * and a word's own hypotheses depend on nothing else. The memo is a map from the token's text to the
- * slots of that text met so far (a word is met at a sentence start, after another word, …), compared
- * field by field (sameSlot): no key string is built per word. The array is shared: callers copy it to
- * add to it.
+ * removed), memoised per engine on what they depend on (sameSlot): prose repeats its words, and a word's
+ * own hypotheses depend on nothing else. The memo is a map from the token's text to the entries of that
+ * text met so far (a word is met at a sentence start, not editable, …), compared field by field: no key
+ * string is built per word. The array is shared: callers copy it to add to it.
  */
 function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   let memo = slotMemos.get(ctx);
@@ -175,8 +179,9 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   // leaves old garbage that raised peak RSS by 15-65 MB over 172,762 words)
   if (memo.size < SLOT_MEMO_MAX) {
     memo.size++;
-    // (a copy: the slot's token keeps its position, and the memo must not see later changes to the slot)
-    const entry = { slot: { ...s, tok: { kind: s.tok.kind, text: s.tok.text, start: 0, end: 0, span: s.tok.span } }, hyps: hs };
+    // (the fields sameSlot reads, copied: the memo must not see later changes to the slot)
+    const key: SlotKey = { tok: { text: s.tok.text }, id: s.id, suffix: s.suffix, viaVariant: s.viaVariant, editable: s.editable, sentenceStart: s.sentenceStart, alone: s.alone, local: s.local, afterWord: s.afterWord, gapAfter: s.gapAfter, stem: s.stem };
+    const entry = { slot: key, hyps: hs };
     if (seen) seen.push(entry);
     else memo.byText.set(s.tok.text, [entry]);
   }
@@ -184,12 +189,14 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 /**
- * Slots whose own hypotheses are kept. Peak RSS of `bun src/cli.ts --no-server < CORPUS` (172,762 words),
- * three runs each in alternation: main 137-139 MB, 5,000 slots 139-141 MB, 10,000 slots 147-148 MB.
+ * Slots whose own hypotheses are kept. Over CORPUS (172,762 words) the words' own hypotheses were built
+ * 17,696 times with 10,000 kept, 23,945 with 5,000, 15,549 with 20,000 (38,963 with 5,000 when every
+ * field of the slot was compared). Each entry keeps only the fields sameSlot reads: peak RSS of the compiled
+ * `typofix --no-server < CORPUS` 130–133 MB (main: 132–139).
  */
-const SLOT_MEMO_MAX = 5_000;
+const SLOT_MEMO_MAX = 10_000;
 
-const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: Slot; hyps: Hyp[] }>>; size: number }>();
+const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: SlotKey; hyps: Hyp[] }>>; size: number }>();
 
 /** Forget the memoised hypotheses of words and scores of pairs (benchmarks measure cold calls). */
 export function clearSearchMemos(ctx: LexiconContext): void {
@@ -200,31 +207,41 @@ export function clearSearchMemos(ctx: LexiconContext): void {
 }
 
 /**
- * The fields of a Slot that sameSlot compares: every one. A field added to Slot must be added here and
- * to sameSlot (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
+ * What a word's own hypotheses (singleHyps, splitHyps, keepsNegation) read of its slot, and so what
+ * sameSlot compares: the token's text; the fields index.ts derives from the text alone (id, suffix,
+ * viaVariant; lower and stem too, which need no comparison of their own); and its circumstances:
+ * editable, alone, the names of the text it may stand for, whether it begins a sentence (read only for a
+ * word written with a capital: a name or not), and, for a lone letter (a stem of one character), whether a
+ * word of the run stands on each side.
  */
-export const SLOT_KEY_FIELDS = ["tok", "lower", "id", "suffix", "stem", "sentenceStart", "capital", "viaVariant", "editable", "gapAfter", "afterWord", "alone", "local", "compoundEnd"] as const;
+export const SLOT_KEY_FIELDS = ["tok", "id", "suffix", "viaVariant", "editable", "sentenceStart", "alone", "local", "afterWord", "gapAfter", "stem"] as const;
 
-/** Whether two slots are the same word in the same circumstances: every field of SLOT_KEY_FIELDS equal (of the token, its kind, span and text; not its position). */
-export function sameSlot(a: Slot, b: Slot): boolean {
-  return (
-    a.tok.text === b.tok.text &&
-    a.tok.kind === b.tok.kind &&
-    a.tok.span === b.tok.span &&
-    a.id === b.id &&
-    a.lower === b.lower &&
-    a.stem === b.stem &&
-    a.suffix === b.suffix &&
-    a.sentenceStart === b.sentenceStart &&
-    a.capital === b.capital &&
-    a.viaVariant === b.viaVariant &&
-    a.editable === b.editable &&
-    a.gapAfter === b.gapAfter &&
-    a.afterWord === b.afterWord &&
-    a.alone === b.alone &&
-    a.compoundEnd === b.compoundEnd &&
-    sameList(a.local, b.local)
-  );
+/**
+ * The other fields of a Slot, which a word's own hypotheses never read: a text's lower case and stem are
+ * functions of its text (index.ts), and the sentence's capital and a compound's end matter to the search
+ * (restore.ts, pairHyps), not to one word's readings. A field added to Slot must join one of the two lists
+ * (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
+ */
+export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd"] as const;
+
+type SlotKey = Omit<Pick<Slot, (typeof SLOT_KEY_FIELDS)[number]>, "tok"> & { tok: Partial<Slot["tok"]> & { text: string } };
+
+/** Whether two slots give the same hypotheses of their own: every field of SLOT_KEY_FIELDS that the word's hypotheses read equal. */
+export function sameSlot(a: SlotKey, b: SlotKey): boolean {
+  if (
+    a.tok.text !== b.tok.text ||
+    a.id !== b.id ||
+    a.suffix !== b.suffix ||
+    a.viaVariant !== b.viaVariant ||
+    a.editable !== b.editable ||
+    a.alone !== b.alone ||
+    !sameList(a.local, b.local)
+  )
+    return false;
+  // (a sentence start makes a difference to a capitalised word only: a name or not)
+  if (a.sentenceStart !== b.sentenceStart && !startsLower(a.tok.text)) return false;
+  // (the words beside a lone letter: "t accompany" is a mangled word, a lone "t" a letter)
+  return a.stem.length >= 2 || (a.afterWord === b.afterWord && !a.gapAfter === !b.gapAfter);
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
