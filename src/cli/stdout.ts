@@ -12,6 +12,7 @@
  */
 import { writeSync } from "node:fs";
 import { concatBytes } from "./io.ts";
+import { hotPath, methodsOf } from "../runtime/jit.ts";
 
 const encoder = new TextEncoder();
 
@@ -97,3 +98,6 @@ export class Stdout {
   }
   private listening = false;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(...methodsOf(Stdout.prototype));

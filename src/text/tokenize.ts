@@ -5,6 +5,7 @@
  */
 import { protectedSpans, type SpanKind } from "./spans.ts";
 import { isAscii, TWINS } from "./ascii.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 export type TokenKind = "word" | "space" | "punct" | "protected" | "other";
 
@@ -78,3 +79,6 @@ function push(out: Token[], kind: TokenKind, text: string, start: number): void 
 export function words(text: string): Token[] {
   return tokenize(text).filter((t) => t.kind === "word");
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(tokenize, lex, match, push);

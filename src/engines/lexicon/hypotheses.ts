@@ -21,6 +21,7 @@ import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "../../text/confusables.ts";
 import { PROPER } from "./proper.ts";
 import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** What the lexicon's modules read: the dictionary and its candidate searches (the engine itself). */
 export interface LexiconContext {
@@ -357,3 +358,6 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   }
   return out;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, splitHyps);

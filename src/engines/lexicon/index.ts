@@ -44,6 +44,7 @@ import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
+import { hotPath, methodsOf } from "../../runtime/jit.ts";
 
 
 let shared: LexiconEngine | undefined;
@@ -381,3 +382,6 @@ export class LexiconEngine implements Engine {
     return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(repeatedWords, ...methodsOf(LexiconEngine.prototype));

@@ -9,6 +9,7 @@
  */
 import { decodeLexicon, layoutTrie, type LexiconData, type TrieArrays } from "./format.ts";
 import { DeleteIndex } from "./deletes.ts";
+import { hotPath, methodsOf } from "../../runtime/jit.ts";
 
 export interface SearchHit {
   id: number;
@@ -298,3 +299,6 @@ export class Lexicon {
     return out;
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(...methodsOf(Lexicon.prototype));

@@ -15,6 +15,7 @@ import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Optimal-string-alignment distance, giving up above `max`. */
 function osa(a: string, b: string, max: number): number {
@@ -408,3 +409,6 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
   for (const t of tokens) if (t.kind === "protected" && t.span === "identifier" && /^\p{Ll}{2,}\p{Lu}/u.test(t.text) && !strayCapital(ctx, t.text) && ++n >= 2) return true;
   return false;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(osa, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);

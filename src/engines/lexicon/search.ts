@@ -16,6 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
+import { hotPath, methodsOf } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;
@@ -410,3 +411,6 @@ function render(hyp: Hyp, slots: Slot[]): string {
   const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
   return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, sequence, lm, pairTable, lmUncached, render, ...methodsOf(PairTable.prototype));
