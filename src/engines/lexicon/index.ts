@@ -67,6 +67,27 @@ const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
 /** The memo of a run that needs no edit (shared, never changed). */
 const NO_EDITS: Edit[] = [];
 
+/**
+ * The memo key of a run (LexiconEngine.decodeRun): whether the sentence ends after it and whether it is
+ * the whole text, one character per slot for its sentence start and capital, whether it may be edited and
+ * whether it ends a compound, then the run's text as written (its words and the spaces between them: no
+ * word has a space inside, so the text splits back into the slots). A run with names of the text that a
+ * word may stand for spells each slot out instead, with those names.
+ */
+function runKey(text: string, run: Slot[], ends: boolean): string {
+  let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
+  let local = false;
+  for (const s of run) {
+    if (s.local) local = true;
+    const start = s.capital === "sure" ? 1 : s.capital === "maybe" ? 2 : s.sentenceStart ? 3 : 0;
+    key += String.fromCharCode(65 + start * 4 + (s.editable ? 0 : 2) + (s.compoundEnd ? 1 : 0));
+  }
+  if (!local) return key + "\u0000" + text.slice(run[0]!.tok.start, run[run.length - 1]!.tok.end);
+  key = "\u0001" + key;
+  for (const s of run) key += s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+  return key;
+}
+
 /** What pass() knows of a word from its text alone (LexiconEngine.wordInfo). */
 interface WordInfo {
   lower: string;
@@ -198,7 +219,7 @@ export class LexiconEngine implements Engine {
     const alone = solid === 1;
     const flush = (i: number) => {
       for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
-      if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
+      if (run.length) this.decodeRun(text, run, edits, this.endsSentence(tokens, i));
       run = [];
     };
     for (let i = 0; i < tokens.length; i++) {
@@ -318,11 +339,10 @@ export class LexiconEngine implements Engine {
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
-  private decodeRun(run: Slot[], edits: Edit[], ends: boolean): void {
+  private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean): void {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
-    let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
-    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + (s.compoundEnd ? "-" : "") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    const key = runKey(text, run, ends);
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
@@ -384,4 +404,4 @@ export class LexiconEngine implements Engine {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(repeatedWords, ...methodsOf(LexiconEngine.prototype));
+hotPath(repeatedWords, runKey, ...methodsOf(LexiconEngine.prototype));

@@ -111,6 +111,11 @@ export class Lexicon {
     return id >= 0 ? id : this.lookup(word, this.data.listed);
   }
 
+  /** Id of a lower-case word among the listed words only (id() asks the counted words first: prefixIds has their answer). */
+  listedId(word: string): number {
+    return this.lookup(word, this.data.listed);
+  }
+
   private lookup(word: string, trie: Trie): number {
     if (!trie.nodeWord.length) return -1;
     let node = 0;
