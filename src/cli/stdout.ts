@@ -12,7 +12,7 @@
  */
 import { writeSync } from "node:fs";
 import { concatBytes } from "./io.ts";
-import { hotPath, methodsOf } from "../runtime/jit.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 const encoder = new TextEncoder();
 
@@ -100,4 +100,4 @@ export class Stdout {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(...methodsOf(Stdout.prototype));
+hotPath(Stdout.prototype);

@@ -22,13 +22,19 @@ export function normalJit(): void {
   unsafe?.setJITPolicy?.(1);
 }
 
+/** A function, or a class's prototype (its methods), that streamJit keeps out of the FTL. */
+type Hot = ((...args: never[]) => unknown) | object;
+
 /** The engine's hot functions (hotPath), for streamJit. */
-const hot: Array<(...args: never[]) => unknown> = [];
+const hot: Hot[] = [];
 let streaming = false;
 
-/** Register functions that a long run calls for every word (no cost: they are only listed). */
-export function hotPath(...fns: Array<(...args: never[]) => unknown>): void {
-  hot.push(...fns);
+/**
+ * Register functions that a long run calls for every word, and prototypes whose methods it calls (no
+ * cost: they are only listed; a one-liner never looks at them).
+ */
+export function hotPath(...fns: Hot[]): void {
+  for (const f of fns) hot.push(f);
   if (streaming) noFTL(fns);
 }
 
@@ -40,7 +46,7 @@ export function streamJit(): void {
   noFTL(hot);
 }
 
-/** Methods of a class (its prototype's own functions but the constructor), for hotPath. */
+/** Methods of a class (its prototype's own functions but the constructor). */
 export function methodsOf(proto: object): Array<(...args: never[]) => unknown> {
   const out: Array<(...args: never[]) => unknown> = [];
   for (const k of Object.getOwnPropertyNames(proto)) {
@@ -50,14 +56,14 @@ export function methodsOf(proto: object): Array<(...args: never[]) => unknown> {
   return out;
 }
 
-function noFTL(fns: Array<(...args: never[]) => unknown>): void {
+function noFTL(items: Hot[]): void {
   let jsc: { noFTL?: (f: (...args: never[]) => unknown) => void } | undefined;
   try {
     jsc = require("bun:jsc");
   } catch {
     return;
   }
-  for (const f of fns) jsc?.noFTL?.(f);
+  for (const item of items) for (const f of typeof item === "function" ? [item as (...args: never[]) => unknown] : methodsOf(item)) jsc?.noFTL?.(f);
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import { tokenize, type Token } from "./tokenize.ts";
 import type { DocKind } from "./prose.ts";
-import { hotPath, methodsOf } from "../runtime/jit.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 /** A file name with the extension of source code, configuration or docs (index.ts, config.yaml, README.md). */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|json[c5]?|ya?ml|toml|md|py|rs|go|rb|java|kt|swift|c|h|cc|cpp|hpp|sh|wasm|onnx|bin|lock|txt|cfg|ini)$/;
@@ -115,4 +115,4 @@ export class DocumentEvidence {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(technicalLine, ...methodsOf(DocumentEvidence.prototype));
+hotPath(technicalLine, DocumentEvidence.prototype);

@@ -85,11 +85,9 @@ const PUNCT_CHAR = 2;
 const ASCII_CLASS = new Uint8Array(128);
 /** Per code (undefined past ASCII, and NaN past the end): 1 for A-Z and a-z. */
 const LETTER = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if (/\s/.test(String.fromCharCode(c))) ASCII_CLASS[c] = SPACE_CHAR;
-  else if (/[!-#%-*,-/:;?@[-\]_{}]/.test(String.fromCharCode(c))) ASCII_CLASS[c] = PUNCT_CHAR;
-  if (/[A-Za-z]/.test(String.fromCharCode(c))) LETTER[c] = 1;
-}
+for (const c of [9, 10, 11, 12, 13, 32]) ASCII_CLASS[c] = SPACE_CHAR;
+for (const [a, b] of [[33, 35], [37, 42], [44, 47], [58, 59], [63, 64], [91, 93], [95, 95], [123, 123], [125, 125]] as const) for (let c = a; c <= b; c++) ASCII_CLASS[c] = PUNCT_CHAR;
+for (let c = 65; c <= 90; c++) LETTER[c] = LETTER[c + 32] = 1;
 
 function lex(text: string, from: number, to: number, out: Token[], word: RegExp, punct: RegExp): void {
   let pos = from;

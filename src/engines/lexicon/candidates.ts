@@ -12,7 +12,7 @@ import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
 import { PARAMS } from "./params.ts";
 import { LOANWORDS, VARIANTS } from "./wordlists.ts";
-import { hotPath, methodsOf } from "../../runtime/jit.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /**
  * Plurals and third persons, the regular inflections a word list may lack: -s, -es after a sibilant,
@@ -194,4 +194,4 @@ export class Candidates {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(...methodsOf(Candidates.prototype));
+hotPath(Candidates.prototype);

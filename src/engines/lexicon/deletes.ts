@@ -14,7 +14,7 @@
  * short DP per candidate, against a walk over thousands of trie nodes.
  */
 import type { LexiconData } from "./format.ts";
-import { hotPath, methodsOf } from "../../runtime/jit.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Buckets: the top DELETE_BUCKET_BITS bits of a deletion string's hash. */
 export const DELETE_BUCKET_BITS = 19;
@@ -289,4 +289,4 @@ export class DeleteIndex {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(prefixes, deleted, ...methodsOf(DeleteIndex.prototype));
+hotPath(prefixes, deleted, DeleteIndex.prototype);

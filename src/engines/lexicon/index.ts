@@ -44,7 +44,7 @@ import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
-import { hotPath, methodsOf } from "../../runtime/jit.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 
 let shared: LexiconEngine | undefined;
@@ -404,4 +404,4 @@ export class LexiconEngine implements Engine {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(repeatedWords, runKey, ...methodsOf(LexiconEngine.prototype));
+hotPath(repeatedWords, runKey, LexiconEngine.prototype);

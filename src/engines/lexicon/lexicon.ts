@@ -9,7 +9,7 @@
  */
 import { decodeLexicon, layoutTrie, type LexiconData, type TrieArrays } from "./format.ts";
 import { DeleteIndex } from "./deletes.ts";
-import { hotPath, methodsOf } from "../../runtime/jit.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 export interface SearchHit {
   id: number;
@@ -306,4 +306,4 @@ export class Lexicon {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(...methodsOf(Lexicon.prototype));
+hotPath(Lexicon.prototype);

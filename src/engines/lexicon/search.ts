@@ -16,7 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
-import { hotPath, methodsOf } from "../../runtime/jit.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;
@@ -413,4 +413,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, sequence, lm, pairTable, lmUncached, render, ...methodsOf(PairTable.prototype));
+hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
