@@ -94,7 +94,18 @@ export class Lexicon {
   /** The child of `node` along character `ch` (children are sorted: binary search), or -1. */
   private child(node: number, ch: number, d: Trie = this.data): number {
     let lo = d.nodeChildStart[node]!;
-    let hi = lo + d.nodeChildCount[node]! - 1;
+    const count = d.nodeChildCount[node]!;
+    // (below the first two levels most nodes have a few children: a scan that stops at the first
+    // character past ch costs less than the search)
+    if (count <= 6) {
+      const chars = d.nodeChar;
+      for (const end = lo + count; lo < end; lo++) {
+        const c = chars[lo]!;
+        if (c >= ch) return c === ch ? lo : -1;
+      }
+      return -1;
+    }
+    let hi = lo + count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const c = d.nodeChar[mid]!;
