@@ -286,17 +286,31 @@ function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean)
         if (at < 0) {
           ks.push(key);
           states[j]!.push({ last: prev, score, prev: st, hyp: h });
-        } else if (score > states[j]![at]!.score) states[j]![at] = { last: prev, score, prev: st, hyp: h };
+        } else {
+          // (a better way to the same state: changed in place, as nothing refers to the states at j
+          // before position j is reached)
+          const o = states[j]![at]!;
+          if (score > o.score) {
+            o.last = prev;
+            o.score = score;
+            o.prev = st;
+            o.hyp = h;
+          }
+        }
       }
     }
   }
   let best: State | null = null;
+  let bestScore = 0;
   for (const st of states[n]!) {
     // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
     const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
-    if (!best || score > best.score) best = { ...st, score };
+    if (!best || score > bestScore) {
+      best = st;
+      bestScore = score;
+    }
   }
-  return best;
+  return best && { ...best, score: bestScore };
 }
 
 /** The ids the language model scores for a hypothesis's ids: each contraction as its two words (`ids` itself when none is one). */
