@@ -278,10 +278,16 @@ export function unknownLower(ctx: LexiconContext, text: string): boolean {
  */
 export function nameLists(tokens: Token[]): Set<number> {
   const out = new Set<number>();
-  // (three items need two separators: most texts have fewer and cost one count)
+  // (three items need two separators, and two capitalised words each: most texts have fewer and cost one count)
   let separators = 0;
-  for (const t of tokens) if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
-  if (separators < 2) return out;
+  let capitalised = 0;
+  for (const t of tokens) {
+    if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
+    else if (t.kind === "word" && startsUpper(t.text)) capitalised++;
+  }
+  // (each item, whole segment or the name that ends the one before or begins the one after, has two words
+  // with a capital of its own: six or more in all)
+  if (separators < 2 || capitalised < 6) return out;
   interface Seg {
     /** Name words of the whole segment when it is one name, else null. */
     whole: number[] | null;
