@@ -17,6 +17,7 @@ import { measureServer, type ServerRow } from "./server.ts";
 import { measureLongLines, type LongLineRow } from "./longlines.ts";
 import { measureLsp, type LspRow } from "./lsp.ts";
 import { endToEnd, measureStartup, ONE_LINER, peers as startupPeers, type CliRows, type Contender } from "./startup.ts";
+import { streamJit } from "../runtime/jit.ts";
 
 export { compare, markdown, svg, table } from "./report.ts";
 
@@ -281,6 +282,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 export async function throughput(corpus: string): Promise<{ corpus: string; words: number; wordsPerS: number; cpuWordsPerS: number; peakRssMb: number }> {
   const { LexiconEngine } = await import("../engines/lexicon/index.ts");
   const engine = LexiconEngine.shared();
+  // the JIT as the command line sets it for a stream or a file (src/runtime/jit.ts)
+  streamJit();
   const lines = readFileSync(corpus, "utf8").split("\n");
   let words = 0;
   for (const l of lines) words += l.split(/\s+/).filter(Boolean).length;

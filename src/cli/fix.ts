@@ -24,7 +24,7 @@ import { FindingSink, isDir, isPath } from "./findings.ts";
 import { merge, ProjectConfigs } from "../project.ts";
 import { nodePath } from "../runtime/path.ts";
 import { Stdout } from "./stdout.ts";
-import { normalJit, STARTUP_JIT_BYTES } from "../runtime/jit.ts";
+import { hotPath, STARTUP_JIT_BYTES, streamJit } from "../runtime/jit.ts";
 import type { DocumentEvidence } from "../text/technical.ts";
 
 export const fixArgs = {
@@ -166,8 +166,8 @@ async function printLines(ctx: Ctx, batches: Iterable<RawLine[]> | AsyncIterable
     readEvidence(ctx, lines);
     for (const line of lines) {
       await emit(ctx, await renderLine(ctx, line, { file, line: ++n }, fence), eol(line));
-      // more than a one-liner: let the JIT compile the hot path (src/runtime/jit.ts)
-      if (seen < STARTUP_JIT_BYTES && (seen += line.bytes.length + 1) >= STARTUP_JIT_BYTES) normalJit();
+      // more than a one-liner: let the JIT compile the hot path, short of the FTL (src/runtime/jit.ts)
+      if (seen < STARTUP_JIT_BYTES && (seen += line.bytes.length + 1) >= STARTUP_JIT_BYTES) streamJit();
       // a long stream: ask for a collection now and then, or the heap grows far past what is live (the
       // mapped lexicon counts as live memory, which lets the collector wait longer)
       if ((since += line.bytes.length + 1) >= GC_BYTES) {
@@ -276,7 +276,7 @@ export default defineCommand({
     let failed = 0;
     try {
       if (treeMode) {
-        normalJit();
+        streamJit();
         const warn = (m: string) => quiet || consola.warn(m);
         const { runTree } = await import("./tree.ts");
         const sum = await runTree([...files, ...positional], { engine, configs, confidence: flagConfidence, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
@@ -358,7 +358,7 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new FileError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message}`);
   }
-  if (bytes.length >= STARTUP_JIT_BYTES) normalJit();
+  if (bytes.length >= STARTUP_JIT_BYTES) streamJit();
   if (looksBinary(bytes)) throw new FileError(`${path}: looks like a binary file (NUL bytes); refusing to correct it`);
   const lines = splitBytes(bytes);
   ctx.prev = null;
@@ -387,3 +387,6 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
     }
   if (!ctx.quiet) consola.success(`${path}: ${fixes} fix${fixes === 1 ? "" : "es"}`);
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(continuesSentence, fixLine, renderLine, printLines, emit, flushing);

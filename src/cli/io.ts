@@ -5,6 +5,7 @@
  * can pass it through unchanged. Memory is bounded by the longest line; cost is linear.
  */
 import { looksBinary } from "../fsutil.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 export interface RawLine {
   /** The line's text, or null when its bytes are not valid UTF-8. */
@@ -158,3 +159,6 @@ export async function sniffBinary(stream: AsyncIterable<Uint8Array>): Promise<{ 
   }
   return { binary, chunks: all() };
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(decodeLine, concatBytes, readLines, splitBytes, FenceTracker.prototype);

@@ -18,6 +18,7 @@
  */
 import { concatBytes } from "./io.ts";
 import { nodeFs } from "../runtime/fs.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 const encoder = new TextEncoder();
 
@@ -118,3 +119,6 @@ export class Stdout {
   }
   private listening = false;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(Stdout.prototype);

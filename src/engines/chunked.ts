@@ -10,6 +10,7 @@
 import type { Engine, FixOptions, FixResult } from "../types.ts";
 import { chunks, SENTENCE_END } from "../text/lines.ts";
 import { mergeResults, type PieceResult } from "../text/edits.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 export const LONG_LINE = 65536;
 
@@ -32,3 +33,6 @@ export async function fixChunked(engine: Engine, text: string, options: FixOptio
   }
   return mergeResults(text, parts, name, output);
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(fixChunked);

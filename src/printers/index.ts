@@ -3,6 +3,7 @@
  * object per line, an inline diff, or `file:line:col: from -> to` findings. Engines never print.
  */
 import type { FixResult } from "../types.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 export type OutputMode = "plain" | "json" | "diff" | "check";
 
@@ -79,3 +80,6 @@ const encoder = new TextEncoder();
 function utf8Length(s: string): number {
   return encoder.encode(s).length;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(plain);

@@ -6,6 +6,7 @@
  * the twin gives the same answer (test/ascii-twins.test.ts checks each pair on random ASCII strings); any
  * other string goes to the Unicode pattern, compiled only then.
  */
+import { hotPath } from "../runtime/jit.ts";
 
 /** Whether every code unit of `s` is ASCII. */
 export function isAscii(s: string): boolean {
@@ -96,3 +97,6 @@ export function pattern(name: keyof typeof TWINS, s: string): RegExp {
   const [ascii, unicode] = TWINS[name];
   return isAscii(s) ? ascii : unicode;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(isAscii, startsUpper, startsLower, hasLower, countUpper, pattern);

@@ -1,4 +1,5 @@
 /** Letter-case shapes of words and restoring a shape onto a replacement word. */
+import { hotPath } from "../runtime/jit.ts";
 
 export type CaseShape = "lower" | "title" | "upper" | "mixed";
 
@@ -48,3 +49,6 @@ export function applyCase(like: string, word: string): string {
     }
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(caseShape, caseShapeOf, applyCase);

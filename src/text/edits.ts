@@ -7,6 +7,7 @@
  * text's pieces back together as one result (linear in the edits).
  */
 import type { Edit, EditKind, FixResult, RejectedEdit } from "../types.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 /** Apply non-overlapping edits (any order) to `input`: an engine's edits, a check's findings, a corruption's changes. */
 export function applyEdits<E extends { start: number; end: number; to: string }>(input: string, edits: readonly E[]): string {
@@ -253,3 +254,6 @@ export function diffEdits(input: string, output: string): Edit[] {
   }
   return edits;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(applyEdits, shiftEdits);

@@ -3,6 +3,7 @@
  * (rows are staggered). Used by the lexicon's error model (a neighbouring key is a cheap slip) and by the
  * corruption module (keyboard-neighbour substitutions). Built once at load; a lookup is O(1).
  */
+import { hotPath } from "../runtime/jit.ts";
 
 const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
@@ -38,3 +39,6 @@ export function isKeyboardNeighbour(a: string, b: string): boolean {
   const y = b.charCodeAt(0);
   return x < 128 && y < 128 && ADJ[x * 128 + y] === 1;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(isKeyboardNeighbour);

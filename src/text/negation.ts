@@ -4,6 +4,7 @@
  * Apostrophes are ignored, so "dont", "don't" and "don’t" all count. Cost: one Set lookup per word.
  */
 import { pattern } from "./ascii.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 const NEGATIONS = new Set(
   (
@@ -38,3 +39,6 @@ export function negationCount(text: string): number {
   for (const w of text.split(/[\s\-–—/]+/)) if (w && negates(w)) n++;
   return n;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(negates, negatesUncached, negationCount);

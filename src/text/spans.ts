@@ -5,6 +5,7 @@
  */
 
 import { TWINS } from "./ascii.ts";
+import { hotPath } from "../runtime/jit.ts";
 export type SpanKind =
   | "url"
   | "email"
@@ -173,3 +174,6 @@ export function overlapsSpan(spans: readonly Span[], start: number, end: number)
   }
   return false;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(protectedSpans, mayMatch, looksLikeFilename, overlapsSpan);

@@ -14,6 +14,7 @@
  */
 import { tokenize, type Token } from "./tokenize.ts";
 import type { DocKind } from "./prose.ts";
+import { hotPath } from "../runtime/jit.ts";
 
 /** A file name with the extension of source code, configuration or docs (index.ts, config.yaml, README.md). */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|json[c5]?|ya?ml|toml|md|py|rs|go|rb|java|kt|swift|c|h|cc|cpp|hpp|sh|wasm|onnx|bin|lock|txt|cfg|ini)$/;
@@ -112,3 +113,6 @@ export class DocumentEvidence {
     return recurring ? { technical: true, recurring } : { technical: true };
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(technicalLine, DocumentEvidence.prototype);

@@ -12,6 +12,7 @@ import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
 import { PARAMS } from "./params.ts";
 import { LOANWORDS, VARIANTS } from "./wordlists.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /**
  * Plurals and third persons, the regular inflections a word list may lack: -s, -es after a sibilant,
@@ -191,3 +192,6 @@ export class Candidates {
     this.variantCache.clear();
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(Candidates.prototype);

@@ -9,6 +9,7 @@
  */
 import { ALPHA, charIndex, type ErrorTables, type SubstringRules } from "./errormodel.ts";
 import { isKeyboardNeighbour } from "../../text/keyboard.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 let tables: ErrorTables | null = null;
 /**
@@ -257,3 +258,5 @@ const EMPTY_COSTS = new Float32Array(0);
 /** α of each rule shape at the current row (set where the row's `shapes` bit is). */
 const ruleAlpha = new Int32Array(4);
 
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(lowerBound, hasAlpha, ruleCost, baseLetter, subCost, channelDistance);

@@ -14,6 +14,7 @@
  * short DP per candidate, against a walk over thousands of trie nodes.
  */
 import type { LexiconData } from "./format.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Buckets: the top DELETE_BUCKET_BITS bits of a deletion string's hash. */
 export const DELETE_BUCKET_BITS = 19;
@@ -286,3 +287,6 @@ export class DeleteIndex {
     return prev[n]! <= k ? prev[n]! : k + 1;
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(prefixes, deleted, DeleteIndex.prototype);

@@ -21,6 +21,7 @@ import { channelDistance } from "./channel.ts";
 import { CONFUSABLES } from "../../text/confusables.ts";
 import { PROPER } from "./proper.ts";
 import { FUNCTION_WORDS, isInflection, MODALS, PARTICLES_CLOSED, PREFIXES, RARE_SWAPS } from "./wordlists.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** What the lexicon's modules read: the dictionary and its candidate searches (the engine itself). */
 export interface LexiconContext {
@@ -306,7 +307,10 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // a second word written with a capital of its own (Bo Wen, Ya Le, Ji Lin) was spaced on purpose: a slip
   // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en")
   const ownCapital = caseShape(b.tok.text) === "title";
-  const jid = ownCapital ? -1 : lex.id(joined);
+  // (the walk down the counted words' trie for the prefixes below reaches the joined word itself: lex.id
+  // of it is that word's id there, else among the listed words)
+  const pre = ownCapital ? null : lex.prefixIds(joined);
+  const jid = !pre ? -1 : pre[joined.length]! >= 0 ? pre[joined.length]! : lex.listedId(joined);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
@@ -317,8 +321,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
-  if (ownCapital) return out;
-  const pre = lex.prefixIds(joined);
+  if (!pre) return out;
   for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
     if (k === a.lower.length) continue;
     const lid = pre[k]!;
@@ -357,3 +360,6 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   }
   return out;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, splitHyps);

@@ -38,12 +38,13 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists } from "./rules.ts";
+import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
 export { PARAMS };
 import { loadLexiconBytes } from "./data.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 
 let shared: LexiconEngine | undefined;
@@ -65,6 +66,43 @@ function repeatedWords(tokens: Token[], given: ReadonlySet<string> | undefined):
 const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
 /** The memo of a run that needs no edit (shared, never changed). */
 const NO_EDITS: Edit[] = [];
+
+/**
+ * The memo key of a run (LexiconEngine.decodeRun): whether the sentence ends after it and whether it is
+ * the whole text, one character per slot for its sentence start and capital, whether it may be edited and
+ * whether it ends a compound, then the run's text as written (its words and the spaces between them: no
+ * word has a space inside, so the text splits back into the slots). A run with names of the text that a
+ * word may stand for spells each slot out instead, with those names.
+ */
+function runKey(text: string, run: Slot[], ends: boolean): string {
+  let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
+  let local = false;
+  for (const s of run) {
+    if (s.local) local = true;
+    const start = s.capital === "sure" ? 1 : s.capital === "maybe" ? 2 : s.sentenceStart ? 3 : 0;
+    key += String.fromCharCode(65 + start * 4 + (s.editable ? 0 : 2) + (s.compoundEnd ? 1 : 0));
+  }
+  if (!local) return key + "\u0000" + text.slice(run[0]!.tok.start, run[run.length - 1]!.tok.end);
+  key = "\u0001" + key;
+  for (const s of run) key += s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+  return key;
+}
+
+/** What pass() knows of a word from its text alone (LexiconEngine.wordInfo). */
+interface WordInfo {
+  lower: string;
+  id: number;
+  suffix: string;
+  stem: string;
+  viaVariant: boolean;
+  /** editableWord() of the word, not shouting. */
+  editable: boolean;
+  /** In lower case and unknown to looksEnglish (rules.ts unknownLower). */
+  unknownLower: boolean;
+}
+
+/** Word texts whose WordInfo is kept (172,762 words of prose have ~16,000 distinct word tokens). */
+const WORD_MEMO_MAX = 20_000;
 
 /** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
 const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
@@ -127,7 +165,7 @@ export class LexiconEngine implements Engine {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
-    if (!looksEnglish(this, tokens) || (first && foreignLine(this, tokens))) return { output: text, edits };
+    if (!looksEnglish(this, tokens, (word) => this.wordInfo(word).unknownLower) || (first && foreignLine(this, tokens))) return { output: text, edits };
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);
@@ -182,7 +220,7 @@ export class LexiconEngine implements Engine {
     const alone = solid === 1;
     const flush = (i: number) => {
       for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
-      if (run.length) this.decodeRun(run, edits, this.endsSentence(tokens, i));
+      if (run.length) this.decodeRun(text, run, edits, this.endsSentence(tokens, i));
       run = [];
     };
     for (let i = 0; i < tokens.length; i++) {
@@ -191,38 +229,8 @@ export class LexiconEngine implements Engine {
       // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
-        const lower = t.text.toLowerCase().replace(/’/g, "'");
-        let id = this.lex.id(lower);
-        let suffix = "";
-        let stem = lower;
-        if (id < 0) {
-          const m = /^(.+)('s)$/.exec(lower);
-          if (m) {
-            stem = m[1]!;
-            suffix = t.text.slice(-2);
-            id = this.lex.id(stem);
-          }
-        }
-        // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
-        if (id >= 0 && this.lex.flags(id) & WORD_NAME && !startsUpper(t.text)) id = -1;
-        let viaVariant = false;
-        // (a known misspelling is no spelling variant: quater is not quatre)
-        if (id < 0 && !this.lex.corrections(stem).length) {
-          id = this.cand.variantId(stem);
-          // (a short word may match a rare variant by chance: "stor" ~ "stour")
-          viaVariant = id >= 0 && stem.length >= 5;
-          // a plural or third person of a known word (checksums, matchers): right as written, unless it is
-          // a contraction without its apostrophe (theres, heres)
-          if (id < 0 && this.cand.contraction(stem) < 0) {
-            id = this.cand.inflectionId(stem);
-            // (and the plural of a word of the technical lists, never changed: wasms, gpus)
-            if (id < 0 && /^[a-z]{3,}s$/.test(stem)) {
-              const base = this.lex.id(stem.slice(0, -1));
-              if (base >= 0 && this.lex.flags(base) & WORD_KEEP) id = base;
-            }
-            viaVariant = id >= 0;
-          }
-        }
+        const w = this.wordInfo(t.text);
+        const { lower, id, suffix, stem, viaVariant } = w;
         const next = tokens[i + 1];
         const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
@@ -236,7 +244,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && editable(this, t.text, lower, user, shouting),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           afterWord: run.length > 0,
           alone,
@@ -278,14 +286,64 @@ export class LexiconEngine implements Engine {
   }
 
   /**
+   * What pass() needs to know of a word token that depends on its text alone: its lower case, dictionary
+   * id (of the word, or of its stem without a possessive 's; or of the word it is a spelling variant or
+   * regular inflection of), and whether editableWord() allows it outside text written in capitals.
+   * Memoised per text: prose repeats its words, and each costs several trie look-ups. (Full, the memo keeps
+   * what it has, as search.ts's memo of a word's hypotheses does.)
+   */
+  private wordInfo(text: string): WordInfo {
+    let w = this.words.get(text);
+    if (w) return w;
+    const lower = text.toLowerCase().replace(/’/g, "'");
+    let id = this.lex.id(lower);
+    let suffix = "";
+    let stem = lower;
+    if (id < 0) {
+      const m = /^(.+)('s)$/.exec(lower);
+      if (m) {
+        stem = m[1]!;
+        suffix = text.slice(-2);
+        id = this.lex.id(stem);
+      }
+    }
+    // a word the lists know only as a name (Abby, Xerox) is unknown in lower case
+    if (id >= 0 && this.lex.flags(id) & WORD_NAME && !startsUpper(text)) id = -1;
+    let viaVariant = false;
+    // (a known misspelling is no spelling variant: quater is not quatre)
+    if (id < 0 && !this.lex.corrections(stem).length) {
+      id = this.cand.variantId(stem);
+      // (a short word may match a rare variant by chance: "stor" ~ "stour")
+      viaVariant = id >= 0 && stem.length >= 5;
+      // a plural or third person of a known word (checksums, matchers): right as written, unless it is
+      // a contraction without its apostrophe (theres, heres)
+      if (id < 0 && this.cand.contraction(stem) < 0) {
+        id = this.cand.inflectionId(stem);
+        // (and the plural of a word of the technical lists, never changed: wasms, gpus)
+        if (id < 0 && /^[a-z]{3,}s$/.test(stem)) {
+          const base = this.lex.id(stem.slice(0, -1));
+          if (base >= 0 && this.lex.flags(base) & WORD_KEEP) id = base;
+        }
+        viaVariant = id >= 0;
+      }
+    }
+    // (looksEnglish asks of a word in lower case only)
+    const unknownLower = caseShape(text) === "lower" && unknownLowerWord(this, text);
+    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower };
+    if (this.words.size < WORD_MEMO_MAX) this.words.set(text, w);
+    return w;
+  }
+
+  private readonly words = new Map<string, WordInfo>();
+
+  /**
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
-  private decodeRun(run: Slot[], edits: Edit[], ends: boolean): void {
+  private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean): void {
     if (!run.some((s) => s.editable)) return;
     const base = run[0]!.tok.start;
-    let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
-    for (const s of run) key += (s.capital ? `^${s.capital}` : s.sentenceStart ? "^" : "") + (s.editable ? "" : "!") + (s.compoundEnd ? "-" : "") + s.tok.text + (s.local ? `{${s.local.join("|")}}` : "") + s.gapAfter + "\u0000";
+    const key = runKey(text, run, ends);
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
@@ -330,6 +388,7 @@ export class LexiconEngine implements Engine {
   /** Forget memoised searches and runs (benchmarks measure cold calls on repeated text). */
   clearCaches(): void {
     this.runCache.clear();
+    this.words.clear();
     this.cand.clear();
     clearSearchMemos(this);
   }
@@ -344,3 +403,6 @@ export class LexiconEngine implements Engine {
     return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(repeatedWords, runKey, LexiconEngine.prototype);

@@ -9,6 +9,7 @@
  */
 import { decodeLexicon, layoutTrie, type LexiconData, type TrieArrays } from "./format.ts";
 import { DeleteIndex } from "./deletes.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 export interface SearchHit {
   id: number;
@@ -93,7 +94,18 @@ export class Lexicon {
   /** The child of `node` along character `ch` (children are sorted: binary search), or -1. */
   private child(node: number, ch: number, d: Trie = this.data): number {
     let lo = d.nodeChildStart[node]!;
-    let hi = lo + d.nodeChildCount[node]! - 1;
+    const count = d.nodeChildCount[node]!;
+    // (below the first two levels most nodes have a few children: a scan that stops at the first
+    // character past ch costs less than the search)
+    if (count <= 6) {
+      const chars = d.nodeChar;
+      for (const end = lo + count; lo < end; lo++) {
+        const c = chars[lo]!;
+        if (c >= ch) return c === ch ? lo : -1;
+      }
+      return -1;
+    }
+    let hi = lo + count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const c = d.nodeChar[mid]!;
@@ -108,6 +120,11 @@ export class Lexicon {
   id(word: string): number {
     const id = this.lookup(word, this.data);
     return id >= 0 ? id : this.lookup(word, this.data.listed);
+  }
+
+  /** Id of a lower-case word among the listed words only (id() asks the counted words first: prefixIds has their answer). */
+  listedId(word: string): number {
+    return this.lookup(word, this.data.listed);
   }
 
   private lookup(word: string, trie: Trie): number {
@@ -298,3 +315,6 @@ export class Lexicon {
     return out;
   }
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(Lexicon.prototype);

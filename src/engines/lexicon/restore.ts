@@ -5,6 +5,7 @@
  */
 import { applyCase, caseShape } from "../../text/case.ts";
 import { PROPER } from "./proper.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Where a word stands: whether it begins a sentence, and whether a capital is expected there. */
 export interface CaseContext {
@@ -38,3 +39,6 @@ export function restore(like: string, word: string, at?: CaseContext): string {
   if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
   return applyCase(like, word);
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(restore);

@@ -15,6 +15,7 @@ import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Optimal-string-alignment distance, giving up above `max`. */
 function osa(a: string, b: string, max: number): number {
@@ -70,8 +71,19 @@ export function coinedName(text: string): boolean {
 }
 
 export function editable(ctx: LexiconContext, text: string, lower: string, user?: ReadonlySet<string>, shouting = false): boolean {
-  // the user's words, also with a possessive (citty's, Kubernetes')
-  if (user && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")))) return false;
+  return !userWord(text, lower, user) && editableWord(ctx, text, lower, shouting);
+}
+
+/** Whether the word is one of the user's words, also with a possessive (citty's, Kubernetes'). */
+export function userWord(text: string, lower: string, user?: ReadonlySet<string>): boolean {
+  return !!user && user.size > 0 && (user.has(text) || user.has(lower) || user.has(text.replace(/['’]s?$/, "")) || user.has(lower.replace(/['’]s?$/, "")));
+}
+
+/**
+ * editable() without the user's words: a function of the word alone, and of `shouting` for a word in
+ * capitals only (index.ts keeps it per word).
+ */
+export function editableWord(ctx: LexiconContext, text: string, lower: string, shouting = false): boolean {
   if (text.length > 40) return false;
   // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
   if (pattern("letterPossessive", text).test(text)) return false;
@@ -237,16 +249,21 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
  * Text in another language would be "corrected" word by word into English nonsense. When most of a
  * line's lower-case words (four or more) are unknown, it is left alone.
  */
-export function looksEnglish(ctx: LexiconContext, tokens: Token[]): boolean {
+export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord = (text: string) => unknownLower(ctx, text)): boolean {
   let n = 0;
   let unknown = 0;
   for (const t of tokens) {
     if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
     n++;
-    const w = t.text.replace(/’/g, "'");
-    if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0) unknown++;
+    if (unknownWord(t.text)) unknown++;
   }
   return n < 4 || unknown / n <= PARAMS.maxForeignShare;
+}
+
+/** Whether a word in lower case is unknown to looksEnglish: not in the dictionary, nor (without a possessive) a spelling variant of a word in it. */
+export function unknownLower(ctx: LexiconContext, text: string): boolean {
+  const w = text.replace(/’/g, "'");
+  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0;
 }
 
 /**
@@ -313,10 +330,16 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
  */
 export function nameLists(tokens: Token[]): Set<number> {
   const out = new Set<number>();
-  // (three items need two separators: most texts have fewer and cost one count)
+  // (three items need two separators, and two capitalised words each: most texts have fewer and cost one count)
   let separators = 0;
-  for (const t of tokens) if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
-  if (separators < 2) return out;
+  let capitalised = 0;
+  for (const t of tokens) {
+    if ((t.kind === "punct" && (t.text === "," || t.text === ";")) || (t.kind === "word" && t.text === "and")) separators++;
+    else if (t.kind === "word" && startsUpper(t.text)) capitalised++;
+  }
+  // (each item, whole segment or the name that ends the one before or begins the one after, has two words
+  // with a capital of its own: six or more in all)
+  if (separators < 2 || capitalised < 6) return out;
   interface Seg {
     /** Name words of the whole segment when it is one name, else null. */
     whole: number[] | null;
@@ -444,3 +467,6 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
   for (const t of tokens) if (t.kind === "protected" && t.span === "identifier" && /^\p{Ll}{2,}\p{Lu}/u.test(t.text) && !strayCapital(ctx, t.text) && ++n >= 2) return true;
   return false;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(osa, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);

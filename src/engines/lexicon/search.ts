@@ -17,6 +17,7 @@ import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 import { CMU_PAIRS, TRIGRAM_SWAPS, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
+import { hotPath } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
 const CONFIDENCE_WINDOW = 3;
@@ -36,16 +37,8 @@ interface State {
 export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
   const n = run.length;
   // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
-  const from: Hyp[][] = run.map((s, i) => {
-    const own = slotHyps(ctx, s);
-    if (!(i + 1 < n && s.gapAfter === " ")) return own;
-    const pairs = pairHyps(ctx, s, run[i + 1]!);
-    if (!pairs.length) return own;
-    const hs = own.slice();
-    // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
-    for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
-    return hs;
-  });
+  const from: Hyp[][] = [];
+  for (let i = 0; i < n; i++) from.push(hypsAt(ctx, run, i));
   if (from.every((hs) => hs.length === 1)) return;
   const best = viterbi(ctx, run, from, ends);
   // the words of the best reading, per slot (null where an edit joins, splits or respaces words)
@@ -220,6 +213,19 @@ function outIds(ctx: LexiconContext, w: string): number {
   return ctx.lex.id(w);
 }
 
+/** The hypotheses that start at position i of a run: the word's own (memoised per slot) and those of the pair it begins. */
+function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
+  const s = run[i]!;
+  const own = slotHyps(ctx, s);
+  if (!(i + 1 < run.length && s.gapAfter === " ")) return own;
+  const pairs = pairHyps(ctx, s, run[i + 1]!);
+  if (!pairs.length) return own;
+  const hs = own.slice();
+  // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
+  for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
+  return hs;
+}
+
 /**
  * Whether the word corrected to `word` at `at`, typed in lower case in mid-sentence, stands beside a word
  * typed with a capital (not the sentence's) with which English writes it as a name (isNamePair: "soufh
@@ -284,11 +290,10 @@ function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
 
 /**
  * The hypotheses of one word on its own (singleHyps, then splitHyps, those that change a negation
- * removed), memoised per engine on every field of the slot but its position: prose repeats its words,
- * and a word's own hypotheses depend on nothing else. The memo is a map from the token's text to the
- * slots of that text met so far (a word is met at a sentence start, after another word, …), compared
- * field by field (sameSlot): no key string is built per word. The array is shared: callers copy it to
- * add to it.
+ * removed), memoised per engine on what they depend on (sameSlot): prose repeats its words, and a word's
+ * own hypotheses depend on nothing else. The memo is a map from the token's text to the entries of that
+ * text met so far (a word is met at a sentence start, not editable, …), compared field by field: no key
+ * string is built per word. The array is shared: callers copy it to add to it.
  */
 function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   let memo = slotMemos.get(ctx);
@@ -303,8 +308,9 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   // leaves old garbage that raised peak RSS by 15-65 MB over 172,762 words)
   if (memo.size < SLOT_MEMO_MAX) {
     memo.size++;
-    // (a copy: the slot's token keeps its position, and the memo must not see later changes to the slot)
-    const entry = { slot: { ...s, tok: { kind: s.tok.kind, text: s.tok.text, start: 0, end: 0, span: s.tok.span } }, hyps: hs };
+    // (the fields sameSlot reads, copied: the memo must not see later changes to the slot)
+    const key: SlotKey = { tok: { text: s.tok.text }, id: s.id, suffix: s.suffix, viaVariant: s.viaVariant, editable: s.editable, sentenceStart: s.sentenceStart, alone: s.alone, local: s.local, afterWord: s.afterWord, gapAfter: s.gapAfter, stem: s.stem };
+    const entry = { slot: key, hyps: hs };
     if (seen) seen.push(entry);
     else memo.byText.set(s.tok.text, [entry]);
   }
@@ -312,12 +318,14 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 /**
- * Slots whose own hypotheses are kept. Peak RSS of `bun src/cli.ts --no-server < CORPUS` (172,762 words),
- * three runs each in alternation: main 137-139 MB, 5,000 slots 139-141 MB, 10,000 slots 147-148 MB.
+ * Slots whose own hypotheses are kept. Over CORPUS (172,762 words) the words' own hypotheses were built
+ * 17,696 times with 10,000 kept, 23,945 with 5,000, 15,549 with 20,000 (38,963 with 5,000 when every
+ * field of the slot was compared). Each entry keeps only the fields sameSlot reads: peak RSS of the compiled
+ * `typofix --no-server < CORPUS` 130–133 MB (main: 132–139).
  */
-const SLOT_MEMO_MAX = 5_000;
+const SLOT_MEMO_MAX = 10_000;
 
-const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: Slot; hyps: Hyp[] }>>; size: number }>();
+const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: SlotKey; hyps: Hyp[] }>>; size: number }>();
 
 /** Forget the memoised hypotheses of words and scores of pairs (benchmarks measure cold calls). */
 export function clearSearchMemos(ctx: LexiconContext): void {
@@ -328,31 +336,41 @@ export function clearSearchMemos(ctx: LexiconContext): void {
 }
 
 /**
- * The fields of a Slot that sameSlot compares: every one. A field added to Slot must be added here and
- * to sameSlot (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
+ * What a word's own hypotheses (singleHyps, splitHyps, keepsNegation) read of its slot, and so what
+ * sameSlot compares: the token's text; the fields index.ts derives from the text alone (id, suffix,
+ * viaVariant; lower and stem too, which need no comparison of their own); and its circumstances:
+ * editable, alone, the names of the text it may stand for, whether it begins a sentence (read only for a
+ * word written with a capital: a name or not), and, for a lone letter (a stem of one character), whether a
+ * word of the run stands on each side.
  */
-export const SLOT_KEY_FIELDS = ["tok", "lower", "id", "suffix", "stem", "sentenceStart", "capital", "viaVariant", "editable", "gapAfter", "afterWord", "alone", "local", "compoundEnd"] as const;
+export const SLOT_KEY_FIELDS = ["tok", "id", "suffix", "viaVariant", "editable", "sentenceStart", "alone", "local", "afterWord", "gapAfter", "stem"] as const;
 
-/** Whether two slots are the same word in the same circumstances: every field of SLOT_KEY_FIELDS equal (of the token, its kind, span and text; not its position). */
-export function sameSlot(a: Slot, b: Slot): boolean {
-  return (
-    a.tok.text === b.tok.text &&
-    a.tok.kind === b.tok.kind &&
-    a.tok.span === b.tok.span &&
-    a.id === b.id &&
-    a.lower === b.lower &&
-    a.stem === b.stem &&
-    a.suffix === b.suffix &&
-    a.sentenceStart === b.sentenceStart &&
-    a.capital === b.capital &&
-    a.viaVariant === b.viaVariant &&
-    a.editable === b.editable &&
-    a.gapAfter === b.gapAfter &&
-    a.afterWord === b.afterWord &&
-    a.alone === b.alone &&
-    a.compoundEnd === b.compoundEnd &&
-    sameList(a.local, b.local)
-  );
+/**
+ * The other fields of a Slot, which a word's own hypotheses never read: a text's lower case and stem are
+ * functions of its text (index.ts), and the sentence's capital and a compound's end matter to the search
+ * (restore.ts, pairHyps), not to one word's readings. A field added to Slot must join one of the two lists
+ * (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
+ */
+export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd"] as const;
+
+type SlotKey = Omit<Pick<Slot, (typeof SLOT_KEY_FIELDS)[number]>, "tok"> & { tok: Partial<Slot["tok"]> & { text: string } };
+
+/** Whether two slots give the same hypotheses of their own: every field of SLOT_KEY_FIELDS that the word's hypotheses read equal. */
+export function sameSlot(a: SlotKey, b: SlotKey): boolean {
+  if (
+    a.tok.text !== b.tok.text ||
+    a.id !== b.id ||
+    a.suffix !== b.suffix ||
+    a.viaVariant !== b.viaVariant ||
+    a.editable !== b.editable ||
+    a.alone !== b.alone ||
+    !sameList(a.local, b.local)
+  )
+    return false;
+  // (a sentence start makes a difference to a capitalised word only: a name or not)
+  if (a.sentenceStart !== b.sentenceStart && !startsLower(a.tok.text)) return false;
+  // (the words beside a lone letter: "t accompany" is a mangled word, a lone "t" a letter)
+  return a.stem.length >= 2 || (a.afterWord === b.afterWord && !a.gapAfter === !b.gapAfter);
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
@@ -396,17 +414,31 @@ function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean)
         if (at < 0) {
           ks.push(key);
           states[j]!.push({ last: prev, score, prev: st, hyp: h });
-        } else if (score > states[j]![at]!.score) states[j]![at] = { last: prev, score, prev: st, hyp: h };
+        } else {
+          // (a better way to the same state: changed in place, as nothing refers to the states at j
+          // before position j is reached)
+          const o = states[j]![at]!;
+          if (score > o.score) {
+            o.last = prev;
+            o.score = score;
+            o.prev = st;
+            o.hyp = h;
+          }
+        }
       }
     }
   }
   let best: State | null = null;
+  let bestScore = 0;
   for (const st of states[n]!) {
     // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
     const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
-    if (!best || score > best.score) best = { ...st, score };
+    if (!best || score > bestScore) {
+      best = st;
+      bestScore = score;
+    }
   }
-  return best;
+  return best && { ...best, score: bestScore };
 }
 
 /** The ids the language model scores for a hypothesis's ids: each contraction as its two words (`ids` itself when none is one). */
@@ -521,3 +553,6 @@ function render(hyp: Hyp, slots: Slot[]): string {
   const likeSecond = slots.length === 2 ? b.tok.text : caseShape(a.tok.text) === "upper" ? a.tok.text : hyp.out[1]!;
   return restore(a.tok.text, hyp.out[0]!, a) + " " + restore(likeSecond, hyp.out[1]!);
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
