@@ -105,9 +105,13 @@ describe("memory and time", () => {
         `${r.samples} samples of /proc/PID/status VmRSS; ${Math.round(stream.fenced * 100)} % of the bytes in code fences, prose lines of 1–${stream.maxWords} words`,
       );
       // the second half of the stream needs no more memory than its first quarter did (give or take the
-      // garbage collector's slack), and far less than the input: nothing of it is kept
+      // garbage collector's slack): nothing of it is kept
       expect(late).toBeLessThan(early * 1.2 + 64 * 1024);
-      expect(Math.max(early, half, late)).toBeLessThan(Math.min(400e6, stream.size * 0.9) / 1024);
+      // and the working set has a ceiling of its own: run from source it was 182–217 MB at dba8d8f and
+      // 237–256 MB on 2026-12-03 after standard input became a document (src/text/technical.ts) and the
+      // trigram model of confusables came in (docs/guarantees.md); 90 % of a 256 MB input, the bound
+      // before, sat inside that range, so it tested the working set, not what the stream keeps
+      expect(Math.max(early, half, late)).toBeLessThan(Math.min(320e6, stream.size * 0.9) / 1024);
     },
     SOAK ? 3_600_000 : 180_000,
   );
