@@ -76,7 +76,7 @@ function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[st
  * (odor, cozy, favorite), speech (ah, oh, uh, ha, yo), short nouns (mom, ad, math). A common word (SCOWL up
  * to size 50, lower case, letters only, two letters or more) that it lacks but CMU Sphinx's US English model
  * knows gets a count from that model's unigram probability, moved to the Google scale by the median
- * difference of ln count and ln P over the words both know (48,468 words; the middle 80% within ±1.4 nats).
+ * difference of ln count and ln P over the words both know (48,468 words; the middle 80% within ±1.4 of it).
  * Without a count such a word was unknown (under MIN_LISTED letters: `ad` became `and`, `Yo` `To`) or had
  * the low listed prior (`odor` became `door` in context).
  */

@@ -110,11 +110,14 @@ describe("short words in technical text", () => {
 
   test("a single slash, a path of names or a word against ( is no mark of code", () => {
     expect(fix("the ln of each and/or score")).toBe("the in of each and/or score");
-    expect(fix("by Liebman/Beirach/McClure the op was made")).not.toContain(" op ");
+    expect(fix("by Liebman/Beirach/McClure the ln was made")).not.toContain(" ln ");
   });
 
   test("in prose it is a slip, and a known misspelling is fixed anywhere", () => {
-    expect(fix("We keep improving op coverage in the WebGL backend")).toBe("We keep improving of coverage in the WebGL backend");
+    expect(fix("We keep improving ln coverage in the WebGL backend")).toBe("We keep improving in coverage in the WebGL backend");
+    // (`op`, a word of its own since the lexicon counts SCOWL's common words from CMU Sphinx's unigrams,
+    // is left to the context: "op coverage" is operation coverage)
+    expect(fix("We keep improving op coverage in the WebGL backend")).toBe("We keep improving op coverage in the WebGL backend");
     expect(fix("see `foo` and teh rest")).toBe("see `foo` and the rest");
   });
 });
