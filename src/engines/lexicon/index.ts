@@ -38,7 +38,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
+import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -225,7 +225,7 @@ export class LexiconEngine implements Engine {
     };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.kind === "protected" && t.span === "identifier" && strayCapital(this, t.text)) t.kind = "word";
+      if (t.kind === "protected" && t.span === "identifier" && strayCapital(this, t.text, technical)) t.kind = "word";
       // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
@@ -244,7 +244,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           afterWord: run.length > 0,
           alone,

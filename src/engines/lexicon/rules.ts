@@ -126,7 +126,7 @@ const UNIT2 = /^(?:[yzafpnumcdhk][ABCFHJKLNSTVW]|pH|eV)$/;
  * or more letters that are words: getValue, setTimeout). Otherwise the capital is a slip of the shift key
  * inside a word ("gaFve", "proLincial", "tBe") and the word is corrected like any other.
  */
-export function strayCapital(ctx: LexiconContext, text: string): boolean {
+export function strayCapital(ctx: LexiconContext, text: string, code = false): boolean {
   if (!/^\p{L}+$/u.test(text)) return false;
   const knownId = ctx.lex.id(text.toLowerCase());
   if (knownId >= 0) {
@@ -149,7 +149,19 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
   // (unless, in lower camelCase, the word without its capital is a word: "thGat", "adoptTed", "hiUs" are a
   // shift key pressed in the middle of "that", "adopted", "his", not "th" + "Gat")
-  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(startsLower(text) && shiftTyped(ctx, text))) return false;
+  // In technical text (`code`: a line or document with marks of code, src/text/technical.ts) code's names
+  // are likelier than slips: there a head of three letters or more (allKeys: "all" + "Keys", though
+  // "alleys" is a word) is a slip only when the capital doubles the letter beside it, as a shift key
+  // pressed on a repeated key does ("adoptTed"). (In prose a stray capital that lands between two words,
+  // "allCowed", "newMs", is the likelier reading: the artificial dev set's generator makes many.)
+  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(startsLower(text) && (!code || brand[1]!.length < 3 || doubledCapital(text)) && shiftTyped(ctx, text))) return false;
+  // in technical text, lower camelCase whose head is a word of three letters or more and whose capital no
+  // slip of the shift key explains (compareFn, withImg: dropped, or put back as the letter it replaced,
+  // it leaves no word) is a name made in code
+  if (code) {
+    const head = /^(\p{Ll}{3,})\p{Lu}/u.exec(text);
+    if (head && ctx.lex.id(head[1]!) >= 0 && !slipOfShift(ctx, text)) return false;
+  }
   // camelCase whose capital starts a word of four letters or more (osaTable, rgbColor) is a name made in
   // code, unless the capital is a slipped shift key: dropped, or put back as the letter it replaced, it
   // leaves a word ("yeEars", "diffeLing"); one that leaves a tail that is no word ("proLincial") is a slip
@@ -169,6 +181,22 @@ export function strayCapital(ctx: LexiconContext, text: string): boolean {
   // (words run together in camelCase, unless one capital in lower camelCase leaves a word when dropped:
   // "adoptTed" is "adopted" typed with a shift key, not adopt + Ted)
   return !(parts.length >= 2 && parts.every((p) => ctx.lex.id(p.toLowerCase()) >= 0)) || (/^\p{Ll}+\p{Lu}\p{Ll}+$/u.test(text) && shiftTyped(ctx, text));
+}
+
+/**
+ * A capital put before a capitalised word (KWallet, CFunction, GObject, QWidget): in technical text the name
+ * of a library's thing (a held shift key on the word itself leaves a known word in lower case: "THe",
+ * "ANd"). Not in prose, where the artificial dev set's generator puts stray capitals before names (JCity).
+ */
+export function prefixedName(ctx: LexiconContext, text: string, lower: string): boolean {
+  return pattern("twoCapsWord", text).test(text) && ctx.lex.id(lower) < 0 && ctx.lex.id(lower.slice(1)) >= 0;
+}
+
+/** Whether the first inner capital repeats the letter before or after it ("adoptTed", "bookKs"). */
+function doubledCapital(text: string): boolean {
+  const k = text.slice(1).search(/\p{Lu}/u) + 1;
+  const c = text[k]!.toLowerCase();
+  return text[k - 1]!.toLowerCase() === c || (text[k + 1]?.toLowerCase() ?? "") === c;
 }
 
 /** Whether the word without its one inner capital is a known word ("thGat" → that: the capital was typed in addition). */
