@@ -63,7 +63,10 @@ export interface FixOptions {
    * its marks. Set by callers that see the document; engines that do not use it ignore it.
    */
   technical?: boolean;
-  /** Lower-case words of the text that recur in its document (set with `technical`): words of code, not slips. */
+  /**
+   * Words of the text that recur in its document (set with `technical`): lower-case ones (words of code,
+   * not slips) and capitalised ones that recur inside sentences (names: "Bun does not…" is no "But").
+   */
   recurring?: ReadonlySet<string>;
 }
 

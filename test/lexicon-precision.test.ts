@@ -135,7 +135,7 @@ describe("prefixes and clause ends", () => {
 
   test("in technical text, code's names are likelier than slips: a known head with a capital no slip explains, two known words, a capital before a name", () => {
     const tech = (s: string) => engine.fixSync(s, { technical: true }).output;
-    for (const s of ["@param compareFn Function used to determine the order", "const allKeys: string[] = [];", "const withImg = render(x)", "libsecret (GNOME Keyring, KWallet, and others)", "import {CFunction} from the module"]) expect(tech(s)).toBe(s);
+    for (const s of ["@param compareFn Function used to determine the order", "const allKeys: string[] = [];", "const withImg = render(x)", "libsecret (GNOME Keyring, KWallet, and others)", "import {CFunction} from the module", "expect(x).toBe(y) and call the toBe function"]) expect(tech(s)).toBe(s);
     // the same words read as prose: the stray-capital reading (allKeys is "alleys" with a shift key), as before
     expect(fix("the allKeys of the old town")).toBe("the alleys of the old town");
     // slips that a dropped or replaced capital explains are still fixed there, and so is a held shift key

@@ -56,6 +56,15 @@ describe("DocumentEvidence", () => {
     prose.add("citty there");
     expect(prose.optionsFor("citty")).toEqual({});
   });
+  test("a capitalised word that recurs inside sentences is a name, and recurs as one at a sentence's start; one at sentences' starts only does not", () => {
+    const doc = new DocumentEvidence("commit");
+    doc.add("the sockets of Bun close at once");
+    doc.add("as the runtime, Bun reads the file");
+    doc.add("But the rest waits");
+    doc.add("But not here");
+    expect(doc.optionsFor("Bun does not reconnect")).toEqual({ technical: true, recurring: new Set(["Bun"]) });
+    expect(doc.optionsFor("But does it")).toEqual({ technical: true });
+  });
   test("a long stream keeps a bounded table: past MAX_WORDS distinct words, new ones are not counted", () => {
     const doc = new DocumentEvidence("commit");
     doc.add("citty once");
@@ -69,6 +78,10 @@ describe("DocumentEvidence", () => {
 
 describe("the lexicon engine in a technical document", () => {
   const fix = (s: string, o = {}) => engine.fixSync(s, o).output;
+  test("a rare known word that the document writes as a name stays at a sentence's start; a common one is still read in context", () => {
+    expect(fix("Bun does not reconnect on its own", { technical: true, recurring: new Set(["Bun"]) })).toBe("Bun does not reconnect on its own");
+    expect(fix("Teh tool does not reconnect", { technical: true, recurring: new Set(["Teh"]) })).toBe("The tool does not reconnect");
+  });
   test("a short unknown word or a rare known one is left alone, a known misspelling is still fixed", () => {
     expect(fix("the rm step refuses a model")).not.toContain(" rm ");
     expect(fix("the rm step refuses a model", { technical: true })).toBe("the rm step refuses a model");

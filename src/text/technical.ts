@@ -59,6 +59,11 @@ const MAY_MARK = /[`_/>→:]|--|\.\p{L}/u;
 /** A lower-case word of ASCII letters (with inner apostrophes) not inside another such word: the words of code. */
 const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
 
+/** A capitalised word inside a sentence (after a lower-case word, a comma or a semicolon and a space): a name ("with Bun", "runs on Linux"). */
+const NAME_INSIDE = /(?<=[a-z,;] )[A-Z][a-z]+(?![A-Za-z'’])/g;
+/** A capitalised word anywhere in a line (the sentence's first word included). */
+const CAPITALISED = /(?<![A-Za-z'’])[A-Z][a-z]+(?![A-Za-z'’])/g;
+
 /**
  * What a document says of its words, gathered a line at a time before its lines are corrected: a whole
  * document (src/check, `typofix --file`), or every line of standard input received so far (the lines
@@ -66,7 +71,9 @@ const LOWER_WORD = /(?<![A-Za-z'’])[a-z]+(?:['’][A-Za-z]+)*/g;
  * - It is technical writing when its kind says so (a commit message, the comments of source code) or
  *   when two of its lines or more, and one in twenty at least, bear the marks of technicalLine (a code
  *   fence counts as one).
- * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word). Once
+ * - A lower-case word recurs when it occurs twice or more (its possessive counts as the word); a
+ *   capitalised word when it occurs twice or more inside sentences, where only a name is capitalised
+ *   ("Bun does not…" then begins with the name Bun, not a mistyped "But"). Once
  *   MAX_WORDS distinct words are counted, new ones are not (a stream read for days, `tail -f log`, keeps a
  *   bounded table: some 10 MB at most); those already counted go on counting.
  */
@@ -96,13 +103,18 @@ export class DocumentEvidence {
       if (n !== undefined) this.counts.set(w, n + 1);
       else if (this.counts.size < DocumentEvidence.MAX_WORDS) this.counts.set(w, 1);
     }
+    for (const m of line.matchAll(NAME_INSIDE)) {
+      const n = this.counts.get(m[0]);
+      if (n !== undefined) this.counts.set(m[0], n + 1);
+      else if (this.counts.size < DocumentEvidence.MAX_WORDS) this.counts.set(m[0], 1);
+    }
   }
 
   get technical(): boolean {
     return this.byKind || (this.marked >= 2 && this.marked * 20 >= this.lines);
   }
 
-  /** The FixOptions a line of this document gets: technical, and its lower-case words that recur (only in technical writing). */
+  /** The FixOptions a line of this document gets: technical, and its words that recur (lower case) or recur as names (capitalised), only in technical writing. */
   optionsFor(line: string): { technical?: boolean; recurring?: ReadonlySet<string> } {
     if (!this.technical) return {};
     let recurring: Set<string> | undefined;
@@ -110,6 +122,7 @@ export class DocumentEvidence {
       const w = m[0].replace(/['’]s$/, "");
       if ((this.counts.get(w) ?? 0) >= 2) (recurring ??= new Set()).add(w);
     }
+    for (const m of line.matchAll(CAPITALISED)) if ((this.counts.get(m[0]) ?? 0) >= 2) (recurring ??= new Set()).add(m[0]);
     return recurring ? { technical: true, recurring } : { technical: true };
   }
 }

@@ -150,11 +150,11 @@ export function strayCapital(ctx: LexiconContext, text: string, code = false): b
   // (unless, in lower camelCase, the word without its capital is a word: "thGat", "adoptTed", "hiUs" are a
   // shift key pressed in the middle of "that", "adopted", "his", not "th" + "Gat")
   // In technical text (`code`: a line or document with marks of code, src/text/technical.ts) code's names
-  // are likelier than slips: there a head of three letters or more (allKeys: "all" + "Keys", though
-  // "alleys" is a word) is a slip only when the capital doubles the letter beside it, as a shift key
-  // pressed on a repeated key does ("adoptTed"). (In prose a stray capital that lands between two words,
+  // are likelier than slips: there two words (allKeys: "all" + "Keys", toBe, though "alleys" and "toe"
+  // are words) are a slip only when the capital doubles the letter beside it, as a shift key pressed on a
+  // repeated key does ("adoptTed"). (In prose a stray capital that lands between two words,
   // "allCowed", "newMs", is the likelier reading: the artificial dev set's generator makes many.)
-  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(startsLower(text) && (!code || brand[1]!.length < 3 || doubledCapital(text)) && shiftTyped(ctx, text))) return false;
+  if (brand && (brand[1]!.length === 1 || known(brand[1]!)) && known(brand[2]!) && !(startsLower(text) && (!code || doubledCapital(text)) && shiftTyped(ctx, text))) return false;
   // in technical text, lower camelCase whose head is a word of three letters or more and whose capital no
   // slip of the shift key explains (compareFn, withImg: dropped, or put back as the letter it replaced,
   // it leaves no word) is a name made in code
