@@ -48,6 +48,10 @@ describe("prose ranges", () => {
     const msg = "Fix teh bug\n\nBody teh.\nSigned-off-by: A B <a@b.c>\n# comment teh\n# ------------------------ >8 ------------------------\ndiff teh";
     expect(prose(msg, "commit")).toEqual(["0:Fix teh bug", "2:Body teh."]);
   });
+  test("commit messages: a fenced block and lines indented four spaces after a blank line are code; an indented continuation of a list item is prose", () => {
+    const msg = "Fix teh bug\n\nRun this:\n\n    rg teh --trace\n\n    Seq[E(\"eX\")]\nBack to teh prose.\n- a list item\n    continued teh\n```\nteh()\n```\nEnd.";
+    expect(prose(msg, "commit")).toEqual(["0:Fix teh bug", "2:Run this:", "7:Back to teh prose.", "8:- a list item", "9:    continued teh", "13:End."]);
+  });
   test("source code: only comments; strings hide comment markers; block comments span lines", () => {
     const ts = 'const u = "http://x"; // a teh\n/** Doc teh\n * second teh\n */\nlet a = 1; /* in teh */ let b;\nconst s = \'/* no */\';';
     expect(prose(ts, "code:c")).toEqual(["0: a teh", "1: Doc teh", "2:second teh", "4: in teh "]);

@@ -89,6 +89,8 @@ interface ScanState {
   front: boolean; // inside Markdown front matter
   done: boolean; // past a commit message's scissors line
   indent: number; // rst: the indentation a literal block is deeper than (-1: none open)
+  blank: boolean; // the line before was blank (or there was none)
+  code: boolean; // commit: the line before was in an indented code block
 }
 
 /**
@@ -96,9 +98,12 @@ interface ScanState {
  * line's content without the comment marker; blank ranges are left out.
  */
 export function proseRanges(lines: readonly string[], kind: DocKind): ProseRange[][] {
-  const st: ScanState = { fence: null, block: null, front: false, done: false, indent: -1 };
+  const st: ScanState = { fence: null, block: null, front: false, done: false, indent: -1, blank: true, code: false };
   const out: ProseRange[][] = [];
-  for (let i = 0; i < lines.length; i++) out.push(scanLine(lines[i]!, i, kind, st).filter((r) => lines[i]!.slice(r.start, r.end).trim()));
+  for (let i = 0; i < lines.length; i++) {
+    out.push(scanLine(lines[i]!, i, kind, st).filter((r) => lines[i]!.slice(r.start, r.end).trim()));
+    st.blank = !lines[i]!.trim();
+  }
   return out;
 }
 
@@ -124,6 +129,16 @@ function scanLine(line: string, i: number, kind: DocKind, st: ScanState): ProseR
         st.done = true;
         return [];
       }
+      // code in the message, as Markdown writes it and git's own messages do: a fenced block, or lines
+      // indented four spaces or a tab after a blank line (command output, code, a quoted error)
+      if (/^\s{0,3}(?:`{3,}|~{3,})/.test(line) || st.fence) {
+        const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+        if (m && !st.fence) st.fence = m[1]!;
+        else if (m && m[1]![0] === st.fence![0] && m[1]!.length >= st.fence!.length) st.fence = null;
+        return [];
+      }
+      st.code = /^(?: {4}|\t)/.test(line) && (st.blank || st.code) ? true : line.trim() ? false : st.code;
+      if (st.code && line.trim()) return [];
       // comments, diff lines of `commit -v`, and trailers (Signed-off-by: Name <mail>) are not the message
       return line.startsWith("#") || /^diff --git /.test(line) || /^[\w-]+: .*<[^>]*@[^>]*>\s*$/.test(line) ? [] : whole(line);
     default:
