@@ -150,17 +150,19 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     if (typed < 0 || twin < 0) continue;
     const prev = i > 0 ? outIds(ctx, outWords[i - 1]!) : -1;
     const after = i + 1 < n ? outIds(ctx, outWords[i + 1]!) : -1;
-    const bigramScore = (id: number) => {
-      const seq = ctx.cand.expansion(id) ?? [id];
+    // (a side whose pair the pruned table lacks for either word is left out for both: an absent pair
+    // says the pair is rarer than the cut, not that it is impossible — "costs too much", "talk too much")
+    const seqTyped = ctx.cand.expansion(typed) ?? [typed];
+    const seqTwin = ctx.cand.expansion(twin) ?? [twin];
+    const left = prev >= 0 && !Number.isNaN(ctx.lex.bigram(prev, seqTyped[0]!)) && !Number.isNaN(ctx.lex.bigram(prev, seqTwin[0]!));
+    const right = after >= 0 && !Number.isNaN(ctx.lex.bigram(seqTyped[seqTyped.length - 1]!, after)) && !Number.isNaN(ctx.lex.bigram(seqTwin[seqTwin.length - 1]!, after));
+    const bigramScore = (seq: readonly number[]) => {
       let sc = 0;
-      let p = prev;
-      for (const x of seq) {
-        sc += lm(ctx, p, x);
-        p = x;
-      }
-      return after >= 0 ? sc + lm(ctx, p, after) : sc;
+      for (let k = 1; k < seq.length; k++) sc += lm(ctx, seq[k - 1]!, seq[k]!);
+      sc += left ? lm(ctx, prev, seq[0]!) : lm(ctx, -1, seq[0]!);
+      return right ? sc + lm(ctx, seq[seq.length - 1]!, after) : sc;
     };
-    if (bigramScore(twin) <= bigramScore(typed)) continue;
+    if (bigramScore(seqTwin) <= bigramScore(seqTyped)) continue;
     // a possessive (its, your) becomes a contraction only before a word that possessives do not take: one the
     // bigrams show no likelier after his, her, their, our, my than anywhere ("its going", "your welcome"; not
     // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
