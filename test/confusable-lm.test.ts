@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CMU_PAIRS, known, lmKey, logP, seen, windowScore } from "../src/engines/lexicon/confusable-lm.ts";
+import { APOSTROPHE_PAIRS, CMU_PAIRS, known, lmKey, logP, seen, windowScore } from "../src/engines/lexicon/confusable-lm.ts";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 /** How much likelier the trigram model finds the sentence with the word at `at` swapped for its twin. */
 const gain = (sentence: string, at: number) => {
@@ -35,6 +36,28 @@ describe("the trigram model of the confusable pairs", () => {
     expect(gain("is this your bag", 2)).toBeLessThan(0);
     expect(gain("i want to go", 2)).toBeLessThan(0);
     expect(gain("the effect was large", 1)).toBeLessThan(0);
+  });
+  test("the bare contractions are the lexicon's words whose contraction it counts more often, and the model tells them apart in context", () => {
+    // derived from the lexicon, as the list's comment says: a changed lexicon shows here
+    const e = LexiconEngine.shared();
+    const derived = new Map<string, string>();
+    for (let i = 0; i < e.lex.data.nCounted; i++) {
+      const c = e.lex.word(i);
+      if (!c.includes("'")) continue;
+      const w = c.replace(/'/g, "");
+      const id = e.lex.id(w);
+      if (id >= 0 && e.cand.contraction(w) === i && e.lex.logP(i) > e.lex.logP(id)) derived.set(w, c);
+    }
+    expect([...APOSTROPHE_PAIRS].sort()).toEqual([...derived].sort());
+    const score = (s: string, at: number, w: string) => {
+      const ws = ["<s>", ...s.split(" "), "</s>"];
+      const swapped = ws.slice();
+      swapped[at + 1] = w;
+      return windowScore(swapped, at + 1) - windowScore(ws, at + 1);
+    };
+    expect(score("i cant do it", 1, "can't")).toBeGreaterThan(3);
+    expect(score("whats up", 0, "what's")).toBeGreaterThan(3);
+    expect(score("the cant of the thieves", 1, "can't")).toBeLessThan(0);
   });
   test("the key is two FNV-1a hashes of the n-gram's bytes, with different offset bases", () => {
     expect(lmKey("")).toEqual([0x811c9dc5, 0x050c5d1f]);

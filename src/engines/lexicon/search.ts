@@ -16,7 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
-import { CMU_PAIRS, TRIGRAM_SWAPS, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
+import { APOSTROPHE_PAIRS, CMU_PAIRS, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
@@ -55,6 +55,8 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     // (a swap within the trigram model's pairs is judged there too, with the word as typed; any other
     // change makes a word the trigram model does not take as context: it is itself a guess)
     if (hyp.span === 1 && hyp.kind === "confusable" && CMU_PAIRS.get(run[at]!.lower) === hyp.out[0]) continue;
+    // (and so is a contraction for the same word without its apostrophe: the bigrams cannot tell them apart)
+    if (hyp.span === 1 && APOSTROPHE_PAIRS.get(run[at]!.lower) === hyp.out[0]) continue;
     for (let k = at; k < at + hyp.span; k++) outWords[k] = null;
   }
   for (const { hyp, at } of chosen) {
@@ -138,6 +140,26 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     }
     if (!ok) continue;
     if (i + 2 >= n && ends) words.push("</s>");
+    // a contraction typed without its apostrophe (cant, wont, whats) and the word it also is: the trigram
+    // model alone judges them, both ways, on whatever context the window has ("as was his wont" keeps the
+    // word the bigram model would make "won't"); words it does not know (hes, shes) are left to the bigrams
+    if (APOSTROPHE_PAIRS.get(s.lower) === alt) {
+      if (!cmuKnown(s.lower) || !cmuKnown(alt)) continue;
+      const swapped = words.slice();
+      swapped[at] = alt;
+      const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
+      const to = restore(s.tok.text, alt, s);
+      const before = own.get(s.tok.start);
+      const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
+      if (margin <= 0) {
+        if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
+        continue;
+      }
+      const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
+      if (bigrams) bigrams.confidence = Math.max(bigrams.confidence ?? 0, confidence);
+      else if (!before && words[at + 1] && trigramSeen(alt, words[at + 1]!)) edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
+      continue;
+    }
     const next = words[at + 1];
     // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
     // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
