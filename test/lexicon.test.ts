@@ -410,6 +410,10 @@ describe("real-word errors decided by context", () => {
     expect(fix("I cant do it")).toBe("I can't do it");
     expect(fix("Whats the plan?")).toBe("What's the plan?");
     for (const s of ["the cant of the thieves", "the pipe which was wont to replace his clay", "the whore of Babylon"]) expect(fix(s)).toBe(s);
+    // …with the lexicon's odds of the two as a prior: lets → let's where the context is strong; were, ill
+    // and well, far commoner than we're, I'll, we'll, stay unless it is overwhelming
+    expect(fix("Lets grab coffee next week.")).toBe("Let's grab coffee next week.");
+    for (const s of ["He lets me drive.", "They were going home.", "I feel ill today.", "Well, I think so.", "the user id is wrong"]) expect(fix(s)).toBe(s);
     // the same words used rightly stay
     for (const s of ["The company and its staff", "Is this your bag?", "I want to go", "The effect was large", "It's too late to go.", "I love you too", "This will affect the results.", "You're right."])
       expect(fix(s)).toBe(s);

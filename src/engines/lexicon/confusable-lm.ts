@@ -30,23 +30,17 @@ export const CMU_PAIRS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Contractions typed without their apostrophe that are also words (cant, wont, whats, hes): the words of
- * the lexicon whose contraction its counts have more often than the word itself (the Google Books counts
- * dropped apostrophes, so the bigram rows of "cant" are mostly those of "can't" and cannot judge the
- * pair: this model can). The list is what test/confusable-lm.test.ts derives from the lexicon.
+ * Contractions typed without their apostrophe that are also words (cant, whats, lets, were, ill): every
+ * word of the lexicon that is a counted contraction without its apostrophe, but its/your (CMU_PAIRS).
+ * The bigram counts dropped apostrophes and cannot judge such a pair ("cant" has mostly the rows of
+ * "can't"): this model does, with the odds of the two words in the lexicon as a prior (search.ts). The
+ * list is what test/confusable-lm.test.ts derives from the lexicon.
  */
-export const APOSTROPHE_PAIRS: ReadonlyMap<string, string> = new Map([
-  ["cant", "can't"],
-  ["wont", "won't"],
-  ["whore", "who're"],
-  ["whats", "what's"],
-  ["hes", "he's"],
-  ["shes", "she's"],
-  ["heres", "here's"],
-  ["whys", "why's"],
-  ["wheres", "where's"],
-  ["someones", "someone's"],
-]);
+export const APOSTROPHE_PAIRS: ReadonlyMap<string, string> = new Map(
+  "cant:can't wont:won't were:we're whore:who're well:we'll whats:what's hes:he's shes:she's wed:we'd heres:here's hell:he'll lets:let's shed:she'd shell:she'll id:i'd ill:i'll whys:why's wheres:where's someones:someone's"
+    .split(" ")
+    .map((p) => p.split(":") as [string, string]),
+);
 
 /** their, there and they're: each word's two twins. */
 export const CMU_TRIPLES: ReadonlyMap<string, readonly string[]> = new Map([

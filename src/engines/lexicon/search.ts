@@ -150,7 +150,11 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
       if (!cmuKnown(s.lower) || !cmuKnown(alt)) continue;
       const swapped = words.slice();
       swapped[at] = alt;
-      const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost;
+      // (the prior: as much likelier as the lexicon counts the word than its contraction, "were" than
+      // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing)
+      const twin = ctx.lex.id(alt);
+      const prior = twin >= 0 && s.id >= 0 ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
+      const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
       const to = restore(s.tok.text, alt, s);
       const before = own.get(s.tok.start);
       const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
