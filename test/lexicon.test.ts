@@ -392,6 +392,8 @@ describe("real-word errors decided by context", () => {
   });
   test("the trigram model's pairs (its/it's, your/you're, to/too, affect/effect), at the default confidence", () => {
     expect(fix("Its going to rain.")).toBe("It's going to rain.");
+    // 's is "has" as well as "is": "it's been" is "it has been"
+    expect(fix("Its been a long week.")).toBe("It's been a long week.");
     expect(fix("Your welcome.")).toBe("You're welcome.");
     expect(fix("That is to much.")).toBe("That is too much.");
     expect(fix("This will effect everyone.")).toBe("This will affect everyone.");

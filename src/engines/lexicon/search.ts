@@ -255,10 +255,18 @@ function possessiveLift(ctx: LexiconContext, id: number): number {
   return Math.log(sum / POSSESSIVES.length) - ctx.lex.logP(id);
 }
 
-/** ln P(w | the second word of a contraction) − ln P(w) from the bigram table (NaN where the pair is not in it). */
+/**
+ * ln P(w | the second word of a contraction) − ln P(w) from the bigram table (NaN where the pair is not in
+ * it); for 's, the better of "is" and "has" ("it's going" is "it is going", "it's been" "it has been").
+ */
 function followLift(ctx: LexiconContext, contraction: number, id: number): number {
   const second = ctx.cand.expansion(contraction)?.[1];
-  return second === undefined ? NaN : ctx.lex.bigram(second, id) - ctx.lex.logP(id);
+  if (second === undefined) return NaN;
+  const lift = ctx.lex.bigram(second, id) - ctx.lex.logP(id);
+  if (!ctx.lex.word(contraction).endsWith("'s")) return lift;
+  const has = ctx.lex.id("has");
+  const other = has >= 0 ? ctx.lex.bigram(has, id) - ctx.lex.logP(id) : NaN;
+  return Number.isNaN(lift) ? other : Number.isNaN(other) ? lift : Math.max(lift, other);
 }
 
 /** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
