@@ -401,6 +401,10 @@ describe("real-word errors decided by context", () => {
     // the bigrams weigh in against a swap rather than veto it: a pair below their table's cut ("costs too")
     // makes them lean to the typed word where the twin is only rarer
     expect(fix("It costs to much.")).toBe("It costs too much.");
+    // then → than and loose → lose, one way only (the comparative may be out of the window's sight)
+    expect(fix("She was more tired then she expected.")).toBe("She was more tired than she expected.");
+    expect(fix("Make sure you don't loose the receipt.")).toBe("Make sure you don't lose the receipt.");
+    for (const s of ["First this, then that.", "The knot came loose.", "a higher stake to-night than you have ever done"]) expect(fix(s)).toBe(s);
     // their, there and they're: each against its likelier twin
     expect(fix("the kids left there bags in the hall")).toBe("the kids left their bags in the hall");
     expect(fix("is their a way to fix it")).toBe("is there a way to fix it");

@@ -78,6 +78,10 @@ describe("DocumentEvidence", () => {
 
 describe("the lexicon engine in a technical document", () => {
   const fix = (s: string, o = {}) => engine.fixSync(s, o).output;
+  test("a contraction typed without its apostrophe is no word of code, however often the document has it", () => {
+    expect(fix("Please dont merge this yet", { technical: true, recurring: new Set(["dont"]) })).toBe("Please don't merge this yet");
+    expect(fix("the citty parser", { technical: true, recurring: new Set(["citty"]) })).toBe("the citty parser");
+  });
   test("a rare known word that the document writes as a name stays at a sentence's start; a common one is still read in context", () => {
     expect(fix("Bun does not reconnect on its own", { technical: true, recurring: new Set(["Bun"]) })).toBe("Bun does not reconnect on its own");
     expect(fix("Teh tool does not reconnect", { technical: true, recurring: new Set(["Teh"]) })).toBe("The tool does not reconnect");

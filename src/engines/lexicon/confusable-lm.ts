@@ -27,6 +27,11 @@ export const CMU_PAIRS: ReadonlyMap<string, string> = new Map([
   ["too", "to"],
   ["affect", "effect"],
   ["effect", "affect"],
+  // (then/than, lose/loose: the seed taxonomy's homophones, one way only: ONE_WAY)
+  ["then", "than"],
+  ["than", "then"],
+  ["lose", "loose"],
+  ["loose", "lose"],
 ]);
 
 /**
@@ -52,14 +57,22 @@ export const CMU_TRIPLES: ReadonlyMap<string, readonly string[]> = new Map([
 export const CMU_TARGETS: ReadonlySet<string> = new Set([...CMU_PAIRS.keys(), ...APOSTROPHE_PAIRS.keys(), ...APOSTROPHE_PAIRS.values(), ...CMU_TRIPLES.keys()]);
 
 /**
- * The swaps the trigram model makes: every direction of the pairs but too → to. In the model's own text,
+ * The pairs' words that the trigram model never swaps for their twin (too → to, than → then, lose →
+ * loose): the slip goes the other way (a letter dropped: "to much", "then me", "loose your keys"), and a
+ * window of two words each side does not see what calls for the word typed ("a higher stake to-night
+ * than you": the comparative is three words back).
+ */
+const ONE_WAY: ReadonlySet<string> = new Set(["too", "than", "lose"]);
+
+/**
+ * The swaps the trigram model makes: every direction of the pairs but those of ONE_WAY. In the model's own text,
  * in the contexts that call for "too" ("much", "late": the 30 likeliest after it), "to" stands there at
  * most once in 40 times (the least ratio P(to, context) / P(too, context), ln −3.7; a right use of "to"
  * there only raises it), and "too" in those that call for "to" at most once in 5,500 (ln −8.6): a prior
  * 5 nats below the pair's cost, which no margin of the model makes up (scripts/lexicon/cmu-lm.ts has the
  * model's reader). The bigram model still weighs too → to ("went too the store").
  */
-export const TRIGRAM_SWAPS: ReadonlyMap<string, string> = new Map([...[...CMU_PAIRS].filter(([a, b]) => !(a === "too" && b === "to")), ...APOSTROPHE_PAIRS]);
+export const TRIGRAM_SWAPS: ReadonlyMap<string, string> = new Map([...[...CMU_PAIRS].filter(([a]) => !ONE_WAY.has(a)), ...APOSTROPHE_PAIRS]);
 
 /** Two 32-bit FNV-1a hashes of an n-gram's key ("T u v w"), with different offset bases: 64 bits, so that no two n-grams of the model share one and a look-up of an absent n-gram finds none. */
 export function lmKey(s: string): [number, number] {

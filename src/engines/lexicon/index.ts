@@ -213,7 +213,8 @@ export class LexiconEngine implements Engine {
     // caller's word for the whole document; or two camelCase names of code, rules.ts codeNames): there a
     // short unknown word of two or three lower-case letters is left alone unless the misspelling lists know it (teh); and so, in a technical document, is a lower-case
     // word that recurs in it, unknown or rare (citty, ane: a word of code repeats, a slip rarely does), or
-    // within the line itself when the line is technical
+    // within the line itself when the line is technical (but for an unknown word that is a contraction
+    // without its apostrophe, dont or isnt: people drop apostrophes again and again)
     const technical = options.technical || technicalLine(text, tokens) || codeNames(this, tokens);
     const recurring = technical ? repeatedWords(tokens, options.technical ? options.recurring : undefined) : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
@@ -244,7 +245,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           afterWord: run.length > 0,
           alone,

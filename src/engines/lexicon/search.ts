@@ -172,6 +172,10 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
     // bit": "set" is the head of a compound the run does not see)
     if (!next || !words[at + 2]) continue;
+    // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
+    // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
+    // that decides them ("First this, then that": no comparative before "then")
+    if (at === 0 && !s.lower.includes("'") && !(typeof alts === "string" ? alts : alts[0]!).includes("'")) continue;
     // (their, there, they're: the likelier twin that passes every test below)
     let best = -Infinity;
     let bestAlt = "";
