@@ -427,6 +427,10 @@ describe("real-word errors decided by context", () => {
     // so, keeps the possessive
     expect(fix("Its only species was described in 1908.")).toBe("Its only species was described in 1908.");
     expect(fix("Raise your right hand.")).toBe("Raise your right hand.");
+    // …but a possessive takes a noun: before a word that ends the sentence the trigram model decides
+    expect(fix("Please review it when your free.")).toBe("Please review it when you're free.");
+    expect(fix("I think your right.")).toBe("I think you're right.");
+    expect(fix("It is your right.")).toBe("It is your right.");
     expect(fix("could not conceal its repulsive ugliness.")).toBe("could not conceal its repulsive ugliness.");
     // …or one the contraction's verb is not seen before ("is remote" is no pair of the bigrams)
     expect(fix("hint: its remote counterpart.")).toBe("hint: its remote counterpart.");

@@ -236,7 +236,10 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     // pruning, so that it is not seen after them says nothing ("its repulsive ugliness")
     // …and only before a word the bigrams show likelier after the contraction's second word than anywhere
     // ("is going", "are welcome"; not "hint: its remote counterpart", where "is remote" is no pair of the table)
-    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || possessiveLift(ctx, after) > 0 || !(followLift(ctx, twin, after) > 0))) return -Infinity;
+    // (…unless the sentence ends after that word: a possessive takes a noun, and "when your free." has none
+    // after it; the trigram model then weighs "is your right." against "think you're right.")
+    const last = words[at + 2] === "</s>";
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
   }
   if (!trigramSeen(alt, next)) return -Infinity;
   const swapped = words.slice();
