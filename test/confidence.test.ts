@@ -13,8 +13,8 @@ beforeAll(() => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const env = () => ({ ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), NO_COLOR: "", TYPOFIX_NO_SERVER: "1" });
-// "their" → "there" after "went" is a real-word swap the engine prefers without being sure of it
-const TEXT = "we went their yesterday";
+// "passed" → "past" before "the house" is a real-word swap the engine prefers without being sure of it
+const TEXT = "she walked passed the house";
 
 describe("--confidence and confidence: in config.yaml", () => {
   test("parseConfidence: the named levels, numbers from 0 to 1, and a message for anything else", () => {
@@ -27,7 +27,7 @@ describe("--confidence and confidence: in config.yaml", () => {
   });
   test("the flag chooses how bold the engine is; a bad value is a usage error", async () => {
     expect((await spawnCli(["--confidence", "high", TEXT], env())).stdout).toBe(`${TEXT}\n`);
-    expect((await spawnCli(["--confidence", "low", TEXT], env())).stdout).toBe("we went there yesterday\n");
+    expect((await spawnCli(["--confidence", "low", TEXT], env())).stdout).toBe("she walked past the house\n");
     const json = JSON.parse((await spawnCli(["--confidence", "low", "--json", TEXT], env())).stdout);
     expect(json.edits[0].confidence).toBeGreaterThan(0);
     expect(json.edits[0].confidence).toBeLessThan(1);
@@ -40,7 +40,7 @@ describe("--confidence and confidence: in config.yaml", () => {
     writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: high\n");
     expect((await spawnCli([TEXT], env())).stdout).toBe(`${TEXT}\n`);
     writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: 0\n");
-    expect((await spawnCli([TEXT], env())).stdout).toBe("we went there yesterday\n");
+    expect((await spawnCli([TEXT], env())).stdout).toBe("she walked past the house\n");
     // the flag wins over the file
     expect((await spawnCli(["--confidence", "high", TEXT], env())).stdout).toBe(`${TEXT}\n`);
     writeFileSync(join(home, "config/typofix/config.yaml"), "confidence: 7\n");

@@ -16,12 +16,12 @@ describe("confidence", () => {
     expect(edits[1]!.confidence!).toBeGreaterThan(edits[0]!.confidence!);
   });
   test("minConfidence chooses how bold the engine is: an uncertain swap goes first, a sure fix last", () => {
-    // (their/there after "went" is a swap the bigrams are unsure of)
-    const s = "we went their yesterday and seperate them";
+    // (passed/past before "the house" is a swap the model is unsure of)
+    const s = "she walked passed the house and seperate them";
     const conf = engine.fixSync(s, { minConfidence: 0 }).edits[0]!.confidence!;
-    expect(engine.fixSync(s, { minConfidence: conf }).output).toBe("we went there yesterday and separate them");
-    expect(engine.fixSync(s, { minConfidence: conf + 0.0001 }).output).toBe("we went their yesterday and separate them");
-    expect(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.high }).output).toBe("we went their yesterday and separate them");
+    expect(engine.fixSync(s, { minConfidence: conf }).output).toBe("she walked past the house and separate them");
+    expect(engine.fixSync(s, { minConfidence: conf + 0.0001 }).output).toBe("she walked passed the house and separate them");
+    expect(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.high }).output).toBe("she walked passed the house and separate them");
     expect(engine.fixSync(s, { minConfidence: 1.01 }).output).toBe(s);
     // without a setting, the default level applies
     expect(fix(s)).toBe(engine.fixSync(s, { minConfidence: CONFIDENCE_LEVELS.default }).output);
