@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CMU_TARGETS, lmKey } from "../../src/engines/lexicon/confusable-lm.ts";
+import { cmuTargets, lmKey } from "../../src/engines/lexicon/confusable-lm.ts";
 
 /** The model's arrays (order 3; sphinxbase ngram_model_trie.c, lm_trie.c, lm_trie_quant.c). */
 function readTrie(path: string) {
@@ -96,7 +96,8 @@ if (import.meta.main) {
   }
   const m = readTrie(path);
   const W = m.words;
-  const targets = new Set(W.map((w, i) => (CMU_TARGETS.has(w) ? i : -1)).filter((i) => i >= 0));
+  const wanted = cmuTargets();
+  const targets = new Set(W.map((w, i) => (wanted.has(w) ? i : -1)).filter((i) => i >= 0));
   const out = new Map<string, number>();
   const put = (key: string, v: number) => out.set(key, Math.round(v * 1000) / 1000);
   for (let w = 0; w < m.n1; w++) {
