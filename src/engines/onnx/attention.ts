@@ -1,0 +1,70 @@
+/**
+ * typofix's own attention op for onnxruntime (native/: a C kernel over a float16 KV cache, built as a
+ * custom-op library by `bun run build:native`). Where the library is there and loads, the onnx engine
+ * swaps the model's GroupQueryAttention nodes for it (./rewrite.ts) and registers it with the session
+ * (./capi.ts); elsewhere (no library for this platform, onnxruntime-node backend, a graph it does not
+ * fit) onnxruntime's own kernel runs as before. Why: a decode step at 512 tokens of context reads the
+ * whole KV cache once per layer; onnxruntime's CPU kernel reads a float32 cache at ~5–6 GB/s on the
+ * dev VM, typofix's reads half the bytes (float16) in one streaming pass (bench/README.md).
+ * Cost: one dlopen at first use; nothing per run.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+declare global {
+  /** Where a compiled binary extracted typofix's attention library (src/runtime/native.ts). */
+  // eslint-disable-next-line no-var
+  var __typofixAttentionLib: string | undefined;
+}
+
+export type AttentionKind = "typofix" | "onnxruntime";
+export const ATTENTIONS: readonly AttentionKind[] = ["typofix", "onnxruntime"];
+
+const FILE = process.platform === "darwin" ? "libtypofix_attention.dylib" : process.platform === "win32" ? "typofix_attention.dll" : "libtypofix_attention.so";
+const arch = process.arch === "arm64" ? "arm64" : process.arch;
+
+/** native/build/<os>-<arch>/ of this checkout (where build.sh writes). */
+export function builtLibraryPath(): string {
+  return join(dirname(dirname(dirname(import.meta.dir))), "native", "build", `${process.platform}-${arch}`, FILE);
+}
+
+/** The library's path: TYPOFIX_ATTENTION_LIBRARY, the compiled binary's extracted copy, or this checkout's build; null when none exists. */
+export function attentionLibraryPath(env: Record<string, string | undefined> = process.env): string | null {
+  const override = env.TYPOFIX_ATTENTION_LIBRARY;
+  if (override !== undefined && override !== "") return existsSync(override) ? override : null;
+  if (globalThis.__typofixAttentionLib) return existsSync(globalThis.__typofixAttentionLib) ? globalThis.__typofixAttentionLib : null;
+  const p = builtLibraryPath();
+  return existsSync(p) ? p : null;
+}
+
+let probed: { path: string; isa: string } | null | undefined;
+let why = "";
+/**
+ * The library, loaded once to check that it is one (its TypofixAttentionIsa entry answers); null with
+ * the reason in attentionUnavailable() where it is missing or does not load.
+ */
+export function attentionLibrary(): { path: string; isa: string } | null {
+  if (probed !== undefined) return probed;
+  const path = attentionLibraryPath();
+  if (!path) {
+    why = `typofix's attention library is not built for ${process.platform}-${arch} (bun run build:native)`;
+    return (probed = null);
+  }
+  try {
+    if (typeof Bun === "undefined") throw new Error("not running under Bun");
+    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
+    const lib = dlopen(path, { TypofixAttentionIsa: { args: [], returns: FFIType.cstring } });
+    const isa = String(lib.symbols.TypofixAttentionIsa());
+    probed = { path, isa };
+  } catch (err) {
+    why = `${path}: ${(err as Error).message}`;
+    probed = null;
+  }
+  return probed;
+}
+export const attentionUnavailable = (): string => why;
+/** Forget the probe (tests that move the library). */
+export function resetAttentionProbe(): void {
+  probed = undefined;
+  why = "";
+}
