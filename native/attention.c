@@ -2,6 +2,8 @@
  * Run-time choice of the kernel's build (attention_impl.c compiled per instruction set on x86-64;
  * one generic build elsewhere).
  */
+#include <stdlib.h>
+#include <string.h>
 #include "attention.h"
 
 #define DECL(isa)                                       \
@@ -17,11 +19,18 @@ typedef void (*fn_t)(const attn_args *, int);
 static fn_t store_fn, head_fn;
 static const char *isa_name;
 
+/* TYPOFIX_ATTENTION_ISA=avx2|generic takes a lesser build than the CPU allows (to measure it) */
 static void pick(void) {
   if (head_fn) return;
+  const char *force = getenv("TYPOFIX_ATTENTION_ISA");
+  if (force && !strcmp(force, "generic")) {
+    store_fn = attn_store_generic, isa_name = "generic";
+    head_fn = attn_head_generic;
+    return;
+  }
 #if defined(__x86_64__) && defined(TYPOFIX_X86_ISAS)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma")) {
+  if ((!force || strcmp(force, "avx2")) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma")) {
     store_fn = attn_store_avx512, isa_name = "avx512";
     head_fn = attn_head_avx512;
     return;

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
 import { capi, CapiSession } from "../src/engines/onnx/capi.ts";
-import { attentionLibrary, attentionUnavailable, resetAttentionProbe } from "../src/engines/onnx/attention.ts";
+import { AUTO_ISAS, attentionLibrary, attentionUnavailable, resetAttentionProbe } from "../src/engines/onnx/attention.ts";
 import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
 import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
 import { attentionSummary, concat, rewriteModel } from "../src/engines/onnx/rewrite.ts";
@@ -177,9 +177,12 @@ describe("the attention rewrite", () => {
     expect(rewriteModel(q4f16, { attention: true }).swapped).toBe(0);
   });
 
-  test.skipIf(!!noLib)(`the engine runs typofix's op by default and onnxruntime's when told or when the library is missing${noLib ? ` (${noLib})` : ""}`, async () => {
+  test.skipIf(!!noLib)(`the engine runs typofix's op when asked (by default on AVX-512) and onnxruntime's when told or when the library is missing${noLib ? ` (${noLib})` : ""}`, async () => {
     const d = ensureModel("tiny-q4");
-    const tf = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi" });
+    const dflt = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi" });
+    expect(dflt.runner.attention).toBe(AUTO_ISAS.includes(lib!.isa) ? "typofix" : "onnxruntime");
+    await dflt.dispose();
+    const tf = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "typofix" });
     expect(tf.runner.attention).toBe("typofix");
     expect(tf.feeds.cacheType).toBe("float16");
     const prompt = Array.from({ length: 150 }, (_, i) => (i * 37) % 500);
@@ -194,7 +197,7 @@ describe("the attention rewrite", () => {
     process.env.TYPOFIX_ATTENTION_LIBRARY = join(dir, "no-such-library.so");
     resetAttentionProbe();
     try {
-      const m = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi" });
+      const m = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "typofix" });
       expect(m.runner.attention).toBe("onnxruntime");
       const b = await generate(m, prompt, { maxNewTokens: 8, stopIds: [] });
       expect(b.tokens.length).toBe(a.tokens.length);

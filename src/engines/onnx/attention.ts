@@ -17,8 +17,20 @@ declare global {
   var __typofixAttentionLib: string | undefined;
 }
 
-export type AttentionKind = "typofix" | "onnxruntime";
-export const ATTENTIONS: readonly AttentionKind[] = ["typofix", "onnxruntime"];
+export type AttentionKind = "typofix" | "onnxruntime" | "auto";
+export const ATTENTIONS: readonly AttentionKind[] = ["auto", "typofix", "onnxruntime"];
+
+/**
+ * The kernel builds "auto" takes typofix's op for: those measured faster than onnxruntime's kernel in
+ * decode and prefill alike (bench/README.md). On the dev VM (Sapphire Rapids, load 8), one attention node
+ * over a 512-token cache, one thread (native/build/…/attention-bench): a decode step (caches cold)
+ * 0.26–0.31 ms with the AVX-512 build, 0.56–0.81 with the AVX2 build, 2.1–4.3 with the generic C one;
+ * the last 128-token chunk of a 512-token prefill 7.9–8.2, 49–55 and 72–77 ms. onnxruntime's own
+ * kernel, in the model's profile (two threads, load 4.8): ~1.4 ms a decode step at 512 tokens cold
+ * (gqa-micro), ~17 ms a prefill chunk on average (1.9 s for 28 layers × 4 chunks), where the AVX-512
+ * build took 1.0 s. So only the AVX-512 build is used by default; "typofix" forces the op anywhere.
+ */
+export const AUTO_ISAS: readonly string[] = ["avx512"];
 
 const FILE = process.platform === "darwin" ? "libtypofix_attention.dylib" : process.platform === "win32" ? "typofix_attention.dll" : "libtypofix_attention.so";
 const arch = process.arch === "arm64" ? "arm64" : process.arch;
@@ -63,6 +75,14 @@ export function attentionLibrary(): { path: string; isa: string } | null {
   return probed;
 }
 export const attentionUnavailable = (): string => why;
+/** Whether a session should use typofix's op: asked for, or "auto" and the library's build for this CPU is one of AUTO_ISAS. */
+export function wantsTypofixAttention(setting: AttentionKind): { path: string; isa: string } | null {
+  if (setting === "onnxruntime") return null;
+  const lib = attentionLibrary();
+  if (!lib) return null;
+  return setting === "typofix" || AUTO_ISAS.includes(lib.isa) ? lib : null;
+}
+
 /** Forget the probe (tests that move the library). */
 export function resetAttentionProbe(): void {
   probed = undefined;

@@ -36,7 +36,8 @@ export interface OnnxSessionSettings {
   keepLogits?: boolean;
   /**
    * Whose attention kernel runs GroupQueryAttention nodes: typofix's (native/, a float16 KV cache; used
-   * where its library loads and the C API backend runs, else onnxruntime's) or onnxruntime's. ./attention.ts.
+   * where its library loads and the C API backend runs, else onnxruntime's), onnxruntime's, or auto
+   * (typofix's where its library has a build measured faster for this CPU: AVX-512). ./attention.ts.
    */
   attention?: AttentionKind;
   /** onnxruntime's per-node profile, written as PREFIX_<date>.json when the session is released (bench/onnx-profile.ts reads it). */
@@ -59,7 +60,7 @@ export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "o
   prefillChunk: 128,
   accuracy: "int8",
   keepLogits: true,
-  attention: "typofix",
+  attention: "auto",
 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */

@@ -9,7 +9,7 @@
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { capi, capiUnavailable, CapiSession } from "./capi.ts";
 import { preparedModel, usesTypofixAttention } from "./rewrite.ts";
-import { attentionLibrary } from "./attention.ts";
+import { wantsTypofixAttention } from "./attention.ts";
 import { autoBackendChoice, DEFAULT_SETTINGS, sessionOptions, type OnnxSessionSettings } from "./options.ts";
 
 type Ort = typeof import("onnxruntime-node");
@@ -94,7 +94,7 @@ export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings)
     const api = capi();
     if (api) {
       const o = { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern, profile: s.profile };
-      const lib = (s.attention ?? DEFAULT_SETTINGS.attention) === "typofix" ? attentionLibrary() : null;
+      const lib = wantsTypofixAttention(s.attention ?? DEFAULT_SETTINGS.attention);
       if (lib) {
         const swapped = prepare(true);
         try {
