@@ -147,15 +147,17 @@ describe.skipIf(!!noLib)(`typofix's attention op against onnxruntime's GroupQuer
         expect(scale).toBeGreaterThan(0.01);
         expect(diff).toBeLessThan(2e-3);
         // the new tokens were written in place, rounded to float16, at rows past..past+S-1
+        let wrong = 0;
         for (let h = 0; h < nkv; h++)
           for (let i = 0; i < S; i++)
             for (let d = 0; d < hd; d += 7) {
-              expect(bitsK[(h * cap + past + i) * hd + d]).toBe(half(k[i * nkv * hd + h * hd + d]!));
-              expect(bitsV[(h * cap + past + i) * hd + d]).toBe(half(v[i * nkv * hd + h * hd + d]!));
+              if (bitsK[(h * cap + past + i) * hd + d] !== half(k[i * nkv * hd + h * hd + d]!)) wrong++;
+              if (bitsV[(h * cap + past + i) * hd + d] !== half(v[i * nkv * hd + h * hd + d]!)) wrong++;
             }
+        expect(wrong).toBe(0);
         ortS.close();
         tfS.close();
-      });
+      }, 60_000);
 });
 
 describe("the attention rewrite", () => {
@@ -207,5 +209,5 @@ describe("the attention rewrite", () => {
       else process.env.TYPOFIX_ATTENTION_LIBRARY = saved;
       resetAttentionProbe();
     }
-  });
+  }, 60_000);
 });
