@@ -194,16 +194,22 @@ describe("the attention rewrite", () => {
     expect(o.runner.attention).toBe("onnxruntime");
     expect(o.feeds.cacheType).toBe("float32");
     await o.dispose();
-    // the library missing: onnxruntime's kernel, as before
+    // the library missing, or a file that is not one: onnxruntime's kernel, as before
     const saved = process.env.TYPOFIX_ATTENTION_LIBRARY;
-    process.env.TYPOFIX_ATTENTION_LIBRARY = join(dir, "no-such-library.so");
-    resetAttentionProbe();
+    const broken = join(dir, "broken-library.so");
+    writeFileSync(broken, "not a shared library");
     try {
-      const m = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "typofix" });
-      expect(m.runner.attention).toBe("onnxruntime");
-      const b = await generate(m, prompt, { maxNewTokens: 8, stopIds: [] });
-      expect(b.tokens.length).toBe(a.tokens.length);
-      await m.dispose();
+      for (const path of [join(dir, "no-such-library.so"), broken]) {
+        process.env.TYPOFIX_ATTENTION_LIBRARY = path;
+        resetAttentionProbe();
+        expect(attentionLibrary()).toBeNull();
+        const m = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "typofix" });
+        expect(m.runner.attention).toBe("onnxruntime");
+        expect(m.feeds.cacheType).toBe("float32");
+        const b = await generate(m, prompt, { maxNewTokens: 8, stopIds: [] });
+        expect(b.tokens.length).toBe(a.tokens.length);
+        await m.dispose();
+      }
     } finally {
       if (saved === undefined) delete process.env.TYPOFIX_ATTENTION_LIBRARY;
       else process.env.TYPOFIX_ATTENTION_LIBRARY = saved;
