@@ -190,6 +190,12 @@ describe("the attention rewrite", () => {
     const prompt = Array.from({ length: 150 }, (_, i) => (i * 37) % 500);
     const a = await generate(tf, prompt, { maxNewTokens: 8, stopIds: [] });
     await tf.dispose();
+    // a chained cache (present not bound: onnxruntime allocates it and the op copies the past into it) gives the same tokens
+    const chained = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "typofix", sharedCache: false });
+    expect(chained.runner.attention).toBe("typofix");
+    expect(chained.cacheMode).toBe("chained");
+    expect((await generate(chained, prompt, { maxNewTokens: 8, stopIds: [] })).tokens).toEqual(a.tokens);
+    await chained.dispose();
     const o = await OnnxStepModel.load(ort, modelFile(d), readModelConfig(d), { backend: "capi", attention: "onnxruntime" });
     expect(o.runner.attention).toBe("onnxruntime");
     expect(o.feeds.cacheType).toBe("float32");
