@@ -19,6 +19,7 @@ import { ensureModel } from "../scripts/fixtures.ts";
 import { capi, CapiSession } from "../src/engines/onnx/capi.ts";
 import { AUTO_ISAS, attentionLibrary, attentionUnavailable, resetAttentionProbe } from "../src/engines/onnx/attention.ts";
 import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
+import { sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
 import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
 import { attentionSummary, concat, rewriteModel } from "../src/engines/onnx/rewrite.ts";
 import { generate } from "../src/llm/generate.ts";
@@ -161,6 +162,12 @@ describe.skipIf(!!noLib)(`typofix's attention op against onnxruntime's GroupQuer
 });
 
 describe("the attention rewrite", () => {
+  test("TYPOFIX_ONNX_ATTENTION: auto, typofix or onnxruntime; anything else is an error that lists them", () => {
+    for (const v of ["auto", "typofix", "onnxruntime"] as const) expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_ATTENTION: v }).attention).toBe(v);
+    expect(sessionSettingsFromEnv({}).attention).toBeUndefined();
+    expect(() => sessionSettingsFromEnv({ TYPOFIX_ONNX_ATTENTION: "fast" })).toThrow(/auto, typofix, onnxruntime/);
+  });
+
   test("the q4 graph's GroupQueryAttention nodes become typofix's, with a float16 cache; q4f16's are left", () => {
     const q4 = readFileSync(modelFile(ensureModel("tiny-q4")));
     const before = attentionSummary(q4);
