@@ -109,29 +109,67 @@ static inline float exp_neg(float x) {
   return p * scale;
 }
 
+#if defined(__AVX512F__)
+#define VN 16
+#elif defined(__AVX__)
+#define VN 8
+#else
+#define VN 4 /* SSE2, NEON */
+#endif
+#define NV (16 / VN)
+typedef float vf __attribute__((vector_size(VN * 4)));
+static inline vf ldv(const float *p) {
+  vf x;
+  memcpy(&x, p, sizeof x);
+  return x;
+}
+static inline void stv(float *p, vf x) { memcpy(p, &x, sizeof x); }
+typedef int32_t vi __attribute__((vector_size(VN * 4)));
+/* lanes of a where m is set, else of b */
+static inline vf sel(vi m, vf a, vf b) { return (vf)((m & (vi)a) | (~m & (vi)b)); }
+
+/* exp_neg on a vector (the same polynomial) */
+static inline vf exp_neg_v(vf x) {
+  const vf lo = x - x - 87.0f;
+  x = sel(x < lo, lo, x);
+  vf n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;
+  vf r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  vf p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  vi e = (__builtin_convertvector(n, vi) + 127) << 23;
+  return p * (vf)e;
+}
+
 /* softmax of s[0..n) in place */
 static void softmax(float *restrict s, int n) {
-  float mx[16], acc[16];
-  for (int l = 0; l < 16; l++) mx[l] = -INFINITY, acc[l] = 0;
-  int t = 0;
-  for (; t + 16 <= n; t += 16)
-    for (int l = 0; l < 16; l++) mx[l] = s[t + l] > mx[l] ? s[t + l] : mx[l];
   float m = -INFINITY;
-  for (; t < n; t++) m = s[t] > m ? s[t] : m;
-  for (int l = 0; l < 16; l++) m = mx[l] > m ? mx[l] : m;
-  for (t = 0; t + 16 <= n; t += 16)
-    for (int l = 0; l < 16; l++) {
-      float e = exp_neg(s[t + l] - m);
-      s[t + l] = e;
-      acc[l] += e;
+  int t = 0;
+  if (n >= VN) {
+    vf mv = ldv(s);
+    for (t = VN; t + VN <= n; t += VN) {
+      vf x = ldv(s + t);
+      mv = sel(x > mv, x, mv);
     }
+    for (int l = 0; l < VN; l++) m = mv[l] > m ? mv[l] : m;
+  }
+  for (; t < n; t++) m = s[t] > m ? s[t] : m;
+  vf acc = {0};
+  for (t = 0; t + VN <= n; t += VN) {
+    vf e = exp_neg_v(ldv(s + t) - m);
+    stv(s + t, e);
+    acc += e;
+  }
   float sum = 0;
   for (; t < n; t++) {
     float e = exp_neg(s[t] - m);
     s[t] = e;
     sum += e;
   }
-  for (int l = 0; l < 16; l++) sum += acc[l];
+  for (int l = 0; l < VN; l++) sum += acc[l];
   float inv = 1.0f / sum;
   for (t = 0; t < n; t++) s[t] *= inv;
 }
@@ -358,19 +396,6 @@ static int prefill512(const attn_args *a, int h) {
  * registers with NEON), blocked as prefill512 but 4 rows × 16 keys (scores) and 4 rows × 16 dims (P·V);
  * head_size a multiple of 16.
  */
-#if defined(__AVX__)
-#define VN 8
-#else
-#define VN 4 /* SSE2, NEON */
-#endif
-#define NV (16 / VN)
-typedef float vf __attribute__((vector_size(VN * 4)));
-static inline vf ldv(const float *p) {
-  vf x;
-  memcpy(&x, p, sizeof x);
-  return x;
-}
-static inline void stv(float *p, vf x) { memcpy(p, &x, sizeof x); }
 
 static int prefill_blocked(const attn_args *a, int h) {
   const int hd = a->head_size, g = a->heads / a->kv_heads, S = a->seq, T = a->past + S;
