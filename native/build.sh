@@ -4,7 +4,8 @@
 #   native/build/<os>-<arch>/attention-bench                   the kernel's micro-benchmark (no onnxruntime)
 # CC picks the compiler (default cc); TARGET=<os>-<arch> names the output folder when cross-compiling
 # (e.g. CC=aarch64-linux-gnu-gcc TARGET=linux-arm64). On x86-64 the kernel is compiled three times
-# (AVX-512, AVX2, generic) and chosen at run time; elsewhere once. Needs only a C11 compiler.
+# (AVX-512, AVX2, generic) and chosen at run time; elsewhere once. Needs only a C11 compiler with GNU
+# vector extensions and __builtin_convertvector (GCC 9+, clang 3.7+).
 set -euo pipefail
 cd "$(dirname "$0")"
 CC="${CC:-cc}"
