@@ -4,8 +4,10 @@
  * float16 cache with GroupQueryAttention in float16), greedily decodes `--tokens` tokens after each of
  * `--prompts` seeded prompts of 16–400 token ids through each, one model at a time, and reports
  * per prompt the length of the common prefix of the two outputs, and how often the outputs are
- * identical. A numeric check, not a speed one (run it with nice).
- *   bun bench/kv-agreement.ts [DIR_A DIR_B] [--prompts 20] [--tokens 16] [--out FILE.json]
+ * identical. A numeric check, not a speed one (run it with nice). A folder may carry the tag #typofix or
+ * #onnxruntime: whose attention kernel runs (TYPOFIX_ONNX_ATTENTION; typofix's keeps a float16 cache),
+ * e.g. DIR#onnxruntime DIR#typofix compares typofix's op against onnxruntime's float32 one.
+ *   bun bench/kv-agreement.ts [DIR_A[#typofix|#onnxruntime] DIR_B[…]] [--prompts 20] [--tokens 16] [--out FILE.json]
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -26,11 +28,13 @@ let seed = 12345;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const prompts = Array.from({ length: N }, () => Array.from({ length: 16 + Math.floor(rnd() * 385) }, () => Math.floor(rnd() * 100_000)));
 
-async function outputs(dir: string) {
-  const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir));
+async function outputs(spec: string) {
+  const [dir, tag] = spec.split("#") as [string, string | undefined];
+  if (tag !== undefined && tag !== "typofix" && tag !== "onnxruntime") throw new Error(`${spec}: unknown tag "${tag}" (typofix, onnxruntime)`);
+  const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), tag ? { attention: tag } : {});
   const out: number[][] = [];
   for (const p of prompts) out.push((await generate(m, p, { maxNewTokens: T, stopIds: [] })).tokens);
-  const info = { cacheMode: m.cacheMode, cacheType: m.feeds.cacheType };
+  const info = { cacheMode: m.cacheMode, cacheType: m.feeds.cacheType, attention: m.runner.attention };
   await m.dispose();
   return { out, info };
 }

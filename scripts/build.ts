@@ -37,8 +37,15 @@ export function ortFiles(target: Target): string[] {
   return ["onnxruntime_binding.node", ...libs].map((f) => join(dir, f)).filter((f) => existsSync(f));
 }
 
+/** typofix's attention library for a target (native/build.sh's output), or null where it was not built. */
+export function attentionFile(target: Target): string | null {
+  const f = join(root, "native/build", target, target.startsWith("darwin") ? "libtypofix_attention.dylib" : "libtypofix_attention.so");
+  return existsSync(f) ? f : null;
+}
+
 function plugins(target: Target, aneDylib?: string): BunPlugin[] {
   const ort = ortFiles(target);
+  const attention = ort.length ? attentionFile(target) : null;
   return [
     {
       name: "typofix-embedded",
@@ -48,11 +55,13 @@ function plugins(target: Target, aneDylib?: string): BunPlugin[] {
           const files = ort.map((f, i) => ({ name: f.split("/").pop()!, v: `ort${i}`, path: f }));
           const imports = files.map((f) => `import ${f.v} from ${JSON.stringify(f.path)} with { type: "file" };`);
           if (aneDylib) imports.push(`import ane from ${JSON.stringify(resolve(aneDylib))} with { type: "file" };`);
+          if (attention) imports.push(`import attentionLib from ${JSON.stringify(attention)} with { type: "file" };`);
           const contents = `${imports.join("\n")}
 export const target = ${JSON.stringify(target)};
 export const version = ${JSON.stringify(pkg.version)};
 export const ort = [${files.map((f) => `{ name: ${JSON.stringify(f.name)}, path: ${f.v} }`).join(", ")}];
 export const ane = ${aneDylib ? `{ name: "libTypofixANE.dylib", path: ane }` : "null"};
+export const attention = ${attention ? `{ name: ${JSON.stringify(attention.split("/").pop())}, path: attentionLib }` : "null"};
 `;
           return { contents, loader: "js" };
         });
@@ -123,6 +132,6 @@ if (import.meta.main) {
   for (const t of targets) {
     const t0 = performance.now();
     const b = await buildTarget(t, { aneDylib, keepNames: args.includes("--keep-names") });
-    console.error(`${t}: ${b.file} ${(b.size / 1e6).toFixed(1)} MB sha256 ${b.sha256.slice(0, 16)}… (${((performance.now() - t0) / 1000).toFixed(1)} s)${ortFiles(t).length ? "" : " — no onnxruntime for this target"}${t === "darwin-arm64" && aneDylib ? " + ANE dylib" : ""}`);
+    console.error(`${t}: ${b.file} ${(b.size / 1e6).toFixed(1)} MB sha256 ${b.sha256.slice(0, 16)}… (${((performance.now() - t0) / 1000).toFixed(1)} s)${ortFiles(t).length ? (attentionFile(t) ? " + attention op" : " — no attention op (bun run build:native)") : " — no onnxruntime for this target"}${t === "darwin-arm64" && aneDylib ? " + ANE dylib" : ""}`);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Native code: onnxruntime's add-on (and its shared library) and the Swift ANE library. In development
- * they come from node_modules and swift/.build. In a compiled binary (scripts/build.ts) they are embedded;
+ * Native code: onnxruntime's add-on (and its shared library), typofix's attention op (native/, extracted
+ * beside onnxruntime) and the Swift ANE library. In development they come from node_modules,
+ * native/build and swift/.build. In a compiled binary (scripts/build.ts) they are embedded;
  * on first use they are extracted once, together, into a versioned cache folder
  * ($TYPOFIX_HOME/runtime/<version>-<target>/, atomically: written to a temporary folder, then renamed)
  * and loaded from there by absolute path, so the add-on finds its shared library beside it.
@@ -14,6 +15,8 @@ interface Embedded {
   version: string;
   ort: Array<{ name: string; path: string }>;
   ane: { name: string; path: string } | null;
+  /** typofix's attention op (native/), extracted beside onnxruntime; absent in builds without it. */
+  attention?: { name: string; path: string } | null;
 }
 
 export const isCompiled = (): boolean => process.env.TYPOFIX_COMPILED === "1";
@@ -88,9 +91,10 @@ export async function loadOrt(): Promise<typeof import("onnxruntime-node")> {
   const e = await embeddedFiles();
   if (e) {
     if (!e.ort.length) throw new Error(`this typofix build (${e.target}) has no onnxruntime; use the lexicon engine`);
-    const dir = extractOnce(e.ort, `${e.version}-${e.target}-ort`);
+    const dir = extractOnce(e.attention ? [...e.ort, e.attention] : e.ort, `${e.version}-${e.target}-ort`);
     const addon = join(dir, "onnxruntime_binding.node");
     globalThis.__typofixOrtDir = dir;
+    if (e.attention) globalThis.__typofixAttentionLib = join(dir, e.attention.name);
     globalThis.__typofixOrtBinding = () => require(addon);
   }
   // offline means offline: onnxruntime's own telemetry (a database under ~/.cache/Microsoft/DeveloperTools)

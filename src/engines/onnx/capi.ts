@@ -10,7 +10,7 @@
  * The library is the libonnxruntime that onnxruntime-node ships (bin/napi-v6/<os>/<arch>/), the same
  * file its add-on links, so both share one process-wide OrtEnv. Function pointers are read from the
  * OrtApi table at their index in onnxruntime_c_api.h (the table is append-only across versions; the
- * indices used are all below 140, present since 1.6). Cost: a few microseconds of FFI calls per input
+ * indices used are below 140, present since 1.6, but RegisterCustomOpsLibrary_V2 at 228, API 13 / 1.13). Cost: a few microseconds of FFI calls per input
  * and output per run; no copy of any tensor.
  */
 import { dirname, join } from "node:path";
@@ -59,6 +59,7 @@ const IDX = {
   ReleaseTensorTypeAndShapeInfo: 99,
   ReleaseSessionOptions: 100,
   AddSessionConfigEntry: 130,
+  RegisterCustomOpsLibrary_V2: 228,
 } as const;
 
 /** ONNXTensorElementDataType ↔ onnxruntime-common's type names. */
@@ -87,6 +88,8 @@ export interface CapiSessionOptions {
   config?: Record<string, string>;
   /** onnxruntime's per-node profiling: written as PREFIX_<date>.json when the session is closed. */
   profile?: string;
+  /** Custom-op libraries to register (RegisterCustomOpsLibrary_V2: the library's RegisterCustomOps). */
+  customOps?: string[];
 }
 
 /** Where onnxruntime-node's shared library is for this platform; null when there is none. */
@@ -161,6 +164,7 @@ class Api {
       ReleaseTensorTypeAndShapeInfo: [[p], T.void],
       ReleaseSessionOptions: [[p], T.void],
       AddSessionConfigEntry: [[p, p, p], p],
+      RegisterCustomOpsLibrary_V2: [[p, p], p],
     };
     const f = {} as Record<keyof typeof IDX, Fn>;
     for (const [name, i] of Object.entries(IDX) as Array<[keyof typeof IDX, number]>) {
@@ -234,6 +238,7 @@ export class CapiSession {
       if (o.cpuArena === false) api.check(f.DisableCpuMemArena(opts));
       if (o.memPattern === false) api.check(f.DisableMemPattern(opts));
       if (o.profile) api.check(f.EnableProfiling(opts, cstr(o.profile)));
+      for (const lib of o.customOps ?? []) api.check(f.RegisterCustomOpsLibrary_V2(opts, cstr(lib)));
       const config = { "session.intra_op.allow_spinning": o.spinning ? "1" : "0", ...o.config };
       for (const [k, v] of Object.entries(config)) api.check(f.AddSessionConfigEntry(opts, cstr(k), cstr(v)));
       this.handle = api.out((out) => f.CreateSession(api.env, cstr(file), opts, out));

@@ -14,7 +14,8 @@
  *   returns are passed straight back as the next run's `past_key_values.*` (views of onnxruntime's
  *   memory through the C API; JS-owned copies through onnxruntime-node); only truncation copies.
  * The shared buffers hold the graph's cache type: float32, or float16 bit patterns (Uint16Array) for a
- * graph whose GroupQueryAttention runs in float16 (the Hub's q4f16 export, our -q4f16 fixtures).
+ * graph whose GroupQueryAttention runs in float16 (the Hub's q4f16 export, our -q4f16 fixtures) or is
+ * typofix's own op (./attention.ts: the rewrite makes a float32 graph's cache float16).
  * Cost: shared 2·layers·kv_heads·capacity·head_dim elements of 4 (float32) or 2 (float16) bytes; chained
  * one copy of the cache onnxruntime makes per step (its Concat), plus, through onnxruntime-node, the
  * output conversion of every run.

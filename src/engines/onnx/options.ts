@@ -1,11 +1,12 @@
 /**
  * onnxruntime session settings for the onnx engine: intra-op threads, graph optimisation level, and
  * the KV cache form. The defaults were chosen by measurement (bench/README.md, "threads and graph
- * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN) or the engine options
+ * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN, TYPOFIX_ONNX_ATTENTION, …) or the engine options
  * override them. Cost: none at run time; it only shapes InferenceSession.create's options.
  */
 import type { InferenceSession } from "onnxruntime-node";
 import { ACCURACIES, type Accuracy } from "./rewrite.ts";
+import { ATTENTIONS, type AttentionKind } from "./attention.ts";
 
 export const OPT_LEVELS = ["disabled", "basic", "extended", "all"] as const;
 export type OptLevel = (typeof OPT_LEVELS)[number];
@@ -33,6 +34,12 @@ export interface OnnxSessionSettings {
    * lm head for its last position only instead of all of them.
    */
   keepLogits?: boolean;
+  /**
+   * Whose attention kernel runs GroupQueryAttention nodes: typofix's (native/, a float16 KV cache; used
+   * where its library loads and the C API backend runs, else onnxruntime's), onnxruntime's, or auto
+   * (typofix's where its library has a build measured faster for this CPU: AVX-512). ./attention.ts.
+   */
+  attention?: AttentionKind;
   /** onnxruntime's per-node profile, written as PREFIX_<date>.json when the session is released (bench/onnx-profile.ts reads it). */
   profile?: string;
   /** onnxruntime's CPU memory arena and memory-pattern planning (both on unless set false). */
@@ -46,13 +53,14 @@ export interface OnnxSessionSettings {
  * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
  * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
  */
-export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk" | "accuracy" | "keepLogits">> = {
+export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk" | "accuracy" | "keepLogits" | "attention">> = {
   threads: 0,
   optLevel: "all",
   spinning: false,
   prefillChunk: 128,
   accuracy: "int8",
   keepLogits: true,
+  attention: "auto",
 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
@@ -98,6 +106,11 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
   if (k !== undefined && k !== "") {
     if (k !== "0" && k !== "1") throw new Error(`TYPOFIX_ONNX_KEEP_LOGITS="${k}": expected 0 or 1`);
     s.keepLogits = k === "1";
+  }
+  const att = env.TYPOFIX_ONNX_ATTENTION;
+  if (att !== undefined && att !== "") {
+    if (!(ATTENTIONS as readonly string[]).includes(att)) throw new Error(`TYPOFIX_ONNX_ATTENTION="${att}": expected one of ${ATTENTIONS.join(", ")}`);
+    s.attention = att as AttentionKind;
   }
   if (env.TYPOFIX_ONNX_PROFILE) s.profile = env.TYPOFIX_ONNX_PROFILE;
   const b = env.TYPOFIX_ONNX_BACKEND;

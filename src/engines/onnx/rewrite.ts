@@ -13,11 +13,18 @@
  *   has no num_logits_to_keep input gets one, with Unsqueeze/Neg/Slice nodes that cut the lm head's input
  *   to the last N positions (0 keeps all, as in transformers; the Hub's fp16 exports have this input):
  *   a prefill then computes the lm head (a sixth of the 0.6B model's weights) for one position.
+ * - typofix's attention op. Each com.microsoft GroupQueryAttention node of the top-level graph whose
+ *   attributes typofix's kernel supports (num_heads, kv_num_heads, scale; no rotary, local window,
+ *   softcap or smooth softmax), whose past key/value are float32 graph inputs and whose present
+ *   key/value are graph outputs, becomes domain "ai.typofix" (native/ortop.c: the same inputs and
+ *   outputs, a float16 cache); those graph inputs and outputs become float16, and the model imports the
+ *   domain. The engine then keeps a float16 cache (half the bytes a decode step reads) and onnxruntime
+ *   runs the op from typofix's library, registered with the session (./capi.ts).
  * The walker reads ModelProto → GraphProto → NodeProto/AttributeProto; every other byte is copied as
  * it is, and only the lengths of the changed messages are re-encoded.
  * Cost: one read of the .onnx file (not its external data) and one write, the first time only.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DataType, Writer, attr, node, tensor, valueInfo } from "./proto.ts";
 
@@ -104,6 +111,116 @@ interface Walk {
   /** add a num_logits_to_keep input in front of the lm head (top-level graph only) */
   keep: boolean;
   kept: boolean;
+  /** swap supported GroupQueryAttention nodes for typofix's op (top-level graph only) */
+  attention: boolean;
+  /** GroupQueryAttention nodes swapped */
+  swapped: number;
+}
+
+export const TYPOFIX_DOMAIN = "ai.typofix";
+
+/** The GroupQueryAttention nodes typofix's op can take (their field starts) and the cache names they read and write. */
+function attentionNodes(buf: Uint8Array, start: number, end: number): { nodes: Set<number>; names: Set<string> } {
+  const floatInputs = new Set<string>();
+  const outputs = new Set<string>();
+  for (const f of fields(buf, start, end)) {
+    if (f.wire !== 2 || (f.no !== 11 && f.no !== 12)) continue;
+    const vi = [...fields(buf, f.body, f.end)];
+    const name = vi.find((x) => x.no === 1 && x.wire === 2);
+    if (!name) continue;
+    if (f.no === 12) {
+      outputs.add(text(buf, name));
+      continue;
+    }
+    if (elemType(buf, vi) === DataType.FLOAT) floatInputs.add(text(buf, name));
+  }
+  const nodes = new Set<number>();
+  const names = new Set<string>();
+  for (const f of fields(buf, start, end)) {
+    if (f.no !== 1 || f.wire !== 2) continue;
+    let op = "";
+    let domain = "";
+    const ins: string[] = [];
+    const outs: string[] = [];
+    let ok = true;
+    for (const n of fields(buf, f.body, f.end)) {
+      if (n.wire !== 2) continue;
+      if (n.no === 4) op = text(buf, n);
+      else if (n.no === 7) domain = text(buf, n);
+      else if (n.no === 1) ins.push(text(buf, n));
+      else if (n.no === 2) outs.push(text(buf, n));
+      else if (n.no === 5) ok &&= supportedAttribute(buf, n);
+    }
+    if (op !== "GroupQueryAttention" || domain !== "com.microsoft") continue;
+    // query, key, value, past_key, past_value, seqlens_k, total_sequence_length (optional extras left empty)
+    const used = ins.filter((x, i) => i < 7 || x !== "");
+    if (!ok || used.length !== 7 || ins.slice(0, 7).some((x) => x === "") || outs.length !== 3) continue;
+    if (!floatInputs.has(ins[3]!) || !floatInputs.has(ins[4]!) || !outputs.has(outs[1]!) || !outputs.has(outs[2]!)) continue;
+    nodes.add(f.start);
+    for (const x of [ins[3]!, ins[4]!, outs[1]!, outs[2]!]) names.add(x);
+  }
+  return { nodes, names };
+}
+
+/** A ValueInfoProto's tensor element type (0 when it is not a tensor). */
+function elemType(buf: Uint8Array, vi: Field[]): number {
+  const type = vi.find((x) => x.no === 2 && x.wire === 2);
+  if (!type) return 0;
+  const tensorType = [...fields(buf, type.body, type.end)].find((x) => x.no === 1 && x.wire === 2);
+  if (!tensorType) return 0;
+  return [...fields(buf, tensorType.body, tensorType.end)].find((x) => x.no === 1 && x.wire === 0)?.value ?? 0;
+}
+
+/** Whether typofix's op computes what a GroupQueryAttention attribute asks (AttributeProto at n). */
+function supportedAttribute(buf: Uint8Array, n: Field): boolean {
+  const a = [...fields(buf, n.body, n.end)];
+  const nameF = a.find((x) => x.no === 1 && x.wire === 2);
+  if (!nameF) return false;
+  const name = text(buf, nameF);
+  const i = a.find((x) => x.no === 3 && x.wire === 0)?.value ?? 0;
+  const fF = a.find((x) => x.no === 2 && x.wire === 5);
+  const f = fF ? new DataView(buf.buffer, buf.byteOffset + fF.body, 4).getFloat32(0, true) : 0;
+  switch (name) {
+    case "num_heads":
+    case "kv_num_heads":
+    case "scale":
+      return true;
+    case "do_rotary":
+    case "rotary_interleaved":
+    case "smooth_softmax":
+      return i === 0;
+    case "softcap":
+      return f === 0;
+    case "local_window_size":
+      // -1 (no window) is a 10-byte varint: read as 2^64 - 1
+      return i >= 2 ** 63;
+    default:
+      return false;
+  }
+}
+
+/** A ValueInfoProto (bytes of buf in f) with its tensor element type set to `to`. */
+function retypeValueInfo(buf: Uint8Array, f: Field, to: number): Parts {
+  const sub = (start: number, end: number, no: number, inner: (g: Field) => Parts): Parts => {
+    const out: Parts = [];
+    let last = start;
+    for (const g of fields(buf, start, end)) {
+      if (g.no !== no) continue;
+      out.push(buf.subarray(last, g.start), ...inner(g));
+      last = g.end;
+    }
+    out.push(buf.subarray(last, end));
+    return out;
+  };
+  const elem = (g: Field): Parts => {
+    if (g.wire !== 0) return [buf.subarray(g.start, g.end)];
+    const w = new Writer();
+    w.int(1, to);
+    return [w.finish()];
+  };
+  const tensorType = (g: Field): Parts => (g.wire === 2 ? lenField(1, sub(g.body, g.end, 1, elem)) : [buf.subarray(g.start, g.end)]);
+  const typeProto = (g: Field): Parts => (g.wire === 2 ? lenField(2, sub(g.body, g.end, 1, tensorType)) : [buf.subarray(g.start, g.end)]);
+  return lenField(f.no, sub(f.body, f.end, 2, typeProto));
 }
 
 const KEEP = "num_logits_to_keep";
@@ -162,9 +279,33 @@ function rewriteGraph(buf: Uint8Array, start: number, end: number, w: Walk, top 
   let out: Parts | null = null;
   let last = start;
   const head = top && w.keep ? lmHead(buf, start, end) : null;
+  const att = top && w.attention ? attentionNodes(buf, start, end) : null;
   let tail: Parts = [];
   for (const f of fields(buf, start, end)) {
+    if (att?.names.size && f.wire === 2 && (f.no === 11 || f.no === 12 || f.no === 13)) {
+      // the cache's graph inputs and outputs (and any value_info of them) become float16
+      const name = [...fields(buf, f.body, f.end)].find((x) => x.no === 1 && x.wire === 2);
+      if (!name || !att.names.has(text(buf, name))) continue;
+      (out ??= []).push(buf.subarray(last, f.start), ...retypeValueInfo(buf, f, DataType.FLOAT16));
+      last = f.end;
+      continue;
+    }
     if (f.no !== 1 || f.wire !== 2) continue; // GraphProto.node
+    if (att?.nodes.has(f.start)) {
+      // NodeProto.domain (7) → ai.typofix
+      const node: Parts = [];
+      let nlast = f.body;
+      for (const n of fields(buf, f.body, f.end)) {
+        if (n.no !== 7 || n.wire !== 2) continue;
+        node.push(buf.subarray(nlast, n.start), strField(7, TYPOFIX_DOMAIN));
+        nlast = n.end;
+      }
+      node.push(buf.subarray(nlast, f.end));
+      (out ??= []).push(buf.subarray(last, f.start), ...lenField(1, node));
+      last = f.end;
+      w.swapped++;
+      continue;
+    }
     let extra: Parts = [];
     let input0: string | undefined;
     if (f.start === head) {
@@ -254,14 +395,16 @@ export interface Rewrite {
   level?: number;
   /** add a num_logits_to_keep input that cuts the lm head's input (needs opset 13 or later) */
   keepLogits?: boolean;
+  /** swap supported GroupQueryAttention nodes for typofix's op, with a float16 cache */
+  attention?: boolean;
 }
 
 /**
  * The model rewritten, as parts to concatenate (the unchanged spans are views of `model`): null parts
  * when nothing applied. `nodes`: MatMulNBits nodes set; `kept`: whether num_logits_to_keep was added.
  */
-export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | null; nodes: number; kept: boolean } {
-  const w: Walk = { level: r.level ?? -1, nodes: 0, keep: !!r.keepLogits && opset(model) >= 13, kept: false };
+export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | null; nodes: number; kept: boolean; swapped: number } {
+  const w: Walk = { level: r.level ?? -1, nodes: 0, keep: !!r.keepLogits && opset(model) >= 13, kept: false, attention: !!r.attention, swapped: 0 };
   let out: Parts | null = null;
   let last = 0;
   for (const f of fields(model, 0, model.length)) {
@@ -271,8 +414,41 @@ export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | nu
     (out ??= []).push(model.subarray(last, f.start), ...lenField(7, g));
     last = f.end;
   }
-  if (out) out.push(model.subarray(last));
-  return { parts: out, nodes: w.nodes, kept: w.kept };
+  if (out && w.swapped) {
+    // ModelProto.opset_import (8): OperatorSetIdProto { domain = "ai.typofix", version = 1 }
+    const m = new Writer();
+    m.string(1, TYPOFIX_DOMAIN);
+    m.int(2, 1);
+    out.push(model.subarray(last), field(8, m));
+  } else if (out) out.push(model.subarray(last));
+  return { parts: out, nodes: w.nodes, kept: w.kept, swapped: w.swapped };
+}
+
+/** The domain of each GroupQueryAttention node and the element type of each past_key_values.* input (tests). */
+export function attentionSummary(model: Uint8Array): { domains: string[]; cacheTypes: number[]; opsets: string[] } {
+  const domains: string[] = [];
+  const cacheTypes: number[] = [];
+  const opsets: string[] = [];
+  for (const f of fields(model, 0, model.length)) {
+    if (f.no === 8 && f.wire === 2) {
+      const d = [...fields(model, f.body, f.end)].find((x) => x.no === 1 && x.wire === 2);
+      opsets.push(d ? text(model, d) : "");
+    }
+    if (f.no !== 7 || f.wire !== 2) continue;
+    for (const g of fields(model, f.body, f.end)) {
+      if (g.wire !== 2 || (g.no !== 1 && g.no !== 11)) continue;
+      const x = [...fields(model, g.body, g.end)];
+      if (g.no === 1) {
+        const op = x.find((n) => n.no === 4 && n.wire === 2);
+        const dom = x.find((n) => n.no === 7 && n.wire === 2);
+        if (op && text(model, op) === "GroupQueryAttention") domains.push(dom ? text(model, dom) : "");
+      } else if (g.no === 11) {
+        const name = x.find((n) => n.no === 1 && n.wire === 2);
+        if (name && text(model, name).startsWith("past_key_values.")) cacheTypes.push(elemType(model, x));
+      }
+    }
+  }
+  return { domains, cacheTypes, opsets };
 }
 
 /** accuracy_level on every MatMulNBits node (null parts when there is none). */
@@ -314,28 +490,43 @@ export function accuracyLevels(model: Uint8Array): number[] {
   return levels;
 }
 
+/** Whether a prepared model runs typofix's attention op (its nodes come before the weights: the first MB tell). */
+export function usesTypofixAttention(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(8 << 20);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(TYPOFIX_DOMAIN);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * The path of `file` rewritten (accuracy "model" and no keepLogits: the file itself). The rewritten copy
+ * The path of `file` rewritten (accuracy "model" and no keepLogits: the file itself; `attention`: with
+ * typofix's attention op where the graph has a node for it, else as without). The rewritten copy
  * is made once, beside the original; a model the rewrite does not apply to, or a folder that cannot be
  * written to, gives the original path (the second with `onFallback` told why).
  */
-export function preparedModel(file: string, accuracy: Accuracy, keepLogits: boolean, onFallback?: (why: string) => void): string {
+export function preparedModel(file: string, accuracy: Accuracy, keepLogits: boolean, onFallback?: (why: string) => void, attention = false): string {
   const level = ACCURACY[accuracy];
-  if (level < 0 && !keepLogits) return file;
+  if (level < 0 && !keepLogits && !attention) return file;
   const st = statSync(file);
-  const tag = `${level < 0 ? "" : `acc${level}`}${keepLogits ? "keep" : ""}`;
+  const tag = `${level < 0 ? "" : `acc${level}`}${keepLogits ? "keep" : ""}${attention ? "tfattn" : ""}`;
   const key = Bun.hash(`${file}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${tag}`).toString(16).padStart(16, "0");
   const stale = `.${basename(file)}.${tag}-`;
   const out = join(dirname(file), `${stale}${key}.onnx`);
   if (existsSync(out)) return out;
   const none = `${out}.none`; // a stamp: nothing to rewrite in this model
-  if (existsSync(none)) return file;
-  const { parts } = rewriteModel(readFileSync(file), { level: level < 0 ? undefined : level, keepLogits });
+  // without a node for typofix's op, the model is prepared as without it
+  const without = () => (attention ? preparedModel(file, accuracy, keepLogits, onFallback, false) : file);
+  if (existsSync(none)) return without();
+  const { parts, swapped } = rewriteModel(readFileSync(file), { level: level < 0 ? undefined : level, keepLogits, attention });
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    if (!parts) {
+    if (!parts || (attention && !swapped)) {
       closeSync(openSync(none, "w"));
-      return file;
+      return without();
     }
     const fd = openSync(tmp, "w");
     try {

@@ -8,7 +8,8 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { capi, capiUnavailable, CapiSession } from "./capi.ts";
-import { preparedModel } from "./rewrite.ts";
+import { preparedModel, usesTypofixAttention } from "./rewrite.ts";
+import { wantsTypofixAttention } from "./attention.ts";
 import { autoBackendChoice, DEFAULT_SETTINGS, sessionOptions, type OnnxSessionSettings } from "./options.ts";
 
 type Ort = typeof import("onnxruntime-node");
@@ -16,6 +17,8 @@ export type TensorLike = Pick<Tensor, "type" | "dims" | "data">;
 
 export interface Runner {
   readonly backend: "capi" | "node";
+  /** Whose kernel runs the graph's attention: typofix's op (a float16 cache) or onnxruntime's. */
+  readonly attention: "typofix" | "onnxruntime";
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
@@ -26,6 +29,7 @@ export interface Runner {
 
 class NodeRunner implements Runner {
   readonly backend = "node" as const;
+  readonly attention = "onnxruntime" as const;
   constructor(private session: InferenceSession) {}
   get inputNames() {
     return this.session.inputNames;
@@ -50,7 +54,10 @@ class NodeRunner implements Runner {
 
 class CapiRunner implements Runner {
   readonly backend = "capi" as const;
-  constructor(readonly session: CapiSession) {}
+  constructor(
+    readonly session: CapiSession,
+    readonly attention: "typofix" | "onnxruntime" = "onnxruntime",
+  ) {}
   get inputNames() {
     return this.session.inputNames;
   }
@@ -79,12 +86,27 @@ export function wantedBackend(s: OnnxSessionSettings): "capi" | "node" | "auto" 
  */
 export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings): Promise<Runner> {
   const want = wantedBackend(s);
-  // the MatMulNBits compute type (an attribute of the graph's nodes) and num_logits_to_keep: a rewritten copy of the file
-  file = preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`));
+  // the MatMulNBits compute type (an attribute of the graph's nodes), num_logits_to_keep and, through the
+  // C API, typofix's attention op with a float16 cache: a rewritten copy of the file
+  const prepare = (attention: boolean) =>
+    preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`), attention);
   if (want === "capi" || (want === "auto" && autoBackendChoice() === "capi")) {
     const api = capi();
-    if (api) return new CapiRunner(new CapiSession(api, file, { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern, profile: s.profile }));
+    if (api) {
+      const o = { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern, profile: s.profile };
+      const lib = wantsTypofixAttention(s.attention ?? DEFAULT_SETTINGS.attention);
+      if (lib) {
+        const swapped = prepare(true);
+        try {
+          if (usesTypofixAttention(swapped)) return new CapiRunner(new CapiSession(api, swapped, { ...o, customOps: [lib.path] }), "typofix");
+        } catch (err) {
+          // the library did not register or the op did not fit: onnxruntime's attention, as without it
+          process.stderr.write(`typofix: typofix's attention op could not be used (${(err as Error).message.split("\n")[0]}); using onnxruntime's\n`);
+        }
+      }
+      return new CapiRunner(new CapiSession(api, prepare(false), o));
+    }
     if (want === "capi") throw new Error(`onnxruntime's C API cannot be used here: ${capiUnavailable()}`);
   }
-  return new NodeRunner(await ort.InferenceSession.create(file, sessionOptions(s)));
+  return new NodeRunner(await ort.InferenceSession.create(prepare(false), sessionOptions(s)));
 }
