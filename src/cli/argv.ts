@@ -33,7 +33,8 @@ const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T
 /** "typofix dict add: " before a subcommand's message; nothing for the main command. */
 const where = (path: string[]) => (path.length > 1 ? `${path.slice(1).join(" ")}: ` : "");
 
-const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+// (a name in lower case already, as most are, is its own kebab case: no regular expression run for it)
+const kebab = (s: string) => (s.toLowerCase() === s ? s : s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase());
 const aliases = (d: ArgDef) => (d.alias === undefined ? [] : Array.isArray(d.alias) ? d.alias : [d.alias]);
 
 /** An argument that can only be an option: --name[=value], or -x / -xyz (letters). Anything else is text. */
@@ -82,7 +83,8 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     long.set(kebab(name), [name, d]);
     for (const a of aliases(d)) (a.length === 1 ? short : long).set(a, [name, d]);
   }
-  const known = [...new Set([...long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
+  // (the names for a "did you mean", made only for an unknown option: spreads cost a one-liner's start-up)
+  const known = () => [...new Set([...long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
   const options: string[] = [];
   const positionals: string[] = [];
   let version = false;
@@ -109,7 +111,7 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
         }
       } else if (name.startsWith("no-") && long.get(name.slice(3))?.[1].type === "boolean" && inline === undefined) {
         options.push(`--no-${long.get(name.slice(3))![0]}`);
-      } else throw unknownOption(`--${name}`, known, path);
+      } else throw unknownOption(`--${name}`, known(), path);
       continue;
     }
     const s = SHORT.exec(a);

@@ -200,7 +200,11 @@ async function passBinary(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): Promise<
 
 function collectFiles(rawArgs: string[]): string[] {
   // --file and -f, in the order given
-  return repeated(rawArgs.map((a) => (a === "-f" ? "--file" : a)), "--file");
+  // (loops here and in run, not map/filter: a one-liner runs them in the interpreter, where each builtin's
+  // first call compiles it)
+  const args: string[] = [];
+  for (const a of rawArgs) args.push(a === "-f" ? "--file" : a);
+  return repeated(args, "--file");
 }
 
 export default defineCommand({
@@ -212,14 +216,16 @@ export default defineCommand({
     const config = await configOrFail();
     const lang = (args.lang as string | undefined) ?? config.lang ?? "en";
     if (lang !== "en") fail(`language "${lang}" is not supported (only en)`);
-    const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);
+    const modes: Array<"json" | "diff" | "check"> = [];
+    for (const m of ["json", "diff", "check"] as const) if (args[m]) modes.push(m);
     if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
     const mode: OutputMode = modes[0] ?? "plain";
     const format = (args.format as string | undefined) ?? "text";
     if (!CHECK_FORMATS.includes(format as CheckFormat)) fail(`unknown --format "${format}" (choose ${CHECK_FORMATS.join(", ")})`);
     if (args.format && mode !== "check") fail("--format needs --check");
     const files = collectFiles(rawArgs);
-    const positional = (args._ as string[]).filter((x) => x !== undefined);
+    const positional: string[] = [];
+    for (const x of args._ as string[]) if (x !== undefined) positional.push(x);
     // --check/--write with paths (every argument names a file or folder; --file takes files only): walk them
     const treeMode = (mode === "check" || Boolean(args.write)) && !files.length && positional.length > 0 && positional.every(isPath);
     // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
@@ -242,7 +248,7 @@ export default defineCommand({
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
     if (!treeMode && files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
     if (args.write && files.includes("-")) fail("--write cannot rewrite standard input (--file -)");
-    if (files.filter((f) => f === "-").length > 1) fail("--file - (standard input) can be given once");
+    if (files.indexOf("-") !== files.lastIndexOf("-")) fail("--file - (standard input) can be given once");
     // only a diff is coloured (and asking whether stdout is a terminal builds process.stdout: ~7 ms)
     const color = mode === "diff" && useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
 

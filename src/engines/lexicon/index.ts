@@ -280,7 +280,12 @@ export class LexiconEngine implements Engine {
     // word for another: it needs the context to be surer than a spelling fix does (an explicit number or
     // another level applies to every edit alike)
     const swapMin = min === CONFIDENCE_LEVELS.default ? Math.max(min, PARAMS.confusableConfidence) : min;
-    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) : edits;
+    // (a loop, not filter: a one-liner runs this in the interpreter, where a builtin's first call compiles it)
+    let kept = edits;
+    if (min > 0) {
+      kept = [];
+      for (const e of edits) if ((e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) kept.push(e);
+    }
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
   }
@@ -341,7 +346,9 @@ export class LexiconEngine implements Engine {
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
   private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean): void {
-    if (!run.some((s) => s.editable)) return;
+    let any = false;
+    for (let k = 0; k < run.length && !any; k++) any = run[k]!.editable;
+    if (!any) return;
     const base = run[0]!.tok.start;
     const key = runKey(text, run, ends);
     let found = this.runCache.get(key);
