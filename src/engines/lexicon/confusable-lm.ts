@@ -29,8 +29,6 @@ export const CMU_PAIRS: ReadonlyMap<string, string> = new Map([
   ["effect", "affect"],
 ]);
 
-export const CMU_TARGETS: ReadonlySet<string> = new Set(CMU_PAIRS.keys());
-
 /**
  * The swaps the trigram model makes: every direction of the pairs but too → to. In the model's own text,
  * in the contexts that call for "too" ("much", "late": the 30 likeliest after it), "to" stands there at

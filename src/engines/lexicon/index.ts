@@ -184,7 +184,11 @@ export class LexiconEngine implements Engine {
     let knownLower = 0;
     // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
     // it says nothing of the writer's capitals)
-    for (const m of text.matchAll(pattern("sentenceStart", text))) {
+    // (exec in a loop, not matchAll: its iterator's builtins cost a one-liner's interpreted start-up more; every
+    // match takes a letter, so none is empty)
+    const starter = pattern("sentenceStart", text);
+    starter.lastIndex = 0;
+    for (let m = starter.exec(text); m; m = starter.exec(text)) {
       if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
       const w = m[1]!;
       const lower = startsLower(w);
