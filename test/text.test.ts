@@ -66,15 +66,17 @@ describe("protected spans", () => {
     const dir = `${import.meta.dir}/fixtures`;
     const lines = ["everyday/corrupt.txt", "genres/comments.txt", "genres/csv.txt", "genres/emails.txt"].flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").split("\n"));
     // and random strings over the characters the patterns need, letters, digits, accents and spaces
-    const alphabet = "aZ9 _.:/\\@#`<>=[(-'é\u0301\u00ad东";
+    const alphabet = "aZ9 _.:/\\@#`<>=[(-'sQé\u0301\u00ad东";
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    // (and the cases of camelCase and ALL-CAPS: a capital after a lower-case letter, two in a row, one alone)
+    lines.push("Thi sis a tset", "iPhone and JavaScript", "NASA's HTTPs", "McDonald", "a Z", "aZ", "ZZ", "Za", "ZaZ", "I'M OK", "x's", "OKs");
     // (half of them ASCII only, where patterns are skipped)
     for (let k = 0; k < 2000; k++) lines.push(Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length - (k % 2 ? 4 : 0))]).join(""));
     let skipped = 0;
     for (const line of lines) {
       expect(protectedSpans(line)).toEqual(protectedSpans(line, false));
-      if (!/[^\x00-\x7f]/.test(line) && !/[0-9A-Z:./@#`<>=[(_\\]/.test(line)) skipped++;
+      if (!/[^\x00-\x7f]/.test(line) && !/[0-9:./@#`<>=[(_\\]|[a-z][A-Z]|[A-Z]{2}/.test(line)) skipped++;
     }
     expect(lines.length).toBeGreaterThan(2300);
     expect(skipped).toBeGreaterThan(0);
