@@ -77,7 +77,8 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
       positionals.push(...rest.slice(i + 1));
       break;
     }
-    const l = LONG.exec(a);
+    // (text, which does not begin with "-", runs neither expression: a one-liner compiles neither)
+    const l = a.startsWith("--") ? LONG.exec(a) : null;
     if (l) {
       const [, name, inline] = l as unknown as [string, string, string | undefined];
       if (name === "help" && inline === undefined) help = true;
@@ -97,7 +98,7 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
       } else throw unknownOption(`--${name}`, known(), path);
       continue;
     }
-    const s = SHORT.exec(a);
+    const s = a.startsWith("-") ? SHORT.exec(a) : null;
     if (s) {
       const r = shortOptions(a, s[1]!, rest, i, short, allowVersion, path, options);
       i = r.i;
