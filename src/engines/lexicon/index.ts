@@ -194,7 +194,8 @@ export class LexiconEngine implements Engine {
       const lower = startsLower(w);
       starts++;
       if (lower) lowerStarts++;
-      if (this.lex.id(w.toLowerCase().replace(/’/g, "'")) < 0) continue;
+      const wl = w.toLowerCase();
+      if (this.lex.id(wl.includes("’") ? wl.replace(/’/g, "'") : wl) < 0) continue;
       known++;
       if (lower) knownLower++;
     }
@@ -306,7 +307,9 @@ export class LexiconEngine implements Engine {
   private wordInfo(text: string): WordInfo {
     let w = this.words.get(text);
     if (w) return w;
-    const lower = text.toLowerCase().replace(/’/g, "'");
+    // (the replace only where there is a ’: a one-liner then compiles no expression for it)
+    let lower = text.toLowerCase();
+    if (lower.includes("’")) lower = lower.replace(/’/g, "'");
     let id = this.lex.id(lower);
     let suffix = "";
     let stem = lower;
