@@ -62,6 +62,15 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const path = configPath(env);
   const config: Config = { dictionary: join(configDir(env), "dictionary.txt"), words: [] };
   if (!exists(path)) return config;
+  return parseConfigFile(path, config, env);
+}
+
+/**
+ * The settings of the config file at `path` into `config`. (Apart from loadConfig: the first call of a
+ * function links all of its bytecode, each property access and call ~2-3 K instructions where start-up
+ * code is interpreted, and most runs have no file to parse.)
+ */
+async function parseConfigFile(path: string, config: Config, env: NodeJS.ProcessEnv): Promise<Config> {
   const text = nodeFs().readFileSync(path, "utf8");
   const { parseDocument } = await import("yaml");
   const doc = parseDocument(text);

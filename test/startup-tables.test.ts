@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROPER, PROPER_WORDS_TEXT } from "../src/engines/lexicon/proper.ts";
-import { FOREIGN_LANGUAGES, foreignStopwordLanguages, FUNCTION_WORDS, isNamePair, isNameWord, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, parseWordList, PREFIXES, RARE_SWAPS } from "../src/engines/lexicon/wordlists.ts";
+import { FOREIGN_LANGUAGES, foreignStopwordLanguages, FUNCTION_WORDS, isNamePair, isNameWord, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, parseWordList, PREFIXES, RARE_SWAPS, WordList } from "../src/engines/lexicon/wordlists.ts";
 import { CONFUSABLE_SETS, CONFUSABLES } from "../src/text/confusables.ts";
 import { isKeyboardNeighbour, KEY_NEIGHBOURS } from "../src/text/keyboard.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
@@ -21,7 +21,7 @@ function perLine(text: string): Set<string> {
 
 describe("start-up tables", () => {
   test("word lists: the same words in the same order as a per-line parse", () => {
-    const files: Array<[string, Set<string>]> = [
+    const files: Array<[string, Iterable<string>]> = [
       ["function-words.txt", FUNCTION_WORDS],
       ["particles-closed.txt", PARTICLES_CLOSED],
       ["prefixes.txt", PREFIXES],
@@ -36,6 +36,12 @@ describe("start-up tables", () => {
       expect([...set]).toEqual([...want]);
     }
     for (const text of ["", "\n", "# only a comment", "a b\tc\r\n# x y\nd # e\n\n  f  ", "#a\nb#c\n c"]) expect([...parseWordList(text)]).toEqual([...perLine(text)]);
+    // a WordList is the same words, made on its first look-up
+    const list = new WordList("# a comment\nb a\tc # d\n");
+    expect(list.has("a")).toBe(true);
+    expect(list.has("d")).toBe(false);
+    expect([...list]).toEqual(["b", "a", "c"]);
+    expect(list.size).toBe(3);
   });
 
   test("the name lists, read on first use, answer from their files", () => {

@@ -33,7 +33,8 @@ const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T
 /** "typofix dict add: " before a subcommand's message; nothing for the main command. */
 const where = (path: string[]) => (path.length > 1 ? `${path.slice(1).join(" ")}: ` : "");
 
-const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+// (a name in lower case already, as most are, is its own kebab case: no regular expression run for it)
+const kebab = (s: string) => (s.toLowerCase() === s ? s : s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase());
 const aliases = (d: ArgDef) => (d.alias === undefined ? [] : Array.isArray(d.alias) ? d.alias : [d.alias]);
 
 /** An argument that can only be an option: --name[=value], or -x / -xyz (letters). Anything else is text. */
@@ -49,29 +50,12 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
   const path = [...rootPath];
   let rest = argv;
   let help = false;
-  // walk down subcommands: the first word that is not an option names the next one
-  for (;;) {
-    const subs = (await resolve(cmd.subCommands)) as Record<string, unknown> | undefined;
-    if (!subs || !Object.keys(subs).length) break;
-    const i = rest.findIndex((a) => !a.startsWith("-") || a === "-");
-    const before = rest.slice(0, i < 0 ? rest.length : i);
-    for (const a of before) {
-      if (a === "--help" || a === "-h") help = true;
-      else throw unknownOption(a, ["help"], path);
-    }
-    const names = Object.keys(subs);
-    if (i < 0) {
-      if (help) return { cmd, path, args: [], help, version: false };
-      throw new UsageError(`${where(path)}missing command (one of ${names.join(", ")}; see ${path.join(" ")} --help)`);
-    }
-    const name = rest[i]!;
-    if (!Object.hasOwn(subs, name)) {
-      const s = suggest(name, names);
-      throw new UsageError(`${where(path)}unknown command "${name}"${s ? ` (did you mean ${s}?)` : ""}; commands: ${names.join(", ")}`);
-    }
-    cmd = (await resolve(subs[name] as CommandDef<any>)) as CommandDef<any>;
-    path.push(name);
-    rest = rest.slice(i + 1);
+  // (the walk and the short options in functions of their own: the first call of a function links all of
+  // its bytecode, and a one-liner, `typofix "some text"`, runs neither)
+  if (await hasSubcommands(root)) {
+    const found = await findCommand(root, argv, path);
+    if ("parsed" in found) return found.parsed;
+    ({ cmd, rest, help } = found);
   }
   const defs = ((await resolve(cmd.args)) ?? {}) as ArgsDef;
   const long = new Map<string, [string, ArgDef]>();
@@ -82,7 +66,8 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     long.set(kebab(name), [name, d]);
     for (const a of aliases(d)) (a.length === 1 ? short : long).set(a, [name, d]);
   }
-  const known = [...new Set([...long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
+  // (the names for a "did you mean", made only for an unknown option: spreads cost a one-liner's start-up)
+  const known = () => [...new Set([...long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
   const options: string[] = [];
   const positionals: string[] = [];
   let version = false;
@@ -92,7 +77,8 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
       positionals.push(...rest.slice(i + 1));
       break;
     }
-    const l = LONG.exec(a);
+    // (text, which does not begin with "-", runs neither expression: a one-liner compiles neither)
+    const l = a.startsWith("--") ? LONG.exec(a) : null;
     if (l) {
       const [, name, inline] = l as unknown as [string, string, string | undefined];
       if (name === "help" && inline === undefined) help = true;
@@ -109,37 +95,91 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
         }
       } else if (name.startsWith("no-") && long.get(name.slice(3))?.[1].type === "boolean" && inline === undefined) {
         options.push(`--no-${long.get(name.slice(3))![0]}`);
-      } else throw unknownOption(`--${name}`, known, path);
+      } else throw unknownOption(`--${name}`, known(), path);
       continue;
     }
-    const s = SHORT.exec(a);
+    const s = a.startsWith("-") ? SHORT.exec(a) : null;
     if (s) {
-      const letters = s[1]!;
-      for (let k = 0; k < letters.length; k++) {
-        const c = letters[k]!;
-        if (c === "h") help = true;
-        else if (c === "v" && allowVersion && !short.has("v")) version = true;
-        else if (short.has(c)) {
-          const [canon, d] = short.get(c)!;
-          if (d.type === "boolean") options.push(`--${canon}`);
-          else {
-            const v = k + 1 < letters.length ? letters.slice(k + 1) : rest[++i];
-            if (v === undefined) throw new UsageError(`-${c} (--${canon}) needs a value`);
-            options.push(`--${canon}=${v}`);
-            break;
-          }
-        } else {
-          const shorts = [...short.keys(), "h", ...(allowVersion ? ["v"] : [])];
-          const match = shorts.find((x) => x.toLowerCase() === c.toLowerCase());
-          const hint = match ? ` (did you mean -${match}?)` : letters.length > 1 ? `; to correct text that starts with "-", put it after --` : "";
-          throw new UsageError(`${where(path)}unknown option -${c}${letters.length > 1 ? ` in ${a}` : ""}${hint}`);
-        }
-      }
+      const r = shortOptions(a, s[1]!, rest, i, short, allowVersion, path, options);
+      i = r.i;
+      if (r.help) help = true;
+      if (r.version) version = true;
       continue;
     }
     positionals.push(a);
   }
-  return { cmd, path, args: positionals.length ? [...options, "--", ...positionals] : options, help, version };
+  return { cmd, path, args: positionals.length ? options.concat("--", positionals) : options, help, version };
+}
+
+/**
+ * The letters of one short-option argument (`-q`, `-dq`, `-fPATH`, `-f PATH`): their normalised options pushed
+ * onto `options`; the index of the last argument used, and whether -h or -v was among them.
+ */
+function shortOptions(a: string, letters: string, rest: string[], i: number, short: Map<string, [string, ArgDef]>, allowVersion: boolean, path: string[], options: string[]): { i: number; help: boolean; version: boolean } {
+  let help = false;
+  let version = false;
+  for (let k = 0; k < letters.length; k++) {
+    const c = letters[k]!;
+    if (c === "h") help = true;
+    else if (c === "v" && allowVersion && !short.has("v")) version = true;
+    else if (short.has(c)) {
+      const [canon, d] = short.get(c)!;
+      if (d.type === "boolean") options.push(`--${canon}`);
+      else {
+        const v = k + 1 < letters.length ? letters.slice(k + 1) : rest[++i];
+        if (v === undefined) throw new UsageError(`-${c} (--${canon}) needs a value`);
+        options.push(`--${canon}=${v}`);
+        break;
+      }
+    } else {
+      const shorts = [...short.keys(), "h", ...(allowVersion ? ["v"] : [])];
+      const match = shorts.find((x) => x.toLowerCase() === c.toLowerCase());
+      const hint = match ? ` (did you mean -${match}?)` : letters.length > 1 ? `; to correct text that starts with "-", put it after --` : "";
+      throw new UsageError(`${where(path)}unknown option -${c}${letters.length > 1 ? ` in ${a}` : ""}${hint}`);
+    }
+  }
+  return { i, help, version };
+}
+
+/** Whether a command has subcommands. */
+async function hasSubcommands(cmd: CommandDef<any>): Promise<boolean> {
+  const subs = (await resolve(cmd.subCommands)) as Record<string, unknown> | undefined;
+  return !!subs && Object.keys(subs).length > 0;
+}
+
+/**
+ * Walk down the subcommands from `root`: the first word that is not an option names the next one (names
+ * are pushed onto `path`). The command found, the arguments after its name, and whether --help came
+ * before it; or the whole result for a help request without a command.
+ */
+async function findCommand(root: CommandDef<any>, argv: string[], path: string[]): Promise<{ cmd: CommandDef<any>; rest: string[]; help: boolean } | { parsed: Parsed }> {
+  let cmd = root;
+  let rest = argv;
+  let help = false;
+  for (;;) {
+    const subs = (await resolve(cmd.subCommands)) as Record<string, unknown> | undefined;
+    if (!subs || !Object.keys(subs).length) break;
+    const i = rest.findIndex((a) => !a.startsWith("-") || a === "-");
+    const before = rest.slice(0, i < 0 ? rest.length : i);
+    for (const a of before) {
+      if (a === "--help" || a === "-h") help = true;
+      else throw unknownOption(a, ["help"], path);
+    }
+    const names = Object.keys(subs);
+    if (i < 0) {
+      if (help) return { parsed: { cmd, path, args: [], help, version: false } };
+      throw new UsageError(`${where(path)}missing command (one of ${names.join(", ")}; see ${path.join(" ")} --help)`);
+    }
+    const name = rest[i]!;
+    if (!Object.hasOwn(subs, name)) {
+      const s = suggest(name, names);
+      throw new UsageError(`${where(path)}unknown command "${name}"${s ? ` (did you mean ${s}?)` : ""}; commands: ${names.join(", ")}`);
+    }
+    cmd = (await resolve(subs[name] as CommandDef<any>)) as CommandDef<any>;
+    path.push(name);
+    rest = rest.slice(i + 1);
+  }
+  return { cmd, rest, help };
 }
 
 function unknownOption(opt: string, known: string[], path: string[]): UsageError {

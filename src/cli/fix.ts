@@ -200,7 +200,11 @@ async function passBinary(ctx: Ctx, chunks: AsyncIterable<Uint8Array>): Promise<
 
 function collectFiles(rawArgs: string[]): string[] {
   // --file and -f, in the order given
-  return repeated(rawArgs.map((a) => (a === "-f" ? "--file" : a)), "--file");
+  // (loops here and in run, not map/filter: a one-liner runs them in the interpreter, where each builtin's
+  // first call compiles it)
+  const args: string[] = [];
+  for (const a of rawArgs) args.push(a === "-f" ? "--file" : a);
+  return repeated(args, "--file");
 }
 
 export default defineCommand({
@@ -212,28 +216,23 @@ export default defineCommand({
     const config = await configOrFail();
     const lang = (args.lang as string | undefined) ?? config.lang ?? "en";
     if (lang !== "en") fail(`language "${lang}" is not supported (only en)`);
-    const modes = (["json", "diff", "check"] as const).filter((m) => args[m]);
+    const modes: Array<"json" | "diff" | "check"> = [];
+    for (const m of ["json", "diff", "check"] as const) if (args[m]) modes.push(m);
     if (modes.length > 1) fail(`choose one of --${modes.join(", --")}`);
     const mode: OutputMode = modes[0] ?? "plain";
     const format = (args.format as string | undefined) ?? "text";
     if (!CHECK_FORMATS.includes(format as CheckFormat)) fail(`unknown --format "${format}" (choose ${CHECK_FORMATS.join(", ")})`);
     if (args.format && mode !== "check") fail("--format needs --check");
     const files = collectFiles(rawArgs);
-    const positional = (args._ as string[]).filter((x) => x !== undefined);
+    const positional: string[] = [];
+    for (const x of args._ as string[]) if (x !== undefined) positional.push(x);
     // --check/--write with paths (every argument names a file or folder; --file takes files only): walk them
     const treeMode = (mode === "check" || Boolean(args.write)) && !files.length && positional.length > 0 && positional.every(isPath);
     // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
     // engine comes from the first path's (tree walks then take each file's words and confidence). --file,
     // text and standard input keep to the user config, so they all correct the same text the same way
     const configs = new ProjectConfigs(config, configPath());
-    const first = [...files, ...positional][0]!;
-    let here;
-    try {
-      here = treeMode ? await configs.forDir(isDir(first) ? first : nodePath().dirname(first)) : merge(config, null);
-    } catch (err) {
-      if (err instanceof ConfigError) fail(`config: ${err.message}`);
-      throw err;
-    }
+    const here = treeMode ? await projectConfig(configs, files[0] ?? positional[0]!) : merge(config, null);
     // --confidence beats the config files (the project's, then the user's)
     const flagConfidence = args.confidence === undefined ? undefined : parseConfidence(args.confidence);
     if (typeof flagConfidence === "string") fail(`--${flagConfidence}`);
@@ -242,7 +241,7 @@ export default defineCommand({
     if (args.write && modes.length) fail("--write cannot be combined with --json, --diff or --check");
     if (!treeMode && files.length && positional.length) fail(`give text or --file, not both (text: "${positional.join(" ").slice(0, 40)}")`);
     if (args.write && files.includes("-")) fail("--write cannot rewrite standard input (--file -)");
-    if (files.filter((f) => f === "-").length > 1) fail("--file - (standard input) can be given once");
+    if (files.indexOf("-") !== files.lastIndexOf("-")) fail("--file - (standard input) can be given once");
     // only a diff is coloured (and asking whether stdout is a terminal builds process.stdout: ~7 ms)
     const color = mode === "diff" && useColor(rawArgs.includes("--no-color") ? false : rawArgs.includes("--color") ? true : undefined, config.color);
 
@@ -255,12 +254,7 @@ export default defineCommand({
     let engine: Engine | null = null;
     // a running `typofix serve` with the same engine answers instead (one stat() when none runs)
     const target = args.server === false || serverDisabled() ? null : findServer();
-    if (target) {
-      const { connect } = await import("../server/client.ts");
-      const { engineSpec } = await import("../engines/index.ts");
-      const spec = engineSpec(engineOptions);
-      engine = await connect(target, spec, () => createEngine(engineOptions), { onNotice: engineOptions.onNotice });
-    }
+    if (target) engine = await viaServer(target, engineOptions);
     if (!engine)
       try {
         engine = await createEngine(engineOptions);
@@ -275,26 +269,9 @@ export default defineCommand({
 
     let failed = 0;
     try {
-      if (treeMode) {
-        streamJit();
-        const warn = (m: string) => quiet || consola.warn(m);
-        const { runTree } = await import("./tree.ts");
-        const sum = await runTree([...files, ...positional], { engine, configs, confidence: flagConfidence, write: Boolean(args.write), sink, warn, success: (m) => quiet || consola.success(m) });
-        ctx.fixes += sum.findings;
-        failed += sum.errors;
-      } else if (files.length) {
-        // a file that cannot be read or written is reported, and the others are still done (as grep does)
-        for (const path of files)
-          try {
-            if (path === "-") await runStdin(ctx, "-");
-            else await runFile(ctx, path, Boolean(args.write));
-          } catch (err) {
-            if (!(err instanceof FileError)) throw err;
-            failed++;
-            await ctx.out.flush();
-            process.stderr.write(`typofix: ${err.message}\n`);
-          }
-      } else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
+      if (treeMode) failed += await runPaths(ctx, [...files, ...positional], configs, flagConfidence, Boolean(args.write));
+      else if (files.length) failed += await runFiles(ctx, files, Boolean(args.write));
+      else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));
         await printLines(ctx, [lines], "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
@@ -310,6 +287,56 @@ export default defineCommand({
     if (ctx.out.synchronous && !consolaUsed() && !failed) process.exit(process.exitCode ?? 0);
   },
 });
+
+/*
+ * The work of the modes a one-liner does not use, in functions of their own: the first call of a function
+ * links all of its bytecode (~0.5 K instructions per instruction with metadata where start-up code is
+ * interpreted), so code that a run skips costs less outside the command's body than inside it.
+ */
+
+/** The settings of the project that holds `first` (a file or folder), for --check/--write on paths. */
+async function projectConfig(configs: ProjectConfigs, first: string): Promise<ReturnType<typeof merge>> {
+  try {
+    return await configs.forDir(isDir(first) ? first : nodePath().dirname(first));
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`config: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The engine of a running `typofix serve` that answers with the same engine, or null. */
+async function viaServer(target: NonNullable<ReturnType<typeof findServer>>, engineOptions: EngineOptions & { onNotice: (m: string) => void }): Promise<Engine | null> {
+  const { connect } = await import("../server/client.ts");
+  const { engineSpec } = await import("../engines/index.ts");
+  const spec = engineSpec(engineOptions);
+  return connect(target, spec, () => createEngine(engineOptions), { onNotice: engineOptions.onNotice });
+}
+
+/** --check/--write on files and folders (walked): the number of paths that failed. */
+async function runPaths(ctx: Ctx, paths: string[], configs: ProjectConfigs, flagConfidence: number | undefined, write: boolean): Promise<number> {
+  streamJit();
+  const warn = (m: string) => ctx.quiet || consola.warn(m);
+  const { runTree } = await import("./tree.ts");
+  const sum = await runTree(paths, { engine: ctx.engine, configs, confidence: flagConfidence, write, sink: ctx.sink, warn, success: (m) => ctx.quiet || consola.success(m) });
+  ctx.fixes += sum.findings;
+  return sum.errors;
+}
+
+/** --file, each in turn: a file that cannot be read or written is reported, and the others are still done (as grep does). */
+async function runFiles(ctx: Ctx, files: string[], write: boolean): Promise<number> {
+  let failed = 0;
+  for (const path of files)
+    try {
+      if (path === "-") await runStdin(ctx, "-");
+      else await runFile(ctx, path, write);
+    } catch (err) {
+      if (!(err instanceof FileError)) throw err;
+      failed++;
+      await ctx.out.flush();
+      process.stderr.write(`typofix: ${err.message}\n`);
+    }
+  return failed;
+}
 
 /** A file that cannot be corrected (missing, unreadable, binary, read-only): reported, the others go on. */
 class FileError extends Error {}

@@ -130,7 +130,9 @@ export class FenceTracker {
   private fence: string | null = null;
   /** Returns true when this line is code (a fence line itself, or inside a fence). */
   isCode(line: string): boolean {
-    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    // (a fence has three backticks or tildes in a row: a line without them runs no regular expression, which
+    // a one-liner would compile for nothing)
+    const m = line.includes("```") || line.includes("~~~") ? /^\s{0,3}(`{3,}|~{3,})/.exec(line) : null;
     if (this.fence) {
       if (m && m[1]![0] === this.fence[0] && m[1]!.length >= this.fence.length) this.fence = null;
       return true;

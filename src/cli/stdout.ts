@@ -67,8 +67,13 @@ export class Stdout {
     const parts = this.parts;
     this.parts = [];
     this.size = 0;
-    if (parts.every((p) => typeof p === "string")) return encoder.encode((parts as string[]).join(""));
-    return concatBytes(parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p)));
+    // (loops, not every/map: a one-liner runs this in the interpreter, where a builtin's first call compiles it)
+    let strings = true;
+    for (let i = 0; i < parts.length && strings; i++) strings = typeof parts[i] === "string";
+    if (strings) return encoder.encode((parts as string[]).join(""));
+    const bytes: Uint8Array[] = [];
+    for (const p of parts) bytes.push(typeof p === "string" ? encoder.encode(p) : p);
+    return concatBytes(bytes);
   }
 
   /** A small write, whole, by Bun.write (it waits for a descriptor that would block). */

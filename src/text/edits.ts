@@ -32,7 +32,10 @@ export interface PieceResult {
 
 /** Edits of a piece moved to the offsets of the text the piece starts at `base` in. */
 export function shiftEdits<E extends { start: number; end: number }>(edits: readonly E[], base: number): E[] {
-  return edits.map((e) => ({ ...e, start: e.start + base, end: e.end + base }));
+  // (a loop, not map: a one-liner runs this in the interpreter, where a builtin's first call compiles it)
+  const out: E[] = [];
+  for (const e of edits) out.push({ ...e, start: e.start + base, end: e.end + base });
+  return out;
 }
 
 /**

@@ -7,6 +7,11 @@ import { hotPath } from "../runtime/jit.ts";
 
 const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
+// 128×128 table of ASCII neighbour pairs: the error model's inner loop asks this for every cell. Filled
+// with the map below, in the same loop (index loops over the neighbour strings: iterating the map and the
+// strings cost the interpreted start-up of every one-liner ~0.2 M instructions, a spread of its keys more)
+const ADJ = new Uint8Array(128 * 128);
+
 /** Lower-case letter → its neighbours, in a fixed order (left, right, above, below): seeded corruption depends on it. */
 export const KEY_NEIGHBOURS: ReadonlyMap<string, string> = (() => {
   const m = new Map<string, string>();
@@ -15,23 +20,12 @@ export const KEY_NEIGHBOURS: ReadonlyMap<string, string> = (() => {
       let s = (ROWS[r]![c - 1] ?? "") + (ROWS[r]![c + 1] ?? "");
       if (r > 0) s += (ROWS[r - 1]![c] ?? "") + (ROWS[r - 1]![c + 1] ?? "");
       if (r < 2) s += (ROWS[r + 1]![c - 1] ?? "") + (ROWS[r + 1]![c] ?? "");
+      const k = ROWS[r]!.charCodeAt(c);
+      for (let j = 0; j < s.length; j++) ADJ[k * 128 + s.charCodeAt(j)] = 1;
       m.set(ROWS[r]![c]!, s);
     }
   return m;
 })();
-
-// 128×128 table of ASCII neighbour pairs: the error model's inner loop asks this for every cell
-// (index loops over the neighbour strings: iterating the map and the strings cost the interpreted
-// start-up of every one-liner ~0.2 M instructions)
-const ADJ = new Uint8Array(128 * 128);
-{
-  const keys = [...KEY_NEIGHBOURS.keys()];
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const s = KEY_NEIGHBOURS.get(k)!;
-    for (let j = 0; j < s.length; j++) ADJ[k.charCodeAt(0) * 128 + s.charCodeAt(j)] = 1;
-  }
-}
 
 /** Whether two (lower-case) letters are neighbouring keys. */
 export function isKeyboardNeighbour(a: string, b: string): boolean {

@@ -3,7 +3,7 @@
  * drop one: the lexicon engine refuses such hypotheses and the guard refuses such edits from a model.
  * Apostrophes are ignored, so "dont", "don't" and "don’t" all count. Cost: one Set lookup per word.
  */
-import { pattern } from "./ascii.ts";
+import { isAscii, pattern } from "./ascii.ts";
 import { hotPath } from "../runtime/jit.ts";
 
 const NEGATIONS = new Set(
@@ -29,9 +29,15 @@ export function negates(word: string): boolean {
 const seen = new Map<string, boolean>();
 
 export function negatesUncached(word: string): boolean {
-  const w = word.toLowerCase().replace(/['’]/g, "");
-  return NEGATIONS.has(w.replace(pattern("trimNonLetters", w), ""));
+  // (each replace only where it can change something: a one-liner then compiles neither expression)
+  let w = word.toLowerCase();
+  if (w.includes("'") || w.includes("’")) w = w.replace(/['’]/g, "");
+  // an ASCII word that begins and ends with a letter has nothing at either end to trim
+  if (!(isAscii(w) && asciiLetter(w.charCodeAt(0)) && asciiLetter(w.charCodeAt(w.length - 1)))) w = w.replace(pattern("trimNonLetters", w), "");
+  return NEGATIONS.has(w);
 }
+
+const asciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** Number of negations among the words of a text. */
 export function negationCount(text: string): number {

@@ -37,10 +37,13 @@ export interface Span {
  */
 const NON_ASCII = 0;
 const DIGIT = 1;
-const UPPER = 2;
+/** A lower-case letter, then a capital (camelCase: every match of the pattern has one). */
+const LOWER_UPPER = 2;
 /** 40 characters or more (a blob). */
 const LONG = 3;
-type Need = string | typeof NON_ASCII | typeof DIGIT | typeof UPPER | typeof LONG;
+/** Two capitals in a row (ALL-CAPS: every match has one; a capital that only begins a sentence has none). */
+const UPPER_PAIR = 4;
+type Need = string | typeof NON_ASCII | typeof DIGIT | typeof LOWER_UPPER | typeof LONG | typeof UPPER_PAIR;
 
 // Order matters: earlier patterns win where matches overlap.
 const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
@@ -81,9 +84,9 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
   ["filename", TWINS.filename[1], ".", TWINS.filename[0]],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
-  ["identifier", TWINS.camel[1], UPPER, TWINS.camel[0]],
+  ["identifier", TWINS.camel[1], LOWER_UPPER, TWINS.camel[0]],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
-  ["acronym", TWINS.acronym[1], UPPER, TWINS.acronym[0]],
+  ["acronym", TWINS.acronym[1], UPPER_PAIR, TWINS.acronym[0]],
   // 40 or more characters without a space, bracket or quote are no word (base64 and data: URIs, hashes,
   // tokens, minified code): correcting the letters between their + or . would damage them
   ["blob", /(?<![^\s()[\]{}<>"'`])[^\s()[\]{}<>"'`]{40,}/gu, LONG],
@@ -95,7 +98,9 @@ export function protectedSpans(text: string, skip = true): Span[] {
   // which characters an all-ASCII text has: ASCII codes, and the classes of Need
   let ascii = true;
   let digit = false;
-  let upper = false;
+  let lowerUpper = false;
+  let upperPair = false;
+  let prev = 0;
   const seen = SEEN.fill(0);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -105,10 +110,14 @@ export function protectedSpans(text: string, skip = true): Span[] {
     }
     seen[c] = 1;
     if (c >= 48 && c <= 57) digit = true;
-    else if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 65 && c <= 90) {
+      if (prev >= 97 && prev <= 122) lowerUpper = true;
+      else if (prev >= 65 && prev <= 90) upperPair = true;
+    }
+    prev = c;
   }
   for (const [kind, unicode, need, asciiTwin] of PATTERNS) {
-    if (skip && ascii && !mayMatch(need, seen, digit, upper, text.length)) continue;
+    if (skip && ascii && !mayMatch(need, seen, digit, lowerUpper, upperPair, text.length)) continue;
     // (on an all-ASCII text, the pattern's ASCII twin where it has one: the same matches, far cheaper to compile)
     const re = ascii && asciiTwin ? asciiTwin : unicode;
     re.lastIndex = 0;
@@ -145,10 +154,11 @@ export function protectedSpans(text: string, skip = true): Span[] {
 
 const SEEN = new Uint8Array(128);
 
-function mayMatch(need: Need, seen: Uint8Array, digit: boolean, upper: boolean, length: number): boolean {
+function mayMatch(need: Need, seen: Uint8Array, digit: boolean, lowerUpper: boolean, upperPair: boolean, length: number): boolean {
   if (need === NON_ASCII) return false;
   if (need === DIGIT) return digit;
-  if (need === UPPER) return upper;
+  if (need === LOWER_UPPER) return lowerUpper;
+  if (need === UPPER_PAIR) return upperPair;
   if (need === LONG) return length >= 40;
   for (let i = 0; i < need.length; i++) if (seen[need.charCodeAt(i)]) return true;
   return false;

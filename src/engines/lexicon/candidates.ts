@@ -134,9 +134,9 @@ export class Candidates {
         this.commonTrie = buildTrie(top);
       }
       const lex = this.lex;
-      hit = lex
-        .search(word, 1, [], this.commonTrie)
-        .map((h) => ({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) }));
+      // (a loop, not map: see searchNearest)
+      hit = [];
+      for (const h of lex.search(word, 1, [], this.commonTrie)) hit.push({ id: h.id, cost: PARAMS.typoCost + PARAMS.editCost * channelDistance(lex.word(h.id), word) });
       if (this.nearCache.size >= 20_000) this.nearCache.clear();
       this.nearCache.set(key, hit);
     }
@@ -154,7 +154,7 @@ export class Candidates {
     const P = PARAMS;
     // distance 2 only when nothing is within distance 1: a second edit costs more than any
     // frequency difference usually buys, and the wider walk is the engine's main cost
-    let hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
+    const hits = lex.search(word, 1, [], frequentOnly ? lex.data.frequent : lex.data);
     // the distances of the first search's hits, computed for `best` and kept for the scores below
     let near: Map<number, number> | null = null;
     if (maxDist > 1) {
@@ -169,10 +169,14 @@ export class Candidates {
       // the unknown word (its prior plus two edits cost more than an unknown word's)
       if (best < P.dist2Below) lex.search(word, maxDist, hits, lex.data.frequent);
     }
+    // (loops, not filter and map: a one-liner runs this in the interpreter, where a builtin's first call
+    // compiles it; the same hits in the same order)
     const unique = new Set<number>();
-    hits = hits.filter((h) => !unique.has(h.id) && (unique.add(h.id), true));
     const key = phonetic && P.phoneticBonus ? phoneticKey(word) : "";
-    const scored = hits.map((h) => {
+    const scored: Array<{ id: number; cost: number; score: number }> = [];
+    for (const h of hits) {
+      if (unique.has(h.id)) continue;
+      unique.add(h.id);
       const meant = lex.word(h.id);
       const dist = near?.get(h.id) ?? channelDistance(meant, word, substrings);
       // (a lone word spelt by ear, sounding like the candidate through a spelling confusion that a learned
@@ -180,8 +184,8 @@ export class Candidates {
       const alike = key !== "" && phoneticKey(meant) === key;
       const byEar = alike && dist < channelDistance(meant, word) - 1e-9;
       const cost = P.typoCost + P.editCost * dist + (h.dist >= 2 && !byEar ? P.secondEditCost : 0) - (alike ? P.phoneticBonus : 0);
-      return { id: h.id, cost, score: lex.logP(h.id) - cost };
-    });
+      scored.push({ id: h.id, cost, score: lex.logP(h.id) - cost });
+    }
     scored.sort((a, b) => b.score - a.score);
     return scored.slice(0, P.maxCandidates);
   }

@@ -38,7 +38,10 @@ let ruleScale = RULE_SCALE;
 
 /** Use learned edit costs (null: the hand-set ones). Tables of zeros (a file built without them) count as none. */
 export function useErrorTables(t: ErrorTables | null, share = learnedShare): void {
-  tables = t && t.sub.some((v) => v > 0) ? t : null;
+  // (a loop, not some: start-up code runs in the interpreter, where a builtin's first call compiles it)
+  let learned = false;
+  if (t) for (let i = 0; i < t.sub.length && !learned; i++) learned = t.sub[i]! > 0;
+  tables = learned ? t : null;
   learnedShare = share;
   useSubstringRules(tables?.rules ?? null);
 }

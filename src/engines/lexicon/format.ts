@@ -92,13 +92,24 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   if (bytes.byteLength < HEADER_BYTES || dv.getUint32(0, true) !== MAGIC)
     throw new Error("lexicon data is corrupt (bad magic number)");
   if (dv.getUint32(4, true) !== VERSION) throw new Error(`lexicon data has unsupported version ${dv.getUint32(4, true)}`);
-  const [nWords, nNodes, nBigrams, wordBytesLen, fNodes, cNodes, lNodes, nCounted, mNodes, nMiss, nMissTargets] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
-    dv.getUint32(i * 4, true),
-  ) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
-  // (a loop: Array.from over an array-like with a callback is slow where start-up code is interpreted)
+  // (header fields read one by one, not by map() and destructuring: builtins and the iteration protocol
+  // cost more where start-up code is interpreted)
+  const u32 = (i: number) => dv.getUint32(i * 4, true);
+  const nWords = u32(2);
+  const nNodes = u32(3);
+  const nBigrams = u32(4);
+  const wordBytesLen = u32(5);
+  const fNodes = u32(6);
+  const cNodes = u32(7);
+  const lNodes = u32(8);
+  const nCounted = u32(9);
+  const mNodes = u32(10);
+  const nMiss = u32(11);
+  const nMissTargets = u32(12);
   const off: number[] = [];
-  for (let i = 0; i < SECTIONS; i++) off.push(bytes.byteOffset + dv.getUint32((13 + i) * 4, true));
-  const [nFrequent, nDeletes] = [13 + SECTIONS, 14 + SECTIONS].map((i) => dv.getUint32(i * 4, true)) as [number, number];
+  for (let i = 0; i < SECTIONS; i++) off.push(bytes.byteOffset + u32(13 + i));
+  const nFrequent = u32(13 + SECTIONS);
+  const nDeletes = u32(14 + SECTIONS);
   // section 49, the substring rules of the error model: their number, then the keys, then the costs
   if (off[49]! - bytes.byteOffset + 4 > bytes.byteLength) throw new Error("lexicon data is truncated");
   const nRules = dv.getUint32(off[49]! - bytes.byteOffset, true);
@@ -155,7 +166,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
 /** The sections of the main trie's arrays (its two 32-bit arrays come before the bigrams, the rest after the word bytes). */
 export const MAIN_TRIE: readonly number[] = [2, 3, 8, 9, 10, 11];
 /** The six sections of a trie stored in a run from `first`. */
-export const sectionRun = (first: number): number[] => Array.from({ length: 6 }, (_, i) => first + i);
+export const sectionRun = (first: number): number[] => [first, first + 1, first + 2, first + 3, first + 4, first + 5];
 
 export interface Laid {
   childStart: number[];

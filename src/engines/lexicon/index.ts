@@ -184,13 +184,18 @@ export class LexiconEngine implements Engine {
     let knownLower = 0;
     // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
     // it says nothing of the writer's capitals)
-    for (const m of text.matchAll(pattern("sentenceStart", text))) {
+    // (exec in a loop, not matchAll: its iterator's builtins cost a one-liner's interpreted start-up more; every
+    // match takes a letter, so none is empty)
+    const starter = pattern("sentenceStart", text);
+    starter.lastIndex = 0;
+    for (let m = starter.exec(text); m; m = starter.exec(text)) {
       if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
       const w = m[1]!;
       const lower = startsLower(w);
       starts++;
       if (lower) lowerStarts++;
-      if (this.lex.id(w.toLowerCase().replace(/’/g, "'")) < 0) continue;
+      const wl = w.toLowerCase();
+      if (this.lex.id(wl.includes("’") ? wl.replace(/’/g, "'") : wl) < 0) continue;
       known++;
       if (lower) knownLower++;
     }
@@ -233,7 +238,9 @@ export class LexiconEngine implements Engine {
         const w = this.wordInfo(t.text);
         const { lower, id, suffix, stem, viaVariant } = w;
         const next = tokens[i + 1];
-        const gapAfter = next && next.kind === "space" && !/[\r\n]/.test(next.text) && tokens[i + 2]?.kind === "word" ? next.text : "";
+        // (string tests here and below where a regular expression would only look for a character: each
+        // expression a one-liner runs is compiled first)
+        const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && tokens[i + 2]?.kind === "word" ? next.text : "";
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
         const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && startsUpper(tokens[i + 2]?.text ?? "");
         run.push({
@@ -252,7 +259,7 @@ export class LexiconEngine implements Engine {
           viaVariant,
           // (most texts have no names of their own: no look-up then)
           local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
-          compoundEnd: /^[-‐]$/.test(tokens[i - 1]?.text ?? "") && tokens[i - 2]?.kind === "word",
+          compoundEnd: (tokens[i - 1]?.text === "-" || tokens[i - 1]?.text === "‐") && tokens[i - 2]?.kind === "word",
         });
         sentenceStart = false;
         capital = false;
@@ -260,7 +267,7 @@ export class LexiconEngine implements Engine {
         continue;
       }
       if (t.kind === "space") {
-        if (/\n\s*\n/.test(t.text)) sentenceStart = true;
+        if (t.text.includes("\n") && /\n\s*\n/.test(t.text)) sentenceStart = true;
         continue;
       }
       flush(i);
@@ -281,7 +288,12 @@ export class LexiconEngine implements Engine {
     // word for another: it needs the context to be surer than a spelling fix does (an explicit number or
     // another level applies to every edit alike)
     const swapMin = min === CONFIDENCE_LEVELS.default ? Math.max(min, PARAMS.confusableConfidence) : min;
-    const kept = min > 0 ? edits.filter((e) => (e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) : edits;
+    // (a loop, not filter: a one-liner runs this in the interpreter, where a builtin's first call compiles it)
+    let kept = edits;
+    if (min > 0) {
+      kept = [];
+      for (const e of edits) if ((e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) kept.push(e);
+    }
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
   }
@@ -296,7 +308,9 @@ export class LexiconEngine implements Engine {
   private wordInfo(text: string): WordInfo {
     let w = this.words.get(text);
     if (w) return w;
-    const lower = text.toLowerCase().replace(/’/g, "'");
+    // (the replace only where there is a ’: a one-liner then compiles no expression for it)
+    let lower = text.toLowerCase();
+    if (lower.includes("’")) lower = lower.replace(/’/g, "'");
     let id = this.lex.id(lower);
     let suffix = "";
     let stem = lower;
@@ -342,7 +356,9 @@ export class LexiconEngine implements Engine {
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
   private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean): void {
-    if (!run.some((s) => s.editable)) return;
+    let any = false;
+    for (let k = 0; k < run.length && !any; k++) any = run[k]!.editable;
+    if (!any) return;
     const base = run[0]!.tok.start;
     const key = runKey(text, run, ends);
     let found = this.runCache.get(key);
@@ -372,13 +388,17 @@ export class LexiconEngine implements Engine {
     const s = run[i]!;
     if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
     // (a table cell's bar counts across the cell's padding: "| aom |")
-    const before = /\|[ \t]*$/.test(text.slice(Math.max(0, s.tok.start - 40), s.tok.start)) ? "|" : text[s.tok.start - 1] ?? "";
+    // (each expression only where the text has the character it needs: a one-liner compiles none of them)
+    const left40 = text.slice(Math.max(0, s.tok.start - 40), s.tok.start);
+    const before = left40.includes("|") && /\|[ \t]*$/.test(left40) ? "|" : text[s.tok.start - 1] ?? "";
     // (and an optional field's ?: in a signature: "le?: boolean")
-    const after = /^(?:[ \t]*\||\?:)/.test(text.slice(s.tok.end, s.tok.end + 40)) ? "|" : text[s.tok.end] ?? "";
+    const right40 = text.slice(s.tok.end, s.tok.end + 40);
+    const after = (right40.includes("|") || right40.startsWith("?:")) && /^(?:[ \t]*\||\?:)/.test(right40) ? "|" : text[s.tok.end] ?? "";
     // a lower-case word that begins a Markdown heading is a name (# gopd, # 🌆 citty: a package's README
     // title); a heading of prose begins with a capital
     const lineStart = text.lastIndexOf("\n", s.tok.start - 1) + 1;
-    if (i === 0 && /^[ \t]*#{1,6}[ \t]+(?:[^\p{L}\p{N}\s]+[ \t]+)?$/u.test(text.slice(lineStart, s.tok.start))) return true;
+    const head = i === 0 ? text.slice(lineStart, s.tok.start) : "";
+    if (head.includes("#") && /^[ \t]*#{1,6}[ \t]+(?:[^\p{L}\p{N}\s]+[ \t]+)?$/u.test(head)) return true;
     // (a full stop inside a dotted name counts: fc.context, obj.fn)
     const left = i === 0 && (CODE_MARK.test(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
     const right = i === run.length - 1 && (CODE_MARK.test(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
@@ -400,8 +420,8 @@ export class LexiconEngine implements Engine {
    * end of the text.
    */
   private endsSentence(tokens: Token[], i: number): boolean {
-    while (i < tokens.length && tokens[i]!.kind === "space" && !/\n/.test(tokens[i]!.text)) i++;
-    return i >= tokens.length || /\n/.test(tokens[i]!.text) || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
+    while (i < tokens.length && tokens[i]!.kind === "space" && !tokens[i]!.text.includes("\n")) i++;
+    return i >= tokens.length || tokens[i]!.text.includes("\n") || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
   }
 }
 

@@ -39,10 +39,15 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
   // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
   const from: Hyp[][] = [];
   for (let i = 0; i < n; i++) from.push(hypsAt(ctx, run, i));
-  if (from.every((hs) => hs.length === 1)) return;
+  // (loops, not every/map/filter: a one-liner runs this code in the interpreter, where each builtin's
+  // first call compiles it; the same results)
+  let single = true;
+  for (let i = 0; i < n && single; i++) single = from[i]!.length === 1;
+  if (single) return;
   const best = viterbi(ctx, run, from, ends);
   // the words of the best reading, per slot (null where an edit joins, splits or respaces words)
-  const outWords: Array<string | null> = run.map((s) => s.lower);
+  const outWords: Array<string | null> = [];
+  for (let i = 0; i < n; i++) outWords.push(run[i]!.lower);
   // walk back and emit edits
   const chosen: Array<{ hyp: Hyp; at: number }> = [];
   let pos = n;
@@ -83,17 +88,29 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     // words on each side (a bigram model's evidence is local, and a long run stays linear)
     const lo = Math.max(0, at - CONFIDENCE_WINDOW);
     const hi = Math.min(n, at + hyp.span + CONFIDENCE_WINDOW);
-    const inside = (hs: Hyp[], i: number) => hs.filter((h) => i + h.span <= hi);
-    const free = from.slice(lo, hi).map((hs, k) => inside(hs, lo + k));
-    const kept = free.map((hs, k) => {
-      const i = lo + k;
-      return i >= at && i < at + hyp.span ? hs.filter((h) => h.keep) : i < at ? hs.filter((h) => i + h.span <= at) : hs;
-    });
+    // free: the hypotheses inside the window; kept: those that keep the edit's words, and end before them
+    const free: Hyp[][] = [];
+    const kept: Hyp[][] = [];
+    for (let i = lo; i < hi; i++) {
+      const hs: Hyp[] = [];
+      for (const h of from[i]!) if (i + h.span <= hi) hs.push(h);
+      free.push(hs);
+      if (i >= at && i < at + hyp.span) {
+        const ks: Hyp[] = [];
+        for (const h of hs) if (h.keep) ks.push(h);
+        kept.push(ks);
+      } else if (i < at) {
+        const ks: Hyp[] = [];
+        for (const h of hs) if (i + h.span <= at) ks.push(h);
+        kept.push(ks);
+      } else kept.push(hs);
+    }
     const window = run.slice(lo, hi);
     // a window that is the whole run, every hypothesis inside it (a run of up to 2·CONFIDENCE_WINDOW + 1
     // words: most lines' runs), is the pass above: its best reading is `best` (the same states in the same
     // order, the same score), not decoded again
-    const whole = lo === 0 && hi === n && free.every((hs, k) => hs.length === from[k]!.length);
+    let whole = lo === 0 && hi === n;
+    for (let k = 0; k < free.length && whole; k++) whole = free[k]!.length === from[k]!.length;
     const a = whole ? best : viterbi(ctx, window, free, ends && hi === n);
     const b = viterbi(ctx, window, kept, ends && hi === n);
     const margin = a && b ? a.score - b.score : 30;

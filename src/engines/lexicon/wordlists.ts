@@ -2,8 +2,9 @@
  * Word lists and spelling patterns of the lexicon engine's rules: function words, particles, prefixes, name
  * particles, modal verbs, confusable pairs that need more evidence, loanwords that keep their accents (data
  * files under models/en/lists/, each with its source, embedded in the bundle as text) and the
- * American/British spelling patterns. Start-up: the seven small files (~3 KB) split into sets, one
- * replace and one split each; then a lookup per use. The two lists of name pairs (~180 KB) are read on first
+ * American/British spelling patterns. Start-up: nothing; each of the seven small files (~3 KB) is split
+ * into a set on its first look-up (one replace and one split: a one-liner looks in two or three of them,
+ * and parsing all seven cost it some 0.4 M instructions), then a lookup per use. The two lists of name pairs (~180 KB) are read on first
  * use: as string constants they cost every one-liner's start-up ~0.7 M instructions (a quarter of a ms).
  */
 import { nodeFs } from "../../runtime/fs.ts";
@@ -110,26 +111,41 @@ export function foreignStopwordLanguages(word: string): string {
 let foreignStopwords: string | undefined;
 let foreignStopwordsStart: number | undefined;
 
+/** The words of a list file, as a set made on the first look-up (parseWordList). */
+export class WordList implements Iterable<string> {
+  private words: Set<string> | undefined;
+  constructor(private readonly text: string) {}
+  has(word: string): boolean {
+    return (this.words ??= parseWordList(this.text)).has(word);
+  }
+  get size(): number {
+    return (this.words ??= parseWordList(this.text)).size;
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return (this.words ??= parseWordList(this.text)).values();
+  }
+}
+
 /** Function words: a run-on with one of them ("ofthe", "andthe", "wasborn") is two words, not a compound. */
-export const FUNCTION_WORDS = parseWordList(functionWords);
+export const FUNCTION_WORDS = new WordList(functionWords);
 
 /** Adverb particles that form closed compounds with a longer word (setup, uplinks, onboard, offseason). */
-export const PARTICLES_CLOSED = parseWordList(particlesClosed);
+export const PARTICLES_CLOSED = new WordList(particlesClosed);
 
 /**
  * Prefixes written with a hyphen (pre-war, neo-classical, ethno-jazz): never changed before a hyphen; closed
  * up with a known word (respacing, untrusted) they make a word the dictionary may lack.
  */
-export const PREFIXES = parseWordList(prefixes);
+export const PREFIXES = new WordList(prefixes);
 
 /** Name particles (Otto von Bismarck, Leonardo da Vinci): never changed. */
-export const PARTICLES = parseWordList(nameParticles);
+export const PARTICLES = new WordList(nameParticles);
 
 /** Modal verbs after which "of" stands for "have" (could of, should of). */
-export const MODALS = parseWordList(modals);
+export const MODALS = new WordList(modals);
 
 /** Words whose confusable swaps need extra evidence. */
-export const RARE_SWAPS = parseWordList(rareSwaps);
+export const RARE_SWAPS = new WordList(rareSwaps);
 
 /** `a` and `b` differ only by an inflectional ending: s/es, d/ed, ing, er/est, ly. */
 export function isInflection(a: string, b: string): boolean {
@@ -148,7 +164,7 @@ const E_ENDINGS = new Set(["ing", "ed", "er", "est"]);
  * English loanwords that keep their accents. Other accented letters inside an English word are
  * treated as slips (a typed "ö" for "o" costs little in the error model).
  */
-export const LOANWORDS = parseWordList(loanwords);
+export const LOANWORDS = new WordList(loanwords);
 
 // American ↔ British spelling patterns; each is tried at every place it matches. The third string is a
 // part of every match: a word without it skips the pattern (most words skip most patterns)
