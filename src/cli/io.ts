@@ -41,42 +41,10 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/**
- * The lines of a byte stream in batches: every complete line received so far, handed over when the input
- * ends, when `maxBytes` of lines are in hand, or when no more input has come for `stallMs` (a live stream:
- * `tail -f`, a person typing). The caller corrects a batch with what all its lines say of their words
- * (src/text/technical.ts), so a piped commit log or file is read as a document nearly whole, while a
- * line of a live stream is still answered before the next one is written (`stallMs` later). Each line
- * keeps its ending (LF, CRLF, or none at the end of input). Memory bounded by `maxBytes` and the longest
- * line.
- *
- * Cost: the lines of a chunk are cut from it in one synchronous pass; only a wait for the next chunk with
- * lines in hand races a timer (one timer per chunk of input, not one per line: a stream of 800,000 short
- * lines spent ~1 s of CPU on per-line timers and promises, and its batches' timers kept ~100 MB more heap).
- */
-export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: number, maxBytes: number): AsyncGenerator<RawLine[]> {
-  const it = stream[Symbol.asyncIterator]();
-  let batch: RawLine[] = [];
-  let bytes = 0;
+/** Yield the lines of a byte stream as they arrive. */
+export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
   let pending: Uint8Array[] = [];
-  for (;;) {
-    const next = it.next();
-    let r: IteratorResult<Uint8Array> | null;
-    if (!batch.length) r = await next;
-    else {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      r = await Promise.race([next, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), stallMs)))]);
-      clearTimeout(timer);
-      if (r === null) {
-        // nothing more for a while: correct what is in hand (the pending read goes on)
-        yield batch;
-        batch = [];
-        bytes = 0;
-        r = await next;
-      }
-    }
-    if (r.done) break;
-    const chunk = r.value;
+  for await (const chunk of stream) {
     let start = 0;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, start)) {
       pending.push(chunk.subarray(start, i));
@@ -87,20 +55,54 @@ export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: n
         line = line.subarray(0, line.length - 1);
         eol = "\r\n";
       }
-      batch.push(decodeLine(line, eol));
-      bytes += line.length + 1;
+      yield decodeLine(line, eol);
       start = i + 1;
-      if (bytes >= maxBytes) {
-        yield batch;
-        batch = [];
-        bytes = 0;
-      }
     }
     if (start < chunk.length) pending.push(chunk.slice(start));
   }
   if (pending.length) {
     const line = concatBytes(pending);
-    if (line.length) batch.push(decodeLine(line, ""));
+    if (line.length) yield decodeLine(line, "");
+  }
+}
+
+/**
+ * The lines of a byte stream in batches: every complete line received so far, handed over when the input
+ * ends, when `maxBytes` of lines are in hand, or when no more input has come for `stallMs` (a live stream:
+ * `tail -f`, a person typing). The caller corrects a batch with what all its lines say of their words
+ * (src/text/technical.ts), so a piped commit log or file is read as a document nearly whole, while a
+ * line of a live stream is still answered before the next one is written (`stallMs` later). Same lines
+ * and endings as readLines; memory bounded by `maxBytes` and the longest line.
+ */
+export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: number, maxBytes: number): AsyncGenerator<RawLine[]> {
+  const it = readLines(stream)[Symbol.asyncIterator]();
+  let batch: RawLine[] = [];
+  let bytes = 0;
+  let next = it.next();
+  for (;;) {
+    let r: IteratorResult<RawLine> | null;
+    if (!batch.length) r = await next;
+    else {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      r = await Promise.race([next, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), stallMs)))]);
+      clearTimeout(timer);
+    }
+    if (r === null) {
+      // nothing more for a while: correct what is in hand (the pending read goes on)
+      yield batch;
+      batch = [];
+      bytes = 0;
+      continue;
+    }
+    if (r.done) break;
+    batch.push(r.value);
+    bytes += r.value.bytes.length + 1;
+    next = it.next();
+    if (bytes >= maxBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
   }
   if (batch.length) yield batch;
 }
@@ -159,4 +161,4 @@ export async function sniffBinary(stream: AsyncIterable<Uint8Array>): Promise<{ 
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeLine, concatBytes, readBatches, splitBytes, FenceTracker.prototype);
+hotPath(decodeLine, concatBytes, readLines, splitBytes, FenceTracker.prototype);
