@@ -225,8 +225,9 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
   const n = run.length;
   const next = words[at + 1]!;
   let against = 0;
+  // (the cheapest test first, one look-up: most words of the pairs stop here, "to the" having no "too the")
+  if (!trigramSeen(alt, next)) return -Infinity;
   {
-    // (the bigram model's tests first: they are cheap, and most words of the pairs stop there)
     // the bigram model's word: the typed word's two bigrams against the twin's (a contraction as its expansion)
     const typed = s.id;
     const twin = ctx.lex.id(alt);
@@ -258,7 +259,6 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     const last = words[at + 2] === "</s>";
     if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
   }
-  if (!trigramSeen(alt, next)) return -Infinity;
   const swapped = words.slice();
   swapped[at] = alt;
   return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against;
