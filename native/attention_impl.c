@@ -301,22 +301,14 @@ static void decode(const attn_args *a, int h) {
   for (int r = 0; r < g; r++) memcpy(a->out + (size_t)(h * g + r) * hd, o + r * hd, sizeof(float) * hd);
 }
 
-#if defined(__AVX512F__)
 /*
- * Prefill with AVX-512 (head_size a multiple of 16): register-blocked products over float32 copies of
- * the kv head's keys (transposed: [hd][Tp]) and values ([T][hd]). Query rows go in blocks of 4
- * (position-major: rows are (position, head of the group)); scores of a block are 4 rows × 64 keys
- * in 16 accumulators, summed over head_size with broadcast query values; P·V is 4 rows × 64 dims
- * per pass over the keys. Keys beyond a row's causal limit get -inf before the softmax, and a block
- * reads keys only up to its last row's limit.
+ * The staging both prefills share: scratch of keys transposed [hd][Tp], values [Tp][hd], scores [4][Tp]
+ * and scaled queries [4][hd] (and TILE converted rows), the kv head's keys and values converted to float32
+ * and padded with zeros to Tp positions.
  */
-static int prefill512(const attn_args *a, int h) {
-  const int hd = a->head_size, g = a->heads / a->kv_heads, S = a->seq, T = a->past + S;
-  if (hd % 64) return 0;
-  const int qw = a->heads * hd, R = S * g;
-  const int Tp = (T + 63) & ~63;
+static void stage_kv(const attn_args *a, int h, int Tp, float **Kt_, float **Vf_, float **sc_, float **qs_) {
+  const int hd = a->head_size, T = a->past + a->seq;
   const uint16_t *K = a->kc + (size_t)h * a->capacity * hd, *V = a->vc + (size_t)h * a->capacity * hd;
-  /* scratch: keys transposed [hd][Tp], values [Tp][hd], scores [4][Tp], scaled queries [4][hd], TILE converted rows */
   float *mem = buf((size_t)hd * Tp + (size_t)Tp * hd + 4 * (size_t)Tp + 4 * (size_t)hd + (size_t)TILE * hd + 64);
   if (!mem) abort();
   float *Kt = mem, *Vf = Kt + (size_t)hd * Tp, *sc = Vf + (size_t)Tp * hd, *qs = sc + 4 * (size_t)Tp, *tile = qs + 4 * (size_t)hd;
@@ -330,17 +322,42 @@ static int prefill512(const attn_args *a, int h) {
     for (int t = T; t < Tp; t++) Kt[(size_t)d * Tp + t] = 0;
   h2f(V, Vf, T * hd);
   memset(Vf + (size_t)T * hd, 0, sizeof(float) * (size_t)(Tp - T) * hd);
+  *Kt_ = Kt, *Vf_ = Vf, *sc_ = sc, *qs_ = qs;
+}
+
+/* A block of 4 query rows from row r0 (nr real ones; the rest repeat the last): scaled queries, causal limits, output rows. */
+static void block_rows(const attn_args *a, int h, int r0, int nr, float *qs, int lim[4], float *orow[4]) {
+  const int hd = a->head_size, g = a->heads / a->kv_heads, qw = a->heads * hd;
+  for (int j = 0; j < 4; j++) {
+    int r = r0 + (j < nr ? j : nr - 1), i = r / g, qh = h * g + r % g;
+    lim[j] = a->past + i + 1;
+    const float *q = a->q + (size_t)i * qw + (size_t)qh * hd;
+    for (int d = 0; d < hd; d++) qs[j * hd + d] = q[d] * a->scale;
+    orow[j] = a->out + (size_t)i * qw + (size_t)qh * hd;
+  }
+}
+
+#if defined(__AVX512F__)
+/*
+ * Prefill with AVX-512 (head_size a multiple of 16): register-blocked products over float32 copies of
+ * the kv head's keys (transposed: [hd][Tp]) and values ([T][hd]). Query rows go in blocks of 4
+ * (position-major: rows are (position, head of the group)); scores of a block are 4 rows × 64 keys
+ * in 16 accumulators, summed over head_size with broadcast query values; P·V is 4 rows × 64 dims
+ * per pass over the keys. Keys beyond a row's causal limit get -inf before the softmax, and a block
+ * reads keys only up to its last row's limit.
+ */
+static int prefill512(const attn_args *a, int h) {
+  const int hd = a->head_size, g = a->heads / a->kv_heads, S = a->seq, T = a->past + S;
+  if (hd % 64) return 0;
+  const int R = S * g;
+  const int Tp = (T + 63) & ~63;
+  float *Kt, *Vf, *sc, *qs;
+  stage_kv(a, h, Tp, &Kt, &Vf, &sc, &qs);
   for (int r0 = 0; r0 < R; r0 += 4) {
     const int nr = R - r0 < 4 ? R - r0 : 4;
     int lim[4];
     float *orow[4];
-    for (int j = 0; j < 4; j++) {
-      int r = r0 + (j < nr ? j : nr - 1), i = r / g, qh = h * g + r % g;
-      lim[j] = a->past + i + 1;
-      const float *q = a->q + (size_t)i * qw + (size_t)qh * hd;
-      for (int d = 0; d < hd; d++) qs[j * hd + d] = q[d] * a->scale;
-      orow[j] = a->out + (size_t)i * qw + (size_t)qh * hd;
-    }
+    block_rows(a, h, r0, nr, qs, lim, orow);
     const int n = lim[3] > lim[0] ? lim[3] : lim[0], np = (n + 63) & ~63;
     for (int t0 = 0; t0 < np; t0 += 64) {
       __m512 acc[4][4];
@@ -400,33 +417,15 @@ static int prefill512(const attn_args *a, int h) {
 static int prefill_blocked(const attn_args *a, int h) {
   const int hd = a->head_size, g = a->heads / a->kv_heads, S = a->seq, T = a->past + S;
   if (hd % 16) return 0;
-  const int qw = a->heads * hd, R = S * g;
+  const int R = S * g;
   const int Tp = (T + 15) & ~15;
-  const uint16_t *K = a->kc + (size_t)h * a->capacity * hd, *V = a->vc + (size_t)h * a->capacity * hd;
-  float *mem = buf((size_t)hd * Tp + (size_t)Tp * hd + 4 * (size_t)Tp + 4 * (size_t)hd + (size_t)TILE * hd + 64);
-  if (!mem) abort();
-  float *Kt = mem, *Vf = Kt + (size_t)hd * Tp, *sc = Vf + (size_t)Tp * hd, *qs = sc + 4 * (size_t)Tp, *tile = qs + 4 * (size_t)hd;
-  for (int t0 = 0; t0 < T; t0 += TILE) {
-    int n = T - t0 < TILE ? T - t0 : TILE;
-    h2f(K + (size_t)t0 * hd, tile, n * hd);
-    for (int d = 0; d < hd; d++)
-      for (int t = 0; t < n; t++) Kt[(size_t)d * Tp + t0 + t] = tile[(size_t)t * hd + d];
-  }
-  for (int d = 0; d < hd; d++)
-    for (int t = T; t < Tp; t++) Kt[(size_t)d * Tp + t] = 0;
-  h2f(V, Vf, T * hd);
-  memset(Vf + (size_t)T * hd, 0, sizeof(float) * (size_t)(Tp - T) * hd);
+  float *Kt, *Vf, *sc, *qs;
+  stage_kv(a, h, Tp, &Kt, &Vf, &sc, &qs);
   for (int r0 = 0; r0 < R; r0 += 4) {
     const int nr = R - r0 < 4 ? R - r0 : 4;
     int lim[4];
     float *orow[4];
-    for (int j = 0; j < 4; j++) {
-      int r = r0 + (j < nr ? j : nr - 1), i = r / g, qh = h * g + r % g;
-      lim[j] = a->past + i + 1;
-      const float *q = a->q + (size_t)i * qw + (size_t)qh * hd;
-      for (int d = 0; d < hd; d++) qs[j * hd + d] = q[d] * a->scale;
-      orow[j] = a->out + (size_t)i * qw + (size_t)qh * hd;
-    }
+    block_rows(a, h, r0, nr, qs, lim, orow);
     const int n = lim[3] > lim[0] ? lim[3] : lim[0], np = (n + 15) & ~15;
     for (int t0 = 0; t0 < np; t0 += 16) {
       vf acc[4][NV];
