@@ -26,6 +26,30 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+
+/**
+ * Runs cmd with its stdout a non-blocking pipe that a slow reader drains (after `pause` seconds, 4 KB at a
+ * time with a short sleep between reads), stdin from `stdin` when given; python3 prints the exit code,
+ * the byte count and the SHA-256 of what was read.
+ */
+function slowReader(cmd: string[], stdin: string | null, pause: number, env: Record<string, string | undefined>) {
+  const py = `import os, fcntl, subprocess, sys, time, hashlib
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+stdin = open(sys.argv[2], "rb") if sys.argv[2] else None
+p = subprocess.Popen(sys.argv[3:], stdin=stdin, stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+time.sleep(float(sys.argv[1]))
+out = b""
+while True:
+    b = os.read(r, 4096)
+    if not b: break
+    out += b
+    time.sleep(0.0002)
+print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
+  return Bun.spawnSync(["python3", "-c", py, String(pause), stdin ?? "", ...cmd], { env, stdout: "pipe", stderr: "pipe" });
+}
+
 describe("Stdout: buffered write(2)", () => {
   test("strings and raw bytes come out in order, byte for byte, only when flushed", async () => {
     const f = join(dir, "out.bin");
@@ -127,20 +151,7 @@ Object.defineProperty(process, "stdout", { configurable: true, get() { require("
     const input = join(dir, "many.txt");
     const text = Array.from({ length: 20000 }, (_, i) => `Line ${i}: teh quick brown fox, fine text here.`).join("\n") + "\n";
     writeFileSync(input, text);
-    const py = `import os, fcntl, subprocess, sys, time, hashlib
-r, w = os.pipe()
-fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
-p = subprocess.Popen(sys.argv[2:], stdin=open(sys.argv[1], "rb"), stdout=w, stderr=subprocess.DEVNULL)
-os.close(w)
-time.sleep(0.5)
-out = b""
-while True:
-    b = os.read(r, 4096)
-    if not b: break
-    out += b
-    time.sleep(0.0002)
-print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
-    const p = Bun.spawnSync(["python3", "-c", py, input, process.execPath, CLI, "--quiet"], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const p = slowReader([process.execPath, CLI, "--quiet"], input, 0.5, env());
     const want = text.replaceAll("teh quick", "the quick");
     expect(p.stdout.toString().trim()).toBe(`0 ${Buffer.byteLength(want)} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
   }, 60_000);
@@ -154,20 +165,7 @@ for (let i = 0; i < 3000; i++) {
   await out.flush();
 }
 `);
-    const py = `import os, fcntl, subprocess, sys, time, hashlib
-r, w = os.pipe()
-fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
-p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL)
-os.close(w)
-time.sleep(0.3)
-out = b""
-while True:
-    b = os.read(r, 4096)
-    if not b: break
-    out += b
-    time.sleep(0.0002)
-print(p.wait(), len(out), hashlib.sha256(out).hexdigest())`;
-    const p = Bun.spawnSync(["python3", "-c", py, process.execPath, script], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const p = slowReader([process.execPath, script], null, 0.3, env());
     const want = Array.from({ length: 3000 }, (_, i) => String(i % 10).repeat(299) + "\n").join("");
     expect(p.stdout.toString().trim()).toBe(`0 ${want.length} ${new Bun.CryptoHasher("sha256").update(want).digest("hex")}`);
   }, 60_000);
