@@ -192,7 +192,7 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
     // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
     // that decides them ("First this, then that": no comparative before "then")
-    if (at === 0 && !s.lower.includes("'") && !(typeof alts === "string" ? alts : alts[0]!).includes("'")) continue;
+    if (at === 0 && !s.lower.includes("'") && !alt.includes("'")) continue;
     // (their, there, they're: the likelier twin that passes every test below)
     let best = -Infinity;
     let bestAlt = "";
