@@ -304,7 +304,7 @@ static void decode(const attn_args *a, int h) {
 /*
  * The staging both prefills share: scratch of keys transposed [hd][Tp], values [Tp][hd], scores [4][Tp]
  * and scaled queries [4][hd] (and TILE converted rows), the kv head's keys and values converted to float32
- * and padded with zeros to Tp positions.
+ * and padded with zeros up to `Tp`.
  */
 static void stage_kv(const attn_args *a, int h, int Tp, float **Kt_, float **Vf_, float **sc_, float **qs_) {
   const int hd = a->head_size, T = a->past + a->seq;
