@@ -111,6 +111,17 @@ describe("prefixes and clause ends", () => {
     expect(fix("I went too the store")).toBe("I went to the store");
   });
 
+  test("the bigrams' too → to stands only where the trigram model agrees", () => {
+    // (the pruned bigrams lack "too tall" and "too carefully"; the trigram model prefers "too" there)
+    for (const s of ["making the window too tall by two rows.", "I thought too carefully about it.", "he is too tender-hearted to hurt a fly"]) expect(fix(s)).toBe(s);
+    for (const [typo, right] of [
+      ["It is hard too say.", "It is hard to say."],
+      ["Thanks too everyone who helped.", "Thanks to everyone who helped."],
+      ["We need too talk.", "We need to talk."],
+    ])
+      expect(fix(typo)).toBe(right);
+  });
+
   test("two capitals run on a rarer or technical word are an abbreviation; on a common word, a held shift key", () => {
     for (const s of ["the MatMul(NBits) kernel", "we sign in with OAuth today"]) expect(bold(s)).toBe(s);
     expect(fix("THe cat sat on the mat")).toBe("The cat sat on the mat");

@@ -85,7 +85,7 @@ export function cmuTargets(): Set<string> {
  * window of two words each side does not see what calls for the word typed ("a higher stake to-night
  * than you": the comparative is three words back).
  */
-const ONE_WAY: ReadonlySet<string> = new Set(["too", "than", "lose"]);
+export const ONE_WAY: ReadonlySet<string> = new Set(["too", "than", "lose"]);
 
 /**
  * The swaps the trigram model makes: every direction of the pairs but those of ONE_WAY. In the model's own text,
@@ -93,7 +93,8 @@ const ONE_WAY: ReadonlySet<string> = new Set(["too", "than", "lose"]);
  * most once in 40 times (the least ratio P(to, context) / P(too, context), ln −3.7; a right use of "to"
  * there only raises it), and "too" in those that call for "to" at most once in 5,500 (ln −8.6): a prior
  * 5 nats below the pair's cost, which no margin of the model makes up (scripts/lexicon/cmu-lm.ts has the
- * model's reader). The bigram model still weighs too → to ("went too the store").
+ * model's reader). The bigram model still weighs too → to ("went too the store"), and the trigram model
+ * checks its swap (search.ts trigramSwaps: "making the window too tall" stays).
  */
 export const TRIGRAM_SWAPS: ReadonlyMap<string, string> = trigramSwaps();
 

@@ -16,7 +16,7 @@ import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
 import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
-import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
+import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, ONE_WAY, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
 /** Words on each side of an edit that its confidence is decided over. */
@@ -141,9 +141,12 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
   for (const e of edits) own.set(e.start, e);
   for (let i = 0; i < n; i++) {
     const s = run[i]!;
-    const alts = s.editable && !s.suffix && outWords[i] === s.lower ? (CMU_TRIPLES.get(s.lower) ?? TRIGRAM_SWAPS.get(s.lower)) : undefined;
-    if (!alts) continue;
-    const alt = typeof alts === "string" ? alts : alts[0]!;
+    const typed = s.editable && !s.suffix && outWords[i] === s.lower;
+    const alts = typed ? (CMU_TRIPLES.get(s.lower) ?? TRIGRAM_SWAPS.get(s.lower)) : undefined;
+    // (a word the model never swaps itself, too → to: the bigrams' swap of it, if they made one)
+    const oneWay = typed && !alts && ONE_WAY.has(s.lower) ? own.get(s.tok.start) : undefined;
+    if (!alts && !oneWay) continue;
+    const alt = alts === undefined ? CMU_PAIRS.get(s.lower)! : typeof alts === "string" ? alts : alts[0]!;
     // the window: two words each side as the best reading has them, the sentence's edges marked
     const words: string[] = [];
     let at = -1;
@@ -160,6 +163,18 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     }
     if (!ok) continue;
     if (i + 2 >= n && ends) words.push("</s>");
+    if (oneWay) {
+      // the bigrams made "too" "to" (or than then, lose loose): kept only where the trigram model agrees
+      // by the cost of a swap it makes itself. It does by 11 to 14 nats where the swap is right ("went too
+      // the store", "hard too say", "thanks too everyone") and not at all where "too" is ("making the
+      // window too tall": 0.35, "thought too carefully": -0.18), where the pruned bigrams lack "too tall"
+      // (a window without a word after the typed one is left to the bigrams)
+      if (oneWay.end !== s.tok.end || oneWay.to.toLowerCase() !== alt || !words[at + 1]) continue;
+      const swapped = words.slice();
+      swapped[at] = alt;
+      if (windowScore(swapped, at) - windowScore(words, at) < PARAMS.trigramSwapCost) edits.splice(edits.indexOf(oneWay), 1);
+      continue;
+    }
     // a contraction typed without its apostrophe (cant, wont, whats) and the word it also is: the trigram
     // model alone judges them, both ways, on whatever context the window has ("as was his wont" keeps the
     // word the bigram model would make "won't"); words it does not know (hes, shes) are left to the bigrams
@@ -196,7 +211,7 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // (their, there, they're: the likelier twin that passes every test below)
     let best = -Infinity;
     let bestAlt = "";
-    for (const a of typeof alts === "string" ? [alts] : alts) {
+    for (const a of typeof alts === "string" ? [alts] : alts!) {
       const m = swapMargin(ctx, run, outWords, i, a, words, at);
       if (m > best) {
         best = m;
