@@ -219,8 +219,11 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
       // real-word errors: rare words may stand for any neighbour, common words only for common ones
       const rare = lex.logP(s.id) < P.rareKnownLogP;
+      // (a word of today's English that the books count below a settled word's count costs as much as a
+      // rarer one: "Get the stat of the file", "fake it" were made state and make at the real-word cost)
+      const modern = lex.flags(s.id) & WORD_COMMON && lex.logP(s.id) <= P.settledLogP;
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
-      const cost = (rare ? (lex.flags(s.id) & WORD_COMMON ? P.modernRealWordCost : P.rareRealWordCost) : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
+      const cost = (modern ? P.modernRealWordCost : rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
       const other = ctx.cand.variantId(word);
       // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost;
       // and a frequent word of four letters or more, or of three that is no function word (cold, form, end),
