@@ -60,6 +60,16 @@ describe("protected spans", () => {
     expect(kinds("Thanks to @matheus-pacifico for it")).toEqual([["handle", "@matheus-pacifico"]]);
     expect(kinds("pre- and post-war e-mail, a - dash, an -- aside, -5 below")).toEqual([["number", "5"]]);
   });
+  test("the name a doc comment's tag documents is code; the tag's description is prose", () => {
+    const code = (s: string) => kinds(s).filter(([k]) => k === "code").map(([, t]) => t);
+    expect(code(" * @param exat Set the specified Unix time")).toEqual(["exat"]);
+    expect(code("@param {number} optionz the options")).toEqual(["optionz"]);
+    expect(code("@param [optionz] optional, @typeParam Tval the type")).toEqual(["optionz", "Tval"]);
+    expect(code(" * @property {Object} opts.colr the colour")).toEqual(["opts.colr"]);
+    expect(code(":param int countr: how many")).toEqual(["int countr"]);
+    expect(code(":raises ValueErorr: when bad")).toEqual(["ValueErorr"]);
+    for (const s of ["@returns teh value", "@throws {Error} when teh key", "see @paramz teh tag", "the param teh value", "note: param teh value"]) expect(code(s)).toEqual([]);
+  });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
   });

@@ -56,6 +56,12 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // keyboard layout between Latin letters (marقied) is a typo and stays correctable (see strayLetter).
   ["foreign", /(?<![\p{L}\p{M}\p{N}])(?=[\p{L}\p{M}\p{N}]*?\p{Script=Latin})[\p{L}\p{M}\p{N}]*?(?!\p{Script=Latin})\p{L}[\p{L}\p{M}\p{N}]*/gu, NON_ASCII],
   ["code", /`[^`\n]*`/g, "`"],
+  // the name a doc comment's tag documents, an identifier by the tag's grammar: JSDoc, TSDoc, Javadoc,
+  // PHPDoc and Doxygen `@param {T} name`, `@param[in] name`, `\param name`, `@property`, `@typeParam`,
+  // `@template` (redis.d.ts: "@param exat Set the specified Unix time" was made "exact"); and the field
+  // of a Sphinx docstring, `:param name:`, `:param int count:`, `:raises ValueError:`
+  ["code", /(?<=(?:^|[^\p{L}\p{N}_@\\])[@\\](?:param|arg|argument|prop|property|typeParam|typeparam|tparam|template)(?:\[[A-Za-z, ]*\])?[ \t]+(?:\{[^{}\n]*\}[ \t]*)?\[?)[\p{L}_$][\p{L}\p{N}_$.]*/gu, "@\\"],
+  ["code", /(?<=(?:^|[^\p{L}\p{N}_]):(?:param|type|raises?|arg|argument|key|keyword|var|ivar|cvar|vartype)[ \t]+)[^:\n`]+(?=:)/gu, ":"],
   // a word or a double-quoted phrase written before an arrow is mentioned, not used: the "from" side of a
   // described replacement, as changelogs, commit messages and chat write them (teh → the, "Thi sis" -> "This
   // is", RECIEVE => RECEIVE); the side after the arrow is checked as usual (an ASCII arrow has a ">")
