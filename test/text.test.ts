@@ -70,6 +70,16 @@ describe("protected spans", () => {
     expect(code(":raises ValueErorr: when bad")).toEqual(["ValueErorr"]);
     for (const s of ["@returns teh value", "@throws {Error} when teh key", "see @paramz teh tag", "the param teh value", "note: param teh value"]) expect(code(s)).toEqual([]);
   });
+  test("a backslash escape run on to a word is code; a Windows path stays a path", () => {
+    expect(kinds('render("# Title\\n\\nHello") and "\\nport = 1"')).toEqual([
+      ["code", "render"],
+      ["code", "\\n"],
+      ["code", "\\nHello"],
+      ["code", "\\nport"],
+      ["number", "1"],
+    ]);
+    expect(kinds("C:\\Users\\bob")).toEqual([["path", "C:\\Users\\bob"]]);
+  });
   test("abbreviations with dots are not file names", () => {
     expect(kinds("e.g. this")).toEqual([]);
   });

@@ -73,6 +73,9 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
   ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu, "/\\"],
+  // a backslash escape run on to a word, as code and strings in docs write them ("\n\nHello", "\nport = 8080",
+  // "\tname"), or a TeX command (\alpha): the letters after the backslash are not a word as typed
+  ["code", /\\[A-Za-z]+/g, "\\"],
   // (a handle may have hyphens inside: @matheus-pacifico, @some-org)
   ["handle", /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu, "@"],
   // a command-line option where a word would begin (--no-mmap, -pn, -A999999, --save-dev): its letters are
