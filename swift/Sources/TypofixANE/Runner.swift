@@ -77,6 +77,13 @@ public func nextFeed(i: Int, n: Int, first: Int, position: Int, batch: Int, cont
     return .step(i)
 }
 
+/// The tokens of a block (`ids[block]`) whose next token is wanted (those from `first` on); empty when
+/// the block lies wholly before them.
+public func wantedRows(_ block: Range<Int>, first: Int) -> Range<Int> {
+    let lower = min(max(first, block.lowerBound), block.upperBound)
+    return lower..<block.upperBound
+}
+
 /// A whole forward pass's calls, when the path does not change on the way (tests; forward decides call by call).
 public func forwardPlan(position: Int, n: Int, keep: Int, batch: Int, context: Int, path: ForwardPath) -> [Feed] {
     var out: [Feed] = []
@@ -359,8 +366,13 @@ public final class AneRunner {
         if forwardPath == .batch, shape.count < 2 || shape[shape.count - 2] < meta.batchSize { forwardPath = .step }
         var fromRows: [Int32]? = nil
         if forwardPath == .batch {
-            fromRows = try wanted.map { try argmax(try hiddenRow(h, $0 - from)) }
-            if batchChecked { return fromRows! }
+            do {
+                fromRows = try wanted.map { try argmax(try hiddenRow(h, $0 - from)) }
+            } catch {
+                // rows that cannot be read as the lm head's input: step (a failing lm head fails there too)
+                forwardPath = .step
+            }
+            if batchChecked, let rows = fromRows { return rows }
         }
         position -= wanted.count
         let stepped = try wanted.map { try argmax(try stepHidden(ids[$0])) }
@@ -390,7 +402,7 @@ public final class AneRunner {
                 switch nextFeed(i: i, n: n, first: first, position: position, batch: meta.batchSize, context: ctx, path: forwardPath) {
                 case let .block(r):
                     let h = try block(ids[r])
-                    let wanted = max(first, r.lowerBound)..<r.upperBound
+                    let wanted = wantedRows(r, first: first)
                     if !wanted.isEmpty { out += try blockTokens(h, ids: ids, from: r.lowerBound, wanted: wanted) }
                     i = r.upperBound
                 case let .step(k):

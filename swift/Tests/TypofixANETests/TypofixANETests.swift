@@ -52,7 +52,7 @@ final class TypofixANETests: XCTestCase {
     func testForwardPlan() {
         // the prompt and 8 drafts from position 0 (batch 64, context 512): two blocks
         XCTAssertEqual(forwardPlan(position: 0, n: 70, keep: 9, batch: 64, context: 512, path: .batch), [.block(0..<64), .block(64..<70)])
-        XCTAssertEqual(forwardPlan(position: 0, n: 70, keep: 9, batch: 64, context: 512, path: .step), [.block(0..<61)] + (61..<70).map { Feed.step($0) })
+        XCTAssertEqual(forwardPlan(position: 0, n: 70, keep: 9, batch: 64, context: 512, path: .step), [Feed.block(0..<61)] + (61..<70).map { Feed.step($0) })
         // a prompt as prefill feeds it on the step path (keep 1)
         XCTAssertEqual(forwardPlan(position: 0, n: 130, keep: 1, batch: 64, context: 512, path: .step), [.block(0..<64), .block(64..<128), .block(128..<129), .step(129)])
         // drafts verified at position 440 (the block 440..<504 fits) and at 460 (460 + 64 > 512: infer steps)
@@ -60,6 +60,11 @@ final class TypofixANETests: XCTestCase {
         XCTAssertEqual(forwardPlan(position: 460, n: 3, keep: 3, batch: 64, context: 512, path: .batch), [.step(0), .step(1), .step(2)])
         // a context smaller than the batch: never a block
         XCTAssertEqual(forwardPlan(position: 0, n: 5, keep: 1, batch: 64, context: 32, path: .batch), (0..<5).map { Feed.step($0) })
+        // the rows of a block whose next token is wanted: none for a block before them (a long prompt's first block)
+        XCTAssertEqual(wantedRows(0..<64, first: 129), 64..<64)
+        XCTAssertEqual(wantedRows(64..<70, first: 61), 64..<70)
+        XCTAssertEqual(wantedRows(0..<70, first: 61), 61..<70)
+        XCTAssertEqual(wantedRows(0..<61, first: 61), 61..<61)
     }
 
     /// A row of the prefill function's output as the lm head's [1, 1, H] input, read through padded strides.
@@ -67,9 +72,10 @@ final class TypofixANETests: XCTestCase {
         let storage = UnsafeMutablePointer<Float>.allocate(capacity: 24)
         for i in 0..<24 { storage[i] = Float(i) }
         // [1, 3, 4] float32, each row padded to 8 elements
-        let h = try MLMultiArray(dataPointer: UnsafeMutableRawPointer(storage), shape: [1, 3, 4], dataType: .float32, strides: [24, 8, 1], deallocator: { $0.deallocate() })
+        let n = { (xs: [Int]) in xs.map { NSNumber(value: $0) } }
+        let h = try MLMultiArray(dataPointer: UnsafeMutableRawPointer(storage), shape: n([1, 3, 4]), dataType: .float32, strides: n([24, 8, 1]), deallocator: { $0.deallocate() })
         let r = try hiddenRow(h, 2)
-        XCTAssertEqual(r.shape, [1, 1, 4])
+        XCTAssertEqual(r.shape.map { $0.intValue }, [1, 1, 4])
         XCTAssertEqual(r.dataType, .float32)
         XCTAssertEqual((0..<4).map { r[$0].floatValue }, [16, 17, 18, 19])
         XCTAssertThrowsError(try hiddenRow(h, 3))
