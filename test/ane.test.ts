@@ -206,6 +206,25 @@ describe.skipIf(Boolean(noCc))(named("through the C test double", noCc), () => {
     expect(passes[1]!).toBeLessThan(passes[0]! / 2);
     expect(counted[2]).toEqual(counted[0]!);
   });
+  test("a library that falls from the batch path to step (its first rows disagreed with infer): the next text decodes plainly, same answer", async () => {
+    const text = "I went too the stor to buy som milk";
+    const dir = await tokenizedFolder((enc) => `context=256\nstep_after=1\nreplay=${enc("I went to the store to buy some milk").join(" ")}\n`);
+    const engine = await aneEngine(dir, "8");
+    const m = (engine as unknown as { o: { model: AneStepModel } }).o.model;
+    expect(m.forwardPath).toBe("batch");
+    const first = await engine.fix(text, {});
+    const c1 = calls(m.handle);
+    expect(c1.forward).toBeGreaterThan(1); // the sequence under way keeps speculating
+    const second = await engine.fix(text, {});
+    const c2 = calls(m.handle);
+    expect(m.forwardPath).toBe("step");
+    expect(m.forward).toBeUndefined();
+    expect(c2.forward).toBe(c1.forward);
+    expect(c2.prefill).toBe(c1.prefill + 1);
+    expect(second.output).toBe(first.output);
+    expect(first.output).toBe("I went to the store to buy some milk");
+    await engine.dispose();
+  });
   test.each([
     ["forward", 0],
     ["forward", 1],

@@ -11,6 +11,8 @@
  *   replay=a b c     the script
  *   miss=T           the answer after a sequence that left the script (default 0)
  *   forward=step     info's "forward" (default batch; the answers are the same either way)
+ *   step_after=K     ... "step" once K forward calls were made (the runner falls to "step" when its
+ *                    first batch rows disagree with infer)
  *   fail=CALL        make a call fail: open, info, prefill, decode, forward, truncate, reset
  *   fail_after=K     ... only after K successful calls of that kind
  * info JSON counts the calls: "calls":{"prefill":N,"decode":N,"forward":N,"truncate":N}.
@@ -39,6 +41,7 @@ struct typofix_ane_model {
   int32_t prompt;  /* the prompt's length */
   int32_t miss;
   int step_path;   /* info's "forward" is "step" */
+  int32_t step_after; /* ... from this many forward calls on (0: never) */
   int32_t n_prefill, n_decode, n_forward, n_truncate;
   char fail[32];
   int32_t fail_after;
@@ -129,6 +132,7 @@ typofix_ane_model *typofix_ane_open(const char *dir, int32_t compute_units) {
     else if (!strncmp(line, "fail=", 5)) { sscanf(line + 5, "%31s", m->fail); }
     else if (!strncmp(line, "miss=", 5)) m->miss = atoi(line + 5);
     else if (!strncmp(line, "forward=", 8)) m->step_path = !strcmp(trim(line + 8), "step");
+    else if (!strncmp(line, "step_after=", 11)) m->step_after = atoi(line + 11);
     else if (!strncmp(line, "fail_after=", 11)) m->fail_after = atoi(line + 11);
     else if (!strncmp(line, "replay=", 7)) {
       char *p = line + 7, *end;
@@ -182,7 +186,7 @@ const char *typofix_ane_info_json(typofix_ane_model *m) {
            "\"lut_bits\":{\"embeddings\":null,\"ffn\":4,\"lmhead\":6},\"compute_units\":\"%s\",\"abi_version\":%d,"
            "\"forward\":\"%s\",\"calls\":{\"prefill\":%d,\"decode\":%d,\"forward\":%d,\"truncate\":%d},\"fake\":true}",
            m->context, u == 0 ? "cpuAndNeuralEngine" : u == 1 ? "cpuOnly" : "all", typofix_ane_abi_version(),
-           m->step_path ? "step" : "batch", m->n_prefill, m->n_decode, m->n_forward, m->n_truncate);
+           m->step_path || (m->step_after > 0 && m->n_forward >= m->step_after) ? "step" : "batch", m->n_prefill, m->n_decode, m->n_forward, m->n_truncate);
   return m->info;
 }
 

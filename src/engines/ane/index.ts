@@ -55,9 +55,9 @@ export async function locateDylib(): Promise<{ path: string | null; tried: strin
 export class AneStepModel implements StepModel {
   readonly contextLength: number;
   /** How the library's forward finds the next tokens (info "forward"). */
-  readonly forwardPath: "batch" | "step";
-  readonly forward?: (ids: readonly number[], keep: number) => Promise<number[]>;
-  readonly truncate?: (length: number) => void;
+  forwardPath: "batch" | "step";
+  forward?: (ids: readonly number[], keep: number) => Promise<number[]>;
+  truncate?: (length: number) => void;
   constructor(readonly handle: AneHandle) {
     const info = handle.info();
     this.contextLength = Number(info.context_length);
@@ -75,6 +75,13 @@ export class AneStepModel implements StepModel {
   }
   reset(): void {
     this.handle.reset();
+    // the library checks its first batch forward against infer and may fall to "step" for good:
+    // generate() reads forward/truncate right after this reset, so the next sequence decodes plainly
+    if (this.forward && this.handle.info().forward !== "batch") {
+      this.forwardPath = "step";
+      this.forward = undefined;
+      this.truncate = undefined;
+    }
   }
   async dispose(): Promise<void> {
     this.handle.close();
