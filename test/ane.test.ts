@@ -12,7 +12,9 @@ import { AneLibrary, SYMBOLS } from "../src/engines/ane/ffi.ts";
 import { AneStepModel, createAneEngine } from "../src/engines/ane/index.ts";
 import { generate } from "../src/llm/generate.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
-import { cc, named, noCc } from "./support/skip.ts";
+import { named, noCc } from "./support/skip.ts";
+import { buildFakeAne } from "./support/fake-ane.ts";
+import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 let lib: string;
 let work: string;
@@ -25,11 +27,38 @@ function folder(conf: string): string {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "typofix-ane-"));
-  if (!cc) return;
-  lib = join(work, process.platform === "darwin" ? "libfake.dylib" : "libfake.so");
-  const r = Bun.spawnSync([cc!, "-shared", "-fPIC", "-O2", "-o", lib, join(import.meta.dir, "ane/fake_ane.c")]);
-  if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+  if (noCc) return;
+  lib = buildFakeAne(work);
 });
+
+/** An ANEMLL-shaped folder for the double: the tiny fixture's tokenizer and a script. */
+async function tokenizedFolder(conf: (encode: (t: string) => number[]) => string): Promise<string> {
+  const tiny = ensureModel("tiny");
+  const dir = mkdtempSync(join(work, "anemodel-"));
+  cpSync(join(tiny, "tokenizer.json"), join(dir, "tokenizer.json"));
+  cpSync(join(tiny, "tokenizer_config.json"), join(dir, "tokenizer_config.json"));
+  const { ModelTokenizer } = await import("../src/llm/tokenizer.ts");
+  const tok = new ModelTokenizer(dir);
+  writeFileSync(join(dir, "fake.conf"), conf((t) => tok.encode(t)));
+  return dir;
+}
+
+/** An ane engine over the double (TYPOFIX_DRAFT_TOKENS as given while it is made). */
+async function aneEngine(dir: string, draftTokens?: string) {
+  process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM = "1";
+  const before = process.env.TYPOFIX_DRAFT_TOKENS;
+  if (draftTokens !== undefined) process.env.TYPOFIX_DRAFT_TOKENS = draftTokens;
+  try {
+    return await createAneEngine({ dir, library: lib });
+  } finally {
+    delete process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM;
+    if (before === undefined) delete process.env.TYPOFIX_DRAFT_TOKENS;
+    else process.env.TYPOFIX_DRAFT_TOKENS = before;
+  }
+}
+
+/** The double's counted calls (info "calls"). */
+const calls = (h: { info(): Record<string, unknown> }) => h.info().calls as { prefill: number; decode: number; forward: number; truncate: number };
 
 describe("the header and the binding agree", () => {
   test("every prototype in typofix_ane.h is bound with the same arity and kinds", () => {
@@ -128,6 +157,88 @@ describe.skipIf(Boolean(noCc))(named("through the C test double", noCc), () => {
     const grown = process.memoryUsage().rss - before;
     expect(grown).toBeLessThan(20 * 1024 * 1024);
   });
+  test("forward and truncate (ABI 2): scripted answers after each fed token, a wrong draft gets a wrong answer, truncate rewinds, calls counted", () => {
+    const h = AneLibrary.open(lib).openModel(folder("context=32\nreplay=11 12 13 14\nmiss=7\n"));
+    expect(h.info().forward).toBe("batch");
+    expect(h.info().abi_version).toBe(2);
+    // the prompt 1 2 3 and the drafts 11 12 99: the answers after 3, 11, 12 and 99
+    expect(h.forward([1, 2, 3, 11, 12, 99], 4)).toEqual([11, 12, 13, 7]);
+    h.truncate(5); // drop 99
+    expect(h.forward([13, 14], 2)).toEqual([14, 151645]);
+    expect(calls(h)).toEqual({ prefill: 0, decode: 0, forward: 2, truncate: 1 });
+    // refused, and the sequence stays as it was
+    expect(() => h.forward([1], 2)).toThrow(/forward failed: keep 2 is not in 1…1/);
+    expect(() => h.forward(new Array(26).fill(1), 1)).toThrow(/forward failed: position 32 is past the context length 32/);
+    expect(() => h.forward([-1], 1)).toThrow(/token id -1 out of range/);
+    expect(() => h.truncate(8)).toThrow(/truncate failed: cannot truncate to 8 tokens: the sequence has 7/);
+    expect(h.forward([151645], 1)).toEqual([151645]);
+    // decode and forward agree on the same sequence
+    h.reset();
+    expect(h.prefill([1, 2, 3])).toBe(11);
+    expect(h.decode(11)).toBe(12);
+    h.truncate(3);
+    expect(h.forward([11, 12], 2)).toEqual([12, 13]);
+    h.close();
+  });
+  test("an ABI version 1 library (no forward, no truncate) is refused with its version, not a linker error", () => {
+    const v1 = buildFakeAne(work, { abi1: true });
+    expect(() => AneLibrary.open(v1)).toThrow(/has ABI version 1; this typofix needs 2 \(rebuild it: cd swift && swift build -c release\)/);
+  });
+  test("the ane engine speculates on the batch path only: same answer, fewer model calls; plain decoding on the step path", async () => {
+    const text = "I went too the stor to buy som milk";
+    const outputs: string[] = [];
+    const counted: Array<ReturnType<typeof calls>> = [];
+    for (const [conf, drafts] of [["", "0"], ["", "8"], ["forward=step\n", "8"]] as const) {
+      const dir = await tokenizedFolder((enc) => `context=256\n${conf}replay=${enc("I went to the store to buy some milk").join(" ")}\n`);
+      const engine = await aneEngine(dir, drafts);
+      const m = (engine as unknown as { o: { model: AneStepModel } }).o.model;
+      expect(m.forwardPath).toBe(conf ? "step" : "batch");
+      expect(typeof m.forward).toBe(conf ? "undefined" : "function");
+      const r = await engine.fix(text, {});
+      outputs.push(r.output);
+      counted.push(calls(m.handle));
+      await engine.dispose();
+    }
+    expect(outputs).toEqual(new Array(3).fill("I went to the store to buy some milk"));
+    const passes = counted.map((c) => c.prefill + c.decode + c.forward);
+    expect(counted[0]).toMatchObject({ forward: 0, truncate: 0, prefill: 1 });
+    expect(counted[1]).toMatchObject({ prefill: 0, decode: 0 });
+    expect(passes[1]!).toBeLessThan(passes[0]! / 2);
+    expect(counted[2]).toEqual(counted[0]!);
+  });
+  test("a library that falls from the batch path to step (its first rows disagreed with infer): the next text decodes plainly, same answer", async () => {
+    const text = "I went too the stor to buy som milk";
+    const dir = await tokenizedFolder((enc) => `context=256\nstep_after=1\nreplay=${enc("I went to the store to buy some milk").join(" ")}\n`);
+    const engine = await aneEngine(dir, "8");
+    const m = (engine as unknown as { o: { model: AneStepModel } }).o.model;
+    expect(m.forwardPath).toBe("batch");
+    const first = await engine.fix(text, {});
+    const c1 = calls(m.handle);
+    expect(c1.forward).toBeGreaterThan(1); // the sequence under way keeps speculating
+    const second = await engine.fix(text, {});
+    const c2 = calls(m.handle);
+    expect(m.forwardPath).toBe("step");
+    expect(m.forward).toBeUndefined();
+    expect(c2.forward).toBe(c1.forward);
+    expect(c2.prefill).toBe(c1.prefill + 1);
+    expect(second.output).toBe(first.output);
+    expect(first.output).toBe("I went to the store to buy some milk");
+    await engine.dispose();
+  });
+  test.each([
+    ["forward", 0],
+    ["forward", 1],
+    ["truncate", 0],
+  ])("a %s that fails after %i successful calls, during speculation: a clear error, and the lexicon's correction of the text", async (call, after) => {
+    const text = "I went too the stor to buy som milk";
+    const dir = await tokenizedFolder((enc) => `context=256\nfail=${call}\nfail_after=${after}\nreplay=${enc("I went to the store to buy some milk").join(" ")}\n`);
+    const engine = await aneEngine(dir);
+    const r = await engine.fix(text, {});
+    expect(r.warning).toMatch(new RegExp(`^ane:anemodel-\\w+ failed \\(${call} failed: scripted failure in ${call}\\); used the lexicon engine$`));
+    expect(r.output).toBe(LexiconEngine.shared().fixSync(text).output);
+    expect(calls((engine as unknown as { o: { model: AneStepModel } }).o.model.handle)[call as "forward"]).toBe(after);
+    await engine.dispose();
+  });
   test("the ane engine end to end: tokenizer, prompt, guard", async () => {
     const tiny = ensureModel("tiny");
     const dir = mkdtempSync(join(work, "anemodel-"));
@@ -211,6 +322,15 @@ describe.skipIf(!REAL)(named("against the real library (TYPOFIX_ANE_DYLIB)", !RE
     for (const t of g.tokens) expect(t).toBeLessThan(Number(info.vocab_size));
     h.reset();
     expect(await m.prefill([151644, 872])).toBeGreaterThanOrEqual(0);
+    // forward from an empty sequence gives prefill's and decode's tokens; truncate rewinds
+    expect(["batch", "step"]).toContain(info.forward as string);
+    const ids = [151644, 872, 198, 9707];
+    const t0 = h.prefill(ids);
+    const t1 = h.decode(t0);
+    h.reset();
+    expect(h.forward([...ids, t0], 2)).toEqual([t0, t1]);
+    h.truncate(ids.length);
+    expect(h.decode(t0)).toBe(t1);
     h.close();
     expect(() => h.decode(1)).toThrow(/closed/);
   }, 120_000);

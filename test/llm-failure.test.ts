@@ -93,7 +93,9 @@ function failingAneModel(): { lib: string; dir: string } {
     if (built.exitCode !== 0) throw new Error(built.stderr.toString());
     cpSync(join(tiny, "tokenizer.json"), join(dir, "tokenizer.json"));
     cpSync(join(tiny, "tokenizer_config.json"), join(dir, "tokenizer_config.json"));
-    writeFileSync(join(dir, "fake.conf"), "context=256\nfail=prefill\n");
+    // "forward":"step" (a conversion whose prefill returns one row): the engine decodes plainly, so
+    // prefill is the first call, and fails (test/ane.test.ts fails forward and truncate on the batch path)
+    writeFileSync(join(dir, "fake.conf"), "context=256\nforward=step\nfail=prefill\n");
   }
   return { lib, dir };
 }

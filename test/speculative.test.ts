@@ -9,6 +9,13 @@ import { ModelTokenizer } from "../src/llm/tokenizer.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
 import { SENTENCES } from "../src/bench/measure.ts";
 import { LlmEngine, draftTokensFromEnv } from "../src/llm/engine.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AneLibrary } from "../src/engines/ane/ffi.ts";
+import { AneStepModel } from "../src/engines/ane/index.ts";
+import { named, noCc } from "./support/skip.ts";
+import { buildFakeAne } from "./support/fake-ane.ts";
 
 /**
  * A scripted model: the next token is a function of the whole sequence, so a wrong cache (tokens not
@@ -106,12 +113,13 @@ describe("copy-speculative decoding equals greedy decoding", () => {
   });
 });
 
+const CORRECT = ["The quick brown fox jumps over the lazy dog", "I went to the store to buy some milk", "This is a test sentence with typos"];
+
 describe("forward passes per output token on the seed's sentences", () => {
   let tok: ModelTokenizer;
   beforeAll(() => {
     tok = new ModelTokenizer(ensureModel("tiny"));
   });
-  const CORRECT = ["The quick brown fox jumps over the lazy dog", "I went to the store to buy some milk", "This is a test sentence with typos"];
 
   test("a scripted model that answers the correct sentence: ≤ 0.4 passes a token, same tokens as greedy", async () => {
     let passes = 0;
@@ -204,4 +212,92 @@ describe("with the ONNX fixtures", () => {
       await model.dispose();
     }, 120_000);
   }
+});
+
+/**
+ * The ane engine's model (AneStepModel over the C ABI) through the library's C test double
+ * (test/ane/fake_ane.c): its answers follow a script while the sequence does, so drafts that match
+ * advance and a wrong one gets a wrong answer after it; it counts the calls it gets.
+ */
+describe.skipIf(Boolean(noCc))(named("the ane engine's model through the C double of its library", noCc), () => {
+  let lib: string;
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "typofix-spec-ane-"));
+    lib = buildFakeAne(work);
+  });
+  const open = (conf: string) => {
+    const d = mkdtempSync(join(work, "model-"));
+    writeFileSync(join(d, "fake.conf"), conf);
+    const m = new AneStepModel(AneLibrary.open(lib).openModel(d));
+    const calls = () => m.handle.info().calls as { prefill: number; decode: number; forward: number; truncate: number };
+    return { m, calls };
+  };
+  const plainAne = (m: AneStepModel): StepModel => ({ contextLength: m.contextLength, reset: () => m.reset(), prefill: (x) => m.prefill(x), decode: (x) => m.decode(x) });
+
+  test("property: speculative tokens equal greedy tokens, whatever the script, drafts, budget, context and stop tokens", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          script: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 30 }),
+          prompt: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 12 }),
+          noise: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 30 }),
+          mix: fc.integer({ min: 0, max: 2 }),
+          k: fc.integer({ min: 1, max: 10 }),
+          maxNewTokens: fc.integer({ min: 1, max: 40 }),
+          slack: fc.integer({ min: 2, max: 50 }),
+          stop: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 2 }),
+          miss: fc.integer({ min: 0, max: 9 }),
+        }),
+        async (r) => {
+          const contextLength = r.prompt.length + r.slack;
+          const { m, calls } = open(`context=${contextLength}\nreplay=${r.script.join(" ")}\nmiss=${r.miss}\n`);
+          // drafts: the script itself (accepted), noise (rejected), or the script with noise spliced in
+          const source = r.mix === 0 ? r.script : r.mix === 1 ? r.noise : [...r.script.slice(0, 4), ...r.noise.slice(0, 3), ...r.script.slice(4)];
+          const opts: GenerateOptions = { maxNewTokens: r.maxNewTokens, stopIds: [...r.stop, 151645] };
+          const want = await generate(plainAne(m), r.prompt, opts);
+          const before = calls();
+          const got = await generate(m, r.prompt, { ...opts, draft: { drafter: new CopyDrafter(source), k: r.k } });
+          const after = calls();
+          expect(got.tokens).toEqual(want.tokens);
+          expect(got.stoppedBy).toBe(want.stoppedBy);
+          expect(got.passes).toBeLessThanOrEqual(want.passes);
+          // every pass is one call of the library; plain decoding made prefill + decode calls
+          expect(after.forward + after.decode - before.forward - before.decode).toBe(got.passes);
+          expect(before.prefill + before.decode).toBe(want.passes);
+          m.handle.close();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test("a script that answers the correct sentence: ≤ 0.4 library calls an output token, same tokens as greedy", async () => {
+    const tok = new ModelTokenizer(ensureModel("tiny"));
+    let passes = 0;
+    let tokens = 0;
+    const rows: string[] = [];
+    for (const [i, text] of SENTENCES.entries()) {
+      const prompt = tok.prompt(promptFormat("chat"), text);
+      // the double answers the script, then 151645 (<|im_end|>, the tokenizer's first stop token)
+      expect(tok.stopIds[0]).toBe(151645);
+      const { m, calls } = open(`context=512\nreplay=${tok.encode(CORRECT[i]!).join(" ")}\n`);
+      const opts = { maxNewTokens: 40, stopIds: tok.stopIds };
+      const drafter = new CopyDrafter([...tok.encode(text), tok.stopIds[0]!], (id) => tok.startsWord(id));
+      const want = await generate(plainAne(m), prompt, opts);
+      const before = calls();
+      const g = await generate(m, prompt, { ...opts, draft: { drafter, k: 8 } });
+      const c = calls();
+      expect(g.tokens).toEqual(want.tokens);
+      expect(tok.decode(g.tokens)).toBe(CORRECT[i]!);
+      const made = c.forward + c.decode - before.forward - before.decode;
+      expect(made).toBe(g.passes);
+      passes += made;
+      tokens += g.tokens.length + 1; // the stop token is an output of the model too
+      rows.push(`${made} calls / ${g.tokens.length + 1} tokens: ${CORRECT[i]}`);
+      m.handle.close();
+    }
+    console.log(`ane (C double), copy-speculative decoding, k=8: ${passes} library calls for ${tokens} tokens = ${(passes / tokens).toFixed(3)} a token (plain greedy: 1)\n  ${rows.join("\n  ")}`);
+    expect(passes / tokens).toBeLessThanOrEqual(0.4);
+  });
 });

@@ -19,6 +19,8 @@ export const SYMBOLS = {
   typofix_ane_info_json: { args: [FFIType.ptr], returns: FFIType.ptr },
   typofix_ane_prefill: { args: [FFIType.ptr, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   typofix_ane_decode: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  typofix_ane_forward: { args: [FFIType.ptr, FFIType.ptr, FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  typofix_ane_truncate: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   typofix_ane_reset: { args: [FFIType.ptr], returns: FFIType.i32 },
   typofix_ane_close: { args: [FFIType.ptr], returns: FFIType.void },
   typofix_ane_last_error: { args: [], returns: FFIType.ptr },
@@ -36,16 +38,22 @@ export class AneLibrary {
   ) {}
 
   static open(path: string): AneLibrary {
+    // the version first, through its one symbol: a library of another version may lack symbols of this
+    // one (version 1 has no typofix_ane_forward), and binding those would fail with a linker message
+    let v: number;
+    try {
+      const probe = dlopen(path, { typofix_ane_abi_version: SYMBOLS.typofix_ane_abi_version });
+      v = probe.symbols.typofix_ane_abi_version();
+      probe.close();
+    } catch (err) {
+      throw new Error(`cannot load the ANE library ${path}: ${(err as Error).message}`);
+    }
+    if (v !== ABI_VERSION) throw new Error(`${path} has ABI version ${v}; this typofix needs ${ABI_VERSION} (rebuild it: cd swift && swift build -c release)`);
     let lib;
     try {
       lib = dlopen(path, SYMBOLS);
     } catch (err) {
       throw new Error(`cannot load the ANE library ${path}: ${(err as Error).message}`);
-    }
-    const v = lib.symbols.typofix_ane_abi_version();
-    if (v !== ABI_VERSION) {
-      lib.close();
-      throw new Error(`${path} has ABI version ${v}; this typofix needs ${ABI_VERSION}`);
     }
     return new AneLibrary(path, lib);
   }
@@ -102,6 +110,19 @@ export class AneHandle {
 
   decode(id: number): number {
     return this.check(this.lib.s.typofix_ane_decode(this.live, id), "decode");
+  }
+
+  /** Feed `ids` at the next positions; the greedy next token after each of the last `keep` of them. */
+  forward(ids: readonly number[], keep: number): number[] {
+    const buf = Int32Array.from(ids);
+    const out = new Int32Array(Math.max(1, keep));
+    this.check(this.lib.s.typofix_ane_forward(this.live, ptr(buf), buf.length, keep, ptr(out)), "forward");
+    return Array.from(out.subarray(0, keep));
+  }
+
+  /** Keep the first `length` tokens of the sequence. */
+  truncate(length: number): void {
+    this.check(this.lib.s.typofix_ane_truncate(this.live, length), "truncate");
   }
 
   reset(): void {

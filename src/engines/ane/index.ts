@@ -1,8 +1,11 @@
 /**
  * The ane engine: an ANEMLL CoreML conversion of the typo-fixing LLM on the Apple Neural Engine, run by
  * the Swift library in swift/ (C ABI: swift/Sources/CTypofixANE/include/typofix_ane.h) through bun:ffi. The library runs
- * the model (prefill, one decode step, argmax); TypeScript owns tokenisation, prompting, stopping,
- * segmentation and the guard (src/llm). Where the Neural Engine is not available (any platform but
+ * the model (prefill, one decode step, a batched forward pass over several tokens, truncation, argmax);
+ * TypeScript owns tokenisation, prompting, stopping, segmentation and the guard (src/llm). Decoding is
+ * copy-speculative (src/llm/generate.ts) where the library reads the next tokens from the prefill
+ * function's rows (info "forward":"batch"); on "step" a forward pass costs an `infer` call per token,
+ * as decoding does, so drafts would only add calls and the engine decodes plainly. Where the Neural Engine is not available (any platform but
  * macOS 15+ on Apple Silicon, no library, no model) the engine reports why and `auto` moves on.
  * Measured by `typofix bench` (ANE vs CPU, compute units).
  */
@@ -48,11 +51,21 @@ export async function locateDylib(): Promise<{ path: string | null; tried: strin
   return { path: null, tried };
 }
 
-/** StepModel over a library handle. */
+/** StepModel over a library handle; with forward/truncate (speculation) on the batch path only. */
 export class AneStepModel implements StepModel {
   readonly contextLength: number;
+  /** How the library's forward finds the next tokens (info "forward"). */
+  forwardPath: "batch" | "step";
+  forward?: (ids: readonly number[], keep: number) => Promise<number[]>;
+  truncate?: (length: number) => void;
   constructor(readonly handle: AneHandle) {
-    this.contextLength = Number(handle.info().context_length);
+    const info = handle.info();
+    this.contextLength = Number(info.context_length);
+    this.forwardPath = info.forward === "batch" ? "batch" : "step";
+    if (this.forwardPath === "batch") {
+      this.forward = async (ids, keep) => handle.forward(ids, keep);
+      this.truncate = (length) => handle.truncate(length);
+    }
   }
   async prefill(ids: readonly number[]): Promise<number> {
     return this.handle.prefill(ids);
@@ -62,6 +75,13 @@ export class AneStepModel implements StepModel {
   }
   reset(): void {
     this.handle.reset();
+    // the library checks its first batch forward against infer and may fall to "step" for good:
+    // generate() reads forward/truncate right after this reset, so the next sequence decodes plainly
+    if (this.forward && this.handle.info().forward !== "batch") {
+      this.forwardPath = "step";
+      this.forward = undefined;
+      this.truncate = undefined;
+    }
   }
   async dispose(): Promise<void> {
     this.handle.close();

@@ -18,11 +18,15 @@ func abiCheck() {
     prefill = TypofixANE.typofix_ane_prefill
     var decode = CTypofixANE.typofix_ane_decode
     decode = TypofixANE.typofix_ane_decode
+    var forward = CTypofixANE.typofix_ane_forward
+    forward = TypofixANE.typofix_ane_forward
+    var truncate = CTypofixANE.typofix_ane_truncate
+    truncate = TypofixANE.typofix_ane_truncate
     var reset = CTypofixANE.typofix_ane_reset
     reset = TypofixANE.typofix_ane_reset
     var close = CTypofixANE.typofix_ane_close
     close = TypofixANE.typofix_ane_close
     var lastError = CTypofixANE.typofix_ane_last_error
     lastError = TypofixANE.typofix_ane_last_error
-    _ = (abi, open, info, prefill, decode, reset, close, lastError)
+    _ = (abi, open, info, prefill, decode, forward, truncate, reset, close, lastError)
 }

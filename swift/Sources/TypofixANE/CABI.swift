@@ -73,6 +73,39 @@ public func typofix_ane_decode(_ p: OpaquePointer?, _ id: Int32) -> Int32 {
     do { return try h.runner.decode(id) } catch { setError("\(error)"); return -1 }
 }
 
+@_cdecl("typofix_ane_forward")
+public func typofix_ane_forward(_ p: OpaquePointer?, _ ids: UnsafePointer<Int32>?, _ n: Int32, _ keep: Int32, _ out: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard let h = handle(p) else { return -1 }
+    guard let ids, n > 0 else { setError("empty input"); return -1 }
+    guard keep >= 1, keep <= n else { setError("keep \(keep) is not in 1…\(n)"); return -1 }
+    guard let out else { setError("output array is NULL"); return -1 }
+    let tokens = Array(UnsafeBufferPointer(start: ids, count: Int(n)))
+    if let bad = tokens.first(where: { $0 < 0 || (h.runner.vocabSize > 0 && Int($0) >= h.runner.vocabSize) }) {
+        setError("token id \(bad) out of range")
+        return -1
+    }
+    do {
+        let next = try h.runner.forward(tokens, keep: Int(keep))
+        for (i, t) in next.enumerated() { out[i] = t }
+        return keep
+    } catch {
+        setError("\(error)")
+        return -1
+    }
+}
+
+@_cdecl("typofix_ane_truncate")
+public func typofix_ane_truncate(_ p: OpaquePointer?, _ length: Int32) -> Int32 {
+    guard let h = handle(p) else { return -1 }
+    do {
+        try h.runner.truncate(Int(length))
+        return 0
+    } catch {
+        setError("\(error)")
+        return -1
+    }
+}
+
 @_cdecl("typofix_ane_reset")
 public func typofix_ane_reset(_ p: OpaquePointer?) -> Int32 {
     guard let h = handle(p) else { return -1 }

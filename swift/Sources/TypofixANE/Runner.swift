@@ -1,7 +1,8 @@
 // Running an ANEMLL model: embeddings → FFN chunk(s) (prefill / infer: one multi-function file or two
-// files; one shared MLState as the KV cache) → split lm head → argmax. Batched prefill, context cap,
-// greedy decoding. Everything the models must offer is checked at open from meta.yaml and the models'
-// descriptions, so a bad conversion is an error at open, never a trap later. An uncompiled .mlpackage
+// files; one shared MLState as the KV cache) → split lm head → argmax. Batched forward passes (the
+// prompt, and drafted tokens to verify: typofix_ane_forward), truncation, context cap, greedy decoding.
+// Everything the models must offer is checked at open from meta.yaml and the models' descriptions, so
+// a bad conversion is an error at open, never a trap later. An uncompiled .mlpackage
 // is compiled once with MLModel.compileModel(at:) and kept in the folder's .typofix-compiled/ (compiled
 // again when the package is newer than its compiled copy).
 import CoreML
@@ -52,6 +53,84 @@ func compiledURL(_ url: URL, folder: URL) throws -> URL {
     }
 }
 
+/// What typofix_ane_forward reads the wanted next tokens from: the prefill function's output rows
+/// ("batch"), or `infer` steps ("step"; see forwardPath).
+public enum ForwardPath: String {
+    case batch, step
+}
+
+/// One model call of a forward pass: a block of the prefill function over tokens `ids[range]`, or one
+/// `infer` step over `ids[index]`.
+public enum Feed: Equatable {
+    case block(Range<Int>)
+    case step(Int)
+}
+
+/// The next call of a forward pass, from token `i` of `n` at sequence position `position`; the tokens
+/// from `first` on want their next token. A block of the prefill function (up to `batch` tokens, padded
+/// to `batch` rows) is used only when all its rows, padding included, lie inside the context: its KV
+/// writes cover the whole block, and no position is clamped. On the batch path a block takes any tokens;
+/// on the step path only tokens whose next token is not wanted (the wanted ones go through `infer`).
+public func nextFeed(i: Int, n: Int, first: Int, position: Int, batch: Int, context: Int, path: ForwardPath) -> Feed {
+    let rows = path == .batch ? n - i : first - i
+    if rows > 0, position + batch <= context { return .block(i..<(i + min(batch, rows))) }
+    return .step(i)
+}
+
+/// The tokens of a block (`ids[block]`) whose next token is wanted (those from `first` on); empty when
+/// the block lies wholly before them.
+public func wantedRows(_ block: Range<Int>, first: Int) -> Range<Int> {
+    let lower = min(max(first, block.lowerBound), block.upperBound)
+    return lower..<block.upperBound
+}
+
+/// A whole forward pass's calls, when the path does not change on the way (tests; forward decides call by call).
+public func forwardPlan(position: Int, n: Int, keep: Int, batch: Int, context: Int, path: ForwardPath) -> [Feed] {
+    var out: [Feed] = []
+    var i = 0
+    while i < n {
+        let f = nextFeed(i: i, n: n, first: n - keep, position: position + i, batch: batch, context: context, path: path)
+        out.append(f)
+        switch f {
+        case let .block(r): i = r.upperBound
+        case .step: i += 1
+        }
+    }
+    return out
+}
+
+/// Row `r` of a hidden-state array [1, rows, H] as its own contiguous [1, 1, H] array of the same element
+/// type (the lm head's input), read through the array's strides (CoreML may pad them).
+public func hiddenRow(_ h: MLMultiArray, _ r: Int) throws -> MLMultiArray {
+    let shape = h.shape.map { $0.intValue }
+    let strides = h.strides.map { $0.intValue }
+    guard shape.count >= 2, r >= 0, r < shape[shape.count - 2] else {
+        throw AneError.message("hidden states of shape \(shape) have no row \(r)")
+    }
+    let size: Int
+    switch h.dataType {
+    case .float16: size = 2
+    case .float32: size = 4
+    default: throw AneError.message("hidden states came back with data type \(typeName(h.dataType)); expected float16 or float32")
+    }
+    let width = shape[shape.count - 1]
+    let rowStride = strides[shape.count - 2]
+    let colStride = strides[shape.count - 1]
+    let out = try AneRunner.array([1, 1, width], h.dataType)
+    try h.withUnsafeBytes { (src: UnsafeRawBufferPointer) throws -> Void in
+        guard width == 0 || (r * rowStride + (width - 1) * colStride + 1) * size <= src.count else {
+            throw AneError.message("hidden states of shape \(shape): row \(r) lies outside their storage")
+        }
+        out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer, dstStrides: [Int]) -> Void in
+            let step = dstStrides[dstStrides.count - 1]
+            for k in 0..<width {
+                (dst.baseAddress! + k * step * size).copyMemory(from: src.baseAddress! + (r * rowStride + k * colStride) * size, byteCount: size)
+            }
+        }
+    }
+    return out
+}
+
 public final class AneRunner {
     public let meta: AneMeta
     public let units: MLComputeUnits
@@ -66,7 +145,13 @@ public final class AneRunner {
     var partNames: [String] = []
     var partSizes: [Int] = []
     var partTypes: [MLMultiArrayDataType] = []
-    public var infoJSON = ""
+    /// See typofix_ane_info_json: set at open from the last prefill chunk's output shape; "batch" falls
+    /// to "step" for good when the rows come back fewer than the batch or disagree with `infer`.
+    public private(set) var forwardPath: ForwardPath = .batch
+    /// Whether the prefill function's rows were checked against `infer` (once, on the first batch forward).
+    var batchChecked = false
+    var infoPrefix = ""
+    public var infoJSON: String { infoPrefix + ",\"forward\":\"\(forwardPath.rawValue)\"}" }
 
     public init(folder: URL, units: MLComputeUnits) throws {
         let metaURL = folder.appendingPathComponent("meta.yaml")
@@ -145,9 +230,15 @@ public final class AneRunner {
         partTypes = types
         vocabSize = vocab
         state = pre[0].makeState()
+        // the last chunk's prefill output: [1, batch, H] gives every row's hidden state; ANEMLL's
+        // converters return only the first row ([1, 1, H], and before the final norm): step with infer
+        if let shape = pre[pre.count - 1].modelDescription.outputDescriptionsByName["output_hidden_states"]?.multiArrayConstraint?.shape,
+           shape.count >= 2, shape[shape.count - 2].intValue < meta.batchSize {
+            forwardPath = .step
+        }
         let lut = { (b: Int?) in b.map(String.init) ?? "null" }
         let unitName = units == .cpuOnly ? "cpuOnly" : units == .all ? "all" : "cpuAndNeuralEngine"
-        infoJSON = "{\"context_length\":\(meta.contextLength),\"batch_size\":\(meta.batchSize),\"vocab_size\":\(vocab),\"num_chunks\":\(meta.numChunks),\"lut_bits\":{\"embeddings\":\(lut(meta.lutEmbeddings)),\"ffn\":\(lut(meta.lutFFN)),\"lmhead\":\(lut(meta.lutLMHead))},\"compute_units\":\"\(unitName)\",\"abi_version\":\(abiVersion)}"
+        infoPrefix = "{\"context_length\":\(meta.contextLength),\"batch_size\":\(meta.batchSize),\"vocab_size\":\(vocab),\"num_chunks\":\(meta.numChunks),\"lut_bits\":{\"embeddings\":\(lut(meta.lutEmbeddings)),\"ffn\":\(lut(meta.lutFFN)),\"lmhead\":\(lut(meta.lutLMHead))},\"compute_units\":\"\(unitName)\",\"abi_version\":\(abiVersion)"
     }
 
     /// A model must have these outputs and inputs, else an error naming what is missing.
@@ -232,34 +323,104 @@ public final class AneRunner {
         position = 0
     }
 
-    /// Process a prompt in padded batches, then the last token once more with `infer` for its logits.
+    /// Reset, then feed the prompt as forward does with keep 1.
     public func prefill(_ ids: [Int32]) throws -> Int32 {
         guard !ids.isEmpty else { throw AneError.message("empty prompt") }
         guard ids.count < meta.contextLength else { throw AneError.message("prompt of \(ids.count) tokens does not fit the context of \(meta.contextLength)") }
         reset()
-        let b = meta.batchSize // at least 1 (checked by AneMeta.parse): the loop always advances
-        var start = 0
-        while start < ids.count {
-            var batch = Array(ids[start..<min(start + b, ids.count)])
-            batch += Array(repeating: 0, count: b - batch.count)
-            let hidden = try embed(batch)
-            _ = try runChunks(prefillChunks, hidden: hidden, positions: Array(start..<(start + b)).map { min($0, meta.contextLength - 1) }, current: start)
-            start += b
-        }
-        position = ids.count - 1
-        return try step(ids[ids.count - 1])
+        return try forward(ids, keep: 1)[0]
     }
 
-    func step(_ id: Int32) throws -> Int32 {
+    /// One `infer` step at the next position; the last chunk's hidden state [1, 1, H].
+    func stepHidden(_ id: Int32) throws -> MLMultiArray {
         guard position < meta.contextLength else { throw AneError.message("position \(position) is past the context length \(meta.contextLength)") }
         let hidden = try embed([id])
         let h = try runChunks(inferChunks, hidden: hidden, positions: [position], current: position)
         position += 1
-        return try argmax(h)
+        return h
     }
 
     /// Feed the token at the next position; return the greedy next token.
     public func decode(_ id: Int32) throws -> Int32 {
-        try step(id)
+        try argmax(try stepHidden(id))
+    }
+
+    /// One block of the prefill function at the next position: `ids` (1…batch tokens) padded to the
+    /// batch with token 0 at the positions after them (inside the context: nextFeed checks it); the
+    /// last chunk's output.
+    func block(_ ids: ArraySlice<Int32>) throws -> MLMultiArray {
+        let b = meta.batchSize
+        let start = position
+        let hidden = try embed(Array(ids) + Array(repeating: 0, count: b - ids.count))
+        let h = try runChunks(prefillChunks, hidden: hidden, positions: Array(start..<(start + b)), current: start)
+        position = start + ids.count
+        return h
+    }
+
+    /// Greedy next tokens after `ids[wanted]`, the last tokens of a block that began at `ids[from]` and
+    /// ended at `wanted.upperBound` (so `position` is just after them): read from the block's rows, or, on
+    /// the step path, when the rows are fewer than the batch, or on the check, by stepping those tokens
+    /// again with `infer` (their KV entries are written again, with the same inputs).
+    func blockTokens(_ h: MLMultiArray, ids: [Int32], from: Int, wanted: Range<Int>) throws -> [Int32] {
+        let shape = h.shape.map { $0.intValue }
+        if forwardPath == .batch, shape.count < 2 || shape[shape.count - 2] < meta.batchSize { forwardPath = .step }
+        var fromRows: [Int32]? = nil
+        if forwardPath == .batch {
+            do {
+                fromRows = try wanted.map { try argmax(try hiddenRow(h, $0 - from)) }
+            } catch {
+                // rows that cannot be read as the lm head's input: step (a failing lm head fails there too)
+                forwardPath = .step
+            }
+            if batchChecked, let rows = fromRows { return rows }
+        }
+        position -= wanted.count
+        let stepped = try wanted.map { try argmax(try stepHidden(ids[$0])) }
+        if let rows = fromRows {
+            // the first rows read from the prefill function are checked once against infer: a conversion
+            // whose prefill output is not the final hidden state (no final norm, say) fails it
+            if rows == stepped { batchChecked = true } else { forwardPath = .step }
+        }
+        return stepped
+    }
+
+    /// Feed `ids` at the next positions; the greedy next token after each of the last `keep` of them.
+    /// On an error the sequence is left as it was (later KV entries are masked).
+    public func forward(_ ids: [Int32], keep: Int) throws -> [Int32] {
+        let n = ids.count
+        guard n >= 1 else { throw AneError.message("empty input") }
+        guard keep >= 1, keep <= n else { throw AneError.message("keep \(keep) is not in 1…\(n)") }
+        let ctx = meta.contextLength
+        guard position + n <= ctx else { throw AneError.message("position \(position + n - 1) is past the context length \(ctx)") }
+        let start = position
+        let first = n - keep
+        var out: [Int32] = []
+        out.reserveCapacity(keep)
+        do {
+            var i = 0
+            while i < n {
+                switch nextFeed(i: i, n: n, first: first, position: position, batch: meta.batchSize, context: ctx, path: forwardPath) {
+                case let .block(r):
+                    let h = try block(ids[r])
+                    let wanted = wantedRows(r, first: first)
+                    if !wanted.isEmpty { out += try blockTokens(h, ids: ids, from: r.lowerBound, wanted: wanted) }
+                    i = r.upperBound
+                case let .step(k):
+                    let h = try stepHidden(ids[k])
+                    if k >= first { out.append(try argmax(h)) }
+                    i = k + 1
+                }
+            }
+        } catch {
+            position = start
+            throw error
+        }
+        return out
+    }
+
+    /// Keep the first `length` tokens; the KV entries after them are masked until overwritten.
+    public func truncate(_ length: Int) throws {
+        guard length >= 0, length <= position else { throw AneError.message("cannot truncate to \(length) tokens: the sequence has \(position)") }
+        position = length
     }
 }

@@ -1,3 +1,4 @@
+import CoreML
 import XCTest
 @testable import TypofixANE
 
@@ -45,6 +46,41 @@ final class TypofixANETests: XCTestCase {
         XCTAssertEqual(causalRow(position: 1, context: 4), [0, 0, -Float.infinity, -Float.infinity])
     }
 
+    /// Which calls a forward pass makes (no model needed): prefill blocks only where they fit the
+    /// context whole, `infer` for the rest; on the step path, blocks only for tokens whose next token is
+    /// not wanted.
+    func testForwardPlan() {
+        // the prompt and 8 drafts from position 0 (batch 64, context 512): two blocks
+        XCTAssertEqual(forwardPlan(position: 0, n: 70, keep: 9, batch: 64, context: 512, path: .batch), [.block(0..<64), .block(64..<70)])
+        XCTAssertEqual(forwardPlan(position: 0, n: 70, keep: 9, batch: 64, context: 512, path: .step), [Feed.block(0..<61)] + (61..<70).map { Feed.step($0) })
+        // a prompt as prefill feeds it on the step path (keep 1)
+        XCTAssertEqual(forwardPlan(position: 0, n: 130, keep: 1, batch: 64, context: 512, path: .step), [.block(0..<64), .block(64..<128), .block(128..<129), .step(129)])
+        // drafts verified at position 440 (the block 440..<504 fits) and at 460 (460 + 64 > 512: infer steps)
+        XCTAssertEqual(forwardPlan(position: 440, n: 9, keep: 9, batch: 64, context: 512, path: .batch), [.block(0..<9)])
+        XCTAssertEqual(forwardPlan(position: 460, n: 3, keep: 3, batch: 64, context: 512, path: .batch), [.step(0), .step(1), .step(2)])
+        // a context smaller than the batch: never a block
+        XCTAssertEqual(forwardPlan(position: 0, n: 5, keep: 1, batch: 64, context: 32, path: .batch), (0..<5).map { Feed.step($0) })
+        // the rows of a block whose next token is wanted: none for a block before them (a long prompt's first block)
+        XCTAssertEqual(wantedRows(0..<64, first: 129), 64..<64)
+        XCTAssertEqual(wantedRows(64..<70, first: 61), 64..<70)
+        XCTAssertEqual(wantedRows(0..<70, first: 61), 61..<70)
+        XCTAssertEqual(wantedRows(0..<61, first: 61), 61..<61)
+    }
+
+    /// A row of the prefill function's output as the lm head's [1, 1, H] input, read through padded strides.
+    func testHiddenRowReadsThroughStrides() throws {
+        let storage = UnsafeMutablePointer<Float>.allocate(capacity: 24)
+        for i in 0..<24 { storage[i] = Float(i) }
+        // [1, 3, 4] float32, each row padded to 8 elements
+        let n = { (xs: [Int]) in xs.map { NSNumber(value: $0) } }
+        let h = try MLMultiArray(dataPointer: UnsafeMutableRawPointer(storage), shape: n([1, 3, 4]), dataType: .float32, strides: n([24, 8, 1]), deallocator: { $0.deallocate() })
+        let r = try hiddenRow(h, 2)
+        XCTAssertEqual(r.shape.map { $0.intValue }, [1, 1, 4])
+        XCTAssertEqual(r.dataType, .float32)
+        XCTAssertEqual((0..<4).map { r[$0].floatValue }, [16, 17, 18, 19])
+        XCTAssertThrowsError(try hiddenRow(h, 3))
+    }
+
     func testMetaErrorsComeBackFromOpen() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("typofix-meta-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -65,6 +101,8 @@ final class TypofixANETests: XCTestCase {
         XCTAssertTrue(msg.contains("meta.yaml"), msg)
         XCTAssertEqual(typofix_ane_prefill(nil, nil, 0), -1)
         XCTAssertEqual(typofix_ane_decode(nil, 1), -1)
+        XCTAssertEqual(typofix_ane_forward(nil, nil, 0, 0, nil), -1)
+        XCTAssertEqual(typofix_ane_truncate(nil, 0), -1)
         typofix_ane_close(nil)
     }
 
@@ -77,7 +115,19 @@ final class TypofixANETests: XCTestCase {
         let ids: [Int32] = [151644, 872, 198, 9707]
         let next = ids.withUnsafeBufferPointer { typofix_ane_prefill(h, $0.baseAddress, Int32(ids.count)) }
         XCTAssertGreaterThanOrEqual(next, 0, String(cString: typofix_ane_last_error()!))
-        XCTAssertGreaterThanOrEqual(typofix_ane_decode(h, next), 0)
+        let after = typofix_ane_decode(h, next)
+        XCTAssertGreaterThanOrEqual(after, 0)
+        print("typofix_ane_info_json: " + String(cString: typofix_ane_info_json(h)!))
+        // forward from an empty sequence gives prefill's and decode's tokens; truncate rewinds
+        XCTAssertEqual(typofix_ane_reset(h), 0)
+        let fed = ids + [next]
+        var out: [Int32] = [-1, -1]
+        let r = fed.withUnsafeBufferPointer { f in out.withUnsafeMutableBufferPointer { typofix_ane_forward(h, f.baseAddress, Int32(fed.count), 2, $0.baseAddress) } }
+        XCTAssertEqual(r, 2, String(cString: typofix_ane_last_error()!))
+        XCTAssertEqual(out, [next, after])
+        XCTAssertEqual(typofix_ane_truncate(h, Int32(ids.count)), 0)
+        XCTAssertEqual(typofix_ane_decode(h, next), after)
+        XCTAssertEqual(typofix_ane_truncate(h, Int32(fed.count + 1)), -1)
         typofix_ane_close(h)
     }
 }

@@ -25,7 +25,9 @@
 extern "C" {
 #endif
 
-#define TYPOFIX_ANE_ABI_VERSION 1
+/* 2: typofix_ane_forward and typofix_ane_truncate (copy-speculative decoding through the batch path);
+ *    info JSON's "forward". 1: open, info, prefill, decode, reset, close, last error. */
+#define TYPOFIX_ANE_ABI_VERSION 2
 
 /* Compute units for CoreML. */
 #define TYPOFIX_ANE_CPU_AND_NEURAL_ENGINE 0
@@ -41,16 +43,42 @@ int32_t typofix_ane_abi_version(void);
 typofix_ane_model *typofix_ane_open(const char *model_dir, int32_t compute_units);
 
 /* Model facts as JSON: context_length, batch_size, vocab_size, num_chunks, lut_bits {embeddings, ffn,
- * lmhead}, compute_units, abi_version. NULL on error. Owned by the handle (see above). */
+ * lmhead}, compute_units, abi_version, and forward: "batch" when typofix_ane_forward reads the next
+ * tokens from the FFN prefill function's output rows, "step" when it steps with `infer` for every token
+ * whose next token is wanted (a conversion whose prefill returns fewer rows than its batch, e.g. only the
+ * first one, as ANEMLL's converters do; or one whose rows disagreed with `infer` when checked once, on
+ * the handle's first batch forward). Either way forward's results are the same greedy tokens; "step"
+ * saves no model calls over decode, so callers speculate only on "batch". It can change from "batch"
+ * to "step" during the handle's life, never back. NULL on error. Owned by the handle (see above). */
 const char *typofix_ane_info_json(typofix_ane_model *model);
 
-/* Reset the state and process a prompt of n token ids (1 <= n < context length) in batches; returns
- * the greedy next token id, or -1 on error. */
+/* Reset the state and feed a prompt of n token ids (1 <= n < context length) as typofix_ane_forward
+ * does with keep 1; returns the greedy next token id, or -1 on error. */
 int32_t typofix_ane_prefill(typofix_ane_model *model, const int32_t *ids, int32_t n);
 
 /* Feed one token id at the next position; returns the greedy next token id (argmax across all lm-head
  * parts), or -1 on error (including a position past the context length). */
 int32_t typofix_ane_decode(typofix_ane_model *model, int32_t id);
+
+/* Feed n >= 1 token ids at the next positions (p .. p+n-1, p the current length) and write the greedy
+ * next token after each of the last `keep` of them (1 <= keep <= n) to out[0..keep-1]: out[i] follows
+ * ids[n-keep+i], the argmax across all lm-head parts exactly as decode's. Returns keep, or -1 on error
+ * (p+n past the context length, as decode; a bad id, keep or pointer), and then the sequence is as it
+ * was before the call. How: the FFN `prefill` function in blocks of batch_size tokens at position ids
+ * p.., with the causal-mask rows of those queries (key j visible to query q iff j <= q), padded after
+ * the real tokens; a block is used only where it lies wholly inside the context (no position is ever
+ * clamped), else the tokens go one by one through `infer`. Padding rows write KV entries after the
+ * real tokens: those lie past the sequence, are masked for every query, and are overwritten when the
+ * sequence reaches them. The lm head takes each wanted row's hidden state as its own [1,1,H] input.
+ * With "forward":"step" (see info) the tokens whose next token is not wanted still go in prefill blocks,
+ * and the wanted ones step through `infer`. out is owned by the caller (keep int32 values). */
+int32_t typofix_ane_forward(typofix_ane_model *model, const int32_t *ids, int32_t n, int32_t keep, int32_t *out);
+
+/* Keep the first `length` tokens of the sequence (0 <= length <= current length) and continue from
+ * there: the KV entries after them stay in the state but are masked by the causal mask (no query at a
+ * position below theirs sees them) until the sequence reaches their positions again and overwrites
+ * them. 0 on success, -1 on error (a length outside 0..current length). */
+int32_t typofix_ane_truncate(typofix_ane_model *model, int32_t length);
 
 /* Forget the sequence (KV cache state, position). 0 on success, -1 on error. */
 int32_t typofix_ane_reset(typofix_ane_model *model);
