@@ -1,0 +1,39 @@
+/*
+ * typofix's 4-bit matmul: Y[M][N] = A[M][K] · W[K][N] with W in com.microsoft MatMulNBits's layout as
+ * the Hub's q4 exports store it: 4 bits, blocks of 32 along K, symmetric (no zero points: the implied
+ * zero point is 8), B uint8 [N][K/32][16] (column n's block, two values a byte, low nibble first),
+ * scales float32 [N][K/32]. A and Y float32, row-major.
+ */
+#ifndef TYPOFIX_MATMUL_H
+#define TYPOFIX_MATMUL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define MM_BLOCK 32
+
+typedef struct {
+  int M, K, N;
+  const float *a;
+  const uint8_t *b;
+  const float *scales;
+  float *y;
+  /* scratch prepared by mm_prepare for the chosen path (activations converted once per call) */
+  void *prep;
+  int path;   /* MM_PATH_* */
+  int failed; /* set by a task that could not get its scratch memory */
+} mm_args;
+
+enum { MM_PATH_GENERIC = 0, MM_PATH_VNNI = 1, MM_PATH_AMX = 2 };
+
+/* Units of parallel work for a call (columns split into groups); mm_task(a, i) for i < mm_tasks(a). */
+size_t mm_tasks(const mm_args *a);
+/* Pick the path for this M, convert the activations (bfloat16 for AMX, int8 blocks for VNNI). 0 on success. */
+int mm_prepare(mm_args *a);
+void mm_task(const mm_args *a, size_t i);
+void mm_finish(mm_args *a);
+/* Which build the running CPU takes ("amx", "avx512", "generic"). */
+const char *mm_isa(void);
+/* Rows from which the AMX path is taken (TYPOFIX_MATMUL_AMX_ROWS; default below). */
+int mm_amx_rows(void);
+
+#endif
