@@ -8,7 +8,7 @@
 # (AVX-512, AVX2, generic) and chosen at run time; elsewhere once. Needs only a C11 compiler with GNU
 # vector extensions and __builtin_convertvector (GCC 9+, clang 3.7+). The library also holds typofix's
 # 4-bit matmul (matmul.c): on x86-64 its AMX / AVX-512 VNNI paths (matmul_x86.c) are compiled where the
-# compiler takes -mamx-tile -mamx-bf16 -mavx512bf16 (GCC 11+, clang 12+); elsewhere only its portable C path.
+# compiler takes -mamx-tile -mamx-int8 (GCC 11+, clang 12+); elsewhere only its portable C path.
 set -euo pipefail
 cd "$(dirname "$0")"
 CC="${CC:-cc}"
@@ -34,7 +34,7 @@ case "$machine" in
     $CC "${CFLAGS[@]}" -DISA=avx512 -mavx512f -mavx512vl -mavx2 -mfma -mf16c -mprefer-vector-width=512 -c attention_impl.c -o "$obj/avx512.o"
     objs+=("$obj/avx2.o" "$obj/avx512.o")
     defs+=(-DTYPOFIX_X86_ISAS)
-    amx=(-mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni -mavx512bf16 -mfma -mamx-tile -mamx-bf16)
+    amx=(-mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni -mfma -mamx-tile -mamx-int8)
     if $CC "${CFLAGS[@]}" "${amx[@]}" -c matmul_x86.c -o "$obj/matmul_x86.o" 2>"$obj/amx.log"; then
       mmobjs+=("$obj/matmul_x86.o")
       mmdefs+=(-DTYPOFIX_MATMUL_X86)

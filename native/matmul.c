@@ -1,8 +1,8 @@
 /*
  * typofix's 4-bit matmul (matmul.h): the choice of path by CPU and M, and the portable path.
- * On x86-64 with AVX-512 (F/BW/VL/VNNI/BF16) and AMX-bf16, where Linux grants the tile data
- * (arch_prctl ARCH_REQ_XCOMP_PERM), the build is "amx": AMX tiles from TYPOFIX_MATMUL_AMX_ROWS rows of A
- * (default MM_AMX_ROWS), the VNNI GEMV below that (matmul_x86.c). Without AMX but with AVX-512 VNNI it
+ * On x86-64 with AVX-512 (F/BW/VL/VNNI) and AMX-int8, where Linux grants the tile data
+ * (arch_prctl ARCH_REQ_XCOMP_PERM), the build is "amx": AMX-int8 tiles from TYPOFIX_MATMUL_AMX_ROWS rows of A
+ * (default MM_AMX_ROWS), the VNNI GEMV below that (matmul_x86.c; both give the same numbers). Without AMX but with AVX-512 VNNI it
  * is "avx512" (the GEMV for every M); elsewhere "generic": plain C, float32 dequantisation per column.
  * TYPOFIX_MATMUL_ISA=avx512|generic takes a lesser build than the CPU allows (tests, measurements).
  */
@@ -14,11 +14,10 @@
 #include <cpuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-int mmx_prepare_vnni(mm_args *a);
-void mmx_free_vnni(void *prep);
-void mmx_task_vnni(const mm_args *a, int n0, int n1);
-int mmx_prepare_amx(mm_args *a);
-void mmx_free_amx(void *prep);
+int mmx_prepare(mm_args *a);
+void mmx_free(void *prep);
+size_t mmx_vnni_groups(const mm_args *a);
+void mmx_task_vnni(const mm_args *a, size_t task);
 size_t mmx_amx_groups(const mm_args *a);
 void mmx_task_amx(const mm_args *a, size_t task);
 #define X86 1
@@ -46,11 +45,10 @@ static void pick(void) {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) {
       name = "avx512";
       unsigned a, b, c, d;
-      /* CPUID.(7,0):EDX bit 22 AMX-BF16, bit 24 AMX-TILE; (7,1):EAX bit 5 AVX512-BF16 */
-      int amx = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d >> 22 & 1) && (d >> 24 & 1);
-      int bf16 = __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a >> 5 & 1);
+      /* CPUID.(7,0):EDX bit 24 AMX-TILE, bit 25 AMX-INT8 */
+      int amx = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d >> 24 & 1) && (d >> 25 & 1);
       /* Linux hands out the AMX tile data state only on request (ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) */
-      if ((!force || strcmp(force, "avx512")) && amx && bf16 && syscall(SYS_arch_prctl, 0x1023, 18) == 0) name = "amx";
+      if ((!force || strcmp(force, "avx512")) && amx && syscall(SYS_arch_prctl, 0x1023, 18) == 0) name = "amx";
     }
   }
 #endif
@@ -69,6 +67,7 @@ int mm_amx_rows(void) {
 size_t mm_tasks(const mm_args *a) {
 #if X86
   if (a->path == MM_PATH_AMX) return mmx_amx_groups(a);
+  if (a->path == MM_PATH_VNNI) return mmx_vnni_groups(a);
 #endif
   return (size_t)(a->N + COLS - 1) / COLS;
 }
@@ -78,13 +77,10 @@ int mm_prepare(mm_args *a) {
   a->prep = NULL;
   a->path = MM_PATH_GENERIC;
 #if X86
-  if (!strcmp(isa_name, "amx") && a->M >= amx_rows) {
-    a->path = MM_PATH_AMX;
-    return mmx_prepare_amx(a);
-  }
   if (strcmp(isa_name, "generic")) {
-    a->path = MM_PATH_VNNI;
-    return mmx_prepare_vnni(a);
+    /* both paths compute the same numbers (matmul_x86.c): the choice is speed only */
+    a->path = !strcmp(isa_name, "amx") && a->M >= amx_rows ? MM_PATH_AMX : MM_PATH_VNNI;
+    return mmx_prepare(a);
   }
 #endif
   return 0;
@@ -92,8 +88,7 @@ int mm_prepare(mm_args *a) {
 
 void mm_finish(mm_args *a) {
 #if X86
-  if (a->path == MM_PATH_AMX) mmx_free_amx(a->prep);
-  if (a->path == MM_PATH_VNNI) mmx_free_vnni(a->prep);
+  if (a->path != MM_PATH_GENERIC) mmx_free(a->prep);
 #endif
   a->prep = NULL;
 }
@@ -134,12 +129,12 @@ void mm_task(const mm_args *a, size_t i) {
     return;
   }
 #endif
-  const int n0 = (int)i * COLS, n1 = n0 + COLS < a->N ? n0 + COLS : a->N;
 #if X86
   if (a->path == MM_PATH_VNNI) {
-    mmx_task_vnni(a, n0, n1);
+    mmx_task_vnni(a, i);
     return;
   }
 #endif
+  const int n0 = (int)i * COLS, n1 = n0 + COLS < a->N ? n0 + COLS : a->N;
   generic_cols(a, n0, n1);
 }

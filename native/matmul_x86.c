@@ -1,21 +1,23 @@
 /*
- * The x86-64 paths of typofix's 4-bit matmul (matmul.h), compiled with AVX-512 (F/BW/VL/VNNI/BF16) and
- * AMX (tile, bf16) enabled (native/build.sh); matmul.c calls them only where the CPU has them.
+ * The x86-64 paths of typofix's 4-bit matmul (matmul.h), compiled with AVX-512 (F/BW/VL/VNNI) and AMX
+ * (tile, int8) enabled (native/build.sh); matmul.c calls them only where the CPU has them.
  *
- * AMX (prefill-sized M): the activations are converted once to bfloat16 ([M rounded up to 16][K]).
- * Each task takes 32 output columns: their 4-bit weights are unpacked once, for the whole K, into
- * bfloat16 tiles with the block's scale folded in ((v - 8) · scale, rounded to nearest even), laid out
- * as TDPBF16PS reads B (row r of a block's tile: the pair k = 2r, 2r+1 of each of 16 columns, which is
- * byte r of each column's block: its low and high nibble). Then for every 32 rows of A, four C tiles
- * (32 × 32 float32) accumulate over K with TDPBF16PS and are stored to Y. The unpacked weights (2 KB a
- * block of 32 columns: 64 KB for K = 1024) stay in L2 while every row group reuses them.
- *
- * VNNI (decode-sized M): the activations are quantised to int8 per row and block of 32 (scale =
- * absmax / 127, as MLAS's CompInt8 does), each block's values reordered evens then odds to match the
- * nibbles; a column's weights stream once from memory, 64 bytes (4 blocks) at a time: low and high
- * nibbles (unsigned 0..15) dot the int8 activations with VPDPBUSD, the accumulator starting from
- * -8 · (the block's sum of activations), which applies the zero point 8; the int32 sums of the 4 blocks
- * are scaled by activation scale × weight scale into a float32 accumulator.
+ * Both paths compute the same numbers, bit for bit, whatever M is, so that a row's result does not
+ * depend on how many rows came with it (a speculative verification pass must give the tokens plain
+ * greedy decoding gives, and a prompt's last rows go through a prefill chunk, not a decode step):
+ * - the activations are quantised to int8 per row and block of 32 (scale = absmax / 127, round to
+ *   nearest even: MLAS's CompInt8 quantisation), each block's 32 values stored evens then odds to
+ *   match the low and high nibbles of the weights' bytes;
+ * - a block's dot product is an exact int32: sum of q · v over its 32 values (v the unsigned nibble,
+ *   0..15) minus 8 · sum of q (the zero point 8);
+ * - y[m][n] = Σ over blocks, in order, fma(float(dot), act_scale · weight_scale, y) from 0.
+ * The weights are unpacked per block of 16 columns into the layout VPDPBUSD and TDPBSUD read (row r
+ * of a block: 4 consecutive values of each of 16 columns, unsigned), for the whole K, into a buffer
+ * per thread (512 bytes a block: 16 KB for K = 1024) that the rows reuse from L1/L2.
+ * VNNI (M below the AMX threshold): per 16 columns and block, 8 VPDPBUSD per row (lanes = columns).
+ * AMX (from the threshold): 32 columns × 32 rows at a time, four C tiles of int32 block sums per
+ * block (TDPBSUD: int8 activations × unsigned nibbles), stored and folded into float32 accumulators
+ * as above.
  */
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -24,30 +26,28 @@
 #include <math.h>
 #include "matmul.h"
 
-/* ---- VNNI ---- */
+/* ---- the activations, shared by both paths ---- */
 
 typedef struct {
-  int ngrp;      /* groups of 4 blocks along K */
-  uint8_t *q;    /* [M][ngrp][128]: per group 64 bytes of even-k values, 64 of odd-k (4 blocks × 16) */
-  float *as;     /* [M][ngrp][16]: lane l: the activation scale of block l/4 */
-  int32_t *corr; /* [M][ngrp][16]: lane 4j: -8 · sum of block j's int8 values; other lanes 0 */
-} vnni_prep;
+  int M, nb, mpad;
+  int8_t *q;     /* [mpad][nb][32]: each block's even-k values, then its odd-k values */
+  int32_t *corr; /* [mpad][nb]: -8 · sum of the block's q */
+  float *as;     /* [mpad][nb]: the block's scale */
+} acts;
 
-int mmx_prepare_vnni(mm_args *a) {
-  const int M = a->M, K = a->K, nb = K / MM_BLOCK, ngrp = (nb + 3) / 4;
-  vnni_prep *p = malloc(sizeof *p);
+int mmx_prepare(mm_args *a) {
+  const int M = a->M, K = a->K, nb = K / MM_BLOCK, mpad = (M + 15) / 16 * 16;
+  acts *p = calloc(1, sizeof *p);
   if (!p) return -1;
-  p->ngrp = ngrp;
-  p->q = aligned_alloc(64, (size_t)M * ngrp * 128 + 64);
-  p->as = aligned_alloc(64, (size_t)M * ngrp * 64 + 64);
-  p->corr = aligned_alloc(64, (size_t)M * ngrp * 64 + 64);
-  if (!p->q || !p->as || !p->corr) {
-    free(p->q), free(p->as), free(p->corr), free(p);
-    return -1;
-  }
-  memset(p->q, 0, (size_t)M * ngrp * 128);
-  memset(p->as, 0, (size_t)M * ngrp * 64);
-  memset(p->corr, 0, (size_t)M * ngrp * 64);
+  a->prep = p;
+  p->M = M, p->nb = nb, p->mpad = mpad;
+  p->q = aligned_alloc(64, ((size_t)mpad * nb * 32 + 63) / 64 * 64);
+  p->corr = aligned_alloc(64, ((size_t)mpad * nb * 4 + 63) / 64 * 64);
+  p->as = aligned_alloc(64, ((size_t)mpad * nb * 4 + 63) / 64 * 64);
+  if (!p->q || !p->corr || !p->as) return -1;
+  memset(p->q + (size_t)M * nb * 32, 0, (size_t)(mpad - M) * nb * 32);
+  memset(p->corr + (size_t)M * nb, 0, (size_t)(mpad - M) * nb * 4);
+  memset(p->as + (size_t)M * nb, 0, (size_t)(mpad - M) * nb * 4);
   for (int m = 0; m < M; m++) {
     const float *x = a->a + (size_t)m * K;
     for (int b = 0; b < nb; b++) {
@@ -58,112 +58,107 @@ int mmx_prepare_vnni(mm_args *a) {
       /* round to nearest even, as MLAS's quantisation */
       __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, _mm512_set1_ps(inv)));
       __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, _mm512_set1_ps(inv)));
-      int32_t qi[32];
-      _mm512_storeu_si512(qi, q0);
-      _mm512_storeu_si512(qi + 16, q1);
-      const int g = b / 4, j = b % 4;
-      uint8_t *dst = p->q + ((size_t)m * ngrp + g) * 128;
-      int sum = 0;
-      for (int i = 0; i < 16; i++) {
-        dst[16 * j + i] = (uint8_t)(int8_t)qi[2 * i];
-        dst[64 + 16 * j + i] = (uint8_t)(int8_t)qi[2 * i + 1];
-        sum += qi[2 * i] + qi[2 * i + 1];
-      }
-      float *as = p->as + ((size_t)m * ngrp + g) * 16;
-      for (int l = 0; l < 4; l++) as[4 * j + l] = s;
-      p->corr[((size_t)m * ngrp + g) * 16 + 4 * j] = -8 * sum;
+      /* evens then odds: q0 holds k = 0..15, q1 k = 16..31 */
+      const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+      const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+      __m512i e = _mm512_permutex2var_epi32(q0, ev, q1), o = _mm512_permutex2var_epi32(q0, od, q1);
+      int8_t *dst = p->q + ((size_t)m * nb + b) * 32;
+      _mm_storeu_si128((__m128i *)dst, _mm512_cvtepi32_epi8(e));
+      _mm_storeu_si128((__m128i *)(dst + 16), _mm512_cvtepi32_epi8(o));
+      p->corr[(size_t)m * nb + b] = -8 * _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+      p->as[(size_t)m * nb + b] = s;
     }
   }
-  a->prep = p;
   return 0;
 }
 
-void mmx_free_vnni(void *prep) {
-  vnni_prep *p = prep;
+void mmx_free(void *prep) {
+  acts *p = prep;
   if (!p) return;
-  free(p->q), free(p->as), free(p->corr), free(p);
+  free(p->q), free(p->corr), free(p->as), free(p);
 }
 
-/* one column, R rows (R ≤ 4, a constant at each call site so the accumulators stay in registers) */
-static inline __attribute__((always_inline)) void vnni_col(const mm_args *a, const vnni_prep *p, int n, int m0, const int R) {
-  const int nb = a->K / MM_BLOCK, ngrp = p->ngrp;
-  const uint8_t *bc = a->b + (size_t)n * nb * 16;
-  const float *sc = a->scales + (size_t)n * nb;
-  const __m512i low = _mm512_set1_epi8(0x0f);
-  const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+/*
+ * The weights of the 16 columns c0.. (valid of them; the others read as 0) for every block, unsigned
+ * nibbles in VNNI order: out[kb][r][n] (4 bytes) = values 4r..4r+3 of the block's evens-then-odds order
+ * for column n: the low nibbles of bytes 4r..4r+3 (r < 4), the high nibbles of bytes 4(r-4).. (r ≥ 4).
+ * And the block's scales: sc[kb][n].
+ */
+static void unpack16(const mm_args *a, int c0, int valid, uint32_t *out, float *sc) {
+  const int nb = a->K / MM_BLOCK;
+  const __mmask16 mk = (__mmask16)((1u << valid) - 1);
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
+  const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
+  const __m512i nib = _mm512_set1_epi8(0x0f);
+  const uint8_t *base = a->b + (size_t)c0 * nb * 16;
+  const float *sbase = a->scales + (size_t)c0 * nb;
+  for (int kb = 0; kb < nb; kb++) {
+    _mm512_store_ps(sc + kb * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mk, sidx, sbase + kb, 4));
+    uint32_t *t = out + (size_t)kb * 128;
+    for (int j = 0; j < 4; j++) {
+      const __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mk, bidx, base + (size_t)kb * 16 + 4 * j, 1);
+      _mm512_store_si512(t + j * 16, _mm512_and_si512(g, nib));
+      _mm512_store_si512(t + (j + 4) * 16, _mm512_and_si512(_mm512_srli_epi16(g, 4), nib));
+    }
+  }
+}
+
+/* per-thread scratch, kept from call to call: the unpacked weights (2 × nb × 512 bytes), scales, accumulators */
+static __thread uint8_t *scratch;
+static __thread size_t scratch_cap;
+static void *thread_scratch(const mm_args *a, size_t need) {
+  if (scratch_cap < need) {
+    free(scratch);
+    scratch = aligned_alloc(64, (need + 63) / 64 * 64);
+    scratch_cap = scratch ? need : 0;
+    if (!scratch) __atomic_store_n(&((mm_args *)a)->failed, 1, __ATOMIC_RELAXED);
+  }
+  return scratch;
+}
+
+/* ---- VNNI ---- */
+
+/* R rows (R ≤ 4, a constant at each call site) × 16 columns */
+static inline __attribute__((always_inline)) void vnni_rows(const mm_args *a, const acts *p, const uint32_t *w, const float *sc, int m0, int c0, int valid, const int R) {
+  const int nb = p->nb;
   __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-  for (int g = 0; g < ngrp; g++) {
-    __m512i x;
-    __m128 s4;
-    if (4 * g + 4 <= nb) {
-      x = _mm512_loadu_si512(bc + (size_t)g * 64);
-      s4 = _mm_loadu_ps(sc + 4 * g);
-    } else {
-      const int left = nb - 4 * g;
-      x = _mm512_maskz_loadu_epi8((__mmask64)((1ULL << (16 * left)) - 1), bc + (size_t)g * 64);
-      s4 = _mm_maskz_loadu_ps((__mmask8)((1u << left) - 1), sc + 4 * g);
-    }
-    const __m512i lo = _mm512_and_si512(x, low), hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), low);
-    const __m512 bs = _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(s4));
+  for (int kb = 0; kb < nb; kb++) {
+    const uint32_t *t = w + (size_t)kb * 128;
+    const __m512 bs = _mm512_load_ps(sc + kb * 16);
     for (int r = 0; r < R; r++) {
-      const size_t o = (size_t)(m0 + r) * ngrp + g;
-      const uint8_t *q = p->q + o * 128;
-      __m512i s = _mm512_load_si512(p->corr + o * 16);
-      s = _mm512_dpbusd_epi32(s, lo, _mm512_load_si512(q));
-      s = _mm512_dpbusd_epi32(s, hi, _mm512_load_si512(q + 64));
-      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(bs, _mm512_load_ps(p->as + o * 16)), acc[r]);
+      const size_t o = (size_t)(m0 + r) * nb + kb;
+      const int32_t *q = (const int32_t *)(p->q + o * 32);
+      __m512i s = _mm512_set1_epi32(p->corr[o]);
+      for (int i = 0; i < 8; i++) s = _mm512_dpbusd_epi32(s, _mm512_load_si512(t + i * 16), _mm512_set1_epi32(q[i]));
+      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(_mm512_set1_ps(p->as[o]), bs), acc[r]);
     }
   }
-  for (int r = 0; r < R; r++) a->y[(size_t)(m0 + r) * a->N + n] = _mm512_reduce_add_ps(acc[r]);
+  const __mmask16 mk = (__mmask16)((1u << valid) - 1);
+  for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(a->y + (size_t)(m0 + r) * a->N + c0, mk, acc[r]);
 }
 
-void mmx_task_vnni(const mm_args *a, int n0, int n1) {
-  const vnni_prep *p = a->prep;
-  for (int n = n0; n < n1; n++) {
-    int m = 0;
-    for (; m + 4 <= a->M; m += 4) vnni_col(a, p, n, m, 4);
-    switch (a->M - m) {
-      case 3: vnni_col(a, p, n, m, 3); break;
-      case 2: vnni_col(a, p, n, m, 2); break;
-      case 1: vnni_col(a, p, n, m, 1); break;
-    }
+#define VNNI_COLS 16
+size_t mmx_vnni_groups(const mm_args *a) { return (size_t)(a->N + VNNI_COLS - 1) / VNNI_COLS; }
+
+void mmx_task_vnni(const mm_args *a, size_t task) {
+  const acts *p = a->prep;
+  const int nb = p->nb, c0 = (int)task * VNNI_COLS, valid = a->N - c0 < 16 ? a->N - c0 : 16;
+  uint8_t *buf = thread_scratch(a, (size_t)nb * (512 + 64));
+  if (!buf) return;
+  uint32_t *w = (uint32_t *)buf;
+  float *sc = (float *)(buf + (size_t)nb * 512);
+  unpack16(a, c0, valid, w, sc);
+  int m = 0;
+  for (; m + 4 <= a->M; m += 4) vnni_rows(a, p, w, sc, m, c0, valid, 4);
+  switch (a->M - m) {
+    case 3: vnni_rows(a, p, w, sc, m, c0, valid, 3); break;
+    case 2: vnni_rows(a, p, w, sc, m, c0, valid, 2); break;
+    case 1: vnni_rows(a, p, w, sc, m, c0, valid, 1); break;
   }
 }
 
-/* ---- AMX (bfloat16) ---- */
-
-typedef struct {
-  int mpad;        /* M rounded up to 16 */
-  uint16_t *abf;   /* [mpad][K] bfloat16 */
-} amx_prep;
-
-int mmx_prepare_amx(mm_args *a) {
-  const int M = a->M, K = a->K, mpad = (M + 15) / 16 * 16;
-  amx_prep *p = malloc(sizeof *p);
-  if (!p) return -1;
-  p->mpad = mpad;
-  p->abf = aligned_alloc(64, (size_t)mpad * K * 2 + 64);
-  if (!p->abf) return free(p), -1;
-  for (int m = 0; m < M; m++) {
-    const float *x = a->a + (size_t)m * K;
-    uint16_t *d = p->abf + (size_t)m * K;
-    int k = 0;
-    for (; k + 16 <= K; k += 16) _mm256_storeu_si256((__m256i *)(d + k), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(x + k)));
-    if (k < K) {
-      const __mmask16 mk = (__mmask16)((1u << (K - k)) - 1);
-      _mm256_mask_storeu_epi16(d + k, mk, (__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mk, x + k)));
-    }
-  }
-  memset(p->abf + (size_t)M * K, 0, (size_t)(mpad - M) * K * 2);
-  a->prep = p;
-  return 0;
-}
-
-void mmx_free_amx(void *prep) {
-  amx_prep *p = prep;
-  if (!p) return;
-  free(p->abf), free(p);
-}
+/* ---- AMX (int8) ---- */
 
 typedef struct {
   uint8_t palette, start_row, reserved[14];
@@ -171,134 +166,84 @@ typedef struct {
   uint8_t rows[16];
 } tilecfg;
 
-/* the 16 columns c0.. (valid of them) of every block, as bfloat16 B tiles: out[kb][16 rows][16 pairs] */
-static void unpack_tiles(const mm_args *a, int c0, int valid, uint32_t *out) {
-  const int nb = a->K / MM_BLOCK;
-  const __mmask16 mk = (__mmask16)((1u << valid) - 1);
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
-  const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
-  const __m512i nib = _mm512_set1_epi32(0x0f);
-  /* words 2n, 2n+1 <- words n, 16 + n */
-  static const uint16_t inter_idx[32] __attribute__((aligned(64))) = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
-  const __m512i inter = _mm512_load_si512(inter_idx);
-  const uint8_t *base = a->b + (size_t)c0 * nb * 16;
-  const float *sbase = a->scales + (size_t)c0 * nb;
-  for (int kb = 0; kb < nb; kb++) {
-    const __m512 s = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mk, sidx, sbase + kb, 4);
-    const __m512 m8 = _mm512_mul_ps(s, _mm512_set1_ps(-8.0f));
-    uint32_t *t = out + (size_t)kb * 256;
-    for (int j = 0; j < 4; j++) {
-      const __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mk, bidx, base + (size_t)kb * 16 + 4 * j, 1);
-      for (int i = 0; i < 4; i++) {
-        const __m512i x = _mm512_srli_epi32(g, 8 * i);
-        const __m512 flo = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_and_si512(x, nib)), s, m8);
-        const __m512 fhi = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(x, 4), nib)), s, m8);
-        const __m512i bf = (__m512i)_mm512_cvtne2ps_pbh(fhi, flo);
-        _mm512_store_si512(t + (4 * j + i) * 16, _mm512_permutexvar_epi16(inter, bf));
-      }
-    }
-  }
-}
-
-static void store_tile_partial(const float *tmp, float *y, int N, int rows, int cols) {
-  for (int r = 0; r < rows; r++) memcpy(y + (size_t)r * N, tmp + r * 16, (size_t)cols * 4);
-}
-
 #define AMX_COLS 32
-
 size_t mmx_amx_groups(const mm_args *a) { return (size_t)(a->N + AMX_COLS - 1) / AMX_COLS; }
 
+/* the int32 block sums of C tile `ti` (16 rows × 16 columns, in tmp) folded into acc (32 × 32 float32) */
+static inline void fold(const acts *p, const int32_t *tmp, float *acc, int m0, int ra, int cb, int kb, const float *sc) {
+  const __m512 bs = _mm512_load_ps(sc + kb * 16);
+  for (int i = 0; i < 16; i++) {
+    const size_t o = (size_t)(m0 + 16 * ra + i) * p->nb + kb;
+    float *ac = acc + (16 * ra + i) * 32 + 16 * cb;
+    const __m512i s = _mm512_add_epi32(_mm512_load_si512(tmp + i * 16), _mm512_set1_epi32(p->corr[o]));
+    _mm512_store_ps(ac, _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(_mm512_set1_ps(p->as[o]), bs), _mm512_load_ps(ac)));
+  }
+}
+
 void mmx_task_amx(const mm_args *a, size_t task) {
-  const amx_prep *p = a->prep;
-  const int K = a->K, N = a->N, M = a->M, nb = K / MM_BLOCK;
+  const acts *p = a->prep;
+  const int N = a->N, M = a->M, nb = p->nb;
   const int n0 = (int)task * AMX_COLS;
   const int nt = N - n0 > 16 ? 2 : 1;
-  /* the unpacked weights: a buffer per thread, kept from call to call (2 KB per block of K) */
-  static __thread uint32_t *bb;
-  static __thread size_t cap;
-  const size_t need = (size_t)2 * nb * 1024;
-  if (cap < need) {
-    free(bb);
-    bb = aligned_alloc(64, need);
-    cap = bb ? need : 0;
-    if (!bb) {
-      __atomic_store_n(&((mm_args *)a)->failed, 1, __ATOMIC_RELAXED);
-      return;
-    }
-  }
+  uint8_t *buf = thread_scratch(a, (size_t)nb * 2 * (512 + 64) + 32 * 32 * 4 + 4 * 1024);
+  if (!buf) return;
+  uint32_t *W[2] = {(uint32_t *)buf, (uint32_t *)(buf + (size_t)nb * 512)};
+  float *SC[2] = {(float *)(buf + (size_t)nb * 1024), (float *)(buf + (size_t)nb * 1024 + (size_t)nb * 64)};
+  float *acc = (float *)(buf + (size_t)nb * 1152);
+  int32_t *tmp = (int32_t *)(buf + (size_t)nb * 1152 + 32 * 32 * 4);
+  int valid[2] = {0, 0};
   for (int t = 0; t < nt; t++) {
-    const int c0 = n0 + 16 * t, valid = N - c0 < 16 ? N - c0 : 16;
-    unpack_tiles(a, c0, valid, bb + (size_t)t * nb * 256);
+    const int c0 = n0 + 16 * t;
+    valid[t] = N - c0 < 16 ? N - c0 : 16;
+    unpack16(a, c0, valid[t], W[t], SC[t]);
   }
   tilecfg cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.palette = 1;
-  for (int i = 0; i < 8; i++) cfg.colsb[i] = 64, cfg.rows[i] = 16;
+  for (int i = 0; i < 4; i++) cfg.colsb[i] = 64, cfg.rows[i] = 16; /* C: 16 × 16 int32 */
+  for (int i = 4; i < 6; i++) cfg.colsb[i] = 32, cfg.rows[i] = 16; /* A: 16 rows × 32 int8 */
+  for (int i = 6; i < 8; i++) cfg.colsb[i] = 64, cfg.rows[i] = 8;  /* B: 8 × (16 columns × 4 uint8) */
   _tile_loadconfig(&cfg);
-  const uint16_t *A = p->abf;
-  const size_t as = (size_t)K * 2;
-  const uint32_t *B0 = bb, *B1 = bb + (size_t)nb * 256;
-  float tmp[256] __attribute__((aligned(64)));
+  const size_t as = (size_t)nb * 32;
   for (int m0 = 0; m0 < p->mpad; m0 += 32) {
     const int two = m0 + 16 < p->mpad;
-    _tile_zero(0);
-    _tile_zero(1);
-    _tile_zero(2);
-    _tile_zero(3);
-    const uint16_t *a0 = A + (size_t)m0 * K, *a1 = A + (size_t)(m0 + 16) * K;
-    if (two && nt == 2)
-      for (int kb = 0; kb < nb; kb++) {
-        _tile_loadd(4, a0 + kb * 32, as);
-        _tile_loadd(6, B0 + kb * 256, 64);
+    memset(acc, 0, 32 * 32 * 4);
+    const int8_t *a0 = p->q + (size_t)m0 * as, *a1 = p->q + (size_t)(m0 + 16) * as;
+    for (int kb = 0; kb < nb; kb++) {
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      _tile_zero(3);
+      _tile_loadd(4, a0 + kb * 32, as);
+      _tile_loadd(6, W[0] + kb * 128, 64);
+      _tile_dpbsud(0, 4, 6);
+      if (nt == 2) {
+        _tile_loadd(7, W[1] + kb * 128, 64);
+        _tile_dpbsud(1, 4, 7);
+      }
+      if (two) {
         _tile_loadd(5, a1 + kb * 32, as);
-        _tile_loadd(7, B1 + kb * 256, 64);
-        _tile_dpbf16ps(0, 4, 6);
-        _tile_dpbf16ps(1, 4, 7);
-        _tile_dpbf16ps(2, 5, 6);
-        _tile_dpbf16ps(3, 5, 7);
+        _tile_dpbsud(2, 5, 6);
+        if (nt == 2) _tile_dpbsud(3, 5, 7);
       }
-    else if (two)
-      for (int kb = 0; kb < nb; kb++) {
-        _tile_loadd(4, a0 + kb * 32, as);
-        _tile_loadd(6, B0 + kb * 256, 64);
-        _tile_loadd(5, a1 + kb * 32, as);
-        _tile_dpbf16ps(0, 4, 6);
-        _tile_dpbf16ps(2, 5, 6);
+      _tile_stored(0, tmp, 64);
+      fold(p, tmp, acc, m0, 0, 0, kb, SC[0]);
+      if (nt == 2) {
+        _tile_stored(1, tmp, 64);
+        fold(p, tmp, acc, m0, 0, 1, kb, SC[1]);
       }
-    else if (nt == 2)
-      for (int kb = 0; kb < nb; kb++) {
-        _tile_loadd(4, a0 + kb * 32, as);
-        _tile_loadd(6, B0 + kb * 256, 64);
-        _tile_loadd(7, B1 + kb * 256, 64);
-        _tile_dpbf16ps(0, 4, 6);
-        _tile_dpbf16ps(1, 4, 7);
+      if (two) {
+        _tile_stored(2, tmp, 64);
+        fold(p, tmp, acc, m0, 1, 0, kb, SC[0]);
+        if (nt == 2) {
+          _tile_stored(3, tmp, 64);
+          fold(p, tmp, acc, m0, 1, 1, kb, SC[1]);
+        }
       }
-    else
-      for (int kb = 0; kb < nb; kb++) {
-        _tile_loadd(4, a0 + kb * 32, as);
-        _tile_loadd(6, B0 + kb * 256, 64);
-        _tile_dpbf16ps(0, 4, 6);
-      }
-    /* C tiles to Y: whole tiles straight, edges through tmp */
-    for (int ti = 0; ti < 4; ti++) {
-      const int ra = ti >> 1, cb = ti & 1;
-      if ((ra && !two) || (cb && nt < 2)) continue;
-      const int r0 = m0 + 16 * ra, c0 = n0 + 16 * cb;
-      const int rows = M - r0 < 16 ? M - r0 : 16, cols = N - c0 < 16 ? N - c0 : 16;
-      if (rows <= 0) continue;
-      float *y = a->y + (size_t)r0 * N + c0;
-      const int whole = rows == 16 && cols == 16;
-      float *dst = whole ? y : tmp;
-      const size_t stride = whole ? (size_t)N * 4 : 64;
-      switch (ti) {
-        case 0: _tile_stored(0, dst, stride); break;
-        case 1: _tile_stored(1, dst, stride); break;
-        case 2: _tile_stored(2, dst, stride); break;
-        case 3: _tile_stored(3, dst, stride); break;
-      }
-      if (!whole) store_tile_partial(tmp, y, N, rows, cols);
     }
+    const int rows = M - m0 < 32 ? M - m0 : 32;
+    for (int r = 0; r < rows; r++)
+      for (int t = 0; t < nt; t++) memcpy(a->y + (size_t)(m0 + r) * N + n0 + 16 * t, acc + r * 32 + 16 * t, (size_t)valid[t] * 4);
   }
   _tile_release();
 }
