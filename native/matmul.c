@@ -20,6 +20,8 @@ size_t mmx_vnni_groups(const mm_args *a);
 void mmx_task_vnni(const mm_args *a, size_t task);
 size_t mmx_amx_groups(const mm_args *a);
 void mmx_task_amx(const mm_args *a, size_t task);
+size_t mmx_packed_bytes(const mm_args *a);
+void mmx_pack(const mm_args *a, uint8_t *dst, size_t group);
 #define X86 1
 #else
 #define X86 0
@@ -70,6 +72,23 @@ size_t mm_tasks(const mm_args *a) {
   if (a->path == MM_PATH_VNNI) return mmx_vnni_groups(a);
 #endif
   return (size_t)(a->N + COLS - 1) / COLS;
+}
+
+size_t mm_packed_bytes(const mm_args *a) {
+  pick();
+#if X86
+  if (strcmp(isa_name, "generic")) return mmx_packed_bytes(a);
+#endif
+  (void)a;
+  return 0;
+}
+size_t mm_pack_tasks(const mm_args *a) { return (size_t)(a->N + 15) / 16; }
+void mm_pack(const mm_args *a, uint8_t *dst, size_t i) {
+#if X86
+  mmx_pack(a, dst, i);
+#else
+  (void)a, (void)dst, (void)i;
+#endif
 }
 
 int mm_prepare(mm_args *a) {

@@ -17,6 +17,8 @@ typedef struct {
   const uint8_t *b;
   const float *scales;
   float *y;
+  /* the weights and scales repacked by mm_pack for the x86 paths, or NULL (then read from b/scales as they are) */
+  const uint8_t *packed;
   /* scratch prepared by mm_prepare for the chosen path (activations converted once per call) */
   void *prep;
   int path;   /* MM_PATH_* */
@@ -31,6 +33,14 @@ size_t mm_tasks(const mm_args *a);
 int mm_prepare(mm_args *a);
 void mm_task(const mm_args *a, size_t i);
 void mm_finish(mm_args *a);
+/*
+ * The x86 paths read the weights faster from a copy in their own layout (matmul_x86.c), made once per
+ * node: mm_packed_bytes(a) bytes (0: the path has no use for one), filled by mm_pack(a, dst, i) for
+ * i < mm_pack_tasks(a) (in parallel), then passed as a->packed.
+ */
+size_t mm_packed_bytes(const mm_args *a);
+size_t mm_pack_tasks(const mm_args *a);
+void mm_pack(const mm_args *a, uint8_t *dst, size_t i);
 /* Which build the running CPU takes ("amx", "avx512", "generic"). */
 const char *mm_isa(void);
 /* Rows from which the AMX path is taken (TYPOFIX_MATMUL_AMX_ROWS; default below). */

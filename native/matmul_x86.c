@@ -79,18 +79,61 @@ void mmx_free(void *prep) {
 }
 
 /*
- * The weights of the 16 columns c0.. (valid of them; the others read as 0) for every block, unsigned
- * nibbles in VNNI order: out[kb][r][n] (4 bytes) = values 4r..4r+3 of the block's evens-then-odds order
- * for column n: the low nibbles of bytes 4r..4r+3 (r < 4), the high nibbles of bytes 4(r-4).. (r ≥ 4).
- * And the block's scales: sc[kb][n].
+ * The packed copy (mm_pack): per group of 16 columns and block, 256 bytes: 4 × 64, the j-th holding
+ * bytes 4j..4j+3 of each of the 16 columns' block (column n at 4n); then, after all the groups' weights,
+ * per group and block the 16 columns' scales. Columns past N are zeros. The same bytes as the original,
+ * in the order the kernels read them: one group's whole K is one contiguous stream.
  */
-static void unpack16(const mm_args *a, int c0, int valid, uint32_t *out, float *sc) {
-  const int nb = a->K / MM_BLOCK;
-  const __mmask16 mk = (__mmask16)((1u << valid) - 1);
+size_t mmx_packed_bytes(const mm_args *a) {
+  const size_t ng = (size_t)(a->N + 15) / 16, nb = (size_t)a->K / MM_BLOCK;
+  return ng * nb * (256 + 64);
+}
+
+static inline __mmask16 cols_mask(int valid) { return (__mmask16)((1u << valid) - 1); }
+
+void mmx_pack(const mm_args *a, uint8_t *dst, size_t g) {
+  const int nb = a->K / MM_BLOCK, ng = (a->N + 15) / 16, c0 = (int)g * 16, valid = a->N - c0 < 16 ? a->N - c0 : 16;
+  const __mmask16 mk = cols_mask(valid);
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
   const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
+  const uint8_t *base = a->b + (size_t)c0 * nb * 16;
+  const float *sbase = a->scales + (size_t)c0 * nb;
+  uint8_t *w = dst + g * nb * 256;
+  float *sc = (float *)(dst + (size_t)ng * nb * 256) + g * nb * 16;
+  for (int kb = 0; kb < nb; kb++) {
+    _mm512_store_ps(sc + kb * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mk, sidx, sbase + kb, 4));
+    for (int j = 0; j < 4; j++) _mm512_store_si512(w + kb * 256 + j * 64, _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mk, bidx, base + (size_t)kb * 16 + 4 * j, 1));
+  }
+}
+
+/*
+ * The weights of the 16 columns c0.. (valid of them; the others read as 0) for every block, unsigned
+ * nibbles in VNNI order: out[kb][r][n] (4 bytes) = values 4r..4r+3 of the block's evens-then-odds order
+ * for column n: the low nibbles of bytes 4r..4r+3 (r < 4), the high nibbles of bytes 4(r-4).. (r ≥ 4).
+ * And the block's scales: sc[kb][n]. From the packed copy where there is one, else gathered from B.
+ */
+static void unpack16(const mm_args *a, int c0, int valid, uint32_t *out, float *sc) {
+  const int nb = a->K / MM_BLOCK;
   const __m512i nib = _mm512_set1_epi8(0x0f);
+  if (a->packed) {
+    const size_t g = (size_t)c0 / 16, ng = (size_t)(a->N + 15) / 16;
+    const uint8_t *w = a->packed + g * nb * 256;
+    memcpy(sc, (const float *)(a->packed + ng * nb * 256) + g * nb * 16, (size_t)nb * 64);
+    for (int kb = 0; kb < nb; kb++) {
+      uint32_t *t = out + (size_t)kb * 128;
+      for (int j = 0; j < 4; j++) {
+        const __m512i x = _mm512_load_si512(w + kb * 256 + j * 64);
+        _mm512_store_si512(t + j * 16, _mm512_and_si512(x, nib));
+        _mm512_store_si512(t + (j + 4) * 16, _mm512_and_si512(_mm512_srli_epi16(x, 4), nib));
+      }
+    }
+    return;
+  }
+  const __mmask16 mk = cols_mask(valid);
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
+  const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
   const uint8_t *base = a->b + (size_t)c0 * nb * 16;
   const float *sbase = a->scales + (size_t)c0 * nb;
   for (int kb = 0; kb < nb; kb++) {

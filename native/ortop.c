@@ -251,10 +251,15 @@ static OrtCustomOp op = {
  * Domain "ai.typofix", op "MatMulNBits": com.microsoft MatMulNBits's first three inputs (A float32
  * [..., K], B uint8 [N, K/32, 16], scales float32 [N·K/32]) and output (Y float32 [..., N]), attributes
  * K, N, bits = 4, block_size = 32 (accuracy_level and others are read by nobody). The rewrite swaps only
- * nodes of that form: no zero points, g_idx or bias. Parallel over groups of output columns.
+ * nodes of that form: no zero points, g_idx or bias. Parallel over groups of output columns. On x86 the
+ * weights are repacked once, at the node's first run (mm_pack: the same bytes in the kernels' order, a
+ * second copy of B and the scales held as long as the session), so decode steps stream them.
  */
 typedef struct {
   int64_t K, N;
+  /* the weights repacked for the x86 paths (matmul.h mm_pack), made at the first run; and the B they came from */
+  uint8_t *packed;
+  const void *packed_from;
 } mm_kernel;
 
 static OrtStatus *mm_create(const OrtCustomOp *op, const OrtApi *a, const OrtKernelInfo *info, void **out) {
@@ -274,6 +279,16 @@ static OrtStatus *mm_create(const OrtCustomOp *op, const OrtApi *a, const OrtKer
 }
 
 static void mm_run(void *p, size_t i) { mm_task(p, i); }
+typedef struct {
+  const mm_args *a;
+  uint8_t *dst;
+} pack_work;
+static void mm_pack_run(void *p, size_t i) { mm_pack(((pack_work *)p)->a, ((pack_work *)p)->dst, i); }
+static void mm_destroy(void *kp) {
+  mm_kernel *k = kp;
+  free(k->packed);
+  free(k);
+}
 
 static OrtStatus *mm_compute(void *kp, OrtKernelContext *ctx) {
   mm_kernel *k = kp;
@@ -301,7 +316,24 @@ static OrtStatus *mm_compute(void *kp, OrtKernelContext *ctx) {
   if ((s = ((st_fn)F(I_GetTensorMutableData))(out, &y))) return s;
   if (M == 0) return NULL;
   if (M > (1 << 24)) return status("typofix matmul: too many rows");
-  mm_args a = {(int)M, (int)k->K, (int)k->N, t[0].data, t[1].data, t[2].data, y, NULL, 0, 0};
+  mm_args a = {(int)M, (int)k->K, (int)k->N, t[0].data, t[1].data, t[2].data, y, NULL, NULL, 0, 0};
+  /* B and scales are initialisers (the rewrite swaps only such nodes): packed once, at the first run */
+  const size_t pbytes = mm_packed_bytes(&a);
+  if (pbytes && k->packed_from != t[1].data) {
+    free(k->packed);
+    k->packed_from = NULL;
+    k->packed = aligned_alloc(64, (pbytes + 63) / 64 * 64);
+    if (k->packed) {
+      pack_work pw = {&a, k->packed};
+      const size_t np = mm_pack_tasks(&a);
+      if (api_version >= 17 && np > 1) s = ((OrtStatus * (*)(const OrtKernelContext *, void (*)(void *, size_t), size_t, size_t, void *)) F(I_KernelContext_ParallelFor))(ctx, mm_pack_run, np, 0, &pw);
+      else
+        for (size_t i = 0; i < np; i++) mm_pack(&a, k->packed, i);
+      if (s) return s;
+      k->packed_from = t[1].data;
+    } /* else: no memory for the copy; the kernels read B as it is (slower) */
+  }
+  a.packed = k->packed_from == t[1].data ? k->packed : NULL;
   if (mm_prepare(&a)) {
     mm_finish(&a);
     return status("typofix matmul: out of memory");
@@ -332,7 +364,7 @@ static OrtCustomOp mm_op = {
     .GetInputTypeCount = mm_in_count,
     .GetOutputType = mm_out_type,
     .GetOutputTypeCount = mm_out_count,
-    .KernelDestroy = destroy,
+    .KernelDestroy = mm_destroy,
     .GetInputCharacteristic = required,
     .GetOutputCharacteristic = required,
     .GetInputMemoryType = mem_default,
