@@ -162,18 +162,31 @@ static void *thread_scratch(const mm_args *a, size_t need) {
 
 /* ---- VNNI ---- */
 
-/* R rows (R ≤ 4, a constant at each call site) × 16 columns */
-static inline __attribute__((always_inline)) void vnni_rows(const mm_args *a, const acts *p, const uint32_t *w, const float *sc, int m0, int c0, int valid, const int R) {
+/*
+ * R rows (R ≤ 4, a constant at each call site) × 16 columns. The weights come from the packed copy
+ * (pw: the group's blocks, 256 bytes each, unpacked in registers) or, without one, from the unpacked
+ * buffer w (128 dwords a block).
+ */
+static inline __attribute__((always_inline)) void vnni_rows(const mm_args *a, const acts *p, const uint8_t *pw, const uint32_t *w, const float *sc, int m0, int c0, int valid, const int R) {
   const int nb = p->nb;
+  const __m512i nib = _mm512_set1_epi8(0x0f);
   __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
   for (int kb = 0; kb < nb; kb++) {
-    const uint32_t *t = w + (size_t)kb * 128;
+    __m512i t[8];
+    if (pw)
+      for (int j = 0; j < 4; j++) {
+        const __m512i x = _mm512_load_si512(pw + (size_t)kb * 256 + j * 64);
+        t[j] = _mm512_and_si512(x, nib);
+        t[j + 4] = _mm512_and_si512(_mm512_srli_epi16(x, 4), nib);
+      }
+    else
+      for (int i = 0; i < 8; i++) t[i] = _mm512_load_si512(w + (size_t)kb * 128 + i * 16);
     const __m512 bs = _mm512_load_ps(sc + kb * 16);
     for (int r = 0; r < R; r++) {
       const size_t o = (size_t)(m0 + r) * nb + kb;
       const int32_t *q = (const int32_t *)(p->q + o * 32);
       __m512i s = _mm512_set1_epi32(p->corr[o]);
-      for (int i = 0; i < 8; i++) s = _mm512_dpbusd_epi32(s, _mm512_load_si512(t + i * 16), _mm512_set1_epi32(q[i]));
+      for (int i = 0; i < 8; i++) s = _mm512_dpbusd_epi32(s, t[i], _mm512_set1_epi32(q[i]));
       acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(_mm512_set1_ps(p->as[o]), bs), acc[r]);
     }
   }
@@ -187,17 +200,25 @@ size_t mmx_vnni_groups(const mm_args *a) { return (size_t)(a->N + VNNI_COLS - 1)
 void mmx_task_vnni(const mm_args *a, size_t task) {
   const acts *p = a->prep;
   const int nb = p->nb, c0 = (int)task * VNNI_COLS, valid = a->N - c0 < 16 ? a->N - c0 : 16;
-  uint8_t *buf = thread_scratch(a, (size_t)nb * (512 + 64));
-  if (!buf) return;
-  uint32_t *w = (uint32_t *)buf;
-  float *sc = (float *)(buf + (size_t)nb * 512);
-  unpack16(a, c0, valid, w, sc);
+  const uint8_t *pw = NULL;
+  const uint32_t *w = NULL;
+  const float *sc;
+  if (a->packed) {
+    pw = a->packed + task * nb * 256;
+    sc = (const float *)(a->packed + (size_t)(a->N + 15) / 16 * nb * 256) + task * nb * 16;
+  } else {
+    uint8_t *buf = thread_scratch(a, (size_t)nb * (512 + 64));
+    if (!buf) return;
+    float *scb = (float *)(buf + (size_t)nb * 512);
+    unpack16(a, c0, valid, (uint32_t *)buf, scb);
+    w = (const uint32_t *)buf, sc = scb;
+  }
   int m = 0;
-  for (; m + 4 <= a->M; m += 4) vnni_rows(a, p, w, sc, m, c0, valid, 4);
+  for (; m + 4 <= a->M; m += 4) vnni_rows(a, p, pw, w, sc, m, c0, valid, 4);
   switch (a->M - m) {
-    case 3: vnni_rows(a, p, w, sc, m, c0, valid, 3); break;
-    case 2: vnni_rows(a, p, w, sc, m, c0, valid, 2); break;
-    case 1: vnni_rows(a, p, w, sc, m, c0, valid, 1); break;
+    case 3: vnni_rows(a, p, pw, w, sc, m, c0, valid, 3); break;
+    case 2: vnni_rows(a, p, pw, w, sc, m, c0, valid, 2); break;
+    case 1: vnni_rows(a, p, pw, w, sc, m, c0, valid, 1); break;
   }
 }
 
