@@ -41,6 +41,7 @@ static void pick(void) {
   const char *rows = getenv("TYPOFIX_MATMUL_AMX_ROWS");
   if (rows && atoi(rows) > 0) amx_rows = atoi(rows);
   const char *name = "generic";
+  (void)force;
 #if X86
   if (!force || strcmp(force, "generic")) {
     __builtin_cpu_init();
