@@ -29,7 +29,7 @@ enum { MM_PATH_GENERIC = 0, MM_PATH_VNNI = 1, MM_PATH_AMX = 2 };
 
 /* Units of parallel work for a call (columns split into groups); mm_task(a, i) for i < mm_tasks(a). */
 size_t mm_tasks(const mm_args *a);
-/* Pick the path for this M, convert the activations (bfloat16 for AMX, int8 blocks for VNNI). 0 on success. */
+/* Pick the path for this M and quantise the activations (int8 per row and block of 32). 0 on success. */
 int mm_prepare(mm_args *a);
 void mm_task(const mm_args *a, size_t i);
 void mm_finish(mm_args *a);

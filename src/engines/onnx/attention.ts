@@ -98,8 +98,8 @@ export function wantsTypofixAttention(setting: AttentionKind): TypofixLibrary | 
 
 /**
  * typofix's 4-bit matmul (native/matmul*.c, in the same library): the builds "auto" takes it for. Only
- * AMX: its prefill path (AMX-bf16 tiles) is what beats onnxruntime's MLAS kernels; without AMX its GEMV
- * alone is no gain (bench/README.md, "typofix's 4-bit matmul").
+ * AMX: measured faster than onnxruntime's MLAS kernels for prefill (2–3×) and decode alike on the dev VM
+ * (bench/README.md, "typofix's 4-bit matmul"); without AMX it was not measured, so MLAS stays.
  */
 export const AUTO_MATMUL_ISAS: readonly string[] = ["amx"];
 export type MatmulKind = "typofix" | "onnxruntime" | "auto";

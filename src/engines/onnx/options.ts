@@ -42,7 +42,7 @@ export interface OnnxSessionSettings {
    */
   attention?: AttentionKind;
   /**
-   * Whose kernel runs the 4-bit MatMulNBits nodes: typofix's (native/matmul*.c: AMX-bf16 tiles for
+   * Whose kernel runs the 4-bit MatMulNBits nodes: typofix's (native/matmul*.c: AMX-int8 tiles for
    * prefill-sized inputs, an AVX-512 VNNI GEMV for decode; used where its library loads and the C API
    * backend runs, else onnxruntime's), onnxruntime's (MLAS), or auto (typofix's where the CPU has AMX).
    * ./attention.ts.
