@@ -30,7 +30,7 @@
 
 typedef struct {
   int M, nb, mpad;
-  int8_t *q;     /* [mpad][nb][32]: each block's even-k values, then its odd-k values */
+  int8_t *q;     /* [mpad][nb][32]: per block the even-k values, then the odd-k ones */
   int32_t *corr; /* [mpad][nb]: -8 · sum of the block's q */
   float *as;     /* [mpad][nb]: the block's scale */
 } acts;
