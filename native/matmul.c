@@ -10,7 +10,8 @@
 #include <string.h>
 #include "matmul.h"
 
-#if defined(__x86_64__) && defined(TYPOFIX_MATMUL_X86)
+/* Linux only: elsewhere the AMX tile state is not handed out the same way (and not tried) */
+#if defined(__x86_64__) && defined(__linux__) && defined(TYPOFIX_MATMUL_X86)
 #include <cpuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
