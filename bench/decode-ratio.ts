@@ -9,9 +9,10 @@
  * A folder may carry tags after '#', each making a session of its own: a MatMulNBits compute type
  * (DIR#fp32: that TYPOFIX_ONNX_ACCURACY), a KV cache form (DIR#chained, DIR#shared), intra-op threads
  * (DIR#t1), spinning threads (DIR#spin), or whose attention kernel runs (DIR#typofix: typofix's op
- * over a float16 cache; DIR#onnxruntime: onnxruntime's GroupQueryAttention). --prefill R first times R prefills of the longest context per folder,
+ * over a float16 cache; DIR#onnxruntime: onnxruntime's GroupQueryAttention), or whose 4-bit matmul
+ * (DIR#mm-typofix: typofix's, native/matmul*.c; DIR#mm-onnxruntime: MLAS). --prefill R first times R prefills of the longest context per folder,
  * alternating between the folders (prefill tok/s, median).
- *   bun bench/decode-ratio.ts DIR[#int8|fp32|model][#shared|chained][#tN][#spin][#typofix|onnxruntime] [DIR2 …] [--steps 48] [--contexts 128,512] [--prefill R] [--out FILE.json]
+ *   bun bench/decode-ratio.ts DIR[#int8|fp32|model][#shared|chained][#tN][#spin][#typofix|onnxruntime][#mm-typofix|mm-onnxruntime] [DIR2 …] [--steps 48] [--contexts 128,512] [--prefill R] [--out FILE.json]
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -19,7 +20,7 @@ import { loadavg } from "node:os";
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
 const dirs = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1]!.startsWith("--")));
-if (!dirs.length) throw new Error("usage: bun bench/decode-ratio.ts DIR[#int8|fp32|model][#shared|chained][#tN][#spin][#typofix|onnxruntime] [DIR2 …] [--steps 48] [--contexts 128,512] [--prefill R] [--out FILE.json]");
+if (!dirs.length) throw new Error("usage: bun bench/decode-ratio.ts DIR[#int8|fp32|model][#shared|chained][#tN][#spin][#typofix|onnxruntime][#mm-typofix|mm-onnxruntime] [DIR2 …] [--steps 48] [--contexts 128,512] [--prefill R] [--out FILE.json]");
 const prefillRounds = Number(opt("--prefill", "0"));
 const steps = Number(opt("--steps", "48"));
 const contexts = opt("--contexts", "128,512").split(",").map(Number);
@@ -48,8 +49,9 @@ for (const spec of dirs) {
   const form = tags.find((t) => t === "shared" || t === "chained");
   const threads = tags.find((t) => /^t\d+$/.test(t));
   const attention = tags.find((t) => t === "typofix" || t === "onnxruntime");
-  const bad = tags.find((t) => t !== accuracy && t !== form && t !== threads && t !== attention && t !== "spin");
-  if (bad) throw new Error(`${spec}: unknown tag "${bad}" (int8, fp32, model, shared, chained, tN, spin, typofix, onnxruntime)`);
+  const matmul = tags.find((t) => t === "mm-typofix" || t === "mm-onnxruntime");
+  const bad = tags.find((t) => t !== accuracy && t !== form && t !== threads && t !== attention && t !== matmul && t !== "spin");
+  if (bad) throw new Error(`${spec}: unknown tag "${bad}" (int8, fp32, model, shared, chained, tN, spin, typofix, onnxruntime, mm-typofix, mm-onnxruntime)`);
   const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), {
     ...sessionSettingsFromEnv(),
     ...(accuracy ? { accuracy: accuracy as never } : {}),
@@ -57,6 +59,7 @@ for (const spec of dirs) {
     ...(threads ? { threads: Number(threads.slice(1)) } : {}),
     ...(tags.includes("spin") ? { spinning: true } : {}),
     ...(attention ? { attention: attention as never } : {}),
+    ...(matmul ? { matmul: matmul.slice(3) as never } : {}),
   });
   models.push({ name: spec.split("/").filter(Boolean).pop()!, m });
 }

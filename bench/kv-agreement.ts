@@ -6,8 +6,9 @@
  * per prompt the length of the common prefix of the two outputs, and how often the outputs are
  * identical. A numeric check, not a speed one (run it with nice). A folder may carry the tag #typofix or
  * #onnxruntime: whose attention kernel runs (TYPOFIX_ONNX_ATTENTION; typofix's keeps a float16 cache),
- * e.g. DIR#onnxruntime DIR#typofix compares typofix's op against onnxruntime's float32 one.
- *   bun bench/kv-agreement.ts [DIR_A[#typofix|#onnxruntime] DIR_B[…]] [--prompts 20] [--tokens 16] [--out FILE.json]
+ * e.g. DIR#onnxruntime DIR#typofix compares typofix's op against onnxruntime's float32 one; and
+ * #mm-typofix or #mm-onnxruntime: whose 4-bit matmul runs (TYPOFIX_ONNX_MATMUL).
+ *   bun bench/kv-agreement.ts [DIR_A[#typofix|#onnxruntime][#mm-typofix|#mm-onnxruntime] DIR_B[…]] [--prompts 20] [--tokens 16] [--out FILE.json]
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -29,12 +30,17 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const prompts = Array.from({ length: N }, () => Array.from({ length: 16 + Math.floor(rnd() * 385) }, () => Math.floor(rnd() * 100_000)));
 
 async function outputs(spec: string) {
-  const [dir, tag] = spec.split("#") as [string, string | undefined];
-  if (tag !== undefined && tag !== "typofix" && tag !== "onnxruntime") throw new Error(`${spec}: unknown tag "${tag}" (typofix, onnxruntime)`);
-  const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), tag ? { attention: tag } : {});
+  const [dir, ...tags] = spec.split("#") as [string, ...string[]];
+  const settings: { attention?: "typofix" | "onnxruntime"; matmul?: "typofix" | "onnxruntime" } = {};
+  for (const tag of tags) {
+    if (tag === "typofix" || tag === "onnxruntime") settings.attention = tag;
+    else if (tag === "mm-typofix" || tag === "mm-onnxruntime") settings.matmul = tag.slice(3) as "typofix" | "onnxruntime";
+    else throw new Error(`${spec}: unknown tag "${tag}" (typofix, onnxruntime, mm-typofix, mm-onnxruntime)`);
+  }
+  const m = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), settings);
   const out: number[][] = [];
   for (const p of prompts) out.push((await generate(m, p, { maxNewTokens: T, stopIds: [] })).tokens);
-  const info = { cacheMode: m.cacheMode, cacheType: m.feeds.cacheType, attention: m.runner.attention };
+  const info = { cacheMode: m.cacheMode, cacheType: m.feeds.cacheType, attention: m.runner.attention, matmul: m.runner.matmul };
   await m.dispose();
   return { out, info };
 }

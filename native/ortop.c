@@ -11,13 +11,15 @@
  *
  * The few OrtApi entries used are called through their index in the function table of
  * onnxruntime_c_api.h (append-only across versions); the struct layouts below are the public header's.
- * Loaded by onnxruntime's RegisterCustomOpsLibrary_V2, which calls RegisterCustomOps.
+ * Loaded by onnxruntime's RegisterCustomOpsLibrary_V2, which calls RegisterCustomOps. The same domain
+ * has typofix's 4-bit matmul (below: "MatMulNBits", matmul.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include "attention.h"
+#include "matmul.h"
 
 #if defined(_WIN32)
 #define EXPORT __declspec(dllexport)
@@ -38,7 +40,7 @@ typedef struct {
   const char *(*GetVersionString)(void);
 } OrtApiBase;
 
-enum { T_FLOAT = 1, T_INT32 = 6, T_FLOAT16 = 10 };
+enum { T_FLOAT = 1, T_UINT8 = 2, T_INT32 = 6, T_FLOAT16 = 10 };
 
 /* OrtApi function-table indices (onnxruntime_c_api.h) */
 enum {
@@ -244,6 +246,139 @@ static OrtCustomOp op = {
     .GetEndVersion = end_version,
 };
 
+/* ---- MatMulNBits: typofix's 4-bit matmul (matmul.h) ---- */
+/*
+ * Domain "ai.typofix", op "MatMulNBits": com.microsoft MatMulNBits's first three inputs (A float32
+ * [..., K], B uint8 [N, K/32, 16], scales float32 [N·K/32]) and output (Y float32 [..., N]), attributes
+ * K, N, bits = 4, block_size = 32 (accuracy_level and others are read by nobody). The rewrite swaps only
+ * nodes of that form: no zero points, g_idx or bias. Parallel over groups of output columns. On x86 the
+ * weights are repacked once, at the node's first run (mm_pack: the same bytes in the kernels' order, a
+ * second copy of B and the scales held as long as the session), so decode steps stream them.
+ */
+typedef struct {
+  int64_t K, N;
+  /* the weights repacked for the x86 paths (matmul.h mm_pack), made at the first run; and the B they came from */
+  uint8_t *packed;
+  const void *packed_from;
+} mm_kernel;
+
+static OrtStatus *mm_create(const OrtCustomOp *op, const OrtApi *a, const OrtKernelInfo *info, void **out) {
+  (void)op, (void)a;
+  mm_kernel *k = calloc(1, sizeof *k);
+  if (!k) return status("typofix matmul: out of memory");
+  int64_t bits = 4, block = 32;
+  OrtStatus *s;
+  if ((s = ((OrtStatus * (*)(const OrtKernelInfo *, const char *, int64_t *)) F(I_KernelInfoGetAttribute_int64))(info, "K", &k->K))) return free(k), s;
+  if ((s = ((OrtStatus * (*)(const OrtKernelInfo *, const char *, int64_t *)) F(I_KernelInfoGetAttribute_int64))(info, "N", &k->N))) return free(k), s;
+  if ((s = ((OrtStatus * (*)(const OrtKernelInfo *, const char *, int64_t *)) F(I_KernelInfoGetAttribute_int64))(info, "bits", &bits))) ((void (*)(OrtStatus *))F(I_ReleaseStatus))(s);
+  if ((s = ((OrtStatus * (*)(const OrtKernelInfo *, const char *, int64_t *)) F(I_KernelInfoGetAttribute_int64))(info, "block_size", &block))) ((void (*)(OrtStatus *))F(I_ReleaseStatus))(s);
+  if (bits != 4 || block != MM_BLOCK || k->K <= 0 || k->N <= 0 || k->K % MM_BLOCK || k->K > (1 << 24) || k->N > (1 << 26))
+    return free(k), status("typofix matmul: only 4-bit weights in blocks of 32 along K (K a multiple of 32) are supported");
+  *out = k;
+  return NULL;
+}
+
+static void mm_run(void *p, size_t i) { mm_task(p, i); }
+typedef struct {
+  const mm_args *a;
+  uint8_t *dst;
+} pack_work;
+static void mm_pack_run(void *p, size_t i) { mm_pack(((pack_work *)p)->a, ((pack_work *)p)->dst, i); }
+static void mm_destroy(void *kp) {
+  mm_kernel *k = kp;
+  free(k->packed);
+  free(k);
+}
+
+static OrtStatus *mm_compute(void *kp, OrtKernelContext *ctx) {
+  mm_kernel *k = kp;
+  const OrtValue *in[3];
+  tensor t[3];
+  OrtStatus *s;
+  for (int i = 0; i < 3; i++) {
+    if ((s = ((st_fn)F(I_KernelContext_GetInput))(ctx, (size_t)i, &in[i]))) return s;
+    if (!in[i]) return status("typofix matmul: a required input is missing");
+    if ((s = describe(in[i], &t[i]))) return s;
+  }
+  if (t[0].type != T_FLOAT || t[1].type != T_UINT8 || t[2].type != T_FLOAT) return status("typofix matmul: expected float32 A, uint8 B and float32 scales");
+  if (t[0].rank < 1 || t[0].dims[t[0].rank - 1] != k->K) return status("typofix matmul: A's last dimension is not K");
+  int64_t nb = 1, ns = 1, M = 1;
+  for (size_t d = 0; d < t[1].rank; d++) nb *= t[1].dims[d];
+  for (size_t d = 0; d < t[2].rank; d++) ns *= t[2].dims[d];
+  for (size_t d = 0; d + 1 < t[0].rank; d++) M *= t[0].dims[d];
+  if (nb != k->N * k->K / 2 || ns != k->N * k->K / MM_BLOCK) return status("typofix matmul: B or scales do not hold N·K 4-bit weights in blocks of 32");
+  int64_t odims[8];
+  for (size_t d = 0; d < t[0].rank; d++) odims[d] = t[0].dims[d];
+  odims[t[0].rank - 1] = k->N;
+  OrtValue *out;
+  if ((s = ((OrtStatus * (*)(OrtKernelContext *, size_t, const int64_t *, size_t, OrtValue **)) F(I_KernelContext_GetOutput))(ctx, 0, odims, t[0].rank, &out))) return s;
+  void *y;
+  if ((s = ((st_fn)F(I_GetTensorMutableData))(out, &y))) return s;
+  if (M == 0) return NULL;
+  if (M > (1 << 24)) return status("typofix matmul: too many rows");
+  mm_args a = {(int)M, (int)k->K, (int)k->N, t[0].data, t[1].data, t[2].data, y, NULL, NULL, 0, 0};
+  /* B and scales are initialisers (the rewrite swaps only such nodes): packed once, at the first run */
+  const size_t pbytes = mm_packed_bytes(&a);
+  if (pbytes && k->packed_from != t[1].data) {
+    free(k->packed);
+    k->packed_from = NULL;
+    k->packed = aligned_alloc(64, (pbytes + 63) / 64 * 64);
+    if (k->packed) {
+      pack_work pw = {&a, k->packed};
+      const size_t np = mm_pack_tasks(&a);
+      if (api_version >= 17 && np > 1) s = ((OrtStatus * (*)(const OrtKernelContext *, void (*)(void *, size_t), size_t, size_t, void *)) F(I_KernelContext_ParallelFor))(ctx, mm_pack_run, np, 0, &pw);
+      else
+        for (size_t i = 0; i < np; i++) mm_pack(&a, k->packed, i);
+      if (s) return s;
+      k->packed_from = t[1].data;
+    } /* else: no memory for the copy; the kernels read B as it is (slower) */
+  }
+  a.packed = k->packed_from == t[1].data ? k->packed : NULL;
+  if (mm_prepare(&a)) {
+    mm_finish(&a);
+    return status("typofix matmul: out of memory");
+  }
+  const size_t n = mm_tasks(&a);
+  if (api_version >= 17 && n > 1)
+    s = ((OrtStatus * (*)(const OrtKernelContext *, void (*)(void *, size_t), size_t, size_t, void *)) F(I_KernelContext_ParallelFor))(ctx, mm_run, n, 0, &a);
+  else {
+    s = NULL;
+    for (size_t i = 0; i < n; i++) mm_task(&a, i);
+  }
+  mm_finish(&a);
+  if (!s && a.failed) s = status("typofix matmul: out of memory");
+  return s;
+}
+
+static const char *mm_name(const OrtCustomOp *op) { (void)op; return "MatMulNBits"; }
+static int mm_in_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 1 ? T_UINT8 : T_FLOAT; }
+static size_t mm_in_count(const OrtCustomOp *op) { (void)op; return 3; }
+static int mm_out_type(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return T_FLOAT; }
+static size_t mm_out_count(const OrtCustomOp *op) { (void)op; return 1; }
+
+static OrtCustomOp mm_op = {
+    .version = 17,
+    .GetName = mm_name,
+    .GetExecutionProviderType = op_ep,
+    .GetInputType = mm_in_type,
+    .GetInputTypeCount = mm_in_count,
+    .GetOutputType = mm_out_type,
+    .GetOutputTypeCount = mm_out_count,
+    .KernelDestroy = mm_destroy,
+    .GetInputCharacteristic = required,
+    .GetOutputCharacteristic = required,
+    .GetInputMemoryType = mem_default,
+    .GetVariadicInputMinArity = one,
+    .GetVariadicInputHomogeneity = zero,
+    .GetVariadicOutputMinArity = one,
+    .GetVariadicOutputHomogeneity = zero,
+    .CreateKernelV2 = mm_create,
+    .KernelComputeV2 = mm_compute,
+    .InferOutputShapeFn = NULL,
+    .GetStartVersion = start_version,
+    .GetEndVersion = end_version,
+};
+
 EXPORT OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
   /* the newest API this library knows, down to 16 (CreateKernelV2); ParallelFor needs 17 */
   if (!api)
@@ -252,14 +387,19 @@ EXPORT OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase
       api_version = v;
     }
   if (!api) return NULL; /* nothing to report through: onnxruntime older than 1.16 (the session then fails on the unknown op) */
-  if (api_version < 17) op.version = 16;
-  attn_isa(); /* pick the kernel's build before any thread runs it */
+  if (api_version < 17) op.version = mm_op.version = 16;
+  attn_isa(); /* pick the kernels' builds before any thread runs them */
+  mm_isa();
   OrtCustomOpDomain *domain;
   OrtStatus *s;
   if ((s = ((OrtStatus * (*)(const char *, OrtCustomOpDomain **)) F(I_CreateCustomOpDomain))("ai.typofix", &domain))) return s;
   if ((s = ((OrtStatus * (*)(OrtCustomOpDomain *, const OrtCustomOp *)) F(I_CustomOpDomain_Add))(domain, &op))) return s;
+  if ((s = ((OrtStatus * (*)(OrtCustomOpDomain *, const OrtCustomOp *)) F(I_CustomOpDomain_Add))(domain, &mm_op))) return s;
   return ((OrtStatus * (*)(OrtSessionOptions *, OrtCustomOpDomain *)) F(I_AddCustomOpDomain))(options, domain);
 }
 
 /* the kernel's build for this CPU (tests and benchmarks print it) */
 EXPORT const char *TypofixAttentionIsa(void) { return attn_isa(); }
+
+/* the 4-bit matmul's build for this CPU ("amx", "avx512", "generic") */
+EXPORT const char *TypofixMatmulIsa(void) { return mm_isa(); }

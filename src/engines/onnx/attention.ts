@@ -50,13 +50,21 @@ export function attentionLibraryPath(env: Record<string, string | undefined> = p
   return existsSync(p) ? p : null;
 }
 
-let probed: { path: string; isa: string } | null | undefined;
+export interface TypofixLibrary {
+  path: string;
+  /** the attention kernel's build for this CPU */
+  isa: string;
+  /** the 4-bit matmul's build for this CPU ("amx", "avx512", "generic"); null in a library without it */
+  matmulIsa: string | null;
+}
+
+let probed: TypofixLibrary | null | undefined;
 let why = "";
 /**
  * The library, loaded once to check that it is one (its TypofixAttentionIsa entry answers); null with
  * the reason in attentionUnavailable() where it is missing or does not load.
  */
-export function attentionLibrary(): { path: string; isa: string } | null {
+export function attentionLibrary(): TypofixLibrary | null {
   if (probed !== undefined) return probed;
   const path = attentionLibraryPath();
   if (!path) {
@@ -68,7 +76,11 @@ export function attentionLibrary(): { path: string; isa: string } | null {
     const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
     const lib = dlopen(path, { TypofixAttentionIsa: { args: [], returns: FFIType.cstring } });
     const isa = String(lib.symbols.TypofixAttentionIsa());
-    probed = { path, isa };
+    let matmulIsa: string | null = null;
+    try {
+      matmulIsa = String(dlopen(path, { TypofixMatmulIsa: { args: [], returns: FFIType.cstring } }).symbols.TypofixMatmulIsa());
+    } catch {}
+    probed = { path, isa, matmulIsa };
   } catch (err) {
     why = `${path}: ${(err as Error).message}`;
     probed = null;
@@ -77,11 +89,27 @@ export function attentionLibrary(): { path: string; isa: string } | null {
 }
 export const attentionUnavailable = (): string => why;
 /** Whether a session should use typofix's op: asked for, or "auto" and the library's build for this CPU is one of AUTO_ISAS. */
-export function wantsTypofixAttention(setting: AttentionKind): { path: string; isa: string } | null {
+export function wantsTypofixAttention(setting: AttentionKind): TypofixLibrary | null {
   if (setting === "onnxruntime") return null;
   const lib = attentionLibrary();
   if (!lib) return null;
   return setting === "typofix" || AUTO_ISAS.includes(lib.isa) ? lib : null;
+}
+
+/**
+ * typofix's 4-bit matmul (native/matmul*.c, in the same library): the builds "auto" takes it for. Only
+ * AMX: measured faster than onnxruntime's MLAS kernels for prefill (2–3×) and decode alike on the dev VM
+ * (bench/README.md, "typofix's 4-bit matmul"); without AMX it was not measured, so MLAS stays.
+ */
+export const AUTO_MATMUL_ISAS: readonly string[] = ["amx"];
+export type MatmulKind = "typofix" | "onnxruntime" | "auto";
+export const MATMULS: readonly MatmulKind[] = ["auto", "typofix", "onnxruntime"];
+/** Whether a session should use typofix's 4-bit matmul: asked for, or "auto" and the library's matmul build is one of AUTO_MATMUL_ISAS. */
+export function wantsTypofixMatmul(setting: MatmulKind): TypofixLibrary | null {
+  if (setting === "onnxruntime") return null;
+  const lib = attentionLibrary();
+  if (!lib || !lib.matmulIsa) return null;
+  return setting === "typofix" || AUTO_MATMUL_ISAS.includes(lib.matmulIsa) ? lib : null;
 }
 
 /** Forget the probe (tests that move the library). */

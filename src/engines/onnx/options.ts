@@ -1,12 +1,13 @@
 /**
  * onnxruntime session settings for the onnx engine: intra-op threads, graph optimisation level, and
  * the KV cache form. The defaults were chosen by measurement (bench/README.md, "threads and graph
- * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN, TYPOFIX_ONNX_ATTENTION, …) or the engine options
+ * optimisation"); the environment (TYPOFIX_ONNX_THREADS, TYPOFIX_ONNX_OPT, TYPOFIX_ONNX_SPIN, TYPOFIX_ONNX_ATTENTION,
+ * TYPOFIX_ONNX_MATMUL, …) or the engine options
  * override them. Cost: none at run time; it only shapes InferenceSession.create's options.
  */
 import type { InferenceSession } from "onnxruntime-node";
 import { ACCURACIES, type Accuracy } from "./rewrite.ts";
-import { ATTENTIONS, type AttentionKind } from "./attention.ts";
+import { ATTENTIONS, MATMULS, type AttentionKind, type MatmulKind } from "./attention.ts";
 
 export const OPT_LEVELS = ["disabled", "basic", "extended", "all"] as const;
 export type OptLevel = (typeof OPT_LEVELS)[number];
@@ -40,6 +41,13 @@ export interface OnnxSessionSettings {
    * (typofix's where its library has a build measured faster for this CPU: AVX-512). ./attention.ts.
    */
   attention?: AttentionKind;
+  /**
+   * Whose kernel runs the 4-bit MatMulNBits nodes: typofix's (native/matmul*.c: AMX-int8 tiles for
+   * prefill-sized inputs, an AVX-512 VNNI GEMV for decode; used where its library loads and the C API
+   * backend runs, else onnxruntime's), onnxruntime's (MLAS), or auto (typofix's where the CPU has AMX).
+   * ./attention.ts.
+   */
+  matmul?: MatmulKind;
   /** onnxruntime's per-node profile, written as PREFIX_<date>.json when the session is released (bench/onnx-profile.ts reads it). */
   profile?: string;
   /** onnxruntime's CPU memory arena and memory-pattern planning (both on unless set false). */
@@ -53,7 +61,7 @@ export interface OnnxSessionSettings {
  * 3.8 not), while one thread or two that sleep are within the noise of each other; so all physical
  * cores (onnxruntime's choice), not spinning, and the full graph optimisation.
  */
-export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk" | "accuracy" | "keepLogits" | "attention">> = {
+export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "optLevel" | "spinning" | "prefillChunk" | "accuracy" | "keepLogits" | "attention" | "matmul">> = {
   threads: 0,
   optLevel: "all",
   spinning: false,
@@ -61,6 +69,7 @@ export const DEFAULT_SETTINGS: Required<Pick<OnnxSessionSettings, "threads" | "o
   accuracy: "int8",
   keepLogits: true,
   attention: "auto",
+  matmul: "auto",
 };
 
 /** Parse the settings from the environment; a bad value is an error that says what is allowed. */
@@ -111,6 +120,11 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined> =
   if (att !== undefined && att !== "") {
     if (!(ATTENTIONS as readonly string[]).includes(att)) throw new Error(`TYPOFIX_ONNX_ATTENTION="${att}": expected one of ${ATTENTIONS.join(", ")}`);
     s.attention = att as AttentionKind;
+  }
+  const mm = env.TYPOFIX_ONNX_MATMUL;
+  if (mm !== undefined && mm !== "") {
+    if (!(MATMULS as readonly string[]).includes(mm)) throw new Error(`TYPOFIX_ONNX_MATMUL="${mm}": expected one of ${MATMULS.join(", ")}`);
+    s.matmul = mm as MatmulKind;
   }
   if (env.TYPOFIX_ONNX_PROFILE) s.profile = env.TYPOFIX_ONNX_PROFILE;
   const b = env.TYPOFIX_ONNX_BACKEND;

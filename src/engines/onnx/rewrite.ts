@@ -20,11 +20,17 @@
  *   outputs, a float16 cache); those graph inputs and outputs become float16, and the model imports the
  *   domain. The engine then keeps a float16 cache (half the bytes a decode step reads) and onnxruntime
  *   runs the op from typofix's library, registered with the session (./capi.ts).
+ * - typofix's 4-bit matmul. Each com.microsoft MatMulNBits node of the top-level graph in the form the
+ *   Hub's q4 exports have (4 bits, blocks of 32, K a multiple of 32; float32 scales and a uint8 B that are
+ *   initialisers; no zero points, g_idx or bias) and int8 compute (accuracy_level 4, the engine's default:
+ *   typofix's kernels quantise the activations as MLAS's int8 path does) becomes domain "ai.typofix"
+ *   (native/ortop.c, matmul.h: the same inputs, attributes and output), run from the same library as the
+ *   attention op.
  * The walker reads ModelProto → GraphProto → NodeProto/AttributeProto; every other byte is copied as
  * it is, and only the lengths of the changed messages are re-encoded.
  * Cost: one read of the .onnx file (not its external data) and one write, the first time only.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DataType, Writer, attr, node, tensor, valueInfo } from "./proto.ts";
 
@@ -115,6 +121,10 @@ interface Walk {
   attention: boolean;
   /** GroupQueryAttention nodes swapped */
   swapped: number;
+  /** swap MatMulNBits nodes of the supported form for typofix's op (top-level graph only) */
+  matmul: boolean;
+  /** MatMulNBits nodes swapped */
+  matmuls: number;
 }
 
 export const TYPOFIX_DOMAIN = "ai.typofix";
@@ -160,6 +170,78 @@ function attentionNodes(buf: Uint8Array, start: number, end: number): { nodes: S
     for (const x of [ins[3]!, ins[4]!, outs[1]!, outs[2]!]) names.add(x);
   }
   return { nodes, names };
+}
+
+/** The values of a packed repeated varint field's payload buf[start, end). */
+function packedVarints(buf: Uint8Array, start: number, end: number): number[] {
+  const out: number[] = [];
+  let v = 0;
+  let mul = 1;
+  for (let p = start; p < end; p++) {
+    v += (buf[p]! & 0x7f) * mul;
+    mul *= 128;
+    if (!(buf[p]! & 0x80)) {
+      out.push(v);
+      v = 0;
+      mul = 1;
+    }
+  }
+  return out;
+}
+
+/** The MatMulNBits nodes typofix's 4-bit matmul can take (their field starts): see the header. */
+function matmulNodes(buf: Uint8Array, start: number, end: number, level: number): Set<number> {
+  // initialisers: name -> [data type, element count]
+  const inits = new Map<string, [number, number]>();
+  for (const f of fields(buf, start, end)) {
+    if (f.no !== 5 || f.wire !== 2) continue;
+    let name = "";
+    let type = 0;
+    let count = 1;
+    for (const t of fields(buf, f.body, f.end)) {
+      if (t.no === 8 && t.wire === 2) name = text(buf, t);
+      else if (t.no === 2 && t.wire === 0) type = t.value;
+      else if (t.no === 1 && t.wire === 0) count *= t.value;
+      else if (t.no === 1 && t.wire === 2) for (const d of packedVarints(buf, t.body, t.end)) count *= d;
+    }
+    if (name) inits.set(name, [type, count]);
+  }
+  const nodes = new Set<number>();
+  for (const f of fields(buf, start, end)) {
+    if (f.no !== 1 || f.wire !== 2) continue;
+    let op = "";
+    let domain = "";
+    const ins: string[] = [];
+    let outs = 0;
+    const at = new Map<string, number>();
+    let ok = true;
+    for (const n of fields(buf, f.body, f.end)) {
+      if (n.wire !== 2) continue;
+      if (n.no === 4) op = text(buf, n);
+      else if (n.no === 7) domain = text(buf, n);
+      else if (n.no === 1) ins.push(text(buf, n));
+      else if (n.no === 2) outs++;
+      else if (n.no === 5) {
+        const a = [...fields(buf, n.body, n.end)];
+        const nameF = a.find((x) => x.no === 1 && x.wire === 2);
+        const name = nameF ? text(buf, nameF) : "";
+        if (!["K", "N", "bits", "block_size", "accuracy_level"].includes(name)) ok = false;
+        at.set(name, a.find((x) => x.no === 3 && x.wire === 0)?.value ?? -1);
+      }
+    }
+    if (op !== "MatMulNBits" || domain !== "com.microsoft" || !ok || outs !== 1) continue;
+    if (ins.length < 3 || ins.slice(0, 3).some((x) => x === "") || ins.slice(3).some((x) => x !== "")) continue;
+    const K = at.get("K") ?? 0;
+    const N = at.get("N") ?? 0;
+    if (at.get("bits") !== 4 || at.get("block_size") !== 32 || K <= 0 || N <= 0 || K % 32) continue;
+    // int8 compute only (accuracy_level 4, as set by this rewrite or by the file): fp32 compute is MLAS's
+    if ((level >= 0 ? level : (at.get("accuracy_level") ?? 0)) !== 4) continue;
+    const B = inits.get(ins[1]!);
+    const S = inits.get(ins[2]!);
+    if (!B || !S || B[0] !== DataType.UINT8 || B[1] !== (N * K) / 2 || S[0] !== DataType.FLOAT || S[1] !== (N * K) / 32) continue;
+    nodes.add(f.start);
+  }
+  return nodes;
 }
 
 /** A ValueInfoProto's tensor element type (0 when it is not a tensor). */
@@ -280,6 +362,7 @@ function rewriteGraph(buf: Uint8Array, start: number, end: number, w: Walk, top 
   let last = start;
   const head = top && w.keep ? lmHead(buf, start, end) : null;
   const att = top && w.attention ? attentionNodes(buf, start, end) : null;
+  const mm = top && w.matmul ? matmulNodes(buf, start, end, w.level) : null;
   let tail: Parts = [];
   for (const f of fields(buf, start, end)) {
     if (att?.names.size && f.wire === 2 && (f.no === 11 || f.no === 12 || f.no === 13)) {
@@ -318,7 +401,7 @@ function rewriteGraph(buf: Uint8Array, start: number, end: number, w: Walk, top 
         w.kept = true;
       }
     }
-    const node = rewriteNode(buf, f.body, f.end, w, input0);
+    const node = rewriteNode(buf, f.body, f.end, w, input0, mm?.has(f.start));
     if (!node && !extra.length) continue;
     (out ??= []).push(buf.subarray(last, f.start), ...extra, ...(node ? lenField(1, node) : [buf.subarray(f.start, f.end)]));
     last = f.end;
@@ -327,7 +410,7 @@ function rewriteGraph(buf: Uint8Array, start: number, end: number, w: Walk, top 
   return out;
 }
 
-function rewriteNode(buf: Uint8Array, start: number, end: number, w: Walk, input0?: string): Parts | null {
+function rewriteNode(buf: Uint8Array, start: number, end: number, w: Walk, input0?: string, toTypofix = false): Parts | null {
   let op = "";
   let domain = "";
   for (const f of fields(buf, start, end)) {
@@ -348,6 +431,9 @@ function rewriteNode(buf: Uint8Array, start: number, end: number, w: Walk, input
     if (f.no === 1 && input0 !== undefined) {
       replace(f, [strField(1, input0)]); // the first input
       input0 = undefined;
+    } else if (f.no === 7 && toTypofix) {
+      replace(f, [strField(7, TYPOFIX_DOMAIN)]); // typofix's 4-bit matmul
+      w.matmuls++;
     } else if (f.no === 5 && nbits) {
       // drop any accuracy_level attribute (ours is added at the end)
       const name = [...fields(buf, f.body, f.end)].find((a) => a.no === 1 && a.wire === 2);
@@ -397,14 +483,16 @@ export interface Rewrite {
   keepLogits?: boolean;
   /** swap supported GroupQueryAttention nodes for typofix's op, with a float16 cache */
   attention?: boolean;
+  /** swap supported MatMulNBits nodes for typofix's 4-bit matmul */
+  matmul?: boolean;
 }
 
 /**
  * The model rewritten, as parts to concatenate (the unchanged spans are views of `model`): null parts
  * when nothing applied. `nodes`: MatMulNBits nodes set; `kept`: whether num_logits_to_keep was added.
  */
-export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | null; nodes: number; kept: boolean; swapped: number } {
-  const w: Walk = { level: r.level ?? -1, nodes: 0, keep: !!r.keepLogits && opset(model) >= 13, kept: false, attention: !!r.attention, swapped: 0 };
+export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | null; nodes: number; kept: boolean; swapped: number; matmuls: number } {
+  const w: Walk = { level: r.level ?? -1, nodes: 0, keep: !!r.keepLogits && opset(model) >= 13, kept: false, attention: !!r.attention, swapped: 0, matmul: !!r.matmul, matmuls: 0 };
   let out: Parts | null = null;
   let last = 0;
   for (const f of fields(model, 0, model.length)) {
@@ -414,14 +502,14 @@ export function rewriteModel(model: Uint8Array, r: Rewrite): { parts: Parts | nu
     (out ??= []).push(model.subarray(last, f.start), ...lenField(7, g));
     last = f.end;
   }
-  if (out && w.swapped) {
+  if (out && (w.swapped || w.matmuls)) {
     // ModelProto.opset_import (8): OperatorSetIdProto { domain = "ai.typofix", version = 1 }
     const m = new Writer();
     m.string(1, TYPOFIX_DOMAIN);
     m.int(2, 1);
     out.push(model.subarray(last), field(8, m));
   } else if (out) out.push(model.subarray(last));
-  return { parts: out, nodes: w.nodes, kept: w.kept, swapped: w.swapped };
+  return { parts: out, nodes: w.nodes, kept: w.kept, swapped: w.swapped, matmuls: w.matmuls };
 }
 
 /** The domain of each GroupQueryAttention node and the element type of each past_key_values.* input (tests). */
@@ -490,43 +578,37 @@ export function accuracyLevels(model: Uint8Array): number[] {
   return levels;
 }
 
-/** Whether a prepared model runs typofix's attention op (its nodes come before the weights: the first MB tell). */
-export function usesTypofixAttention(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const buf = Buffer.alloc(8 << 20);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes(TYPOFIX_DOMAIN);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * The path of `file` rewritten (accuracy "model" and no keepLogits: the file itself; `attention`: with
- * typofix's attention op where the graph has a node for it, else as without). The rewritten copy
- * is made once, beside the original; a model the rewrite does not apply to, or a folder that cannot be
- * written to, gives the original path (the second with `onFallback` told why).
+ * typofix's attention op where the graph has a node for it; `matmul`: with typofix's 4-bit matmul where
+ * it has MatMulNBits nodes of its form; else as without them). The rewritten copy is made once, beside
+ * the original; a model the rewrite does not apply to, or a folder that cannot be written to, gives the
+ * original path (the second with `onFallback` told why). preparedOps(path) says which ops it runs.
  */
-export function preparedModel(file: string, accuracy: Accuracy, keepLogits: boolean, onFallback?: (why: string) => void, attention = false): string {
+export function preparedModel(file: string, accuracy: Accuracy, keepLogits: boolean, onFallback?: (why: string) => void, attention = false, matmul = false): string {
   const level = ACCURACY[accuracy];
-  if (level < 0 && !keepLogits && !attention) return file;
+  if (level < 0 && !keepLogits && !attention && !matmul) return file;
   const st = statSync(file);
-  const tag = `${level < 0 ? "" : `acc${level}`}${keepLogits ? "keep" : ""}${attention ? "tfattn" : ""}`;
+  const tag = `${level < 0 ? "" : `acc${level}`}${keepLogits ? "keep" : ""}${attention ? "tfattn" : ""}${matmul ? "tfmm" : ""}`;
   const key = Bun.hash(`${file}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${tag}`).toString(16).padStart(16, "0");
   const stale = `.${basename(file)}.${tag}-`;
   const out = join(dirname(file), `${stale}${key}.onnx`);
   if (existsSync(out)) return out;
-  const none = `${out}.none`; // a stamp: nothing to rewrite in this model
-  // without a node for typofix's op, the model is prepared as without it
-  const without = () => (attention ? preparedModel(file, accuracy, keepLogits, onFallback, false) : file);
-  if (existsSync(none)) return without();
-  const { parts, swapped } = rewriteModel(readFileSync(file), { level: level < 0 ? undefined : level, keepLogits, attention });
+  const none = `${out}.none`; // a stamp: not all of it applies to this model ("attention matmul": which did, 1 or 0)
+  // prepared with only the typofix ops the graph has nodes for
+  const without = (a: boolean, m: boolean) => (attention || matmul ? preparedModel(file, accuracy, keepLogits, onFallback, attention && a, matmul && m) : file);
+  if (existsSync(none)) {
+    const [a, m] = readFileSync(none, "utf8").split(" ");
+    return without(a === "1", m === "1");
+  }
+  const { parts, swapped, matmuls } = rewriteModel(readFileSync(file), { level: level < 0 ? undefined : level, keepLogits, attention, matmul });
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    if (!parts || (attention && !swapped)) {
-      closeSync(openSync(none, "w"));
-      return without();
+    if (!parts || (attention && !swapped) || (matmul && !matmuls)) {
+      const fd = openSync(none, "w");
+      writeSync(fd, `${swapped ? 1 : 0} ${matmuls ? 1 : 0}`);
+      closeSync(fd);
+      return without(swapped > 0, matmuls > 0);
     }
     const fd = openSync(tmp, "w");
     try {
@@ -548,6 +630,28 @@ export function preparedModel(file: string, accuracy: Accuracy, keepLogits: bool
     onFallback?.(`cannot write ${out}: ${(err as Error).message}; using ${file} as it is`);
     return file;
   }
+}
+
+/** Which of typofix's ops a path preparedModel returned runs (its name says what was swapped). */
+export function preparedOps(path: string): { attention: boolean; matmul: boolean } {
+  const m = /\.([a-z0-9]*)-[0-9a-f]{16}\.onnx$/.exec(basename(path));
+  return { attention: !!m && m[1]!.includes("tfattn"), matmul: !!m && m[1]!.includes("tfmm") };
+}
+
+/** The domain of each node of an op type in the top-level graph (tests). */
+export function nodeDomains(model: Uint8Array, opType: string): string[] {
+  const out: string[] = [];
+  for (const f of fields(model, 0, model.length)) {
+    if (f.no !== 7 || f.wire !== 2) continue;
+    for (const g of fields(model, f.body, f.end)) {
+      if (g.no !== 1 || g.wire !== 2) continue;
+      const x = [...fields(model, g.body, g.end)];
+      const op = x.find((n) => n.no === 4 && n.wire === 2);
+      const dom = x.find((n) => n.no === 7 && n.wire === 2);
+      if (op && text(model, op) === opType) out.push(dom ? text(model, dom) : "");
+    }
+  }
+  return out;
 }
 
 /** `preparedModel` for the compute type alone. */

@@ -8,8 +8,8 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { capi, capiUnavailable, CapiSession } from "./capi.ts";
-import { preparedModel, usesTypofixAttention } from "./rewrite.ts";
-import { wantsTypofixAttention } from "./attention.ts";
+import { preparedModel, preparedOps } from "./rewrite.ts";
+import { wantsTypofixAttention, wantsTypofixMatmul } from "./attention.ts";
 import { autoBackendChoice, DEFAULT_SETTINGS, sessionOptions, type OnnxSessionSettings } from "./options.ts";
 
 type Ort = typeof import("onnxruntime-node");
@@ -19,6 +19,8 @@ export interface Runner {
   readonly backend: "capi" | "node";
   /** Whose kernel runs the graph's attention: typofix's op (a float16 cache) or onnxruntime's. */
   readonly attention: "typofix" | "onnxruntime";
+  /** Whose kernel runs the 4-bit MatMulNBits nodes: typofix's (native/matmul*.c) or onnxruntime's. */
+  readonly matmul: "typofix" | "onnxruntime";
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
@@ -30,6 +32,7 @@ export interface Runner {
 class NodeRunner implements Runner {
   readonly backend = "node" as const;
   readonly attention = "onnxruntime" as const;
+  readonly matmul = "onnxruntime" as const;
   constructor(private session: InferenceSession) {}
   get inputNames() {
     return this.session.inputNames;
@@ -57,6 +60,7 @@ class CapiRunner implements Runner {
   constructor(
     readonly session: CapiSession,
     readonly attention: "typofix" | "onnxruntime" = "onnxruntime",
+    readonly matmul: "typofix" | "onnxruntime" = "onnxruntime",
   ) {}
   get inputNames() {
     return this.session.inputNames;
@@ -87,21 +91,25 @@ export function wantedBackend(s: OnnxSessionSettings): "capi" | "node" | "auto" 
 export async function openRunner(ort: Ort, file: string, s: OnnxSessionSettings): Promise<Runner> {
   const want = wantedBackend(s);
   // the MatMulNBits compute type (an attribute of the graph's nodes), num_logits_to_keep and, through the
-  // C API, typofix's attention op with a float16 cache: a rewritten copy of the file
-  const prepare = (attention: boolean) =>
-    preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`), attention);
+  // C API, typofix's attention op with a float16 cache and its 4-bit matmul: a rewritten copy of the file
+  const prepare = (attention: boolean, matmul = false) =>
+    preparedModel(file, s.accuracy ?? DEFAULT_SETTINGS.accuracy, s.keepLogits ?? DEFAULT_SETTINGS.keepLogits, (why) => process.stderr.write(`typofix: ${why}\n`), attention, matmul);
   if (want === "capi" || (want === "auto" && autoBackendChoice() === "capi")) {
     const api = capi();
     if (api) {
       const o = { threads: s.threads, optLevel: s.optLevel, spinning: s.spinning, cpuArena: s.cpuArena, memPattern: s.memPattern, profile: s.profile };
-      const lib = wantsTypofixAttention(s.attention ?? DEFAULT_SETTINGS.attention);
+      const att = wantsTypofixAttention(s.attention ?? DEFAULT_SETTINGS.attention);
+      const mm = wantsTypofixMatmul(s.matmul ?? DEFAULT_SETTINGS.matmul);
+      const lib = att ?? mm;
       if (lib) {
-        const swapped = prepare(true);
+        const swapped = prepare(!!att, !!mm);
+        const ops = preparedOps(swapped);
+        const kind = (x: boolean) => (x ? ("typofix" as const) : ("onnxruntime" as const));
         try {
-          if (usesTypofixAttention(swapped)) return new CapiRunner(new CapiSession(api, swapped, { ...o, customOps: [lib.path] }), "typofix");
+          if (ops.attention || ops.matmul) return new CapiRunner(new CapiSession(api, swapped, { ...o, customOps: [lib.path] }), kind(ops.attention), kind(ops.matmul));
         } catch (err) {
-          // the library did not register or the op did not fit: onnxruntime's attention, as without it
-          process.stderr.write(`typofix: typofix's attention op could not be used (${(err as Error).message.split("\n")[0]}); using onnxruntime's\n`);
+          // the library did not register or an op did not fit: onnxruntime's kernels, as without it
+          process.stderr.write(`typofix: typofix's ops could not be used (${(err as Error).message.split("\n")[0]}); using onnxruntime's\n`);
         }
       }
       return new CapiRunner(new CapiSession(api, prepare(false), o));
