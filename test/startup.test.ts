@@ -209,6 +209,31 @@ for (let i = 0; i < 3000; i++) {
   }, 30_000);
 });
 
+describe("the engine of a one-liner (src/engines/index.ts createEngine)", () => {
+  test("auto without models, and the lexicon asked for, give the shared lexicon engine without a notice; a model store goes through the checks", async () => {
+    const { createEngine } = await import("../src/engines/index.ts");
+    const { LexiconEngine } = await import("../src/engines/lexicon/index.ts");
+    const home = mkdtempSync(join(tmpdir(), "typofix-engine-"));
+    const before = process.env.TYPOFIX_HOME;
+    process.env.TYPOFIX_HOME = home;
+    try {
+      const notices: string[] = [];
+      const onNotice = (m: string) => void notices.push(m);
+      expect(await createEngine({ onNotice })).toBe(LexiconEngine.shared());
+      expect(await createEngine({ engine: "lexicon", onNotice })).toBe(LexiconEngine.shared());
+      // an empty model store: no model installed, the same engine through the factories' checks
+      mkdirSync(join(home, "models"));
+      expect(await createEngine({ onNotice })).toBe(LexiconEngine.shared());
+      expect(notices).toEqual([]);
+      await expect(createEngine({ engine: "onnx", onNotice })).rejects.toThrow("not available");
+    } finally {
+      if (before === undefined) delete process.env.TYPOFIX_HOME;
+      else process.env.TYPOFIX_HOME = before;
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the compiled binary's build (scripts/build.ts)", () => {
   test("inlines the lexicon's text imports as string constants (a compiled binary would load each with a require()), not its file imports", () => {
     const dir = join(import.meta.dir, "../src/engines/lexicon");
