@@ -85,6 +85,14 @@ export function userWord(text: string, lower: string, user?: ReadonlySet<string>
  */
 export function editableWord(ctx: LexiconContext, text: string, lower: string, shouting = false): boolean {
   if (text.length > 40) return false;
+  // a word of ASCII letters with none in capitals but the first (the usual: "word", "Word") matches none of the
+  // patterns below, nor is it a coined name: only the loanwords and the capitals check are left (a one-liner
+  // then compiles and runs none of those regular expressions)
+  if (plainWord(text)) {
+    if (LOANWORDS.has(lower)) return false;
+    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
+    return true;
+  }
   // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
   if (pattern("letterPossessive", text).test(text)) return false;
   if (coinedName(text)) return false;
@@ -111,6 +119,16 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
   // Mixed case reaches here only as a stray capital (see strayCapital).
   if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
   return true;
+}
+
+/** Whether `text` is ASCII letters, none of them a capital but the first (and not empty). */
+function plainWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (i === 0 && c >= 65 && c <= 90)) continue;
+    return false;
+  }
+  return text.length > 0;
 }
 
 /**
