@@ -10,7 +10,7 @@
  */
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { countUpper, hasLower, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
+import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
@@ -119,16 +119,6 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
   // Mixed case reaches here only as a stray capital (see strayCapital).
   if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
   return true;
-}
-
-/** Whether `text` is ASCII letters, none of them a capital but the first (and not empty). */
-function plainWord(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (i === 0 && c >= 65 && c <= 90)) continue;
-    return false;
-  }
-  return text.length > 0;
 }
 
 /**
@@ -319,7 +309,7 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord =
 export function unknownLower(ctx: LexiconContext, text: string): boolean {
   // (the replace only where there is a ’: a one-liner then compiles no expression for it)
   const w = text.includes("’") ? text.replace(/’/g, "'") : text;
-  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0;
+  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
 }
 
 /**
