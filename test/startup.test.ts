@@ -17,6 +17,7 @@ import { markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { parseArgs as cittyParseArgs } from "citty";
 import { argsOf, parseArgv } from "../src/cli/argv.ts";
 import fix, { fixArgs } from "../src/cli/fix.ts";
+import { INLINE_TEXT } from "../scripts/build.ts";
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let dir: string;
@@ -206,6 +207,43 @@ for (let i = 0; i < 3000; i++) {
     // and across the whole build, node:util is there (citty's parser, loaded only for subcommands)
     expect([...js.values()].some((t) => /import\s*\{[^}]*\}\s*from\s*"(node:)?util"/.test(t))).toBe(true);
   }, 30_000);
+});
+
+describe("the engine of a one-liner (src/engines/index.ts createEngine)", () => {
+  test("auto without models, and the lexicon asked for, give the shared lexicon engine without a notice; a model store goes through the checks", async () => {
+    const { createEngine } = await import("../src/engines/index.ts");
+    const { LexiconEngine } = await import("../src/engines/lexicon/index.ts");
+    const home = mkdtempSync(join(tmpdir(), "typofix-engine-"));
+    const before = process.env.TYPOFIX_HOME;
+    process.env.TYPOFIX_HOME = home;
+    try {
+      const notices: string[] = [];
+      const onNotice = (m: string) => void notices.push(m);
+      expect(await createEngine({ onNotice })).toBe(LexiconEngine.shared());
+      expect(await createEngine({ engine: "lexicon", onNotice })).toBe(LexiconEngine.shared());
+      // an empty model store: no model installed, the same engine through the factories' checks
+      mkdirSync(join(home, "models"));
+      expect(await createEngine({ onNotice })).toBe(LexiconEngine.shared());
+      expect(notices).toEqual([]);
+      await expect(createEngine({ engine: "onnx", onNotice })).rejects.toThrow("not available");
+    } finally {
+      if (before === undefined) delete process.env.TYPOFIX_HOME;
+      else process.env.TYPOFIX_HOME = before;
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the compiled binary's build (scripts/build.ts)", () => {
+  test("inlines the lexicon's text imports as string constants (a compiled binary would load each with a require()), not its file imports", () => {
+    const dir = join(import.meta.dir, "../src/engines/lexicon");
+    const src = readFileSync(join(dir, "wordlists.ts"), "utf8");
+    const imported = (type: string) => [...src.matchAll(new RegExp(`from "([^"]+)" with \\{ type: "${type}" \\}`, "g"))].map((m) => join(dir, m[1]!));
+    expect(imported("text").length).toBe(7);
+    for (const f of imported("text")) expect(INLINE_TEXT.test(f)).toBe(true);
+    expect(imported("file").length).toBe(3);
+    for (const f of imported("file")) expect(INLINE_TEXT.test(f)).toBe(false);
+  });
 });
 
 describe("the main command's args without citty's parser", () => {

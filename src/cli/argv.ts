@@ -58,16 +58,25 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     ({ cmd, rest, help } = found);
   }
   const defs = ((await resolve(cmd.args)) ?? {}) as ArgsDef;
-  const long = new Map<string, [string, ArgDef]>();
-  const short = new Map<string, [string, ArgDef]>();
-  for (const [name, d] of Object.entries(defs) as Array<[string, ArgDef]>) {
-    if (d.type === "positional") continue;
-    long.set(name, [name, d]);
-    long.set(kebab(name), [name, d]);
-    for (const a of aliases(d)) (a.length === 1 ? short : long).set(a, [name, d]);
-  }
+  // the tables of option names, made at the first argument that is an option (text alone, the one-liner's
+  // `typofix "some text"`, needs none)
+  let long: Map<string, [string, ArgDef]> | undefined;
+  let short: Map<string, [string, ArgDef]> | undefined;
+  const tables = (): { long: Map<string, [string, ArgDef]>; short: Map<string, [string, ArgDef]> } => {
+    if (!long || !short) {
+      long = new Map();
+      short = new Map();
+      for (const [name, d] of Object.entries(defs) as Array<[string, ArgDef]>) {
+        if (d.type === "positional") continue;
+        long.set(name, [name, d]);
+        long.set(kebab(name), [name, d]);
+        for (const a of aliases(d)) (a.length === 1 ? short : long).set(a, [name, d]);
+      }
+    }
+    return { long, short };
+  };
   // (the names for a "did you mean", made only for an unknown option: spreads cost a one-liner's start-up)
-  const known = () => [...new Set([...long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
+  const known = () => [...new Set([...tables().long.keys(), "help", ...(allowVersion ? ["version"] : [])])];
   const options: string[] = [];
   const positionals: string[] = [];
   let version = false;
@@ -80,6 +89,7 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     // (text, which does not begin with "-", runs neither expression: a one-liner compiles neither)
     const l = a.startsWith("--") ? LONG.exec(a) : null;
     if (l) {
+      const { long } = tables();
       const [, name, inline] = l as unknown as [string, string, string | undefined];
       if (name === "help" && inline === undefined) help = true;
       else if (name === "version" && allowVersion && inline === undefined) version = true;
@@ -100,7 +110,7 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     }
     const s = a.startsWith("-") ? SHORT.exec(a) : null;
     if (s) {
-      const r = shortOptions(a, s[1]!, rest, i, short, allowVersion, path, options);
+      const r = shortOptions(a, s[1]!, rest, i, tables().short, allowVersion, path, options);
       i = r.i;
       if (r.help) help = true;
       if (r.version) version = true;

@@ -245,8 +245,9 @@ export default defineCommand({
     // a project's .typofix.yaml applies to project checks (--check/--write on paths, as in the editor); the
     // engine comes from the first path's (tree walks then take each file's words and confidence). --file,
     // text and standard input keep to the user config, so they all correct the same text the same way
-    const configs = new ProjectConfigs(config, configPath());
-    const here = treeMode ? await projectConfig(configs, files[0] ?? positional[0]!) : merge(config, null);
+    // (the project configs only for a tree: their constructor stats the user's files, which nothing else here reads again)
+    const configs = treeMode ? new ProjectConfigs(config, configPath()) : null;
+    const here = configs ? await projectConfig(configs, files[0] ?? positional[0]!) : merge(config, null);
     // --confidence beats the config files (the project's, then the user's)
     const flagConfidence = args.confidence === undefined ? undefined : parseConfidence(args.confidence);
     if (typeof flagConfidence === "string") fail(`--${flagConfidence}`);
@@ -283,7 +284,7 @@ export default defineCommand({
 
     let failed = 0;
     try {
-      if (treeMode) failed += await runPaths(ctx, [...files, ...positional], configs, flagConfidence, Boolean(args.write));
+      if (configs) failed += await runPaths(ctx, [...files, ...positional], configs, flagConfidence, Boolean(args.write));
       else if (files.length) failed += await runFiles(ctx, files, Boolean(args.write));
       else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
         const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));

@@ -171,8 +171,30 @@ export async function planEngine(options: EngineOptions = {}): Promise<EnginePla
   return { ...p, notices: reasons.length ? [`using ${p.name} (${reasons.join("; ")})`] : [] };
 }
 
+/**
+ * Whether choose would take the lexicon engine without a notice, known without its asynchronous checks:
+ * the lexicon asked for, or `auto` without a model where the Neural Engine is out of the question (not a
+ * Mac with Apple Silicon, nor TYPOFIX_ANE_ALLOW_ANY_PLATFORM) and no model is installed (no model store).
+ */
+function lexiconOnly(options: EngineOptions): boolean {
+  const want = options.engine ?? "auto";
+  if (want === "lexicon") return true;
+  if (want !== "auto" || options.model) return false;
+  if (process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM === "1" || (process.platform === "darwin" && process.arch === "arm64")) return false;
+  return !exists(join(cacheDir(), "models"));
+}
+
 /** Create the engine the options ask for. `auto` falls back down the list; an explicit engine fails loudly. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  // the usual case, where choose would come to the lexicon engine with nothing to report, without its
+  // awaited checks (a dozen async calls in the one-liner's interpreted start-up); anything else, a failure
+  // included, goes through choose
+  if (lexiconOnly(options))
+    try {
+      return LexiconEngine.shared();
+    } catch {
+      /* choose reports it as it always has */
+    }
   const { value: engine, reasons } = await choose(options, (f) => f.create(options));
   if (reasons.length) options.onNotice?.(`using ${engine.name} (${reasons.join("; ")})`);
   return engine;

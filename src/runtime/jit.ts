@@ -25,16 +25,16 @@ export function normalJit(): void {
 /** A function, or a class's prototype (its methods), that streamJit keeps out of the FTL. */
 type Hot = ((...args: never[]) => unknown) | object;
 
-/** The engine's hot functions (hotPath), for streamJit. */
-const hot: Hot[] = [];
+/** The engine's hot functions (hotPath), for streamJit: each call's list as given. */
+const hot: Hot[][] = [];
 let streaming = false;
 
 /**
  * Register functions that a long run calls for every word, and prototypes whose methods it calls (no
- * cost: they are only listed; a one-liner never looks at them).
+ * cost: each call's list is kept as it is, one push; a one-liner never looks at them).
  */
 export function hotPath(...fns: Hot[]): void {
-  for (const f of fns) hot.push(f);
+  hot.push(fns);
   if (streaming) noFTL(fns);
 }
 
@@ -43,7 +43,7 @@ export function streamJit(): void {
   normalJit();
   if (streaming) return;
   streaming = true;
-  noFTL(hot);
+  for (const fns of hot) noFTL(fns);
 }
 
 /** Methods of a class (its prototype's own functions but the constructor). */

@@ -98,5 +98,15 @@ export function pattern(name: keyof typeof TWINS, s: string): RegExp {
   return isAscii(s) ? ascii : unicode;
 }
 
+/** Whether `text` is ASCII letters, none of them a capital but the first (and not empty): a word that none of the shape patterns of capitals and apostrophes can match (editableWord, singleHyps). */
+export function plainWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (i === 0 && c >= 65 && c <= 90)) continue;
+    return false;
+  }
+  return text.length > 0;
+}
+
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isAscii, startsUpper, startsLower, hasLower, countUpper, pattern);
+hotPath(isAscii, startsUpper, startsLower, hasLower, countUpper, pattern, plainWord);

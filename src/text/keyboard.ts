@@ -10,7 +10,8 @@ const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 // 128×128 table of ASCII neighbour pairs: the error model's inner loop asks this for every cell. Filled
 // with the map below, in the same loop (index loops over the neighbour strings: iterating the map and the
 // strings cost the interpreted start-up of every one-liner ~0.2 M instructions, a spread of its keys more)
-const ADJ = new Uint8Array(128 * 128);
+/** ADJ[x * 128 + y] is 1 where the ASCII codes x and y are neighbouring keys (read in place by the error model's inner loop). */
+export const ADJ = new Uint8Array(128 * 128);
 
 /** Lower-case letter → its neighbours, in a fixed order (left, right, above, below): seeded corruption depends on it. */
 export const KEY_NEIGHBOURS: ReadonlyMap<string, string> = (() => {

@@ -47,7 +47,8 @@ export function technicalLine(text: string, tokens: Token[]): boolean {
     if ((t.span === "filename" || t.span === "path") && CODE_FILE.test(t.text)) return true;
     if (t.span === "path" && /^[a-z0-9_.~/-]*[a-z][a-z0-9_.~/-]*$/.test(t.text) && (/^[~./]/.test(t.text) || (t.text.match(/\//g)?.length ?? 0) >= 2)) return true;
   }
-  return /(?:^|\s)--[a-z][a-z-]+/.test(text) || /(?:->|→|=>)/.test(text) || COMMIT_AREA.test(text);
+  // (each expression only where the line has the characters it needs: a one-liner compiles none of them)
+  return (text.includes("--") && /(?:^|\s)--[a-z][a-z-]+/.test(text)) || text.includes("->") || text.includes("→") || text.includes("=>") || (text.includes(": ") && COMMIT_AREA.test(text));
 }
 
 /** A code fence of Markdown (``` or ~~~): a mark of technical writing on a line that is not prose. */

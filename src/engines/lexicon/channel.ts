@@ -8,7 +8,7 @@
  * the few candidates a word has.
  */
 import { ALPHA, charIndex, type ErrorTables, type SubstringRules } from "./errormodel.ts";
-import { isKeyboardNeighbour } from "../../text/keyboard.ts";
+import { ADJ, isKeyboardNeighbour } from "../../text/keyboard.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
 let tables: ErrorTables | null = null;
@@ -102,6 +102,9 @@ const mcode = new Int32Array(64);
 const tcode = new Int32Array(64);
 
 const VOWELS = new Set("aeiouy");
+/** 1 at the ASCII codes of VOWELS (the distance's inner loop compares codes). */
+const VOWEL_CODE = new Uint8Array(128);
+for (let k = 0; k < 6; k++) VOWEL_CODE["aeiouy".charCodeAt(k)] = 1;
 const FIRST_LETTER_COST = 0.3;
 // leaving out a silent final e ("stor", "som", "hav") is among the commonest English misspellings
 const SILENT_E_COST = 0.15;
@@ -134,7 +137,15 @@ export function channelDistance(meant: string, typed: string, substrings = false
   // (one table for every call, grown when needed: a Float64Array per call cost more than the distance
   // itself where the code is interpreted, as in a one-liner; every cell read is written first but d[0])
   if (table.length < (n + 1) * W) table = new Float64Array(Math.max(2 * table.length, (n + 1) * W));
-  if (tcodes.length < m + 2) growColumns(m + 2);
+  if (tcodes.length < m + 2) {
+    growColumns(m + 2);
+    columnsOf = null;
+  }
+  // the intended word's codes, once (mc[i] is the code of meant[i - 1]; 0 past the end)
+  if (meantCodes.length < n + 2) meantCodes = new Int32Array(2 * (n + 2));
+  const mc = meantCodes;
+  for (let i = 1; i <= n; i++) mc[i] = meant.charCodeAt(i - 1);
+  mc[n + 1] = 0;
   const d = table;
   d[0] = 0;
   for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FIRST_LETTER_COST;
@@ -147,33 +158,37 @@ export function channelDistance(meant: string, typed: string, substrings = false
     // letter codes with the start of the word at index 0 (code 0)
     mcode[0] = 0;
     tcode[0] = 0;
-    for (let i = 1; i <= n; i++) mcode[i] = charIndex(meant.charCodeAt(i - 1));
-    for (let j = 1; j <= m; j++) tcode[j] = charIndex(typed.charCodeAt(j - 1));
+    for (let i = 1; i <= n; i++) mcode[i] = charIndex(mc[i]!);
   }
   const L = learnedShare;
   const H = 1 - L;
   // what depends on the typed letter alone, once per column rather than once per cell: its code, its
-  // letter index, and the hand-set cost of typing it in addition (cheaper when it doubles its neighbour
-  // or is next to it on the keyboard)
+  // letter index (and its code for the substring rules), and the hand-set cost of typing it in addition
+  // (cheaper when it doubles its neighbour or is next to it on the keyboard); kept for the next call with
+  // the same typed word (a word's candidates are scored one after another)
   const tc = tcodes;
   const ti = tindex;
   const insHand = insHandCost;
-  for (let j = 1; j <= m; j++) {
-    const b = typed[j - 1]!;
-    tc[j] = typed.charCodeAt(j - 1);
-    ti[j] = charIndex(tc[j]!);
-    const prevTyped = j > 1 ? typed[j - 2]! : "";
-    insHand[j] = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
+  if (typed !== columnsOf) {
+    for (let j = 1; j <= m; j++) {
+      const b = typed[j - 1]!;
+      tc[j] = typed.charCodeAt(j - 1);
+      ti[j] = charIndex(tc[j]!);
+      if (j < 64) tcode[j] = ti[j]!;
+      const prevTyped = j > 1 ? typed[j - 2]! : "";
+      insHand[j] = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
+    }
+    columnsOf = typed;
   }
+  // (the letter before, its code and index, carried from the row before: no string calls per row)
+  let prevMeant = -1;
+  let before = 0;
   for (let i = 1; i <= n; i++) {
-    const a = meant[i - 1]!;
-    const ac = meant.charCodeAt(i - 1);
+    const ac = mc[i]!;
     const ai = charIndex(ac);
-    // context of a dropped or added letter: the intended letter before it (0 at the start)
-    const before = i > 1 ? charIndex(meant.charCodeAt(i - 2)) : 0;
-    const prevMeant = i > 1 ? meant.charCodeAt(i - 2) : -1;
+    // context of a dropped or added letter: the intended letter before it (0 at the start; its code, -1)
     // meant letter dropped in typing; cheaper when it was one of a double letter
-    let dropCost = ac === 39 ? APOSTROPHE_COST : (i > 1 && prevMeant === ac) || (i < n && meant.charCodeAt(i) === ac) ? 0.45 : i === n && ac === 101 ? SILENT_E_COST : 0.95;
+    let dropCost = ac === 39 ? APOSTROPHE_COST : (i > 1 && prevMeant === ac) || (i < n && mc[i + 1] === ac) ? 0.45 : i === n && ac === 101 ? SILENT_E_COST : 0.95;
     // (the last letter keeps the hand-set cost, silent e included: the tables do not count it)
     if (T && ac !== 39 && i < n) dropCost = L * T.del[before * ALPHA + ai]! + H * dropCost;
     const transCost = T ? L * T.trans[before * ALPHA + ai]! + H * 0.55 : 0.55;
@@ -193,7 +208,8 @@ export function channelDistance(meant: string, typed: string, substrings = false
     for (let j = 1; j <= m; j++) {
       const bc = tc[j]!;
       let insCost = insHand[j]!;
-      let sub = ac === bc ? 0 : subCost(a, typed[j - 1]!);
+      // (subCost, inlined for ASCII: calls cost the interpreted one-liner more than the work)
+      let sub = ac === bc ? 0 : bc > 127 ? subCost(meant[i - 1]!, typed[j - 1]!) : ac < 128 && ADJ[ac * 128 + bc] === 1 ? 0.75 : ac < 128 && VOWEL_CODE[ac] === 1 && VOWEL_CODE[bc] === 1 ? 0.85 : 1.0;
       if (T) {
         const bi = ti[j]!;
         insCost = L * T.ins[ai * ALPHA + bi]! + H * insCost;
@@ -241,6 +257,8 @@ export function channelDistance(meant: string, typed: string, substrings = false
       }
       d[row + j] = v;
     }
+    prevMeant = ac;
+    before = ai;
   }
   return d[n * W + m]!;
 }
@@ -251,6 +269,10 @@ let table = new Float64Array(1024);
 let tcodes = new Int32Array(64);
 let tindex = new Int32Array(64);
 let insHandCost = new Float64Array(64);
+/** The codes of the intended word's letters (channelDistance: mc[i] for meant[i - 1]). */
+let meantCodes = new Int32Array(64);
+/** The typed word whose columns tcodes, tindex, insHandCost and tcode hold (null: none). */
+let columnsOf: string | null = null;
 function growColumns(size: number): void {
   tcodes = new Int32Array(size);
   tindex = new Int32Array(size);

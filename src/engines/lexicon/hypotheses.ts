@@ -12,7 +12,7 @@
 import type { EditKind } from "../../types.ts";
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { pattern } from "../../text/ascii.ts";
+import { pattern, plainWord } from "../../text/ascii.ts";
 import type { Lexicon } from "./lexicon.ts";
 import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
 import type { Candidates } from "./candidates.ts";
@@ -129,7 +129,8 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
  */
 export function singleHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   const hyps = singleHypsAll(ctx, s);
-  if (!s.editable || !pattern("innerCapital", s.tok.text).test(s.tok.text)) return hyps;
+  // (a plain word, rules.ts, has no capital inside: no expression run for it)
+  if (!s.editable || plainWord(s.tok.text) || !pattern("innerCapital", s.tok.text).test(s.tok.text)) return hyps;
   return hyps.filter((h) => h.keep || h.out.length !== 1 || shiftExplains(s.tok.text, h.out[0]!));
 }
 

@@ -10,7 +10,7 @@
  */
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { countUpper, hasLower, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
+import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
@@ -85,6 +85,14 @@ export function userWord(text: string, lower: string, user?: ReadonlySet<string>
  */
 export function editableWord(ctx: LexiconContext, text: string, lower: string, shouting = false): boolean {
   if (text.length > 40) return false;
+  // a word of ASCII letters with none in capitals but the first (the usual: "word", "Word") matches none of the
+  // patterns below, nor is it a coined name: only the loanwords and the capitals check are left (a one-liner
+  // then compiles and runs none of those regular expressions)
+  if (plainWord(text)) {
+    if (LOANWORDS.has(lower)) return false;
+    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
+    return true;
+  }
   // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
   if (pattern("letterPossessive", text).test(text)) return false;
   if (coinedName(text)) return false;
@@ -301,7 +309,7 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord =
 export function unknownLower(ctx: LexiconContext, text: string): boolean {
   // (the replace only where there is a ’: a one-liner then compiles no expression for it)
   const w = text.includes("’") ? text.replace(/’/g, "'") : text;
-  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.replace(/'s$/, "")) < 0;
+  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
 }
 
 /**

@@ -580,7 +580,9 @@ function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): n
       smallCtx = ctx;
       smallPrev.fill(-1);
     }
-    const k = (Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> (32 - SMALL_BITS);
+    // (a hash in plain arithmetic: Math.imul is a native call in the interpreter, ~1,500 of them in a
+    // one-liner; any slot the pair always gets will do, as the table compares the pair itself)
+    const k = (prev * 0x9e3779b1 + id * 0x85ebca6b) >>> (32 - SMALL_BITS);
     if (smallPrev[k] === prev && smallNext[k] === id) return smallValue[k]!;
     const v = lmUncached(ctx, prev, id, unknownLength);
     smallPrev[k] = prev;
