@@ -38,7 +38,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
+import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -99,6 +99,8 @@ interface WordInfo {
   editable: boolean;
   /** In lower case and unknown to looksEnglish (rules.ts unknownLower). */
   unknownLower: boolean;
+  /** The word as foreignLine reads it (rules.ts rareWord; undefined until it asks): null where English uses it often. */
+  rare?: string | null;
 }
 
 /** Word texts whose WordInfo is kept (172,762 words of prose have ~16,000 distinct word tokens). */
@@ -165,7 +167,10 @@ export class LexiconEngine implements Engine {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
-    if (!looksEnglish(this, tokens, (word) => this.wordInfo(word).unknownLower) || (first && foreignLine(this, tokens))) return { output: text, edits };
+    // (what the rules and the loop below need of each word token, looked up once: infos[i] of tokens[i])
+    const infos: Array<WordInfo | undefined> = [];
+    for (const t of tokens) infos.push(t.kind === "word" ? this.wordInfo(t.text) : undefined);
+    if (!looksEnglish(this, tokens, (_, i) => infos[i]!.unknownLower) || (first && foreignLine(this, tokens, (_, i) => this.rareWord(infos[i]!, tokens[i]!.text)))) return { output: text, edits };
     const local = localNames(this, tokens);
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);
@@ -235,7 +240,8 @@ export class LexiconEngine implements Engine {
       // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
-        const w = this.wordInfo(t.text);
+        // (a protected token made a word above has no info yet)
+        const w = infos[i] ?? this.wordInfo(t.text);
         const { lower, id, suffix, stem, viaVariant } = w;
         const next = tokens[i + 1];
         // (string tests here and below where a regular expression would only look for a character: each
@@ -350,6 +356,12 @@ export class LexiconEngine implements Engine {
   }
 
   private readonly words = new Map<string, WordInfo>();
+
+  /** rules.ts rareWord of a word (its WordInfo w), memoised there (foreignLine asks it of every word of a line of five or more). */
+  private rareWord(w: WordInfo, text: string): string | null {
+    if (w.rare === undefined) w.rare = rareWord(this, text);
+    return w.rare;
+  }
 
   /**
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point

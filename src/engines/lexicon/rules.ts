@@ -286,13 +286,14 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
  * Text in another language would be "corrected" word by word into English nonsense. When most of a
  * line's lower-case words (four or more) are unknown, it is left alone.
  */
-export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord = (text: string) => unknownLower(ctx, text)): boolean {
+export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord = (text: string, _at: number) => unknownLower(ctx, text)): boolean {
   let n = 0;
   let unknown = 0;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
     n++;
-    if (unknownWord(t.text)) unknown++;
+    if (unknownWord(t.text, i)) unknown++;
   }
   return n < 4 || unknown / n <= PARAMS.maxForeignShare;
 }
@@ -319,19 +320,17 @@ export function unknownLower(ctx: LexiconContext, text: string): boolean {
  * Cost: a trie look-up per word (memoised variant searches); the list (~30 KB) is read on first use, and
  * searched (a binary search per rare word), only for a line whose rare words could pass the shares.
  */
-export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
+export function foreignLine(ctx: LexiconContext, tokens: Token[], rareOf = (text: string, _at: number) => rareWord(ctx, text)): boolean {
   let n = 0;
   for (const t of tokens) if (t.kind === "word") n++;
   if (n < PARAMS.foreignLineWords) return false;
   // the words English uses seldom or not at all (lower case: a capitalised one is a name more often)
   let rare: Array<{ w: string; lower: boolean }> | undefined;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind !== "word") continue;
-    const w = t.text.toLowerCase().replace(/’/g, "'");
-    const id = ctx.lex.id(w);
-    if (id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) >= 0 : ctx.lex.logP(id) > PARAMS.foreignStopwordLogP) continue;
-    // (the list is in NFC: a word typed with combining accents is composed first)
-    (rare ??= []).push({ w: /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w, lower: caseShape(t.text) === "lower" });
+    const w = rareOf(t.text, i);
+    if (w !== null) (rare ??= []).push({ w, lower: caseShape(t.text) === "lower" });
   }
   // (what any language could reach at most, before the list is read: most lines stop here)
   let longer = 0;
@@ -354,6 +353,19 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
     if (hits >= 2 && hits * 4 >= n && foreign * 2 >= n) return true;
   }
   return false;
+}
+
+/**
+ * A word as foreignLine reads it: null for one English uses often (or a spelling variant of a known
+ * word), else the word in lower case (NFC: the stop-word list is in NFC, and a word typed with combining
+ * accents is composed first). A function of the text alone: the engine memoises it per word.
+ */
+export function rareWord(ctx: LexiconContext, text: string): string | null {
+  let w = text.toLowerCase();
+  if (w.includes("’")) w = w.replace(/’/g, "'");
+  const id = ctx.lex.id(w);
+  if (id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) >= 0 : ctx.lex.logP(id) > PARAMS.foreignStopwordLogP) return null;
+  return /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w;
 }
 
 /**
@@ -507,4 +519,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
