@@ -38,7 +38,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
+import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, unknownName, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -101,6 +101,8 @@ interface WordInfo {
   unknownLower: boolean;
   /** The word as foreignLine reads it (rules.ts rareWord; undefined until it asks): null where English uses it often. */
   rare?: string | null;
+  /** The word as localNames reads it (rules.ts unknownName; undefined until it asks). */
+  name?: string | null;
 }
 
 /** Word texts whose WordInfo is kept (172,762 words of prose have ~16,000 distinct word tokens). */
@@ -171,7 +173,7 @@ export class LexiconEngine implements Engine {
     const infos: Array<WordInfo | undefined> = [];
     for (const t of tokens) infos.push(t.kind === "word" ? this.wordInfo(t.text) : undefined);
     if (!looksEnglish(this, tokens, (_, i) => infos[i]!.unknownLower) || (first && foreignLine(this, tokens, (_, i) => this.rareWord(infos[i]!, tokens[i]!.text)))) return { output: text, edits };
-    const local = localNames(this, tokens);
+    const local = localNames(this, tokens, (_, i) => this.unknownName(infos[i]!, tokens[i]!.text));
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);
     for (const k of termLists(this, tokens)) names.add(k);
@@ -361,6 +363,12 @@ export class LexiconEngine implements Engine {
   private rareWord(w: WordInfo, text: string): string | null {
     if (w.rare === undefined) w.rare = rareWord(this, text);
     return w.rare;
+  }
+
+  /** rules.ts unknownName of a word (its WordInfo w), memoised there (localNames asks it of every capitalised word of five letters or more). */
+  private unknownName(w: WordInfo, text: string): string | null {
+    if (w.name === undefined) w.name = unknownName(this, text);
+    return w.name;
   }
 
   /**

@@ -229,13 +229,15 @@ function oneSubstitution(a: string, b: string): boolean {
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
  * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
  */
-export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, string[]> {
+export function localNames(ctx: LexiconContext, tokens: Token[], nameOf = (text: string, _at: number) => unknownName(ctx, text)): Map<string, string[]> {
   const counts = new Map<string, number>();
-  for (const t of tokens)
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title") {
-      const base = t.text.replace(/['’]s$/, "");
-      if (ctx.lex.id(base.toLowerCase()) < 0) counts.set(base, (counts.get(base) ?? 0) + 1);
+      const base = nameOf(t.text, i);
+      if (base !== null) counts.set(base, (counts.get(base) ?? 0) + 1);
     }
+  }
   const out = new Map<string, string[]>();
   for (const [w, n] of counts) {
     // a name the text repeats is a name: never "corrected"
@@ -251,6 +253,15 @@ export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, st
     if (near.length) out.set(w, near);
   }
   return out;
+}
+
+/**
+ * A word as localNames reads it: without its possessive 's, or null when the dictionary knows it so (in
+ * lower case). A function of the text alone: the engine memoises it per word.
+ */
+export function unknownName(ctx: LexiconContext, text: string): string | null {
+  const base = text.replace(/['’]s$/, "");
+  return ctx.lex.id(base.toLowerCase()) < 0 ? base : null;
 }
 
 /**
@@ -519,4 +530,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
