@@ -51,7 +51,8 @@ export class Candidates {
       g.lastIndex = 0;
       for (let m = g.exec(w); m; m = g.exec(w)) {
         const found = m;
-        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
+        // (only a replacement with a group in it, $1, is expanded: most have none)
+        const v = w.slice(0, m.index) + (rep.includes("$") ? rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") : rep) + w.slice(m.index + m[0].length);
         const id = this.lex.id(v);
         if (id >= 0) return id;
         if (m[0].length === 0) g.lastIndex++;
