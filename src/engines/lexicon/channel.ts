@@ -152,6 +152,13 @@ export function channelDistance(meant: string, typed: string, substrings = false
   }
   const L = learnedShare;
   const H = 1 - L;
+  // (the substitution cost of two letters or apostrophes, mixed as below, memoised per pair for these tables)
+  if (subMemoTables !== T || subMemoShare !== L) {
+    (subMemo ??= new Float64Array(ALPHA * ALPHA)).fill(-1);
+    subMemoTables = T;
+    subMemoShare = L;
+  }
+  const SM = subMemo!;
   // what depends on the typed letter alone, once per column rather than once per cell: its code, its
   // letter index, and the hand-set cost of typing it in addition (cheaper when it doubles its neighbour
   // or is next to it on the keyboard)
@@ -193,13 +200,15 @@ export function channelDistance(meant: string, typed: string, substrings = false
     for (let j = 1; j <= m; j++) {
       const bc = tc[j]!;
       let insCost = insHand[j]!;
-      let sub = ac === bc ? 0 : subCost(a, typed[j - 1]!);
-      if (T) {
-        const bi = ti[j]!;
-        insCost = L * T.ins[ai * ALPHA + bi]! + H * insCost;
-        // (an accent typed on a plain letter keeps its own cost: the pairs are ASCII)
-        if (sub > 0 && bi !== 28) sub = L * T.sub[ai * ALPHA + bi]! + H * sub;
-      }
+      let sub: number;
+      const bi = ti[j]!;
+      if (ac === bc) sub = 0;
+      else if (ai !== 28 && bi !== 28) {
+        // (letter index 1-27 is one character, a-z or the apostrophe: the pair's cost is memoised)
+        sub = SM[ai * ALPHA + bi]!;
+        if (sub < 0) SM[ai * ALPHA + bi] = sub = mixedSub(a, typed[j - 1]!, ai, bi, T, L, H);
+      } else sub = mixedSub(a, typed[j - 1]!, ai, bi, T, L, H);
+      if (T) insCost = L * T.ins[ai * ALPHA + bi]! + H * insCost;
       // people rarely add or drop the first letter of a word
       let v = d[up + j - 1]! + sub;
       const del = d[up + j]! + dropCost + (i === 1 ? FIRST_LETTER_COST : 0);
@@ -245,6 +254,21 @@ export function channelDistance(meant: string, typed: string, substrings = false
   return d[n * W + m]!;
 }
 
+/**
+ * The cost of typing `typed` for `meant` (two different characters, letter indices ai and bi): the
+ * hand-set cost (subCost), mixed with the learned table's where there are tables (an accent typed on a
+ * plain letter keeps its own cost: the pairs are ASCII).
+ */
+function mixedSub(meant: string, typed: string, ai: number, bi: number, T: ErrorTables | null, L: number, H: number): number {
+  const sub = subCost(meant, typed);
+  return T && sub > 0 && bi !== 28 ? L * T.sub[ai * ALPHA + bi]! + H * sub : sub;
+}
+
+/** mixedSub of each pair of letter indices 1-27 (meant · ALPHA + typed; -1 until asked), for the tables and share it was made with. */
+let subMemo: Float64Array | null = null;
+let subMemoTables: ErrorTables | null | undefined;
+let subMemoShare = NaN;
+
 /** The distance's table, reused by every call (channelDistance never calls itself). */
 let table = new Float64Array(1024);
 /** Per typed letter (index j from 1): its code, its letter index (charIndex), its hand-set insertion cost. */
@@ -262,4 +286,4 @@ const EMPTY_COSTS = new Float32Array(0);
 const ruleAlpha = new Int32Array(4);
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(lowerBound, hasAlpha, ruleCost, baseLetter, subCost, channelDistance);
+hotPath(lowerBound, hasAlpha, ruleCost, baseLetter, subCost, mixedSub, channelDistance);
