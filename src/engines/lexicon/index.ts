@@ -99,11 +99,18 @@ interface WordInfo {
   editable: boolean;
   /** In lower case and unknown to looksEnglish (rules.ts unknownLower). */
   unknownLower: boolean;
-  /** The word as foreignLine reads it (rules.ts rareWord; undefined until it asks): null where English uses it often. */
-  rare?: string | null;
-  /** The word as localNames reads it (rules.ts unknownName; undefined until it asks). */
-  name?: string | null;
+  /**
+   * What the rules ask of some words only, found when first asked: RARE_KNOWN set once rules.ts rareWord
+   * (for foreignLine) is known, RARE its answer; NAME_KNOWN and NAME the same for unknownName (localNames).
+   */
+  lazy: number;
 }
+
+/** Bits of WordInfo.lazy. */
+const RARE_KNOWN = 1;
+const RARE = 2;
+const NAME_KNOWN = 4;
+const NAME = 8;
 
 /** Word texts whose WordInfo is kept (172,762 words of prose have ~16,000 distinct word tokens). */
 const WORD_MEMO_MAX = 20_000;
@@ -352,7 +359,7 @@ export class LexiconEngine implements Engine {
     }
     // (looksEnglish asks of a word in lower case only)
     const unknownLower = caseShape(text) === "lower" && unknownLowerWord(this, text);
-    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower };
+    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower, lazy: 0 };
     if (this.words.size < WORD_MEMO_MAX) this.words.set(text, w);
     return w;
   }
@@ -360,15 +367,15 @@ export class LexiconEngine implements Engine {
   private readonly words = new Map<string, WordInfo>();
 
   /** rules.ts rareWord of a word (its WordInfo w), memoised there (foreignLine asks it of every word of a line of five or more). */
-  private rareWord(w: WordInfo, text: string): string | null {
-    if (w.rare === undefined) w.rare = rareWord(this, text);
-    return w.rare;
+  private rareWord(w: WordInfo, text: string): boolean {
+    if (!(w.lazy & RARE_KNOWN)) w.lazy |= RARE_KNOWN | (rareWord(this, text) ? RARE : 0);
+    return (w.lazy & RARE) !== 0;
   }
 
   /** rules.ts unknownName of a word (its WordInfo w), memoised there (localNames asks it of every capitalised word of five letters or more). */
-  private unknownName(w: WordInfo, text: string): string | null {
-    if (w.name === undefined) w.name = unknownName(this, text);
-    return w.name;
+  private unknownName(w: WordInfo, text: string): boolean {
+    if (!(w.lazy & NAME_KNOWN)) w.lazy |= NAME_KNOWN | (unknownName(this, text) ? NAME : 0);
+    return (w.lazy & NAME) !== 0;
   }
 
   /**

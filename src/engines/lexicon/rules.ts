@@ -229,13 +229,13 @@ function oneSubstitution(a: string, b: string): boolean {
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
  * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
  */
-export function localNames(ctx: LexiconContext, tokens: Token[], nameOf = (text: string, _at: number) => unknownName(ctx, text)): Map<string, string[]> {
+export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (text: string, _at: number) => unknownName(ctx, text)): Map<string, string[]> {
   const counts = new Map<string, number>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title") {
-      const base = nameOf(t.text, i);
-      if (base !== null) counts.set(base, (counts.get(base) ?? 0) + 1);
+    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title" && isUnknown(t.text, i)) {
+      const base = t.text.replace(/['’]s$/, "");
+      counts.set(base, (counts.get(base) ?? 0) + 1);
     }
   }
   const out = new Map<string, string[]>();
@@ -256,12 +256,11 @@ export function localNames(ctx: LexiconContext, tokens: Token[], nameOf = (text:
 }
 
 /**
- * A word as localNames reads it: without its possessive 's, or null when the dictionary knows it so (in
- * lower case). A function of the text alone: the engine memoises it per word.
+ * Whether localNames counts a capitalised word as a name: the dictionary lacks it (in lower case, without
+ * a possessive 's). A function of the text alone: the engine memoises it per word.
  */
-export function unknownName(ctx: LexiconContext, text: string): string | null {
-  const base = text.replace(/['’]s$/, "");
-  return ctx.lex.id(base.toLowerCase()) < 0 ? base : null;
+export function unknownName(ctx: LexiconContext, text: string): boolean {
+  return ctx.lex.id(text.replace(/['’]s$/, "").toLowerCase()) < 0;
 }
 
 /**
@@ -331,7 +330,7 @@ export function unknownLower(ctx: LexiconContext, text: string): boolean {
  * Cost: a trie look-up per word (memoised variant searches); the list (~30 KB) is read on first use, and
  * searched (a binary search per rare word), only for a line whose rare words could pass the shares.
  */
-export function foreignLine(ctx: LexiconContext, tokens: Token[], rareOf = (text: string, _at: number) => rareWord(ctx, text)): boolean {
+export function foreignLine(ctx: LexiconContext, tokens: Token[], isRare = (text: string, _at: number) => rareWord(ctx, text)): boolean {
   let n = 0;
   for (const t of tokens) if (t.kind === "word") n++;
   if (n < PARAMS.foreignLineWords) return false;
@@ -340,8 +339,7 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[], rareOf = (text
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== "word") continue;
-    const w = rareOf(t.text, i);
-    if (w !== null) (rare ??= []).push({ w, lower: caseShape(t.text) === "lower" });
+    if (isRare(t.text, i)) (rare ??= []).push({ w: foreignForm(t.text), lower: caseShape(t.text) === "lower" });
   }
   // (what any language could reach at most, before the list is read: most lines stop here)
   let longer = 0;
@@ -367,15 +365,22 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[], rareOf = (text
 }
 
 /**
- * A word as foreignLine reads it: null for one English uses often (or a spelling variant of a known
- * word), else the word in lower case (NFC: the stop-word list is in NFC, and a word typed with combining
- * accents is composed first). A function of the text alone: the engine memoises it per word.
+ * Whether foreignLine counts a word as one English uses seldom or not at all: unknown (and no spelling
+ * variant of a known word), or rarer than PARAMS.foreignStopwordLogP. A function of the text alone: the
+ * engine memoises it per word.
  */
-export function rareWord(ctx: LexiconContext, text: string): string | null {
+export function rareWord(ctx: LexiconContext, text: string): boolean {
+  // (looked up before the NFC of foreignForm, as typed)
   let w = text.toLowerCase();
   if (w.includes("’")) w = w.replace(/’/g, "'");
   const id = ctx.lex.id(w);
-  if (id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) >= 0 : ctx.lex.logP(id) > PARAMS.foreignStopwordLogP) return null;
+  return id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) < 0 : ctx.lex.logP(id) <= PARAMS.foreignStopwordLogP;
+}
+
+/** A rare word as foreignLine lists it: in lower case, with ' for ’, in NFC (the stop-word list is in NFC: a word typed with combining accents is composed first). */
+function foreignForm(text: string): string {
+  let w = text.toLowerCase();
+  if (w.includes("’")) w = w.replace(/’/g, "'");
   return /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w;
 }
 
@@ -530,4 +535,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignForm, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
