@@ -24,6 +24,9 @@ const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
   ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
 ];
 
+/** Ids asked of Candidates.expansion before its byte table is made. */
+const EXPANSION_TABLE_AFTER = 2000;
+
 export class Candidates {
   constructor(readonly lex: Lexicon) {}
 
@@ -84,30 +87,48 @@ export class Candidates {
 
   /** Ids of the two words a contraction stands for (they're → they, are), or null. Memoised. */
   expansion(id: number): [number, number] | null {
-    // (per id a byte: 0 not asked yet, 1 no contraction, 2 one, its pair in `expansions`; a Map of every id
-    // asked held ~17,000 entries over 172,762 words, nearly all of them null)
-    const seen = (this.expanded ??= new Uint8Array(this.lex.size));
-    const k = seen[id];
-    if (k === 1) return null;
-    if (k === 2) return this.expansions.get(id)!;
+    // (a long run keeps per id a byte: 0 not asked yet, 1 no contraction, 2 one, its pair in `expansions`; a
+    // Map of every id asked held ~17,000 entries over 172,762 words, nearly all of them null, ~3 MB of heap.
+    // The table is made once EXPANSION_TABLE_AFTER ids have been asked: a one-liner's few dozen stay in the
+    // Map, where making the table cost it ~7 M instructions)
+    const seen = this.expanded;
+    if (seen && id >= 0 && id < seen.length) {
+      const k = seen[id];
+      if (k === 1) return null;
+      if (k === 2) return this.expansions.get(id)!;
+    } else if (!seen) {
+      const ex = this.expansions.get(id);
+      if (ex !== undefined) return ex;
+    }
     const parts = expand(this.lex.word(id));
     const a = parts ? this.lex.id(parts[0]) : -1;
     const b = parts ? this.lex.id(parts[1]) : -1;
-    if (!(a >= 0 && b >= 0)) {
+    const ex: [number, number] | null = a >= 0 && b >= 0 ? [a, b] : null;
+    if (seen) {
       // (an id past the table, if any, is simply not memoised)
-      if (id >= 0 && id < seen.length) seen[id] = 1;
-      return null;
-    }
-    const ex: [number, number] = [a, b];
-    if (id >= 0 && id < seen.length) {
-      seen[id] = 2;
-      this.expansions.set(id, ex);
+      if (id >= 0 && id < seen.length) {
+        seen[id] = ex ? 2 : 1;
+        if (ex) this.expansions.set(id, ex);
+      }
+    } else if (this.expansions.size < EXPANSION_TABLE_AFTER) this.expansions.set(id, ex);
+    else {
+      // (the table, from what the Map holds; the Map keeps the pairs only)
+      const table = (this.expanded = new Uint8Array(this.lex.size));
+      for (const [k, v] of this.expansions) {
+        if (k >= 0 && k < table.length) table[k] = v ? 2 : 1;
+        if (!v) this.expansions.delete(k);
+      }
+      if (id >= 0 && id < table.length) {
+        table[id] = ex ? 2 : 1;
+        if (ex) this.expansions.set(id, ex);
+      }
     }
     return ex;
   }
 
   private expanded: Uint8Array | undefined;
-  private readonly expansions = new Map<number, [number, number]>();
+  /** Before the table: each id asked, with its pair or null; after it: the contractions' pairs only. */
+  private readonly expansions = new Map<number, [number, number] | null>();
 
   /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */
   contraction(word: string): number {
