@@ -87,13 +87,17 @@ describe("protected spans", () => {
     const dir = `${import.meta.dir}/fixtures`;
     const lines = ["everyday/corrupt.txt", "genres/comments.txt", "genres/csv.txt", "genres/emails.txt"].flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").split("\n"));
     // and random strings over the characters the patterns need, letters, digits, accents and spaces
-    const alphabet = "aZ9 _.:/\\@#`<>=[(-'sQé\u0301\u00ad东";
+    const alphabet = "aZ9 _.:/\\@#`<>=[(-'sQwé\u0301\u00ad东";
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
     // (and the cases of camelCase and ALL-CAPS: a capital after a lower-case letter, two in a row, one alone)
     lines.push("Thi sis a tset", "iPhone and JavaScript", "NASA's HTTPs", "McDonald", "a Z", "aZ", "ZZ", "Za", "ZaZ", "I'M OK", "x's", "OKs");
     // (half of them ASCII only, where patterns are skipped)
     for (let k = 0; k < 2000; k++) lines.push(Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length - (k % 2 ? 4 : 0))]).join(""));
+    // (and the edges of the URL, file-name, option and blob tests: "://" and "www.", a dot before a lower-case
+    // letter, a hyphen after a space or a bracket, runs of 39 to 41 characters without a space)
+    lines.push("a=-x", "see http://x.org", "a www.example.com b", "www", "ftp:/x", "file.ts", "e.g. this", "A.b", "x.Z", "_.a", "-.a", ".a", "-v", "(-v", "a -v", "a-v", "=--x", "[-x", "'-x", "`-x", "{-x", '"-x');
+    for (const n of [39, 40, 41]) lines.push("x".repeat(n), `a ${"y".repeat(n)} b`, `(${"z".repeat(n)})`, `a\t${"q".repeat(n)}`);
     let skipped = 0;
     for (const line of lines) {
       expect(protectedSpans(line)).toEqual(protectedSpans(line, false));

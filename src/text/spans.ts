@@ -39,11 +39,17 @@ const NON_ASCII = 0;
 const DIGIT = 1;
 /** A lower-case letter, then a capital (camelCase: every match of the pattern has one). */
 const LOWER_UPPER = 2;
-/** 40 characters or more (a blob). */
+/** 40 characters or more without whitespace (a blob: every match is such a run). */
 const LONG = 3;
 /** Two capitals in a row (ALL-CAPS: every match has one; a capital that only begins a sentence has none). */
 const UPPER_PAIR = 4;
-type Need = string | typeof NON_ASCII | typeof DIGIT | typeof LOWER_UPPER | typeof LONG | typeof UPPER_PAIR;
+/** "://" or "www." (every URL the pattern matches has one). */
+const URL = 5;
+/** A full stop after a letter, digit, _ or - and before a lower-case letter (every file name's last dot is one). */
+const FILE_DOT = 6;
+/** A hyphen at the start or after whitespace or one of ( [ { " ' ` = (where every option the pattern matches begins). */
+const DASH_START = 7;
+type Need = string | typeof NON_ASCII | typeof DIGIT | typeof LOWER_UPPER | typeof LONG | typeof UPPER_PAIR | typeof URL | typeof FILE_DOT | typeof DASH_START;
 
 // Order matters: earlier patterns win where matches overlap.
 const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
@@ -69,7 +75,7 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   ["markup", /<\/?[A-Za-z][^<>\n]*>/g, "<"],
   // the label of a Markdown reference link, an identifier: [text][label] and its definition "[label]: URL"
   ["markup", /\]\[[^\]\n]{1,80}\]|^[ \t]{0,3}\[[^\]\n]{1,80}\](?=:[ \t])/gm, "]"],
-  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g, ":."],
+  ["url", /\b(?:[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>"'`]+/g, URL],
   ["email", /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, "@"],
   // absolute, home-relative, dot-relative and Windows paths, and anything with a slash between word characters
   ["path", /(?:~|\.{1,2})?\/[\p{L}\p{N}._~\-/]+|\b[A-Za-z]:\\[^\s]+|(?<![\p{L}\p{N}_.-])[\p{L}\p{N}_.-]+(?:\/[\p{L}\p{N}_.-]+)+\/?/gu, "/\\"],
@@ -81,7 +87,7 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // a command-line option where a word would begin (--no-mmap, -pn, -A999999, --save-dev): its letters are
   // the program's names, not words; a hyphen before a space, a digit or inside a word is prose (pre- and
   // post-war, -5 degrees, e-mail)
-  ["code", /(?<![^\s(\[{"'`=])--?[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/g, "-"],
+  ["code", /(?<![^\s(\[{"'`=])--?[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/g, DASH_START],
   ["hashtag", /(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu, "#"],
   // numbers and words containing digits or underscores: 42, 3.14, 1,000, 10:30, v2, formula_11, snake_case,
   // with a unit run on after a decimal point as after an integer (12.5kB like 33kB)
@@ -91,7 +97,7 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // a name written against =, [ or ( as code and logs write them: key=value, sshd[2231], handler(job)
   ["code", /(?<![\p{L}\p{N}_])\p{L}[\p{L}\p{N}_]*(?=[=[(][^\s=])/gu, "=[("],
   // file names and dotted names: config.yaml, index.ts, example.com, os.path
-  ["filename", TWINS.filename[1], ".", TWINS.filename[0]],
+  ["filename", TWINS.filename[1], FILE_DOT, TWINS.filename[0]],
   // camelCase, PascalCase with an inner capital (JavaScript, iPhone, McDonald)
   ["identifier", TWINS.camel[1], LOWER_UPPER, TWINS.camel[0]],
   // ALL-CAPS acronyms of two or more letters (NASA, HTTP, IGN), optionally with a plural s
@@ -109,6 +115,11 @@ export function protectedSpans(text: string, skip = true): Span[] {
   let digit = false;
   let lowerUpper = false;
   let upperPair = false;
+  let fileDot = false;
+  let dashStart = false;
+  // (the longest run of characters that are not ASCII whitespace, \s of an all-ASCII text)
+  let run = 0;
+  let longest = 0;
   let prev = 0;
   const seen = SEEN.fill(0);
   for (let i = 0; i < text.length; i++) {
@@ -122,11 +133,22 @@ export function protectedSpans(text: string, skip = true): Span[] {
     else if (c >= 65 && c <= 90) {
       if (prev >= 97 && prev <= 122) lowerUpper = true;
       else if (prev >= 65 && prev <= 90) upperPair = true;
-    }
+    } else if (c === 46) {
+      // (after A-Z, a-z, 0-9, _ or -, before a-z)
+      if (i > 0 && ((prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || (prev >= 48 && prev <= 57) || prev === 95 || prev === 45)) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 97 && next <= 122) fileDot = true;
+      }
+      // (at the start, or after \s ( [ { " ' ` =)
+    } else if (c === 45 && (i === 0 || prev === 32 || (prev >= 9 && prev <= 13) || prev === 40 || prev === 91 || prev === 123 || prev === 34 || prev === 39 || prev === 96 || prev === 61)) dashStart = true;
+    // (ASCII whitespace: \s of an all-ASCII text)
+    if (c === 32 || (c >= 9 && c <= 13)) run = 0;
+    else if (++run > longest) longest = run;
     prev = c;
   }
+  const url = ascii && (seen[58] === 1 || seen[46] === 1) && (text.includes("://") || text.includes("www."));
   for (const [kind, unicode, need, asciiTwin] of PATTERNS) {
-    if (skip && ascii && !mayMatch(need, seen, digit, lowerUpper, upperPair, text.length)) continue;
+    if (skip && ascii && !mayMatch(need, seen, digit, lowerUpper, upperPair, longest, url, fileDot, dashStart)) continue;
     // (on an all-ASCII text, the pattern's ASCII twin where it has one: the same matches, far cheaper to compile)
     const re = ascii && asciiTwin ? asciiTwin : unicode;
     re.lastIndex = 0;
@@ -163,12 +185,15 @@ export function protectedSpans(text: string, skip = true): Span[] {
 
 const SEEN = new Uint8Array(128);
 
-function mayMatch(need: Need, seen: Uint8Array, digit: boolean, lowerUpper: boolean, upperPair: boolean, length: number): boolean {
+function mayMatch(need: Need, seen: Uint8Array, digit: boolean, lowerUpper: boolean, upperPair: boolean, longest: number, url: boolean, fileDot: boolean, dashStart: boolean): boolean {
   if (need === NON_ASCII) return false;
   if (need === DIGIT) return digit;
   if (need === LOWER_UPPER) return lowerUpper;
   if (need === UPPER_PAIR) return upperPair;
-  if (need === LONG) return length >= 40;
+  if (need === LONG) return longest >= 40;
+  if (need === URL) return url;
+  if (need === FILE_DOT) return fileDot;
+  if (need === DASH_START) return dashStart;
   for (let i = 0; i < need.length; i++) if (seen[need.charCodeAt(i)]) return true;
   return false;
 }

@@ -24,6 +24,9 @@ const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
   ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
 ];
 
+/** Ids asked of Candidates.expansion before its byte table is made. */
+const EXPANSION_TABLE_AFTER = 2000;
+
 export class Candidates {
   constructor(readonly lex: Lexicon) {}
 
@@ -51,7 +54,8 @@ export class Candidates {
       g.lastIndex = 0;
       for (let m = g.exec(w); m; m = g.exec(w)) {
         const found = m;
-        const v = w.slice(0, m.index) + rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") + w.slice(m.index + m[0].length);
+        // (only a replacement with a group in it, $1, is expanded: most have none)
+        const v = w.slice(0, m.index) + (rep.includes("$") ? rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") : rep) + w.slice(m.index + m[0].length);
         const id = this.lex.id(v);
         if (id >= 0) return id;
         if (m[0].length === 0) g.lastIndex++;
@@ -83,16 +87,47 @@ export class Candidates {
 
   /** Ids of the two words a contraction stands for (they're → they, are), or null. Memoised. */
   expansion(id: number): [number, number] | null {
-    let ex = this.expansions.get(id);
-    if (ex === undefined) {
-      const parts = expand(this.lex.word(id));
-      const a = parts ? this.lex.id(parts[0]) : -1;
-      const b = parts ? this.lex.id(parts[1]) : -1;
-      this.expansions.set(id, (ex = a >= 0 && b >= 0 ? [a, b] : null));
+    // (a long run keeps per id a byte: 0 not asked yet, 1 no contraction, 2 one, its pair in `expansions`; a
+    // Map of every id asked held ~17,000 entries over 172,762 words, nearly all of them null, ~3 MB of heap.
+    // The table is made once EXPANSION_TABLE_AFTER ids have been asked: a one-liner's few dozen stay in the
+    // Map, where making the table cost it ~7 M instructions)
+    const seen = this.expanded;
+    if (seen && id >= 0 && id < seen.length) {
+      const k = seen[id];
+      if (k === 1) return null;
+      if (k === 2) return this.expansions.get(id)!;
+    } else if (!seen) {
+      const ex = this.expansions.get(id);
+      if (ex !== undefined) return ex;
+    }
+    const parts = expand(this.lex.word(id));
+    const a = parts ? this.lex.id(parts[0]) : -1;
+    const b = parts ? this.lex.id(parts[1]) : -1;
+    const ex: [number, number] | null = a >= 0 && b >= 0 ? [a, b] : null;
+    if (seen) {
+      // (an id past the table, if any, is simply not memoised)
+      if (id >= 0 && id < seen.length) {
+        seen[id] = ex ? 2 : 1;
+        if (ex) this.expansions.set(id, ex);
+      }
+    } else if (this.expansions.size < EXPANSION_TABLE_AFTER) this.expansions.set(id, ex);
+    else {
+      // (the table, from what the Map holds; the Map keeps the pairs only)
+      const table = (this.expanded = new Uint8Array(this.lex.size));
+      for (const [k, v] of this.expansions) {
+        if (k >= 0 && k < table.length) table[k] = v ? 2 : 1;
+        if (!v) this.expansions.delete(k);
+      }
+      if (id >= 0 && id < table.length) {
+        table[id] = ex ? 2 : 1;
+        if (ex) this.expansions.set(id, ex);
+      }
     }
     return ex;
   }
 
+  private expanded: Uint8Array | undefined;
+  /** Before the table: each id asked, with its pair or null; after it: the contractions' pairs only. */
   private readonly expansions = new Map<number, [number, number] | null>();
 
   /** Id of the contraction that `word` is without its apostrophe (dont → don't, im → i'm), or -1. */

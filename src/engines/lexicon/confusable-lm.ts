@@ -204,8 +204,18 @@ function lookup(key: string): number {
 
 /** Whether the model knows the word. */
 export function known(w: string): boolean {
-  return !Number.isNaN(get(`U ${w}`));
+  // (memoised on the word itself: windowScore asks up to nine times per window, and the key string get()
+  // needs is a new string to hash each time)
+  let k = knownMemo.get(w);
+  if (k === undefined) {
+    if (knownMemo.size >= MEMO_SIZE) knownMemo.clear();
+    knownMemo.set(w, (k = !Number.isNaN(get(`U ${w}`))));
+  }
+  return k;
 }
+
+/** known()'s answers so far (cleared when full, as get()'s memo). */
+const knownMemo = new Map<string, boolean>();
 
 /** ln P(w | u v) with Katz back-off (u, v: "" when there is no such word). */
 export function logP(u: string, v: string, w: string): number {

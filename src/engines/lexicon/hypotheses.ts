@@ -314,12 +314,14 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // (the walk down the counted words' trie for the prefixes below reaches the joined word itself: lex.id
   // of it is that word's id there, else among the listed words)
   const pre = ownCapital ? null : lex.prefixIds(joined);
-  const jid = !pre ? -1 : pre[joined.length]! >= 0 ? pre[joined.length]! : lex.listedId(joined);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
+  // (the listed words are asked only for a join these allow)
+  const joinable = joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem);
+  const jid = !pre || !joinable ? -1 : pre[joined.length]! >= 0 ? pre[joined.length]! : lex.listedId(joined);
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
   const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
-  if (jid >= 0 && !keptOnly && joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem)) {
+  if (jid >= 0 && !keptOnly) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
     const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
@@ -332,9 +334,9 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     if (lid < 0) continue;
     const l = joined.slice(0, k);
     const r = joined.slice(k);
+    if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
     const rid = lex.id(r);
     if (rid < 0) continue;
-    if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
     out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + respaceReal), span: 2, keep: false, kind: "respace" });
   }
   return out;

@@ -38,7 +38,7 @@ import { useErrorTables } from "./channel.ts";
 import { SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
-import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, strayCapital, termLists, unknownLower as unknownLowerWord, userWord } from "./rules.ts";
+import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, unknownName, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
 
@@ -99,7 +99,18 @@ interface WordInfo {
   editable: boolean;
   /** In lower case and unknown to looksEnglish (rules.ts unknownLower). */
   unknownLower: boolean;
+  /**
+   * What the rules ask of some words only, found when first asked: RARE_KNOWN set once rules.ts rareWord
+   * (for foreignLine) is known, RARE its answer; NAME_KNOWN and NAME the same for unknownName (localNames).
+   */
+  lazy: number;
 }
+
+/** Bits of WordInfo.lazy. */
+const RARE_KNOWN = 1;
+const RARE = 2;
+const NAME_KNOWN = 4;
+const NAME = 8;
 
 /** Word texts whose WordInfo is kept (172,762 words of prose have ~16,000 distinct word tokens). */
 const WORD_MEMO_MAX = 20_000;
@@ -165,8 +176,11 @@ export class LexiconEngine implements Engine {
     const edits: Edit[] = [];
     const tokens = tokenize(text);
     const user = options.userWords;
-    if (!looksEnglish(this, tokens, (word) => this.wordInfo(word).unknownLower) || (first && foreignLine(this, tokens))) return { output: text, edits };
-    const local = localNames(this, tokens);
+    // (what the rules and the loop below need of each word token, looked up once: infos[i] of tokens[i])
+    const infos: Array<WordInfo | undefined> = [];
+    for (const t of tokens) infos.push(t.kind === "word" ? this.wordInfo(t.text) : undefined);
+    if (!looksEnglish(this, tokens, (_, i) => infos[i]!.unknownLower) || (first && foreignLine(this, tokens, (_, i) => this.rareWord(infos[i]!, tokens[i]!.text)))) return { output: text, edits };
+    const local = localNames(this, tokens, (_, i) => this.unknownName(infos[i]!, tokens[i]!.text));
     const foreign = foreignQuotes(this, tokens);
     const names = nameLists(tokens);
     for (const k of termLists(this, tokens)) names.add(k);
@@ -235,7 +249,8 @@ export class LexiconEngine implements Engine {
       // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (t.kind === "word") {
-        const w = this.wordInfo(t.text);
+        // (a protected token made a word above has no info yet)
+        const w = infos[i] ?? this.wordInfo(t.text);
         const { lower, id, suffix, stem, viaVariant } = w;
         const next = tokens[i + 1];
         // (string tests here and below where a regular expression would only look for a character: each
@@ -344,12 +359,24 @@ export class LexiconEngine implements Engine {
     }
     // (looksEnglish asks of a word in lower case only)
     const unknownLower = caseShape(text) === "lower" && unknownLowerWord(this, text);
-    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower };
+    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower, lazy: 0 };
     if (this.words.size < WORD_MEMO_MAX) this.words.set(text, w);
     return w;
   }
 
   private readonly words = new Map<string, WordInfo>();
+
+  /** rules.ts rareWord of a word (its WordInfo w), memoised there (foreignLine asks it of every word of a line of five or more). */
+  private rareWord(w: WordInfo, text: string): boolean {
+    if (!(w.lazy & RARE_KNOWN)) w.lazy |= RARE_KNOWN | (rareWord(this, text) ? RARE : 0);
+    return (w.lazy & RARE) !== 0;
+  }
+
+  /** rules.ts unknownName of a word (its WordInfo w), memoised there (localNames asks it of every capitalised word of five letters or more). */
+  private unknownName(w: WordInfo, text: string): boolean {
+    if (!(w.lazy & NAME_KNOWN)) w.lazy |= NAME_KNOWN | (unknownName(this, text) ? NAME : 0);
+    return (w.lazy & NAME) !== 0;
+  }
 
   /**
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point

@@ -237,13 +237,15 @@ function oneSubstitution(a: string, b: string): boolean {
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
  * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
  */
-export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, string[]> {
+export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (text: string, _at: number) => unknownName(ctx, text)): Map<string, string[]> {
   const counts = new Map<string, number>();
-  for (const t of tokens)
-    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title") {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title" && isUnknown(t.text, i)) {
       const base = t.text.replace(/['’]s$/, "");
-      if (ctx.lex.id(base.toLowerCase()) < 0) counts.set(base, (counts.get(base) ?? 0) + 1);
+      counts.set(base, (counts.get(base) ?? 0) + 1);
     }
+  }
   const out = new Map<string, string[]>();
   for (const [w, n] of counts) {
     // a name the text repeats is a name: never "corrected"
@@ -259,6 +261,14 @@ export function localNames(ctx: LexiconContext, tokens: Token[]): Map<string, st
     if (near.length) out.set(w, near);
   }
   return out;
+}
+
+/**
+ * Whether localNames counts a capitalised word as a name: the dictionary lacks it (in lower case, without
+ * a possessive 's). A function of the text alone: the engine memoises it per word.
+ */
+export function unknownName(ctx: LexiconContext, text: string): boolean {
+  return ctx.lex.id(text.replace(/['’]s$/, "").toLowerCase()) < 0;
 }
 
 /**
@@ -294,13 +304,14 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
  * Text in another language would be "corrected" word by word into English nonsense. When most of a
  * line's lower-case words (four or more) are unknown, it is left alone.
  */
-export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord = (text: string) => unknownLower(ctx, text)): boolean {
+export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord = (text: string, _at: number) => unknownLower(ctx, text)): boolean {
   let n = 0;
   let unknown = 0;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind !== "word" || t.text.length < 2 || caseShape(t.text) !== "lower") continue;
     n++;
-    if (unknownWord(t.text)) unknown++;
+    if (unknownWord(t.text, i)) unknown++;
   }
   return n < 4 || unknown / n <= PARAMS.maxForeignShare;
 }
@@ -327,19 +338,16 @@ export function unknownLower(ctx: LexiconContext, text: string): boolean {
  * Cost: a trie look-up per word (memoised variant searches); the list (~30 KB) is read on first use, and
  * searched (a binary search per rare word), only for a line whose rare words could pass the shares.
  */
-export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
+export function foreignLine(ctx: LexiconContext, tokens: Token[], isRare = (text: string, _at: number) => rareWord(ctx, text)): boolean {
   let n = 0;
   for (const t of tokens) if (t.kind === "word") n++;
   if (n < PARAMS.foreignLineWords) return false;
   // the words English uses seldom or not at all (lower case: a capitalised one is a name more often)
   let rare: Array<{ w: string; lower: boolean }> | undefined;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind !== "word") continue;
-    const w = t.text.toLowerCase().replace(/’/g, "'");
-    const id = ctx.lex.id(w);
-    if (id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) >= 0 : ctx.lex.logP(id) > PARAMS.foreignStopwordLogP) continue;
-    // (the list is in NFC: a word typed with combining accents is composed first)
-    (rare ??= []).push({ w: /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w, lower: caseShape(t.text) === "lower" });
+    if (isRare(t.text, i)) (rare ??= []).push({ w: foreignForm(t.text), lower: caseShape(t.text) === "lower" });
   }
   // (what any language could reach at most, before the list is read: most lines stop here)
   let longer = 0;
@@ -362,6 +370,26 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[]): boolean {
     if (hits >= 2 && hits * 4 >= n && foreign * 2 >= n) return true;
   }
   return false;
+}
+
+/**
+ * Whether foreignLine counts a word as one English uses seldom or not at all: unknown (and no spelling
+ * variant of a known word), or rarer than PARAMS.foreignStopwordLogP. A function of the text alone: the
+ * engine memoises it per word.
+ */
+export function rareWord(ctx: LexiconContext, text: string): boolean {
+  // (looked up before the NFC of foreignForm, as typed)
+  let w = text.toLowerCase();
+  if (w.includes("’")) w = w.replace(/’/g, "'");
+  const id = ctx.lex.id(w);
+  return id < 0 ? ctx.cand.variantId(w.replace(/'s$/, "")) < 0 : ctx.lex.logP(id) <= PARAMS.foreignStopwordLogP;
+}
+
+/** A rare word as foreignLine lists it: in lower case, with ' for ’, in NFC (the stop-word list is in NFC: a word typed with combining accents is composed first). */
+function foreignForm(text: string): string {
+  let w = text.toLowerCase();
+  if (w.includes("’")) w = w.replace(/’/g, "'");
+  return /[^\x00-\x7f]/.test(w) ? w.normalize("NFC") : w;
 }
 
 /**
@@ -515,4 +543,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignForm, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);

@@ -483,65 +483,132 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   return true;
 }
 
-/** Best path through the hypotheses (state = last output word id), or null if none. */
+/**
+ * Best path through the hypotheses (state = last output word id), or null if none.
+ *
+ * The states live in typed arrays reused by every call (no object per state: a run of prose reaches a
+ * million of them): a hypothesis always leads to the same state (its last word, or its position for an
+ * unknown one), so the states at position j are at most the hypotheses that end there, and each
+ * position gets a block of that many slots, filled in the order its states are first reached. Only the
+ * best path is returned as State objects.
+ */
 function viterbi(ctx: LexiconContext, run: Slot[], from: Hyp[][], ends: boolean): State | null {
   const n = run.length;
-  // the states reached at each position, in the order first reached, with their keys (a run has a few
-  // states per position: a linear search of a small array, where a Map per position cost more)
-  const keys: number[][] = [[-2]];
-  const states: State[][] = [[{ last: -1, score: 0, prev: null, hyp: null }]];
-  for (let i = 1; i <= n; i++) {
-    keys.push([]);
-    states.push([]);
-  }
   // a contraction in context is its expansion: P(they | prev) · P(are | they); "are" is the next word's context
   for (const hs of from) for (const h of hs) h.seq ??= sequence(ctx, h.ids);
+  // each position's block: start[j], its states so far count[j] (position 0: the start state alone)
+  if (vStart.length < n + 2) {
+    vStart = new Int32Array(2 * (n + 2));
+    vCount = new Int32Array(2 * (n + 2));
+  }
+  const start = vStart;
+  const count = vCount;
+  count.fill(0, 0, n + 1);
+  start[0] = 0;
+  let total = 1;
+  {
+    // (the slots of position j: the hypotheses that end there)
+    for (let j = 1; j <= n; j++) start[j] = 0;
+    for (let i = 0; i < n; i++) for (const h of from[i]!) if (i + h.span <= n) start[i + h.span]!++;
+    for (let j = 1; j <= n; j++) {
+      const c = start[j]!;
+      start[j] = total;
+      total += c;
+    }
+  }
+  if (vLast.length < total) growStates(total);
+  const last = vLast;
+  const score = vScore;
+  const prevOf = vPrev;
+  const hypOf = vHyp;
+  const keyOf = vKey;
+  last[0] = -1;
+  score[0] = 0;
+  prevOf[0] = -1;
+  hypOf[0] = null;
+  keyOf[0] = -2;
+  count[0] = 1;
   for (let i = 0; i < n; i++) {
     const keepLen = run[i]!.stem.length;
     const hs = from[i]!;
-    for (const st of states[i]!) {
+    const s0 = start[i]!;
+    const s1 = s0 + count[i]!;
+    for (let st = s0; st < s1; st++) {
+      const stScore = score[st]!;
+      const stLast = last[st]!;
       for (const h of hs) {
-        let score = st.score + h.channel;
-        let prev = st.last;
+        let sc = stScore + h.channel;
+        let prev = stLast;
         const seq = h.seq!;
         for (let k = 0; k < seq.length; k++) {
           const id = seq[k]!;
-          score += lm(ctx, prev, id, h.keep ? keepLen : 0);
+          sc += lm(ctx, prev, id, h.keep ? keepLen : 0);
           prev = id;
         }
         const j = i + h.span;
         // unknown kept words: distinguish states by position so they do not collide
         const key = prev >= 0 ? prev : -3 - i;
-        const ks = keys[j]!;
-        const at = ks.indexOf(key);
-        if (at < 0) {
-          ks.push(key);
-          states[j]!.push({ last: prev, score, prev: st, hyp: h });
-        } else {
+        const b0 = start[j]!;
+        const b1 = b0 + count[j]!;
+        let at = b0;
+        while (at < b1 && keyOf[at] !== key) at++;
+        if (at === b1) {
+          count[j]!++;
+          keyOf[at] = key;
+          last[at] = prev;
+          score[at] = sc;
+          prevOf[at] = st;
+          hypOf[at] = h;
+        } else if (sc > score[at]!) {
           // (a better way to the same state: changed in place, as nothing refers to the states at j
           // before position j is reached)
-          const o = states[j]![at]!;
-          if (score > o.score) {
-            o.last = prev;
-            o.score = score;
-            o.prev = st;
-            o.hyp = h;
-          }
+          last[at] = prev;
+          score[at] = sc;
+          prevOf[at] = st;
+          hypOf[at] = h;
         }
       }
     }
   }
-  let best: State | null = null;
+  let best = -1;
   let bestScore = 0;
-  for (const st of states[n]!) {
+  for (let st = start[n]!, end = st + count[n]!; st < end; st++) {
     // how much likelier the last word is to end a sentence than words in general ("too." against "to.")
-    const score = ends && st.last >= 0 ? st.score + PARAMS.endWeight * ctx.lex.data.endLogRatio[st.last]! : st.score;
-    if (!best || score > bestScore) {
+    const sc = ends && last[st]! >= 0 ? score[st]! + PARAMS.endWeight * ctx.lex.data.endLogRatio[last[st]!]! : score[st]!;
+    if (best < 0 || sc > bestScore) {
       best = st;
-      bestScore = score;
+      bestScore = sc;
     }
   }
-  return best && { ...best, score: bestScore };
+  if (best < 0) return null;
+  // the best path as State objects, from the start state on
+  const chain: number[] = [];
+  for (let st = best; st >= 0; st = prevOf[st]!) chain.push(st);
+  let out: State | null = null;
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const st = chain[k]!;
+    out = { last: last[st]!, score: score[st]!, prev: out, hyp: hypOf[st]! };
+  }
+  // (the hypotheses stay referenced from the slots until overwritten: a run's few hundred at most)
+  return { ...out!, score: bestScore };
+}
+
+/** Viterbi's reused state arrays (see viterbi). */
+let vStart = new Int32Array(64);
+let vCount = new Int32Array(64);
+let vLast = new Int32Array(0);
+let vScore = new Float64Array(0);
+let vPrev = new Int32Array(0);
+let vKey = new Int32Array(0);
+let vHyp: Array<Hyp | null> = [];
+
+function growStates(size: number): void {
+  const cap = Math.max(size, 2 * vLast.length, 256);
+  vLast = new Int32Array(cap);
+  vScore = new Float64Array(cap);
+  vPrev = new Int32Array(cap);
+  vKey = new Int32Array(cap);
+  vHyp = new Array<Hyp | null>(cap).fill(null);
 }
 
 /** The ids the language model scores for a hypothesis's ids: each contraction as its two words (`ids` itself when none is one). */
@@ -561,15 +628,15 @@ function sequence(ctx: LexiconContext, ids: number[]): number[] {
 /** Unigram-or-bigram ln P(id | prev). */
 function lm(ctx: LexiconContext, prev: number, id: number, unknownLength = 0): number {
   // two known words: from the engine's table of pairs scored before, or scored and kept there (once the
-  // process has scored PAIR_TABLE_AFTER pairs: a one-liner's few dozen do not pay for 1.5 MB of table)
+  // process has scored PAIR_TABLE_AFTER pairs: a one-liner's few dozen do not pay for 2 MB of table)
   if (prev >= 0 && id >= 0 && (pairsScored >= PAIR_TABLE_AFTER || ++pairsScored >= PAIR_TABLE_AFTER)) {
-    const t = pairTable(ctx);
-    const k = t.slot(prev, id);
-    if (t.prev[k] === prev && t.next[k] === id) return t.value[k]!;
+    const t = pairTable(ctx).cells;
+    const k = ((Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> (32 - PairTable.BITS)) << 1;
+    const key = prev * PairTable.SPAN + id + 1;
+    if (t[k] === key) return t[k + 1]!;
     const v = lmUncached(ctx, prev, id, unknownLength);
-    t.prev[k] = prev;
-    t.next[k] = id;
-    t.value[k] = v;
+    t[k] = key;
+    t[k + 1] = v;
     return v;
   }
   if (prev >= 0 && id >= 0) {
@@ -601,18 +668,18 @@ const smallValue = new Float64Array(1 << SMALL_BITS);
 let smallCtx: LexiconContext | null = null;
 
 /**
- * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in typed arrays (a pair
- * overwrites the one in its slot), so it costs 1.5 MB once and leaves no garbage. A hit saves the
- * bigram's binary search and two exponentials and a logarithm.
+ * ln P(id | prev) of pairs of known words scored before: a direct-mapped table in one typed array (a pair
+ * overwrites the one in its slot), so it costs 2 MB once and leaves no garbage. A hit saves the bigram's
+ * binary search and two exponentials and a logarithm. Each slot is two neighbouring cells, the pair's key
+ * (prev · SPAN + id + 1; 0: empty) and its value, so that a look-up reads one cache line: the table is as
+ * large as the core's L2 cache, and with the key and the value in three arrays a look-up missed it three
+ * times.
  */
 class PairTable {
   static readonly BITS = 17;
-  readonly prev = new Int32Array(1 << PairTable.BITS).fill(-1);
-  readonly next = new Int32Array(1 << PairTable.BITS).fill(-1);
-  readonly value = new Float64Array(1 << PairTable.BITS);
-  slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PairTable.BITS);
-  }
+  /** More than any word id (keys stay exact in a double: below 2^53). */
+  static readonly SPAN = 2 ** 24;
+  readonly cells = new Float64Array(2 << PairTable.BITS);
 }
 
 /** Pairs of known words scored without the table, in this process (up to PAIR_TABLE_AFTER). */
@@ -660,4 +727,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
