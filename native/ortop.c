@@ -129,12 +129,23 @@ static OrtStatus *describe(const OrtValue *v, tensor *t) {
   OrtStatus *s;
   if ((s = ((st_fn)F(I_GetTensorTypeAndShape))(v, &info))) return s;
   s = ((st_fn)F(I_GetDimensionsCount))(info, &t->rank);
-  if (!s && t->rank > 8) s = status("typofix attention: tensor rank above 8");
+  if (!s && t->rank > 8) s = status("typofix op: tensor rank above 8");
   if (!s) s = ((st_fn)F(I_GetDimensions))(info, t->dims, t->rank);
   if (!s) s = ((st_fn)F(I_GetTensorElementType))(info, &t->type);
   ((void (*)(OrtTensorTypeAndShapeInfo *))F(I_ReleaseTensorTypeAndShapeInfo))(info);
   if (!s) s = ((st_fn)F(I_GetTensorMutableData))(v, &t->data);
   return s;
+}
+
+/* The kernel's first n inputs and their descriptions; `missing` is the message for an absent one. */
+static OrtStatus *gather(OrtKernelContext *ctx, size_t n, const OrtValue **in, tensor *t, const char *missing) {
+  OrtStatus *s;
+  for (size_t i = 0; i < n; i++) {
+    if ((s = ((st_fn)F(I_KernelContext_GetInput))(ctx, i, &in[i]))) return s;
+    if (!in[i]) return status(missing);
+    if ((s = describe(in[i], &t[i]))) return s;
+  }
+  return NULL;
 }
 
 typedef struct {
@@ -152,11 +163,7 @@ static OrtStatus *compute(void *kp, OrtKernelContext *ctx) {
   const OrtValue *in[7];
   tensor t[7];
   OrtStatus *s;
-  for (int i = 0; i < 7; i++) {
-    if ((s = ((st_fn)F(I_KernelContext_GetInput))(ctx, (size_t)i, &in[i]))) return s;
-    if (!in[i]) return status("typofix attention: a required input is missing");
-    if ((s = describe(in[i], &t[i]))) return s;
-  }
+  if ((s = gather(ctx, 7, in, t, "typofix attention: a required input is missing"))) return s;
   /* query [B,S,heads*hd], key/value [B,S,kv*hd], past [B,kv,cap,hd] float16, seqlens_k [B], total [] or [1] */
   if (t[0].rank != 3 || t[1].rank != 3 || t[2].rank != 3 || t[3].rank != 4 || t[4].rank != 4) return status("typofix attention: unexpected input ranks");
   if (t[0].type != T_FLOAT || t[1].type != T_FLOAT || t[2].type != T_FLOAT || t[3].type != T_FLOAT16 || t[4].type != T_FLOAT16 || t[5].type != T_INT32 || t[6].type != T_INT32)
@@ -295,11 +302,7 @@ static OrtStatus *mm_compute(void *kp, OrtKernelContext *ctx) {
   const OrtValue *in[3];
   tensor t[3];
   OrtStatus *s;
-  for (int i = 0; i < 3; i++) {
-    if ((s = ((st_fn)F(I_KernelContext_GetInput))(ctx, (size_t)i, &in[i]))) return s;
-    if (!in[i]) return status("typofix matmul: a required input is missing");
-    if ((s = describe(in[i], &t[i]))) return s;
-  }
+  if ((s = gather(ctx, 3, in, t, "typofix matmul: a required input is missing"))) return s;
   if (t[0].type != T_FLOAT || t[1].type != T_UINT8 || t[2].type != T_FLOAT) return status("typofix matmul: expected float32 A, uint8 B and float32 scales");
   if (t[0].rank < 1 || t[0].dims[t[0].rank - 1] != k->K) return status("typofix matmul: A's last dimension is not K");
   int64_t nb = 1, ns = 1, M = 1;
