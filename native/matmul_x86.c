@@ -91,19 +91,42 @@ size_t mmx_packed_bytes(const mm_args *a) {
 
 static inline __mmask16 cols_mask(int valid) { return (__mmask16)((1u << valid) - 1); }
 
+/* Gathering the 16 columns c0.. (valid of them; the others read as 0) of B and of the scales, block by block. */
+typedef struct {
+  __mmask16 mk;
+  __m512i bidx, sidx;
+  const uint8_t *base;
+  const float *sbase;
+} cols16;
+
+static inline cols16 cols16_at(const mm_args *a, int c0, int valid) {
+  const int nb = a->K / MM_BLOCK;
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  return (cols16){
+      .mk = cols_mask(valid),
+      .bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16)),
+      .sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb)),
+      .base = a->b + (size_t)c0 * nb * 16,
+      .sbase = a->scales + (size_t)c0 * nb,
+  };
+}
+
+/* Block kb's scales of the 16 columns. */
+static inline __m512 cols16_scales(const cols16 *c, int kb) { return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), c->mk, c->sidx, c->sbase + kb, 4); }
+
+/* Bytes 4j..4j+3 of block kb of each of the 16 columns (one 32-bit lane a column). */
+static inline __m512i cols16_bytes(const cols16 *c, int kb, int j) {
+  return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), c->mk, c->bidx, c->base + (size_t)kb * 16 + 4 * j, 1);
+}
+
 void mmx_pack(const mm_args *a, uint8_t *dst, size_t g) {
   const int nb = a->K / MM_BLOCK, ng = (a->N + 15) / 16, c0 = (int)g * 16, valid = a->N - c0 < 16 ? a->N - c0 : 16;
-  const __mmask16 mk = cols_mask(valid);
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
-  const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
-  const uint8_t *base = a->b + (size_t)c0 * nb * 16;
-  const float *sbase = a->scales + (size_t)c0 * nb;
+  const cols16 c = cols16_at(a, c0, valid);
   uint8_t *w = dst + g * nb * 256;
   float *sc = (float *)(dst + (size_t)ng * nb * 256) + g * nb * 16;
   for (int kb = 0; kb < nb; kb++) {
-    _mm512_store_ps(sc + kb * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mk, sidx, sbase + kb, 4));
-    for (int j = 0; j < 4; j++) _mm512_store_si512(w + kb * 256 + j * 64, _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mk, bidx, base + (size_t)kb * 16 + 4 * j, 1));
+    _mm512_store_ps(sc + kb * 16, cols16_scales(&c, kb));
+    for (int j = 0; j < 4; j++) _mm512_store_si512(w + kb * 256 + j * 64, cols16_bytes(&c, kb, j));
   }
 }
 
@@ -116,33 +139,17 @@ void mmx_pack(const mm_args *a, uint8_t *dst, size_t g) {
 static void unpack16(const mm_args *a, int c0, int valid, uint32_t *out, float *sc) {
   const int nb = a->K / MM_BLOCK;
   const __m512i nib = _mm512_set1_epi8(0x0f);
-  if (a->packed) {
-    const size_t g = (size_t)c0 / 16, ng = (size_t)(a->N + 15) / 16;
-    const uint8_t *w = a->packed + g * nb * 256;
-    memcpy(sc, (const float *)(a->packed + ng * nb * 256) + g * nb * 16, (size_t)nb * 64);
-    for (int kb = 0; kb < nb; kb++) {
-      uint32_t *t = out + (size_t)kb * 128;
-      for (int j = 0; j < 4; j++) {
-        const __m512i x = _mm512_load_si512(w + kb * 256 + j * 64);
-        _mm512_store_si512(t + j * 16, _mm512_and_si512(x, nib));
-        _mm512_store_si512(t + (j + 4) * 16, _mm512_and_si512(_mm512_srli_epi16(x, 4), nib));
-      }
-    }
-    return;
-  }
-  const __mmask16 mk = cols_mask(valid);
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i bidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb * 16));
-  const __m512i sidx = _mm512_mullo_epi32(lane, _mm512_set1_epi32(nb));
-  const uint8_t *base = a->b + (size_t)c0 * nb * 16;
-  const float *sbase = a->scales + (size_t)c0 * nb;
+  const size_t g = (size_t)c0 / 16, ng = (size_t)(a->N + 15) / 16;
+  const uint8_t *w = a->packed ? a->packed + g * nb * 256 : NULL;
+  const cols16 c = cols16_at(a, c0, valid);
+  if (w) memcpy(sc, (const float *)(a->packed + ng * nb * 256) + g * nb * 16, (size_t)nb * 64);
   for (int kb = 0; kb < nb; kb++) {
-    _mm512_store_ps(sc + kb * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mk, sidx, sbase + kb, 4));
+    if (!w) _mm512_store_ps(sc + kb * 16, cols16_scales(&c, kb));
     uint32_t *t = out + (size_t)kb * 128;
     for (int j = 0; j < 4; j++) {
-      const __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mk, bidx, base + (size_t)kb * 16 + 4 * j, 1);
-      _mm512_store_si512(t + j * 16, _mm512_and_si512(g, nib));
-      _mm512_store_si512(t + (j + 4) * 16, _mm512_and_si512(_mm512_srli_epi16(g, 4), nib));
+      const __m512i x = w ? _mm512_load_si512(w + kb * 256 + j * 64) : cols16_bytes(&c, kb, j);
+      _mm512_store_si512(t + j * 16, _mm512_and_si512(x, nib));
+      _mm512_store_si512(t + (j + 4) * 16, _mm512_and_si512(_mm512_srli_epi16(x, 4), nib));
     }
   }
 }
