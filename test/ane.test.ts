@@ -240,14 +240,8 @@ describe.skipIf(Boolean(noCc))(named("through the C test double", noCc), () => {
     await engine.dispose();
   });
   test("the ane engine end to end: tokenizer, prompt, guard", async () => {
-    const tiny = ensureModel("tiny");
-    const dir = mkdtempSync(join(work, "anemodel-"));
-    cpSync(join(tiny, "tokenizer.json"), join(dir, "tokenizer.json"));
-    cpSync(join(tiny, "tokenizer_config.json"), join(dir, "tokenizer_config.json"));
     // the scripted "model" answers with the tokens of the corrected text
-    const { ModelTokenizer } = await import("../src/llm/tokenizer.ts");
-    const tok = new ModelTokenizer(dir);
-    writeFileSync(join(dir, "fake.conf"), `context=256\nreplay=${tok.encode("This is a test").join(" ")}\n`);
+    const dir = await tokenizedFolder((encode) => `context=256\nreplay=${encode("This is a test").join(" ")}\n`);
     process.env.TYPOFIX_ANE_ALLOW_ANY_PLATFORM = "1";
     try {
       const engine = await createAneEngine({ dir, library: lib });
