@@ -90,6 +90,15 @@ describe("identifier-like tokens survive", () => {
     expect(fix("about 12.5kB gzipped, teh rest")).toBe("about 12.5kB gzipped, the rest");
   });
 
+  test("in technical text a word the lists know without a count, or only as a name, is a name of code", () => {
+    // (a commit subject's area marks the line as technical: src/text/technical.ts)
+    for (const w of ["nushell", "nats"]) expect(engine.lex.id(w)).toBeGreaterThanOrEqual(0);
+    for (const s of ["test: install nushell in Dockerfile", "feat: publish events over nats to the broker"]) expect(fix(s)).toBe(s);
+    // a slip on the same line is still fixed, and a known misspelling of the lists is no name
+    expect(fix("test: install nushell in teh Dockerfile")).toBe("test: install nushell in the Dockerfile");
+    expect(fix("docs: fix the seperate install steps")).toBe("docs: fix the separate install steps");
+  });
+
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
   });

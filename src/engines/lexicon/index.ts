@@ -31,7 +31,7 @@ import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
-import { WORD_KEEP, WORD_NAME } from "./format.ts";
+import { WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
@@ -267,7 +267,7 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && !(technical && this.listedTerm(id, stem)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           afterWord: run.length > 0,
           alone,
@@ -365,6 +365,18 @@ export class LexiconEngine implements Engine {
   }
 
   private readonly words = new Map<string, WordInfo>();
+
+  /**
+   * Whether a word of technical text is one the lists know without a count (nats, tikv) or know only as a
+   * name and it is typed in lower case (nushell, npm's package names): a name of code or a tool, written as
+   * its users write it, and never a misspelling the lists record. In prose such a word may still be a
+   * slip for a frequent neighbour; in technical text the lists are the evidence (`id`: the word's id as
+   * wordInfo gives it, -1 for a name typed in lower case).
+   */
+  private listedTerm(id: number, stem: string): boolean {
+    const raw = id >= 0 ? id : this.lex.id(stem);
+    return raw >= 0 && (this.lex.flags(raw) & (WORD_LISTED | WORD_NAME)) !== 0 && !this.lex.corrections(stem).length;
+  }
 
   /** rules.ts rareWord of a word (its WordInfo w), memoised there (foreignLine asks it of every word of a line of five or more). */
   private rareWord(w: WordInfo, text: string): boolean {
