@@ -178,8 +178,14 @@ export function readSources(): LexiconSource {
   }
   const list: Array<[string, number]> = [];
   listed(join(dir, "src/scowl-large.txt.gz"), list);
-  // (a subset of the large list: only marks its words, adds none)
+  // (a subset of the large list: only marks its words, adds none; a counted word shorter than MIN_LISTED is
+  // marked as well (ate, ewe): it is a word already, and SCOWL's common sizes say it is one of today's English)
   listed(join(dir, "src/scowl-common.txt.gz"), list, WORD_COMMON);
+  const countedWords = new Set(unigrams.map(([w]) => w));
+  for (const line of gunzipLines(join(dir, "src/scowl-common.txt.gz"))) {
+    const w = line.trim();
+    if (w && !w.startsWith("#") && w.length < MIN_LISTED && w === w.toLowerCase() && countedWords.has(w)) list.push([w, WORD_COMMON]);
+  }
   // a word of the curated software-terms lists that the book corpus does not count is a deliberate technical
   // word (guid, wasm, trie, dedupe): kept, like keep.txt; the English words those lists hold too (then, case)
   // stay ordinary words, open to real-word correction

@@ -221,8 +221,10 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // real-word errors: rare words may stand for any neighbour, common words only for common ones
       const rare = lex.logP(s.id) < P.rareKnownLogP;
       // (a word of today's English that the books count below a settled word's count costs as much as a
-      // rarer one: "Get the stat of the file", "fake it" were made state and make at the real-word cost)
-      const modern = lex.flags(s.id) & WORD_COMMON && lex.logP(s.id) <= P.settledLogP;
+      // rarer one: "Get the stat of the file", "fake it" were made state and make at the real-word cost;
+      // of three letters, only one the books do not count as rare: "I ate too much cake" was made "I are",
+      // but a rare short word, fro, oft, wit, is one slip from a common word more often than it is typed)
+      const modern = lex.flags(s.id) & WORD_COMMON && lex.logP(s.id) <= P.settledLogP && (word.length >= 4 || !rare);
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
       const cost = (modern ? P.modernRealWordCost : rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
       const other = ctx.cand.variantId(word);
