@@ -52,4 +52,11 @@ describe("readBatches", () => {
     expect(fast.map((b) => b.map((l) => l.text))).toEqual([["one", "two", "three"]]);
     expect(await batches([])).toEqual([]);
   });
+
+  test("with stallMs Infinity (a regular file) no pause cuts a batch: only maxBytes does", async () => {
+    const got = await batches([enc.encode("one\ntwo\n"), 60, enc.encode("three\n"), 40, enc.encode("four\n")], Infinity);
+    expect(got.map((b) => b.map((l) => l.text))).toEqual([["one", "two", "three", "four"]]);
+    const capped = await batches([enc.encode("aaaa\n"), 40, enc.encode("bbbb\ncccc\n")], Infinity, 10);
+    expect(capped.map((b) => b.map((l) => l.text))).toEqual([["aaaa", "bbbb"], ["cccc"]]);
+  });
 });

@@ -375,7 +375,21 @@ async function runStdin(ctx: Ctx, name: string): Promise<void> {
   ctx.docFence = new FenceTracker();
   const input = await sniffBinary(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>);
   if (input.binary) await passBinary(ctx, flushing(ctx, input.chunks));
-  else await printLines(ctx, readBatches(input.chunks, STALL_MS, BATCH_BYTES), name);
+  else await printLines(ctx, readBatches(input.chunks, regularStdin() ? Infinity : STALL_MS, BATCH_BYTES), name);
+}
+
+/**
+ * Whether standard input is a regular file (`typofix < notes.md`): it cannot be a live stream, so no pause
+ * in reading it ends a batch. (Before, a process starved of CPU for 30 ms while reading a file cut a batch
+ * there, and the lines on each side of the cut no longer saw each other's words: the same file could come
+ * out corrected differently under load.)
+ */
+function regularStdin(): boolean {
+  try {
+    return nodeFs().fstatSync(0).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The chunks of a stream; before waiting for the next one, the output so far is written (a pipe stays line-prompt). */

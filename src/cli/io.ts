@@ -72,7 +72,9 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>): AsyncGenera
  * `tail -f`, a person typing). The caller corrects a batch with what all its lines say of their words
  * (src/text/technical.ts), so a piped commit log or file is read as a document nearly whole, while a
  * line of a live stream is still answered before the next one is written (`stallMs` later). Same lines
- * and endings as readLines; memory bounded by `maxBytes` and the longest line.
+ * and endings as readLines; memory bounded by `maxBytes` and the longest line. `stallMs` Infinity: no
+ * pause cuts a batch (a regular file on standard input is no live stream: its batches, and so what its
+ * lines say of each other, must not depend on how fast the process happened to read it).
  */
 export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: number, maxBytes: number): AsyncGenerator<RawLine[]> {
   const it = readLines(stream)[Symbol.asyncIterator]();
@@ -81,7 +83,7 @@ export async function* readBatches(stream: AsyncIterable<Uint8Array>, stallMs: n
   let next = it.next();
   for (;;) {
     let r: IteratorResult<RawLine> | null;
-    if (!batch.length) r = await next;
+    if (!batch.length || stallMs === Infinity) r = await next;
     else {
       let timer: ReturnType<typeof setTimeout> | undefined;
       r = await Promise.race([next, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), stallMs)))]);
