@@ -172,3 +172,20 @@ describe("prefixes and clause ends", () => {
     expect(tech("THe cat sat on the mat")).toBe("The cat sat on the mat");
   });
 });
+
+describe("the pronoun I typed in lower case", () => {
+  test("is written with its capital before a word the pronoun takes, and in its contractions", () => {
+    expect(fix("i think so")).toBe("I think so");
+    expect(fix("yes i will, and i can't wait")).toBe("yes I will, and I can't wait");
+    expect(fix("Sure, i'll do it. i'm in.")).toBe("Sure, I'll do it. I'm in.");
+    // the edit says what it is
+    const r = engine.fixSync("i think so");
+    expect(r.edits).toEqual([{ start: 0, end: 1, from: "i", to: "I", kind: "case", confidence: expect.any(Number) }]);
+  });
+
+  test("a letter or a variable named i is left alone, and so are technical text and a lower-case style", () => {
+    for (const s of ["for i in range(10)", "element i of the array", "the i-th element", "part (i) of the act", "`i` is the index", "run `ls` then i think it works"]) expect(fix(s)).toBe(s);
+    // a writer who begins sentences in lower case writes the pronoun so on purpose
+    expect(fix("i went home. so i think it is fine. and that is all")).toBe("i went home. so i think it is fine. and that is all");
+  });
+});

@@ -66,6 +66,14 @@ function repeatedWords(tokens: Token[], given: ReadonlySet<string> | undefined):
 const ABBREVIATION = /^(?:\p{Lu}\p{L}{0,3}|\S*\p{L}\.\p{L}\S*)$/u;
 /** The memo of a run that needs no edit (shared, never changed). */
 const NO_EDITS: Edit[] = [];
+/**
+ * Least lift, ln P(w | i) - ln P(w), of the word after a lone "i" for it to be the pronoun (pronounI). The
+ * pronoun's verbs lie above (think 2.7, will 0.2, said 0.2), the words after a letter or a variable below
+ * (is -2.7, in -3.3, and -3.9, of -5.3).
+ */
+const PRONOUN_LIFT = -1;
+/** Confidence of "i'm" → "I'm" and the like, which nothing else could mean. */
+const PRONOUN_CONFIDENCE = 0.97;
 
 /**
  * The memo key of a run (LexiconEngine.decodeRun): whether the sentence ends after it and whether it is
@@ -297,6 +305,8 @@ export class LexiconEngine implements Engine {
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
     }
     flush(tokens.length);
+    // (a writer who begins sentences in lower case writes so on purpose, and the pronoun too: capsStyle)
+    if (!technical && capsStyle) this.pronounI(tokens, edits);
     // only the edits the caller's boldness allows
     const min = options.minConfidence ?? PARAMS.minConfidence;
     // at the default level, a swap within a confusable set (its/it's, to/too, where/were) changes a real
@@ -311,6 +321,43 @@ export class LexiconEngine implements Engine {
     }
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
+  }
+
+  /**
+   * The pronoun I typed in lower case ("i think so", "yes i'm in", "i've seen it"): English always writes it
+   * with a capital. A lone "i" is taken for the pronoun only where a word follows it on the line that the
+   * bigram model finds after "i" at least about as often as anywhere (PRONOUN_LIFT: i think, i can, i will;
+   * not "for i in", "element i of", where "i" is a letter or a variable); "i'm", "i'll", "i've", "i'd" are
+   * the pronoun whatever follows. Not in technical text, nor from a writer who begins sentences in lower
+   * case (the caller skips both), not a word an edit already covers, nor one joined to a hyphen or bracket
+   * ("i-th", "(i)").
+   */
+  private pronounI(tokens: Token[], edits: Edit[]): void {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.kind !== "word" || t.text[0] !== "i" || (t.text.length > 1 && t.text[1] !== "'" && t.text[1] !== "’")) continue;
+      const contraction = t.text.length > 1;
+      if (contraction && !/^i['’](?:m|ll|ve|d)$/.test(t.text)) continue;
+      const before = tokens[k - 1];
+      if (before && before.kind !== "space" && !/^["“‘]$/.test(before.text)) continue;
+      const gap = tokens[k + 1];
+      const next = tokens[k + 2];
+      let confidence = PRONOUN_CONFIDENCE;
+      if (!contraction) {
+        if (!gap || gap.kind !== "space" || gap.text.includes("\n") || !next || next.kind !== "word") continue;
+        // (a contraction after it is judged by its first word: "i can't" by "i can")
+        const w = this.wordInfo(next.text);
+        const id = w.id >= 0 ? (this.cand.expansion(w.id)?.[0] ?? w.id) : -1;
+        const i = this.lex.id("i");
+        const pair = id >= 0 && i >= 0 ? this.lex.bigram(i, id) : NaN;
+        if (Number.isNaN(pair)) continue;
+        const lift = pair - this.lex.logP(id);
+        if (lift < PRONOUN_LIFT) continue;
+        confidence = Math.round(1e4 / (1 + Math.exp(-(lift - PRONOUN_LIFT + 2)))) / 1e4;
+      }
+      if (edits.some((e) => e.start < t.end && e.end > t.start)) continue;
+      edits.push({ start: t.start, end: t.end, from: t.text, to: "I" + t.text.slice(1), kind: "case", confidence });
+    }
   }
 
   /**
