@@ -128,6 +128,11 @@ describe("prefixes and clause ends", () => {
     expect(fix("I ate too mcuh cake at the party.")).toBe("I ate too much cake at the party.");
   });
 
+  test("a comma ends the clause a run ends: the confusables' model judges the word before it", () => {
+    expect(fix("Your welcome, happy to help.")).toBe("You're welcome, happy to help.");
+    for (const s of ["of a man in a pew, of the change in the bride's manner", "If you want to, go ahead.", "I want to, but I can't."]) expect(fix(s)).toBe(s);
+  });
+
   test("the bigrams' too → to stands only where the trigram model agrees", () => {
     // (the pruned bigrams lack "too tall" and "too carefully"; the trigram model prefers "too" there)
     for (const s of ["making the window too tall by two rows.", "I thought too carefully about it.", "he is too tender-hearted to hurt a fly"]) expect(fix(s)).toBe(s);

@@ -502,12 +502,14 @@ export class LexiconEngine implements Engine {
 
   /**
    * Whether the sentence (or a clause) ends after a run that stops before token i: . ! ? next, a clause's
-   * ; : or a bracket, closing or opening an aside ("alone too)", "CPU time too:", "hold too (then"), or the
-   * end of the text.
+   * ; : , or a bracket, closing or opening an aside ("alone too)", "CPU time too:", "hold too (then",
+   * "Your welcome, happy to help"), or the end of the text. (A comma counts: the trigram model of
+   * confusables, trained on speech without punctuation, then reads its sentence end, and the last word's
+   * clause-end odds apply: "in a pew, of the change" is no longer made "new".)
    */
   private endsSentence(tokens: Token[], i: number): boolean {
     while (i < tokens.length && tokens[i]!.kind === "space" && !tokens[i]!.text.includes("\n")) i++;
-    return i >= tokens.length || tokens[i]!.text.includes("\n") || (tokens[i]!.kind === "punct" && /^[.!?…;:()\]]/.test(tokens[i]!.text));
+    return i >= tokens.length || tokens[i]!.text.includes("\n") || (tokens[i]!.kind === "punct" && /^[.!?…;:(),\]]/.test(tokens[i]!.text));
   }
 }
 
