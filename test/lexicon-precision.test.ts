@@ -133,6 +133,14 @@ describe("prefixes and clause ends", () => {
     for (const s of ["of a man in a pew, of the change in the bride's manner", "If you want to, go ahead.", "I want to, but I can't."]) expect(fix(s)).toBe(s);
   });
 
+  test("a mark of punctuation after a run is right context enough for its last word; a line's end is not", () => {
+    expect(fix("Me to, I saw the same error.")).toBe("Me too, I saw the same error.");
+    for (const s of ["I would love to.", "What is it used to?", "If you want to, go ahead."]) expect(fix(s)).toBe(s);
+    // (wrapped prose: the line may go on "me to the station"; a list that mentions the words is no sentence)
+    expect(fix("Me to")).toBe("Me to");
+    expect(fix("the pairs their, there or they're, and its")).toBe("the pairs their, there or they're, and its");
+  });
+
   test("the bigrams' too → to stands only where the trigram model agrees", () => {
     // (the pruned bigrams lack "too tall" and "too carefully"; the trigram model prefers "too" there)
     for (const s of ["making the window too tall by two rows.", "I thought too carefully about it.", "he is too tender-hearted to hurt a fly"]) expect(fix(s)).toBe(s);

@@ -82,8 +82,8 @@ const PRONOUN_CONFIDENCE = 0.97;
  * word has a space inside, so the text splits back into the slots). A run with names of the text that a
  * word may stand for spells each slot out instead, with those names.
  */
-function runKey(text: string, run: Slot[], ends: boolean): string {
-  let key = (ends ? "." : "") + (run[0]!.alone ? "=" : "");
+function runKey(text: string, run: Slot[], ends: boolean, marked: boolean): string {
+  let key = (ends ? (marked ? "," : ".") : "") + (run[0]!.alone ? "=" : "");
   let local = false;
   for (const s of run) {
     if (s.local) local = true;
@@ -248,7 +248,10 @@ export class LexiconEngine implements Engine {
     const alone = solid === 1;
     const flush = (i: number) => {
       for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
-      if (run.length) this.decodeRun(text, run, edits, this.endsSentence(tokens, i));
+      if (run.length) {
+        const ends = this.endsSentence(tokens, i);
+        this.decodeRun(text, run, edits, ends, ends && this.endsAtMark(tokens, i));
+      }
       run = [];
     };
     for (let i = 0; i < tokens.length; i++) {
@@ -441,16 +444,16 @@ export class LexiconEngine implements Engine {
    * Decode one run of words, memoised on the run's text: prose repeats its phrases, and the fixed-point
    * pass of fixSync re-reads every unchanged run of a corrected line.
    */
-  private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean): void {
+  private decodeRun(text: string, run: Slot[], edits: Edit[], ends: boolean, marked: boolean): void {
     let any = false;
     for (let k = 0; k < run.length && !any; k++) any = run[k]!.editable;
     if (!any) return;
     const base = run[0]!.tok.start;
-    const key = runKey(text, run, ends);
+    const key = runKey(text, run, ends, marked);
     let found = this.runCache.get(key);
     if (!found) {
       const fresh: Edit[] = [];
-      decodeRunUncached(this, run, fresh, ends);
+      decodeRunUncached(this, run, fresh, ends, marked);
       // (most runs need no edit: they share one empty array)
       found = fresh.length ? shiftEdits(fresh, -base) : NO_EDITS;
       if (this.runCache.size >= 10_000) this.runCache.clear();
@@ -510,6 +513,12 @@ export class LexiconEngine implements Engine {
   private endsSentence(tokens: Token[], i: number): boolean {
     while (i < tokens.length && tokens[i]!.kind === "space" && !tokens[i]!.text.includes("\n")) i++;
     return i >= tokens.length || tokens[i]!.text.includes("\n") || (tokens[i]!.kind === "punct" && /^[.!?…;:(),\]]/.test(tokens[i]!.text));
+  }
+
+  /** Whether a punctuation mark (not the end of a line or of the text) ends the clause after a run that stops before token i (endsSentence). */
+  private endsAtMark(tokens: Token[], i: number): boolean {
+    while (i < tokens.length && tokens[i]!.kind === "space" && !tokens[i]!.text.includes("\n")) i++;
+    return i < tokens.length && tokens[i]!.kind === "punct";
   }
 }
 

@@ -32,9 +32,10 @@ interface State {
 
 /**
  * Decode one run of words: push onto `edits` an edit, with its confidence, wherever the best reading
- * differs from the text (`ends`: the sentence ends after the run). index.ts memoises it per run.
+ * differs from the text (`ends`: the sentence ends after the run; `marked`: a mark of punctuation ends it,
+ * not the end of a line or of the text). index.ts memoises it per run.
  */
-export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false): void {
+export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[], ends = false, marked = false): void {
   const n = run.length;
   // hypotheses starting at each position: the word's own (memoised per slot) and those of the pair it begins
   const from: Hyp[][] = [];
@@ -116,7 +117,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     const margin = a && b ? a.score - b.score : 30;
     edits.push({ start, end, from: typed, to, kind: hyp.kind, confidence: Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4 });
   }
-  trigramSwaps(ctx, run, outWords, edits, ends);
+  trigramSwaps(ctx, run, outWords, edits, ends, marked);
 }
 
 /**
@@ -133,7 +134,7 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
  * "is their a way" → there).
  * Words the best reading already changes, and words next to a word it joins or splits, are left to it.
  */
-function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean): void {
+function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean, marked: boolean): void {
   const n = run.length;
   // (the edits of this run so far, by their start: the best reading's own swap of the same word keeps the
   // higher of the two confidences)
@@ -203,7 +204,12 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
     // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
     // bit": "set" is the head of a compound the run does not see)
-    if (!next || !words[at + 2]) continue;
+    // (for "to", a clause end that a mark of punctuation makes is context enough, with two words before it,
+    // the sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays. Not a line's end,
+    // which in wrapped text ends no clause, nor a word alone between commas. Only "to": a clause ends with it
+    // only after a verb that takes an infinitive, which the model knows well; their, there and they're end
+    // the items of lists that mention them, "their, there or they're,", which it takes for sentences)
+    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && s.lower === "to"))) continue;
     // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
     // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
     // that decides them ("First this, then that": no comparative before "then")
