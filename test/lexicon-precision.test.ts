@@ -133,6 +133,11 @@ describe("prefixes and clause ends", () => {
     for (const s of ["of a man in a pew, of the change in the bride's manner", "If you want to, go ahead.", "I want to, but I can't."]) expect(fix(s)).toBe(s);
   });
 
+  test("the possessives' test stops its, your, their becoming contractions, not there becoming they're", () => {
+    expect(fix("I think there right about this.")).toBe("I think they're right about this.");
+    for (const s of ["Go there right now.", "Is there right of way here?", "Their right hand was raised."]) expect(fix(s)).toBe(s);
+  });
+
   test("a mark of punctuation after a run is right context enough for its last word; a line's end is not", () => {
     expect(fix("Me to, I saw the same error.")).toBe("Me too, I saw the same error.");
     for (const s of ["I would love to.", "What is it used to?", "If you want to, go ahead."]) expect(fix(s)).toBe(s);

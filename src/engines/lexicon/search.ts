@@ -278,7 +278,9 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     // (…unless the sentence ends after that word: a possessive takes a noun, and "when your free." has none
     // after it; the trigram model then weighs "is your right." against "think you're right.")
     const last = words[at + 2] === "</s>";
-    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
+    // (the possessives' test only where the typed word is one: "I think there right about this" is they're,
+    // though "their right hand" is English)
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && POSSESSIVE_FORMS.has(s.lower) && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
   }
   const swapped = words.slice();
   swapped[at] = alt;
@@ -316,6 +318,9 @@ function followLift(ctx: LexiconContext, contraction: number, id: number): numbe
 
 /** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
 const POSSESSIVES = ["his", "her", "their", "our", "my"];
+
+/** The possessive determiners that a contraction is confused with (its, your, their), and the others. */
+const POSSESSIVE_FORMS = new Set(["its", "your", ...POSSESSIVES]);
 
 /** The lexicon id of a word of the best reading (-1 when unknown), for the bigram model. */
 function outIds(ctx: LexiconContext, w: string): number {
