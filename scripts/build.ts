@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, c
 import { join, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 import pkg from "../package.json" with { type: "json" };
+import { parseWordList } from "../src/engines/lexicon/wordlists.ts";
 
 const root = join(import.meta.dir, "..");
 export const TARGETS = ["darwin-arm64", "darwin-x64", "linux-x64", "linux-arm64"] as const;
@@ -79,12 +80,15 @@ export const attention = ${attention ? `{ name: ${JSON.stringify(attention.split
       },
     },
     {
-      // the lexicon's small word lists (wordlists.ts: `with { type: "text" }`) as string constants of the
-      // bundle: a compiled binary otherwise embeds each as a file of its own and loads it with a require()
-      // when the engine's chunk starts (seven of them cost a one-liner ~0.4 ms and ~45 page faults)
+      // the lexicon's small word lists (wordlists.ts: `with { type: "text" }`) as constants of the bundle: a
+      // compiled binary otherwise embeds each as a file of its own and loads it with a require() when the
+      // engine's chunk starts (seven of them cost a one-liner ~0.4 ms and ~45 page faults); and as a function
+      // that gives the array of their words (parseWordList's, in its order), which WordList calls on its first
+      // look-up: the one-liner no longer parses the lists it looks in (two regular expressions compiled, a
+      // replace and a split of each), nor makes the arrays of those it never looks in
       name: "inline-word-lists",
       setup(build) {
-        build.onLoad({ filter: INLINE_TEXT }, async (args) => ({ contents: `export default ${JSON.stringify(await Bun.file(args.path).text())};`, loader: "js" }));
+        build.onLoad({ filter: INLINE_TEXT }, async (args) => ({ contents: `export default () => ${JSON.stringify(inlinedWordList(await Bun.file(args.path).text()))};`, loader: "js" }));
       },
     },
     {
@@ -94,6 +98,11 @@ export const attention = ${attention ? `{ name: ${JSON.stringify(attention.split
       },
     },
   ];
+}
+
+/** The words of a word list's text as the build inlines them (plugins: inline-word-lists): parseWordList's, in its order. */
+export function inlinedWordList(text: string): string[] {
+  return [...parseWordList(text)];
 }
 
 /** Text files imported `with { type: "text" }` on the one-liner's path, inlined by the build (plugins: inline-word-lists). */

@@ -4,6 +4,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { isInflection, VARIANTS } from "../src/engines/lexicon/wordlists.ts";
+import { codeMark } from "../src/engines/lexicon/index.ts";
+import { lowerLetters } from "../src/text/ascii.ts";
 
 describe("word-list fast paths", () => {
   test("every match of a spelling-variant pattern contains the part the search checks for first", () => {
@@ -36,5 +38,28 @@ describe("word-list fast paths", () => {
       expect(isInflection(a + x, a + y)).toBe(ref(a + x, a + y));
       expect(isInflection(a + x, a.slice(0, -1) + y)).toBe(ref(a + x, a.slice(0, -1) + y));
     }
+  });
+});
+
+describe("one-liner fast paths of the lexicon engine", () => {
+  test("codeMark agrees with the expression it replaces on every UTF-16 unit", () => {
+    const re = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
+    expect(codeMark("")).toBe(false);
+    let marks = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const s = String.fromCharCode(c);
+      expect(codeMark(s)).toBe(re.test(s));
+      if (re.test(s)) marks++;
+    }
+    expect(marks).toBe(22);
+    for (const s of ["::", "|a", "ab"]) expect(codeMark(s)).toBe(re.test(s));
+  });
+  test("lowerLetters agrees with /^[a-z]+$/", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const chars = "az`{AZ@[09'’é\n -";
+    const words = ["", "a", "abc", "Abc", "ab'c", "abé", "ab\n"];
+    for (let k = 0; k < 20000; k++) words.push(Array.from({ length: rand(6) }, () => (rand(3) ? String.fromCharCode(97 + rand(26)) : chars[rand(chars.length)])).join(""));
+    for (const w of words) expect(lowerLetters(w)).toBe(/^[a-z]+$/.test(w));
   });
 });

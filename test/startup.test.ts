@@ -17,7 +17,8 @@ import { markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { parseArgs as cittyParseArgs } from "citty";
 import { argsOf, parseArgv } from "../src/cli/argv.ts";
 import fix, { fixArgs } from "../src/cli/fix.ts";
-import { INLINE_TEXT } from "../scripts/build.ts";
+import { INLINE_TEXT, inlinedWordList } from "../scripts/build.ts";
+import { WordList } from "../src/engines/lexicon/wordlists.ts";
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let dir: string;
@@ -243,6 +244,16 @@ describe("the compiled binary's build (scripts/build.ts)", () => {
     for (const f of imported("text")) expect(INLINE_TEXT.test(f)).toBe(true);
     expect(imported("file").length).toBe(3);
     for (const f of imported("file")) expect(INLINE_TEXT.test(f)).toBe(false);
+  });
+  test("inlines each word list as its words, which give the set that parsing its text gives (same words, same order)", () => {
+    const dir = join(import.meta.dir, "../models/en/lists");
+    for (const name of ["function-words", "particles-closed", "prefixes", "name-particles", "modals", "rare-swaps", "loanwords"]) {
+      const text = readFileSync(join(dir, `${name}.txt`), "utf8");
+      const words = inlinedWordList(text);
+      expect(words.length).toBeGreaterThan(3);
+      expect([...new WordList(() => words)]).toEqual([...new WordList(text)]);
+      expect(new WordList(() => words).size).toBe(new WordList(text).size);
+    }
   });
 });
 

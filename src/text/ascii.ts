@@ -108,5 +108,14 @@ export function plainWord(text: string): boolean {
   return text.length > 0;
 }
 
+/** Whether `text` is ASCII lower-case letters only, and not empty: /^[a-z]+$/ without an expression to compile. */
+export function lowerLetters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return text.length > 0;
+}
+
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isAscii, startsUpper, startsLower, hasLower, countUpper, pattern, plainWord);
+hotPath(isAscii, startsUpper, startsLower, hasLower, countUpper, pattern, plainWord, lowerLetters);

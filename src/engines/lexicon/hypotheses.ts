@@ -260,7 +260,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
     // a second edit on a probable name costs more than any dictionary word could win back; a three-letter
     // word without a vowel is more often an abbreviation (ctx, llm, rtl) than two slips
-    const maxDist = word.length <= 2 || isName || (word.length === 3 && !/[aeiouy]/.test(word)) ? 1 : 2;
+    const maxDist = word.length <= 2 || isName || (word.length === 3 && !(word.includes("a") || word.includes("e") || word.includes("i") || word.includes("o") || word.includes("u") || word.includes("y"))) ? 1 : 2;
     // (a probable name is scored letter by letter: names vary more than the substring rules of misspelt words
     // allow — Bordes is no misspelt Borders, Hewett no Hewlett)
     // (and the sure correction of a known misspelling keeps its ending: interractions is interactions,

@@ -26,7 +26,7 @@
  */
 import { CONFIDENCE_LEVELS, type Edit, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
-import { pattern, startsLower, startsUpper } from "../../text/ascii.ts";
+import { lowerLetters, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
 import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
@@ -124,7 +124,9 @@ const NAME = 8;
 const WORD_MEMO_MAX = 20_000;
 
 /** Marks that join code and markup to a word, not prose: a short unknown word against one is code (codeToken). */
-const CODE_MARK = /^[:[\]*\-_/\\|{}<>=@#$~^+&`]$/;
+const CODE_MARKS = ":[]*-_/\\|{}<>=@#$~^+&`";
+/** Whether `c` (one UTF-16 unit, or "") is one of CODE_MARKS. */
+export const codeMark = (c: string) => c.length === 1 && CODE_MARKS.includes(c);
 
 export class LexiconEngine implements Engine {
   readonly name = "lexicon";
@@ -380,7 +382,8 @@ export class LexiconEngine implements Engine {
     let suffix = "";
     let stem = lower;
     if (id < 0) {
-      const m = /^(.+)('s)$/.exec(lower);
+      // (the expression only for a word that ends in 's: a one-liner's unknown words compile none)
+      const m = lower.endsWith("'s") ? /^(.+)('s)$/.exec(lower) : null;
       if (m) {
         stem = m[1]!;
         suffix = text.slice(-2);
@@ -400,7 +403,7 @@ export class LexiconEngine implements Engine {
       if (id < 0 && this.cand.contraction(stem) < 0) {
         id = this.cand.inflectionId(stem);
         // (and the plural of a word of the technical lists, never changed: wasms, gpus)
-        if (id < 0 && /^[a-z]{3,}s$/.test(stem)) {
+        if (id < 0 && stem.endsWith("s") && /^[a-z]{3,}s$/.test(stem)) {
           const base = this.lex.id(stem.slice(0, -1));
           if (base >= 0 && this.lex.flags(base) & WORD_KEEP) id = base;
         }
@@ -475,7 +478,7 @@ export class LexiconEngine implements Engine {
    */
   private codeToken(text: string, run: Slot[], i: number): boolean {
     const s = run[i]!;
-    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !/^[a-z]+$/.test(s.tok.text) || this.lex.corrections(s.stem).length) return false;
+    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !lowerLetters(s.tok.text) || this.lex.corrections(s.stem).length) return false;
     // (a table cell's bar counts across the cell's padding: "| aom |")
     // (each expression only where the text has the character it needs: a one-liner compiles none of them)
     const left40 = text.slice(Math.max(0, s.tok.start - 40), s.tok.start);
@@ -489,8 +492,8 @@ export class LexiconEngine implements Engine {
     const head = i === 0 ? text.slice(lineStart, s.tok.start) : "";
     if (head.includes("#") && /^[ \t]*#{1,6}[ \t]+(?:[^\p{L}\p{N}\s]+[ \t]+)?$/u.test(head)) return true;
     // (a full stop inside a dotted name counts: fc.context, obj.fn)
-    const left = i === 0 && (CODE_MARK.test(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
-    const right = i === run.length - 1 && (CODE_MARK.test(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
+    const left = i === 0 && (codeMark(before) || (before === "." && /\p{L}/u.test(text[s.tok.start - 2] ?? "")));
+    const right = i === run.length - 1 && (codeMark(after) || (after === "." && /\p{Ll}/u.test(text[s.tok.end + 1] ?? "")));
     // a longer one only between two marks, alone (`**rotr**(`, `| pango |`, `<b>volrk</b>`)
     return s.stem.length <= PARAMS.loneShortMax ? left || right : left && right;
   }

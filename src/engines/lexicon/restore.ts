@@ -35,7 +35,7 @@ export function restore(like: string, word: string, at?: CaseContext): string {
   }
   if (word === "i") return "I";
   // a correction to a word English always capitalises ("jeptember" → "September")
-  if (caseShape(like) === "lower" && PROPER.has(word.replace(/'s$/, ""))) like = "A";
+  if (caseShape(like) === "lower" && PROPER.has(word.endsWith("'s") ? word.slice(0, -2) : word)) like = "A";
   if (word.startsWith("i'")) return "I" + applyCase(like, word).slice(1);
   return applyCase(like, word);
 }

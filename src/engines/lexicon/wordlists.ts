@@ -2,9 +2,10 @@
  * Word lists and spelling patterns of the lexicon engine's rules: function words, particles, prefixes, name
  * particles, modal verbs, confusable pairs that need more evidence, loanwords that keep their accents (data
  * files under models/en/lists/, each with its source, embedded in the bundle as text) and the
- * American/British spelling patterns. Start-up: nothing; each of the seven small files (~3 KB) is split
- * into a set on its first look-up (one replace and one split: a one-liner looks in two or three of them,
- * and parsing all seven cost it some 0.4 M instructions), then a lookup per use. The two lists of name pairs (~180 KB) are read on first
+ * American/British spelling patterns. Start-up: nothing; each of the seven small files (~3 KB) is made a
+ * set on its first look-up (from source, one replace and one split; in the compiled binary from the array
+ * of its words that the build made: a one-liner looks in two or three of them, and parsing all seven cost
+ * it some 0.4 M instructions), then a lookup per use. The two lists of name pairs (~180 KB) are read on first
  * use: as string constants they cost every one-liner's start-up ~0.7 M instructions (a quarter of a ms).
  */
 import { nodeFs } from "../../runtime/fs.ts";
@@ -111,18 +112,25 @@ export function foreignStopwordLanguages(word: string): string {
 let foreignStopwords: string | undefined;
 let foreignStopwordsStart: number | undefined;
 
-/** The words of a list file, as a set made on the first look-up (parseWordList). */
+/**
+ * The words of a list file, as a set made on the first look-up: from the file's text (parseWordList), or
+ * from the array of its words that the compiled binary's build already made of it (scripts/build.ts
+ * inline-word-lists: a function that gives the same words in the same order).
+ */
 export class WordList implements Iterable<string> {
   private words: Set<string> | undefined;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string | (() => readonly string[])) {}
+  private set(): Set<string> {
+    return (this.words ??= typeof this.text === "string" ? parseWordList(this.text) : new Set(this.text()));
+  }
   has(word: string): boolean {
-    return (this.words ??= parseWordList(this.text)).has(word);
+    return this.set().has(word);
   }
   get size(): number {
-    return (this.words ??= parseWordList(this.text)).size;
+    return this.set().size;
   }
   [Symbol.iterator](): Iterator<string> {
-    return (this.words ??= parseWordList(this.text)).values();
+    return this.set().values();
   }
 }
 
