@@ -225,12 +225,13 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       const modern = lex.flags(s.id) & WORD_COMMON && lex.logP(s.id) <= P.settledLogP;
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
       const cost = (modern ? P.modernRealWordCost : rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
-      const other = ctx.cand.variantId(word);
       // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost;
       // and a frequent word of four letters or more, or of three that is no function word (cold, form, end),
       // by none: a slip rarely lands on one, and a bigram model cannot tell "one cold pass" from "one could
       // pass" — its confusable sets still apply)
       const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
+      // (the word's other spelling, asked only where there are neighbours to compare it with)
+      const other = settled ? -1 : ctx.cand.variantId(word);
       for (const h of settled ? [] : rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
         // a different form of the same word (plural, tense) is grammar, not a typo
         if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
@@ -309,16 +310,20 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // moving a space next to a single letter (an initial, a symbol) is never free
   const respaceReal = bothKnown || a.stem.length === 1 || b.stem.length === 1 ? P.realWordCost : 0;
   // a second word written with a capital of its own (Bo Wen, Ya Le, Ji Lin) was spaced on purpose: a slip
-  // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en")
-  const ownCapital = caseShape(b.tok.text) === "title";
+  // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en"): neither joined
+  // nor re-spaced
+  if (caseShape(b.tok.text) === "title") return out;
   // (the walk down the counted words' trie for the prefixes below reaches the joined word itself: lex.id
-  // of it is that word's id there, else among the listed words)
-  const pre = ownCapital ? null : lex.prefixIds(joined);
+  // of it is that word's id there, else among the listed words; pre[k] for k up to `reached`, -1 above)
+  const nj = joined.length;
+  if (pairPre.length <= nj) pairPre = new Int32Array(2 * nj + 2);
+  const pre = pairPre;
+  const reached = lex.prefixIdsOf(a.lower, b.stem, pre);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
   const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
   // (the listed words are asked only for a join these allow)
-  const joinable = joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem);
-  const jid = !pre || !joinable ? -1 : pre[joined.length]! >= 0 ? pre[joined.length]! : lex.listedId(joined);
+  const joinable = nj >= 4 && loneOk(a.lower) && loneOk(b.stem);
+  const jid = !joinable ? -1 : reached === nj && pre[nj]! >= 0 ? pre[nj]! : lex.listedId(joined);
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
   const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
   if (jid >= 0 && !keptOnly) {
@@ -327,8 +332,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
-  if (!pre) return out;
-  for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
+  for (let k = Math.max(1, a.lower.length - 2); k < nj && k <= a.lower.length + 2 && k <= reached; k++) {
     if (k === a.lower.length) continue;
     const lid = pre[k]!;
     if (lid < 0) continue;
@@ -341,6 +345,9 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   }
   return out;
 }
+
+/** pairHyps's prefix ids (Lexicon.prefixIdsOf), reused: no array per pair. */
+let pairPre = new Int32Array(64);
 
 /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
 export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
