@@ -313,6 +313,16 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en"): neither joined
   // nor re-spaced
   if (caseShape(b.tok.text) === "title") return out;
+  // (whether the join and the re-spacings make anything depends on the two texts alone: for two words
+  // typed as the dictionary has them, on their ids, and a pair found to make nothing is remembered)
+  const known = a.id >= 0 && b.id >= 0 && lex.spells(a.id, a.lower) && lex.spells(b.id, b.stem);
+  const memo = known ? nothingMemo(lex) : null;
+  let slot = -1;
+  if (memo) {
+    slot = (((Math.imul(a.id, 0x9e3779b1) ^ Math.imul(b.id, 0x85ebca6b)) >>> (32 - NOTHING_BITS)) << 1);
+    if (memo[slot] === a.id + 1 && memo[slot + 1] === b.id + 1) return out;
+  }
+  const before = out.length;
   // (the walk down the counted words' trie for the prefixes below reaches the joined word itself: lex.id
   // of it is that word's id there, else among the listed words; pre[k] for k up to `reached`, -1 above)
   const nj = joined.length;
@@ -343,7 +353,46 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     if (rid < 0) continue;
     out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + respaceReal), span: 2, keep: false, kind: "respace" });
   }
+  if (memo && out.length === before) {
+    memo[slot] = a.id + 1;
+    memo[slot + 1] = b.id + 1;
+  }
   return out;
+}
+
+/**
+ * Pairs of words (typed as the dictionary spells them) that pairHyps found neither to join nor to
+ * re-space: a direct-mapped table of their two ids (+1; 0: empty), each pair overwriting the one in its
+ * slot. Prose repeats its pairs ("of the", "it was": half the pairs of 172,762 words had been met before),
+ * and most make nothing, yet each cost a walk down the trie for the joined word's prefixes and up to six
+ * look-ups. Made once NOTHING_AFTER pairs have been asked (a one-liner's few do not pay for it); 512 KB.
+ */
+const NOTHING_BITS = 16;
+const NOTHING_AFTER = 2000;
+let nothing: Int32Array | null = null;
+let nothingLex: Lexicon | null = null;
+let pairsAsked = 0;
+
+function nothingMemo(lex: Lexicon): Int32Array | null {
+  if (lex === nothingLex) return nothing;
+  if (pairsAsked < NOTHING_AFTER && ++pairsAsked < NOTHING_AFTER) return null;
+  // (another engine's: this one starts empty)
+  if (nothing) nothing.fill(0);
+  else nothing = new Int32Array(2 << NOTHING_BITS);
+  nothingLex = lex;
+  return nothing;
+}
+
+/** Whether pairHyps remembers the pair of word ids as one that neither joins nor re-spaces (for the tests). */
+export function rememberedNothing(lex: Lexicon, a: number, b: number): boolean {
+  if (lex !== nothingLex || !nothing) return false;
+  const slot = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - NOTHING_BITS)) << 1;
+  return nothing[slot] === a + 1 && nothing[slot + 1] === b + 1;
+}
+
+/** Forget the pairs pairHyps remembered (search.ts clearSearchMemos: benchmarks measure cold calls). */
+export function clearPairMemo(): void {
+  nothing?.fill(0);
 }
 
 /** pairHyps's prefix ids (Lexicon.prefixIdsOf), reused: no array per pair. */
@@ -375,4 +424,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, splitHyps);
+hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, nothingMemo, splitHyps);

@@ -237,6 +237,20 @@ export class Lexicon {
     return n;
   }
 
+  /** Whether `text` is word(id) as the dictionary spells it (ASCII only: false for a text with any other character). */
+  spells(id: number, text: string): boolean {
+    const d = this.data;
+    const o = d.wordOffsets[id]!;
+    const n = text.length;
+    if (d.wordOffsets[id + 1]! - o !== n) return false;
+    const bytes = d.wordBytes;
+    for (let k = 0; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 128 || bytes[o + k] !== c) return false;
+    }
+    return true;
+  }
+
   word(id: number): string {
     let s = this.cache.get(id);
     if (s === undefined) {
