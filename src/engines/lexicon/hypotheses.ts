@@ -330,7 +330,6 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const pre = pairPre;
   const reached = lex.prefixIdsOf(a.lower, b.stem, pre);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
-  const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
   // (the listed words are asked only for a join these allow)
   const joinable = nj >= 4 && loneOk(a.lower) && loneOk(b.stem);
   const jid = !joinable ? -1 : reached === nj && pre[nj]! >= 0 ? pre[nj]! : lex.listedId(joined);
@@ -395,6 +394,11 @@ export function clearPairMemo(): void {
   nothing?.fill(0);
 }
 
+/** Whether a word may join its neighbour: two letters or more, or a lone letter that is no word itself (not a, i). */
+function loneOk(w: string): boolean {
+  return w.length >= 2 || (w !== "a" && w !== "i");
+}
+
 /** pairHyps's prefix ids (Lexicon.prefixIdsOf), reused: no array per pair. */
 let pairPre = new Int32Array(64);
 
@@ -424,4 +428,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, nothingMemo, splitHyps);
+hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps);
