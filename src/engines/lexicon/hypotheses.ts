@@ -80,11 +80,6 @@ export interface Slot {
   local?: string[];
   /** The word ends a hyphenated compound (built-in, opt-in): "built-in in" doubles no word. */
   compoundEnd?: boolean;
-  /**
-   * An object that stands for the token's text alone (index.ts: the text's memoised WordInfo), on which
-   * search.ts keeps the word's own hypotheses instead of in a map of texts (no text hashed per word), or none.
-   */
-  memo?: { ownHyps?: unknown };
 }
 
 /**

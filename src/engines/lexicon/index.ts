@@ -104,10 +104,6 @@ interface WordInfo {
    * (for foreignLine) is known, RARE its answer; NAME_KNOWN and NAME the same for unknownName (localNames).
    */
   lazy: number;
-  /** Whether the engine keeps this WordInfo (its memo was not full): then search.ts keeps the word's own hypotheses on it (Slot.memo). */
-  kept: boolean;
-  /** search.ts's entries of the word's own hypotheses (Slot.memo). */
-  ownHyps?: unknown;
 }
 
 /** Bits of WordInfo.lazy. */
@@ -279,8 +275,6 @@ export class LexiconEngine implements Engine {
           // (most texts have no names of their own: no look-up then)
           local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
           compoundEnd: (tokens[i - 1]?.text === "-" || tokens[i - 1]?.text === "‐") && tokens[i - 2]?.kind === "word",
-          // (a WordInfo the engine keeps stands for the text: search.ts keeps the word's hypotheses on it)
-          memo: w.kept ? w : undefined,
         });
         sentenceStart = false;
         capital = false;
@@ -365,8 +359,8 @@ export class LexiconEngine implements Engine {
     }
     // (looksEnglish asks of a word in lower case only)
     const unknownLower = caseShape(text) === "lower" && unknownLowerWord(this, text);
-    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower, lazy: 0, kept: this.words.size < WORD_MEMO_MAX, ownHyps: undefined };
-    if (w.kept) this.words.set(text, w);
+    w = { lower, id, suffix, stem, viaVariant, editable: editableWord(this, text, lower, false), unknownLower, lazy: 0 };
+    if (this.words.size < WORD_MEMO_MAX) this.words.set(text, w);
     return w;
   }
 

@@ -406,9 +406,7 @@ function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
 function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   let memo = slotMemos.get(ctx);
   if (!memo) slotMemos.set(ctx, (memo = { byText: new Map(), size: 0 }));
-  // (the entries of the token's text: on the object that stands for the text where the slot has one)
-  const holder = s.memo;
-  const seen = holder ? (holder.ownHyps as SlotEntry[] | undefined) : memo.byText.get(s.tok.text);
+  const seen = memo.byText.get(s.tok.text);
   if (seen) for (const e of seen) if (sameSlot(e.slot, s)) return e.hyps;
   const all = singleHyps(ctx, s);
   all.push(...splitHyps(ctx, s));
@@ -422,7 +420,6 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     const key: SlotKey = { tok: { text: s.tok.text }, id: s.id, suffix: s.suffix, viaVariant: s.viaVariant, editable: s.editable, sentenceStart: s.sentenceStart, alone: s.alone, local: s.local, afterWord: s.afterWord, gapAfter: s.gapAfter, stem: s.stem };
     const entry = { slot: key, hyps: hs };
     if (seen) seen.push(entry);
-    else if (holder) holder.ownHyps = [entry];
     else memo.byText.set(s.tok.text, [entry]);
   }
   return hs;
@@ -436,9 +433,7 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
  */
 const SLOT_MEMO_MAX = 10_000;
 
-/** A memoised slot's own hypotheses. */
-type SlotEntry = { slot: SlotKey; hyps: Hyp[] };
-const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, SlotEntry[]>; size: number }>();
+const slotMemos = new WeakMap<LexiconContext, { byText: Map<string, Array<{ slot: SlotKey; hyps: Hyp[] }>>; size: number }>();
 
 /** Forget the memoised hypotheses of words and scores of pairs (benchmarks measure cold calls). */
 export function clearSearchMemos(ctx: LexiconContext): void {
@@ -462,10 +457,10 @@ export const SLOT_KEY_FIELDS = ["tok", "id", "suffix", "viaVariant", "editable",
 /**
  * The other fields of a Slot, which a word's own hypotheses never read: a text's lower case and stem are
  * functions of its text (index.ts), and the sentence's capital and a compound's end matter to the search
- * (restore.ts, pairHyps), not to one word's readings; `memo` is where a text's entries are kept. A field added to Slot must join one of the two lists
+ * (restore.ts, pairHyps), not to one word's readings. A field added to Slot must join one of the two lists
  * (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
  */
-export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd", "memo"] as const;
+export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd"] as const;
 
 type SlotKey = Omit<Pick<Slot, (typeof SLOT_KEY_FIELDS)[number]>, "tok"> & { tok: Partial<Slot["tok"]> & { text: string } };
 
