@@ -176,8 +176,13 @@ function get(kind: number, a: string, b: string | null, c: string | null): numbe
       g = Math.imul(g ^ ch, 0x01000193);
     }
   }
-  // (the memo: the value depends on the two hashes alone)
+  // (the memo: the value depends on the two hashes alone; made once MEMO_AFTER questions have been asked,
+  // so that a one-liner's few allocate no table)
   if (!memoUsed) {
+    if (asked < MEMO_AFTER) {
+      asked++;
+      return lookup(h >>> 0, g >>> 0);
+    }
     memoH = new Int32Array(MEMO_SIZE);
     memoG = new Int32Array(MEMO_SIZE);
     memoV = new Float64Array(MEMO_SIZE);
@@ -196,10 +201,13 @@ function get(kind: number, a: string, b: string | null, c: string | null): numbe
 /**
  * get()'s answers so far: a text asks about the same few words again and again (the unigrams and back-off
  * weights of common words, "B to much"), and a look-up in the mapped file is several cache misses. A
- * direct-mapped table of the n-grams' two hashes (each overwrites the one in its slot; 544 KB, made on the
- * first question): no key string is made and hashed per question, and no Map grows to some 5 MB.
+ * direct-mapped table of the n-grams' two hashes (each overwrites the one in its slot; 544 KB, made after
+ * MEMO_AFTER questions): no key string is made and hashed per question, and no Map grows to some 5 MB.
  */
 const MEMO_BITS = 15;
+/** Questions answered without the memo before it is made (a one-liner's few: its 544 KB cost one a collection). */
+const MEMO_AFTER = 512;
+let asked = 0;
 const MEMO_SIZE = 1 << MEMO_BITS;
 let memoH: Int32Array | null = null;
 let memoG: Int32Array | null = null;
