@@ -64,6 +64,39 @@ describe("the trigram model of the confusable pairs", () => {
     expect(lmKey("a")[0]).toBe(0xe40c292c);
     expect(lmKey("T a b c")).not.toEqual(lmKey("T a b d"));
   });
+  test("the model answers what the file holds under lmKey of the n-gram's text (keys hashed from their words, never joined)", () => {
+    const b = readFileSync(join(import.meta.dir, "../models/en/confusable-lm.bin"));
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const n = dv.getUint32(0, true);
+    const value = (key: string): number => {
+      const [h, g] = lmKey(key);
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const a = dv.getUint32(4 + 4 * mid, true);
+        const c = dv.getUint32(4 + 4 * n + 4 * mid, true);
+        if (a === h && c === g) return dv.getFloat32(4 + 8 * n + 4 * mid, true);
+        if (a < h || (a === h && c < g)) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return NaN;
+    };
+    const words = ["to", "too", "much", "its", "it's", "going", "the", "i", "want", "your", "welcome", "café", "naïve", "x", "", "qqqxz", "<s>", "</s>"];
+    let trigrams = 0;
+    for (const u of words)
+      for (const v of words)
+        for (const w of words) {
+          expect(seen(v, w)).toBe(!Number.isNaN(value(`B ${v} ${w}`)));
+          const t = value(`T ${u} ${v} ${w}`);
+          if (u && v && !Number.isNaN(t)) {
+            trigrams++;
+            expect(logP(u, v, w)).toBe(t);
+          }
+        }
+    for (const w of words) expect(known(w)).toBe(!Number.isNaN(value(`U ${w}`)));
+    expect(trigrams).toBeGreaterThan(5);
+  });
   test("the shipped file: a count, then the keys' two hashes sorted without a repeat, then the values", () => {
     const b = readFileSync(join(import.meta.dir, "../models/en/confusable-lm.bin"));
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -133,4 +133,32 @@ describe("fan-out tables of the first two trie levels", () => {
     expect(known).toBeGreaterThan(1000);
     expect(walk.lookups).toBeLessThan(0);
   });
+
+  test("prefixIdsOf(a, b) gives prefixIds(a + b) up to the prefixes it reached, with the tables and without", () => {
+    const bytes = loadLexiconBytes();
+    const walk = new Lexicon(bytes);
+    walk.lookups = -1e9;
+    const tables = new Lexicon(bytes);
+    tables.lookups = FAN_OUT_AFTER;
+    tables.id("the"); // builds the tables
+    const words = [...fc.sample(typo, 1500), "a", "i", "é", "x'", "don't", "naïve", "zz"];
+    for (let id = 0; id < lex.size; id += 211) words.push(lex.word(id));
+    let joins = 0;
+    for (let k = 0; k + 1 < words.length; k++) {
+      const a = words[k]!;
+      const b = words[k + 1]!;
+      const want = walk.prefixIds(a + b);
+      for (const l of [walk, tables]) {
+        const out = new Int32Array(a.length + b.length + 1).fill(-7);
+        const reached = l.prefixIdsOf(a, b, out);
+        expect(reached).toBeGreaterThanOrEqual(0);
+        expect(reached).toBeLessThanOrEqual(a.length + b.length);
+        for (let i = 1; i <= a.length + b.length; i++) expect(i <= reached ? out[i] : -1).toBe(want[i]!);
+        // (no node past `reached`: no longer prefix is a word)
+        if (reached < a.length + b.length) expect(walk.prefixIds((a + b).slice(0, reached + 1))[reached + 1]).toBe(-1);
+      }
+      if (want[a.length + b.length]! >= 0) joins++;
+    }
+    expect(joins).toBeGreaterThan(0);
+  });
 });

@@ -4,8 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { isInflection, VARIANTS } from "../src/engines/lexicon/wordlists.ts";
-import { codeMark } from "../src/engines/lexicon/index.ts";
+import { codeMark, LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { lowerLetters } from "../src/text/ascii.ts";
+import { clearPairMemo, pairHyps, rememberedNothing, type Slot } from "../src/engines/lexicon/hypotheses.ts";
 
 describe("word-list fast paths", () => {
   test("every match of a spelling-variant pattern contains the part the search checks for first", () => {
@@ -38,6 +39,38 @@ describe("word-list fast paths", () => {
       expect(isInflection(a + x, a + y)).toBe(ref(a + x, a + y));
       expect(isInflection(a + x, a.slice(0, -1) + y)).toBe(ref(a + x, a.slice(0, -1) + y));
     }
+  });
+  test("pairHyps gives the same readings of a pair again, and remembers as making nothing only pairs that neither join nor re-space", () => {
+    const e = LexiconEngine.shared();
+    const slot = (text: string): Slot => {
+      const lower = text.toLowerCase();
+      return { tok: { kind: "word", text, start: 0, end: text.length }, lower, id: e.lex.id(lower), suffix: "", stem: lower, sentenceStart: false, capital: false, editable: true, gapAfter: " ", afterWord: true };
+    };
+    const prose =
+      "it was the best of times it was the worst of times it was the age of wisdom it was the age of foolishness " +
+      "thi sis a tset the the could of been some one a lot in to the house of ten they were not at home when she came in " +
+      "for the rest of the day he sat by the fire and read a book that he had found on a shelf in the hall of his old home";
+    const words = prose.split(" ");
+    for (let id = 0; id < 4000; id += 7) words.push(e.lex.word(id));
+    const strip = (hs: ReturnType<typeof pairHyps>) => hs.map((h) => ({ out: h.out, ids: h.ids, channel: h.channel, span: h.span, kind: h.kind }));
+    clearPairMemo();
+    let remembered = 0;
+    let made = 0;
+    for (let round = 0; round < 3; round++)
+      for (let k = 0; k + 1 < words.length; k++) {
+        const a = slot(words[k]!);
+        const b = slot(words[k + 1]!);
+        const first = strip(pairHyps(e, a, b));
+        expect(strip(pairHyps(e, a, b))).toEqual(first);
+        const joins = first.filter((h) => h.kind === "join" || h.kind === "respace").length;
+        if (joins) made++;
+        if (a.id >= 0 && b.id >= 0 && rememberedNothing(e.lex, a.id, b.id)) {
+          remembered++;
+          expect(joins).toBe(0);
+        }
+      }
+    expect(made).toBeGreaterThan(10);
+    expect(remembered).toBeGreaterThan(500);
   });
 });
 

@@ -147,7 +147,13 @@ export function protectedSpans(text: string, skip = true): Span[] {
     prev = c;
   }
   const url = ascii && (seen[58] === 1 || seen[46] === 1) && (text.includes("://") || text.includes("www."));
-  for (const [kind, unicode, need, asciiTwin] of PATTERNS) {
+  // (indexed, not destructured: a tuple taken apart through the iterator protocol cost ~25 ns an entry, twenty a line)
+  for (let p = 0; p < PATTERNS.length; p++) {
+    const pat = PATTERNS[p]!;
+    const kind = pat[0];
+    const unicode = pat[1];
+    const need = pat[2];
+    const asciiTwin = pat[3];
     if (skip && ascii && !mayMatch(need, seen, digit, lowerUpper, upperPair, longest, url, fileDot, dashStart)) continue;
     // (on an all-ASCII text, the pattern's ASCII twin where it has one: the same matches, far cheaper to compile)
     const re = ascii && asciiTwin ? asciiTwin : unicode;

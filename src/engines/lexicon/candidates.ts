@@ -49,8 +49,13 @@ export class Candidates {
   searchVariant(w: string): number {
     // accented spellings of English loanwords (café, naïve, résumé) are right too
     if (LOANWORDS.has(w)) return this.lex.id(w.normalize("NFD").replace(/\p{M}/gu, ""));
-    for (const [g, rep, part] of VARIANTS) {
+    // (indexed, not destructured: see text/spans.ts protectedSpans)
+    for (let k = 0; k < VARIANTS.length; k++) {
+      const variant = VARIANTS[k]!;
+      const part = variant[2];
       if (!w.includes(part)) continue;
+      const g = variant[0];
+      const rep = variant[1];
       g.lastIndex = 0;
       for (let m = g.exec(w); m; m = g.exec(w)) {
         const found = m;

@@ -155,31 +155,73 @@ function load(): void {
 }
 
 /**
- * The value of an n-gram's key, or NaN. The keys are hashes, so the sorted first hashes are spread evenly
- * over 32 bits: an interpolation search finds one in a few probes, where a binary search of the 634,000
- * keys took twenty, each a likely cache miss in the mapped file (~3 µs a look-up); it narrows to a binary
- * search when a probe does not shrink the range much (a run of equal first hashes, or an uneven stretch).
+ * The value of an n-gram, or NaN: its key is `kind` (a letter's code: U, O, B, C, T) and its words, each
+ * after a space ("T u v w"), hashed as lmKey hashes the key's text without the text being made (b, c:
+ * null past the n-gram's words). The sorted first hashes are spread evenly over 32 bits: an interpolation
+ * search finds one in a few probes, where a binary search of the 634,000 keys took twenty, each a likely
+ * cache miss in the mapped file (~3 µs a look-up); it narrows to a binary search when a probe does not
+ * shrink the range much (a run of equal first hashes, or an uneven stretch).
  */
-function get(key: string): number {
-  let v = memo.get(key);
-  if (v === undefined) {
-    if (memo.size >= MEMO_SIZE) memo.clear();
-    memo.set(key, (v = lookup(key)));
+function get(kind: number, a: string, b: string | null, c: string | null): number {
+  let h = Math.imul(0x811c9dc5 ^ kind, 0x01000193);
+  let g = Math.imul(0x050c5d1f ^ kind, 0x01000193);
+  for (let part = 0; part < 3; part++) {
+    const s = part === 0 ? a : part === 1 ? b : c;
+    if (s === null) break;
+    h = Math.imul(h ^ 32, 0x01000193);
+    g = Math.imul(g ^ 32, 0x01000193);
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i) & 0xff;
+      h = Math.imul(h ^ ch, 0x01000193);
+      g = Math.imul(g ^ ch, 0x01000193);
+    }
   }
+  // (the memo: the value depends on the two hashes alone; made once MEMO_AFTER questions have been asked,
+  // so that a one-liner's few allocate no table)
+  if (!memoUsed) {
+    if (asked < MEMO_AFTER) {
+      asked++;
+      return lookup(h >>> 0, g >>> 0);
+    }
+    memoH = new Int32Array(MEMO_SIZE);
+    memoG = new Int32Array(MEMO_SIZE);
+    memoV = new Float64Array(MEMO_SIZE);
+    memoUsed = new Uint8Array(MEMO_SIZE);
+  }
+  const slot = Math.imul(h ^ Math.imul(g, 0x9e3779b1), 0x85ebca6b) >>> (32 - MEMO_BITS);
+  if (memoUsed[slot] === 1 && memoH![slot] === h && memoG![slot] === g) return memoV![slot]!;
+  const v = lookup(h >>> 0, g >>> 0);
+  memoUsed[slot] = 1;
+  memoH![slot] = h;
+  memoG![slot] = g;
+  memoV![slot] = v;
   return v;
 }
 
 /**
  * get()'s answers so far: a text asks about the same few words again and again (the unigrams and back-off
- * weights of common words, "B to much"), and a look-up in the mapped file is several cache misses. Cleared
- * when full (some 5 MB at most).
+ * weights of common words, "B to much"), and a look-up in the mapped file is several cache misses. A
+ * direct-mapped table of the n-grams' two hashes (each overwrites the one in its slot; 544 KB, made after
+ * MEMO_AFTER questions): no key string is made and hashed per question, and no Map grows to some 5 MB.
  */
-const memo = new Map<string, number>();
-const MEMO_SIZE = 65_536;
+const MEMO_BITS = 15;
+/** Questions answered without the memo before it is made (a one-liner's few: its 544 KB cost one a collection). */
+const MEMO_AFTER = 512;
+let asked = 0;
+const MEMO_SIZE = 1 << MEMO_BITS;
+let memoH: Int32Array | null = null;
+let memoG: Int32Array | null = null;
+let memoV: Float64Array | null = null;
+let memoUsed: Uint8Array | null = null;
 
-function lookup(key: string): number {
+const U = 85;
+const O = 79;
+const B = 66;
+const C = 67;
+const T = 84;
+
+function lookup(h: number, g: number): number {
   load();
-  const [h, g] = lmKey(key);
   const H = his!;
   let lo = 0;
   let hi = H.length - 1;
@@ -208,29 +250,30 @@ export function known(w: string): boolean {
   // needs is a new string to hash each time)
   let k = knownMemo.get(w);
   if (k === undefined) {
-    if (knownMemo.size >= MEMO_SIZE) knownMemo.clear();
-    knownMemo.set(w, (k = !Number.isNaN(get(`U ${w}`))));
+    if (knownMemo.size >= KNOWN_MAX) knownMemo.clear();
+    knownMemo.set(w, (k = !Number.isNaN(get(U, w, null, null))));
   }
   return k;
 }
 
-/** known()'s answers so far (cleared when full, as get()'s memo). */
+/** known()'s answers so far (cleared when full, at KNOWN_MAX words). */
 const knownMemo = new Map<string, boolean>();
+const KNOWN_MAX = 65_536;
 
 /** ln P(w | u v) with Katz back-off (u, v: "" when there is no such word). */
 export function logP(u: string, v: string, w: string): number {
   if (u && v) {
-    const t = get(`T ${u} ${v} ${w}`);
+    const t = get(T, u, v, w);
     if (!Number.isNaN(t)) return t;
   }
-  const bo2 = u && v ? get(`C ${u} ${v}`) : NaN;
+  const bo2 = u && v ? get(C, u, v, null) : NaN;
   const back = Number.isNaN(bo2) ? 0 : bo2;
   if (v) {
-    const b = get(`B ${v} ${w}`);
+    const b = get(B, v, w, null);
     if (!Number.isNaN(b)) return back + b;
   }
-  const bo1 = v ? get(`O ${v}`) : NaN;
-  return back + (Number.isNaN(bo1) ? 0 : bo1) + get(`U ${w}`);
+  const bo1 = v ? get(O, v, null, null) : NaN;
+  return back + (Number.isNaN(bo1) ? 0 : bo1) + get(U, w, null, null);
 }
 
 /**
@@ -253,5 +296,5 @@ export function windowScore(ctx: string[], at: number): number {
 
 /** Whether the model has the bigram (v w) itself, not only by back-off. */
 export function seen(v: string, w: string): boolean {
-  return !Number.isNaN(get(`B ${v} ${w}`));
+  return !Number.isNaN(get(B, v, w, null));
 }

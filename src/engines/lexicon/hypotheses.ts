@@ -227,12 +227,13 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       const modern = lex.flags(s.id) & WORD_COMMON && lex.logP(s.id) <= P.settledLogP && (word.length >= 4 || !rare);
       // a word of the lists without a count (tmux, linter) is right: only strong context may change it
       const cost = (modern ? P.modernRealWordCost : rare ? P.rareRealWordCost : P.realWordCost) + (lex.flags(s.id) & WORD_LISTED ? P.listedCost : 0);
-      const other = ctx.cand.variantId(word);
       // (a real word is replaced only by a frequent one: a rare neighbour never earns the real-word cost;
       // and a frequent word of four letters or more, or of three that is no function word (cold, form, end),
       // by none: a slip rarely lands on one, and a bigram model cannot tell "one cold pass" from "one could
       // pass" — its confusable sets still apply)
       const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
+      // (the word's other spelling, asked only where there are neighbours to compare it with)
+      const other = settled ? -1 : ctx.cand.variantId(word);
       for (const h of settled ? [] : rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
         // a different form of the same word (plural, tense) is grammar, not a typo
         if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
@@ -311,16 +312,29 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // moving a space next to a single letter (an initial, a symbol) is never free
   const respaceReal = bothKnown || a.stem.length === 1 || b.stem.length === 1 ? P.realWordCost : 0;
   // a second word written with a capital of its own (Bo Wen, Ya Le, Ji Lin) was spaced on purpose: a slip
-  // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en")
-  const ownCapital = caseShape(b.tok.text) === "title";
+  // of the space bar splits a word into a capitalised part and a lower-case one ("Bow en"): neither joined
+  // nor re-spaced
+  if (caseShape(b.tok.text) === "title") return out;
+  // (whether the join and the re-spacings make anything depends on the two texts alone: for two words
+  // typed as the dictionary has them, on their ids, and a pair found to make nothing is remembered)
+  const known = a.id >= 0 && b.id >= 0 && lex.spells(a.id, a.lower) && lex.spells(b.id, b.stem);
+  const memo = known ? nothingMemo(lex) : null;
+  let slot = -1;
+  if (memo) {
+    slot = (((Math.imul(a.id, 0x9e3779b1) ^ Math.imul(b.id, 0x85ebca6b)) >>> (32 - NOTHING_BITS)) << 1);
+    if (memo[slot] === a.id + 1 && memo[slot + 1] === b.id + 1) return out;
+  }
+  const before = out.length;
   // (the walk down the counted words' trie for the prefixes below reaches the joined word itself: lex.id
-  // of it is that word's id there, else among the listed words)
-  const pre = ownCapital ? null : lex.prefixIds(joined);
+  // of it is that word's id there, else among the listed words; pre[k] for k up to `reached`, -1 above)
+  const nj = joined.length;
+  if (pairPre.length <= nj) pairPre = new Int32Array(2 * nj + 2);
+  const pre = pairPre;
+  const reached = lex.prefixIdsOf(a.lower, b.stem, pre);
   // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
-  const loneOk = (w: string) => w.length >= 2 || (w !== "a" && w !== "i");
   // (the listed words are asked only for a join these allow)
-  const joinable = joined.length >= 4 && loneOk(a.lower) && loneOk(b.stem);
-  const jid = !pre || !joinable ? -1 : pre[joined.length]! >= 0 ? pre[joined.length]! : lex.listedId(joined);
+  const joinable = nj >= 4 && loneOk(a.lower) && loneOk(b.stem);
+  const jid = !joinable ? -1 : reached === nj && pre[nj]! >= 0 ? pre[nj]! : lex.listedId(joined);
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
   const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
   if (jid >= 0 && !keptOnly) {
@@ -329,8 +343,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
-  if (!pre) return out;
-  for (let k = Math.max(1, a.lower.length - 2); k < joined.length && k <= a.lower.length + 2; k++) {
+  for (let k = Math.max(1, a.lower.length - 2); k < nj && k <= a.lower.length + 2 && k <= reached; k++) {
     if (k === a.lower.length) continue;
     const lid = pre[k]!;
     if (lid < 0) continue;
@@ -341,8 +354,55 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
     if (rid < 0) continue;
     out.push({ out: [l, r + b.suffix.toLowerCase()], ids: [lid, rid], channel: -(P.respaceCost + nameCost + respaceReal), span: 2, keep: false, kind: "respace" });
   }
+  if (memo && out.length === before) {
+    memo[slot] = a.id + 1;
+    memo[slot + 1] = b.id + 1;
+  }
   return out;
 }
+
+/**
+ * Pairs of words (typed as the dictionary spells them) that pairHyps found neither to join nor to
+ * re-space: a direct-mapped table of their two ids (+1; 0: empty), each pair overwriting the one in its
+ * slot. Prose repeats its pairs ("of the", "it was": half the pairs of 172,762 words had been met before),
+ * and most make nothing, yet each cost a walk down the trie for the joined word's prefixes and up to six
+ * look-ups. Made once NOTHING_AFTER pairs have been asked (a one-liner's few do not pay for it); 512 KB.
+ */
+const NOTHING_BITS = 16;
+const NOTHING_AFTER = 2000;
+let nothing: Int32Array | null = null;
+let nothingLex: Lexicon | null = null;
+let pairsAsked = 0;
+
+function nothingMemo(lex: Lexicon): Int32Array | null {
+  if (lex === nothingLex) return nothing;
+  if (pairsAsked < NOTHING_AFTER && ++pairsAsked < NOTHING_AFTER) return null;
+  // (another engine's: this one starts empty)
+  if (nothing) nothing.fill(0);
+  else nothing = new Int32Array(2 << NOTHING_BITS);
+  nothingLex = lex;
+  return nothing;
+}
+
+/** Whether pairHyps remembers the pair of word ids as one that neither joins nor re-spaces (for the tests). */
+export function rememberedNothing(lex: Lexicon, a: number, b: number): boolean {
+  if (lex !== nothingLex || !nothing) return false;
+  const slot = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - NOTHING_BITS)) << 1;
+  return nothing[slot] === a + 1 && nothing[slot + 1] === b + 1;
+}
+
+/** Forget the pairs pairHyps remembered (search.ts clearSearchMemos: benchmarks measure cold calls). */
+export function clearPairMemo(): void {
+  nothing?.fill(0);
+}
+
+/** Whether a word may join its neighbour: two letters or more, or a lone letter that is no word itself (not a, i). */
+function loneOk(w: string): boolean {
+  return w.length >= 2 || (w !== "a" && w !== "i");
+}
+
+/** pairHyps's prefix ids (Lexicon.prefixIdsOf), reused: no array per pair. */
+let pairPre = new Int32Array(64);
 
 /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
 export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
@@ -370,4 +430,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, splitHyps);
+hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps);

@@ -194,6 +194,63 @@ export class Lexicon {
     return out;
   }
 
+  /**
+   * prefixIds of the two strings a + b read as one (no joined string made), into `out`, which must hold
+   * a.length + b.length + 1 ids: out[k] = id of the first k characters (or -1) for k = 1 … the returned
+   * count of prefixes the trie has nodes for; out[k] above it is not written (no word begins so). The
+   * first two levels come from the fan-out table once lookup has built it (the same nodes as the walk).
+   */
+  prefixIdsOf(a: string, b: string, out: Int32Array): number {
+    const na = a.length;
+    const n = na + b.length;
+    const d = this.data;
+    const words = d.nodeWord;
+    let node = 0;
+    let i = 0;
+    const f = this.fanMain;
+    if (f && n >= 2) {
+      const c1 = na > 0 ? a.charCodeAt(0) : b.charCodeAt(0);
+      const c2 = na > 1 ? a.charCodeAt(1) : b.charCodeAt(1 - na);
+      if (c1 < 128 && c2 < 128 && c2 !== 0) {
+        const s1 = f.slot[c1]!;
+        const n1 = s1 ? f.fan[s1 * f.w]! : -1;
+        if (n1 < 0) return 0;
+        out[1] = words[n1]!;
+        const s2 = f.slot[c2]!;
+        const n2 = s2 ? f.fan[s1 * f.w + s2]! : -1;
+        if (n2 < 0) return 1;
+        out[2] = words[n2]!;
+        node = n2;
+        i = 2;
+      }
+    }
+    for (; i < na; i++) {
+      node = this.child(node, a.charCodeAt(i));
+      if (node < 0) return i;
+      out[i + 1] = words[node]!;
+    }
+    for (; i < n; i++) {
+      node = this.child(node, b.charCodeAt(i - na));
+      if (node < 0) return i;
+      out[i + 1] = words[node]!;
+    }
+    return n;
+  }
+
+  /** Whether `text` is word(id) as the dictionary spells it (ASCII only: false for a text with any other character). */
+  spells(id: number, text: string): boolean {
+    const d = this.data;
+    const o = d.wordOffsets[id]!;
+    const n = text.length;
+    if (d.wordOffsets[id + 1]! - o !== n) return false;
+    const bytes = d.wordBytes;
+    for (let k = 0; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 128 || bytes[o + k] !== c) return false;
+    }
+    return true;
+  }
+
   word(id: number): string {
     let s = this.cache.get(id);
     if (s === undefined) {

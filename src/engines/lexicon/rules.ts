@@ -40,6 +40,10 @@ function osa(a: string, b: string, max: number): number {
  * compound whose parts are all short and unknown (ad-hoc: a set phrase, not two slips at once).
  */
 export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
+  // (most words have no hyphen beside them: tested before the closure below is made)
+  const p = tokens[i - 1];
+  const q = tokens[i + 1];
+  if (!(p && p.kind === "punct" && (p.text === "-" || p.text === "‐")) && !(q && q.kind === "punct" && (q.text === "-" || q.text === "‐"))) return false;
   const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
   const left = hyphen(i - 1) && tokens[i - 2]?.kind === "word";
   const right = hyphen(i + 1) && tokens[i + 2]?.kind === "word";
@@ -289,12 +293,14 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
     for (; j < tokens.length && !close(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
     if (j >= tokens.length) break;
     const long = words.filter((k) => tokens[k]!.text.length >= 2);
-    const unknown = long
-      .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
-      .filter((w) => ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0);
-    // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-    if (long.length >= 3 && unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !ctx.cand.nearest(w, 1).length).length >= 2)
-      for (const k of words) out.add(k);
+    // (a quotation of fewer than three words is not judged: its words are not looked up)
+    if (long.length >= 3) {
+      const unknown = long
+        .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
+        .filter((w) => ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0);
+      // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
+      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !ctx.cand.nearest(w, 1).length).length >= 2) for (const k of words) out.add(k);
+    }
     i = j;
   }
   return out;

@@ -15,7 +15,7 @@ import { negates } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
-import { LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
+import { clearPairMemo, LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, ONE_WAY, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
@@ -137,15 +137,14 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
 function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean, marked: boolean): void {
   const n = run.length;
   // (the edits of this run so far, by their start: the best reading's own swap of the same word keeps the
-  // higher of the two confidences)
-  const own = new Map<number, Edit>();
-  for (const e of edits) own.set(e.start, e);
+  // higher of the two confidences; editAt, as a map of them by start would answer: the loop changes the
+  // edits at the start of the word it is at only)
   for (let i = 0; i < n; i++) {
     const s = run[i]!;
     const typed = s.editable && !s.suffix && outWords[i] === s.lower;
     const alts = typed ? (CMU_TRIPLES.get(s.lower) ?? TRIGRAM_SWAPS.get(s.lower)) : undefined;
     // (a word the model never swaps itself, too → to: the bigrams' swap of it, if they made one)
-    const oneWay = typed && !alts && ONE_WAY.has(s.lower) ? own.get(s.tok.start) : undefined;
+    const oneWay = typed && !alts && ONE_WAY.has(s.lower) ? editAt(edits, s.tok.start) : undefined;
     if (!alts && !oneWay) continue;
     const alt = alts === undefined ? CMU_PAIRS.get(s.lower)! : typeof alts === "string" ? alts : alts[0]!;
     // the window: two words each side as the best reading has them, the sentence's edges marked
@@ -189,7 +188,7 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
       const prior = twin >= 0 && s.id >= 0 ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
       const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
       const to = restore(s.tok.text, alt, s);
-      const before = own.get(s.tok.start);
+      const before = editAt(edits, s.tok.start);
       const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
       if (margin <= 0) {
         if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
@@ -228,13 +227,19 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     const margin = best;
     const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
     const to = restore(s.tok.text, bestAlt, s);
-    const before = own.get(s.tok.start);
+    const before = editAt(edits, s.tok.start);
     if (before) {
       if (before.to === to && before.end === s.tok.end) before.confidence = Math.max(before.confidence ?? 0, confidence);
       continue;
     }
     edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
   }
+}
+
+/** The last of the edits that starts at `start` (a map of them by start keeps the last), or undefined. */
+function editAt(edits: Edit[], start: number): Edit | undefined {
+  for (let k = edits.length - 1; k >= 0; k--) if (edits[k]!.start === start) return edits[k];
+  return undefined;
 }
 
 /**
@@ -447,6 +452,7 @@ export function clearSearchMemos(ctx: LexiconContext): void {
   pairTables.delete(ctx);
   lastCtx = lastTable = null;
   smallCtx = null;
+  clearPairMemo();
 }
 
 /**
@@ -738,4 +744,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, editAt, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
