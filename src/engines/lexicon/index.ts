@@ -420,7 +420,7 @@ export class LexiconEngine implements Engine {
   private readonly words = new Map<string, WordInfo>();
 
   /**
-   * Whether a word of technical text is one the lists know without a count (nats, tikv) or know only as a
+   * Whether a word of technical text is one the lists know without a count (nats) or know only as a
    * name and it is typed in lower case (nushell, npm's package names): a name of code or a tool, written as
    * its users write it, and never a misspelling the lists record. In prose such a word may still be a
    * slip for a frequent neighbour; in technical text the lists are the evidence (`id`: the word's id as
