@@ -6,7 +6,6 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync, cpSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AneLibrary, SYMBOLS } from "../src/engines/ane/ffi.ts";
 import { AneStepModel, createAneEngine } from "../src/engines/ane/index.ts";
@@ -15,6 +14,9 @@ import { ensureModel } from "../scripts/fixtures.ts";
 import { named, noCc } from "./support/skip.ts";
 import { buildFakeAne } from "./support/fake-ane.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 let lib: string;
 let work: string;
@@ -26,7 +28,7 @@ function folder(conf: string): string {
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "typofix-ane-"));
+  work = scratch("typofix-ane-");
   if (noCc) return;
   lib = buildFakeAne(work);
 });

@@ -11,8 +11,7 @@
  * to use onnxruntime's) runs onnxruntime's kernel.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
@@ -23,12 +22,15 @@ import { sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
 import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
 import { attentionSummary, concat, rewriteModel } from "../src/engines/onnx/rewrite.ts";
 import { generate } from "../src/llm/generate.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const api = capi();
 const lib = attentionLibrary();
 const noLib = !api ? "onnxruntime's C API is not usable here" : !lib ? `${attentionUnavailable()}; test skipped` : null;
 
-const dir = mkdtempSync(join(tmpdir(), "typofix-attn-"));
+const dir = scratch("typofix-attn-");
 
 /** One attention node: onnxruntime's (float32 cache) or typofix's (float16 cache). */
 function nodeModel(kind: "ort" | "typofix", nh: number, nkv: number, hd: number): string {

@@ -1,18 +1,20 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compare, runBench, svg, applyIspell, markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { regression, slope, summarize } from "../src/bench/stats.ts";
 import { ensureModel } from "../scripts/fixtures.ts";
 import { cc, named, noCc, which } from "./support/skip.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 let work: string;
 let report: BenchReport;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "typofix-bench-"));
+  work = scratch("typofix-bench-");
   report = await runBench({ engines: [{ engine: "lexicon" }], runs: 2, warmup: 1, contexts: [128, 256, 512], decodeTokens: 4, peers: false, lsp: false, external: ["cat"] });
 }, 60_000);
 

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureModel } from "../scripts/fixtures.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const CLI = join(import.meta.dir, "../src/cli.ts");
 async function doctor(args: string[], env: Record<string, string>) {
@@ -13,7 +14,7 @@ async function doctor(args: string[], env: Record<string, string>) {
 
 describe("typofix doctor", () => {
   test("--json: platform, ANE reasons, engines, the auto pick and paths", async () => {
-    const home = mkdtempSync(join(tmpdir(), "typofix-doctor-"));
+    const home = scratch("typofix-doctor-");
     const r = await doctor(["--json"], { TYPOFIX_HOME: home, XDG_CONFIG_HOME: join(home, "cfg") });
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out);
@@ -27,7 +28,7 @@ describe("typofix doctor", () => {
     expect(d.paths.config).toBe(join(home, "cfg/typofix/config.yaml"));
   });
   test("an installed onnx model becomes the auto pick", async () => {
-    const home = mkdtempSync(join(tmpdir(), "typofix-doctor-"));
+    const home = scratch("typofix-doctor-");
     const { importModel } = await import("../src/models/index.ts");
     await importModel(ensureModel("tiny"), "tiny", { env: { ...process.env, TYPOFIX_HOME: home } });
     const d = JSON.parse((await doctor(["--json"], { TYPOFIX_HOME: home })).out);

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyse, diffTokens } from "../scripts/errors.ts";
 import { rankingClasses } from "../scripts/ranking.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 describe("scripts/errors.ts", () => {
   test("aligns tokens into the stretches that differ", () => {
@@ -12,7 +14,7 @@ describe("scripts/errors.ts", () => {
   });
 
   test("classes each word error by what the engine made of it, and counts changes to clean text", () => {
-    const dir = mkdtempSync(join(tmpdir(), "typofix-errors-"));
+    const dir = scratch("typofix-errors-");
     // teh: fixed; qxzvbw (for yellow): an unknown word left; form for from: a real word left
     writeFileSync(join(dir, "corrupt.txt"), "I saw teh cat.\nHe came form the qxzvbw house.\n");
     writeFileSync(join(dir, "correct.txt"), "I saw the cat.\nHe came from the yellow house.\n");
@@ -26,7 +28,7 @@ describe("scripts/errors.ts", () => {
   });
 
   test("scripts/ranking.ts splits the wrong words by edit distance and by what prefers each word", () => {
-    const dir = mkdtempSync(join(tmpdir(), "typofix-ranking-"));
+    const dir = scratch("typofix-ranking-");
     // crief (for cried) becomes grief: both one edit away, the channel and the prior favour grief
     writeFileSync(join(dir, "corrupt.txt"), "the wind crief and sobbed\n");
     writeFileSync(join(dir, "correct.txt"), "the wind cried and sobbed\n");

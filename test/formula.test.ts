@@ -1,10 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { formula } from "../scripts/formula.ts";
 import { named, which } from "./support/skip.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const sums = { "darwin-arm64": "a".repeat(64), "darwin-x64": "b".repeat(64), "linux-x64": "c".repeat(64), "linux-arm64": "d".repeat(64) };
 
@@ -21,7 +23,7 @@ describe("Homebrew formula", () => {
   const ruby = which("ruby");
   const noRuby = ruby ? null : "ruby is not installed (apt-get install ruby)";
   test.skipIf(Boolean(noRuby))(named("passes ruby -c", noRuby), () => {
-    const f = join(mkdtempSync(join(tmpdir(), "typofix-rb-")), "typofix.rb");
+    const f = join(scratch("typofix-rb-"), "typofix.rb");
     writeFileSync(f, formula("1.2.3", sums));
     const p = Bun.spawnSync([ruby!, "-c", f]);
     expect(p.exitCode, p.stderr.toString()).toBe(0);

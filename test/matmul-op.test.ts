@@ -13,8 +13,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
@@ -25,12 +24,15 @@ import { sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
 import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
 import { concat, nodeDomains, preparedModel, preparedOps, rewriteModel } from "../src/engines/onnx/rewrite.ts";
 import { generate } from "../src/llm/generate.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const api = capi();
 const lib = attentionLibrary();
 const noLib = !api ? "onnxruntime's C API is not usable here" : !lib?.matmulIsa ? `${attentionUnavailable() || "the library has no matmul"}; test skipped` : null;
 
-const dir = mkdtempSync(join(tmpdir(), "typofix-matmul-"));
+const dir = scratch("typofix-matmul-");
 
 let seed = 99;
 const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;

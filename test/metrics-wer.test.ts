@@ -1,10 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { levenshtein, werScores } from "../src/metrics/wer.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { named } from "./support/skip.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 describe("word error rate", () => {
   test("levenshtein by hand", () => {
@@ -36,7 +38,7 @@ describe("word error rate", () => {
     const engine = LexiconEngine.shared();
     const out = corrupt.map((l) => engine.fixSync(l).output);
     const clean = correct.map((l) => engine.fixSync(l).output);
-    const dir = mkdtempSync(join(tmpdir(), "typofix-score-"));
+    const dir = scratch("typofix-score-");
     const files = { corrupt, correct, out, clean };
     for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v.join("\n") + "\n");
     const p = Bun.spawnSync([python!, score, ...["corrupt", "correct", "out", "clean"].map((k) => join(dir, k))]);

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
@@ -13,6 +12,9 @@ import { generate } from "../src/llm/generate.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
 import { ModelTokenizer } from "../src/llm/tokenizer.ts";
 import { named } from "./support/skip.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 const noCapi = capi() ? null : `onnxruntime's C API is not usable here (${capiUnavailable()})`;
 
@@ -107,7 +109,7 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
 
   test.skipIf(Boolean(noCapi))(named("settings.profile: onnxruntime's per-node profile (complete once the session closes)", noCapi), async () => {
     const dir = ensureModel("tiny-q4");
-    const out = mkdtempSync(join(tmpdir(), "typofix-profile-"));
+    const out = scratch("typofix-profile-");
     expect(sessionSettingsFromEnv({ TYPOFIX_ONNX_PROFILE: join(out, "p") }).profile).toBe(join(out, "p"));
     const model = await OnnxStepModel.load(ort, modelFile(dir), readModelConfig(dir), { backend: "capi", profile: join(out, "p") });
     await model.decode(await model.prefill([5, 6, 7]));
@@ -120,7 +122,7 @@ describe("onnxruntime's C API path (bun:ffi)", () => {
   }, 60_000);
 
   test.skipIf(Boolean(noCapi))(named("a file onnxruntime cannot read is refused with its message", noCapi), () => {
-    const bad = join(mkdtempSync(join(tmpdir(), "typofix-capi-")), "model.onnx");
+    const bad = join(scratch("typofix-capi-"), "model.onnx");
     writeFileSync(bad, "not a model at all, but long enough to pass the size check".repeat(4));
     expect(() => new CapiSession(capi()!, bad)).toThrow(/protobuf|parse|model/i);
   });

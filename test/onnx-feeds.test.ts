@@ -5,8 +5,7 @@
  * by token with the independent TypeScript forward pass (test/support/qwen3-reference.ts).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, symlinkSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
@@ -18,6 +17,9 @@ import { generate } from "../src/llm/generate.ts";
 import { ModelTokenizer } from "../src/llm/tokenizer.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
 import { registry } from "../src/models/index.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 let f32Dir: string;
 let f16Dir: string;
@@ -131,7 +133,7 @@ describe("feeds from the graph's metadata", () => {
 
 /** A model folder holding `file` under the name the dtype looks for (a link: no copy of the weights). */
 function dtypeFolder(src: string, file: string, dtype: string): string {
-  const d = mkdtempSync(join(tmpdir(), `typofix-dtype-${dtype}-`));
+  const d = scratch(`typofix-dtype-${dtype}-`);
   for (const f of readdirSync(src)) if (f !== "onnx") symlinkSync(join(src, f), join(d, f));
   mkdirSync(join(d, "onnx"));
   symlinkSync(join(src, "onnx", file), join(d, "onnx", DTYPE_FILES[dtype]!));

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ensureModel } from "../scripts/fixtures.ts";
@@ -12,6 +11,9 @@ import { ModelTokenizer } from "../src/llm/tokenizer.ts";
 import { promptFormat } from "../src/llm/prompts.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { segments } from "../src/text/lines.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 let dir: string;
 let model: OnnxStepModel;
@@ -103,11 +105,11 @@ describe("the onnx engine", () => {
     await engine.dispose();
   });
   test("bad model folders give clear errors", async () => {
-    const bad = mkdtempSync(join(tmpdir(), "typofix-badmodel-"));
+    const bad = scratch("typofix-badmodel-");
     cpSync(dir, bad, { recursive: true });
     writeFileSync(join(bad, "onnx/model.onnx"), "this is not a model");
     await expect(createOnnxEngine({ dir: bad })).rejects.toThrow(/cannot be loaded|truncated/);
-    const other = mkdtempSync(join(tmpdir(), "typofix-llama-"));
+    const other = scratch("typofix-llama-");
     cpSync(dir, other, { recursive: true });
     const cfg = JSON.parse(readFileSync(join(other, "config.json"), "utf8"));
     writeFileSync(join(other, "config.json"), JSON.stringify({ ...cfg, model_type: "llama" }));
@@ -137,8 +139,8 @@ describe("the CLI with an onnx model folder", () => {
 describe("fallbacks and the full-size model", () => {
   test("--engine auto with a broken installed model falls back to the lexicon and still corrects", async () => {
     const { importModel } = await import("../src/models/index.ts");
-    const home = mkdtempSync(join(tmpdir(), "typofix-auto-"));
-    const bad = mkdtempSync(join(tmpdir(), "typofix-broken-"));
+    const home = scratch("typofix-auto-");
+    const bad = scratch("typofix-broken-");
     cpSync(dir, bad, { recursive: true });
     writeFileSync(join(bad, "onnx/model.onnx"), new Uint8Array(1000).fill(7));
     await importModel(bad, "broken", { env: { ...process.env, TYPOFIX_HOME: home } });

@@ -10,12 +10,14 @@ import { promptFormat } from "../src/llm/prompts.ts";
 import { SENTENCES } from "../src/bench/measure.ts";
 import { LlmEngine, draftTokensFromEnv } from "../src/llm/engine.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AneLibrary } from "../src/engines/ane/ffi.ts";
 import { AneStepModel } from "../src/engines/ane/index.ts";
 import { named, noCc } from "./support/skip.ts";
 import { buildFakeAne } from "./support/fake-ane.ts";
+import { scratchDirs } from "./support/tmp.ts";
+
+const scratch = scratchDirs();
 
 /**
  * A scripted model: the next token is a function of the whole sequence, so a wrong cache (tokens not
@@ -223,7 +225,7 @@ describe.skipIf(Boolean(noCc))(named("the ane engine's model through the C doubl
   let lib: string;
   let work: string;
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "typofix-spec-ane-"));
+    work = scratch("typofix-spec-ane-");
     lib = buildFakeAne(work);
   });
   const open = (conf: string) => {

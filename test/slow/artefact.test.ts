@@ -4,14 +4,16 @@
  * headers. Builds into a temporary folder (a few seconds per target), so it runs in `npm run test:slow`.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildTarget } from "../../scripts/build.ts";
 import { ensureModel } from "../../scripts/fixtures.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { lineReader } from "../support/cli.ts";
 import { AARCH64_SYSROOT, named, noQemu, qemu } from "../support/skip.ts";
+import { scratchDirs } from "../support/tmp.ts";
+
+const scratch = scratchDirs();
 
 let out: string;
 let box: string;
@@ -19,9 +21,9 @@ let bin: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), "typofix-dist-"));
+  out = scratch("typofix-dist-");
   await buildTarget("linux-x64", { outDir: out });
-  box = mkdtempSync(join(tmpdir(), "typofix-box-"));
+  box = scratch("typofix-box-");
   mkdirSync(join(box, "home"));
   mkdirSync(join(box, "empty-path"));
   bin = join(box, "typofix");
