@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
+import { matmulNBitsModel } from "../test/support/matmul-model.ts";
 import { capi, CapiSession } from "../src/engines/onnx/capi.ts";
 import { attentionLibrary } from "../src/engines/onnx/attention.ts";
 
@@ -42,27 +42,7 @@ export function matmulModel(file: string, domain: string, K: number, N: number, 
   }
   const S = new Float32Array(N * nb);
   for (let i = 0; i < S.length; i++) S[i] = 0.01 * (0.75 + ((i * 2654435761) >>> 0) / 2 ** 34);
-  writeFileSync(
-    file,
-    encodeModel({
-      name: "mm",
-      nodes: [
-        {
-          op: "MatMulNBits",
-          domain,
-          inputs: ["a", "B", "S"],
-          outputs: ["y"],
-          attrs: [{ name: "K", i: K }, { name: "N", i: N }, { name: "bits", i: 4 }, { name: "block_size", i: 32 }, { name: "accuracy_level", i: 4 }],
-        },
-      ],
-      initializers: [
-        { name: "B", dims: [N, nb, 16], dataType: DataType.UINT8, raw: B },
-        { name: "S", dims: [N * nb], dataType: DataType.FLOAT, raw: new Uint8Array(S.buffer) },
-      ],
-      inputs: [{ name: "a", elemType: DataType.FLOAT, shape: [1, "m", K] }],
-      outputs: [{ name: "y", elemType: DataType.FLOAT, shape: [1, "m", N] }],
-    }),
-  );
+  writeFileSync(file, matmulNBitsModel(domain, K, N, B, S));
 }
 
 const evict = COLD ? new Float32Array(64 << 20) : null;

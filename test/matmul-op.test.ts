@@ -22,6 +22,7 @@ import { AUTO_MATMUL_ISAS, attentionLibrary, attentionUnavailable, resetAttentio
 import { OnnxStepModel, modelFile, readModelConfig } from "../src/engines/onnx/index.ts";
 import { sessionSettingsFromEnv } from "../src/engines/onnx/options.ts";
 import { DataType, encodeModel } from "../src/engines/onnx/proto.ts";
+import { matmulNBitsModel } from "./support/matmul-model.ts";
 import { concat, nodeDomains, preparedModel, preparedOps, rewriteModel } from "../src/engines/onnx/rewrite.ts";
 import { generate } from "../src/llm/generate.ts";
 import { scratchDirs } from "./support/tmp.ts";
@@ -53,27 +54,7 @@ function randomQ4(K: number, N: number): Q4 {
 /** One MatMulNBits node over q's weights, as onnxruntime's (int8 compute) or typofix's. */
 function nodeModel(domain: string, q: Q4, extra: Array<{ name: string; i: number }> = []): string {
   const file = join(dir, `${domain}-${q.K}-${q.N}-${extra.length}.onnx`);
-  writeFileSync(
-    file,
-    encodeModel({
-      name: "mm",
-      nodes: [
-        {
-          op: "MatMulNBits",
-          domain,
-          inputs: ["a", "B", "S"],
-          outputs: ["y"],
-          attrs: [{ name: "K", i: q.K }, { name: "N", i: q.N }, { name: "bits", i: 4 }, { name: "block_size", i: 32 }, { name: "accuracy_level", i: 4 }, ...extra],
-        },
-      ],
-      initializers: [
-        { name: "B", dims: [q.N, q.K / 32, 16], dataType: DataType.UINT8, raw: q.B },
-        { name: "S", dims: [q.N * (q.K / 32)], dataType: DataType.FLOAT, raw: new Uint8Array(q.S.buffer) },
-      ],
-      inputs: [{ name: "a", elemType: DataType.FLOAT, shape: [1, "m", q.K] }],
-      outputs: [{ name: "y", elemType: DataType.FLOAT, shape: [1, "m", q.N] }],
-    }),
-  );
+  writeFileSync(file, matmulNBitsModel(domain, q.K, q.N, q.B, q.S, extra));
   return file;
 }
 
