@@ -148,19 +148,7 @@ function attentionNodes(buf: Uint8Array, start: number, end: number): { nodes: S
   const names = new Set<string>();
   for (const f of fields(buf, start, end)) {
     if (f.no !== 1 || f.wire !== 2) continue;
-    let op = "";
-    let domain = "";
-    const ins: string[] = [];
-    const outs: string[] = [];
-    let ok = true;
-    for (const n of fields(buf, f.body, f.end)) {
-      if (n.wire !== 2) continue;
-      if (n.no === 4) op = text(buf, n);
-      else if (n.no === 7) domain = text(buf, n);
-      else if (n.no === 1) ins.push(text(buf, n));
-      else if (n.no === 2) outs.push(text(buf, n));
-      else if (n.no === 5) ok &&= supportedAttribute(buf, n);
-    }
+    const { op, domain, ins, outs, ok } = readNode(buf, f, (n) => supportedAttribute(buf, n));
     if (op !== "GroupQueryAttention" || domain !== "com.microsoft") continue;
     // query, key, value, past_key, past_value, seqlens_k, total_sequence_length (optional extras left empty)
     const used = ins.filter((x, i) => i < 7 || x !== "");
@@ -209,27 +197,15 @@ function matmulNodes(buf: Uint8Array, start: number, end: number, level: number)
   const nodes = new Set<number>();
   for (const f of fields(buf, start, end)) {
     if (f.no !== 1 || f.wire !== 2) continue;
-    let op = "";
-    let domain = "";
-    const ins: string[] = [];
-    let outs = 0;
     const at = new Map<string, number>();
-    let ok = true;
-    for (const n of fields(buf, f.body, f.end)) {
-      if (n.wire !== 2) continue;
-      if (n.no === 4) op = text(buf, n);
-      else if (n.no === 7) domain = text(buf, n);
-      else if (n.no === 1) ins.push(text(buf, n));
-      else if (n.no === 2) outs++;
-      else if (n.no === 5) {
-        const a = [...fields(buf, n.body, n.end)];
-        const nameF = a.find((x) => x.no === 1 && x.wire === 2);
-        const name = nameF ? text(buf, nameF) : "";
-        if (!["K", "N", "bits", "block_size", "accuracy_level"].includes(name)) ok = false;
-        at.set(name, a.find((x) => x.no === 3 && x.wire === 0)?.value ?? -1);
-      }
-    }
-    if (op !== "MatMulNBits" || domain !== "com.microsoft" || !ok || outs !== 1) continue;
+    const { op, domain, ins, outs, ok } = readNode(buf, f, (n) => {
+      const a = [...fields(buf, n.body, n.end)];
+      const nameF = a.find((x) => x.no === 1 && x.wire === 2);
+      const name = nameF ? text(buf, nameF) : "";
+      at.set(name, a.find((x) => x.no === 3 && x.wire === 0)?.value ?? -1);
+      return ["K", "N", "bits", "block_size", "accuracy_level"].includes(name);
+    });
+    if (op !== "MatMulNBits" || domain !== "com.microsoft" || !ok || outs.length !== 1) continue;
     if (ins.length < 3 || ins.slice(0, 3).some((x) => x === "") || ins.slice(3).some((x) => x !== "")) continue;
     const K = at.get("K") ?? 0;
     const N = at.get("N") ?? 0;
@@ -242,6 +218,27 @@ function matmulNodes(buf: Uint8Array, start: number, end: number, level: number)
     nodes.add(f.start);
   }
   return nodes;
+}
+
+/**
+ * A NodeProto (the graph's field f): its op type (field 4), domain (7), inputs (1) and outputs (2), and
+ * whether `attribute` accepts every AttributeProto (5) of it (each is passed to it, even after a refusal).
+ */
+function readNode(buf: Uint8Array, f: Field, attribute: (n: Field) => boolean): { op: string; domain: string; ins: string[]; outs: string[]; ok: boolean } {
+  let op = "";
+  let domain = "";
+  const ins: string[] = [];
+  const outs: string[] = [];
+  let ok = true;
+  for (const n of fields(buf, f.body, f.end)) {
+    if (n.wire !== 2) continue;
+    if (n.no === 4) op = text(buf, n);
+    else if (n.no === 7) domain = text(buf, n);
+    else if (n.no === 1) ins.push(text(buf, n));
+    else if (n.no === 2) outs.push(text(buf, n));
+    else if (n.no === 5) ok = attribute(n) && ok;
+  }
+  return { op, domain, ins, outs, ok };
 }
 
 /** A ValueInfoProto's tensor element type (0 when it is not a tensor). */
