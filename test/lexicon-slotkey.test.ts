@@ -72,6 +72,9 @@ describe("slot memo comparison", () => {
     expect(sameSlot({ ...letter(), afterWord: false }, letter())).toBe(false);
     expect(sameSlot({ ...letter(), gapAfter: "" }, letter())).toBe(false);
     expect(sameSlot({ ...letter(), gapAfter: "  " }, letter())).toBe(true);
+    // (a number after it: "x 2" is a letter, "t accompany" a mangled word)
+    expect(sameSlot({ ...letter(), numberAfter: true }, letter())).toBe(false);
+    expect(sameSlot({ ...sample(), numberAfter: true }, sample())).toBe(true);
   });
 
   test("memoised hypotheses correct a word as a fresh engine does, wherever it stands", () => {

@@ -68,3 +68,26 @@ describe("joins and moved spaces", () => {
     expect(fix("the sen tence was long")).toBe("the sentence was long");
   });
 });
+
+describe("a number in the sentence", () => {
+  test("the trigram model reads past a number in digits as it does past a number word", () => {
+    // (before numberSlot, the number ended the run: the confusable before it had no right context)
+    for (const [typed, fixed] of [
+      ["I'll be their in 5 mins.", "I'll be there in 5 mins."],
+      ["I'll be their at 5.", "I'll be there at 5."],
+      ["It costs more then 5 dollars.", "It costs more than 5 dollars."],
+      ["Its about 10 minutes away.", "It's about 10 minutes away."],
+    ])
+      expect(fix(typed)).toBe(fixed);
+    // the same sentences with the number in words were fixed before: the digits now read alike
+    expect(fix("I'll be their in five mins.")).toBe("I'll be there in five mins.");
+  });
+  test("the number itself, and right words around it, stay", () => {
+    for (const s of ["I have 2 cats and 3 dogs.", "born on 16 May 1950 in Leeds", "The score was 3 to 2.", "Multiply 3 x 5 then add 2.", "They went to 5 shops.", "It costs 1,000 dollars, more than 3.5 times the price."])
+      expect(fix(s)).toBe(s);
+  });
+  test("a lone letter before a number is a letter, not a mangled word", () => {
+    const slots = fix("add the vectors v 2 and w 3 together");
+    expect(slots).toBe("add the vectors v 2 and w 3 together");
+  });
+});

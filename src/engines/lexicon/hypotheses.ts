@@ -80,6 +80,10 @@ export interface Slot {
   local?: string[];
   /** The word ends a hyphenated compound (built-in, opt-in): "built-in in" doubles no word. */
   compoundEnd?: boolean;
+  /** The slot is a number in digits (index.ts numberSlot): never edited, a number word to the trigram model. */
+  number?: boolean;
+  /** The next slot is such a number (a lone letter before it is no mangled word: "x 2"). */
+  numberAfter?: boolean;
 }
 
 /**
@@ -186,7 +190,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   if (lone) {
     // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
     // context and an extra cost
-    if (!s.afterWord || !s.gapAfter) return hyps;
+    if (!s.afterWord || !s.gapAfter || s.numberAfter) return hyps;
     for (const h of ctx.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
     return hyps;
   }

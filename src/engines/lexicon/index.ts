@@ -96,6 +96,36 @@ function runKey(text: string, run: Slot[], ends: boolean, marked: boolean): stri
   return key;
 }
 
+/** A number written in digits alone (5, 1,000, 3.5), not 5pm, 5th or v3.5. */
+function plainNumber(t: Token | undefined): boolean {
+  if (!t || t.kind !== "protected" || t.span !== "number") return false;
+  const x = t.text;
+  for (let k = 0; k < x.length; k++) {
+    const c = x.charCodeAt(k);
+    // digits, and a comma or full stop between two digits
+    if ((c < 48 || c > 57) && !((c === 44 || c === 46) && k > 0 && k < x.length - 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * The language models' word for a number in digits: the trigram model of confusables (confusable-lm.ts) was
+ * trained on transcribed speech, where numbers are words ("at five", "in ten minutes", "more than five").
+ */
+const NUMBER_WORD = "five";
+
+/**
+ * A number between two words of a sentence, or after the last, as a slot of the run: never edited, unknown
+ * to the bigram model (its score is the same after every word: it decides nothing there), and NUMBER_WORD to
+ * the trigram model, whose window then reaches past it: "I'll be their in 5 mins" is "there", "Its 5 o'clock"
+ * "It's". (Before, a number ended the run, and a confusable just before it had no right context.)
+ */
+function numberSlot(t: Token, tokens: Token[], i: number, alone: boolean): Slot {
+  const next = tokens[i + 1];
+  const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && tokens[i + 2]?.kind === "word" ? next.text : "";
+  return { tok: t, lower: NUMBER_WORD, id: -1, suffix: "", stem: NUMBER_WORD, sentenceStart: false, capital: false, editable: false, gapAfter, afterWord: false, alone, number: true };
+}
+
 /** What pass() knows of a word from its text alone (LexiconEngine.wordInfo). */
 interface WordInfo {
   lower: string;
@@ -261,6 +291,11 @@ export class LexiconEngine implements Engine {
       if (t.kind === "protected" && t.span === "identifier" && strayCapital(this, t.text, technical)) t.kind = "word";
       // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
+      if (run.length && run[run.length - 1]!.gapAfter && plainNumber(t)) {
+        run.push(numberSlot(t, tokens, i, alone));
+        if (!run[run.length - 1]!.gapAfter) flush(i + 1);
+        continue;
+      }
       if (t.kind === "word") {
         // (a protected token made a word above has no info yet)
         const w = infos[i] ?? this.wordInfo(t.text);
@@ -268,7 +303,8 @@ export class LexiconEngine implements Engine {
         const next = tokens[i + 1];
         // (string tests here and below where a regular expression would only look for a character: each
         // expression a one-liner runs is compiled first)
-        const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && tokens[i + 2]?.kind === "word" ? next.text : "";
+        // (a number in the sentence goes on the run as a slot of its own, numberSlot: "be their in 5 mins")
+        const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && (tokens[i + 2]?.kind === "word" || plainNumber(tokens[i + 2])) ? next.text : "";
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
         const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && startsUpper(tokens[i + 2]?.text ?? "");
         run.push({
@@ -282,7 +318,8 @@ export class LexiconEngine implements Engine {
           capital: !alone && sentenceStart && capsStyle && capital,
           editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && !(technical && this.listedTerm(id, stem)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
-          afterWord: run.length > 0,
+          numberAfter: gapAfter !== "" && plainNumber(tokens[i + 2]),
+          afterWord: run.length > 0 && !run[run.length - 1]!.number,
           alone,
           viaVariant,
           // (most texts have no names of their own: no look-up then)

@@ -388,7 +388,8 @@ function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp,
   // (a swap with a contraction, its → it's, their → they're, is judged by the word after it: decodeRunUncached)
   if (seq.length > 1 || ctx.cand.expansion(typed)) return true;
   const prev = run[at - 1];
-  if (!prev) return run[at]!.sentenceStart;
+  // (a number before it, unknown to the bigrams, is no word before it: as at a run's start)
+  if (!prev || prev.number) return !prev && run[at]!.sentenceStart;
   if (prev.id < 0) return true;
   // (after a contraction, its second word: "don't lose" is "not lose")
   const before = ctx.cand.expansion(prev.id)?.at(-1) ?? prev.id;
@@ -428,7 +429,7 @@ function slotHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   if (memo.size < SLOT_MEMO_MAX) {
     memo.size++;
     // (the fields sameSlot reads, copied: the memo must not see later changes to the slot)
-    const key: SlotKey = { tok: { text: s.tok.text }, id: s.id, suffix: s.suffix, viaVariant: s.viaVariant, editable: s.editable, sentenceStart: s.sentenceStart, alone: s.alone, local: s.local, afterWord: s.afterWord, gapAfter: s.gapAfter, stem: s.stem };
+    const key: SlotKey = { tok: { text: s.tok.text }, id: s.id, suffix: s.suffix, viaVariant: s.viaVariant, editable: s.editable, sentenceStart: s.sentenceStart, alone: s.alone, local: s.local, afterWord: s.afterWord, gapAfter: s.gapAfter, numberAfter: s.numberAfter, stem: s.stem };
     const entry = { slot: key, hyps: hs };
     if (seen) seen.push(entry);
     else memo.byText.set(s.tok.text, [entry]);
@@ -463,15 +464,16 @@ export function clearSearchMemos(ctx: LexiconContext): void {
  * word written with a capital: a name or not), and, for a lone letter (a stem of one character), whether a
  * word of the run stands on each side.
  */
-export const SLOT_KEY_FIELDS = ["tok", "id", "suffix", "viaVariant", "editable", "sentenceStart", "alone", "local", "afterWord", "gapAfter", "stem"] as const;
+export const SLOT_KEY_FIELDS = ["tok", "id", "suffix", "viaVariant", "editable", "sentenceStart", "alone", "local", "afterWord", "gapAfter", "numberAfter", "stem"] as const;
 
 /**
  * The other fields of a Slot, which a word's own hypotheses never read: a text's lower case and stem are
  * functions of its text (index.ts), and the sentence's capital and a compound's end matter to the search
- * (restore.ts, pairHyps), not to one word's readings. A field added to Slot must join one of the two lists
+ * (restore.ts, pairHyps), not to one word's readings; a number's slot (index.ts numberSlot) is never
+ * editable, which is compared. A field added to Slot must join one of the two lists
  * (test/lexicon-slotkey.test.ts checks that the Slot interface has no other field).
  */
-export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd"] as const;
+export const SLOT_FREE_FIELDS = ["lower", "capital", "compoundEnd", "number"] as const;
 
 type SlotKey = Omit<Pick<Slot, (typeof SLOT_KEY_FIELDS)[number]>, "tok"> & { tok: Partial<Slot["tok"]> & { text: string } };
 
@@ -490,7 +492,7 @@ export function sameSlot(a: SlotKey, b: SlotKey): boolean {
   // (a sentence start makes a difference to a capitalised word only: a name or not)
   if (a.sentenceStart !== b.sentenceStart && !startsLower(a.tok.text)) return false;
   // (the words beside a lone letter: "t accompany" is a mangled word, a lone "t" a letter)
-  return a.stem.length >= 2 || (a.afterWord === b.afterWord && !a.gapAfter === !b.gapAfter);
+  return a.stem.length >= 2 || (a.afterWord === b.afterWord && !a.gapAfter === !b.gapAfter && !a.numberAfter === !b.numberAfter);
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
