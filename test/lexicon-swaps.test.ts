@@ -91,3 +91,24 @@ describe("a number in the sentence", () => {
     expect(slots).toBe("add the vectors v 2 and w 3 together");
   });
 });
+
+describe("homophones judged by the trigram model", () => {
+  test("a homophone typed for its twin is fixed where the words around it decide", () => {
+    for (const [typed, fixed] of [
+      ["Can you here me?", "Can you hear me?"],
+      ["I need a peace of paper.", "I need a piece of paper."],
+      ["Please right a test for this.", "Please write a test for this."],
+      ["The principle engineer approved it.", "The principal engineer approved it."],
+      ["Whose going to the meeting?", "Who's going to the meeting?"],
+    ])
+      expect(fix(typed)).toBe(fixed);
+  });
+  test("right words stay, write among them (one way: right -> write only)", () => {
+    for (const s of ["I can hear you from here.", "I knew the new manager.", "Optionally write to a buffer instead of stdout", "no two of them write exactly alike", "We accept every card except this one.", "It was quite quiet.", "Whose turn is it?", "They passed the test last week."])
+      expect(fix(s)).toBe(s);
+  });
+  test("no and know are never swapped: that would add or drop a negation", () => {
+    expect(fix("I no what you mean.")).toBe("I no what you mean.");
+    expect(fix("I know no one here.")).toBe("I know no one here.");
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * Extracts the context model of the confusable pairs (its/it's, your/you're, to/too, affect/effect) from
+ * Extracts the context model of the confusable pairs (its/it's, your/you're, to/too, affect/effect, the
+ * homophones of confusable-lm.ts CMU_PAIRS, and the contractions of APOSTROPHE_PAIRS and CMU_TRIPLES) from
  * CMU Sphinx's generic US English trigram model (Debian package pocketsphinx-en-us, en-us.lm.bin, BSD-2:
  * models/en/src/LICENSE.cmusphinx-BSD.txt), which, unlike the Google Books bigrams, keeps contractions
  * as words: `it's going` and `its going` are told apart. Writes models/en/confusable-lm.bin: every n-gram of
