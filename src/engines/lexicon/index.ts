@@ -96,6 +96,23 @@ function runKey(text: string, run: Slot[], ends: boolean, marked: boolean): stri
   return key;
 }
 
+/** The markers of a list item and of a quotation in Markdown and plain text. */
+const LINE_MARKERS = "-*+•>";
+
+/**
+ * Whether token i is a list item's or a quotation's marker (- * + • >) at the start of a line, with a space
+ * after it: the words after it begin the line's text as if it were not there, a sentence's first word
+ * among them ("- Suports plain text": a capitalised word in mid-sentence is taken for a name and kept).
+ */
+function lineMarker(tokens: Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if (t.text.length !== 1 || !LINE_MARKERS.includes(t.text)) return false;
+  const after = tokens[i + 1];
+  if (!after || after.kind !== "space" || after.text.includes("\n")) return false;
+  const before = tokens[i - 1];
+  return !before || (before.kind === "space" && (i === 1 || before.text.includes("\n")));
+}
+
 /** A number written in digits alone (5, 1,000, 3.5), not 5pm, 5th or v3.5. */
 function plainNumber(t: Token | undefined): boolean {
   if (!t || t.kind !== "protected" || t.span !== "number") return false;
@@ -335,6 +352,8 @@ export class LexiconEngine implements Engine {
         if (t.text.includes("\n") && /\n\s*\n/.test(t.text)) sentenceStart = true;
         continue;
       }
+      // (a list item's or a quotation's marker leaves the line's start as it was: "- Suports plain text")
+      if (lineMarker(tokens, i)) continue;
       flush(i);
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
