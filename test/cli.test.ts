@@ -45,6 +45,17 @@ describe("one-liner", () => {
     expect((await run(["fix", "completions"])).stdout).toBe("completions\n");
     expect((await run(["fix", "teh", "completions"])).stdout).toBe("the completions\n");
   });
+  test("a lone argument that names a file is corrected as text, with a note on how to correct the file", async () => {
+    const f = join(home, "notes.md");
+    writeFileSync(f, "teh notes\n");
+    const r = await run([f]);
+    expect(r.stdout).toBe(f + "\n");
+    expect(r.stderr).toContain(`--file ${f}`);
+    expect(readFileSync(f, "utf8")).toBe("teh notes\n");
+    // not for text, nor under --quiet
+    expect((await run(["teh.md"])).stderr).toBe("");
+    expect((await run(["-q", f])).stderr).toBe("");
+  });
   test("--version prints the package version", async () => {
     const r = await run(["--version"]);
     expect(r.stdout.trim()).toBe(pkg.version);

@@ -287,6 +287,11 @@ export default defineCommand({
       if (configs) failed += await runPaths(ctx, [...files, ...positional], configs, flagConfidence, Boolean(args.write));
       else if (files.length) failed += await runFiles(ctx, files, Boolean(args.write));
       else if (positional.length && !(positional.length === 1 && positional[0] === "-")) {
+        // a lone argument that names a file is still text ("typofix eval", "typofix notes.md"), but say how
+        // to correct the file (asked only of a word with a dot or a slash: a one-liner's text has spaces)
+        const arg = positional[0]!;
+        if (positional.length === 1 && !quiet && (arg.includes(".") || arg.includes("/")) && !/\s/.test(arg) && isPath(arg))
+          consola.info(`"${arg}" was corrected as text; to correct the file, give --file ${arg}${modes.length ? "" : " (with --write to change it)"}`);
         const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));
         await printLines(ctx, [lines], "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
