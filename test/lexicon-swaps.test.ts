@@ -100,6 +100,9 @@ describe("homophones judged by the trigram model", () => {
       ["Please right a test for this.", "Please write a test for this."],
       ["The principle engineer approved it.", "The principal engineer approved it."],
       ["Whose going to the meeting?", "Who's going to the meeting?"],
+      // before a mark that ends the clause, with two words before it
+      ["Let's take a brake.", "Let's take a break."],
+      ["Can you here?", "Can you hear?"],
     ])
       expect(fix(typed)).toBe(fixed);
   });

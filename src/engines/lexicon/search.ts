@@ -203,12 +203,13 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
     // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
     // bit": "set" is the head of a compound the run does not see)
-    // (for "to", a clause end that a mark of punctuation makes is context enough, with two words before it,
-    // the sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays. Not a line's end,
-    // which in wrapped text ends no clause, nor a word alone between commas. Only "to": a clause ends with it
-    // only after a verb that takes an infinitive, which the model knows well; their, there and they're end
-    // the items of lists that mention them, "their, there or they're,", which it takes for sentences)
-    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && s.lower === "to"))) continue;
+    // (a clause end that a mark of punctuation makes is context enough, with two words before it, the
+    // sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays, "Let's take a brake."
+    // is "break". Not a line's end, which in wrapped text ends no clause, nor a word alone between commas;
+    // nor for their, there and they're, which end the items of lists that mention them, "their, there or
+    // they're,", which the model takes for sentences. On 370,434 words of clean text, homophones put back
+    // 1,509 times in 4,373 against 1,429 with "to" alone, and no right word more changed)
+    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !CMU_TRIPLES.has(s.lower)))) continue;
     // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
     // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
     // that decides them ("First this, then that": no comparative before "then")
