@@ -24,9 +24,9 @@ const args = process.argv.slice(2);
 const show = args.includes("--show");
 const at = args.indexOf("--engine");
 const dir = at >= 0 ? args[at + 1]! : join(import.meta.dir, "..");
-const files = args.filter((a, i) => a !== "--show" && i !== at && i !== at + 1);
+const files = args.filter((a, i) => a !== "--show" && (at < 0 || (i !== at && i !== at + 1)));
 if (!files.length) {
-  console.error("usage: bun scripts/homophones.ts FILE... [--show]");
+  console.error("usage: bun scripts/homophones.ts FILE... [--show] [--engine DIR]");
   process.exit(2);
 }
 const OWN_TESTS = new Set(["its", "it's", "your", "you're", "to", "too", "affect", "effect", "then", "than", "lose", "loose"]);
