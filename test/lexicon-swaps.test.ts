@@ -103,8 +103,14 @@ describe("homophones judged by the trigram model", () => {
       // before a mark that ends the clause, with two words before it
       ["Let's take a brake.", "Let's take a break."],
       ["Can you here?", "Can you hear?"],
+      // their, there, they're too, where the window mentions no other of them
+      ["I'll be their.", "I'll be there."],
+      ["The car is over their, by the tree.", "The car is over there, by the tree."],
     ])
       expect(fix(typed)).toBe(fixed);
+  });
+  test("a list that mentions their, there and they're is no sentence", () => {
+    for (const s of ["the pairs their, there or they're, and its", "Is it there or their?", "It is their."]) expect(fix(s)).toBe(s);
   });
   test("right words stay, write among them (one way: right -> write only)", () => {
     for (const s of ["I can hear you from here.", "I knew the new manager.", "Optionally write to a buffer instead of stdout", "no two of them write exactly alike", "We accept every card except this one.", "It was quite quiet.", "Whose turn is it?", "They passed the test last week."])

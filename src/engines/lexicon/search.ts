@@ -206,10 +206,11 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // (a clause end that a mark of punctuation makes is context enough, with two words before it, the
     // sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays, "Let's take a brake."
     // is "break". Not a line's end, which in wrapped text ends no clause, nor a word alone between commas;
-    // nor for their, there and they're, which end the items of lists that mention them, "their, there or
-    // they're,", which the model takes for sentences. scripts/homophones.ts on 353,253 words of clean text:
-    // homophones put back 1,502 times in 4,369 against 1,424 with "to" alone, and no right word more changed)
-    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !CMU_TRIPLES.has(s.lower)))) continue;
+    // nor for their, there and they're where the window holds another of them: they end the items of lists
+    // that mention them, "their, there or they're,", which the model takes for sentences ("I'll be their."
+    // is judged). scripts/homophones.ts on 353,253 words of clean text: homophones put back 1,502 times in
+    // 4,369 against 1,424 with "to" alone, and no right word more changed)
+    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))))) continue;
     // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
     // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
     // that decides them ("First this, then that": no comparative before "then")
@@ -235,6 +236,12 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     }
     edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
   }
+}
+
+/** Whether a word of the window other than words[at] is one of their, there and they're (a list that mentions them). */
+function mentions(words: string[], at: number): boolean {
+  for (let k = 0; k < words.length; k++) if (k !== at && CMU_TRIPLES.has(words[k]!)) return true;
+  return false;
 }
 
 /** The last of the edits that starts at `start` (a map of them by start keeps the last), or undefined. */
