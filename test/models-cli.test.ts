@@ -67,6 +67,10 @@ describe("typofix model (CLI)", () => {
   test("two typofix processes pulling the same model: the second waits for the first, the install is intact", async () => {
     const e = env("cli-two");
     fx.hub.slow = new Set(["onnx/model.onnx"]);
+    // (a download of ~3 s, longer than the second CLI process from source takes to start on a loaded 2-core
+    // machine: at 0.6 s the first had finished before the second asked)
+    const delay = fx.hub.chunkDelayMs;
+    fx.hub.chunkDelayMs = 300;
     try {
       const spawn = () => Bun.spawn([process.execPath, CLI, "model", "pull", "slow"], { stdout: "pipe", stderr: "pipe", env: { ...e, TYPOFIX_REGISTRY: join(fx.home, "registry.yaml") } });
       const first = spawn();
@@ -81,8 +85,9 @@ describe("typofix model (CLI)", () => {
       expect(readdirSync(join(storeDir(e), ".locks"))).toEqual([]);
     } finally {
       fx.hub.slow = new Set();
+      fx.hub.chunkDelayMs = delay;
     }
-  });
+  }, 60_000);
   test("a failed pull exits 5 with the reason and installs nothing", async () => {
     const e = env("cli-fail");
     const r = await run(["model", "pull", "badsum"], e);

@@ -312,8 +312,13 @@ sha256sum "$T/store/models/good/onnx/model.onnx" | cut -d' ' -f1
   test("four concurrent pulls of the same model: one download, all succeed, the install intact", async () => {
     const store = mkdtempSync(join(home, "concurrent-"));
     hub.hits.length = 0;
+    // (a download of ~2.4 s, longer than four CLI processes from source take to start on a loaded 2-core
+    // machine: at 120 ms the first was done before the others asked, and none waited)
+    const delay = hub.chunkDelayMs;
+    hub.chunkDelayMs = 400;
     const ps = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, CLI, "model", "pull", "good"], { env: cliEnv(pullEnv(store)), stdout: "pipe", stderr: "pipe" }));
     const codes = await Promise.all(ps.map((p) => p.exited));
+    hub.chunkDelayMs = delay;
     const errs = await Promise.all(ps.map((p) => new Response(p.stderr).text()));
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const err of errs) expect(quiet(err)).toBe(true);
