@@ -121,3 +121,17 @@ describe("homophones judged by the trigram model", () => {
     expect(fix("I know no one here.")).toBe("I know no one here.");
   });
 });
+
+describe("a contraction typed without its apostrophe at a sentence's start", () => {
+  test("the trigram model's odds after the start decide, without the lexicon's prior for the word", () => {
+    for (const [typed, fixed] of [
+      ["Were almost done.", "We're almost done."],
+      ["Were going to need more disk space.", "We're going to need more disk space."],
+      ["Ill take a look after lunch.", "I'll take a look after lunch."],
+    ])
+      expect(fix(typed)).toBe(fixed);
+  });
+  test("the words themselves stay where they begin a sentence", () => {
+    for (const s of ["Were you there?", "Were it not for you, I would be lost.", "Well done.", "Ill health forced him to retire.", "Hell no.", "Shell scripts are fun."]) expect(fix(s)).toBe(s);
+  });
+});

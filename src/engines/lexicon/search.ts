@@ -183,9 +183,11 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
       const swapped = words.slice();
       swapped[at] = alt;
       // (the prior: as much likelier as the lexicon counts the word than its contraction, "were" than
-      // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing)
+      // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing.
+      // Not at a sentence's start, where the model's own odds after <s> say it: the counts are of words in
+      // running text, and "Were going to need more disk space" is "We're", "Were you there?" stays)
       const twin = ctx.lex.id(alt);
-      const prior = twin >= 0 && s.id >= 0 ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
+      const prior = twin >= 0 && s.id >= 0 && !(at === 1 && words[0] === "<s>") ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
       const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
       const to = restore(s.tok.text, alt, s);
       const before = editAt(edits, s.tok.start);
