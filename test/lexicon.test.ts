@@ -113,6 +113,11 @@ describe("rules", () => {
     expect(fix("wagons for multNi-track routes")).toBe("wagons for multi-track routes");
     expect(fix("the end ofthe road")).toBe("the end of the road");
     expect(fix("he wasborn in May")).toBe("he was born in May");
+    // a run-on with a function word is no compound, however long its parts (each, every: determiners)
+    expect(fix("We help eachother every day.")).toBe("We help each other every day.");
+    expect(fix("I see it everytime.")).toBe("I see it every time.");
+    // while compounds of content words stay
+    for (const c of ["The frontman left.", "In this timeframe we ship."]) expect(fix(c)).toBe(c);
   });
   test("protected spans are never changed", () => {
     const s = "teh url https://exmaple.com/teh and mail tset@exmaple.com and `teh code` and ./src/teh.ts and 42teh @teh #teh NASA";

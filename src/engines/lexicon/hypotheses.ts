@@ -426,8 +426,9 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     if ((l.length === 1 && l !== "a" && l !== "i") || (r.length === 1 && r !== "a" && r !== "i")) continue;
     const rid = lex.id(r);
     if (rid < 0) continue;
-    // two long parts are more often a valid compound we lack (frontman, timeframe) than a run-on
-    const compound = l.length >= 4 && r.length >= 4 ? PARAMS.compoundCost : 0;
+    // two long parts are more often a valid compound we lack (frontman, timeframe) than a run-on; but a
+    // compound is made of content words (isCompound): with a function word, it is a run-on ("eachother")
+    const compound = l.length >= 4 && r.length >= 4 && !FUNCTION_WORDS.has(l) && !FUNCTION_WORDS.has(r) ? PARAMS.compoundCost : 0;
     out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -(PARAMS.splitCost + compound), span: 1, keep: false, kind: "split" });
   }
   return out;
