@@ -335,9 +335,26 @@ describe("contractions and negations", () => {
     expect(fix("Theyre going home and youre late")).toBe("They're going home and you're late");
     expect(fix("we havent seen it and it wasnt me")).toBe("we haven't seen it and it wasn't me");
   });
+  test("a contraction whose apostrophe was typed as a space gets it back; a negation's t is never made 'to'", () => {
+    for (const [typed, fixed] of [
+      ["I ll do it", "I'll do it"],
+      ["you re right", "you're right"],
+      ["we ve done it", "we've done it"],
+      ["don t go", "don't go"],
+      ["it doesn t work", "it doesn't work"],
+      ["Won t you stay?", "Won't you stay?"],
+    ])
+      expect(fix(typed)).toBe(fixed);
+    // letters that are letters stay
+    for (const s of ["the letter s is silent", "vitamin d helps", "the t test", "re the email below"]) expect(fix(s)).toBe(s);
+    // "don t" is one negation, as "don't" is
+    expect(negationCount("don t go")).toBe(1);
+    expect(negationCount("the t test")).toBe(0);
+  });
   test("property: the lexicon never adds or drops a negation between real words", () => {
     // real words one edit from a negation, negations, and contractions without apostrophes
-    const words = ["I", "do", "not", "know", "no", "now", "note", "nut", "never", "ever", "dont", "doesnt", "does", "cannot", "can", "cant", "nothing", "thing", "is", "isnt", "it", "work", "on", "one", "none", "nor", "for", "want", "wont", "the", "cat", "lot", "hot", "go", "got"];
+    // (and the parts of negations typed with a space for the apostrophe: don t, doesn t, isn t)
+    const words = ["I", "do", "not", "know", "no", "now", "note", "nut", "never", "ever", "dont", "doesnt", "does", "cannot", "can", "cant", "nothing", "thing", "is", "isnt", "it", "work", "on", "one", "none", "nor", "for", "want", "wont", "the", "cat", "lot", "hot", "go", "got", "don", "doesn", "isn", "t"];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 9 }), (ws) => {
         const s = ws.join(" ");

@@ -39,12 +39,28 @@ export function negatesUncached(word: string): boolean {
 
 const asciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-/** Number of negations among the words of a text. */
+/**
+ * Whether two words are a negative contraction whose apostrophe was typed as a space ("don t", "doesn t",
+ * "can t"): one negation, as "don't" is.
+ */
+export function splitNegation(a: string, b: string): boolean {
+  return (b === "t" || b === "T") && a.length > 1 && (a.endsWith("n") || a.endsWith("N")) && negates(a + "t");
+}
+
+/** Number of negations among the words of a text ("don t" counts once, as "don't": splitNegation). */
 export function negationCount(text: string): number {
   let n = 0;
-  for (const w of text.split(/[\s\-–—/]+/)) if (w && negates(w)) n++;
+  const ws = text.split(/[\s\-–—/]+/);
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    if (w && negates(w)) n++;
+    else if (w && i + 1 < ws.length && splitNegation(w, ws[i + 1]!)) {
+      n++;
+      i++;
+    }
+  }
   return n;
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(negates, negatesUncached, negationCount);
+hotPath(negates, negatesUncached, negationCount, splitNegation);

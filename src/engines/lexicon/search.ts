@@ -11,7 +11,7 @@
 import type { Edit } from "../../types.ts";
 import { caseShape } from "../../text/case.ts";
 import { startsLower } from "../../text/ascii.ts";
-import { negates } from "../../text/negation.ts";
+import { negates, splitNegation } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
@@ -346,10 +346,14 @@ function outIds(ctx: LexiconContext, w: string): number {
 function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   const s = run[i]!;
   const own = slotHyps(ctx, s);
+  // a negative contraction typed with a space ("don t go", "doesn t work"): its two parts are only kept or
+  // joined (its t made "to", or "doesn" made "does", drops the negation; "don't" keeps it)
+  if (i > 0 && run[i - 1]!.gapAfter === " " && splitNegation(run[i - 1]!.tok.text, s.tok.text)) return own.slice(0, 1);
   if (!(i + 1 < run.length && s.gapAfter === " ")) return own;
+  const split = splitNegation(s.tok.text, run[i + 1]!.tok.text);
   const pairs = pairHyps(ctx, s, run[i + 1]!);
-  if (!pairs.length) return own;
-  const hs = own.slice();
+  if (!pairs.length) return split ? own.slice(0, 1) : own;
+  const hs = split ? own.slice(0, 1) : own.slice();
   // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
   for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
   return hs;
@@ -412,7 +416,7 @@ function swapHasEvidence(ctx: LexiconContext, run: Slot[], at: number, hyp: Hyp,
  * word may become one ("nto" → "not").
  */
 function keepsNegation(s: Slot, t: Slot | undefined, h: Hyp): boolean {
-  const before = (negates(s.tok.text) ? 1 : 0) + (h.span === 2 && negates(t!.tok.text) ? 1 : 0);
+  const before = h.span === 2 && splitNegation(s.tok.text, t!.tok.text) ? 1 : (negates(s.tok.text) ? 1 : 0) + (h.span === 2 && negates(t!.tok.text) ? 1 : 0);
   let after = 0;
   for (const w of h.out) if (negates(w)) after++;
   return before === after || (after > before && s.id < 0 && (h.span === 1 || t!.id < 0));
