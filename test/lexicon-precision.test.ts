@@ -51,6 +51,13 @@ describe("common words", () => {
   });
 });
 
+describe("chat shorthand", () => {
+  test("shorthand of the keep list stays as typed, while a typo beside it is fixed", () => {
+    for (const s of ["thx for ur help", "idk wut ur talking about", "I will be late tmrw.", "ppl r weird lol", "all good cuz we shipped"]) expect(fix(s)).toBe(s);
+    expect(fix("thx for ur hepl")).toBe("thx for ur help");
+  });
+});
+
 describe("names", () => {
   test("a name one letter from a repeated one is another name; one with letters dropped or swapped is a slip", () => {
     const list = "by Peng Zhang, Qinkai Zheng, Rui Lu, Lei Zhang and Lucen Zhong";
