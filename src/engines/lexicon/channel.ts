@@ -53,6 +53,30 @@ export function useSubstringRules(r: SubstringRules | null, scale = RULE_SCALE):
   rules = r && r.keys.length ? r : null;
 }
 
+/** The learned tables the distance uses now (null: the hand-set costs), and their share (candidates.ts: a stored distance holds only under the model it was made with). */
+export function channelTables(): ErrorTables | null {
+  return tables;
+}
+export function channelShare(): number {
+  return learnedShare;
+}
+
+/** What the distance uses, to be put back (scripts/lexicon/encode.ts scores a file's real-word neighbours with its own model). */
+export interface ChannelState {
+  tables: ErrorTables | null;
+  share: number;
+  rules: SubstringRules | null;
+  ruleScale: number;
+}
+export function channelState(): ChannelState {
+  return { tables, share: learnedShare, rules, ruleScale };
+}
+export function restoreChannel(s: ChannelState): void {
+  tables = s.tables;
+  learnedShare = s.share;
+  useSubstringRules(s.rules, s.ruleScale);
+}
+
 /** First index in the sorted keys whose value is at least `key`. */
 function lowerBound(keys: Uint32Array, key: number): number {
   let lo = 0;
