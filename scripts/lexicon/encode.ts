@@ -12,6 +12,10 @@ import {
   LISTED_LOGP,
   MAGIC,
   MAIN_TRIE,
+  REAL_WORDS_MODEL,
+  REAL_WORDS_SECTION,
+  realWordCostsAt,
+  realWordTableBytes,
   SECTIONS,
   sectionRun,
   VERSION,
@@ -24,9 +28,21 @@ import {
   type Laid,
 } from "../../src/engines/lexicon/format.ts";
 import { buildDeleteIndex, DELETE_BUCKET_BITS } from "../../src/engines/lexicon/deletes.ts";
+import { Lexicon } from "../../src/engines/lexicon/lexicon.ts";
+import { Candidates } from "../../src/engines/lexicon/candidates.ts";
+import { PARAMS } from "../../src/engines/lexicon/params.ts";
+import { channelState, restoreChannel, useErrorTables } from "../../src/engines/lexicon/channel.ts";
 
 /** Words with ln P above this go into the second, smaller trie used for the wide (distance-2) search. */
 export const FREQUENT_LOGP = -14;
+
+/**
+ * The most frequent words whose real-word neighbours the file stores (format.ts RealWordTable): what a
+ * known word may have been typed for, searched at run time for any other word. All the counted words:
+ * 114,856 neighbours of 83,563 words, 1.71 MB (6 % of the file; the 20,000 most frequent alone: 0.53 MB,
+ * but 4 % of the known words of prose lie beyond them, and the one-liners' rare words with them).
+ */
+export const REAL_WORD_TABLE_WORDS = Infinity;
 
 /** What the lexicon is built from. */
 export interface LexiconSource {
@@ -46,6 +62,8 @@ export interface LexiconSource {
    * stay what their own corpus says.
    */
   total?: number;
+  /** Words in the real-word table (REAL_WORD_TABLE_WORDS by default; at most the counted words). */
+  realWordTable?: number;
 }
 
 export function encodeLexicon(src: LexiconSource): Uint8Array {
@@ -159,6 +177,8 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     nCounted * 4, // 47 word-order rank per id
     nCounted * 4, // 48 id per rank
     4 + nRules * 8, // 49 substring rules: count, keys, costs
+    ...new Array<number>(REAL_WORDS_SECTION - 50).fill(0), // 50–69 reserved
+    0, // 70 the real-word table: made from the rest of the file, appended below
   ];
   if (sizes.length !== SECTIONS) throw new Error(`${sizes.length} sections, the format has ${SECTIONS}`);
   const offsets: number[] = [];
@@ -243,5 +263,46 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
     }
   }
   bigramStart[nWords] = bp;
-  return new Uint8Array(buf);
+  return withRealWords(new Uint8Array(buf), Math.min(nCounted, src.realWordTable ?? REAL_WORD_TABLE_WORDS));
+}
+
+/**
+ * The file with its real-word table (section 70, the last, empty in `file`) appended: the neighbours of
+ * words 0 .. n - 1 as Candidates.realWords finds them in the file itself, under its own error model.
+ */
+function withRealWords(file: Uint8Array, n: number): Uint8Array {
+  const lex = new Lexicon(file);
+  const cand = new Candidates(lex);
+  const saved = channelState();
+  const lists = [];
+  try {
+    useErrorTables(lex.data.errors, saved.share);
+    for (let id = 0; id < n; id++) lists.push(cand.realWords(id, lex.word(id)));
+  } finally {
+    restoreChannel(saved);
+  }
+  const e = lists.reduce((sum, l) => sum + l.length, 0);
+  const out = new Uint8Array(file.byteLength + realWordTableBytes(n, e));
+  out.set(file);
+  const at = file.byteLength;
+  const b = out.buffer;
+  const dv = new DataView(b);
+  dv.setUint32(at, n, true);
+  dv.setUint32(at + 4, e, true);
+  const m = REAL_WORDS_MODEL.length;
+  const model: Record<(typeof REAL_WORDS_MODEL)[number], number> = { share: saved.share, typoCost: PARAMS.typoCost, editCost: PARAMS.editCost, commonLogP: PARAMS.commonLogP, rareKnownLogP: PARAMS.rareKnownLogP, maxCandidates: PARAMS.maxCandidates };
+  new Float64Array(b, at + 8, m).set(REAL_WORDS_MODEL.map((k) => model[k]));
+  const start = new Uint32Array(b, at + 8 + m * 8, n + 1);
+  const ids = new Uint32Array(b, at + 8 + m * 8 + (n + 1) * 4, e);
+  const costs = new Float64Array(b, at + realWordCostsAt(n, e), e);
+  let k = 0;
+  lists.forEach((l, id) => {
+    start[id] = k;
+    for (const h of l) {
+      ids[k] = (h.id | (h.inflection ? 0x80000000 : 0)) >>> 0;
+      costs[k++] = h.cost;
+    }
+  });
+  start[n] = k;
+  return out;
 }

@@ -2,16 +2,17 @@
  * Candidate corrections of one word, memoised: dictionary words within a small edit distance with their
  * error-model cost (nearest: distance 1, then 2 among frequent words when nothing close is likely;
  * nearestCommon: distance 1 among the few hundred commonest words), the contraction a word is without
- * its apostrophe, a contraction's two-word expansion, and the other (US/UK) spelling of a word.
+ * its apostrophe, a contraction's two-word expansion, the other (US/UK) spelling of a word, and what a
+ * known word may stand for as a real-word error (realWords; read from lexicon.bin for the counted words).
  * Cost: one bounded trie walk per new word (lexicon.ts), a map lookup for a word seen before.
  */
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP } from "./format.ts";
-import { channelDistance } from "./channel.ts";
+import { COMMON_LOGP, type RealWordTable } from "./format.ts";
+import { channelDistance, channelShare, channelTables } from "./channel.ts";
 import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
 import { PARAMS } from "./params.ts";
-import { LOANWORDS, VARIANTS } from "./wordlists.ts";
+import { isInflection, LOANWORDS, VARIANTS } from "./wordlists.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
 /**
@@ -23,6 +24,15 @@ const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
   ["es", (s) => (/(s|x|z|ch|sh)$/.test(s) ? [s] : [])],
   ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
 ];
+
+/** A word a known word may have been typed for (Candidates.realWords). */
+export interface RealWord {
+  id: number;
+  /** The channel cost, as nearest or nearestCommon gives it. */
+  cost: number;
+  /** Whether the two are forms of one word (isInflection: PARAMS.inflectionCost more). */
+  inflection: boolean;
+}
 
 /** Ids asked of Candidates.expansion before its byte table is made. */
 const EXPANSION_TABLE_AFTER = 2000;
@@ -228,6 +238,48 @@ export class Candidates {
     }
     scored.sort((a, b) => b.score - a.score);
     return scored.slice(0, P.maxCandidates);
+  }
+
+  /**
+   * The words that the known word `word` (id `id`) may stand for as a real-word error, best first: a rare
+   * word (below PARAMS.rareKnownLogP) any frequent word one edit away (nearest), another only the most
+   * common words one edit away (nearestCommon); neither the word's other spelling nor a word whose other
+   * spelling it is (favor ↔ favour). The search, run each time; realWordNeighbours reads the same from the
+   * file where it can.
+   */
+  realWords(id: number, word: string): RealWord[] {
+    const lex = this.lex;
+    const other = this.variantId(word);
+    const out: RealWord[] = [];
+    for (const h of lex.logP(id) < PARAMS.rareKnownLogP ? this.nearest(word, 1, true) : this.nearestCommon(word)) {
+      // a different form of the same word (plural, tense) is grammar, not a typo
+      if (h.id === other || this.variantId(lex.word(h.id)) === id) continue;
+      out.push({ id: h.id, cost: h.cost, inflection: isInflection(word, lex.word(h.id)) });
+    }
+    return out;
+  }
+
+  /**
+   * realWords, read from the lexicon file's table for the most frequent words (RealWordTable, made by
+   * realWords at build time: no trie walk, no distance, no variant look-up), searched for any other word, or
+   * while the channel's model or PARAMS differ from the ones the table was made with.
+   */
+  realWordNeighbours(id: number, word: string): RealWord[] {
+    const t = this.lex.data.realWords;
+    if (t === null || id >= t.n || !this.tableHolds(t) || !this.lex.spells(id, word)) return this.realWords(id, word);
+    const out: RealWord[] = [];
+    for (let k = t.start[id]!, end = t.start[id + 1]!; k < end; k++) {
+      const v = t.ids[k]!;
+      out.push({ id: v & 0x7fffffff, cost: t.costs[k]!, inflection: v >= 0x80000000 });
+    }
+    return out;
+  }
+
+  /** Whether the channel's model and PARAMS are those the file's real-word table was made with (format.ts REAL_WORDS_MODEL). */
+  private tableHolds(t: RealWordTable): boolean {
+    const m = t.model;
+    const P = PARAMS;
+    return channelTables() === this.lex.data.errors && m[0] === channelShare() && m[1] === P.typoCost && m[2] === P.editCost && m[3] === P.commonLogP && m[4] === P.rareKnownLogP && m[5] === P.maxCandidates;
   }
 
   /** Forget the memoised searches (benchmarks measure cold calls on repeated text). */

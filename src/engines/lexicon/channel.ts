@@ -53,6 +53,30 @@ export function useSubstringRules(r: SubstringRules | null, scale = RULE_SCALE):
   rules = r && r.keys.length ? r : null;
 }
 
+/** The learned tables the distance uses now (null: the hand-set costs), and their share (candidates.ts: a stored distance holds only under the model it was made with). */
+export function channelTables(): ErrorTables | null {
+  return tables;
+}
+export function channelShare(): number {
+  return learnedShare;
+}
+
+/** What the distance uses, to be put back (scripts/lexicon/encode.ts scores a file's real-word neighbours with its own model). */
+export interface ChannelState {
+  tables: ErrorTables | null;
+  share: number;
+  rules: SubstringRules | null;
+  ruleScale: number;
+}
+export function channelState(): ChannelState {
+  return { tables, share: learnedShare, rules, ruleScale };
+}
+export function restoreChannel(s: ChannelState): void {
+  tables = s.tables;
+  learnedShare = s.share;
+  useSubstringRules(s.rules, s.ruleScale);
+}
+
 /** First index in the sorted keys whose value is at least `key`. */
 function lowerBound(keys: Uint32Array, key: number): number {
   let lo = 0;
@@ -134,6 +158,10 @@ export function channelDistance(meant: string, typed: string, substrings = false
   const n = meant.length;
   const m = typed.length;
   const W = m + 1;
+  // (module constants and tables read into locals once: where the code is interpreted, as in a one-liner,
+  // each read of a module's binding costs a scope look-up, and the cells read them dozens of times)
+  const FL = FIRST_LETTER_COST;
+  const A = ALPHA;
   // (one table for every call, grown when needed: a Float64Array per call cost more than the distance
   // itself where the code is interpreted, as in a one-liner; every cell read is written first but d[0])
   if (table.length < (n + 1) * W) table = new Float64Array(Math.max(2 * table.length, (n + 1) * W));
@@ -148,20 +176,34 @@ export function channelDistance(meant: string, typed: string, substrings = false
   mc[n + 1] = 0;
   const d = table;
   d[0] = 0;
-  for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FIRST_LETTER_COST;
-  for (let j = 1; j <= m; j++) d[j] = j + FIRST_LETTER_COST;
+  for (let i = 1; i <= n; i++) d[i * W] = i * 0.95 + FL;
+  for (let j = 1; j <= m; j++) d[j] = j + FL;
   const T = tables;
+  const Tdel = T === null ? EMPTY_COSTS : T.del;
+  const Ttrans = T === null ? EMPTY_COSTS : T.trans;
+  const Tins = T === null ? EMPTY_COSTS : T.ins;
+  const Tsub = T === null ? EMPTY_COSTS : T.sub;
   const R = substrings && rules !== null && n < 63 && m < 63;
   const keys = R ? rules!.keys : EMPTY_KEYS;
   const costs = R ? rules!.costs : EMPTY_COSTS;
+  const mcd = mcode;
+  const tcd = tcode;
+  const lo0 = ruleLo;
+  const hi0 = ruleHi;
+  const rAlpha = ruleAlpha;
+  const rLeft = RULE_LEFT;
+  const rRight = RULE_RIGHT;
+  const scale = ruleScale;
   if (R) {
     // letter codes with the start of the word at index 0 (code 0)
-    mcode[0] = 0;
-    tcode[0] = 0;
-    for (let i = 1; i <= n; i++) mcode[i] = charIndex(mc[i]!);
+    mcd[0] = 0;
+    tcd[0] = 0;
+    for (let i = 1; i <= n; i++) mcd[i] = charIndex(mc[i]!);
   }
   const L = learnedShare;
   const H = 1 - L;
+  const adj = ADJ;
+  const vowel = VOWEL_CODE;
   // what depends on the typed letter alone, once per column rather than once per cell: its code, its
   // letter index (and its code for the substring rules), and the hand-set cost of typing it in addition
   // (cheaper when it doubles its neighbour or is next to it on the keyboard); kept for the next call with
@@ -174,7 +216,7 @@ export function channelDistance(meant: string, typed: string, substrings = false
       const b = typed[j - 1]!;
       tc[j] = typed.charCodeAt(j - 1);
       ti[j] = charIndex(tc[j]!);
-      if (j < 64) tcode[j] = ti[j]!;
+      if (j < 64) tcd[j] = ti[j]!;
       const prevTyped = j > 1 ? typed[j - 2]! : "";
       insHand[j] = b === prevTyped || (j < m && typed[j] === b) ? 0.5 : isKeyboardNeighbour(prevTyped, b) || (j < m && isKeyboardNeighbour(typed[j]!, b)) ? 0.8 : 1;
     }
@@ -185,41 +227,46 @@ export function channelDistance(meant: string, typed: string, substrings = false
   let before = 0;
   for (let i = 1; i <= n; i++) {
     const ac = mc[i]!;
-    const ai = charIndex(ac);
+    // (charIndex, inlined)
+    const ai = ac >= 97 && ac <= 122 ? ac - 96 : ac === 39 ? 27 : 28;
     // context of a dropped or added letter: the intended letter before it (0 at the start; its code, -1)
     // meant letter dropped in typing; cheaper when it was one of a double letter
     let dropCost = ac === 39 ? APOSTROPHE_COST : (i > 1 && prevMeant === ac) || (i < n && mc[i + 1] === ac) ? 0.45 : i === n && ac === 101 ? SILENT_E_COST : 0.95;
     // (the last letter keeps the hand-set cost, silent e included: the tables do not count it)
-    if (T && ac !== 39 && i < n) dropCost = L * T.del[before * ALPHA + ai]! + H * dropCost;
-    const transCost = T ? L * T.trans[before * ALPHA + ai]! + H * 0.55 : 0.55;
+    if (T && ac !== 39 && i < n) dropCost = L * Tdel[before * A + ai]! + H * dropCost;
+    const transCost = T ? L * Ttrans[before * A + ai]! + H * 0.55 : 0.55;
+    // people rarely add or drop the first letter of a word
+    const delFirst = i === 1 ? FL : 0;
     // the substring rules whose left side ends at this letter (their α depends on i alone)
     let shapes = 0;
     if (R)
       for (let r = 0; r < 4; r++) {
-        const la = RULE_LEFT[r]!;
+        const la = rLeft[r]!;
         if (i - la < -1) continue;
-        const alpha = la === 0 ? 0 : la === 1 ? mcode[i]! + 1 : 30 * (mcode[i - 1]! + 1) + mcode[i]! + 1;
+        const alpha = la === 0 ? 0 : la === 1 ? mcd[i]! + 1 : 30 * (mcd[i - 1]! + 1) + mcd[i]! + 1;
         if (!hasAlpha(alpha)) continue;
-        ruleAlpha[r] = alpha;
+        rAlpha[r] = alpha;
         shapes |= 1 << r;
       }
     const row = i * W;
     const up = row - W;
+    const ai128 = ac * 128;
+    const aiA = ai * A;
+    const vowelA = ac < 128 && vowel[ac] === 1;
     for (let j = 1; j <= m; j++) {
       const bc = tc[j]!;
       let insCost = insHand[j]!;
       // (subCost, inlined for ASCII: calls cost the interpreted one-liner more than the work)
-      let sub = ac === bc ? 0 : bc > 127 ? subCost(meant[i - 1]!, typed[j - 1]!) : ac < 128 && ADJ[ac * 128 + bc] === 1 ? 0.75 : ac < 128 && VOWEL_CODE[ac] === 1 && VOWEL_CODE[bc] === 1 ? 0.85 : 1.0;
+      let sub = ac === bc ? 0 : bc > 127 ? subCost(meant[i - 1]!, typed[j - 1]!) : ac < 128 && adj[ai128 + bc] === 1 ? 0.75 : vowelA && vowel[bc] === 1 ? 0.85 : 1.0;
       if (T) {
         const bi = ti[j]!;
-        insCost = L * T.ins[ai * ALPHA + bi]! + H * insCost;
+        insCost = L * Tins[aiA + bi]! + H * insCost;
         // (an accent typed on a plain letter keeps its own cost: the pairs are ASCII)
-        if (sub > 0 && bi !== 28) sub = L * T.sub[ai * ALPHA + bi]! + H * sub;
+        if (sub > 0 && bi !== 28) sub = L * Tsub[aiA + bi]! + H * sub;
       }
-      // people rarely add or drop the first letter of a word
       let v = d[up + j - 1]! + sub;
-      const del = d[up + j]! + dropCost + (i === 1 ? FIRST_LETTER_COST : 0);
-      const ins = d[row + j - 1]! + insCost + (j === 1 ? FIRST_LETTER_COST : 0);
+      const del = d[up + j]! + dropCost + delFirst;
+      const ins = d[row + j - 1]! + insCost + (j === 1 ? FL : 0);
       if (del < v) v = del;
       if (ins < v) v = ins;
       if (i > 1 && j > 1 && ac === tc[j - 1] && prevMeant === bc) {
@@ -232,20 +279,20 @@ export function channelDistance(meant: string, typed: string, substrings = false
         let best = Infinity;
         for (let r = 0; r < 4; r++) {
           if (!(shapes & (1 << r))) continue;
-          const lb = RULE_RIGHT[r]!;
+          const lb = rRight[r]!;
           // a rule may reach back to the start of the word (index 0), which both sides must then include
-          const pi = i - RULE_LEFT[r]!;
+          const pi = i - rLeft[r]!;
           const pj = j - lb;
           if (pj < -1 || (pi === -1) !== (pj === -1)) continue;
-          const alpha = ruleAlpha[r]!;
-          const key = alpha * 1024 + (lb === 0 ? 0 : lb === 1 ? tcode[j]! + 1 : 30 * (tcode[j - 1]! + 1) + tcode[j]! + 1);
-          let lo = ruleLo[alpha]!;
-          let hi = ruleHi[alpha]!;
+          const alpha = rAlpha[r]!;
+          const key = alpha * 1024 + (lb === 0 ? 0 : lb === 1 ? tcd[j]! + 1 : 30 * (tcd[j - 1]! + 1) + tcd[j]! + 1);
+          let lo = lo0[alpha]!;
+          let hi = hi0[alpha]!;
           while (lo < hi) {
             const mid = (lo + hi) >>> 1;
             const k = keys[mid]!;
             if (k === key) {
-              const c = (pi === -1 ? 0 : d[pi * W + pj]!) + ruleScale * costs[mid]!;
+              const c = (pi === -1 ? 0 : d[pi * W + pj]!) + scale * costs[mid]!;
               if (c < best) best = c;
               break;
             }

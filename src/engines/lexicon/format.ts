@@ -8,7 +8,8 @@
  * are recognised as right but never proposed as corrections. Each word has a flags byte (WORD_*).
  * Bigrams are stored per first word (CSR layout), second-word ids sorted, so a lookup is a binary search
  * in a short range. Version 5 adds the symmetric-delete candidate index (deletes.ts) of the counted words;
- * version 6 the error model's substring rules (section 49) and a 512-byte header.
+ * version 6 the error model's substring rules (section 49) and a 512-byte header; version 7 the real-word
+ * neighbours of the most frequent words (section 70, RealWordTable; sections 50–69 are reserved, empty).
  * This module is what the runtime needs: the layout, the decoder (views, no copies) and
  * layoutTrie (also used for the user's words); the build-time encoder is scripts/lexicon/encode.ts.
  */
@@ -32,7 +33,7 @@ export const WORD_COMMON = 16;
 export const LISTED_LOGP = -17;
 
 export const MAGIC = 0x584c4654; // "TFLX"
-export const VERSION = 6;
+export const VERSION = 7;
 /** Words with ln P above this (a few hundred) form the third trie: what a common word may be mistyped for. */
 export const COMMON_LOGP = -7.5;
 export const HEADER_BYTES = 512;
@@ -40,7 +41,56 @@ export const HEADER_BYTES = 512;
  * Number of array sections after the header (their byte offsets follow the 13 header counts; two more
  * counts, the frequent words and the delete-index entries, follow the offsets).
  */
-export const SECTIONS = 50;
+export const SECTIONS = 71;
+/** The section of the real-word neighbours (RealWordTable): the last, filled once the rest of the file is made. */
+export const REAL_WORDS_SECTION = 70;
+/**
+ * What the real-word table's costs depend on besides the file, in its order: the channel's learned share
+ * (channel.ts), PARAMS.typoCost, editCost, commonLogP, rareKnownLogP and maxCandidates. The table holds
+ * only while they are these values (Candidates.realWordNeighbours).
+ */
+export const REAL_WORDS_MODEL = ["share", "typoCost", "editCost", "commonLogP", "rareKnownLogP", "maxCandidates"] as const;
+
+/**
+ * The real-word neighbours of words 0 .. n - 1 (the most frequent), as Candidates.realWords finds them at
+ * run time: word ids in that order, with their channel costs and whether each is an inflection of the word.
+ * Section 70: n and the number of entries (u32), the model (f64 per REAL_WORDS_MODEL), start (n + 1 u32),
+ * the entries' ids (u32, the top bit set for an inflection), then, 8-byte aligned, their costs (f64: exactly
+ * the run-time search's numbers).
+ */
+export interface RealWordTable {
+  n: number;
+  model: Float64Array;
+  start: Uint32Array;
+  ids: Uint32Array;
+  costs: Float64Array;
+}
+
+/** Bytes of a real-word table of n words and e entries. */
+export function realWordTableBytes(n: number, e: number): number {
+  return realWordCostsAt(n, e) + e * 8;
+}
+/** Byte offset of the costs inside the section. */
+export function realWordCostsAt(n: number, e: number): number {
+  return Math.ceil((8 + REAL_WORDS_MODEL.length * 8 + (n + 1) * 4 + e * 4) / 8) * 8;
+}
+
+/** The real-word table of section 70 at byte `at` of `b` (null: an empty section, a file made before the table). */
+function decodeRealWords(b: ArrayBufferLike, at: number, end: number): RealWordTable | null {
+  if (at + 8 > end) return null;
+  const dv = new DataView(b, at, 8);
+  const n = dv.getUint32(0, true);
+  const e = dv.getUint32(4, true);
+  if (at + realWordTableBytes(n, e) > end) throw new Error("lexicon data is truncated");
+  const m = REAL_WORDS_MODEL.length;
+  return {
+    n,
+    model: new Float64Array(b, at + 8, m),
+    start: new Uint32Array(b, at + 8 + m * 8, n + 1),
+    ids: new Uint32Array(b, at + 8 + m * 8 + (n + 1) * 4, e),
+    costs: new Float64Array(b, at + realWordCostsAt(n, e), e),
+  };
+}
 
 export interface TrieArrays {
   nodeChildStart: Uint32Array;
@@ -83,6 +133,8 @@ export interface LexiconData extends TrieArrays {
   endLogRatio: Float32Array;
   /** The symmetric-delete candidate index of the counted words (deletes.ts). */
   deletes: DeleteArrays;
+  /** The real-word neighbours of the most frequent words (null: none in the file). */
+  realWords: RealWordTable | null;
 }
 
 export function decodeLexicon(bytes: Uint8Array): LexiconData {
@@ -107,7 +159,8 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
   const nMiss = u32(11);
   const nMissTargets = u32(12);
   const off: number[] = [];
-  for (let i = 0; i < SECTIONS; i++) off.push(bytes.byteOffset + u32(13 + i));
+  // (the reserved sections, 50–69, are empty: not read)
+  for (let i = 0; i < 50; i++) off.push(bytes.byteOffset + u32(13 + i));
   const nFrequent = u32(13 + SECTIONS);
   const nDeletes = u32(14 + SECTIONS);
   // section 49, the substring rules of the error model: their number, then the keys, then the costs
@@ -152,6 +205,7 @@ export function decodeLexicon(bytes: Uint8Array): LexiconData {
       rules: { keys: new Uint32Array(b, off[49]! + 4, nRules), costs: new Float32Array(b, off[49]! + 4 + nRules * 4, nRules) },
     },
     endLogRatio: new Float32Array(b, off[43], nWords),
+    realWords: decodeRealWords(b, bytes.byteOffset + u32(13 + REAL_WORDS_SECTION), bytes.byteOffset + bytes.byteLength),
     deletes: {
       start: new Uint32Array(b, off[44], (1 << DELETE_BUCKET_BITS) + 1),
       ids: new Uint32Array(b, off[45], nDeletes),

@@ -5,9 +5,9 @@
  * (singleHyps); two words joined or re-spaced, a doubled word dropped, "could of" → "could have"
  * (pairHyps); one unknown word split in two (splitHyps). Each carries its channel cost, ln P(typed | hyp).
  *
- * Cost: per unknown word one bounded trie walk (distance 2, or 1 for short words and names), per rare
- * known word one at distance 1, per common known word a lookup of its common neighbours; per pair and
- * per split a prefix walk of the joined word.
+ * Cost: per unknown word one bounded trie walk (distance 2, or 1 for short words and names); per known
+ * word a read of its neighbours from lexicon.bin's real-word table (a walk at distance 1 for a listed word
+ * without a count); per pair and per split a prefix walk of the joined word.
  */
 import type { EditKind } from "../../types.ts";
 import type { Token } from "../../text/tokenize.ts";
@@ -236,14 +236,9 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // by none: a slip rarely lands on one, and a bigram model cannot tell "one cold pass" from "one could
       // pass" — its confusable sets still apply)
       const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
-      // (the word's other spelling, asked only where there are neighbours to compare it with)
-      const other = settled ? -1 : ctx.cand.variantId(word);
-      for (const h of settled ? [] : rare ? ctx.cand.nearest(word, 1, true) : ctx.cand.nearestCommon(word)) {
-        // a different form of the same word (plural, tense) is grammar, not a typo
-        if (h.id === other || ctx.cand.variantId(lex.word(h.id)) === s.id) continue; // favor ↔ favour
-        const inflection = isInflection(word, lex.word(h.id)) ? P.inflectionCost : 0;
-        add(h.id, -(cost + h.cost + inflection), "spelling");
-      }
+      // (its neighbours, neither its other spelling nor forms of it: Candidates.realWords, from the file's
+      // table for a frequent word)
+      if (!settled) for (const h of ctx.cand.realWordNeighbours(s.id, word)) add(h.id, -(cost + h.cost + (h.inflection ? P.inflectionCost : 0)), "spelling");
     }
   } else {
     // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
