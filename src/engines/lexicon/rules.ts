@@ -40,22 +40,22 @@ function osa(a: string, b: string, max: number): number {
  * compound whose parts are all short and unknown (ad-hoc: a set phrase, not two slips at once).
  */
 export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
-  // (most words have no hyphen beside them: tested before the closure below is made)
-  const p = tokens[i - 1];
+  // (most words have no hyphen beside them: tested first; no negative index, which the optimising JIT
+  // treats as a miss of its own: the first word of every line left its code)
+  const p = i > 0 ? tokens[i - 1] : undefined;
   const q = tokens[i + 1];
   if (!(p && p.kind === "punct" && (p.text === "-" || p.text === "‐")) && !(q && q.kind === "punct" && (q.text === "-" || q.text === "‐"))) return false;
-  const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
-  const left = hyphen(i - 1) && tokens[i - 2]?.kind === "word";
-  const right = hyphen(i + 1) && tokens[i + 2]?.kind === "word";
+  const left = isHyphen(tokens, i - 1) && tokens[i - 2]?.kind === "word";
+  const right = isHyphen(tokens, i + 1) && tokens[i + 2]?.kind === "word";
   if (!left && !right) return false;
   const text = tokens[i]!.text;
   const lower = text.toLowerCase();
   if (right && !left && PREFIXES.has(lower)) return true;
   // the whole compound: neighbouring words joined by hyphens
   let a = i;
-  while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
+  while (isHyphen(tokens, a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
   let b = i;
-  while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+  while (isHyphen(tokens, b + 1) && tokens[b + 2]?.kind === "word") b += 2;
   // short parts all unknown (ad-hoc, et-al): a set phrase or a code, not two slips at once
   let unknown = true;
   for (let k = a; k <= b; k += 2) if (tokens[k]!.text.length > 4 || ctx.lex.id(tokens[k]!.text.toLowerCase()) >= 0) unknown = false;
@@ -63,6 +63,12 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   let capitalised = false;
   for (let k = a; k <= b; k += 2) if (k !== i && startsUpper(tokens[k]!.text)) capitalised = true;
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
+}
+
+/** Whether tokens[k] is a hyphen (- or ‐). */
+function isHyphen(tokens: Token[], k: number): boolean {
+  const t = k >= 0 ? tokens[k] : undefined;
+  return t !== undefined && t.kind === "punct" && (t.text === "-" || t.text === "‐");
 }
 
 /**
@@ -284,13 +290,11 @@ export function unknownName(ctx: LexiconContext, text: string): boolean {
  */
 export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number> {
   const out = new Set<number>();
-  const open = (t: Token) => t.kind === "punct" && /^["“„«]$/.test(t.text);
-  const close = (t: Token) => t.kind === "punct" && /["”“»]/.test(t.text);
   for (let i = 0; i < tokens.length; i++) {
-    if (!open(tokens[i]!)) continue;
+    if (!opensQuote(tokens[i]!)) continue;
     const words: number[] = [];
     let j = i + 1;
-    for (; j < tokens.length && !close(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+    for (; j < tokens.length && !closesQuote(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
     if (j >= tokens.length) break;
     const long = words.filter((k) => tokens[k]!.text.length >= 2);
     // (a quotation of fewer than three words is not judged: its words are not looked up)
@@ -304,6 +308,16 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
     i = j;
   }
   return out;
+}
+
+/** A mark that opens a quotation (foreignQuotes). */
+function opensQuote(t: Token): boolean {
+  return t.kind === "punct" && /^["“„«]$/.test(t.text);
+}
+
+/** A mark that closes one. */
+function closesQuote(t: Token): boolean {
+  return t.kind === "punct" && /["”“»]/.test(t.text);
 }
 
 /**
@@ -420,46 +434,18 @@ export function nameLists(tokens: Token[]): Set<number> {
   // (each item, whole segment or the name that ends the one before or begins the one after, has two words
   // with a capital of its own: six or more in all)
   if (separators < 2 || capitalised < 6) return out;
-  interface Seg {
-    /** Name words of the whole segment when it is one name, else null. */
-    whole: number[] | null;
-    /** The name at its start, and the name at its end (two capitalised words or more), or null. */
-    head: number[] | null;
-    tail: number[] | null;
-  }
-  const segs: Seg[] = [];
+  const segs: NameSeg[] = [];
   let cur: number[] = [];
-  const classify = (seg: number[]): Seg => {
-    // the tokens that are not spaces, a leading "and" or "&" dropped
-    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
-    if (toks.length && /^(?:and|&)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
-    const nameTok = (j: number): boolean => {
-      const t = tokens[toks[j]!]!;
-      if (t.kind === "word") return /^\p{Lu}\p{Ll}*(?:-\p{Lu}\p{Ll}*)?$/u.test(t.text) || PARTICLES.has(t.text);
-      // the full stop of an initial
-      return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
-    };
-    const capitals = (ks: number[]) => ks.filter((k) => startsUpper(tokens[k]!.text)).length;
-    const words = (ks: number[]) => ks.filter((k) => tokens[k]!.kind === "word");
-    const ok = (ks: number[]) => capitals(words(ks)) >= 2 && capitals(words(ks)) <= 4;
-    let h = 0;
-    while (h < toks.length && nameTok(h)) h++;
-    let t = toks.length;
-    while (t > 0 && nameTok(t - 1)) t--;
-    const head = toks.slice(0, h);
-    const tail = toks.slice(t);
-    return { whole: h === toks.length && ok(head) ? words(head) : null, head: ok(head) ? words(head) : null, tail: ok(tail) ? words(tail) : null };
-  };
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
     // "and" separates items too ("by Jianlin Su and Yu Lu and Shengfeng Pan"; after a comma it adds none)
     if (t?.kind === "word" && t.text === "and") {
-      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(classify(cur));
+      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(nameSegment(tokens, cur));
       cur = [];
       continue;
     }
     if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text)) || (t.kind === "punct" && /^[.!?:()[\]]/.test(t.text) && !(t.text === "." && /^\p{Lu}$/u.test(tokens[i - 1]?.text ?? "")))) {
-      segs.push(classify(cur));
+      segs.push(nameSegment(tokens, cur));
       // a sentence or bracket ends the list
       if (t && t.text !== "," && t.text !== ";") segs.push({ whole: null, head: null, tail: null });
       cur = [];
@@ -484,6 +470,55 @@ export function nameLists(tokens: Token[]): Set<number> {
   return out;
 }
 
+
+/** A segment of nameLists between two separators. */
+interface NameSeg {
+  /** Name words of the whole segment when it is one name, else null. */
+  whole: number[] | null;
+  /** The name at its start, and the name at its end (two capitalised words or more), or null. */
+  head: number[] | null;
+  tail: number[] | null;
+}
+
+/**
+ * What nameLists makes of one segment (token indices), in functions of the module rather than closures made
+ * per line: a stream keeps these out of the FTL (src/runtime/jit.ts), whose compiler cost more than they ran.
+ */
+function nameSegment(tokens: Token[], seg: number[]): NameSeg {
+  // the tokens that are not spaces, a leading "and" or "&" dropped
+  let toks: number[] = [];
+  for (const k of seg) if (tokens[k]!.kind !== "space") toks.push(k);
+  if (toks.length && /^(?:and|&)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+  let h = 0;
+  while (h < toks.length && nameToken(tokens, toks, h)) h++;
+  let t = toks.length;
+  while (t > 0 && nameToken(tokens, toks, t - 1)) t--;
+  const head = toks.slice(0, h);
+  const tail = toks.slice(t);
+  return { whole: h === toks.length && nameItem(tokens, head) ? wordTokens(tokens, head) : null, head: nameItem(tokens, head) ? wordTokens(tokens, head) : null, tail: nameItem(tokens, tail) ? wordTokens(tokens, tail) : null };
+}
+
+/** Whether toks[j] belongs to a name: a capitalised word or a particle, or the full stop of an initial. */
+function nameToken(tokens: Token[], toks: number[], j: number): boolean {
+  const t = tokens[toks[j]!]!;
+  if (t.kind === "word") return /^\p{Lu}\p{Ll}*(?:-\p{Lu}\p{Ll}*)?$/u.test(t.text) || PARTICLES.has(t.text);
+  // the full stop of an initial
+  return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
+}
+
+/** The word tokens among ks. */
+function wordTokens(tokens: Token[], ks: number[]): number[] {
+  const out: number[] = [];
+  for (const k of ks) if (tokens[k]!.kind === "word") out.push(k);
+  return out;
+}
+
+/** Whether the words among ks have two to four capitals of their own (an item of a list of names). */
+function nameItem(tokens: Token[], ks: number[]): boolean {
+  let capitals = 0;
+  for (const k of wordTokens(tokens, ks)) if (startsUpper(tokens[k]!.text)) capitals++;
+  return capitals >= 2 && capitals <= 4;
+}
 
 /**
  * Unknown words of a list of terms: three or more items in a row, separated by commas or semicolons, each
@@ -549,4 +584,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, foreignForm, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
