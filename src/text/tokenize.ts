@@ -69,9 +69,10 @@ function lexAscii(text: string, from: number, to: number, out: Token[]): void {
     else {
       // anything else: one character, joined to an "other" token just before it
       const last = out[out.length - 1];
+      // (the text sliced again, not appended to: a flat string, as every other token's is)
       if (last && last.kind === "other" && last.end === pos) {
-        last.text += text[pos]!;
         last.end++;
+        last.text = text.slice(last.start, last.end);
       } else push(out, "other", text[pos]!, pos);
       pos++;
       continue;
@@ -109,8 +110,8 @@ function lex(text: string, from: number, to: number, out: Token[], word: RegExp,
     const len = cp > 0xffff ? 2 : 1;
     const last = out[out.length - 1];
     if (last && last.kind === "other" && last.end === pos) {
-      last.text += text.slice(pos, pos + len);
       last.end += len;
+      last.text = text.slice(last.start, last.end);
     } else push(out, "other", text.slice(pos, pos + len), pos);
     pos += len;
   }

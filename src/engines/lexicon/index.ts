@@ -232,7 +232,8 @@ export class LexiconEngine implements Engine {
     let solid = 0;
     for (const t of tokens) {
       if (t.kind !== "space") solid++;
-      if ((t.kind === "word" || t.span === "acronym") && t.text.length >= 2) {
+      // (span asked of a protected token only: a token's span is a string there, undefined on the others)
+      if ((t.kind === "word" || (t.kind === "protected" && t.span === "acronym")) && t.text.length >= 2) {
         words++;
         if (caseShape(t.text) === "upper") caps++;
       }

@@ -535,27 +535,16 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   for (const t of tokens) if (t.kind === "punct" && (t.text === "," || t.text === ";")) separators++;
   if (separators < 2) return out;
   // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
-  const items: Array<{ words: number[]; unknown: number[]; odd: boolean } | null> = [];
+  const items: Array<TermItem | null> = [];
   let cur: number[] = [];
-  const item = (seg: number[]) => {
-    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
-    if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
-    if (!toks.length) return null;
-    // no space inside the item
-    for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
-    const words = toks.filter((k) => tokens[k]!.kind === "word");
-    const unknown = words.filter((k) => ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length);
-    const code = toks.some((k) => tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym");
-    return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
-  };
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
     if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text))) {
-      items.push(item(cur));
+      items.push(termItem(ctx, tokens, cur));
       cur = [];
     } else if (t.kind === "punct" && !/^[-‐/'’]$/.test(t.text)) {
       // any other mark (a full stop, a bracket, a colon) ends the item and the list
-      items.push(item(cur), null);
+      items.push(termItem(ctx, tokens, cur), null);
       cur = [];
     } else cur.push(i);
   }
@@ -571,6 +560,34 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   return out;
 }
 
+/** An item of termLists: its word tokens, its unknown word when it is one token, whether it is odd (unknown or code). */
+interface TermItem {
+  words: number[];
+  unknown: number[];
+  odd: boolean;
+}
+
+/**
+ * What termLists makes of one segment (token indices), or null for one that is no item (a function of the
+ * module with loops, not a closure with filter callbacks made per line: the shared builtin filter, called
+ * with many callbacks, left its optimised code again and again).
+ */
+function termItem(ctx: LexiconContext, tokens: Token[], seg: number[]): TermItem | null {
+  let toks: number[] = [];
+  for (const k of seg) if (tokens[k]!.kind !== "space") toks.push(k);
+  if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+  if (!toks.length) return null;
+  // no space inside the item
+  for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
+  const words: number[] = [];
+  for (const k of toks) if (tokens[k]!.kind === "word") words.push(k);
+  const unknown: number[] = [];
+  for (const k of words) if (ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length) unknown.push(k);
+  let code = false;
+  for (const k of toks) if (tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym") code = true;
+  return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
+}
+
 /**
  * Whether the line names two identifiers of code or more in lower camelCase (didOpen, codeAction, parseArgv)
  * that no slip of the shift key explains (strayCapital): a mark of technical writing like those of
@@ -584,4 +601,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
