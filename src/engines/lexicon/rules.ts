@@ -267,7 +267,10 @@ export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (te
     // only toward a name the text uses more than once: of two names seen once each, neither is evidence;
     // and not when one letter stands for another: names differ so (Zheng and Zhang, Kircher and Kirchen in
     // one author list), a slip typing a repeated name drops, adds or swaps letters (Melhcers, Nauburg)
-    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+    // (a loop over the map, not a spread and filter: the builtins, shared by every caller, left their
+    // optimised code for each new callback)
+    const near: string[] = [];
+    for (const [o, m] of counts) if (o !== w && m > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max) near.push(o);
     if (near.length) out.set(w, near);
   }
   return out;
@@ -296,14 +299,20 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
     let j = i + 1;
     for (; j < tokens.length && !closesQuote(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
     if (j >= tokens.length) break;
-    const long = words.filter((k) => tokens[k]!.text.length >= 2);
+    // (loops, not filter and map: see localNames)
+    const long: number[] = [];
+    for (const k of words) if (tokens[k]!.text.length >= 2) long.push(k);
     // (a quotation of fewer than three words is not judged: its words are not looked up)
     if (long.length >= 3) {
-      const unknown = long
-        .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
-        .filter((w) => ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0);
+      const unknown: string[] = [];
+      for (const k of long) {
+        const w = tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
+        if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0) unknown.push(w);
+      }
       // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !ctx.cand.nearest(w, 1).length).length >= 2) for (const k of words) out.add(k);
+      let far = 0;
+      if (unknown.length / long.length >= PARAMS.foreignQuoteShare) for (const w of unknown) if (!ctx.cand.nearest(w, 1).length) far++;
+      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && far >= 2) for (const k of words) out.add(k);
     }
     i = j;
   }
@@ -440,7 +449,9 @@ export function nameLists(tokens: Token[]): Set<number> {
     const t = tokens[i];
     // "and" separates items too ("by Jianlin Su and Yu Lu and Shengfeng Pan"; after a comma it adds none)
     if (t?.kind === "word" && t.text === "and") {
-      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(nameSegment(tokens, cur));
+      let solid = false;
+      for (const k of cur) if (tokens[k]!.kind !== "space") solid = true;
+      if (solid) segs.push(nameSegment(tokens, cur));
       cur = [];
       continue;
     }
@@ -552,7 +563,8 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
     let b = a;
     while (b < items.length && items[b]) b++;
     if (b - a >= 3) {
-      const odd = items.slice(a, b).filter((x) => x!.odd).length;
+      let odd = 0;
+      for (let k = a; k < b; k++) if (items[k]!.odd) odd++;
       for (let k = a; k < b; k++) if (items[k]!.unknown.length && odd - 1 >= 2) for (const w of items[k]!.unknown) out.add(w);
     }
     a = b + 1;
