@@ -33,7 +33,7 @@ export function tokenize(text: string, byPatterns = false): Token[] {
   let pos = 0;
   for (const s of spans) {
     if (s.start > pos) (ascii ? lexAscii(text, pos, s.start, tokens) : lex(text, pos, s.start, tokens, word, punct));
-    tokens.push({ kind: "protected", text: text.slice(s.start, s.end), start: s.start, end: s.end, span: s.kind });
+    push(tokens, "protected", text.slice(s.start, s.end), s.start, s.kind);
     pos = s.end;
   }
   if (pos < text.length) (ascii ? lexAscii(text, pos, text.length, tokens) : lex(text, pos, text.length, tokens, word, punct));
@@ -47,28 +47,32 @@ export function tokenize(text: string, byPatterns = false): Token[] {
  */
 function lexAscii(text: string, from: number, to: number, out: Token[]): void {
   let pos = from;
+  // (each read stops at the end of the text: a code past it is NaN, an index the optimising JIT takes for
+  // a miss of its own)
+  const n = text.length;
   while (pos < to) {
     const c = text.charCodeAt(pos);
     let end = pos + 1;
     let kind: TokenKind;
     if (LETTER[c]) {
       // (a match runs past `to` as the sticky pattern would, and is cut there below)
-      while (LETTER[text.charCodeAt(end)]) end++;
-      while (text.charCodeAt(end) === 39 && LETTER[text.charCodeAt(end + 1)]) {
+      while (end < n && LETTER[text.charCodeAt(end)]) end++;
+      while (end + 1 < n && text.charCodeAt(end) === 39 && LETTER[text.charCodeAt(end + 1)]) {
         end += 2;
-        while (LETTER[text.charCodeAt(end)]) end++;
+        while (end < n && LETTER[text.charCodeAt(end)]) end++;
       }
       kind = end > to ? "other" : "word";
     } else if (ASCII_CLASS[c] === SPACE_CHAR) {
-      while (ASCII_CLASS[text.charCodeAt(end)] === SPACE_CHAR) end++;
+      while (end < n && ASCII_CLASS[text.charCodeAt(end)] === SPACE_CHAR) end++;
       kind = "space";
     } else if (ASCII_CLASS[c] === PUNCT_CHAR) kind = "punct";
     else {
       // anything else: one character, joined to an "other" token just before it
       const last = out[out.length - 1];
+      // (the text sliced again, not appended to: a flat string, as every other token's is)
       if (last && last.kind === "other" && last.end === pos) {
-        last.text += text[pos]!;
         last.end++;
+        last.text = text.slice(last.start, last.end);
       } else push(out, "other", text[pos]!, pos);
       pos++;
       continue;
@@ -106,8 +110,8 @@ function lex(text: string, from: number, to: number, out: Token[], word: RegExp,
     const len = cp > 0xffff ? 2 : 1;
     const last = out[out.length - 1];
     if (last && last.kind === "other" && last.end === pos) {
-      last.text += text.slice(pos, pos + len);
       last.end += len;
+      last.text = text.slice(last.start, last.end);
     } else push(out, "other", text.slice(pos, pos + len), pos);
     pos += len;
   }
@@ -121,8 +125,10 @@ function match(re: RegExp, text: string, pos: number): boolean {
   return true;
 }
 
-function push(out: Token[], kind: TokenKind, text: string, start: number): void {
-  out.push({ kind, text, start, end: start + text.length });
+function push(out: Token[], kind: TokenKind, text: string, start: number, span?: SpanKind): void {
+  // (every token made here, with a span or undefined: code that reads tokens then sees one object structure,
+  // where two sent the optimising JIT's code back to the baseline: OSR exits BadCache)
+  out.push({ kind, text, start, end: start + text.length, span });
 }
 
 /** Word tokens only. */

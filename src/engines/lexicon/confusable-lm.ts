@@ -16,6 +16,7 @@
 // (no node:fs nor node:path at start-up: a one-liner without these words never loads them for this module)
 import pkg from "../../../package.json" with { type: "json" };
 import { extractOnce } from "../../runtime/native.ts";
+import { hotPath } from "../../runtime/jit.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
 import modelPath from "../../../models/en/confusable-lm.bin" with { type: "file" };
 
@@ -337,3 +338,6 @@ export function windowScore(ctx: string[], at: number): number {
 export function seen(v: string, w: string): boolean {
   return !Number.isNaN(get(B, v, w, null));
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(get, lookup, known, logP, windowScore, seen);

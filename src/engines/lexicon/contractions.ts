@@ -6,6 +6,8 @@
  * expression test per contraction, memoised by the engine.
  */
 
+import { hotPath } from "../../runtime/jit.ts";
+
 /** Expansion rules, the first match wins. */
 export const EXPANSIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^can't$/, "can not"],
@@ -32,3 +34,6 @@ export function expand(word: string): [string, string] | null {
   }
   return null;
 }
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(expand);

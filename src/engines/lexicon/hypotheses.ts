@@ -151,6 +151,13 @@ export function shiftExplains(from: string, to: string): boolean {
   return false;
 }
 
+/** Add the reading of a word as dictionary word `id` to hyps, unless `seen` has it (singleHypsAll; a function, not a closure made per word). */
+function addHyp(hyps: Hyp[], seen: Set<number>, lex: Lexicon, s: Slot, id: number, channel: number, kind: EditKind): void {
+  if (seen.has(id)) return;
+  seen.add(id);
+  hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
+}
+
 function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
   // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
@@ -182,16 +189,11 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
   const nameCost = isName ? nameBase : startName ? nameBase * P.startNameShare : 0;
   const seen = new Set<number>([s.id]);
-  const add = (id: number, channel: number, kind: EditKind) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
-  };
   if (lone) {
     // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
     // context and an extra cost
     if (!s.afterWord || !s.gapAfter || s.numberAfter) return hyps;
-    for (const h of ctx.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) add(h.id, -(P.loneLetterCost + h.cost), "spelling");
+    for (const h of ctx.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) addHyp(hyps, seen, lex, s, h.id, -(P.loneLetterCost + h.cost), "spelling");
     return hyps;
   }
   if (shape === "mixed") {
@@ -199,7 +201,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     // (one capital: removing several letters is not one slip — "BlueFRITZ", "RedeTV" are names)
     const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
     const id = lex.id(without.toLowerCase());
-    if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) add(id, -(P.typoCost + P.editCost * 0.5), "spelling");
+    if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) addHyp(hyps, seen, lex, s, id, -(P.typoCost + P.editCost * 0.5), "spelling");
   }
   if (s.id >= 0) {
     // a real word: confusables, and near neighbours of rare words
@@ -212,14 +214,14 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       const contracted = word.includes("'") || alt.includes("'");
       if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
       const cost = contracted ? P.contractionSwapCost : P.confusableCost;
-      if (id >= 0) add(id, -(cost + extra + nameCost), "confusable");
+      if (id >= 0) addHyp(hyps, seen, lex, s, id, -(cost + extra + nameCost), "confusable");
     }
     // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
     const c = lex.logP(s.id) < P.rareKnownLogP ? ctx.cand.contraction(word) : -1;
-    if (c >= 0 && lex.logP(c) > lex.logP(s.id)) add(c, -(P.typoCost + nameCost), "spelling");
+    if (c >= 0 && lex.logP(c) > lex.logP(s.id)) addHyp(hyps, seen, lex, s, c, -(P.typoCost + nameCost), "spelling");
     // a word known only from the lists that the misspelling lists know better (quater)
     const fixes = lex.flags(s.id) & WORD_LISTED && word.length >= 4 ? lex.corrections(word) : [];
-    if (fixes.length === 1) add(fixes[0]!, -(P.misspellingCost + P.listedCost + nameCost), "spelling");
+    if (fixes.length === 1) addHyp(hyps, seen, lex, s, fixes[0]!, -(P.misspellingCost + P.listedCost + nameCost), "spelling");
     // a word right in the other spelling (favor, favorably) is not a real-word error
     if (word.length >= 2 && !isName && !word.includes("'") && !s.viaVariant) {
       // real-word errors: rare words may stand for any neighbour, common words only for common ones
@@ -238,13 +240,13 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       const settled = !rare && (word.length >= 4 || (word.length === 3 && !FUNCTION_WORDS.has(word))) && lex.logP(s.id) > P.settledLogP;
       // (its neighbours, neither its other spelling nor forms of it: Candidates.realWords, from the file's
       // table for a frequent word)
-      if (!settled) for (const h of ctx.cand.realWordNeighbours(s.id, word)) add(h.id, -(cost + h.cost + (h.inflection ? P.inflectionCost : 0)), "spelling");
+      if (!settled) for (const h of ctx.cand.realWordNeighbours(s.id, word)) addHyp(hyps, seen, lex, s, h.id, -(cost + h.cost + (h.inflection ? P.inflectionCost : 0)), "spelling");
     }
   } else {
     // a contraction typed without its apostrophe (dont, theyre, Im): nothing else explains the word
     const c = ctx.cand.contraction(word);
     if (c >= 0) {
-      add(c, 0, "spelling");
+      addHyp(hyps, seen, lex, s, c, 0, "spelling");
       return hyps;
     }
     // a known misspelling (seperate, wierd): the strongest evidence there is, when the lists agree on one
@@ -253,7 +255,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     for (const id of fixes) {
       const sure = fixes.length === 1 && word.length >= 4;
       const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
-      add(id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
+      addHyp(hyps, seen, lex, s, id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
     }
     // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
     for (const name of s.local ?? [])
@@ -278,7 +280,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // (a word the misspelling lists know as a misspelling of one word was meant as that word: another
       // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling)
       const attested = sureFix && lex.word(h.id) !== sureFix ? P.attestedOtherCost : 0;
-      add(h.id, -(h.cost + attested + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
+      addHyp(hyps, seen, lex, s, h.id, -(h.cost + attested + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
     }
   }
   return hyps;
@@ -439,4 +441,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps);
+hotPath(isCompound, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps);

@@ -279,7 +279,8 @@ export class LexiconEngine implements Engine {
     let solid = 0;
     for (const t of tokens) {
       if (t.kind !== "space") solid++;
-      if ((t.kind === "word" || t.span === "acronym") && t.text.length >= 2) {
+      // (span asked of a protected token only: a token's span is a string there, undefined on the others)
+      if ((t.kind === "word" || (t.kind === "protected" && t.span === "acronym")) && t.text.length >= 2) {
         words++;
         if (caseShape(t.text) === "upper") caps++;
       }
@@ -295,14 +296,6 @@ export class LexiconEngine implements Engine {
     const recurring = technical ? repeatedWords(tokens, options.technical ? options.recurring : undefined) : undefined;
     // a text that is one word and nothing else (`typofix lonley`): a word asked about, not a word of prose
     const alone = solid === 1;
-    const flush = (i: number) => {
-      for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
-      if (run.length) {
-        const ends = this.endsSentence(tokens, i);
-        this.decodeRun(text, run, edits, ends, ends && this.endsAtMark(tokens, i));
-      }
-      run = [];
-    };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.kind === "protected" && t.span === "identifier" && strayCapital(this, t.text, technical)) t.kind = "word";
@@ -310,7 +303,10 @@ export class LexiconEngine implements Engine {
       if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
       if (run.length && run[run.length - 1]!.gapAfter && plainNumber(t)) {
         run.push(numberSlot(t, tokens, i, alone));
-        if (!run[run.length - 1]!.gapAfter) flush(i + 1);
+        if (!run[run.length - 1]!.gapAfter) {
+          this.flush(text, tokens, run, edits, i + 1);
+          run = [];
+        }
         continue;
       }
       if (t.kind === "word") {
@@ -341,11 +337,15 @@ export class LexiconEngine implements Engine {
           viaVariant,
           // (most texts have no names of their own: no look-up then)
           local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
-          compoundEnd: (tokens[i - 1]?.text === "-" || tokens[i - 1]?.text === "‐") && tokens[i - 2]?.kind === "word",
+          // (no negative index: the optimising JIT takes one for a miss and left pass's code for it)
+          compoundEnd: i >= 2 && (tokens[i - 1]!.text === "-" || tokens[i - 1]!.text === "‐") && tokens[i - 2]!.kind === "word",
         });
         sentenceStart = false;
         capital = false;
-        if (!gapAfter) flush(i + 1);
+        if (!gapAfter) {
+          this.flush(text, tokens, run, edits, i + 1);
+          run = [];
+        }
         continue;
       }
       if (t.kind === "space") {
@@ -354,18 +354,19 @@ export class LexiconEngine implements Engine {
       }
       // (a list item's or a quotation's marker leaves the line's start as it was: "- Suports plain text")
       if (lineMarker(tokens, i)) continue;
-      flush(i);
+      this.flush(text, tokens, run, edits, i);
+      run = [];
       // a capital is certain after . ! ? (and quotes or brackets that open after them)
       capital = t.kind === "punct" && SENTENCE_END.test(t.text) ? "sure" : t.kind === "punct" && /^["“‘'(\[]+$/.test(t.text) ? capital : false;
       // (the full stop of an initial, "Quoc V. Le", "John F. Kennedy", begins no sentence: a name goes on)
-      const initial = t.text === "." && tokens[i - 1]?.kind === "word" && /^\p{Lu}$/u.test(tokens[i - 1]!.text) && tokens[i - 2]?.kind === "space";
+      const initial = t.text === "." && i >= 2 && tokens[i - 1]!.kind === "word" && /^\p{Lu}$/u.test(tokens[i - 1]!.text) && tokens[i - 2]!.kind === "space";
       if (initial) capital = false;
       else if (t.kind === "punct" && /[.!?…:;"“”]/.test(t.text)) sentenceStart = true;
       else if (t.kind === "punct" && /[(\["'‘’«]/.test(t.text)) {
         /* opening marks keep the sentence state */
       } else if (t.kind === "protected" || t.kind === "other" || t.kind === "punct") sentenceStart = false;
     }
-    flush(tokens.length);
+    this.flush(text, tokens, run, edits, tokens.length);
     // (a writer who begins sentences in lower case writes so on purpose, and the pronoun too: capsStyle)
     if (!technical && capsStyle) this.pronounI(tokens, edits);
     // only the edits the caller's boldness allows
@@ -382,6 +383,15 @@ export class LexiconEngine implements Engine {
     }
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
+  }
+
+  /** Decode a run of words that ends before token i (pass): its code tokens made not editable first. */
+  private flush(text: string, tokens: Token[], run: Slot[], edits: Edit[], i: number): void {
+    for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
+    if (run.length) {
+      const ends = this.endsSentence(tokens, i);
+      this.decodeRun(text, run, edits, ends, ends && this.endsAtMark(tokens, i));
+    }
   }
 
   /**

@@ -40,22 +40,22 @@ function osa(a: string, b: string, max: number): number {
  * compound whose parts are all short and unknown (ad-hoc: a set phrase, not two slips at once).
  */
 export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: number): boolean {
-  // (most words have no hyphen beside them: tested before the closure below is made)
-  const p = tokens[i - 1];
+  // (most words have no hyphen beside them: tested first; no negative index, which the optimising JIT
+  // treats as a miss of its own: the first word of every line left its code)
+  const p = i > 0 ? tokens[i - 1] : undefined;
   const q = tokens[i + 1];
   if (!(p && p.kind === "punct" && (p.text === "-" || p.text === "‐")) && !(q && q.kind === "punct" && (q.text === "-" || q.text === "‐"))) return false;
-  const hyphen = (k: number) => tokens[k]?.kind === "punct" && (tokens[k]!.text === "-" || tokens[k]!.text === "‐");
-  const left = hyphen(i - 1) && tokens[i - 2]?.kind === "word";
-  const right = hyphen(i + 1) && tokens[i + 2]?.kind === "word";
+  const left = isHyphen(tokens, i - 1) && tokens[i - 2]?.kind === "word";
+  const right = isHyphen(tokens, i + 1) && tokens[i + 2]?.kind === "word";
   if (!left && !right) return false;
   const text = tokens[i]!.text;
   const lower = text.toLowerCase();
   if (right && !left && PREFIXES.has(lower)) return true;
   // the whole compound: neighbouring words joined by hyphens
   let a = i;
-  while (hyphen(a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
+  while (isHyphen(tokens, a - 1) && tokens[a - 2]?.kind === "word") a -= 2;
   let b = i;
-  while (hyphen(b + 1) && tokens[b + 2]?.kind === "word") b += 2;
+  while (isHyphen(tokens, b + 1) && tokens[b + 2]?.kind === "word") b += 2;
   // short parts all unknown (ad-hoc, et-al): a set phrase or a code, not two slips at once
   let unknown = true;
   for (let k = a; k <= b; k += 2) if (tokens[k]!.text.length > 4 || ctx.lex.id(tokens[k]!.text.toLowerCase()) >= 0) unknown = false;
@@ -63,6 +63,12 @@ export function fixedCompoundPart(ctx: LexiconContext, tokens: Token[], i: numbe
   let capitalised = false;
   for (let k = a; k <= b; k += 2) if (k !== i && startsUpper(tokens[k]!.text)) capitalised = true;
   return capitalised && lower.length <= 4 && (lower.length <= 3 || ctx.lex.id(lower) < 0);
+}
+
+/** Whether tokens[k] is a hyphen (- or ‐). */
+function isHyphen(tokens: Token[], k: number): boolean {
+  const t = k >= 0 ? tokens[k] : undefined;
+  return t !== undefined && t.kind === "punct" && (t.text === "-" || t.text === "‐");
 }
 
 /**
@@ -261,7 +267,10 @@ export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (te
     // only toward a name the text uses more than once: of two names seen once each, neither is evidence;
     // and not when one letter stands for another: names differ so (Zheng and Zhang, Kircher and Kirchen in
     // one author list), a slip typing a repeated name drops, adds or swaps letters (Melhcers, Nauburg)
-    const near = [...counts.keys()].filter((o) => o !== w && counts.get(o)! > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max);
+    // (a loop over the map, not a spread and filter: the builtins, shared by every caller, left their
+    // optimised code for each new callback)
+    const near: string[] = [];
+    for (const [o, m] of counts) if (o !== w && m > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max) near.push(o);
     if (near.length) out.set(w, near);
   }
   return out;
@@ -284,26 +293,40 @@ export function unknownName(ctx: LexiconContext, text: string): boolean {
  */
 export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number> {
   const out = new Set<number>();
-  const open = (t: Token) => t.kind === "punct" && /^["“„«]$/.test(t.text);
-  const close = (t: Token) => t.kind === "punct" && /["”“»]/.test(t.text);
   for (let i = 0; i < tokens.length; i++) {
-    if (!open(tokens[i]!)) continue;
+    if (!opensQuote(tokens[i]!)) continue;
     const words: number[] = [];
     let j = i + 1;
-    for (; j < tokens.length && !close(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+    for (; j < tokens.length && !closesQuote(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
     if (j >= tokens.length) break;
-    const long = words.filter((k) => tokens[k]!.text.length >= 2);
+    // (loops, not filter and map: see localNames)
+    const long: number[] = [];
+    for (const k of words) if (tokens[k]!.text.length >= 2) long.push(k);
     // (a quotation of fewer than three words is not judged: its words are not looked up)
     if (long.length >= 3) {
-      const unknown = long
-        .map((k) => tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, ""))
-        .filter((w) => ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0);
+      const unknown: string[] = [];
+      for (const k of long) {
+        const w = tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
+        if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0) unknown.push(w);
+      }
       // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && unknown.filter((w) => !ctx.cand.nearest(w, 1).length).length >= 2) for (const k of words) out.add(k);
+      let far = 0;
+      if (unknown.length / long.length >= PARAMS.foreignQuoteShare) for (const w of unknown) if (!ctx.cand.nearest(w, 1).length) far++;
+      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && far >= 2) for (const k of words) out.add(k);
     }
     i = j;
   }
   return out;
+}
+
+/** A mark that opens a quotation (foreignQuotes). */
+function opensQuote(t: Token): boolean {
+  return t.kind === "punct" && /^["“„«]$/.test(t.text);
+}
+
+/** A mark that closes one. */
+function closesQuote(t: Token): boolean {
+  return t.kind === "punct" && /["”“»]/.test(t.text);
 }
 
 /**
@@ -420,46 +443,20 @@ export function nameLists(tokens: Token[]): Set<number> {
   // (each item, whole segment or the name that ends the one before or begins the one after, has two words
   // with a capital of its own: six or more in all)
   if (separators < 2 || capitalised < 6) return out;
-  interface Seg {
-    /** Name words of the whole segment when it is one name, else null. */
-    whole: number[] | null;
-    /** The name at its start, and the name at its end (two capitalised words or more), or null. */
-    head: number[] | null;
-    tail: number[] | null;
-  }
-  const segs: Seg[] = [];
+  const segs: NameSeg[] = [];
   let cur: number[] = [];
-  const classify = (seg: number[]): Seg => {
-    // the tokens that are not spaces, a leading "and" or "&" dropped
-    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
-    if (toks.length && /^(?:and|&)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
-    const nameTok = (j: number): boolean => {
-      const t = tokens[toks[j]!]!;
-      if (t.kind === "word") return /^\p{Lu}\p{Ll}*(?:-\p{Lu}\p{Ll}*)?$/u.test(t.text) || PARTICLES.has(t.text);
-      // the full stop of an initial
-      return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
-    };
-    const capitals = (ks: number[]) => ks.filter((k) => startsUpper(tokens[k]!.text)).length;
-    const words = (ks: number[]) => ks.filter((k) => tokens[k]!.kind === "word");
-    const ok = (ks: number[]) => capitals(words(ks)) >= 2 && capitals(words(ks)) <= 4;
-    let h = 0;
-    while (h < toks.length && nameTok(h)) h++;
-    let t = toks.length;
-    while (t > 0 && nameTok(t - 1)) t--;
-    const head = toks.slice(0, h);
-    const tail = toks.slice(t);
-    return { whole: h === toks.length && ok(head) ? words(head) : null, head: ok(head) ? words(head) : null, tail: ok(tail) ? words(tail) : null };
-  };
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
     // "and" separates items too ("by Jianlin Su and Yu Lu and Shengfeng Pan"; after a comma it adds none)
     if (t?.kind === "word" && t.text === "and") {
-      if (cur.some((k) => tokens[k]!.kind !== "space")) segs.push(classify(cur));
+      let solid = false;
+      for (const k of cur) if (tokens[k]!.kind !== "space") solid = true;
+      if (solid) segs.push(nameSegment(tokens, cur));
       cur = [];
       continue;
     }
     if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text)) || (t.kind === "punct" && /^[.!?:()[\]]/.test(t.text) && !(t.text === "." && /^\p{Lu}$/u.test(tokens[i - 1]?.text ?? "")))) {
-      segs.push(classify(cur));
+      segs.push(nameSegment(tokens, cur));
       // a sentence or bracket ends the list
       if (t && t.text !== "," && t.text !== ";") segs.push({ whole: null, head: null, tail: null });
       cur = [];
@@ -485,6 +482,55 @@ export function nameLists(tokens: Token[]): Set<number> {
 }
 
 
+/** A segment of nameLists between two separators. */
+interface NameSeg {
+  /** Name words of the whole segment when it is one name, else null. */
+  whole: number[] | null;
+  /** The name at its start, and the name at its end (two capitalised words or more), or null. */
+  head: number[] | null;
+  tail: number[] | null;
+}
+
+/**
+ * What nameLists makes of one segment (token indices), in functions of the module rather than closures made
+ * per line: a stream keeps these out of the FTL (src/runtime/jit.ts), whose compiler cost more than they ran.
+ */
+function nameSegment(tokens: Token[], seg: number[]): NameSeg {
+  // the tokens that are not spaces, a leading "and" or "&" dropped
+  let toks: number[] = [];
+  for (const k of seg) if (tokens[k]!.kind !== "space") toks.push(k);
+  if (toks.length && /^(?:and|&)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+  let h = 0;
+  while (h < toks.length && nameToken(tokens, toks, h)) h++;
+  let t = toks.length;
+  while (t > 0 && nameToken(tokens, toks, t - 1)) t--;
+  const head = toks.slice(0, h);
+  const tail = toks.slice(t);
+  return { whole: h === toks.length && nameItem(tokens, head) ? wordTokens(tokens, head) : null, head: nameItem(tokens, head) ? wordTokens(tokens, head) : null, tail: nameItem(tokens, tail) ? wordTokens(tokens, tail) : null };
+}
+
+/** Whether toks[j] belongs to a name: a capitalised word or a particle, or the full stop of an initial. */
+function nameToken(tokens: Token[], toks: number[], j: number): boolean {
+  const t = tokens[toks[j]!]!;
+  if (t.kind === "word") return /^\p{Lu}\p{Ll}*(?:-\p{Lu}\p{Ll}*)?$/u.test(t.text) || PARTICLES.has(t.text);
+  // the full stop of an initial
+  return t.text === "." && j > 0 && /^\p{Lu}$/u.test(tokens[toks[j - 1]!]!.text);
+}
+
+/** The word tokens among ks. */
+function wordTokens(tokens: Token[], ks: number[]): number[] {
+  const out: number[] = [];
+  for (const k of ks) if (tokens[k]!.kind === "word") out.push(k);
+  return out;
+}
+
+/** Whether the words among ks have two to four capitals of their own (an item of a list of names). */
+function nameItem(tokens: Token[], ks: number[]): boolean {
+  let capitals = 0;
+  for (const k of wordTokens(tokens, ks)) if (startsUpper(tokens[k]!.text)) capitals++;
+  return capitals >= 2 && capitals <= 4;
+}
+
 /**
  * Unknown words of a list of terms: three or more items in a row, separated by commas or semicolons, each
  * one token with no space inside ("(cc, rsvg-convert, ruby, python3, qemu, tmpfs, setpriv, chattr)"). An
@@ -500,27 +546,16 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   for (const t of tokens) if (t.kind === "punct" && (t.text === "," || t.text === ";")) separators++;
   if (separators < 2) return out;
   // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
-  const items: Array<{ words: number[]; unknown: number[]; odd: boolean } | null> = [];
+  const items: Array<TermItem | null> = [];
   let cur: number[] = [];
-  const item = (seg: number[]) => {
-    let toks = seg.filter((k) => tokens[k]!.kind !== "space");
-    if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
-    if (!toks.length) return null;
-    // no space inside the item
-    for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
-    const words = toks.filter((k) => tokens[k]!.kind === "word");
-    const unknown = words.filter((k) => ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length);
-    const code = toks.some((k) => tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym");
-    return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
-  };
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
     if (!t || (t.kind === "punct" && /^[,;]$/.test(t.text))) {
-      items.push(item(cur));
+      items.push(termItem(ctx, tokens, cur));
       cur = [];
     } else if (t.kind === "punct" && !/^[-‐/'’]$/.test(t.text)) {
       // any other mark (a full stop, a bracket, a colon) ends the item and the list
-      items.push(item(cur), null);
+      items.push(termItem(ctx, tokens, cur), null);
       cur = [];
     } else cur.push(i);
   }
@@ -528,12 +563,41 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
     let b = a;
     while (b < items.length && items[b]) b++;
     if (b - a >= 3) {
-      const odd = items.slice(a, b).filter((x) => x!.odd).length;
+      let odd = 0;
+      for (let k = a; k < b; k++) if (items[k]!.odd) odd++;
       for (let k = a; k < b; k++) if (items[k]!.unknown.length && odd - 1 >= 2) for (const w of items[k]!.unknown) out.add(w);
     }
     a = b + 1;
   }
   return out;
+}
+
+/** An item of termLists: its word tokens, its unknown word when it is one token, whether it is odd (unknown or code). */
+interface TermItem {
+  words: number[];
+  unknown: number[];
+  odd: boolean;
+}
+
+/**
+ * What termLists makes of one segment (token indices), or null for one that is no item (a function of the
+ * module with loops, not a closure with filter callbacks made per line: the shared builtin filter, called
+ * with many callbacks, left its optimised code again and again).
+ */
+function termItem(ctx: LexiconContext, tokens: Token[], seg: number[]): TermItem | null {
+  let toks: number[] = [];
+  for (const k of seg) if (tokens[k]!.kind !== "space") toks.push(k);
+  if (toks.length && /^(?:and|or)$/.test(tokens[toks[0]!]!.text)) toks = toks.slice(1);
+  if (!toks.length) return null;
+  // no space inside the item
+  for (let k = toks[0]!; k <= toks[toks.length - 1]!; k++) if (tokens[k]!.kind === "space") return null;
+  const words: number[] = [];
+  for (const k of toks) if (tokens[k]!.kind === "word") words.push(k);
+  const unknown: number[] = [];
+  for (const k of words) if (ctx.lex.id(tokens[k]!.text.toLowerCase()) < 0 && !ctx.lex.corrections(tokens[k]!.text.toLowerCase()).length) unknown.push(k);
+  let code = false;
+  for (const k of toks) if (tokens[k]!.kind === "protected" && tokens[k]!.span !== "acronym") code = true;
+  return { words, unknown: toks.length === 1 ? unknown : [], odd: code || (words.length > 0 && unknown.length === words.length) };
 }
 
 /**
@@ -549,4 +613,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, foreignForm, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);

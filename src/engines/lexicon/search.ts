@@ -144,8 +144,10 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     const typed = s.editable && !s.suffix && outWords[i] === s.lower;
     const alts = typed ? (CMU_TRIPLES.get(s.lower) ?? TRIGRAM_SWAPS.get(s.lower)) : undefined;
     // (a word the model never swaps itself, too → to: the bigrams' swap of it, if they made one)
-    const oneWay = typed && !alts && ONE_WAY.has(s.lower) ? editAt(edits, s.tok.start) : undefined;
-    if (!alts && !oneWay) continue;
+    // (alts === undefined, not !alts: the maps hold words, never an empty string, and a truth test of a value
+    // that is a string, an array or undefined left the optimised code at each new type: OSR exits BadType)
+    const oneWay = typed && alts === undefined && ONE_WAY.has(s.lower) ? editAt(edits, s.tok.start) : undefined;
+    if (alts === undefined && oneWay === undefined) continue;
     const alt = alts === undefined ? CMU_PAIRS.get(s.lower)! : typeof alts === "string" ? alts : alts[0]!;
     // the window: two words each side as the best reading has them, the sentence's edges marked
     const words: string[] = [];
@@ -178,7 +180,9 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // a contraction typed without its apostrophe (cant, wont, whats) and the word it also is: the trigram
     // model alone judges them, both ways, on whatever context the window has ("as was his wont" keeps the
     // word the bigram model would make "won't"); words it does not know (hes, shes) are left to the bigrams
-    if (APOSTROPHE_PAIRS.get(s.lower) === alt) {
+    // (the look-up tested against undefined first: a word or undefined compared to a word left the optimised code)
+    const bare = APOSTROPHE_PAIRS.get(s.lower);
+    if (bare !== undefined && bare === alt) {
       if (!cmuKnown(s.lower) || !cmuKnown(alt)) continue;
       const swapped = words.slice();
       swapped[at] = alt;

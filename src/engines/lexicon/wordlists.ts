@@ -9,6 +9,7 @@
  * use: as string constants they cost every one-liner's start-up ~0.7 M instructions (a quarter of a ms).
  */
 import { nodeFs } from "../../runtime/fs.ts";
+import { hotPath } from "../../runtime/jit.ts";
 import functionWords from "../../../models/en/lists/function-words.txt" with { type: "text" };
 import particlesClosed from "../../../models/en/lists/particles-closed.txt" with { type: "text" };
 import prefixes from "../../../models/en/lists/prefixes.txt" with { type: "text" };
@@ -196,3 +197,6 @@ export const VARIANTS: Array<[RegExp, string, string]> = [
   [/ell?ry$/g, "ellery", "el"],
   [/ellery$/g, "elry", "ellery"],
 ];
+
+// (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
+hotPath(isNamePair, isNameWord, foreignStopwordLanguages, isInflection, WordList.prototype);
