@@ -35,15 +35,17 @@ export async function main(argv: string[]): Promise<void> {
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     // the main command is run directly (its args built in one pass): citty's parser costs a one-liner ~1 ms
     if (parsed.cmd === fix) await fix.run!({ rawArgs: parsed.args, args: argsOf(fixArgs, parsed.args) as never, cmd: fix, data: undefined });
-    else {
-      // a subcommand (serve, lsp, bench, eval, …) is no one-liner: the normal JIT policy (src/runtime/jit.ts)
-      normalJit();
-      await (await import("citty")).runCommand(parsed.cmd, { rawArgs: parsed.args });
-    }
+    else await runSubcommand(parsed.cmd, parsed.args);
   } catch (err) {
     process.stderr.write(`typofix: ${messageOf(err)}\n`);
     process.exit(exitCodeOf(err));
   }
+}
+
+/** A subcommand (serve, lsp, bench, eval, …; in a function of its own: a one-liner's main links less): no one-liner, so the normal JIT policy (src/runtime/jit.ts). */
+async function runSubcommand(cmd: CommandDef<any>, rawArgs: string[]): Promise<void> {
+  normalJit();
+  await (await import("citty")).runCommand(cmd, { rawArgs });
 }
 
 /** Help for a command: its full name (typofix dict add), options, and for the main command examples. */

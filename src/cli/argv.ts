@@ -89,23 +89,10 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     // (text, which does not begin with "-", runs neither expression: a one-liner compiles neither)
     const l = a.startsWith("--") ? LONG.exec(a) : null;
     if (l) {
-      const { long } = tables();
-      const [, name, inline] = l as unknown as [string, string, string | undefined];
-      if (name === "help" && inline === undefined) help = true;
-      else if (name === "version" && allowVersion && inline === undefined) version = true;
-      else if (long.has(name)) {
-        const [canon, d] = long.get(name)!;
-        if (d.type === "boolean") {
-          if (inline !== undefined && !/^(true|false)$/.test(inline)) throw new UsageError(`--${name} takes no value (got "${a}")`);
-          options.push(inline === "false" ? `--no-${canon}` : `--${canon}`);
-        } else {
-          const v = inline ?? rest[++i];
-          if (v === undefined) throw new UsageError(`--${name} needs a value`);
-          options.push(`--${canon}=${v}`);
-        }
-      } else if (name.startsWith("no-") && long.get(name.slice(3))?.[1].type === "boolean" && inline === undefined) {
-        options.push(`--no-${long.get(name.slice(3))![0]}`);
-      } else throw unknownOption(`--${name}`, known(), path);
+      const r = longOption(a, l, rest, i, tables().long, known, allowVersion, path, options);
+      i = r.i;
+      if (r.help) help = true;
+      if (r.version) version = true;
       continue;
     }
     const s = a.startsWith("-") ? SHORT.exec(a) : null;
@@ -119,6 +106,33 @@ export async function parseArgv(root: CommandDef<any>, argv: string[], rootPath:
     positionals.push(a);
   }
   return { cmd, path, args: positionals.length ? options.concat("--", positionals) : options, help, version };
+}
+
+/**
+ * One long-option argument `a` (`--name[=value]`, matched as `l`): its normalised option pushed onto
+ * `options`; the index of the last argument used, and whether it was --help or --version (in a function of
+ * its own, as shortOptions: text alone, the one-liner's, links neither).
+ */
+function longOption(a: string, l: RegExpExecArray, rest: string[], i: number, long: Map<string, [string, ArgDef]>, known: () => string[], allowVersion: boolean, path: string[], options: string[]): { i: number; help: boolean; version: boolean } {
+  let help = false;
+  let version = false;
+  const [, name, inline] = l as unknown as [string, string, string | undefined];
+  if (name === "help" && inline === undefined) help = true;
+  else if (name === "version" && allowVersion && inline === undefined) version = true;
+  else if (long.has(name)) {
+    const [canon, d] = long.get(name)!;
+    if (d.type === "boolean") {
+      if (inline !== undefined && !/^(true|false)$/.test(inline)) throw new UsageError(`--${name} takes no value (got "${a}")`);
+      options.push(inline === "false" ? `--no-${canon}` : `--${canon}`);
+    } else {
+      const v = inline ?? rest[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      options.push(`--${canon}=${v}`);
+    }
+  } else if (name.startsWith("no-") && long.get(name.slice(3))?.[1].type === "boolean" && inline === undefined) {
+    options.push(`--no-${long.get(name.slice(3))![0]}`);
+  } else throw unknownOption(`--${name}`, known(), path);
+  return { i, help, version };
 }
 
 /**

@@ -121,13 +121,7 @@ async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
 
 /** Correct one line and render it; returns the rendered text (without line ending) or null for check mode. */
 async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTracker): Promise<string | Uint8Array | null> {
-  if (line.text === null) {
-    ctx.prev = null;
-    warnOnce(ctx, "utf8", `${where.file}:${where.line}: not valid UTF-8; such lines pass through unchanged`);
-    if (ctx.mode === "check") return null;
-    if (ctx.mode === "json") return jsonPassedThrough(ctx.engine.name, "invalid UTF-8: passed through unchanged", where.file, where.line);
-    return line.bytes;
-  }
+  if (line.text === null) return invalidLine(ctx, line, where);
   const skip = fence.isCode(line.text) || !line.text.trim();
   if (skip) ctx.prev = null;
   const result = skip ? { input: line.text, output: line.text, edits: [], engine: ctx.engine.name } : await fixLine(ctx, line.text);
@@ -137,14 +131,32 @@ async function renderLine(ctx: Ctx, line: RawLine, where: Where, fence: FenceTra
       return json(result, where);
     case "diff":
       return diff(result, ctx.color);
-    case "check": {
-      for (const e of result.edits)
-        await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, byteColumn: byteColumn(result.input, e.start, where.line === 1), from: e.from, to: e.to, kind: e.kind, engine: result.engine });
+    case "check":
+      await addFindings(ctx, result, where);
       return null;
-    }
     default:
       return plain(result);
   }
+}
+
+/*
+ * renderLine's rarer branches, in functions of their own (the first call of a function links all of its
+ * bytecode: a one-liner's renderLine links less).
+ */
+
+/** A line that is not valid UTF-8 (renderLine): passed through unchanged, with a warning. */
+function invalidLine(ctx: Ctx, line: RawLine, where: Where): Uint8Array | string | null {
+  ctx.prev = null;
+  warnOnce(ctx, "utf8", `${where.file}:${where.line}: not valid UTF-8; such lines pass through unchanged`);
+  if (ctx.mode === "check") return null;
+  if (ctx.mode === "json") return jsonPassedThrough(ctx.engine.name, "invalid UTF-8: passed through unchanged", where.file, where.line);
+  return line.bytes;
+}
+
+/** The findings of a corrected line (renderLine, --check). */
+async function addFindings(ctx: Ctx, result: FixResult, where: Where): Promise<void> {
+  for (const e of result.edits)
+    await ctx.sink.add({ file: where.file, line: where.line, column: e.start + 1, endColumn: e.end + 1, byteColumn: byteColumn(result.input, e.start, where.line === 1), from: e.from, to: e.to, kind: e.kind, engine: result.engine });
 }
 
 /** Take in what a batch of lines says of its words (ctx.doc) before any of them is corrected. */
@@ -274,9 +286,7 @@ export default defineCommand({
       try {
         engine = await createEngine(engineOptions);
       } catch (err) {
-        // a name typofix does not know is a usage error; an engine or model that cannot run here is not
-        const m = (err as Error).message;
-        fail(m, /^unknown engine/.test(m) ? EXIT.usage : EXIT.model);
+        engineFailed(err);
       }
     const out = new Stdout();
     const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
@@ -290,8 +300,7 @@ export default defineCommand({
         // a lone argument that names a file is still text ("typofix eval", "typofix notes.md"), but say how
         // to correct the file (asked only of a word with a dot or a slash: a one-liner's text has spaces)
         const arg = positional[0]!;
-        if (positional.length === 1 && !quiet && (arg.includes(".") || arg.includes("/")) && !/\s/.test(arg) && isPath(arg))
-          consola.info(`"${arg}" was corrected as text; to correct the file, give --file ${arg}${modes.length ? "" : " (with --write to change it)"}`);
+        if (positional.length === 1 && !quiet && (arg.includes(".") || arg.includes("/")) && !/\s/.test(arg) && isPath(arg)) fileHint(arg, modes.length > 0);
         const lines = splitBytes(new TextEncoder().encode(positional.join(" ")));
         await printLines(ctx, [lines], "<text>", (line) => line.eol || (mode === "check" ? "" : "\n"));
       } else await runStdin(ctx, "-");
@@ -313,6 +322,17 @@ export default defineCommand({
  * links all of its bytecode (~0.5 K instructions per instruction with metadata where start-up code is
  * interpreted), so code that a run skips costs less outside the command's body than inside it.
  */
+
+/** An engine that could not be made: a name typofix does not know is a usage error; an engine or model that cannot run here is not. */
+function engineFailed(err: unknown): never {
+  const m = (err as Error).message;
+  fail(m, /^unknown engine/.test(m) ? EXIT.usage : EXIT.model);
+}
+
+/** How to correct a file, for a lone argument that names one (it was corrected as text). */
+function fileHint(arg: string, mode: boolean): void {
+  consola.info(`"${arg}" was corrected as text; to correct the file, give --file ${arg}${mode ? "" : " (with --write to change it)"}`);
+}
 
 /** The settings of the project that holds `first` (a file or folder), for --check/--write on paths. */
 async function projectConfig(configs: ProjectConfigs, first: string): Promise<ReturnType<typeof merge>> {
@@ -453,4 +473,4 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(continuesSentence, fixLine, renderLine, printLines, emit, flushing);
+hotPath(continuesSentence, fixLine, renderLine, printLines, emit, flushing, invalidLine, addFindings);

@@ -158,6 +158,64 @@ function addHyp(hyps: Hyp[], seen: Set<number>, lex: Lexicon, s: Slot, id: numbe
   hyps.push({ out: [lex.word(id) + s.suffix.toLowerCase()], ids: [id], channel, span: 1, keep: false, kind });
 }
 
+/*
+ * The rarer readings of singleHypsAll, in functions of their own: the first call of a function links all of
+ * its bytecode, so code that a one-liner skips costs less outside singleHypsAll's body than inside it.
+ */
+
+/** A lone lower-case letter's readings (singleHypsAll): only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong context and an extra cost. */
+function loneHyps(ctx: LexiconContext, s: Slot, hyps: Hyp[], seen: Set<number>): Hyp[] {
+  if (!s.afterWord || !s.gapAfter || s.numberAfter) return hyps;
+  const lex = ctx.lex;
+  for (const h of ctx.cand.nearestCommon(s.stem)) if (lex.word(h.id).length > 1) addHyp(hyps, seen, lex, s, h.id, -(PARAMS.loneLetterCost + h.cost), "spelling");
+  return hyps;
+}
+
+/**
+ * A word with a stray capital (singleHypsAll): the capital was typed in addition to the word: "gaFve" →
+ * "gave", "prisoneDrs" → "prisoners" (one capital: removing several letters is not one slip — "BlueFRITZ",
+ * "RedeTV" are names).
+ */
+function strayCapitalHyp(lex: Lexicon, s: Slot, hyps: Hyp[], seen: Set<number>): void {
+  const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
+  const id = lex.id(without.toLowerCase());
+  if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) addHyp(hyps, seen, lex, s, id, -(PARAMS.typoCost + PARAMS.editCost * 0.5), "spelling");
+}
+
+/** An unknown word as a typo of a name used elsewhere in its text (singleHypsAll; `word`: its stem). */
+function localHyps(s: Slot, word: string, hyps: Hyp[]): void {
+  for (const name of s.local!)
+    hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(PARAMS.typoCost + PARAMS.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
+}
+
+/** A real word's confusables (singleHypsAll: `alts`, its set; a contraction is scored as its expansion: the bigram model judges it's/its through "it is"). */
+function confusableHyps(lex: Lexicon, s: Slot, word: string, alts: readonly string[], nameCost: number, hyps: Hyp[], seen: Set<number>): void {
+  const P = PARAMS;
+  for (const alt of alts) {
+    const id = lex.id(alt);
+    const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
+    // a contraction and its homophone are confused most of all (its/it's, your/you're, their/they're);
+    // other contractions of the sets (we're, who's) only on stronger evidence than the bigrams give
+    const contracted = word.includes("'") || alt.includes("'");
+    if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
+    const cost = contracted ? P.contractionSwapCost : P.confusableCost;
+    if (id >= 0) addHyp(hyps, seen, lex, s, id, -(cost + extra + nameCost), "confusable");
+  }
+}
+
+/**
+ * A known misspelling's corrections (singleHypsAll: `fixes`, what the lists give for `word`): the strongest
+ * evidence there is when the lists agree on one word for it; a short or ambiguous one is only a candidate.
+ */
+function misspellingHyps(lex: Lexicon, s: Slot, word: string, fixes: readonly number[], nameCost: number, hyps: Hyp[], seen: Set<number>): void {
+  const P = PARAMS;
+  for (const id of fixes) {
+    const sure = fixes.length === 1 && word.length >= 4;
+    const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
+    addHyp(hyps, seen, lex, s, id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
+  }
+}
+
 function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   const keep: Hyp = { out: [s.tok.text], ids: [s.id], channel: 0, span: 1, keep: true, kind: "spelling" };
   // an unknown closed compound of two content words (frontman, timeframe, offseason) is probably right
@@ -189,33 +247,13 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   const nameBase = Math.max(P.nameCostMin, P.nameCost - P.nameCostPerChar * Math.max(0, word.length - 5));
   const nameCost = isName ? nameBase : startName ? nameBase * P.startNameShare : 0;
   const seen = new Set<number>([s.id]);
-  if (lone) {
-    // only between two words of the same run (not "McCarthy's", "2 m"), for a common word, with strong
-    // context and an extra cost
-    if (!s.afterWord || !s.gapAfter || s.numberAfter) return hyps;
-    for (const h of ctx.cand.nearestCommon(word)) if (lex.word(h.id).length > 1) addHyp(hyps, seen, lex, s, h.id, -(P.loneLetterCost + h.cost), "spelling");
-    return hyps;
-  }
-  if (shape === "mixed") {
-    // the stray capital was typed in addition to the word: "gaFve" → "gave", "prisoneDrs" → "prisoners"
-    // (one capital: removing several letters is not one slip — "BlueFRITZ", "RedeTV" are names)
-    const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
-    const id = lex.id(without.toLowerCase());
-    if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) addHyp(hyps, seen, lex, s, id, -(P.typoCost + P.editCost * 0.5), "spelling");
-  }
+  if (lone) return loneHyps(ctx, s, hyps, seen);
+  if (shape === "mixed") strayCapitalHyp(lex, s, hyps, seen);
   if (s.id >= 0) {
     // a real word: confusables, and near neighbours of rare words
     // (a contraction is scored as its expansion: the bigram model judges it's/its through "it is")
-    for (const alt of CONFUSABLES.get(word) ?? []) {
-      const id = lex.id(alt);
-      const extra = RARE_SWAPS.has(word) || RARE_SWAPS.has(alt) ? P.rareSwapCost : 0;
-      // a contraction and its homophone are confused most of all (its/it's, your/you're, their/they're);
-      // other contractions of the sets (we're, who's) only on stronger evidence than the bigrams give
-      const contracted = word.includes("'") || alt.includes("'");
-      if (contracted && !HOMOPHONE_CONTRACTIONS.has(word) && !HOMOPHONE_CONTRACTIONS.has(alt)) continue;
-      const cost = contracted ? P.contractionSwapCost : P.confusableCost;
-      if (id >= 0) addHyp(hyps, seen, lex, s, id, -(cost + extra + nameCost), "confusable");
-    }
+    const alts = CONFUSABLES.get(word);
+    if (alts) confusableHyps(lex, s, word, alts, nameCost, hyps, seen);
     // a rare word that is a common contraction without its apostrophe (hes, shes, wont)
     const c = lex.logP(s.id) < P.rareKnownLogP ? ctx.cand.contraction(word) : -1;
     if (c >= 0 && lex.logP(c) > lex.logP(s.id)) addHyp(hyps, seen, lex, s, c, -(P.typoCost + nameCost), "spelling");
@@ -252,14 +290,9 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     // a known misspelling (seperate, wierd): the strongest evidence there is, when the lists agree on one
     // word for it; a short or ambiguous one (fo: of, for, do, go, to) is only a candidate like any other
     const fixes = lex.corrections(word);
-    for (const id of fixes) {
-      const sure = fixes.length === 1 && word.length >= 4;
-      const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
-      addHyp(hyps, seen, lex, s, id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
-    }
+    if (fixes.length) misspellingHyps(lex, s, word, fixes, nameCost, hyps, seen);
     // unknown: a typo of a name used elsewhere in this text, of a dictionary word, or a valid word we do not know
-    for (const name of s.local ?? [])
-      hyps.push({ out: [name + s.suffix], ids: [LOCAL], channel: -(P.typoCost + P.editCost * channelDistance(name.toLowerCase(), word)), span: 1, keep: false, kind: "spelling" });
+    if (s.local) localHyps(s, word, hyps);
     // a second edit on a probable name costs more than any dictionary word could win back; a three-letter
     // word without a vowel is more often an abbreviation (ctx, llm, rtl) than two slips
     const maxDist = word.length <= 2 || isName || (word.length === 3 && !(word.includes("a") || word.includes("e") || word.includes("i") || word.includes("o") || word.includes("u") || word.includes("y"))) ? 1 : 2;
@@ -441,4 +474,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps);
+hotPath(isCompound, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);

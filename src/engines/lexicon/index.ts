@@ -298,9 +298,7 @@ export class LexiconEngine implements Engine {
     const alone = solid === 1;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.kind === "protected" && t.span === "identifier" && strayCapital(this, t.text, technical)) t.kind = "word";
-      // an ALL-CAPS word is checked where editable() says so (in text written in capitals, or a known misspelling)
-      if (t.kind === "protected" && t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting)) t.kind = "word";
+      if (t.kind === "protected" && this.checkedProtected(t, technical, user, shouting)) t.kind = "word";
       if (run.length && run[run.length - 1]!.gapAfter && plainNumber(t)) {
         run.push(numberSlot(t, tokens, i, alone));
         if (!run[run.length - 1]!.gapAfter) {
@@ -329,7 +327,8 @@ export class LexiconEngine implements Engine {
           sentenceStart,
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(t.text) && !this.lex.corrections(lower).length) && !(recurring?.has(stem) && /^[a-z]/.test(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) && !(recurring && /^[A-Z][a-z]+$/.test(t.text) && recurring.has(t.text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) && !fixedCompoundPart(this, tokens, i) && !(technical && prefixedName(this, t.text, lower)) && !(technical && this.listedTerm(id, stem)) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
+          // (what technical text keeps, in a method of its own: technicalKeeps)
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && this.technicalKeeps(t.text, id, lower, stem, recurring)) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           numberAfter: gapAfter !== "" && plainNumber(tokens[i + 2]),
           afterWord: run.length > 0 && !run[run.length - 1]!.number,
@@ -385,6 +384,30 @@ export class LexiconEngine implements Engine {
     return { output: applyEdits(text, kept), edits: kept };
   }
 
+  /**
+   * Whether pass checks a protected token as a word (in a method of its own: most texts have none): an
+   * identifier with a stray capital, or an ALL-CAPS word where editable() says so (in text written in
+   * capitals, or a known misspelling).
+   */
+  private checkedProtected(t: Token, technical: boolean, user: FixOptions["userWords"], shouting: boolean): boolean {
+    if (t.span === "identifier") return strayCapital(this, t.text, technical);
+    return t.span === "acronym" && /^\p{Lu}+$/u.test(t.text) && editable(this, t.text, t.text.toLowerCase(), user, shouting);
+  }
+
+  /**
+   * Whether technical text keeps a word as written (pass, for its slot's `editable`; only asked where the
+   * text is technical, out of pass's body: a one-liner's first call of pass links less bytecode).
+   */
+  private technicalKeeps(text: string, id: number, lower: string, stem: string, recurring: ReadonlySet<string> | undefined): boolean {
+    return Boolean(
+      ((id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(text) && !this.lex.corrections(lower).length) ||
+      (recurring?.has(stem) && /^[a-z]/.test(text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0)) ||
+      (recurring && /^[A-Z][a-z]+$/.test(text) && recurring.has(text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length) ||
+      prefixedName(this, text, lower) ||
+      this.listedTerm(id, stem)
+    );
+  }
+
   /** Decode a run of words that ends before token i (pass): its code tokens made not editable first. */
   private flush(text: string, tokens: Token[], run: Slot[], edits: Edit[], i: number): void {
     for (let k = 0; k < run.length; k += run.length - 1 || 1) if (this.codeToken(text, run, k)) run[k]!.editable = false;
@@ -407,28 +430,34 @@ export class LexiconEngine implements Engine {
     for (let k = 0; k < tokens.length; k++) {
       const t = tokens[k]!;
       if (t.kind !== "word" || t.text[0] !== "i" || (t.text.length > 1 && t.text[1] !== "'" && t.text[1] !== "’")) continue;
-      const contraction = t.text.length > 1;
-      if (contraction && !/^i['’](?:m|ll|ve|d)$/.test(t.text)) continue;
-      const before = tokens[k - 1];
-      if (before && before.kind !== "space" && !/^["“‘]$/.test(before.text)) continue;
-      const gap = tokens[k + 1];
-      const next = tokens[k + 2];
-      let confidence = PRONOUN_CONFIDENCE;
-      if (!contraction) {
-        if (!gap || gap.kind !== "space" || gap.text.includes("\n") || !next || next.kind !== "word") continue;
-        // (a contraction after it is judged by its first word: "i can't" by "i can")
-        const w = this.wordInfo(next.text);
-        const id = w.id >= 0 ? (this.cand.expansion(w.id)?.[0] ?? w.id) : -1;
-        const i = this.lex.id("i");
-        const pair = id >= 0 && i >= 0 ? this.lex.bigram(i, id) : NaN;
-        if (Number.isNaN(pair)) continue;
-        const lift = pair - this.lex.logP(id);
-        if (lift < PRONOUN_LIFT) continue;
-        confidence = Math.round(1e4 / (1 + Math.exp(-(lift - PRONOUN_LIFT + 2)))) / 1e4;
-      }
-      if (edits.some((e) => e.start < t.end && e.end > t.start)) continue;
-      edits.push({ start: t.start, end: t.end, from: t.text, to: "I" + t.text.slice(1), kind: "case", confidence });
+      this.pronounAt(tokens, k, edits);
     }
+  }
+
+  /** pronounI at tokens[k], an "i" or "i'…" word (in a method of its own: most texts have none, and the first call of a function links all of its bytecode). */
+  private pronounAt(tokens: Token[], k: number, edits: Edit[]): void {
+    const t = tokens[k]!;
+    const contraction = t.text.length > 1;
+    if (contraction && !/^i['’](?:m|ll|ve|d)$/.test(t.text)) return;
+    const before = tokens[k - 1];
+    if (before && before.kind !== "space" && !/^["“‘]$/.test(before.text)) return;
+    const gap = tokens[k + 1];
+    const next = tokens[k + 2];
+    let confidence = PRONOUN_CONFIDENCE;
+    if (!contraction) {
+      if (!gap || gap.kind !== "space" || gap.text.includes("\n") || !next || next.kind !== "word") return;
+      // (a contraction after it is judged by its first word: "i can't" by "i can")
+      const w = this.wordInfo(next.text);
+      const id = w.id >= 0 ? (this.cand.expansion(w.id)?.[0] ?? w.id) : -1;
+      const i = this.lex.id("i");
+      const pair = id >= 0 && i >= 0 ? this.lex.bigram(i, id) : NaN;
+      if (Number.isNaN(pair)) return;
+      const lift = pair - this.lex.logP(id);
+      if (lift < PRONOUN_LIFT) return;
+      confidence = Math.round(1e4 / (1 + Math.exp(-(lift - PRONOUN_LIFT + 2)))) / 1e4;
+    }
+    if (edits.some((e) => e.start < t.end && e.end > t.start)) return;
+    edits.push({ start: t.start, end: t.end, from: t.text, to: "I" + t.text.slice(1), kind: "case", confidence });
   }
 
   /**

@@ -256,6 +256,11 @@ export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (te
       counts.set(base, (counts.get(base) ?? 0) + 1);
     }
   }
+  return counts.size ? nearNames(counts) : new Map<string, string[]>();
+}
+
+/** localNames past its count (in a function of its own, as nameListsOf): each name's neighbours among the `counts` of the text's names. */
+function nearNames(counts: Map<string, number>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [w, n] of counts) {
     // a name the text repeats is a name: never "corrected"
@@ -295,28 +300,39 @@ export function foreignQuotes(ctx: LexiconContext, tokens: Token[]): Set<number>
   const out = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     if (!opensQuote(tokens[i]!)) continue;
-    const words: number[] = [];
-    let j = i + 1;
-    for (; j < tokens.length && !closesQuote(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+    const j = foreignQuote(ctx, tokens, i, out);
     if (j >= tokens.length) break;
-    // (loops, not filter and map: see localNames)
-    const long: number[] = [];
-    for (const k of words) if (tokens[k]!.text.length >= 2) long.push(k);
-    // (a quotation of fewer than three words is not judged: its words are not looked up)
-    if (long.length >= 3) {
-      const unknown: string[] = [];
-      for (const k of long) {
-        const w = tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
-        if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0) unknown.push(w);
-      }
-      // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
-      let far = 0;
-      if (unknown.length / long.length >= PARAMS.foreignQuoteShare) for (const w of unknown) if (!ctx.cand.nearest(w, 1).length) far++;
-      if (unknown.length / long.length >= PARAMS.foreignQuoteShare && far >= 2) for (const k of words) out.add(k);
-    }
     i = j;
   }
   return out;
+}
+
+/**
+ * The quotation that opens at token i (foreignQuotes, in a function of its own, as nameListsOf): its words
+ * added to `out` when it is in another language; returns the index of its closing token (tokens.length when
+ * it is not closed).
+ */
+function foreignQuote(ctx: LexiconContext, tokens: Token[], i: number, out: Set<number>): number {
+  const words: number[] = [];
+  let j = i + 1;
+  for (; j < tokens.length && !closesQuote(tokens[j]!); j++) if (tokens[j]!.kind === "word") words.push(j);
+  if (j >= tokens.length) return j;
+  // (loops, not filter and map: see localNames)
+  const long: number[] = [];
+  for (const k of words) if (tokens[k]!.text.length >= 2) long.push(k);
+  // (a quotation of fewer than three words is not judged: its words are not looked up)
+  if (long.length >= 3) {
+    const unknown: string[] = [];
+    for (const k of long) {
+      const w = tokens[k]!.text.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
+      if (ctx.lex.id(w) < 0 && ctx.cand.variantId(w) < 0) unknown.push(w);
+    }
+    // …two of them or more not one slip away from any dictionary word ("veryy", "nothin" are typos)
+    let far = 0;
+    if (unknown.length / long.length >= PARAMS.foreignQuoteShare) for (const w of unknown) if (!ctx.cand.nearest(w, 1).length) far++;
+    if (unknown.length / long.length >= PARAMS.foreignQuoteShare && far >= 2) for (const k of words) out.add(k);
+  }
+  return j;
 }
 
 /** A mark that opens a quotation (foreignQuotes). */
@@ -386,6 +402,11 @@ export function foreignLine(ctx: LexiconContext, tokens: Token[], isRare = (text
     if (w.length >= 2 || lower) could++;
   }
   if (!rare || longer < 2 || longer * 4 < n || could * 2 < n) return false;
+  return foreignStopwords(rare, n);
+}
+
+/** foreignLine past its bounds (in a function of its own, as nameListsOf): whether the stop words of one language are enough of the line's `n` words. */
+function foreignStopwords(rare: Array<{ w: string; lower: boolean }>, n: number): boolean {
   // (a single letter, d or y, is a slip or a variable as often: no evidence)
   const langs = rare.map(({ w }) => (w.length >= 2 ? foreignStopwordLanguages(w) : ""));
   for (const lang of FOREIGN_LANGUAGES) {
@@ -443,6 +464,14 @@ export function nameLists(tokens: Token[]): Set<number> {
   // (each item, whole segment or the name that ends the one before or begins the one after, has two words
   // with a capital of its own: six or more in all)
   if (separators < 2 || capitalised < 6) return out;
+  return nameListsOf(tokens, out);
+}
+
+/**
+ * nameLists past its count, in a function of its own: the first call of a function links all of its
+ * bytecode, and most texts stop at the count (a one-liner's nameLists links less).
+ */
+function nameListsOf(tokens: Token[], out: Set<number>): Set<number> {
   const segs: NameSeg[] = [];
   let cur: number[] = [];
   for (let i = 0; i <= tokens.length; i++) {
@@ -545,6 +574,11 @@ export function termLists(ctx: LexiconContext, tokens: Token[]): Set<number> {
   let separators = 0;
   for (const t of tokens) if (t.kind === "punct" && (t.text === "," || t.text === ";")) separators++;
   if (separators < 2) return out;
+  return termListsOf(ctx, tokens, out);
+}
+
+/** termLists past its count of separators (in a function of its own, as nameListsOf). */
+function termListsOf(ctx: LexiconContext, tokens: Token[], out: Set<number>): Set<number> {
   // per item: its word tokens and whether it is odd (unknown or code); null for a segment that is no item
   const items: Array<TermItem | null> = [];
   let cur: number[] = [];
@@ -613,4 +647,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames);
+hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames, nameListsOf, termListsOf, foreignStopwords, nearNames, foreignQuote);

@@ -148,100 +148,111 @@ function trigramSwaps(ctx: LexiconContext, run: Slot[], outWords: Array<string |
     // that is a string, an array or undefined left the optimised code at each new type: OSR exits BadType)
     const oneWay = typed && alts === undefined && ONE_WAY.has(s.lower) ? editAt(edits, s.tok.start) : undefined;
     if (alts === undefined && oneWay === undefined) continue;
-    const alt = alts === undefined ? CMU_PAIRS.get(s.lower)! : typeof alts === "string" ? alts : alts[0]!;
-    // the window: two words each side as the best reading has them, the sentence's edges marked
-    const words: string[] = [];
-    let at = -1;
-    if (i < 2 && run[0]!.sentenceStart) words.push("<s>");
-    let ok = true;
-    for (let k = Math.max(0, i - 2); k <= Math.min(n - 1, i + 2); k++) {
-      const w = outWords[k];
-      if (w === null || w === undefined) {
-        ok = false;
-        break;
-      }
-      if (k === i) at = words.length;
-      words.push(w);
-    }
-    if (!ok) continue;
-    if (i + 2 >= n && ends) words.push("</s>");
-    if (oneWay) {
-      // the bigrams made "too" "to" (or than then, lose loose): kept only where the trigram model agrees
-      // by the cost of a swap it makes itself. It does by 11 to 14 nats where the swap is right ("went too
-      // the store", "hard too say", "thanks too everyone") and not at all where "too" is ("making the
-      // window too tall": 0.35, "thought too carefully": -0.18), where the pruned bigrams lack "too tall"
-      // (a window without a word after the typed one is left to the bigrams)
-      if (oneWay.end !== s.tok.end || oneWay.to.toLowerCase() !== alt || !words[at + 1]) continue;
-      const swapped = words.slice();
-      swapped[at] = alt;
-      if (windowScore(swapped, at) - windowScore(words, at) < PARAMS.trigramSwapCost) edits.splice(edits.indexOf(oneWay), 1);
-      continue;
-    }
-    // a contraction typed without its apostrophe (cant, wont, whats) and the word it also is: the trigram
-    // model alone judges them, both ways, on whatever context the window has ("as was his wont" keeps the
-    // word the bigram model would make "won't"); words it does not know (hes, shes) are left to the bigrams
-    // (the look-up tested against undefined first: a word or undefined compared to a word left the optimised code)
-    const bare = APOSTROPHE_PAIRS.get(s.lower);
-    if (bare !== undefined && bare === alt) {
-      if (!cmuKnown(s.lower) || !cmuKnown(alt)) continue;
-      const swapped = words.slice();
-      swapped[at] = alt;
-      // (the prior: as much likelier as the lexicon counts the word than its contraction, "were" than
-      // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing.
-      // Not at a sentence's start, where the model's own odds after <s> say it: the counts are of words in
-      // running text, and "Were going to need more disk space" is "We're", "Were you there?" stays)
-      const twin = ctx.lex.id(alt);
-      const prior = twin >= 0 && s.id >= 0 && !(at === 1 && words[0] === "<s>") ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
-      const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
-      const to = restore(s.tok.text, alt, s);
-      const before = editAt(edits, s.tok.start);
-      const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
-      if (margin <= 0) {
-        if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
-        continue;
-      }
-      const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
-      if (bigrams) bigrams.confidence = Math.max(bigrams.confidence ?? 0, confidence);
-      else if (!before && words[at + 1] && trigramSeen(alt, words[at + 1]!)) edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
-      continue;
-    }
-    const next = words[at + 1];
-    // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
-    // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
-    // bit": "set" is the head of a compound the run does not see)
-    // (a clause end that a mark of punctuation makes is context enough, with two words before it, the
-    // sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays, "Let's take a brake."
-    // is "break". Not a line's end, which in wrapped text ends no clause, nor a word alone between commas;
-    // nor for their, there and they're where the window holds another of them: they end the items of lists
-    // that mention them, "their, there or they're,", which the model takes for sentences ("I'll be their."
-    // is judged). scripts/homophones.ts on 353,253 words of clean text: homophones put back 1,502 times in
-    // 4,369 against 1,424 with "to" alone, and no right word more changed)
-    if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))))) continue;
-    // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
-    // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
-    // that decides them ("First this, then that": no comparative before "then")
-    if (at === 0 && !s.lower.includes("'") && !alt.includes("'")) continue;
-    // (their, there, they're: the likelier twin that passes every test below)
-    let best = -Infinity;
-    let bestAlt = "";
-    for (const a of typeof alts === "string" ? [alts] : alts!) {
-      const m = swapMargin(ctx, run, outWords, i, a, words, at);
-      if (m > best) {
-        best = m;
-        bestAlt = a;
-      }
-    }
-    if (best <= 0) continue;
-    const margin = best;
-    const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
-    const to = restore(s.tok.text, bestAlt, s);
-    const before = editAt(edits, s.tok.start);
-    if (before) {
-      if (before.to === to && before.end === s.tok.end) before.confidence = Math.max(before.confidence ?? 0, confidence);
-      continue;
-    }
-    edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
+    trigramSwapAt(ctx, run, outWords, edits, ends, marked, i, alts, oneWay);
   }
+}
+
+/**
+ * trigramSwaps at run[i], a word of the pairs (`alts`: its twins) or one the bigrams swapped one way
+ * (`oneWay`: that edit), in a function of its own: the first call of a function links all of its bytecode,
+ * and most runs have no such word (a one-liner's trigramSwaps links less).
+ */
+function trigramSwapAt(ctx: LexiconContext, run: Slot[], outWords: Array<string | null>, edits: Edit[], ends: boolean, marked: boolean, i: number, alts: string | readonly string[] | undefined, oneWay: Edit | undefined): void {
+  const n = run.length;
+  const s = run[i]!;
+  const alt = alts === undefined ? CMU_PAIRS.get(s.lower)! : typeof alts === "string" ? alts : alts[0]!;
+  // the window: two words each side as the best reading has them, the sentence's edges marked
+  const words: string[] = [];
+  let at = -1;
+  if (i < 2 && run[0]!.sentenceStart) words.push("<s>");
+  let ok = true;
+  for (let k = Math.max(0, i - 2); k <= Math.min(n - 1, i + 2); k++) {
+    const w = outWords[k];
+    if (w === null || w === undefined) {
+      ok = false;
+      break;
+    }
+    if (k === i) at = words.length;
+    words.push(w);
+  }
+  if (!ok) return;
+  if (i + 2 >= n && ends) words.push("</s>");
+  if (oneWay) {
+    // the bigrams made "too" "to" (or than then, lose loose): kept only where the trigram model agrees
+    // by the cost of a swap it makes itself. It does by 11 to 14 nats where the swap is right ("went too
+    // the store", "hard too say", "thanks too everyone") and not at all where "too" is ("making the
+    // window too tall": 0.35, "thought too carefully": -0.18), where the pruned bigrams lack "too tall"
+    // (a window without a word after the typed one is left to the bigrams)
+    if (oneWay.end !== s.tok.end || oneWay.to.toLowerCase() !== alt || !words[at + 1]) return;
+    const swapped = words.slice();
+    swapped[at] = alt;
+    if (windowScore(swapped, at) - windowScore(words, at) < PARAMS.trigramSwapCost) edits.splice(edits.indexOf(oneWay), 1);
+    return;
+  }
+  // a contraction typed without its apostrophe (cant, wont, whats) and the word it also is: the trigram
+  // model alone judges them, both ways, on whatever context the window has ("as was his wont" keeps the
+  // word the bigram model would make "won't"); words it does not know (hes, shes) are left to the bigrams
+  // (the look-up tested against undefined first: a word or undefined compared to a word left the optimised code)
+  const bare = APOSTROPHE_PAIRS.get(s.lower);
+  if (bare !== undefined && bare === alt) {
+    if (!cmuKnown(s.lower) || !cmuKnown(alt)) return;
+    const swapped = words.slice();
+    swapped[at] = alt;
+    // (the prior: as much likelier as the lexicon counts the word than its contraction, "were" than
+    // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing.
+    // Not at a sentence's start, where the model's own odds after <s> say it: the counts are of words in
+    // running text, and "Were going to need more disk space" is "We're", "Were you there?" stays)
+    const twin = ctx.lex.id(alt);
+    const prior = twin >= 0 && s.id >= 0 && !(at === 1 && words[0] === "<s>") ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
+    const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
+    const to = restore(s.tok.text, alt, s);
+    const before = editAt(edits, s.tok.start);
+    const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
+    if (margin <= 0) {
+      if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
+      return;
+    }
+    const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
+    if (bigrams) bigrams.confidence = Math.max(bigrams.confidence ?? 0, confidence);
+    else if (!before && words[at + 1] && trigramSeen(alt, words[at + 1]!)) edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
+    return;
+  }
+  const next = words[at + 1];
+  // the next word, and after it another word or the sentence's end: a run cut by a comma, a hyphen or a
+  // bracket leaves the model one word of right context, too little to judge by ("and its set-user-id
+  // bit": "set" is the head of a compound the run does not see)
+  // (a clause end that a mark of punctuation makes is context enough, with two words before it, the
+  // sentence's start counting: "Me to, I saw" is "Me too", "I would love to." stays, "Let's take a brake."
+  // is "break". Not a line's end, which in wrapped text ends no clause, nor a word alone between commas;
+  // nor for their, there and they're where the window holds another of them: they end the items of lists
+  // that mention them, "their, there or they're,", which the model takes for sentences ("I'll be their."
+  // is judged). scripts/homophones.ts on 353,253 words of clean text: homophones put back 1,502 times in
+  // 4,369 against 1,424 with "to" alone, and no right word more changed)
+  if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))))) return;
+  // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
+  // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
+  // that decides them ("First this, then that": no comparative before "then")
+  if (at === 0 && !s.lower.includes("'") && !alt.includes("'")) return;
+  // (their, there, they're: the likelier twin that passes every test below)
+  let best = -Infinity;
+  let bestAlt = "";
+  for (const a of typeof alts === "string" ? [alts] : alts!) {
+    const m = swapMargin(ctx, run, outWords, i, a, words, at);
+    if (m > best) {
+      best = m;
+      bestAlt = a;
+    }
+  }
+  if (best <= 0) return;
+  const margin = best;
+  const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
+  const to = restore(s.tok.text, bestAlt, s);
+  const before = editAt(edits, s.tok.start);
+  if (before) {
+    if (before.to === to && before.end === s.tok.end) before.confidence = Math.max(before.confidence ?? 0, confidence);
+    return;
+  }
+  edits.push({ start: s.tok.start, end: s.tok.end, from: s.tok.text, to, kind: "confusable", confidence });
 }
 
 /** Whether a word of the window other than words[at] is one of their, there and they're (a list that mentions them). */
