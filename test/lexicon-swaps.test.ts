@@ -9,6 +9,14 @@ import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 const engine = LexiconEngine.shared();
 const fix = (s: string) => engine.fixSync(s).output;
+/** Each typed sentence is corrected to the one beside it. */
+const expectFixed = (pairs: Array<[string, string]>) => {
+  for (const [typed, fixed] of pairs) expect(fix(typed)).toBe(fixed);
+};
+/** Each sentence is left as it is. */
+const expectKept = (sentences: string[]) => {
+  for (const s of sentences) expect(fix(s)).toBe(s);
+};
 
 describe("to/too before a clause end", () => {
   test("too before an opening bracket ends its clause: not replaced by to, which seldom ends one", () => {
@@ -28,8 +36,7 @@ describe("to/too before a clause end", () => {
 
 describe("where/were", () => {
   test("where with no subject before it (after a comma or a bracket, or after a noun never seen before were) stays", () => {
-    for (const s of ["(and, where permitted, the owner and group of the original)", "mode, owner and group kept (owner where permitted: as root)", "the files were, where possible, kept"])
-      expect(fix(s)).toBe(s);
+    expectKept(["(and, where permitted, the owner and group of the original)", "mode, owner and group kept (owner where permitted: as root)", "the files were, where possible, kept"]);
   });
   test("where after a subject is still were", () => {
     expect(fix("they where happy")).toBe("they were happy");
@@ -42,7 +49,7 @@ describe("where/were", () => {
 
 describe("a single letter with 's", () => {
   test("a letter's plural or possessive stays", () => {
-    for (const s of ["the distance between a's first i letters and b's first j letters", "dot your i's and cross your t's", "count the x's"]) expect(fix(s)).toBe(s);
+    expectKept(["the distance between a's first i letters and b's first j letters", "dot your i's and cross your t's", "count the x's"]);
   });
   test("a mistyped word with 's is still fixed", () => {
     expect(fix("the dgo's bowl")).toBe("the dog's bowl");
@@ -72,29 +79,26 @@ describe("joins and moved spaces", () => {
 describe("a number in the sentence", () => {
   test("the trigram model reads past a number in digits as it does past a number word", () => {
     // (before numberSlot, the number ended the run: the confusable before it had no right context)
-    for (const [typed, fixed] of [
+    expectFixed([
       ["I'll be their in 5 mins.", "I'll be there in 5 mins."],
       ["I'll be their at 5.", "I'll be there at 5."],
       ["It costs more then 5 dollars.", "It costs more than 5 dollars."],
       ["Its about 10 minutes away.", "It's about 10 minutes away."],
-    ])
-      expect(fix(typed)).toBe(fixed);
+    ]);
     // the same sentences with the number in words were fixed before: the digits now read alike
     expect(fix("I'll be their in five mins.")).toBe("I'll be there in five mins.");
   });
   test("the number itself, and right words around it, stay", () => {
-    for (const s of ["I have 2 cats and 3 dogs.", "born on 16 May 1950 in Leeds", "The score was 3 to 2.", "Multiply 3 x 5 then add 2.", "They went to 5 shops.", "It costs 1,000 dollars, more than 3.5 times the price."])
-      expect(fix(s)).toBe(s);
+    expectKept(["I have 2 cats and 3 dogs.", "born on 16 May 1950 in Leeds", "The score was 3 to 2.", "Multiply 3 x 5 then add 2.", "They went to 5 shops.", "It costs 1,000 dollars, more than 3.5 times the price."]);
   });
   test("a lone letter before a number is a letter, not a mangled word", () => {
-    const slots = fix("add the vectors v 2 and w 3 together");
-    expect(slots).toBe("add the vectors v 2 and w 3 together");
+    expectKept(["add the vectors v 2 and w 3 together"]);
   });
 });
 
 describe("homophones judged by the trigram model", () => {
   test("a homophone typed for its twin is fixed where the words around it decide", () => {
-    for (const [typed, fixed] of [
+    expectFixed([
       ["Can you here me?", "Can you hear me?"],
       ["I need a peace of paper.", "I need a piece of paper."],
       ["Please right a test for this.", "Please write a test for this."],
@@ -106,15 +110,13 @@ describe("homophones judged by the trigram model", () => {
       // their, there, they're too, where the window mentions no other of them
       ["I'll be their.", "I'll be there."],
       ["The car is over their, by the tree.", "The car is over there, by the tree."],
-    ])
-      expect(fix(typed)).toBe(fixed);
+    ]);
   });
   test("a list that mentions their, there and they're is no sentence", () => {
-    for (const s of ["the pairs their, there or they're, and its", "Is it there or their?", "It is their."]) expect(fix(s)).toBe(s);
+    expectKept(["the pairs their, there or they're, and its", "Is it there or their?", "It is their."]);
   });
   test("right words stay, write among them (one way: right -> write only)", () => {
-    for (const s of ["I can hear you from here.", "I knew the new manager.", "Optionally write to a buffer instead of stdout", "no two of them write exactly alike", "We accept every card except this one.", "It was quite quiet.", "Whose turn is it?", "They passed the test last week."])
-      expect(fix(s)).toBe(s);
+    expectKept(["I can hear you from here.", "I knew the new manager.", "Optionally write to a buffer instead of stdout", "no two of them write exactly alike", "We accept every card except this one.", "It was quite quiet.", "Whose turn is it?", "They passed the test last week."]);
   });
   test("no and know are never swapped: that would add or drop a negation", () => {
     expect(fix("I no what you mean.")).toBe("I no what you mean.");
@@ -124,14 +126,13 @@ describe("homophones judged by the trigram model", () => {
 
 describe("a contraction typed without its apostrophe at a sentence's start", () => {
   test("the trigram model's odds after the start decide, without the lexicon's prior for the word", () => {
-    for (const [typed, fixed] of [
+    expectFixed([
       ["Were almost done.", "We're almost done."],
       ["Were going to need more disk space.", "We're going to need more disk space."],
       ["Ill take a look after lunch.", "I'll take a look after lunch."],
-    ])
-      expect(fix(typed)).toBe(fixed);
+    ]);
   });
   test("the words themselves stay where they begin a sentence", () => {
-    for (const s of ["Were you there?", "Were it not for you, I would be lost.", "Well done.", "Ill health forced him to retire.", "Hell no.", "Shell scripts are fun."]) expect(fix(s)).toBe(s);
+    expectKept(["Were you there?", "Were it not for you, I would be lost.", "Well done.", "Ill health forced him to retire.", "Hell no.", "Shell scripts are fun."]);
   });
 });
