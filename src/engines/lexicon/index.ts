@@ -138,9 +138,20 @@ const NUMBER_WORD = "five";
  * "It's". (Before, a number ended the run, and a confusable just before it had no right context.)
  */
 function numberSlot(t: Token, tokens: Token[], i: number, alone: boolean): Slot {
+  return { tok: t, lower: NUMBER_WORD, id: -1, suffix: "", stem: NUMBER_WORD, sentenceStart: false, capital: false, editable: false, gapAfter: runGap(tokens, i, false), afterWord: false, alone, number: true };
+}
+
+/**
+ * The whitespace after token i where the run goes on past it (a Slot's gapAfter): a space without a line
+ * break, then a word, or with `toNumber` a number in digits (numberSlot); "" where the run ends at i.
+ * (string tests where a regular expression would only look for a character: each expression a one-liner
+ * runs is compiled first)
+ */
+function runGap(tokens: Token[], i: number, toNumber: boolean): string {
   const next = tokens[i + 1];
-  const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && tokens[i + 2]?.kind === "word" ? next.text : "";
-  return { tok: t, lower: NUMBER_WORD, id: -1, suffix: "", stem: NUMBER_WORD, sentenceStart: false, capital: false, editable: false, gapAfter, afterWord: false, alone, number: true };
+  if (!next || next.kind !== "space" || next.text.includes("\n") || next.text.includes("\r")) return "";
+  const after = tokens[i + 2];
+  return after?.kind === "word" || (toNumber && plainNumber(after)) ? next.text : "";
 }
 
 /** What pass() knows of a word from its text alone (LexiconEngine.wordInfo). */
@@ -311,11 +322,8 @@ export class LexiconEngine implements Engine {
         // (a protected token made a word above has no info yet)
         const w = infos[i] ?? this.wordInfo(t.text);
         const { lower, id, suffix, stem, viaVariant } = w;
-        const next = tokens[i + 1];
-        // (string tests here and below where a regular expression would only look for a character: each
-        // expression a one-liner runs is compiled first)
         // (a number in the sentence goes on the run as a slot of its own, numberSlot: "be their in 5 mins")
-        const gapAfter = next && next.kind === "space" && !next.text.includes("\n") && !next.text.includes("\r") && (tokens[i + 2]?.kind === "word" || plainNumber(tokens[i + 2])) ? next.text : "";
+        const gapAfter = runGap(tokens, i, true);
         // a name particle before a capitalised word (von Bismarck, da Vinci) is part of the name
         const particle = PARTICLES.has(lower) && tokens[i + 1]?.kind === "space" && startsUpper(tokens[i + 2]?.text ?? "");
         run.push({
@@ -621,4 +629,4 @@ export class LexiconEngine implements Engine {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(repeatedWords, runKey, LexiconEngine.prototype);
+hotPath(repeatedWords, runKey, lineMarker, plainNumber, numberSlot, runGap, LexiconEngine.prototype);
