@@ -319,7 +319,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
   return hyps;
 }
 
-/** The second parts of contractions, between spaces: what follows the apostrophe (I'll, you're, we've, I'm, it's, I'd, don't). */
+/** The second parts of contractions, between spaces, none longer than two letters: what follows the apostrophe (I'll, you're, we've, I'm, it's, I'd, don't). */
 const CONTRACTION_TAILS = " ll re ve m s d t ";
 
 /** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
@@ -342,7 +342,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   }
   // a contraction whose apostrophe was typed as a space ("I ll", "you re", "we ve", "don t"): the cost of a
   // slip, the context decides ("don t" is one negation, as "don't" is: text/negation.ts splitNegation)
-  if (!b.suffix && b.tok.text === b.lower && CONTRACTION_TAILS.includes(` ${b.lower} `)) {
+  if (b.lower.length <= 2 && !b.suffix && b.tok.text === b.lower && CONTRACTION_TAILS.includes(` ${b.lower} `)) {
     const id = lex.id(a.lower + "'" + b.lower);
     if (id >= 0 && id < lex.data.nCounted) out.push({ out: [lex.word(id)], ids: [id], channel: -P.typoCost, span: 2, keep: false, kind: "spelling" });
   }
