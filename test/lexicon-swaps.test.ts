@@ -136,3 +136,17 @@ describe("a contraction typed without its apostrophe at a sentence's start", () 
     expectKept(["Were you there?", "Were it not for you, I would be lost.", "Well done.", "Ill health forced him to retire.", "Hell no.", "Shell scripts are fun."]);
   });
 });
+
+describe("its before a participle", () => {
+  test("a participle in -ed between a possessive and a noun modifies the noun: its stays", () => {
+    expectKept(["The JIT left its optimised code alone.", "The team shipped its updated docs.", "The tool keeps its cached results.", "Your invited guests are here."]);
+  });
+  test("before a participle that a verb's object, an adverb or a clause end follows, it's is still meant", () => {
+    expectFixed([
+      ["Its changed everything.", "It's changed everything."],
+      ["Its changed a lot since then.", "It's changed a lot since then."],
+      ["Its updated daily.", "It's updated daily."],
+      ["Your invited to the party.", "You're invited to the party."],
+    ]);
+  });
+});

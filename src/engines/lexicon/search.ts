@@ -82,6 +82,8 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
       const next = run[at + 1];
       const second = hyp.seq[hyp.seq.length - 1]!;
       if (next && next.id >= 0 && (Number.isNaN(ctx.lex.bigram(second, next.id)) || lm(ctx, second, next.id) <= lm(ctx, first.id, next.id))) continue;
+      // (nor a possessive before a participle that modifies the noun after it: "left its optimised code")
+      if (next && at + 2 < n && POSSESSIVE_FORMS.has(first.lower) && modifiesNoun(ctx, second, next.lower, run[at + 2]!.lower)) continue;
     }
     if (hyp.kind === "confusable" && hyp.span === 1 && !swapHasEvidence(ctx, run, at, hyp, ends)) continue;
     // confidence: the posterior odds of this change against the best reading that keeps these words,
@@ -311,10 +313,26 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     // (the possessives' test only where the typed word is one: "I think there right about this" is they're,
     // though "their right hand" is English)
     if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && POSSESSIVE_FORMS.has(s.lower) && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
+    // …nor before a participle in -ed that a noun possessives take follows: the participle then modifies
+    // the noun ("left its optimised code", "shipped its updated docs"), where "it's" would want a verb or
+    // an adverb after the participle ("it's changed a lot", "it's finished.")
+    if (alt.includes("'") && POSSESSIVE_FORMS.has(s.lower) && i + 2 < n && modifiesNoun(ctx, ctx.cand.expansion(twin)?.at(-1) ?? twin, outWords[i + 1]!, outWords[i + 2]!)) return -Infinity;
   }
   const swapped = words.slice();
   swapped[at] = alt;
   return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against;
+}
+
+/**
+ * Whether `a b`, after a possessive, reads as a participle in -ed modifying a noun: `b` a content word (no
+ * function word, no adverb in -ly) that the bigrams show no likelier right after the contraction's second
+ * word (`second`: is, are) than anywhere ("updated docs", "optimised code"; not "changed everything",
+ * "worked great", "updated daily", where "it's" is meant).
+ */
+function modifiesNoun(ctx: LexiconContext, second: number, a: string | null, b: string | null): boolean {
+  if (a === null || b === null || a.length < 5 || !a.endsWith("ed") || b.endsWith("ly") || FUNCTION_WORDS.has(b)) return false;
+  const id = ctx.lex.id(b);
+  return id >= 0 && !(ctx.lex.bigram(second, id) - ctx.lex.logP(id) > 0);
 }
 
 /**
@@ -775,4 +793,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, editAt, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
