@@ -7,6 +7,7 @@
  *   models/en/confusable-lm.bin    CMU Sphinx US English unigrams (BSD-2): counts for common words the
  *                                  Google list lacks (mom, ad, ah, odor; see cmuCounts)
  *   models/en/src/cspell-tech.txt.gz software terms, tools, companies, npm names (cspell, MIT): never changed
+ *   models/en/src/cspell-people-names.txt.gz 38,976 people's names (@cspell/dict-people-names 1.1.16, MIT): names
  *   models/en/src/cspell-code.txt.gz identifiers of eight programming languages' cspell lists (MIT): never changed
  *   models/en/src/keep.txt         shorthand, abbreviations, short technical words: never changed
  *   models/en/src/typos-words.csv.gz  95,000 known misspellings (crate-ci/typos, MIT OR Apache-2.0)
@@ -178,6 +179,18 @@ export function readSources(): LexiconSource {
   }
   const list: Array<[string, number]> = [];
   listed(join(dir, "src/scowl-large.txt.gz"), list);
+  // people's names of every culture (cspell's people-names, MIT), of three letters or more: a capitalised
+  // name in mid-sentence that SCOWL lacks ("ask Mei") is a name, not a typo of a word ("ask Me"); not one
+  // that the misspelling lists know as a typo (Agin, Bedore) or that is a contraction without its
+  // apostrophe (Arent, Im): "tooltips arent shown" is still aren't; and only a name written as one, a capital
+  // then lower case (the list also holds I'm, Man's, Ne'er, Art.: "the man's wrist" is no name)
+  const apostropheless = new Set(unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, "")));
+  const typoWords = new Set(misspellings.map(([t]) => t));
+  for (const line of gunzipLines(join(dir, "src/cspell-people-names.txt.gz"))) {
+    const w = line.trim();
+    const lower = w.toLowerCase();
+    if (w.length >= 3 && /^[A-Z][a-z]+$/.test(w) && !typoWords.has(lower) && !apostropheless.has(lower)) list.push([lower, WORD_NAME]);
+  }
   // (a subset of the large list: only marks its words, adds none; a counted word shorter than MIN_LISTED is
   // marked as well (ate, ewe): it is a word already, and SCOWL's common sizes say it is one of today's English)
   listed(join(dir, "src/scowl-common.txt.gz"), list, WORD_COMMON);
@@ -195,9 +208,8 @@ export function readSources(): LexiconSource {
   // three-letter words are taken (their selection: extract-wordlists.ts), and none that the misspelling
   // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)
   // (nor a contraction without its apostrophe: a list's `dont` is still don't)
-  const contracted = unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, ""));
   // (nor one of four letters or more that is one slip from a common word: a list's `tset` is as likely test)
-  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...misspellings.map(([t]) => t), ...contracted, ...slipsOfCommon(unigrams)]));
+  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...typoWords, ...apostropheless, ...slipsOfCommon(unigrams)]));
   for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
     if (line.startsWith("#")) continue;
     for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);

@@ -18,6 +18,10 @@
  *     since a three-letter word of one list alone (`eot`, `ofb`) is as often a typo of an English word;
  *     two-letter ones (`fn`, `op`, `ls`) are left out: nearly every pair of letters is some language's keyword
  *
+ *   cspell's people names (npm @cspell/dict-people-names 1.1.16, MIT), taken as it is without its comments:
+ *     `grep -v '^#' DIR/node_modules/@cspell/dict-people-names/dict/people-names.txt | grep -v '^$' | gzip -9n`
+ *     → models/en/src/cspell-people-names.txt.gz (build-lexicon.ts chooses which to take as names)
+ *
  *   The typos project's misspelling list (crate-ci/typos, MIT OR Apache-2.0), taken as it is:
  *     (echo "# …"; git show HEAD:crates/typos-dict/assets/words.csv) | gzip -9n > models/en/src/typos-words.csv.gz
  *

@@ -74,6 +74,14 @@ describe("names", () => {
     expect(bold(s)).toBe(s);
     expect(fix("It ended. Teh cat sat")).toBe("It ended. The cat sat");
   });
+
+  test("people's names from the names list stay, where the context favours a word one letter away", () => {
+    for (const s of ["idk, ask Mei, she set up the cluster", "I met Isa Whitney yesterday."]) expect(fix(s)).toBe(s);
+    // (a lower-case one is still a typo; a contraction or possessive the list spells as a name is none)
+    expect(fix("ask mei about it")).toBe("ask me about it");
+    expect(fix("fix: tooltips arent shown on touch devices")).toBe("fix: tooltips aren't shown on touch devices");
+    expect(fix("the man's wrist")).toBe("the man's wrist");
+  });
 });
 
 describe("identifier-like tokens survive", () => {

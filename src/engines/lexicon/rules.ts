@@ -12,7 +12,7 @@ import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
-import { WORD_COMMON, WORD_KEEP } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 import { hotPath } from "../../runtime/jit.ts";
@@ -131,6 +131,14 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
   return true;
 }
 
+/** Whether `w` (lower case), or it without a plural s, is a word of the vocabulary other than a name only. */
+function wordOrStem(ctx: LexiconContext, w: string): boolean {
+  const id = ctx.lex.id(w);
+  if (id >= 0 && !(ctx.lex.flags(id) & WORD_NAME)) return true;
+  const stem = w.endsWith("s") ? ctx.lex.id(w.slice(0, -1)) : -1;
+  return stem >= 0 && !(ctx.lex.flags(stem) & WORD_NAME);
+}
+
 /**
  * Two-letter units in their own case: an SI prefix symbol (yocto … kilo, below mega; u for micro) then a
  * unit symbol (SI base and derived units, litre, byte, bel as dB), and pH and eV. From the SI brochure's
@@ -164,7 +172,8 @@ export function strayCapital(ctx: LexiconContext, text: string, code = false): b
   // together (LightOn, YouTube); a slip of the shift key rarely makes two words
   // (and camelCase of two words, toString, fieldId, is an identifier)
   const brand = /^([ie]|\p{Lu}\p{Ll}+|\p{Ll}{2,})(\p{Lu}\p{Ll}+)$/u.exec(text);
-  const known = (w: string) => ctx.lex.id(w.toLowerCase()) >= 0 || ctx.lex.id(w.toLowerCase().replace(/s$/, "")) >= 0;
+  // (a part the lists know only as a name, Ima, makes no brand of the two: "ImaAm" is Imam with a slipped shift key)
+  const known = (w: string) => wordOrStem(ctx, w.toLowerCase());
   // (unless, in lower camelCase, the word without its capital is a word: "thGat", "adoptTed", "hiUs" are a
   // shift key pressed in the middle of "that", "adopted", "his", not "th" + "Gat")
   // In technical text (`code`: a line or document with marks of code, src/text/technical.ts) code's names
@@ -365,7 +374,9 @@ export function looksEnglish(ctx: LexiconContext, tokens: Token[], unknownWord =
 export function unknownLower(ctx: LexiconContext, text: string): boolean {
   // (the replace only where there is a ’: a one-liner then compiles no expression for it)
   const w = text.includes("’") ? text.replace(/’/g, "'") : text;
-  return ctx.lex.id(w) < 0 && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
+  // (a word the lists know only as a name, typed in lower case, is no English word: "perro", "calle")
+  const id = ctx.lex.id(w);
+  return (id < 0 || (ctx.lex.flags(id) & WORD_NAME) !== 0) && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
 }
 
 /**
