@@ -116,6 +116,10 @@ describe("rules", () => {
     // a run-on with a function word is no compound, however long its parts (each, every: determiners)
     expect(fix("We help eachother every day.")).toBe("We help each other every day.");
     expect(fix("I see it everytime.")).toBe("I see it every time.");
+    // nor a function word run on to a word that it is often followed by, whatever other words its letters
+    // make (infact: inf + act), before a comma too
+    expect(fix("Infact, the bug is old.")).toBe("In fact, the bug is old.");
+    expect(fix("So infact, it works.")).toBe("So in fact, it works.");
     // while compounds of content words stay
     for (const c of ["The frontman left.", "In this timeframe we ship."]) expect(fix(c)).toBe(c);
   });

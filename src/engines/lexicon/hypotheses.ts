@@ -100,6 +100,9 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
     if (id >= 0 && ctx.lex.logP(id) > -13) return true;
   }
   const pre = ctx.lex.prefixIds(w);
+  // a function word run on to a word that follows it far more often than elsewhere is a run-on ("infact":
+  // in fact, not inf + act; "ontop"), whatever other parts the letters make
+  if (runOnOfFunctionWord(ctx, w, pre)) return false;
   for (let k = 2; k <= w.length - 2; k++) {
     const lid = pre[k]!;
     if (lid < 0) continue;
@@ -180,6 +183,17 @@ function strayCapitalHyp(lex: Lexicon, s: Slot, hyps: Hyp[], seen: Set<number>):
   const without = s.tok.text.slice(0, 1) + s.tok.text.slice(1).replace(/\p{Lu}/gu, "");
   const id = lex.id(without.toLowerCase());
   if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) addHyp(hyps, seen, lex, s, id, -(PARAMS.typoCost + PARAMS.editCost * 0.5), "spelling");
+}
+
+/** Whether `w` is a function word then a word the bigrams show at least e² times likelier after it than anywhere (isCompound; `pre`: the ids of w's prefixes). */
+function runOnOfFunctionWord(ctx: LexiconContext, w: string, pre: Int32Array): boolean {
+  for (let k = 2; k <= 5 && k <= w.length - 3; k++) {
+    const lid = pre[k]!;
+    if (lid < 0 || !FUNCTION_WORDS.has(w.slice(0, k))) continue;
+    const rid = ctx.lex.id(w.slice(k));
+    if (rid >= 0 && ctx.lex.bigram(lid, rid) - ctx.lex.logP(rid) > 2) return true;
+  }
+  return false;
 }
 
 /** An unknown word as a typo of a name used elsewhere in its text (singleHypsAll; `word`: its stem). */
@@ -474,4 +488,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(isCompound, runOnOfFunctionWord, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
