@@ -150,3 +150,17 @@ describe("its before a participle", () => {
     ]);
   });
 });
+
+describe("cant and wont", () => {
+  test("where the contraction is the commoner word, the trigram model's odds need not beat a prior against it", () => {
+    expectFixed([
+      ["it wont work on Windows", "it won't work on Windows"],
+      ["The script wont work.", "The script won't work."],
+      ["Wont work on Windows.", "Won't work on Windows."],
+      ["we cant ship this", "we can't ship this"],
+    ]);
+  });
+  test("after an article or a possessive the word is a noun, never a contraction", () => {
+    expectKept(["It was, as was his wont, late.", "the political cant of the day", "Run a shell script."]);
+  });
+});

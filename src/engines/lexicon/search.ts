@@ -197,19 +197,28 @@ function trigramSwapAt(ctx: LexiconContext, run: Slot[], outWords: Array<string 
   // (the look-up tested against undefined first: a word or undefined compared to a word left the optimised code)
   const bare = APOSTROPHE_PAIRS.get(s.lower);
   if (bare !== undefined && bare === alt) {
+    const before = editAt(edits, s.tok.start);
+    const to = restore(s.tok.text, alt, s);
+    const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
+    // (after an article or a possessive the word is a noun, never a contraction: "as was his wont", "the
+    // cant of the day", "a shell script")
+    if (at > 0 && DETERMINERS.has(words[at - 1]!)) {
+      if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
+      return;
+    }
     if (!cmuKnown(s.lower) || !cmuKnown(alt)) return;
     const swapped = words.slice();
     swapped[at] = alt;
     // (the prior: as much likelier as the lexicon counts the word than its contraction, "were" than
-    // "we're", the typed word is meant; where the contraction is the commoner, cant or whats, nothing.
-    // Not at a sentence's start, where the model's own odds after <s> say it: the counts are of words in
-    // running text, and "Were going to need more disk space" is "We're", "Were you there?" stays)
+    // "we're", the typed word is meant; where the contraction is the commoner, as much the contraction:
+    // "it wont work", "we cant ship". At a sentence's start only the latter: there the model's own odds
+    // after <s> say which, for the counts are of words in running text ("Were going to need more disk
+    // space" is "We're", "Were you there?" stays), but a contraction commoner anywhere is so there too
+    // ("Cant log into GitHub")
     const twin = ctx.lex.id(alt);
-    const prior = twin >= 0 && s.id >= 0 && !(at === 1 && words[0] === "<s>") ? Math.max(0, ctx.lex.logP(s.id) - ctx.lex.logP(twin)) : 0;
+    const odds = twin >= 0 && s.id >= 0 ? ctx.lex.logP(s.id) - ctx.lex.logP(twin) : 0;
+    const prior = at === 1 && words[0] === "<s>" ? Math.min(0, odds) : odds;
     const margin = windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost - prior;
-    const to = restore(s.tok.text, alt, s);
-    const before = editAt(edits, s.tok.start);
-    const bigrams = before && before.to === to && before.end === s.tok.end ? before : undefined;
     if (margin <= 0) {
       if (bigrams) edits.splice(edits.indexOf(bigrams), 1);
       return;
@@ -366,6 +375,9 @@ function followLift(ctx: LexiconContext, contraction: number, id: number): numbe
 
 /** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
 const POSSESSIVES = ["his", "her", "their", "our", "my"];
+
+/** The articles and possessive determiners: a word after one is no contraction (trigramSwapAt). */
+const DETERMINERS = new Set(["a", "an", "the", "its", "your", ...POSSESSIVES]);
 
 /** The possessive determiners that a contraction is confused with (its, your, their), and the others. */
 const POSSESSIVE_FORMS = new Set(["its", "your", ...POSSESSIVES]);
