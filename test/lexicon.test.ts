@@ -378,6 +378,11 @@ describe("known misspellings", () => {
     expect(fix("the first quater of the year")).toBe("the first quarter of the year");
     expect(fix("did you recieve it")).toBe("did you receive it");
   });
+  test("so they are where the correction is a word of the lists without a count (config, async)", () => {
+    expect(fix("the conifg format changed")).toBe("the config format changed");
+    expect(fix("THE CONIFG FORMAT CHANGED")).toBe("THE CONFIG FORMAT CHANGED");
+    expect(fix("use an asycn function")).toBe("use an async function");
+  });
   test("an entry of the lists with several corrections is only a candidate; a counted word is never one", () => {
     // "fo" stands for of, for, do, go, to: context decides
     expect(fix("the end fo the road")).toBe("the end of the road");

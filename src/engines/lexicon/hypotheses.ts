@@ -225,9 +225,18 @@ function misspellingHyps(lex: Lexicon, s: Slot, word: string, fixes: readonly nu
   const P = PARAMS;
   for (const id of fixes) {
     const sure = fixes.length === 1 && word.length >= 4;
-    const channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
+    let channel = sure ? P.misspellingCost : P.typoCost + P.editCost * channelDistance(lex.word(id), word, true);
+    // (a word of the lists without a count, config, async, has the listed prior, below an unknown word's:
+    // where the lists agree on it, it is as likely as the typed word would be, and likelier by the evidence
+    // itself: "the conifg format" is config)
+    if (sure && lex.flags(id) & WORD_LISTED) channel -= Math.max(0, unknownLogP(word.length) - lex.logP(id)) + P.listedMisspellingLift;
     addHyp(hyps, seen, lex, s, id, -(channel + (PROPER.has(lex.word(id)) ? nameCost * P.properShare : nameCost)), "spelling");
   }
+}
+
+/** The unigram ln P of keeping an unknown word of `length` letters (search.ts lmUncached: long unknown words are rarely valid ones we lack). */
+function unknownLogP(length: number): number {
+  return PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, length - 5);
 }
 
 function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {

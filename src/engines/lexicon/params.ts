@@ -33,6 +33,12 @@ export const PARAMS = {
   realWordCost: 5.0,
   /** Cost of correcting a known misspelling (models/en/src/typos-words.csv.gz, models/misspellings). */
   misspellingCost: 1.0,
+  /**
+   * How much likelier than keeping the typed word a known misspelling's one correction is, where that
+   * correction is a word of the lists without a count (conifg → config): its prior is then the unknown
+   * word's plus this, not the listed words' floor.
+   */
+  listedMisspellingLift: 2,
   /** Extra cost of any other word for a known misspelling that the lists correct to one word (lonley: lonely, not only). */
   attestedOtherCost: 2,
   /** Extra cost of replacing a word known only from the word lists (no count). */
