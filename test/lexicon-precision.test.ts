@@ -226,3 +226,11 @@ describe("the pronoun I typed in lower case", () => {
     expect(fix("i went home. so i think it is fine. and that is all")).toBe("i went home. so i think it is fine. and that is all");
   });
 });
+
+describe("real-word edits of today's English at the default level", () => {
+  test("a word the books count rarely but SCOWL's common sizes list is replaced only on the surer context a confusable swap needs", () => {
+    for (const s of ["that book you lent me", "he was borne into the house", "within a few paces of the door", "not to be cooped up", "I had stooped and was looking"]) expect(fix(s)).toBe(s);
+    // (at the low level the model's preference still shows)
+    expect(engine.fixSync("that book you lent me", { minConfidence: 0 }).output).toBe("that book you let me");
+  });
+});

@@ -31,7 +31,7 @@ import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
-import { WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
@@ -386,10 +386,26 @@ export class LexiconEngine implements Engine {
     let kept = edits;
     if (min > 0) {
       kept = [];
-      for (const e of edits) if ((e.confidence ?? 1) >= (e.kind === "confusable" ? swapMin : min)) kept.push(e);
+      for (const e of edits) if ((e.confidence ?? 1) >= (e.kind === "confusable" || (swapMin > min && this.modernRealWord(e)) ? swapMin : min)) kept.push(e);
     }
     kept.sort((a, b) => a.start - b.start);
     return { output: applyEdits(text, kept), edits: kept };
+  }
+
+  /**
+   * Whether an edit replaces a word of today's English that the books count rarely (SCOWL's common sizes,
+   * four letters or more, below settledLogP: lent, borne, paces, cooped, stooped) with another word: as a
+   * confusable swap, it needs the surer context at the default level, for the bigrams barely know such a
+   * word's pairs ("the book you lent me" was "let me" at 0.67; the novel's "borne into", "a few paces",
+   * "cooped up", "I had stooped" were changed at 0.6-0.8).
+   */
+  private modernRealWord(e: Edit): boolean {
+    if (e.kind !== "spelling" || e.from.includes(" ") || e.to.includes(" ")) return false;
+    const w = e.from.toLowerCase();
+    // (its apostrophe put back, wont → won't, is judged by the trigram model with the words' odds: search.ts)
+    if (e.to.toLowerCase().replace("'", "") === w) return false;
+    const id = this.lex.id(w);
+    return w.length >= 4 && id >= 0 && (this.lex.flags(id) & WORD_COMMON) !== 0 && this.lex.logP(id) <= PARAMS.settledLogP;
   }
 
   /**
