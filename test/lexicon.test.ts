@@ -387,6 +387,8 @@ describe("known misspellings", () => {
     // "fo" stands for of, for, do, go, to: context decides
     expect(fix("the end fo the road")).toBe("the end of the road");
     expect(engine.lex.corrections("the")).toEqual([]);
+    // but a word the lists do not give for it pays the extra cost of another word: "wich" is which or witch
+    expect(fix("check wich env var is set")).toBe("check which env var is set");
   });
 });
 

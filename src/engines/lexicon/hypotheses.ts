@@ -333,9 +333,10 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
       // Zhang, Christophe): names vary more than words do
       if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
-      // (a word the misspelling lists know as a misspelling of one word was meant as that word: another
-      // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling)
-      const attested = sureFix && lex.word(h.id) !== sureFix ? P.attestedOtherCost : 0;
+      // (a word the misspelling lists know as a misspelling was meant as one of the words they give: another
+      // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling;
+      // "wich" is which or witch, not with)
+      const attested = fixes.length && word.length >= 4 && !fixes.includes(h.id) ? P.attestedOtherCost : 0;
       addHyp(hyps, seen, lex, s, h.id, -(h.cost + attested + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
     }
   }

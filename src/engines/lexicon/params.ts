@@ -39,7 +39,7 @@ export const PARAMS = {
    * word's plus this, not the listed words' floor.
    */
   listedMisspellingLift: 2,
-  /** Extra cost of any other word for a known misspelling that the lists correct to one word (lonley: lonely, not only). */
+  /** Extra cost of any word the misspelling lists do not give for a known misspelling of four letters or more (lonley: lonely, not only; wich: which or witch, not with). */
   attestedOtherCost: 2,
   /** Extra cost of replacing a word known only from the word lists (no count). */
   listedCost: 3.0,
