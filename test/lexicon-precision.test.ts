@@ -81,6 +81,8 @@ describe("names", () => {
     expect(fix("ask mei about it")).toBe("ask me about it");
     expect(fix("fix: tooltips arent shown on touch devices")).toBe("fix: tooltips aren't shown on touch devices");
     expect(fix("the man's wrist")).toBe("the man's wrist");
+    // (nor is a typo a British or American spelling of a name: "poetre" is no oe/e variant of Petre)
+    expect(fix("poetre")).toBe("poetry");
   });
 });
 
