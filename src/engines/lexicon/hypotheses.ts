@@ -185,6 +185,20 @@ function strayCapitalHyp(lex: Lexicon, s: Slot, hyps: Hyp[], seen: Set<number>):
   if (id >= 0 && without.length >= 2 && without.length === s.tok.text.length - 1) addHyp(hyps, seen, lex, s, id, -(PARAMS.typoCost + PARAMS.editCost * 0.5), "spelling");
 }
 
+/**
+ * Whether the corpus rarely doubles a word: P(a | a) well below P(a) (PARAMS.doubledLift); for a settled
+ * word (more common than settledLogP) of three letters or more, or a function word, also where the pruned
+ * table lacks the pair ("but but": a doubling common enough to matter would be listed). A rarer word's
+ * missing pair says nothing (knock knock).
+ */
+function rarelyDoubled(lex: Lexicon, id: number): boolean {
+  const pair = lex.bigram(id, id);
+  if (!Number.isNaN(pair)) return pair - lex.logP(id) < PARAMS.doubledLift;
+  // (an interjection of two letters is doubled on purpose: ha ha, uh uh)
+  const w = lex.word(id);
+  return lex.logP(id) > PARAMS.settledLogP && (w.length >= 3 || FUNCTION_WORDS.has(w));
+}
+
 /** Whether `w` is a function word then a word the bigrams show at least e² times likelier after it than anywhere (isCompound; `pre`: the ids of w's prefixes). */
 function runOnOfFunctionWord(ctx: LexiconContext, w: string, pre: Int32Array): boolean {
   for (let k = 2; k <= 5 && k <= w.length - 3; k++) {
@@ -357,7 +371,7 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // a word typed twice ("the the"), where the corpus rarely doubles it: P(a | a) well below P(a)
   // ("had had", "very very", "bye bye" are doubled on purpose, and their bigram says so)
   // (the last part of a hyphenated compound is another word: "built-in in some libraries")
-  if (a.lower === b.lower && a.id >= 0 && !b.suffix && !a.compoundEnd && lex.bigram(a.id, a.id) - lex.logP(a.id) < P.doubledLift)
+  if (a.lower === b.lower && a.id >= 0 && !b.suffix && !a.compoundEnd && rarelyDoubled(lex, a.id))
     out.push({ out: [a.lower], ids: [a.id], channel: -P.doubledCost, span: 2, keep: false, kind: "other" });
   // could/should/would of → have: "of" after a modal verb is "have" said fast
   if (b.lower === "of" && MODALS.has(a.lower) && a.id >= 0) {
@@ -498,4 +512,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, runOnOfFunctionWord, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(isCompound, runOnOfFunctionWord, rarelyDoubled, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
