@@ -210,6 +210,13 @@ describe("prefixes and clause ends", () => {
     expect(tech("a very proLincial town")).toBe("a very provincial town");
     expect(tech("THe cat sat on the mat")).toBe("The cat sat on the mat");
   });
+
+  test("in technical text, a capital that begins a tail of one or two letters, or a word after a two-letter head, names a variable", () => {
+    const tech = (s: string) => engine.fixSync(s, { technical: true }).output;
+    for (const s of ["a new test compares logP, seen and the memo", "src/runtime/fs.ts nodeFs loads it", "read posX and transB first", "the same FNV-1a lmKey makes of the key's text"]) expect(tech(s)).toBe(s);
+    // in prose the capital is still a slip
+    expect(fix("the yeEars went by")).toBe("the years went by");
+  });
 });
 
 describe("the pronoun I typed in lower case", () => {

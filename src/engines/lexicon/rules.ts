@@ -188,6 +188,12 @@ export function strayCapital(ctx: LexiconContext, text: string, code = false): b
   if (code) {
     const head = /^(\p{Ll}{3,})\p{Lu}/u.exec(text);
     if (head && ctx.lex.id(head[1]!) >= 0 && !slipOfShift(ctx, text)) return false;
+    // …and so is one whose capital begins a tail of one or two letters, a variable's suffix (logP, nodeFs,
+    // transB, posX: the capital a slip of the shift key would have added to log, nodes, trans, pos), or a
+    // word of three letters or more after a short head that no slip explains (lmKey, fsPath)
+    if (/^\p{Ll}{2,}\p{Lu}\p{Ll}?$/u.test(text)) return false;
+    const tail = /^\p{Ll}{2}(\p{Lu}\p{Ll}{2,})$/u.exec(text);
+    if (tail && wordOrStem(ctx, tail[1]!.toLowerCase()) && !slipOfShift(ctx, text)) return false;
   }
   // camelCase whose capital starts a word of four letters or more (osaTable, rgbColor) is a name made in
   // code, unless the capital is a slipped shift key: dropped, or put back as the letter it replaced, it
