@@ -151,6 +151,13 @@ describe("its before a participle", () => {
   });
 });
 
+describe("a possessive the trigram model refuses to make a contraction", () => {
+  test("is not made one by the bigrams either", () => {
+    expectKept(["which the list makes its set from on first look-up", "before they discovered its true value", "not take it amiss if your visitor wear a mask"]);
+    expectFixed([["I think its going to rain", "I think it's going to rain"], ["The dog wagged it's tail.", "The dog wagged its tail."]]);
+  });
+});
+
 describe("cant and wont", () => {
   test("where the contraction is the commoner word, the trigram model's odds need not beat a prior against it", () => {
     expectFixed([

@@ -254,7 +254,13 @@ function trigramSwapAt(ctx: LexiconContext, run: Slot[], outWords: Array<string 
       bestAlt = a;
     }
   }
-  if (best <= 0) return;
+  if (best <= 0) {
+    // (and the bigrams' own swap of a word into a contraction, where the model refuses it: "makes its set
+    // from" is no "it's set"; the other way, "wagged it's tail", the bigrams judge well enough alone)
+    const before = s.lower.includes("'") ? undefined : editAt(edits, s.tok.start);
+    if (before && before.kind === "confusable" && before.end === s.tok.end && before.to.includes("'")) edits.splice(edits.indexOf(before), 1);
+    return;
+  }
   const margin = best;
   const confidence = Math.round(1e4 / (1 + Math.exp(-margin))) / 1e4;
   const to = restore(s.tok.text, bestAlt, s);
