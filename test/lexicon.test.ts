@@ -421,6 +421,8 @@ describe("real-word errors decided by context", () => {
     // a common word whose doubling the pruned table lacks is doubled by a slip; a two-letter interjection on purpose
     expect(fix("Approved, but but please update the docs.")).toBe("Approved, but please update the docs.");
     for (const s of ["ha ha, nice", "knock knock, who is there", "it is so so"]) expect(fix(s)).toBe(s);
+    // a word typed three times or more is repeated on purpose: nothing of it is dropped
+    for (const s of ["word word word word", "no no no", "very very very good"]) expect(fix(s)).toBe(s);
     // "too" ends sentences, "to" hardly ever does
     expect(fix("I love you too")).toBe("I love you too");
     expect(fix("I love you too.")).toBe("I love you too.");

@@ -406,7 +406,9 @@ function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   if (!pairs.length) return split ? own.slice(0, 1) : own;
   const hs = split ? own.slice(0, 1) : own.slice();
   // a hypothesis never adds or drops a negation between real words (doesnt → does, know → no)
-  for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h)) hs.push(h);
+  // (and a word typed three times or more is repeated on purpose: no pair of it is a doubled slip)
+  const repeated = (i > 0 && run[i - 1]!.lower === s.lower) || (i + 2 < run.length && run[i + 2]!.lower === s.lower);
+  for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h) && !(repeated && h.kind === "other" && h.out.length === 1 && s.lower === run[i + 1]!.lower)) hs.push(h);
   return hs;
 }
 
