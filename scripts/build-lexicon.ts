@@ -181,8 +181,8 @@ export function readSources(): LexiconSource {
   listed(join(dir, "src/scowl-large.txt.gz"), list);
   // people's names of every culture (cspell's people-names, MIT), of three letters or more: a capitalised
   // name in mid-sentence that SCOWL lacks ("ask Mei") is a name, not a typo of a word ("ask Me"); not one
-  // that the misspelling lists know as a typo (Agin, Bedore) or that is a contraction without its
-  // apostrophe (Arent, Im): "tooltips arent shown" is still aren't; and only a name written as one, a capital
+  // that the misspelling lists know as a typo (`Agin`, `Bedore`) or that is a contraction without its
+  // apostrophe (`Arent`, `Im`): `tooltips arent shown` is still aren't; and only a name written as one, a capital
   // then lower case (the list also holds I'm, Man's, Ne'er, Art.: "the man's wrist" is no name)
   const apostropheless = new Set(unigrams.filter(([w]) => w.includes("'")).map(([w]) => w.replace(/'/g, "")));
   const typoWords = new Set(misspellings.map(([t]) => t));
