@@ -5,27 +5,50 @@
 import { describe, expect, test } from "bun:test";
 import { isInflection, VARIANTS } from "../src/engines/lexicon/wordlists.ts";
 import { codeMark, LexiconEngine } from "../src/engines/lexicon/index.ts";
-import { lowerLetters } from "../src/text/ascii.ts";
+import { lowerLetters, TWINS } from "../src/text/ascii.ts";
+import { hasSentenceMark, SENTENCE_END } from "../src/text/lines.ts";
 import { clearPairMemo, pairHyps, rememberedNothing, type Slot } from "../src/engines/lexicon/hypotheses.ts";
 
 describe("word-list fast paths", () => {
-  test("every match of a spelling-variant pattern contains the part the search checks for first", () => {
+  test("every match of a spelling-variant pattern contains the part the search checks for first, in a word no shorter than the pattern's shortest", () => {
     const letters = "aeioulrsyzgntbvcmd";
     let seed = 5;
     const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
     const words = ["colour", "color", "analyze", "analyse", "center", "centre", "catalog", "defense", "traveled", "travelled", "paediatric", "foetus", "jewelry", "jewellery"];
     for (let k = 0; k < 20000; k++) words.push(Array.from({ length: 2 + rand(10) }, () => letters[rand(letters.length)]).join(""));
     let matched = 0;
-    for (const [g, , part] of VARIANTS)
+    for (const [g, , part, shortest] of VARIANTS)
       for (const w of words) {
         g.lastIndex = 0;
         for (let m = g.exec(w); m; m = g.exec(w)) {
           expect(m[0]).toContain(part);
+          expect(w.length).toBeGreaterThanOrEqual(shortest);
           matched++;
           if (m[0].length === 0) g.lastIndex++;
         }
       }
     expect(matched).toBeGreaterThan(1000);
+  });
+  test("a text without . ! ? or … has no sentence end, and no sentence start but at its beginning (hasSentenceMark)", () => {
+    const chars = ["a", "B", " ", "\t", "\n", ".", "!", "?", "…", '"', "”", "’", "'", ")", "]", "(", "[", "“", "‘", "é", "Ж", "1", ",", "-"];
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const texts = ["Thi sis a tset", "Is it? yes.", "a. b", "end…", "“Quoted.”  ", "no marks here", "(a) [b] “c”"];
+    for (let k = 0; k < 20000; k++) texts.push(Array.from({ length: 1 + rand(12) }, () => chars[rand(chars.length)]).join(""));
+    let marked = 0;
+    for (const t of texts) {
+      if (hasSentenceMark(t)) {
+        marked++;
+        continue;
+      }
+      expect(SENTENCE_END.test(t)).toBe(false);
+      for (const re of TWINS.sentenceStart) {
+        re.lastIndex = 0;
+        for (let m = re.exec(t); m; m = re.exec(t)) expect(m.index).toBe(0);
+      }
+    }
+    expect(marked).toBeGreaterThan(1000);
+    expect(texts.length - marked).toBeGreaterThan(1000);
   });
   test("isInflection's string tests agree with the regular expressions they replace", () => {
     const ref = (a: string, b: string) => {

@@ -26,6 +26,15 @@ export function splitLines(text: string): Line[] {
 export const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
 
 /**
+ * Whether `s` holds one of the marks that end a sentence (. ! ? …): without one, SENTENCE_END cannot match it,
+ * nor can a sentence start other than the text's own (text/ascii.ts sentenceStart), so the lexicon's pass runs
+ * neither expression on it (and a one-liner without them compiles neither).
+ */
+export function hasSentenceMark(s: string): boolean {
+  return s.includes(".") || s.includes("!") || s.includes("?") || s.includes("…");
+}
+
+/**
  * Sentence-ish segments of a line for engines with a bounded context: split after . ! ? followed by space,
  * then split pieces longer than maxChars after their last whitespace within the bound. A run of non-space
  * characters longer than maxChars is never cut (a cut would hand the engine a fragment of a word, URL or

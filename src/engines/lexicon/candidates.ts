@@ -62,8 +62,7 @@ export class Candidates {
     // (indexed, not destructured: see text/spans.ts protectedSpans)
     for (let k = 0; k < VARIANTS.length; k++) {
       const variant = VARIANTS[k]!;
-      const part = variant[2];
-      if (!w.includes(part)) continue;
+      if (w.length < variant[3] || !w.includes(variant[2])) continue;
       const g = variant[0];
       const rep = variant[1];
       g.lastIndex = 0;

@@ -35,7 +35,7 @@ import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
-import { SENTENCE_END } from "../../text/lines.ts";
+import { hasSentenceMark, SENTENCE_END } from "../../text/lines.ts";
 import { PARTICLES } from "./wordlists.ts";
 import type { Slot } from "./hypotheses.ts";
 import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, unknownName, userWord } from "./rules.ts";
@@ -256,33 +256,11 @@ export class LexiconEngine implements Engine {
     let run: Slot[] = [];
     // a text that continues a sentence from the previous line (wrapped prose) does not begin one
     let sentenceStart = !options.continues;
-    // whether the writer begins sentences with a capital: not if two or more sentence starts are lower-case and so
-    // are most of those that are dictionary words, or most of all when none is (a misspelt word at a sentence start
-    // may have lost its capital in the same slip: on the realistic dev set, judging by all starts cost 0.003 of
-    // reduction in lost capitals)
-    let starts = 0;
-    let lowerStarts = 0;
-    let known = 0;
-    let knownLower = 0;
-    // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
-    // it says nothing of the writer's capitals)
-    // (exec in a loop, not matchAll: its iterator's builtins cost a one-liner's interpreted start-up more; every
-    // match takes a letter, so none is empty)
-    const starter = pattern("sentenceStart", text);
-    starter.lastIndex = 0;
-    for (let m = starter.exec(text); m; m = starter.exec(text)) {
-      if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
-      const w = m[1]!;
-      const lower = startsLower(w);
-      starts++;
-      if (lower) lowerStarts++;
-      const wl = w.toLowerCase();
-      if (this.lex.id(wl.includes("’") ? wl.replace(/’/g, "'") : wl) < 0) continue;
-      known++;
-      if (lower) knownLower++;
-    }
-    const capsStyle = lowerStarts < 2 || (known ? knownLower * 2 <= known : lowerStarts * 2 <= starts);
-    let capital: Slot["capital"] = sentenceStart && (SENTENCE_END.test(text) ? "sure" : "maybe");
+    // (a text without . ! ? or … has one sentence start at most, its own, so it shows no writer who begins
+    // sentences in lower case, and it ends none: neither expression runs on it, hasSentenceMark)
+    const marked = hasSentenceMark(text);
+    const capsStyle = !marked || this.capitalStarts(text);
+    let capital: Slot["capital"] = sentenceStart && (marked && SENTENCE_END.test(text) ? "sure" : "maybe");
     // a text written in capitals: three words or more of two letters or more, most of them ALL-CAPS
     let words = 0;
     let caps = 0;
@@ -406,6 +384,37 @@ export class LexiconEngine implements Engine {
     if (e.to.toLowerCase().replace("'", "") === w) return false;
     const id = this.lex.id(w);
     return w.length >= 4 && id >= 0 && (this.lex.flags(id) & WORD_COMMON) !== 0 && this.lex.logP(id) <= PARAMS.settledLogP;
+  }
+
+  /**
+   * Whether the writer of `text` begins sentences with a capital (pass): not if two or more sentence starts are
+   * lower-case and so are most of those that are dictionary words, or most of all when none is (a misspelt word at
+   * a sentence start may have lost its capital in the same slip: on the realistic dev set, judging by all starts
+   * cost 0.003 of reduction in lost capitals).
+   */
+  private capitalStarts(text: string): boolean {
+    let starts = 0;
+    let lowerStarts = 0;
+    let known = 0;
+    let knownLower = 0;
+    // (the full stop of an abbreviation, "Metals Corp. for", "the U.S. army", ends no sentence: the word after
+    // it says nothing of the writer's capitals)
+    // (exec in a loop, not matchAll: its iterator's builtins cost a one-liner's interpreted start-up more; every
+    // match takes a letter, so none is empty)
+    const starter = pattern("sentenceStart", text);
+    starter.lastIndex = 0;
+    for (let m = starter.exec(text); m; m = starter.exec(text)) {
+      if (m.index > 0 && ABBREVIATION.test(/\S*$/.exec(text.slice(Math.max(0, m.index - 16), m.index))![0])) continue;
+      const w = m[1]!;
+      const lower = startsLower(w);
+      starts++;
+      if (lower) lowerStarts++;
+      const wl = w.toLowerCase();
+      if (this.lex.id(wl.includes("’") ? wl.replace(/’/g, "'") : wl) < 0) continue;
+      known++;
+      if (lower) knownLower++;
+    }
+    return lowerStarts < 2 || (known ? knownLower * 2 <= known : lowerStarts * 2 <= starts);
   }
 
   /**

@@ -176,26 +176,28 @@ const E_ENDINGS = new Set(["ing", "ed", "er", "est"]);
 export const LOANWORDS = new WordList(loanwords);
 
 // American ↔ British spelling patterns; each is tried at every place it matches. The third string is a
-// part of every match: a word without it skips the pattern (most words skip most patterns)
-export const VARIANTS: Array<[RegExp, string, string]> = [
-  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our", "or"],
-  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or", "our"],
-  [/iz(?=e|ation|ing)/g, "is", "iz"],
-  [/is(?=e|ation|ing)/g, "iz", "is"],
-  [/yz(?=e|ing)/g, "ys", "yz"],
-  [/(?<=[tbv])er(?=s?$)/g, "re", "er"],
-  [/(?<=[tbv])re(?=s?$)/g, "er", "re"],
-  [/og(?=s?$)/g, "ogue", "og"],
-  [/ense(?=s?$)/g, "ence", "ense"],
-  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1ll", "l"],
-  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1l", "ll"],
+// part of every match, and the number the length of the shortest word a match fits in (the match and the
+// letters its look-arounds need): a word without that part, or shorter, skips the pattern (most words skip
+// most patterns; a one-liner's short words never compile the digraph patterns)
+export const VARIANTS: Array<[RegExp, string, string, number]> = [
+  [/or(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "our", "or", 2],
+  [/our(?=s?$|ed$|ing$|ful|ite|abl|hood|ship|less|al)/g, "or", "our", 3],
+  [/iz(?=e|ation|ing)/g, "is", "iz", 3],
+  [/is(?=e|ation|ing)/g, "iz", "is", 3],
+  [/yz(?=e|ing)/g, "ys", "yz", 3],
+  [/(?<=[tbv])er(?=s?$)/g, "re", "er", 3],
+  [/(?<=[tbv])re(?=s?$)/g, "er", "re", 3],
+  [/og(?=s?$)/g, "ogue", "og", 2],
+  [/ense(?=s?$)/g, "ence", "ense", 4],
+  [/([aeiou])l(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1ll", "l", 4],
+  [/([aeiou])ll(?=ed$|ing$|er$|ers$|ment|ry)/g, "$1l", "ll", 5],
   // paediatric, haemoglobin, foetus, manoeuvre: the digraph early in the word, three letters or more after it
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae", "e"],
-  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e", "ae"],
-  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe", "e"],
-  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e", "oe"],
-  [/ell?ry$/g, "ellery", "el"],
-  [/ellery$/g, "elry", "ellery"],
+  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "ae", "e", 5],
+  [/(?<=^[a-z]{0,8})ae(?=[^aeiou][a-z]{2})/g, "e", "ae", 5],
+  [/(?<=^[a-z]{0,7}[^aeiou])e(?=[^aeiou][a-z]{2})/g, "oe", "e", 5],
+  [/(?<=^[a-z]{0,8})oe(?=[^aeiou][a-z]{2})/g, "e", "oe", 5],
+  [/ell?ry$/g, "ellery", "el", 4],
+  [/ellery$/g, "elry", "ellery", 6],
 ];
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
