@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { caseShapeOf } from "../src/text/case.ts";
-import { negates, negatesUncached } from "../src/text/negation.ts";
+import { negates, negatesUncached, negationCount } from "../src/text/negation.ts";
 import { pattern } from "../src/text/ascii.ts";
 import { phoneticKey } from "../src/text/phonetic.ts";
 import { applyEdits, diffEdits, mergeResults, protectedSpans, segments, splitLines, tokenize, applyCase, caseShape } from "../src/text/index.ts";
@@ -144,6 +144,10 @@ describe("case", () => {
 });
 
 describe("fast paths give the same answers as the general code", () => {
+  test("a negation run on to the next word counts as the two words do: noone, nevermind", () => {
+    expect(negationCount("noone reads it")).toBe(negationCount("no one reads it"));
+    expect(negationCount("oh nevermind, found it")).toBe(negationCount("oh never mind, found it"));
+  });
   test("caseShape's ASCII pass agrees with the comparison of case-mapped forms; negates' shortcut and memo with the uncached check", () => {
     const letters = "aAzZmM'’-1 éÉnNoOtT";
     let seed = 11;
