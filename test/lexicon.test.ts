@@ -382,6 +382,8 @@ describe("known misspellings", () => {
     expect(fix("the conifg format changed")).toBe("the config format changed");
     expect(fix("THE CONIFG FORMAT CHANGED")).toBe("THE CONFIG FORMAT CHANGED");
     expect(fix("use an asycn function")).toBe("use an async function");
+    // (and against a common word one slip away: TOOD is TODO, not GOOD)
+    expect(fix("# TOOD: handle the empty case")).toBe("# TODO: handle the empty case");
   });
   test("an entry of the lists with several corrections is only a candidate; a counted word is never one", () => {
     // "fo" stands for of, for, do, go, to: context decides

@@ -38,7 +38,7 @@ export const PARAMS = {
    * correction is a word of the lists without a count (conifg → config): its prior is then the unknown
    * word's plus this, not the listed words' floor.
    */
-  listedMisspellingLift: 2,
+  listedMisspellingLift: 4,
   /** Extra cost of any word the misspelling lists do not give for a known misspelling of four letters or more (lonley: lonely, not only; wich: which or witch, not with). */
   attestedOtherCost: 2,
   /** Extra cost of replacing a word known only from the word lists (no count). */
