@@ -113,6 +113,9 @@ describe("rules", () => {
     expect(fix("wagons for multNi-track routes")).toBe("wagons for multi-track routes");
     expect(fix("the end ofthe road")).toBe("the end of the road");
     expect(fix("he wasborn in May")).toBe("he was born in May");
+    // "a" and "I" join only an unknown word after them ("a nother" is another; "a way", "a lot" stay)
+    expect(fix("Can you send me a nother copy?")).toBe("Can you send me another copy?");
+    for (const s of ["it was a way to go", "I need a lot of time"]) expect(fix(s)).toBe(s);
     // a run-on with a function word is no compound, however long its parts (each, every: determiners)
     expect(fix("We help eachother every day.")).toBe("We help each other every day.");
     expect(fix("I see it everytime.")).toBe("I see it every time.");

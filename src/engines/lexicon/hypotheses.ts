@@ -412,15 +412,16 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   if (pairPre.length <= nj) pairPre = new Int32Array(2 * nj + 2);
   const pre = pairPre;
   const reached = lex.prefixIdsOf(a.lower, b.stem, pre);
-  // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I)
+  // a lone letter joins its neighbour ("bee n" → "been") unless it is a word itself (a, I), but for an
+  // unknown word after it ("a nother" → another: "a another" is no English)
   // (the listed words are asked only for a join these allow)
-  const joinable = nj >= 4 && loneOk(a.lower) && loneOk(b.stem);
+  const joinable = nj >= 4 && (loneOk(a.lower) || b.id < 0) && loneOk(b.stem);
   const jid = !joinable ? -1 : reached === nj && pre[nj]! >= 0 ? pre[nj]! : lex.listedId(joined);
   // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
   const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
   if (jid >= 0 && !keptOnly) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
-    const loneCost = a.lower.length === 1 || b.stem.length === 1 ? 2 * P.realWordCost : 0;
+    const loneCost = (a.lower.length === 1 && loneOk(a.lower)) || b.stem.length === 1 ? 2 * P.realWordCost : 0;
     out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
