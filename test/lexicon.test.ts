@@ -398,6 +398,12 @@ describe("known misspellings", () => {
 });
 
 describe("ALL-CAPS words", () => {
+  test("a word in capitals of six letters or more one slip after its first letter from a common word is a slip, not an acronym", () => {
+    expect(fix("FREE SHIPPNG on all orders")).toBe("FREE SHIPPING on all orders");
+    expect(fix("URGNET: the payroll run failed")).toBe("URGENT: the payroll run failed");
+    // Redis's commands, and a run-on one slip from a name only, stay
+    for (const s of ["the same options as ZRANGE and ZUNION", "Optional COUNT and JUSTID modifiers", "the NVIDIA and UNESCO report"]) expect(fix(s)).toBe(s);
+  });
   test("a known misspelling in capitals is fixed and stays in capitals; acronyms stay", () => {
     expect(fix("I did not RECIEVE it")).toBe("I did not RECEIVE it");
     expect(fix("the NATO and UNESCO treaty")).toBe("the NATO and UNESCO treaty");

@@ -100,7 +100,7 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
   // then compiles and runs none of those regular expressions)
   if (plainWord(text)) {
     if (LOANWORDS.has(lower)) return false;
-    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
+    if (caseShape(text) === "upper") return text.length >= 4 && (shouting || capsSlip(ctx, lower));
     return true;
   }
   // a single letter's plural or possessive (a's and b's, x's, i's): the letter named, not a word mistyped
@@ -127,8 +127,26 @@ export function editableWord(ctx: LexiconContext, text: string, lower: string, s
   // an ALL-CAPS word in text written in capitals is checked like any other; elsewhere it is an acronym,
   // unless it is a known misspelling (RECIEVE). Short ones (NPM, TEH) are acronyms either way.
   // Mixed case reaches here only as a stray capital (see strayCapital).
-  if (caseShape(text) === "upper") return text.length >= 4 && (shouting || (ctx.lex.id(lower) < 0 && ctx.lex.corrections(lower).length === 1));
+  if (caseShape(text) === "upper") return text.length >= 4 && (shouting || capsSlip(ctx, lower));
   return true;
+}
+
+/**
+ * Whether an unknown word in capitals outside text written in capitals is a slip rather than an acronym:
+ * a known misspelling (RECIEVE), or a word of six letters or more one slip after its first letter from a
+ * common word (SHIPPNG, URGNET: an acronym that long is rarely one letter from English).
+ */
+function capsSlip(ctx: LexiconContext, lower: string): boolean {
+  if (ctx.lex.id(lower) >= 0) return false;
+  if (ctx.lex.corrections(lower).length === 1) return true;
+  if (lower.length < 6 || !/^[a-z]+$/.test(lower)) return false;
+  // (a word of today's English (SCOWL's common sizes) that keeps the first letter, by a plain edit:
+  // ZRANGE, ZINTER, ZUNION are Redis's commands, not slips of range, winter, union; JUSTID no Justin)
+  for (const h of ctx.cand.nearest(lower, 1, false, false)) {
+    const w = ctx.lex.word(h.id);
+    if (w[0] === lower[0] && ctx.lex.logP(h.id) > PARAMS.rareKnownLogP && ctx.lex.flags(h.id) & WORD_COMMON) return true;
+  }
+  return false;
 }
 
 /** Whether `w` (lower case), or it without a plural s, is a word of the vocabulary other than a name only. */
@@ -664,4 +682,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames, nameListsOf, termListsOf, foreignStopwords, nearNames, foreignQuote);
+hotPath(capsSlip, osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames, nameListsOf, termListsOf, foreignStopwords, nearNames, foreignQuote);
