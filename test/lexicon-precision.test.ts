@@ -81,7 +81,7 @@ describe("names", () => {
     expect(fix("ask mei about it")).toBe("ask me about it");
     expect(fix("fix: tooltips arent shown on touch devices")).toBe("fix: tooltips aren't shown on touch devices");
     expect(fix("the man's wrist")).toBe("the man's wrist");
-    // a capitalised unknown name is no slip of a word English always capitalises with another first letter
+    // a capitalised unknown name is no slip of a word English always capitalises with a first letter added or dropped
     expect(fix("Kasia and Ioana will present the numbers.")).toBe("Kasia and Ioana will present the numbers.");
     expect(fix("She studied Chiness history in Texas.")).toBe("She studied Chinese history in Texas.");
     // (nor is a typo a British or American spelling of a name: "poetre" is no oe/e variant of Petre)

@@ -347,9 +347,9 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
       // Zhang, Christophe): names vary more than words do
       if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
-      // (nor one whose first letter it would change: "Kasia" is no slip of Asia, a name's first letter is
-      // typed with most care)
-      if (nameCost && proper && lex.word(h.id)[0] !== word[0]) continue;
+      // (nor one it would make by adding or dropping a first letter: "Kasia" is no slip of Asia, though
+      // "Pritish" is of British)
+      if (nameCost && proper && lex.word(h.id)[0] !== word[0] && lex.word(h.id).length !== word.length) continue;
       // (a word the misspelling lists know as a misspelling was meant as one of the words they give: another
       // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling;
       // "wich" is which or witch, not with)
