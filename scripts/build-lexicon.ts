@@ -30,6 +30,7 @@ import { expand } from "../src/engines/lexicon/contractions.ts";
 import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
 import { PARAMS } from "../src/engines/lexicon/params.ts";
+import { FUNCTION_WORDS } from "../src/engines/lexicon/wordlists.ts";
 import { known as cmuKnown, logP as cmuLogP } from "../src/engines/lexicon/confusable-lm.ts";
 
 const root = join(import.meta.dir, "..");
@@ -149,6 +150,25 @@ function slipsOfCommon(unigrams: Array<[string, number]>): Set<string> {
   return out;
 }
 
+/**
+ * Run-ons of a set English phrase: a function word and a word that the bigram counts show at least e^7.5
+ * (1,800) times likelier after it than anywhere ("atleast": at least, "sofar", "notyet"; not "isempty",
+ * "foreach", "todo", names of code at 7.1, 6.5, 5.9). A code list that holds one does not make it right in
+ * prose, where it is far more often the phrase typed without its space.
+ */
+function phraseRunOns(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): Set<string> {
+  const total = unigrams.reduce((s, [, c]) => s + c, 0);
+  const count = new Map(unigrams);
+  const out = new Set<string>();
+  for (const [a, b, c] of bigrams) {
+    const ca = count.get(a);
+    const cb = count.get(b);
+    if (!ca || !cb || !FUNCTION_WORDS.has(a) || !/^[a-z]+$/.test(a + b)) continue;
+    if (Math.log(c / ca) - Math.log(cb / total) >= 7.5) out.add(a + b);
+  }
+  return out;
+}
+
 export function readSources(): LexiconSource {
   const unigrams: Array<[string, number]> = [];
   for (const line of gunzipLines(join(dir, "src/unigrams.txt.gz"))) {
@@ -209,7 +229,8 @@ export function readSources(): LexiconSource {
   // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)
   // (nor a contraction without its apostrophe: a list's `dont` is still don't)
   // (nor one of four letters or more that is one slip from a common word: a list's `tset` is as likely test)
-  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...typoWords, ...apostropheless, ...slipsOfCommon(unigrams)]));
+  // (nor the run-on of an English phrase: a list's `atleast` is still at least)
+  listed(join(dir, "src/cspell-code.txt.gz"), list, WORD_KEEP, counted, 3, new Set([...typoWords, ...apostropheless, ...slipsOfCommon(unigrams), ...phraseRunOns(unigrams, bigrams)]));
   for (const line of readFileSync(join(dir, "src/keep.txt"), "utf8").split("\n")) {
     if (line.startsWith("#")) continue;
     for (const w of line.trim().split(/\s+/)) if (w) list.push([w.toLowerCase(), WORD_KEEP]);

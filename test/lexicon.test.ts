@@ -123,6 +123,9 @@ describe("rules", () => {
     // make (infact: inf + act), before a comma too
     expect(fix("Infact, the bug is old.")).toBe("In fact, the bug is old.");
     expect(fix("So infact, it works.")).toBe("So in fact, it works.");
+    // a code list's run-on of a set phrase is no word in prose; its names of code are (isempty, foreach)
+    expect(fix("You need atleast 8 GB of RAM.")).toBe("You need at least 8 GB of RAM.");
+    expect(fix("call isempty in the foreach loop")).toBe("call isempty in the foreach loop");
     // while compounds of content words stay
     for (const c of ["The frontman left.", "In this timeframe we ship."]) expect(fix(c)).toBe(c);
   });
