@@ -7,7 +7,7 @@
  * Cost: one bounded trie walk per new word (lexicon.ts), a map lookup for a word seen before.
  */
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP, WORD_NAME, type RealWordTable } from "./format.ts";
+import { COMMON_LOGP, type RealWordTable } from "./format.ts";
 import { channelDistance, channelShare, channelTables } from "./channel.ts";
 import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
@@ -70,9 +70,9 @@ export class Candidates {
         const found = m;
         // (only a replacement with a group in it, $1, is expanded: most have none)
         const v = w.slice(0, m.index) + (rep.includes("$") ? rep.replace(/\$(\d)/g, (_, k) => found[+k] ?? "") : rep) + w.slice(m.index + m[0].length);
-        const id = this.lex.id(v);
         // (a word's variant, not a name's: "poetre" is no spelling of Petre)
-        if (id >= 0 && !(this.lex.flags(id) & WORD_NAME)) return id;
+        const id = this.lex.wordId(v);
+        if (id >= 0) return id;
         if (m[0].length === 0) g.lastIndex++;
       }
     }

@@ -248,8 +248,8 @@ function misspellingHyps(lex: Lexicon, s: Slot, word: string, fixes: readonly nu
   }
 }
 
-/** The unigram ln P of keeping an unknown word of `length` letters (search.ts lmUncached: long unknown words are rarely valid ones we lack). */
-function unknownLogP(length: number): number {
+/** The unigram ln P of keeping an unknown word of `length` letters (long unknown words are rarely valid ones we lack; search.ts lmUncached). */
+export function unknownLogP(length: number): number {
   return PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, length - 5);
 }
 
@@ -516,4 +516,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, runOnOfFunctionWord, rarelyDoubled, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);

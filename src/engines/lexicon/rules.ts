@@ -12,7 +12,7 @@ import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
-import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
 import { hotPath } from "../../runtime/jit.ts";
@@ -151,10 +151,7 @@ function capsSlip(ctx: LexiconContext, lower: string): boolean {
 
 /** Whether `w` (lower case), or it without a plural s, is a word of the vocabulary other than a name only. */
 function wordOrStem(ctx: LexiconContext, w: string): boolean {
-  const id = ctx.lex.id(w);
-  if (id >= 0 && !(ctx.lex.flags(id) & WORD_NAME)) return true;
-  const stem = w.endsWith("s") ? ctx.lex.id(w.slice(0, -1)) : -1;
-  return stem >= 0 && !(ctx.lex.flags(stem) & WORD_NAME);
+  return ctx.lex.wordId(w) >= 0 || (w.endsWith("s") && ctx.lex.wordId(w.slice(0, -1)) >= 0);
 }
 
 /**
@@ -399,8 +396,7 @@ export function unknownLower(ctx: LexiconContext, text: string): boolean {
   // (the replace only where there is a ’: a one-liner then compiles no expression for it)
   const w = text.includes("’") ? text.replace(/’/g, "'") : text;
   // (a word the lists know only as a name, typed in lower case, is no English word: "perro", "calle")
-  const id = ctx.lex.id(w);
-  return (id < 0 || (ctx.lex.flags(id) & WORD_NAME) !== 0) && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
+  return ctx.lex.wordId(w) < 0 && ctx.cand.variantId(w.endsWith("'s") ? w.slice(0, -2) : w) < 0;
 }
 
 /**

@@ -15,7 +15,7 @@ import { negates, splitNegation } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
-import { clearPairMemo, LOCAL, pairHyps, singleHyps, splitHyps, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
+import { clearPairMemo, LOCAL, pairHyps, singleHyps, splitHyps, unknownLogP, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, ONE_WAY, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
 
@@ -792,7 +792,7 @@ function lmUncached(ctx: LexiconContext, prev: number, id: number, unknownLength
   // long unknown words are rarely valid words we lack: words are sparse in edit space as they grow
   // (a lone letter is a letter, a variable, an initial: far likelier than an unknown word)
   const uni =
-    id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : PARAMS.logPUnknown - PARAMS.unknownPerChar * Math.max(0, unknownLength - 5);
+    id >= 0 ? lex.logP(id) : id === LOCAL ? PARAMS.logPLocalName : unknownLength === 1 ? PARAMS.logPLetter : unknownLogP(unknownLength);
   const w = PARAMS.bigramWeight;
   if (prev < 0 || id < 0) return uni + BACKOFF;
   const bi = lex.bigram(prev, id);
