@@ -26,7 +26,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
-import { expand } from "../src/engines/lexicon/contractions.ts";
+import { EXPANSIONS, expand } from "../src/engines/lexicon/contractions.ts";
 import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
 import { PARAMS } from "../src/engines/lexicon/params.ts";
@@ -62,15 +62,70 @@ function listed(path: string, out: Array<[string, number]>, lowerFlag = 0, count
  */
 const CONTRACTION_SHARE = 158 / 1425;
 function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): void {
+  const count = expansionCount(unigrams, bigrams);
+  for (const u of unigrams) {
+    if (!u[0].includes("'")) continue;
+    const c = count(u[0]);
+    if (c) u[1] = c;
+  }
+}
+
+/** A contraction's count from its expansion's bigram count (contractionCounts), or 0 when the bigrams lack it. */
+function expansionCount(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): (w: string) => number {
   const uniTotal = unigrams.reduce((s, [, c]) => s + c, 0);
   const biTotal = bigrams.reduce((s, [, , c]) => s + c, 0);
   const pairs = new Map(bigrams.map(([a, b, c]) => [`${a} ${b}`, c]));
-  for (const u of unigrams) {
-    if (!u[0].includes("'")) continue;
-    const parts = expand(u[0]);
+  return (w) => {
+    const parts = expand(w);
     const c = parts && pairs.get(parts.join(" "));
-    if (c) u[1] = Math.round((c * uniTotal * CONTRACTION_SHARE) / biTotal);
+    return c ? Math.round((c * uniTotal * CONTRACTION_SHARE) / biTotal) : 0;
+  };
+}
+
+/**
+ * The median of ln count − ln P(CMU) over the words both the Google list and the CMU model know: a CMU
+ * unigram probability moved to the Google scale (cmuCounts). With `contractions`, over the contractions both
+ * know, after contractionCounts: the scale of the list's contractions (missingContractions), which edited
+ * prose writes less often than the model's speech-like text does. NaN when none are shared.
+ */
+function cmuOffset(unigrams: Array<[string, number]>, contractions = false): number {
+  const diffs: number[] = [];
+  for (const [w, c] of unigrams) if (w.includes("'") === contractions && cmuKnown(w)) diffs.push(Math.log(c) - cmuLogP("", "", w));
+  if (!diffs.length) return NaN;
+  diffs.sort((a, b) => a - b);
+  return diffs[diffs.length >> 1]!;
+}
+
+/**
+ * The Google list's 65 contractions lack many that people write: `you've`, `would've`, `must've`, `that'll`,
+ * `there'd`, `how's`, `ain't`, `y'all`, `ma'am`. Unknown, each was "corrected" into a known neighbour, often
+ * another contraction: `you've got this` became "you're got this", `it would've worked` "it could've worked",
+ * `that'll do` "they'll do". The contractions English makes (a pronoun, a wh-word, this/that/there/here or an
+ * indefinite pronoun with 'm 're 've 'll 'd 's; an auxiliary or modal with n't; a modal with 've; and the
+ * irregular ones) are taken where the CMU Sphinx model counts them, with the count its unigram probability
+ * gives on the scale of the list's own contractions (cmuOffset), or, for one contractions.ts expands that the model lacks
+ * (shan't), the count of its expansion (as contractionCounts; not for the others: `ain't` would take the
+ * count of "is not", which isn't shares, and `anut` became ain't rather than aunt). Returns the words added.
+ */
+function missingContractions(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): string[] {
+  const have = new Set(unigrams.map(([w]) => w));
+  const offset = cmuOffset(unigrams, true);
+  const fromExpansion = expansionCount(unigrams, bigrams);
+  const heads = "i you he she it we they that there here what who where when why how this these those somebody someone something everyone everybody nobody everything".split(" ");
+  const made = new Set<string>();
+  for (const h of heads) for (const t of ["'m", "'re", "'ve", "'ll", "'d", "'s"]) made.add(h + t);
+  for (const a of "is are was were do does did have has had can could should would might must need ought dare".split(" ")) made.add(`${a}n't`);
+  for (const m of "could should would might must may".split(" ")) made.add(`${m}'ve`);
+  for (const w of ["won't", "can't", "shan't", "ain't", "let's", "y'all", "ma'am", "o'clock", "ne'er", "e'er"]) made.add(w);
+  const added: Array<[string, number]> = [];
+  for (const w of made) {
+    // (`i's` is no contraction: the model's "i's" are letters, "dot the i's")
+    if (have.has(w) || w === "i's") continue;
+    const c = cmuKnown(w) && !Number.isNaN(offset) ? Math.round(Math.exp(cmuLogP("", "", w) + offset)) : EXPANSIONS.some(([re]) => re.source === `^${w}$`) ? fromExpansion(w) : 0;
+    if (c > 0) added.push([w, c]);
   }
+  unigrams.push(...added);
+  return added.map(([w]) => w);
 }
 
 /**
@@ -84,11 +139,8 @@ function contractionCounts(unigrams: Array<[string, number]>, bigrams: Array<[st
  */
 function cmuCounts(unigrams: Array<[string, number]>, commonPath: string): void {
   const have = new Set(unigrams.map(([w]) => w));
-  const diffs: number[] = [];
-  for (const [w, c] of unigrams) if (cmuKnown(w)) diffs.push(Math.log(c) - cmuLogP("", "", w));
-  if (!diffs.length) return;
-  diffs.sort((a, b) => a - b);
-  const offset = diffs[diffs.length >> 1]!;
+  const offset = cmuOffset(unigrams);
+  if (Number.isNaN(offset)) return;
   for (const line of gunzipLines(commonPath)) {
     const w = line.trim();
     if (w.length < 2 || !/^[a-z]+$/.test(w) || have.has(w) || !cmuKnown(w)) continue;
@@ -183,6 +235,7 @@ export function readSources(): LexiconSource {
     bigrams.push([a.toLowerCase(), b.toLowerCase(), Number(c)]);
   }
   contractionCounts(unigrams, bigrams);
+  missingContractions(unigrams, bigrams);
   // (the Google list's own total: the words added from CMU leave the others' probabilities as they were)
   const total = unigrams.reduce((s, [, c]) => s + c, 0);
   cmuCounts(unigrams, join(dir, "src/scowl-common.txt.gz"));

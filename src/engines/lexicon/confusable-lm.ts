@@ -99,6 +99,8 @@ export const APOSTROPHE_PAIRS: ReadonlyMap<string, string> = new Map([
   ["whys", "why's"],
   ["wheres", "where's"],
   ["someones", "someone's"],
+  ["hows", "how's"],
+  ["whens", "when's"],
 ]);
 
 /** their, there and they're: each word's two twins. */

@@ -396,7 +396,9 @@ function outIds(ctx: LexiconContext, w: string): number {
 /** The hypotheses that start at position i of a run: the word's own (memoised per slot) and those of the pair it begins. */
 function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   const s = run[i]!;
-  const own = slotHyps(ctx, s);
+  // (after an article or a possessive a word is a noun, never a contraction, as trigramSwapAt has it for the
+  // pairs the trigram model judges: "the hows and whys", "as was his wont")
+  const own = i > 0 && DETERMINERS.has(run[i - 1]!.lower) ? noContraction(slotHyps(ctx, s), s.lower) : slotHyps(ctx, s);
   // a negative contraction typed with a space ("don t go", "doesn t work"): its two parts are only kept or
   // joined (its t made "to", or "doesn" made "does", drops the negation; "don't" keeps it)
   if (i > 0 && run[i - 1]!.gapAfter === " " && splitNegation(run[i - 1]!.tok.text, s.tok.text)) return own.slice(0, 1);
@@ -410,6 +412,16 @@ function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   const repeated = (i > 0 && run[i - 1]!.lower === s.lower) || (i + 2 < run.length && run[i + 2]!.lower === s.lower);
   for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h) && !(repeated && h.kind === "other" && h.out.length === 1 && s.lower === run[i + 1]!.lower)) hs.push(h);
   return hs;
+}
+
+/**
+ * A word's own hypotheses less those that put an apostrophe into it (hows → how's, wont → won't: hypsAt,
+ * after an article or a possessive).
+ */
+function noContraction(hyps: Hyp[], lower: string): Hyp[] {
+  const out: Hyp[] = [];
+  for (const h of hyps) if (h.keep || h.out.length !== 1 || !h.out[0]!.includes("'") || h.out[0]!.toLowerCase().replace(/'/g, "") !== lower) out.push(h);
+  return out;
 }
 
 /**
@@ -813,4 +825,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
