@@ -204,8 +204,8 @@ function slipsOfCommon(unigrams: Array<[string, number]>): Set<string> {
 
 /**
  * Run-ons of a set English phrase: a function word and a word that the bigram counts show at least e^7.5
- * (1,800) times likelier after it than anywhere ("atleast": at least, "sofar", "notyet"; not "isempty",
- * "foreach", "todo", names of code at 7.1, 6.5, 5.9). A code list that holds one does not make it right in
+ * (1,800) times likelier after it than anywhere (`atleast`: at least, `sofar`, `notyet`; not `isempty`,
+ * `foreach`, `todo`, names of code at 7.1, 6.5, 5.9). A code list that holds one does not make it right in
  * prose, where it is far more often the phrase typed without its space.
  */
 function phraseRunOns(unigrams: Array<[string, number]>, bigrams: Array<[string, string, number]>): Set<string> {

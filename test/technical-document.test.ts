@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { DocumentEvidence, technicalLine } from "../src/text/technical.ts";
+import { continuesSentence } from "../src/text/lines.ts";
 import { tokenize } from "../src/text/tokenize.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 import { checkDocument } from "../src/check/index.ts";
@@ -102,6 +103,14 @@ describe("the lexicon engine in a technical document", () => {
     // (recurring words count only in technical writing)
     expect(fix("citty leaves the start-up", { recurring: new Set(["citty"]) })).toBe("city leaves the start-up");
   });
+  test("a typo made by habit recurs too: a set phrase run together, or two letters of a common word swapped, is still fixed", () => {
+    const doc = { technical: true, recurring: new Set(["alot", "eachother", "udpate", "citty"]) };
+    expect(fix("it saved us alot of time", doc)).toBe("it saved us a lot of time");
+    expect(fix("the services talk to eachother", doc)).toBe("the services talk to each other");
+    expect(fix("please udpate the docs", doc)).toBe("please update the docs");
+    // (a name of code that no split or swap explains still recurs as one)
+    expect(fix("citty leaves the start-up", doc)).toBe("citty leaves the start-up");
+  });
   test("on a technical line a word that recurs within the line is a word of code too; in prose it is still a slip", () => {
     expect(fix("the citty parser and citty's own test in src/cli/define.ts")).toBe("the citty parser and citty's own test in src/cli/define.ts");
     expect(fix("the citty parser and a test in src/cli/define.ts")).toBe("the city parser and a test in src/cli/define.ts");
@@ -116,5 +125,33 @@ describe("the lexicon engine in a technical document", () => {
     expect(r.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["teh->the"]);
     const plain = await checkDocument(engine, ["citty leaves the start-up", "", "the main command runs without citty's parser"], "text");
     expect(plain.lines.flat().map((f) => `${f.from}->${f.to}`)).toEqual(["citty->city", "citty's->city's"]);
+  });
+});
+
+describe("lines that are units of their own", () => {
+  test("a document whose open-ended lines are followed by capitals more often than by lower case is a list of units", () => {
+    const chat = new DocumentEvidence("text");
+    for (const l of ["we won't have the numbers until Thursday, sorry", "Refactor the payment module into services", "ok sounds good", "Their going to Spain again", "Update the changelog", "Thanks for covering"]) chat.add(l);
+    expect(chat.lineUnits).toBe(true);
+    const prose = new DocumentEvidence("text");
+    for (const l of ["It was a cold morning in early spring, and we sat on either side", "of the fire, Holmes reading the agony column of the paper while", "I looked at the letter that had come by the first post. It was", "signed by a man I had never heard of, Mr. John Openshaw of Horsham,", "and it asked for help"]) prose.add(l);
+    expect(prose.lineUnits).toBe(false);
+  });
+  test("a line continues an open-ended one unless it begins with a capital after a short line, or the lines are units", () => {
+    const wrapped = "It was a cold morning in early spring, and we sat on either side of";
+    expect(continuesSentence(wrapped, "Holmes at the fire.")).toBe(true);
+    expect(continuesSentence(wrapped, "Holmes at the fire.", true)).toBe(false);
+    expect(continuesSentence(wrapped, "the fire.", true)).toBe(true);
+    expect(continuesSentence("Remove the null check in parseHeaders", "Their going to Spain.")).toBe(false);
+    expect(continuesSentence("Remove the null check in parseHeaders.", "the end")).toBe(false);
+    expect(continuesSentence(null, "the end")).toBe(false);
+  });
+  test("piped whole, a list of messages has a sentence at every line's start", async () => {
+    const lines = ["Refactor the payment module into independent services", "Their going to Spain again this summer, lucky them.", "we won't have the numbers until Thursday, sorry", "Udpate README with the new install steps", "ok that works for me", "Everytime I try to sleep I wake up", "Thanks for covering my shift"];
+    const proc = Bun.spawnSync(["bun", "src/cli.ts", "--no-server"], { stdin: new TextEncoder().encode(lines.join("\n") + "\n"), cwd: `${import.meta.dir}/..` });
+    const out = proc.stdout.toString().split("\n");
+    expect(out[1]).toBe("They're going to Spain again this summer, lucky them.");
+    expect(out[3]).toBe("Update README with the new install steps");
+    expect(out[5]).toBe("Every time I try to sleep I wake up");
   });
 });

@@ -13,6 +13,7 @@ import { fixChunked } from "../engines/chunked.ts";
 import { proseRanges, type DocKind } from "../text/prose.ts";
 import { applyEdits } from "../text/edits.ts";
 import { DocumentEvidence } from "../text/technical.ts";
+import { continuesSentence } from "../text/lines.ts";
 
 /** One correction in a document: 0-based line, UTF-16 columns within that line. */
 export interface Finding extends Edit {
@@ -72,8 +73,6 @@ export class LineCache {
   }
 }
 
-/** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
-const continuesSentence = (prev: string | null) => prev !== null && /[\p{Ll},;\-–—]\s*$/u.test(prev);
 
 export async function checkDocument(engine: Engine, lines: readonly string[], kind: DocKind, options: CheckOptions = {}): Promise<CheckResult> {
   const ranges = proseRanges(lines, kind);
@@ -104,7 +103,7 @@ export async function checkDocument(engine: Engine, lines: readonly string[], ki
     for (const r of rs) {
       const masked = mask(lines[i]!.slice(r.start, r.end), options.ignoreRegex);
       const text = masked.text;
-      const continues = continuesSentence(prev);
+      const continues = continuesSentence(prev, text, doc.lineUnits);
       prev = text;
       const evidence = doc.optionsFor(text);
       const key = `${continues ? 1 : 0}${evidence.technical ? "t" : ""}${evidence.recurring ? [...evidence.recurring].join(" ") : ""}\u0000${text}`;

@@ -26,6 +26,7 @@ import { nodePath } from "../runtime/path.ts";
 import { Stdout } from "./stdout.ts";
 import { hotPath, STARTUP_JIT_BYTES, streamJit } from "../runtime/jit.ts";
 import type { DocumentEvidence } from "../text/technical.ts";
+import { continuesSentence } from "../text/lines.ts";
 
 export const fixArgs = {
   text: {
@@ -92,10 +93,6 @@ interface Ctx {
   docFence: FenceTracker;
 }
 
-/** A line continues the previous one's sentence when that one ends in a lower-case letter, comma or dash. */
-function continuesSentence(prev: string | null): boolean {
-  return prev !== null && /[\p{Ll},;\-–—]\s*$/u.test(prev);
-}
 
 function warnOnce(ctx: Ctx, key: string, msg: string): void {
   if (ctx.quiet || ctx.warned.has(key)) return;
@@ -105,7 +102,7 @@ function warnOnce(ctx: Ctx, key: string, msg: string): void {
 }
 
 async function fixLine(ctx: Ctx, text: string): Promise<FixResult> {
-  const continues = continuesSentence(ctx.prev);
+  const continues = continuesSentence(ctx.prev, text, ctx.doc?.lineUnits);
   ctx.prev = text;
   try {
     const r = await fixChunked(ctx.engine, text, { userWords: ctx.words, continues, minConfidence: ctx.confidence, ...ctx.doc?.optionsFor(text) });
@@ -473,4 +470,4 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(continuesSentence, fixLine, renderLine, printLines, emit, flushing, invalidLine, addFindings);
+hotPath(fixLine, renderLine, printLines, emit, flushing, invalidLine, addFindings);

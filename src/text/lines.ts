@@ -25,6 +25,23 @@ export function splitLines(text: string): Line[] {
  */
 export const SENTENCE_END = /[.!?…]["”’')\]]*\s*$/;
 
+/** The shortest line that continues its sentence into a next line that begins with a capital (continuesSentence). */
+export const WRAPPED_MIN = 50;
+
+/**
+ * Whether a line continues the previous one's sentence (wrapped prose): that one ends in a lower-case
+ * letter, a comma or a dash, and either this line begins otherwise than with a capital, or that one is long
+ * enough to have been wrapped (WRAPPED_MIN characters: of the novel's 307 lines that end so before a line
+ * that begins with a capital, one is shorter). A short line without a closing mark before a capitalised one
+ * is a unit of its own (a commit's subject, a list item, a heading, a chat message): the capital begins a
+ * sentence, and is no name in mid-sentence (`Remove the null check` then `Their going to Spain`); so is
+ * every line of a document whose lines are units of their own (`lineUnits`: text/technical.ts DocumentEvidence).
+ */
+export function continuesSentence(prev: string | null, text: string, lineUnits = false): boolean {
+  if (prev === null || !/[\p{Ll},;\-–—]\s*$/u.test(prev)) return false;
+  return (prev.trimEnd().length >= WRAPPED_MIN && !lineUnits) || !/^\s*\p{Lu}/u.test(text);
+}
+
 /**
  * Whether `s` holds one of the marks that end a sentence (. ! ? …): without one, SENTENCE_END cannot match it,
  * nor can a sentence start other than the text's own (text/ascii.ts sentenceStart), so the lexicon's pass runs

@@ -76,6 +76,8 @@ export const PARAMS = {
    * could, end → and; on the dev sets such edits were right only for tim, tom, rom: 3 of ~2,000 fixes).
    */
   settledLogP: -10,
+  /** A recurring word of technical text that is a function word run on to a word this much likelier (ln) after it is a habitual typo (index.ts habitualTypo). */
+  habitualRunOnLift: 4,
   /** A common known word may be replaced only by a word more common than this (ln unigram P). */
   commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */
