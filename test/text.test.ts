@@ -26,6 +26,12 @@ describe("protected spans", () => {
       ["number", "v2"],
     ]);
   });
+  test("the owner a comment's tag names is a name, not a word: TODO(anh), FIXME(tset)", () => {
+    expect(kinds("// TODO(anh): move this")).toContainEqual(["code", "anh"]);
+    expect(kinds("# FIXME(tset): teh parser")).toContainEqual(["code", "tset"]);
+    // (only after a tag: a word in brackets is prose)
+    expect(kinds("the list (teh) here").map(([k]) => k)).not.toContain("code");
+  });
   test("trailing sentence punctuation is not part of a URL", () => {
     const s = "Go to www.example.org/path.";
     expect(kinds(s)).toEqual([["url", "www.example.org/path"]]);

@@ -68,6 +68,9 @@ const PATTERNS: Array<[SpanKind, RegExp, Need, RegExp?]> = [
   // of a Sphinx docstring, `:param name:`, `:param int count:`, `:raises ValueError:`
   ["code", /(?<=(?:^|[^\p{L}\p{N}_@\\])[@\\](?:param|arg|argument|prop|property|typeParam|typeparam|tparam|template)(?:\[[A-Za-z, ]*\])?[ \t]+(?:\{[^{}\n]*\}[ \t]*)?\[?)[\p{L}_$][\p{L}\p{N}_$.]*/gu, "@\\"],
   ["code", /(?<=(?:^|[^\p{L}\p{N}_]):(?:param|type|raises?|arg|argument|key|keyword|var|ivar|cvar|vartype)[ \t]+)[^:\n`]+(?=:)/gu, ":"],
+  // the owner a comment's tag names, a user name or an issue by the convention of style guides and linters
+  // (Google's, Go's, Rust's clippy): TODO(anh), FIXME(alice), XXX(bug-123) (everyday-blind4: "anh" was made "ah")
+  ["code", /(?<=\b(?:TODO|FIXME|FIX|XXX|HACK|BUG|NOTE|OPTIMIZE|REVIEW|WARNING)\()[^()\s]{1,40}(?=\))/g, "("],
   // a word or a double-quoted phrase written before an arrow is mentioned, not used: the "from" side of a
   // described replacement, as changelogs, commit messages and chat write them (teh → the, "Thi sis" -> "This
   // is", RECIEVE => RECEIVE); the side after the arrow is checked as usual (an ASCII arrow has a ">")
