@@ -125,6 +125,10 @@ describe("identifier-like tokens survive", () => {
 
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
+    // (nor two words into one the lists know only as a name: package.json's devDependencies)
+    expect(fix("Update lots of dev dependencies")).toBe("Update lots of dev dependencies");
+    // (a word split by a slip is still joined)
+    expect(fix("the depen dencies of the project")).toBe("the dependencies of the project");
   });
 });
 

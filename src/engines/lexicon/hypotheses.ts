@@ -14,7 +14,7 @@ import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { pattern, plainWord } from "../../text/ascii.ts";
 import type { Lexicon } from "./lexicon.ts";
-import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAMELIKE } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_NAMELIKE } from "./format.ts";
 import type { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { channelDistance } from "./channel.ts";
@@ -420,8 +420,9 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   // (the listed words are asked only for a join these allow)
   const joinable = nj >= 4 && (loneOk(a.lower) || b.id < 0) && loneOk(b.stem);
   const jid = !joinable ? -1 : reached === nj && pre[nj]! >= 0 ? pre[nj]! : lex.listedId(joined);
-  // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator")
-  const keptOnly = jid >= lex.data.nCounted && lex.flags(jid) & WORD_KEEP;
+  // (not into an identifier the lists keep without a count: "async iterator" is no "asynciterator"; nor two
+  // words into one the lists know only as a name: "dev dependencies" is no "devDependencies")
+  const keptOnly = jid >= lex.data.nCounted && (lex.flags(jid) & WORD_KEEP || (bothKnown && lex.flags(jid) & WORD_NAME));
   if (jid >= 0 && !keptOnly) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
     const loneCost = (a.lower.length === 1 && loneOk(a.lower)) || b.stem.length === 1 ? 2 * P.realWordCost : 0;
