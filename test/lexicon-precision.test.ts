@@ -69,6 +69,12 @@ describe("names", () => {
     expect(fix("Melchers met Melchers and Melhcers")).toBe("Melchers met Melchers and Melchers");
   });
 
+  test("an unknown capitalised word after another is a name's next part: its first letter is not replaced", () => {
+    expect(fix("Fritz Kater became the chairman.")).toBe("Fritz Kater became the chairman.");
+    // (a slip inside it is still fixed, and a capital typed for a function word's first letter too)
+    expect(fix("bread Vnd butter")).toBe("bread and butter");
+    expect(fix("the Unitde States")).toBe("the United States");
+  });
   test("the full stop of an initial begins no sentence: the name after it stays", () => {
     const s = "by Kevin Clark, Quoc V. Le, Christopher D. Manning";
     expect(bold(s)).toBe(s);

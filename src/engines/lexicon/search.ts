@@ -15,6 +15,7 @@ import { negates, splitNegation } from "../../text/negation.ts";
 import { PARAMS } from "./params.ts";
 import { restore } from "./restore.ts";
 import { FUNCTION_WORDS, isNamePair, isNameWord } from "./wordlists.ts";
+import { PROPER } from "./proper.ts";
 import { clearPairMemo, LOCAL, pairHyps, singleHyps, splitHyps, unknownLogP, type Hyp, type LexiconContext, type Slot } from "./hypotheses.ts";
 import { APOSTROPHE_PAIRS, CMU_PAIRS, CMU_TRIPLES, ONE_WAY, TRIGRAM_SWAPS, known as cmuKnown, seen as trigramSeen, windowScore } from "./confusable-lm.ts";
 import { hotPath } from "../../runtime/jit.ts";
@@ -398,7 +399,11 @@ function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   const s = run[i]!;
   // (after an article or a possessive a word is a noun, never a contraction, as trigramSwapAt has it for the
   // pairs the trigram model judges: "the hows and whys", "as was his wont")
-  const own = i > 0 && DETERMINERS.has(run[i - 1]!.lower) ? noContraction(slotHyps(ctx, s), s.lower) : slotHyps(ctx, s);
+  let own = i > 0 && DETERMINERS.has(run[i - 1]!.lower) ? noContraction(slotHyps(ctx, s), s.lower) : slotHyps(ctx, s);
+  // (an unknown capitalised word of five letters or more after another capitalised word, in mid-sentence, is
+  // the next part of a name: its first letter is no slip for another word's, "Fritz Kater became" is not
+  // "Fritz later became"; a function word or a word English capitalises may still be meant)
+  if (i > 0 && s.id < 0 && !s.sentenceStart && own.length > 1 && s.lower.length >= 5 && caseShape(s.tok.text) === "title" && caseShape(run[i - 1]!.tok.text) === "title") own = sameInitial(ctx, own, s.lower);
   // a negative contraction typed with a space ("don t go", "doesn t work"): its two parts are only kept or
   // joined (its t made "to", or "doesn" made "does", drops the negation; "don't" keeps it)
   if (i > 0 && run[i - 1]!.gapAfter === " " && splitNegation(run[i - 1]!.tok.text, s.tok.text)) return own.slice(0, 1);
@@ -412,6 +417,16 @@ function hypsAt(ctx: LexiconContext, run: Slot[], i: number): Hyp[] {
   const repeated = (i > 0 && run[i - 1]!.lower === s.lower) || (i + 2 < run.length && run[i + 2]!.lower === s.lower);
   for (const h of pairs) if (keepsNegation(s, run[i + 1]!, h) && !(repeated && h.kind === "other" && h.out.length === 1 && s.lower === run[i + 1]!.lower)) hs.push(h);
   return hs;
+}
+
+/** A word's own hypotheses less those of one word that begins with another letter, but a function word or a proper noun (hypsAt: a name's next part). */
+function sameInitial(ctx: LexiconContext, hyps: Hyp[], lower: string): Hyp[] {
+  const out: Hyp[] = [];
+  for (const h of hyps) {
+    const w = h.out.length === 1 ? h.out[0]!.toLowerCase() : "";
+    if (h.keep || !w || w[0] === lower[0] || FUNCTION_WORDS.has(w) || PROPER.has(w)) out.push(h);
+  }
+  return out;
 }
 
 /**
@@ -825,4 +840,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
