@@ -191,6 +191,11 @@ describe("prefixes and clause ends", () => {
       expect(fix(typo)).toBe(right);
   });
 
+  test("a capitalised word with a capital at its end is a name unless the word without it is a common one", () => {
+    expect(fix("Target VimL upstream syntax file")).toBe("Target VimL upstream syntax file");
+    expect(fix("the TopK operator in `onnx`")).toBe("the TopK operator in `onnx`");
+    expect(fix("We left HereD yesterday")).toBe("We left Here yesterday");
+  });
   test("two capitals run on a rarer or technical word are an abbreviation; on a common word, a held shift key", () => {
     for (const s of ["the MatMul(NBits) kernel", "we sign in with OAuth today"]) expect(bold(s)).toBe(s);
     expect(fix("THe cat sat on the mat")).toBe("The cat sat on the mat");

@@ -12,6 +12,7 @@ import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
 import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
+import { PROPER } from "./proper.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, LOANWORDS, PARTICLES, PREFIXES } from "./wordlists.ts";
 import type { LexiconContext } from "./hypotheses.ts";
@@ -215,6 +216,16 @@ export function strayCapital(ctx: LexiconContext, text: string, code = false): b
   // leaves a word ("yeEars", "diffeLing"); one that leaves a tail that is no word ("proLincial") is a slip
   if (/^\p{Ll}{2,}\p{Lu}\p{Ll}{3,}$/u.test(text) && known(brand![2]!) && !slipOfShift(ctx, text)) return false;
   if (coinedName(text)) return false;
+  // a capitalised word with one more capital at its end (VimL, TopK, WebP, CtrlH, DeiT): in technical text a
+  // name of code; in prose too where the word without it is no common word ("VimL" is no slip of vim), while
+  // "HereD" is a held shift key
+  if (/^\p{Lu}\p{Ll}+\p{Lu}$/u.test(text)) {
+    if (code) return false;
+    const stem = text.slice(0, -1).toLowerCase();
+    const dropped = ctx.lex.id(stem);
+    // (a word English always capitalises is written so: "ThaiE food" is Thai)
+    if (dropped >= 0 && ctx.lex.logP(dropped) <= PARAMS.settledLogP && !PROPER.has(stem)) return false;
+  }
   // names: McNair, MacLeod, DiNardo, DeAngelo, LaToya, VanDyke, FitzGerald, O'Neill-like forms
   if (/^(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St)\p{Lu}\p{Ll}/u.test(text)) return false;
   // a capital run then lower case (ARTery, PhD, IPv) is emphasis or an abbreviation
