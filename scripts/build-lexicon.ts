@@ -277,6 +277,15 @@ export function readSources(): LexiconSource {
   // stay ordinary words, open to real-word correction
   const counted = new Set(unigrams.map(([w]) => w));
   listed(join(dir, "src/cspell-tech.txt.gz"), list, WORD_KEEP, counted);
+  // their words of three letters (aws, gcp, vpn, php, irc: too short for MIN_LISTED, which leaves them unknown,
+  // one slip from a common word: "pin the aws provider" became "was") are right words without a count, open
+  // to real-word correction like any listed word: the context decides ("it aws great" is still was). An
+  // acronym of the lists (AWS, VPN) is such a word in lower case too; a mixed-case name (PwC, DBs) is a name.
+  for (const line of gunzipLines(join(dir, "src/cspell-tech.txt.gz"))) {
+    const w = line.trim();
+    if (w.length !== 3 || !/^[A-Za-z]+$/.test(w) || counted.has(w.toLowerCase()) || typoWords.has(w.toLowerCase())) continue;
+    list.push([w.toLowerCase(), w === w.toLowerCase() || w === w.toUpperCase() ? 0 : WORD_NAME]);
+  }
   // identifiers of code written in prose (libc, dtype, setenv, buf, pid): kept the same way; the lists'
   // three-letter words are taken (their selection: extract-wordlists.ts), and none that the misspelling
   // lists know as a typo (`thse`, `verion`: a code list's oddity, a writer's slip)

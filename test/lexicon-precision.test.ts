@@ -129,6 +129,11 @@ describe("identifier-like tokens survive", () => {
     expect(fix("docs: fix the seperate install steps")).toBe("docs: fix the separate install steps");
   });
 
+  test("a three-letter word of the technical lists is a word that context may still change", () => {
+    expect(fix("Bump terraform to 1.7.5 and pin the aws provider")).toBe("Bump terraform to 1.7.5 and pin the aws provider");
+    expect(fix("connect to the vpn first")).toBe("connect to the vpn first");
+    expect(fix("the party aws fun")).toBe("the party was fun");
+  });
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
     // (nor two words into one the lists know only as a name: package.json's devDependencies)
