@@ -129,6 +129,11 @@ describe("identifier-like tokens survive", () => {
     expect(fix("docs: fix the seperate install steps")).toBe("docs: fix the separate install steps");
   });
 
+  test("a noun of today's English made a verb is a word (vendored); a known misspelling of that shape is still fixed", () => {
+    expect(fix("We don't accept changes to vendored files.")).toBe("We don't accept changes to vendored files.");
+    expect(fix("the vendoring step runs first")).toBe("the vendoring step runs first");
+    expect(fix("it occured twice")).toBe("it occurred twice");
+  });
   test("a three-letter word of the technical lists is a word that context may still change", () => {
     expect(fix("Bump terraform to 1.7.5 and pin the aws provider")).toBe("Bump terraform to 1.7.5 and pin the aws provider");
     expect(fix("connect to the vpn first")).toBe("connect to the vpn first");

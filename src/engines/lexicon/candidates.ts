@@ -7,7 +7,7 @@
  * Cost: one bounded trie walk per new word (lexicon.ts), a map lookup for a word seen before.
  */
 import { Lexicon, buildTrie, type Trie } from "./lexicon.ts";
-import { COMMON_LOGP, type RealWordTable } from "./format.ts";
+import { COMMON_LOGP, WORD_COMMON, type RealWordTable } from "./format.ts";
 import { channelDistance, channelShare, channelTables } from "./channel.ts";
 import { phoneticKey } from "../../text/phonetic.ts";
 import { expand } from "./contractions.ts";
@@ -23,6 +23,9 @@ const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
   ["ies", (s) => (/[^aeiou]$/.test(s) ? [s + "y"] : [])],
   ["es", (s) => (/(s|x|z|ch|sh)$/.test(s) ? [s] : [])],
   ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
+  // (a noun of the lists made a verb, as technical writing does: vendored, vendoring, versioned)
+  ["ed", (s) => (/[^e]$/.test(s) ? [s, s + "e"] : [])],
+  ["ing", (s) => [s, s + "e"]],
 ];
 
 /** A word a known word may have been typed for (Candidates.realWords). */
@@ -94,7 +97,8 @@ export class Candidates {
       for (const base of bases(stem)) {
         if (base.length < 5) continue;
         const id = this.lex.id(base);
-        if (id >= 0 && (id < this.lex.data.nCounted || base.length >= 7)) return id;
+        // (a verb made of a noun only from a word of today's English: "compoted", "recepted" are slips)
+        if (id >= 0 && (id < this.lex.data.nCounted || base.length >= 7) && (suffix.length === 1 || suffix === "es" || suffix === "ies" || this.lex.flags(id) & WORD_COMMON)) return id;
       }
     }
     return -1;
