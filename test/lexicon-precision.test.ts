@@ -299,6 +299,16 @@ describe("contractions the Google list lacks", () => {
     expect(fix("it wouldve worked")).toBe("it would've worked");
     expect(fix("I aint going")).toBe("I ain't going");
   });
+  test("the trigram model judges a bare contraction in a run whose words have no other reading", () => {
+    // (the decoder had returned before it: every word of the run had only its own reading)
+    expect(fix("I cant make standup today")).toBe("I can't make standup today");
+    expect(fix("# cant use f-strings here")).toBe("# can't use f-strings here");
+    // (a comment's or heading's first word: a contraction without its apostrophe is no name, a package's is)
+    expect(fix("# dont retry on 4xx")).toBe("# don't retry on 4xx");
+    expect(fix("# gopd")).toBe("# gopd");
+    expect(fix("as was his wont")).toBe("as was his wont");
+    expect(fix("They were going home")).toBe("They were going home");
+  });
   test("after an article or a possessive a word is no contraction", () => {
     expect(fix("the hows and whys of it")).toBe("the hows and whys of it");
     expect(fix("as was his wont")).toBe("as was his wont");

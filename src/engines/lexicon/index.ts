@@ -96,8 +96,8 @@ function runKey(text: string, run: Slot[], ends: boolean, marked: boolean): stri
   return key;
 }
 
-/** The markers of a list item and of a quotation in Markdown and plain text. */
-const LINE_MARKERS = "-*+•>";
+/** The markers of a list item and of a quotation in Markdown and plain text, and of a comment in shell, Python, YAML or TOML (a Markdown heading is a sentence too). */
+const LINE_MARKERS = "-*+•>#";
 
 /**
  * Whether token i is a list item's or a quotation's marker (- * + • >) at the start of a line, with a space
@@ -630,7 +630,8 @@ export class LexiconEngine implements Engine {
    */
   private codeToken(text: string, run: Slot[], i: number): boolean {
     const s = run[i]!;
-    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !lowerLetters(s.tok.text) || this.lex.corrections(s.stem).length) return false;
+    // (nor a contraction typed without its apostrophe: "# dont retry on 4xx" is a comment, not a heading's name)
+    if (s.id >= 0 || s.stem.length > PARAMS.loneShortMax + PARAMS.enclosedExtra || !lowerLetters(s.tok.text) || this.lex.corrections(s.stem).length || this.cand.contraction(s.stem) >= 0) return false;
     // (a table cell's bar counts across the cell's padding: "| aom |")
     // (each expression only where the text has the character it needs: a one-liner compiles none of them)
     const left40 = text.slice(Math.max(0, s.tok.start - 40), s.tok.start);

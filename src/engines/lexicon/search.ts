@@ -45,7 +45,16 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
   // first call compiles it; the same results)
   let single = true;
   for (let i = 0; i < n && single; i++) single = from[i]!.length === 1;
-  if (single) return;
+  // (a run whose words have no other reading needs no decoding; the trigram model may still swap a word of
+  // its pairs, which has none of its own: "I cant make standup today")
+  if (single) {
+    if (swappable(run)) {
+      const typed: Array<string | null> = [];
+      for (let i = 0; i < n; i++) typed.push(run[i]!.lower);
+      trigramSwaps(ctx, run, typed, edits, ends, marked);
+    }
+    return;
+  }
   const best = viterbi(ctx, run, from, ends);
   // the words of the best reading, per slot (null where an edit joins, splits or respaces words)
   const outWords: Array<string | null> = [];
@@ -378,6 +387,12 @@ function followLift(ctx: LexiconContext, contraction: number, id: number): numbe
   const has = ctx.lex.id("has");
   const other = has >= 0 ? ctx.lex.bigram(has, id) - ctx.lex.logP(id) : NaN;
   return Number.isNaN(lift) ? other : Number.isNaN(other) ? lift : Math.max(lift, other);
+}
+
+/** Whether a word of the run is one the trigram model swaps (trigramSwaps), as typed and editable. */
+function swappable(run: Slot[]): boolean {
+  for (const s of run) if (s.editable && !s.suffix && (CMU_TRIPLES.has(s.lower) || TRIGRAM_SWAPS.has(s.lower))) return true;
+  return false;
 }
 
 /** The possessive determiners other than its and your, whose bigrams show which words a possessive takes. */
@@ -840,4 +855,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, swappable, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
