@@ -27,7 +27,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { learnErrorTables } from "../src/engines/lexicon/errormodel.ts";
 import { EXPANSIONS, expand } from "../src/engines/lexicon/contractions.ts";
-import { WORD_COMMON, WORD_KEEP, WORD_NAME } from "../src/engines/lexicon/format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_NAME, WORD_PERSON } from "../src/engines/lexicon/format.ts";
 import { encodeLexicon, type LexiconSource } from "./lexicon/encode.ts";
 import { PARAMS } from "../src/engines/lexicon/params.ts";
 import { FUNCTION_WORDS } from "../src/engines/lexicon/wordlists.ts";
@@ -262,7 +262,7 @@ export function readSources(): LexiconSource {
   for (const line of gunzipLines(join(dir, "src/cspell-people-names.txt.gz"))) {
     const w = line.trim();
     const lower = w.toLowerCase();
-    if (w.length >= 3 && /^[A-Z][a-z]+$/.test(w) && !typoWords.has(lower) && !apostropheless.has(lower)) list.push([lower, WORD_NAME]);
+    if (w.length >= 3 && /^[A-Z][a-z]+$/.test(w) && !typoWords.has(lower) && !apostropheless.has(lower)) list.push([lower, WORD_NAME | WORD_PERSON]);
   }
   // (a subset of the large list: only marks its words, adds none; a counted word shorter than MIN_LISTED is
   // marked as well (ate, ewe): it is a word already, and SCOWL's common sizes say it is one of today's English)

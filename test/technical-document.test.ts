@@ -103,6 +103,15 @@ describe("the lexicon engine in a technical document", () => {
     // (recurring words count only in technical writing)
     expect(fix("citty leaves the start-up", { recurring: new Set(["citty"]) })).toBe("city leaves the start-up");
   });
+  test("in technical writing a contraction typed without its apostrophe is no short word of code, nor a person's name a slip", () => {
+    const doc = { technical: true, recurring: new Set(["wont"]) };
+    expect(fix("ive been trying to get Bluetooth working all moring", doc)).toBe("I've been trying to get Bluetooth working all morning");
+    expect(fix("Marco says hes already filed a ticket", doc)).toBe("Marco says he's already filed a ticket");
+    expect(fix("the firmware wont flash over USB", doc)).toBe("the firmware won't flash over USB");
+    // (short unknown words of code stay, and a short name-only word may be a tool's: roff)
+    expect(fix("learn how to write roff myself", doc)).toBe("learn how to write roff myself");
+    expect(fix("no ane model is installed", doc)).toBe("no ane model is installed");
+  });
   test("a typo made by habit recurs too: a set phrase run together, or two letters of a common word swapped, is still fixed", () => {
     const doc = { technical: true, recurring: new Set(["alot", "eachother", "udpate", "citty"]) };
     expect(fix("it saved us alot of time", doc)).toBe("it saved us a lot of time");

@@ -24,6 +24,7 @@ import {
   WORD_LISTED,
   WORD_NAME,
   WORD_NAMELIKE,
+  WORD_PERSON,
   layoutTrie,
   type Laid,
 } from "../../src/engines/lexicon/format.ts";
@@ -81,8 +82,8 @@ export function encodeLexicon(src: LexiconSource): Uint8Array {
   for (const [w, f] of src.listed ?? []) {
     if (!/^[a-z']+$/.test(w)) continue;
     const old = listedFlags.get(w);
-    // a word listed both with and without a capital is no name-only word
-    listedFlags.set(w, old === undefined ? f : ((old | f) & ~WORD_NAME) | (old & f & WORD_NAME));
+    // a word listed both with and without a capital is no name-only word, nor one another list has a person's only
+    listedFlags.set(w, old === undefined ? f : ((old | f) & ~(WORD_NAME | WORD_PERSON)) | (old & f & (WORD_NAME | WORD_PERSON)));
   }
   const flagOf = new Map<string, number>();
   for (const [w, f] of listedFlags) {

@@ -10,7 +10,7 @@ const NEGATIONS = new Set(
   (
     "not no never nor none nothing nobody nowhere neither cannot dont doesnt didnt cant couldnt wont wouldnt " +
     "shouldnt isnt arent wasnt werent hasnt havent hadnt aint mustnt neednt mightnt shant " +
-    // (and a negation run on to the next word: "noone" is "no one", "nevermind" "never mind")
+    // (and a negation run on to the next word: `noone` is "no one", `nevermind` "never mind")
     "noone nevermind"
   ).split(" "),
 );

@@ -29,6 +29,11 @@ export const WORD_NAMELIKE = 8;
  * however rare the old books' counts make it (typo, tuned, halve).
  */
 export const WORD_COMMON = 16;
+/**
+ * Listed only as a person's name (cspell's people names: Mei, Moring, Houde), by no list of words or of
+ * technical terms: in lower case no name of code either, but a slip (index.ts listedTerm).
+ */
+export const WORD_PERSON = 32;
 /** ln P given to listed words: rarer than any counted word, likelier than a word nobody lists. */
 export const LISTED_LOGP = -17;
 

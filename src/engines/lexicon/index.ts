@@ -31,7 +31,7 @@ import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
 import { Lexicon } from "./lexicon.ts";
-import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAME } from "./format.ts";
+import { WORD_COMMON, WORD_KEEP, WORD_LISTED, WORD_NAME, WORD_PERSON } from "./format.ts";
 import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
@@ -433,8 +433,9 @@ export class LexiconEngine implements Engine {
    */
   private technicalKeeps(text: string, id: number, lower: string, stem: string, recurring: ReadonlySet<string> | undefined): boolean {
     return Boolean(
-      ((id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(text) && !this.lex.corrections(lower).length) ||
-      (recurring?.has(stem) && /^[a-z]/.test(text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && (id >= 0 || this.cand.contraction(stem) < 0) && !this.habitualTypo(stem)) ||
+      // (a contraction typed without its apostrophe, unknown or rare, is none of these: im, ive, hes, wont)
+      ((id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && /^[a-z]{2,3}$/.test(text) && !this.lex.corrections(lower).length && this.cand.contraction(lower) < 0) ||
+      (recurring?.has(stem) && /^[a-z]/.test(text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && this.cand.contraction(stem) < 0 && !this.habitualTypo(stem)) ||
       (recurring && /^[A-Z][a-z]+$/.test(text) && recurring.has(text) && (id < 0 || this.lex.logP(id) < PARAMS.rareKnownLogP) && !this.lex.corrections(stem).length && !this.habitualTypo(stem)) ||
       prefixedName(this, text, lower) ||
       this.listedTerm(id, stem)
@@ -580,7 +581,9 @@ export class LexiconEngine implements Engine {
 
   private listedTerm(id: number, stem: string): boolean {
     const raw = id >= 0 ? id : this.lex.id(stem);
-    return raw >= 0 && (this.lex.flags(raw) & (WORD_LISTED | WORD_NAME)) !== 0 && !this.lex.corrections(stem).length;
+    // (not a word of five letters or more known only as a person's name: in lower case "moring", "houde" are
+    // slips, not code; a shorter one may be a tool's name the lists lack, roff)
+    return raw >= 0 && (this.lex.flags(raw) & (WORD_LISTED | WORD_NAME)) !== 0 && ((this.lex.flags(raw) & WORD_PERSON) === 0 || stem.length < 5) && !this.lex.corrections(stem).length;
   }
 
   /** rules.ts rareWord of a word (its WordInfo w), memoised there (foreignLine asks it of every word of a line of five or more). */
