@@ -177,6 +177,12 @@ describe("prefixes and clause ends", () => {
     for (const s of ["of a man in a pew, of the change in the bride's manner", "If you want to, go ahead.", "I want to, but I can't."]) expect(fix(s)).toBe(s);
   });
 
+  test("a possessive before an adjective that a clause follows is the contraction; before a noun that one follows it stays", () => {
+    expect(fix("Its amazing how much the garden changes in a week.")).toBe("It's amazing how much the garden changes in a week.");
+    expect(fix("I think your right that we should wait.")).toBe("I think you're right that we should wait.");
+    expect(fix("the company made its claim that the product works")).toBe("the company made its claim that the product works");
+    expect(fix("your belief that it works is wrong")).toBe("your belief that it works is wrong");
+  });
   test("the possessives' test stops its, your, their becoming contractions, not there becoming they're", () => {
     expect(fix("I think there right about this.")).toBe("I think they're right about this.");
     for (const s of ["Go there right now.", "Is there right of way here?", "Their right hand was raised."]) expect(fix(s)).toBe(s);

@@ -335,9 +335,12 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     // (…unless the sentence ends after that word: a possessive takes a noun, and "when your free." has none
     // after it; the trigram model then weighs "is your right." against "think you're right.")
     const last = words[at + 2] === "</s>";
+    // (…or a clause begins after it: "its amazing how", "its clear that" have an adjective the contraction's
+    // verb takes and no noun after it, where "its claim that" has a noun, which "is" does not take)
+    const clause = words[at + 2] !== undefined && CLAUSE_OPENERS.has(words[at + 2]!);
     // (the possessives' test only where the typed word is one: "I think there right about this" is they're,
     // though "their right hand" is English)
-    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && POSSESSIVE_FORMS.has(s.lower) && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
+    if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && !clause && POSSESSIVE_FORMS.has(s.lower) && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
     // …nor before a participle in -ed that a noun possessives take follows: the participle then modifies
     // the noun ("left its optimised code", "shipped its updated docs"), where "it's" would want a verb or
     // an adverb after the participle ("it's changed a lot", "it's finished.")
@@ -400,6 +403,9 @@ const POSSESSIVES = ["his", "her", "their", "our", "my"];
 
 /** The articles and possessive determiners: a word after one is no contraction (trigramSwapAt). */
 const DETERMINERS = new Set(["a", "an", "the", "its", "your", ...POSSESSIVES]);
+
+/** Words that open a clause after a predicate ("it's amazing how", "it's clear that"): no noun follows a possessive's adjective there. */
+const CLAUSE_OPENERS = new Set(["how", "that", "what", "why", "when", "whether", "if"]);
 
 /** The possessive determiners that a contraction is confused with (its, your, their), and the others. */
 const POSSESSIVE_FORMS = new Set(["its", "your", ...POSSESSIVES]);
