@@ -139,6 +139,12 @@ describe("identifier-like tokens survive", () => {
     expect(fix("connect to the vpn first")).toBe("connect to the vpn first");
     expect(fix("the party aws fun")).toBe("the party was fun");
   });
+  test("two words that English writes far more often as one are joined; pairs written apart as often stay", () => {
+    expect(fix("Could some one with a Raspberry Pi try this branch?")).toBe("Could someone with a Raspberry Pi try this branch?");
+    expect(fix("The first request is slower be cause the model has to load.")).toBe("The first request is slower because the model has to load.");
+    expect(fix("I built the bookshelf by my self, no instructions!")).toBe("I built the bookshelf by myself, no instructions!");
+    for (const s of ["prices should be low", "we had a round of golf", "from day to day", "have a go at it", "log in to the server", "every one of them", "in any way", "it may be late"]) expect(fix(s)).toBe(s);
+  });
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
     // (nor two words into one the lists know only as a name: package.json's devDependencies)

@@ -363,6 +363,15 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
 /** The second parts of contractions, between spaces, none longer than two letters: what follows the apostrophe (I'll, you're, we've, I'm, it's, I'd, don't). */
 const CONTRACTION_TAILS = " ll re ve m s d t ";
 
+/** Whether the counted word `joined` is e^joinedWordLift times likelier than the pair a b it is typed as, or the pair is below the bigram table's cut (pairHyps). */
+function spacedOneWord(lex: Lexicon, a: number, b: number, joined: number): boolean {
+  const pair = lex.bigram(a, b);
+  // (a pair below the cut says so only of two words common enough for the table to hold their pairs: "the
+  // mes", where mes is rare, is no sign of "themes")
+  if (Number.isNaN(pair)) return lex.logP(joined) > PARAMS.settledLogP - 1 && lex.logP(a) > PARAMS.rareKnownLogP && lex.logP(b) > PARAMS.rareKnownLogP;
+  return lex.logP(joined) - lex.logP(a) - pair >= PARAMS.joinedWordLift;
+}
+
 /** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
 export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   const out: Hyp[] = [];
@@ -426,7 +435,12 @@ export function pairHyps(ctx: LexiconContext, a: Slot, b: Slot): Hyp[] {
   if (jid >= 0 && !keptOnly) {
     // a lone letter may be a letter in its own right ("letter s", "vitamin b"): joining it costs more
     const loneCost = (a.lower.length === 1 && loneOk(a.lower)) || b.stem.length === 1 ? 2 * P.realWordCost : 0;
-    out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + realCost + loneCost), span: 2, keep: false, kind: "join" });
+    // (two words that English writes far more often as one, by the counts: the joined word e³ times likelier
+    // than the pair, or the pair below the bigram table's cut — "be cause", "with out", "some one", "no body",
+    // "my self" — are a slip of the space bar, not two real words; "every one", "in to", "any way", "may be"
+    // are written apart as often: there the real-word cost stays)
+    const oneWord = bothKnown && jid < lex.data.nCounted && !loneCost && spacedOneWord(lex, a.id, b.id, jid);
+    out.push({ out: [joined + b.suffix.toLowerCase()], ids: [jid], channel: -(P.joinCost + nameCost + (oneWord ? 0 : realCost) + loneCost), span: 2, keep: false, kind: "join" });
   }
   // move the space: "thi sis" → "this is"
   for (let k = Math.max(1, a.lower.length - 2); k < nj && k <= a.lower.length + 2 && k <= reached; k++) {
@@ -517,4 +531,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);

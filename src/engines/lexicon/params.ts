@@ -82,6 +82,8 @@ export const PARAMS = {
   commonLogP: -7.5,
   /** Cost of joining two words, splitting one, or moving a space. */
   joinCost: 4.0,
+  /** ln of how much likelier a word is than the two words it is typed apart as, for the join to cost no real-word cost (hypotheses.ts spacedOneWord). */
+  joinedWordLift: 3.0,
   splitCost: 5.0,
   respaceCost: 5.0,
   /** Bonus for keeping an unknown word made of two content words (frontman, timeframe). */
