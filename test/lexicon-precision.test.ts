@@ -145,6 +145,11 @@ describe("identifier-like tokens survive", () => {
     expect(fix("I built the bookshelf by my self, no instructions!")).toBe("I built the bookshelf by myself, no instructions!");
     for (const s of ["prices should be low", "we had a round of golf", "from day to day", "have a go at it", "log in to the server", "every one of them", "in any way", "it may be late"]) expect(fix(s)).toBe(s);
   });
+  test("a word the lists hold without a count is split where its parts are a far likelier pair", () => {
+    expect(fix("I have attached the logs incase you need them.")).toBe("I have attached the logs in case you need them.");
+    // (a counted word is not: "anyway", "everyday" are words)
+    expect(fix("anyway, it works")).toBe("anyway, it works");
+  });
   test("two code words are not joined into an identifier of the lists", () => {
     expect(fix("an async iterator yields one chunk")).toBe("an async iterator yields one chunk");
     // (nor two words into one the lists know only as a name: package.json's devDependencies)

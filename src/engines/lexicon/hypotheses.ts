@@ -363,6 +363,20 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
 /** The second parts of contractions, between spaces, none longer than two letters: what follows the apostrophe (I'll, you're, we've, I'm, it's, I'd, don't). */
 const CONTRACTION_TAILS = " ll re ve m s d t ";
 
+/** Whether a known word is one the lists hold without a count (nor keep) and splits into a pair of the bigram table e^5 times likelier (splitHyps). */
+function listedPair(lex: Lexicon, s: Slot): boolean {
+  if (s.id < lex.data.nCounted || lex.flags(s.id) & WORD_KEEP) return false;
+  const w = s.stem;
+  for (let k = 1; k < w.length; k++) {
+    const l = lex.id(w.slice(0, k));
+    const r = lex.id(w.slice(k));
+    if (l < 0 || r < 0 || l >= lex.data.nCounted || r >= lex.data.nCounted) continue;
+    const pair = lex.bigram(l, r);
+    if (!Number.isNaN(pair) && lex.logP(l) + pair - lex.logP(s.id) >= 5) return true;
+  }
+  return false;
+}
+
 /** Whether the counted word `joined` is e^joinedWordLift times likelier than the pair a b it is typed as, or the pair is below the bigram table's cut (pairHyps). */
 function spacedOneWord(lex: Lexicon, a: number, b: number, joined: number): boolean {
   const pair = lex.bigram(a, b);
@@ -507,7 +521,9 @@ let pairPre = new Int32Array(64);
 /** Split an unknown word into two dictionary words: "ofthe" → "of the". */
 export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
   const out: Hyp[] = [];
-  if (!s.editable || s.id >= 0 || s.stem.length < 4 || ctx.cand.contraction(s.stem) >= 0) return out;
+  // (a word the lists hold without a count is split too where its two parts are a pair of the bigram table
+  // e^5 times likelier than the word: "incase" is SCOWL's, but "in case" is what is written)
+  if (!s.editable || (s.id >= 0 && !listedPair(ctx.lex, s)) || s.stem.length < 4 || ctx.cand.contraction(s.stem) >= 0) return out;
   if (caseShape(s.tok.text) === "title" && !s.sentenceStart) return out;
   const lex = ctx.lex;
   const w = s.stem;
@@ -531,4 +547,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(listedPair, spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
