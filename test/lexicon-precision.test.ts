@@ -224,7 +224,7 @@ describe("prefixes and clause ends", () => {
     expect(fix("We left HereD yesterday")).toBe("We left Here yesterday");
   });
   test("two capitals run on a rarer or technical word are an abbreviation; on a common word, a held shift key", () => {
-    for (const s of ["the MatMul(NBits) kernel", "we sign in with OAuth today"]) expect(bold(s)).toBe(s);
+    for (const s of ["the MatMul(NBits) kernel", "we sign in with OAuth today", "make sure it is on the 2.4 GHz network"]) expect(bold(s)).toBe(s);
     expect(fix("THe cat sat on the mat")).toBe("The cat sat on the mat");
     expect(fix("HIstory repeats itself")).toBe("History repeats itself");
   });

@@ -70,8 +70,8 @@ export const TWINS = {
   apostropheCapital: [/'[A-Z]/, /['’]\p{Lu}/u],
   /** three capitals or more, then lower case (ECMAScript) */
   capsThenLower: [/^[A-Z]{3,}[a-z]/, /^\p{Lu}{3,}\p{Ll}/u],
-  /** two capitals, then two lower-case letters or more ("THe", "NBits") */
-  twoCapsWord: [/^[A-Z]{2}[a-z]{2,}$/, /^\p{Lu}{2}\p{Ll}{2,}$/u],
+  /** two capitals, then lower case ("THe", "NBits", "GHz") */
+  twoCapsWord: [/^[A-Z]{2}[a-z]+$/, /^\p{Lu}{2}\p{Ll}+$/u],
   /** a capitalised word with one more capital inside or at its end (NeoX, DeiT) */
   innerCapital: [/^[A-Z][a-z]+[A-Z](?:[a-z]+)?$/, /^\p{Lu}\p{Ll}+\p{Lu}(?:\p{Ll}+)?$/u],
   /** tokenize: a word (sticky) */
