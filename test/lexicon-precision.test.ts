@@ -145,6 +145,10 @@ describe("identifier-like tokens survive", () => {
     expect(fix("I built the bookshelf by my self, no instructions!")).toBe("I built the bookshelf by myself, no instructions!");
     for (const s of ["prices should be low", "we had a round of golf", "from day to day", "have a go at it", "log in to the server", "every one of them", "in any way", "it may be late"]) expect(fix(s)).toBe(s);
   });
+  test("a set phrase run together by habit is the phrase, whatever word a slip could make of it", () => {
+    expect(fix("ngl the queen looked alot calmer after we moved the hive")).toBe("ngl the queen looked a lot calmer after we moved the hive");
+    expect(fix("We've known eachother for years")).toBe("We've known each other for years");
+  });
   test("a word the lists hold without a count is split where its parts are a far likelier pair", () => {
     expect(fix("I have attached the logs incase you need them.")).toBe("I have attached the logs in case you need them.");
     // (a counted word is not: "anyway", "everyday" are words)
