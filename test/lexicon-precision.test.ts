@@ -192,6 +192,11 @@ describe("prefixes and clause ends", () => {
     for (const s of ["of a man in a pew, of the change in the bride's manner", "If you want to, go ahead.", "I want to, but I can't."]) expect(fix(s)).toBe(s);
   });
 
+  test("a possessive never comes before an article: there it is the contraction, even at a run's end", () => {
+    expect(fix("idk if its the ISP or the mesh node")).toBe("idk if it's the ISP or the mesh node");
+    expect(fix("your the best")).toBe("you're the best");
+    expect(fix("the dog wagged its tail")).toBe("the dog wagged its tail");
+  });
   test("a possessive before an adjective that a clause follows is the contraction; before a noun that one follows it stays", () => {
     expect(fix("Its amazing how much the garden changes in a week.")).toBe("It's amazing how much the garden changes in a week.");
     expect(fix("I think your right that we should wait.")).toBe("I think you're right that we should wait.");

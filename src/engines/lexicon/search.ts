@@ -249,7 +249,9 @@ function trigramSwapAt(ctx: LexiconContext, run: Slot[], outWords: Array<string 
   // that mention them, "their, there or they're,", which the model takes for sentences ("I'll be their."
   // is judged). scripts/homophones.ts on 353,253 words of clean text: homophones put back 1,502 times in
   // 4,369 against 1,424 with "to" alone, and no right word more changed)
-  if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))))) return;
+  // (a possessive before an article or another possessive needs no more: "idk if its the ISP", where the
+  // acronym ends the run)
+  if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))) && !(POSSESSIVE_FORMS.has(s.lower) && DETERMINERS.has(next)))) return;
   // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
   // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
   // that decides them ("First this, then that": no comparative before "then")
@@ -348,7 +350,10 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
   }
   const swapped = words.slice();
   swapped[at] = alt;
-  return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against;
+  // (a possessive never comes before an article or another possessive: "if its the ISP", "your the best" can
+  // only be the contraction, whose prior cost the grammar repays)
+  const grammar = alt.includes("'") && POSSESSIVE_FORMS.has(s.lower) && words[at + 1] !== undefined && DETERMINERS.has(words[at + 1]!) ? PARAMS.trigramSwapCost : 0;
+  return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against + grammar;
 }
 
 /**
