@@ -195,6 +195,9 @@ describe("prefixes and clause ends", () => {
   test("a possessive never comes before an article: there it is the contraction, even at a run's end", () => {
     expect(fix("idk if its the ISP or the mesh node")).toBe("idk if it's the ISP or the mesh node");
     expect(fix("your the best")).toBe("you're the best");
+    // (nor before a preposition or not)
+    expect(fix("grab it from the shed? its on the hook behind the door")).toBe("grab it from the shed? it's on the hook behind the door");
+    expect(fix("put it in its place")).toBe("put it in its place");
     expect(fix("the dog wagged its tail")).toBe("the dog wagged its tail");
   });
   test("a possessive before an adjective that a clause follows is the contraction; before a noun that one follows it stays", () => {

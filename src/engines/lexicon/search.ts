@@ -251,7 +251,7 @@ function trigramSwapAt(ctx: LexiconContext, run: Slot[], outWords: Array<string 
   // 4,369 against 1,424 with "to" alone, and no right word more changed)
   // (a possessive before an article or another possessive needs no more: "idk if its the ISP", where the
   // acronym ends the run)
-  if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))) && !(POSSESSIVE_FORMS.has(s.lower) && DETERMINERS.has(next)))) return;
+  if (!next || (!words[at + 2] && !(marked && next === "</s>" && at >= 2 && !(CMU_TRIPLES.has(s.lower) && mentions(words, at))) && !(POSSESSIVE_FORMS.has(s.lower) && noNounAfter(next)))) return;
   // …and, for two plain words (no contraction), a word before it or the sentence's start, as the bigram
   // model's swaps need (swapHasEvidence): a clause after a comma or a bracket begins without the word
   // that decides them ("First this, then that": no comparative before "then")
@@ -350,9 +350,9 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
   }
   const swapped = words.slice();
   swapped[at] = alt;
-  // (a possessive never comes before an article or another possessive: "if its the ISP", "your the best" can
-  // only be the contraction, whose prior cost the grammar repays)
-  const grammar = alt.includes("'") && POSSESSIVE_FORMS.has(s.lower) && words[at + 1] !== undefined && DETERMINERS.has(words[at + 1]!) ? PARAMS.trigramSwapCost : 0;
+  // (a possessive never comes before an article, another possessive, a preposition or not: "if its the ISP",
+  // "your the best", "its on the hook" can only be the contraction, whose prior cost the grammar repays)
+  const grammar = alt.includes("'") && POSSESSIVE_FORMS.has(s.lower) && words[at + 1] !== undefined && noNounAfter(words[at + 1]!) ? PARAMS.trigramSwapCost : 0;
   return windowScore(swapped, at) - windowScore(words, at) - PARAMS.trigramSwapCost + against + grammar;
 }
 
@@ -408,6 +408,14 @@ const POSSESSIVES = ["his", "her", "their", "our", "my"];
 
 /** The articles and possessive determiners: a word after one is no contraction (trigramSwapAt). */
 const DETERMINERS = new Set(["a", "an", "the", "its", "your", ...POSSESSIVES]);
+
+/** Words that no possessive comes before (swapMargin): articles and possessives, prepositions, not. */
+const NO_NOUN_AFTER = new Set(["on", "in", "at", "for", "with", "from", "by", "about", "into", "onto", "under", "over", "like", "up", "out", "off", "down", "not"]);
+
+/** Whether a possessive cannot come right before `w` (an article, a possessive, a preposition, not). */
+function noNounAfter(w: string): boolean {
+  return DETERMINERS.has(w) || NO_NOUN_AFTER.has(w);
+}
 
 /** Words that open a clause after a predicate ("it's amazing how", "it's clear that"): no noun follows a possessive's adjective there. */
 const CLAUSE_OPENERS = new Set(["how", "that", "what", "why", "when", "whether", "if"]);
@@ -866,4 +874,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, swappable, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, noNounAfter, swappable, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
