@@ -56,6 +56,11 @@ describe("chat shorthand", () => {
     for (const s of ["thx for ur help", "idk wut ur talking about", "I will be late tmrw.", "ppl r weird lol", "all good cuz we shipped"]) expect(fix(s)).toBe(s);
     expect(fix("thx for ur hepl")).toBe("thx for ur help");
   });
+  test("birthday and friendship shorthand and Kubernetes' words stay (bday was day, kube-system cube-system)", () => {
+    expect(fix("Happy bday!! hope u have a great one")).toBe("Happy bday!! hope u have a great one");
+    expect(fix("Use kubectl get pods -n kube-system to check")).toBe("Use kubectl get pods -n kube-system to check");
+    expect(fix("Happy birthdya!!")).toBe("Happy birthday!!");
+  });
   test("thanks, laughter and time words of chat stay (ty was to, gg go, haha have, hehe here, rn In, eod end)", () => {
     for (const s of ["ty! that's exactly what I needed", "gg, that was fast", "haha yeah, it worked", "hehe nice one", "I'm busy rn, later?", "I'll send it by eod", "sry, my bad", "yw, any time"]) expect(fix(s)).toBe(s);
     expect(fix("ty for teh help")).toBe("ty for the help");
