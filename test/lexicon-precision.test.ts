@@ -169,6 +169,10 @@ describe("identifier-like tokens survive", () => {
 });
 
 describe("prefixes and clause ends", () => {
+  test("a word is never corrected to itself less a prefix it carries", () => {
+    expect(fix("the unit was redesignated in 1945")).toBe("the unit was redesignated in 1945");
+    expect(fix("the ununsed code")).toBe("the unused code");
+  });
   test("a prefix closed up with a known word is a word", () => {
     for (const s of ["not a respacing such as this", "untrusted input is checked"]) expect(fix(s)).toBe(s);
     expect(fix("the pakage is untrusted")).toBe("the package is untrusted");

@@ -353,6 +353,9 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       // (a word the misspelling lists know as a misspelling was meant as one of the words they give: another
       // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling;
       // "wich" is which or witch, not with)
+      // (nor the word less a prefix it carries: "redesignated" is no slip of designated, "unrelated" of related)
+      const hw = lex.word(h.id);
+      if (hw.length < word.length && word.endsWith(hw) && PREFIXES.has(word.slice(0, word.length - hw.length))) continue;
       const attested = fixes.length && word.length >= 4 && !fixes.includes(h.id) ? P.attestedOtherCost : 0;
       addHyp(hyps, seen, lex, s, h.id, -(h.cost + attested + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
     }
