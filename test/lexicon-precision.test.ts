@@ -169,6 +169,10 @@ describe("identifier-like tokens survive", () => {
 });
 
 describe("prefixes and clause ends", () => {
+  test("a word with a suffix of a person, a doctrine or a state is a word (regionalist, localists, rawness)", () => {
+    expect(fix("the regionalist and nativist theories")).toBe("the regionalist and nativist theories");
+    expect(fix("the localists founded a national organization")).toBe("the localists founded a national organization");
+  });
   test("a word is never corrected to itself less a prefix it carries", () => {
     expect(fix("the unit was redesignated in 1945")).toBe("the unit was redesignated in 1945");
     expect(fix("the ununsed code")).toBe("the unused code");

@@ -86,6 +86,9 @@ export interface Slot {
   numberAfter?: boolean;
 }
 
+/** Suffixes that derive a noun from a word (isCompound): -ist, -ism, -ness and their plurals. */
+const DERIVING_SUFFIXES = ["ist", "ists", "ism", "isms", "ness"];
+
 /**
  * Whether an unknown word is two dictionary words closed up (frontman, timeframe, uplinks, offseason):
  * parts of three letters or more (or a particle such as up/on/off/out before or after a longer part),
@@ -98,6 +101,13 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
   for (let k = 2; k <= 5 && w.length - k >= 5; k++) {
     const id = PREFIXES.has(w.slice(0, k)) ? ctx.lex.id(w.slice(k)) : -1;
     if (id >= 0 && ctx.lex.logP(id) > -13) return true;
+  }
+  // …and so is a word of five letters or more with a suffix that makes a noun of a person, a doctrine or a
+  // state (regionalist, localists, modernism, rawness): the books did not print it, but it is no slip
+  for (const suffix of DERIVING_SUFFIXES) {
+    if (w.length - suffix.length < 5 || !w.endsWith(suffix)) continue;
+    const id = ctx.lex.id(w.slice(0, -suffix.length));
+    if (id >= 0 && id < ctx.lex.data.nCounted && ctx.lex.logP(id) > -13) return true;
   }
   const pre = ctx.lex.prefixIds(w);
   // a function word run on to a word that follows it far more often than elsewhere is a run-on ("infact":
