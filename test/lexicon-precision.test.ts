@@ -80,6 +80,10 @@ describe("names", () => {
     expect(fix("bread Vnd butter")).toBe("bread and butter");
     expect(fix("the Unitde States")).toBe("the United States");
   });
+  test("a short capitalised name the text repeats, once inside a sentence, is a name; a slip repeated at sentences' starts is not", () => {
+    expect(fix("Lof argues that the data is wrong. According to Lof, cases are mild.")).toBe("Lof argues that the data is wrong. According to Lof, cases are mild.");
+    expect(fix("Thi sis a tset. Thi sis a tset.")).toBe("This is a test. This is a test.");
+  });
   test("the full stop of an initial begins no sentence: the name after it stays", () => {
     const s = "by Kevin Clark, Quoc V. Le, Christopher D. Manning";
     expect(bold(s)).toBe(s);

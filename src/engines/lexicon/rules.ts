@@ -284,19 +284,25 @@ function oneSubstitution(a: string, b: string): boolean {
 }
 
 /**
- * Names used in this text: unknown capitalised words of five letters or more. A name that occurs once
+ * Names used in this text: unknown capitalised words of three letters or more, kept where the text repeats
+ * them; of five letters or more, a name that occurs once
  * and is one edit (two, from seven letters) from a name the same text uses several times is likely a
  * typo of it ("Melhcers" beside two "Melchers"). Returns, per such word, the names it may stand for.
  */
 export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (text: string, _at: number) => unknownName(ctx, text)): Map<string, string[]> {
   const counts = new Map<string, number>();
+  // (a word of three or four letters counts only where the text also writes it inside a sentence, "According
+  // to Lof,": a slip repeated at sentences' starts, "Thi sis a tset. Thi sis…", is no name)
+  let inside: Set<string> | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.kind === "word" && t.text.length >= 5 && caseShape(t.text) === "title" && isUnknown(t.text, i)) {
+    if (t.kind === "word" && t.text.length >= 3 && caseShape(t.text) === "title" && isUnknown(t.text, i)) {
       const base = t.text.replace(/['’]s$/, "");
       counts.set(base, (counts.get(base) ?? 0) + 1);
+      if (base.length < 5 && i >= 2 && tokens[i - 1]!.kind === "space" && (tokens[i - 2]!.kind === "word" || tokens[i - 2]!.text === ",")) (inside ??= new Set()).add(base);
     }
   }
+  for (const [w] of counts) if (w.length < 5 && !inside?.has(w)) counts.delete(w);
   return counts.size ? nearNames(counts) : new Map<string, string[]>();
 }
 
@@ -304,11 +310,13 @@ export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (te
 function nearNames(counts: Map<string, number>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [w, n] of counts) {
-    // a name the text repeats is a name: never "corrected"
+    // a name the text repeats is a name: never "corrected" (one of three or four letters too: "Lof continues",
+    // said of the same Lof; but only one of five letters or more is evidence for another name, or needs it)
     if (n > 1) {
       out.set(w, []);
       continue;
     }
+    if (w.length < 5) continue;
     const max = w.length >= 7 ? 2 : 1;
     // only toward a name the text uses more than once: of two names seen once each, neither is evidence;
     // and not when one letter stands for another: names differ so (Zheng and Zhang, Kircher and Kirchen in
@@ -316,7 +324,7 @@ function nearNames(counts: Map<string, number>): Map<string, string[]> {
     // (a loop over the map, not a spread and filter: the builtins, shared by every caller, left their
     // optimised code for each new callback)
     const near: string[] = [];
-    for (const [o, m] of counts) if (o !== w && m > 1 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max) near.push(o);
+    for (const [o, m] of counts) if (o !== w && m > 1 && o.length >= 5 && Math.abs(o.length - w.length) <= max && !oneSubstitution(o, w) && osa(o.toLowerCase(), w.toLowerCase(), max) <= max) near.push(o);
     if (near.length) out.set(w, near);
   }
   return out;
