@@ -80,6 +80,9 @@ describe("names", () => {
     expect(fix("bread Vnd butter")).toBe("bread and butter");
     expect(fix("the Unitde States")).toBe("the United States");
   });
+  test("an unknown name at a sentence's start is no typo of another name either", () => {
+    expect(fix("Rosenborg Castle Gardens")).toBe("Rosenborg Castle Gardens");
+  });
   test("a short capitalised name the text repeats, once inside a sentence, is a name; a slip repeated at sentences' starts is not", () => {
     expect(fix("Lof argues that the data is wrong. According to Lof, cases are mild.")).toBe("Lof argues that the data is wrong. According to Lof, cases are mild.");
     expect(fix("Thi sis a tset. Thi sis a tset.")).toBe("This is a test. This is a test.");

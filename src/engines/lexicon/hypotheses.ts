@@ -356,7 +356,7 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
       const proper = nameCost && PROPER.has(lex.word(h.id));
       // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
       // Zhang, Christophe): names vary more than words do
-      if (isName && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
+      if ((isName || startName) && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
       // (nor one it would make by adding or dropping a first letter: "Kasia" is no slip of Asia, though
       // "Pritish" is of British)
       if (nameCost && proper && lex.word(h.id)[0] !== word[0] && lex.word(h.id).length !== word.length) continue;
