@@ -56,6 +56,12 @@ describe("chat shorthand", () => {
     for (const s of ["thx for ur help", "idk wut ur talking about", "I will be late tmrw.", "ppl r weird lol", "all good cuz we shipped"]) expect(fix(s)).toBe(s);
     expect(fix("thx for ur hepl")).toBe("thx for ur help");
   });
+  test("a word is not made the word beside it, and an id is an id", () => {
+    expect(fix("The plant arrived with root rot and the seller ignored my messages")).toBe("The plant arrived with root rot and the seller ignored my messages");
+    expect(fix("we should log the request id here as well")).toBe("we should log the request id here as well");
+    expect(fix("Id rather not go")).toBe("I'd rather not go");
+    expect(fix("the the cat sat")).toBe("the cat sat");
+  });
   test("birthday and friendship shorthand and Kubernetes' words stay (bday was day, kube-system cube-system)", () => {
     expect(fix("Happy bday!! hope u have a great one")).toBe("Happy bday!! hope u have a great one");
     expect(fix("Use kubectl get pods -n kube-system to check")).toBe("Use kubectl get pods -n kube-system to check");

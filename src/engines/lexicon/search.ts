@@ -85,6 +85,8 @@ export function decodeRunUncached(ctx: LexiconContext, run: Slot[], edits: Edit[
     if (hyp.span === 1 && hyp.out.length === 1 && first.id < 0 && nameNeighbour(run, at, hyp.out[0]!) && startsLower(to)) to = to[0]!.toUpperCase() + to.slice(1);
     const typed = first.tok.text + (hyp.span === 2 ? first.gapAfter + last.tok.text : "");
     if (to === typed) continue;
+    // (a word is not made the word beside it, which would double it: "root rot" is no "root root")
+    if (hyp.span === 1 && hyp.out.length === 1 && doubles(run, outWords, at, hyp.out[0]!)) continue;
     // a real word becomes a contraction (its → it's, your → you're) only where the next word is known to
     // follow the contraction's second word, and likelier so than after the typed word: "it's going", not
     // "sends it's lines" ("sends it" is common, "is lines" unseen) nor "sends it's user words"
@@ -395,6 +397,12 @@ function followLift(ctx: LexiconContext, contraction: number, id: number): numbe
   const has = ctx.lex.id("has");
   const other = has >= 0 ? ctx.lex.bigram(has, id) - ctx.lex.logP(id) : NaN;
   return Number.isNaN(lift) ? other : Number.isNaN(other) ? lift : Math.max(lift, other);
+}
+
+/** Whether `w` is the word the best reading keeps right before or after position `at` (decodeRunUncached: an edit would double it). */
+function doubles(run: Slot[], outWords: Array<string | null>, at: number, w: string): boolean {
+  const lw = w.toLowerCase();
+  return (at > 0 && outWords[at - 1] === lw && run[at - 1]!.lower === lw) || (at + 1 < run.length && outWords[at + 1] === lw && run[at + 1]!.lower === lw);
 }
 
 /** Whether a word of the run is one the trigram model swaps (trigramSwaps), as typed and editable. */
@@ -874,4 +882,4 @@ function render(hyp: Hyp, slots: Slot[]): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeRunUncached, noNounAfter, swappable, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
+hotPath(decodeRunUncached, doubles, noNounAfter, swappable, sameInitial, noContraction, editAt, modifiesNoun, hypsAt, nameNeighbour, swapHasEvidence, keepsNegation, slotHyps, sameSlot, sameList, viterbi, growStates, sequence, lm, pairTable, lmUncached, render, PairTable.prototype);
