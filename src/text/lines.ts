@@ -38,9 +38,15 @@ export const WRAPPED_MIN = 50;
  * every line of a document whose lines are units of their own (`lineUnits`: text/technical.ts DocumentEvidence).
  */
 export function continuesSentence(prev: string | null, text: string, lineUnits = false): boolean {
-  if (prev === null || !/[\p{Ll},;\-–—]\s*$/u.test(prev)) return false;
-  return (prev.trimEnd().length >= WRAPPED_MIN && !lineUnits) || !/^\s*\p{Lu}/u.test(text);
+  if (prev === null || !OPEN_END.test(prev)) return false;
+  return (prev.trimEnd().length >= WRAPPED_MIN && !lineUnits) || !CAPITAL_START.test(text);
 }
+
+/** A line that ends open, its sentence perhaps going on in the next (continuesSentence, text/technical.ts DocumentEvidence). */
+export const OPEN_END = /[\p{Ll},;\-–—]\s*$/u;
+
+/** A line that begins with a capital (after any indentation). */
+export const CAPITAL_START = /^\s*\p{Lu}/u;
 
 /**
  * Whether `s` holds one of the marks that end a sentence (. ! ? …): without one, SENTENCE_END cannot match it,

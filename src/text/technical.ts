@@ -13,12 +13,11 @@
  * ../shared/data/sherlockholmes.txt about 0.1 s.
  */
 import { tokenize, type Token } from "./tokenize.ts";
+import { CAPITAL_START, OPEN_END } from "./lines.ts";
 import type { DocKind } from "./prose.ts";
 import { hotPath } from "../runtime/jit.ts";
 
-/** A line that ends open, its sentence perhaps going on in the next (DocumentEvidence.lineUnits). */
-const OPEN_END = /[\p{Ll},;\-–—]\s*$/u;
-const CAPITAL_START = /^\s*\p{Lu}/u;
+/** A line that begins in lower case (DocumentEvidence.lineUnits; text/lines.ts has the open end and the capital). */
 const LOWER_START = /^\s*\p{Ll}/u;
 
 /** A file name with the extension of source code, configuration or docs (index.ts, config.yaml, README.md). */

@@ -17,15 +17,17 @@ import { hotPath } from "../../runtime/jit.ts";
 
 /**
  * Plurals and third persons, the regular inflections a word list may lack: -s, -es after a sibilant,
- * -ies for a consonant and y. (-ed, -ing and -er are left out: too many typos look like them: foundes, swimer.)
+ * -ies for a consonant and y; and -ed, -ing of a word of today's English only (the third field: SCOWL's common
+ * sizes), for of a rarer word too many typos look like them (compoted, recepted). -er is left out: swimer.
  */
-const INFLECTIONS: Array<[string, (stem: string) => string[]]> = [
-  ["ies", (s) => (/[^aeiou]$/.test(s) ? [s + "y"] : [])],
-  ["es", (s) => (/(s|x|z|ch|sh)$/.test(s) ? [s] : [])],
-  ["s", (s) => (/[su]$/.test(s) ? [] : [s])],
-  // (a noun of the lists made a verb, as technical writing does: vendored, vendoring, versioned)
-  ["ed", (s) => (/[^e]$/.test(s) ? [s, s + "e"] : [])],
-  ["ing", (s) => [s, s + "e"]],
+const INFLECTIONS: Array<[string, (stem: string) => string[], boolean]> = [
+  ["ies", (s) => (/[^aeiou]$/.test(s) ? [s + "y"] : []), false],
+  ["es", (s) => (/(s|x|z|ch|sh)$/.test(s) ? [s] : []), false],
+  ["s", (s) => (/[su]$/.test(s) ? [] : [s]), false],
+  // (a noun of the lists made a verb, as technical writing does: vendored, vendoring, versioned; only of a
+  // word of today's English, the third field: "compoted", "recepted" are slips)
+  ["ed", (s) => (/[^e]$/.test(s) ? [s, s + "e"] : []), true],
+  ["ing", (s) => [s, s + "e"], true],
 ];
 
 /** A word a known word may have been typed for (Candidates.realWords). */
@@ -84,21 +86,21 @@ export class Candidates {
 
   /**
    * A plural or third person of a word the vocabulary knows is right too, though the lists lack it
-   * (checksums, matchers, encodings, reinstalls): the id of that word, or -1. The base must be a counted
+   * (checksums, matchers, encodings, reinstalls), and so is a common word with -ed or -ing (vendored):
+   * the id of that word, or -1 (INFLECTIONS). The base must be a counted
    * word of five letters or more, or a listed one of seven or more (the big lists hold rare words that
    * typos hit: nasion), so that short typos (thes, wors) stay unknown. Not memoised: at most three trie
    * look-ups, only for a word nothing else knows (a cache would grow with every new word of a stream).
    */
   inflectionId(w: string): number {
     if (w.length < 6 || !/^[a-z]+$/.test(w)) return -1;
-    for (const [suffix, bases] of INFLECTIONS) {
+    for (const [suffix, bases, common] of INFLECTIONS) {
       if (!w.endsWith(suffix)) continue;
       const stem = w.slice(0, -suffix.length);
       for (const base of bases(stem)) {
         if (base.length < 5) continue;
         const id = this.lex.id(base);
-        // (a verb made of a noun only from a word of today's English: "compoted", "recepted" are slips)
-        if (id >= 0 && (id < this.lex.data.nCounted || base.length >= 7) && (suffix.length === 1 || suffix === "es" || suffix === "ies" || this.lex.flags(id) & WORD_COMMON)) return id;
+        if (id >= 0 && (id < this.lex.data.nCounted || base.length >= 7) && (!common || this.lex.flags(id) & WORD_COMMON)) return id;
       }
     }
     return -1;

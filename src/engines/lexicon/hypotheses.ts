@@ -109,10 +109,10 @@ function isCompound(ctx: LexiconContext, w: string): boolean {
     const id = ctx.lex.id(w.slice(0, -suffix.length));
     if (id >= 0 && id < ctx.lex.data.nCounted && ctx.lex.logP(id) > -13) return true;
   }
-  const pre = ctx.lex.prefixIds(w);
   // a function word run on to a word that follows it far more often than elsewhere is a run-on ("infact":
   // in fact, not inf + act; "ontop"), whatever other parts the letters make
-  if (runOnOfFunctionWord(ctx, w, pre)) return false;
+  if (runOnOfFunctionWord(ctx.lex, w, 2)) return false;
+  const pre = ctx.lex.prefixIds(w);
   for (let k = 2; k <= w.length - 2; k++) {
     const lid = pre[k]!;
     if (lid < 0) continue;
@@ -209,13 +209,23 @@ function rarelyDoubled(lex: Lexicon, id: number): boolean {
   return lex.logP(id) > PARAMS.settledLogP && (w.length >= 3 || FUNCTION_WORDS.has(w));
 }
 
-/** Whether `w` is a function word then a word the bigrams show at least e² times likelier after it than anywhere (isCompound; `pre`: the ids of w's prefixes). */
-function runOnOfFunctionWord(ctx: LexiconContext, w: string, pre: Int32Array): boolean {
-  for (let k = 2; k <= 5 && k <= w.length - 3; k++) {
-    const lid = pre[k]!;
-    if (lid < 0 || !FUNCTION_WORDS.has(w.slice(0, k))) continue;
-    const rid = ctx.lex.id(w.slice(k));
-    if (rid >= 0 && ctx.lex.bigram(lid, rid) - ctx.lex.logP(rid) > 2) return true;
+/** ln of how much likelier the bigrams show word `r` right after word `l` than anywhere (NaN where the table lacks the pair). */
+export function pairLift(lex: Lexicon, l: number, r: number): number {
+  return lex.bigram(l, r) - lex.logP(r);
+}
+
+/**
+ * Whether `w` is a function word of `fromK` to five letters run on to a word the bigrams show more than
+ * e^minLift times likelier after it than anywhere (isCompound at e², "infact"; a habitual run-on at e⁴,
+ * "alot", "eachother": index.ts habitualTypo).
+ */
+export function runOnOfFunctionWord(lex: Lexicon, w: string, minLift: number, fromK = 2): boolean {
+  for (let k = fromK; k <= 5 && k <= w.length - 3; k++) {
+    const head = w.slice(0, k);
+    if (!FUNCTION_WORDS.has(head)) continue;
+    const l = lex.id(head);
+    const r = lex.id(w.slice(k));
+    if (l >= 0 && r >= 0 && pairLift(lex, l, r) > minLift) return true;
   }
   return false;
 }
@@ -349,23 +359,23 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
     // whatever the bigrams say of "user interaction")
     const sureFix = fixes.length === 1 && word.length >= 4 ? lex.word(fixes[0]!) : "";
     for (const h of ctx.cand.nearest(word, maxDist, false, !nameCost, !nameCost && s.alone)) {
-      if (sureFix && isInflection(sureFix, lex.word(h.id))) continue;
+      const hw = lex.word(h.id);
+      if (sureFix && isInflection(sureFix, hw)) continue;
       // two swapped letters in a long capitalised word ("Cihnese", "Msueum") are a slip, not another name
       const swap = nameCost && word.length >= 6 && h.cost <= P.typoCost + P.editCost * 0.55 + 1e-9;
       // a capitalised word near a word English always capitalises (Chiness → Chinese) is no unknown name
-      const proper = nameCost && PROPER.has(lex.word(h.id));
+      const proper = nameCost && PROPER.has(hw);
       // …but an unknown name is not a typo of another name (Alexandre, Zheng, Christoph are not Alexander,
       // Zhang, Christophe): names vary more than words do
       if ((isName || startName) && !proper && lex.flags(h.id) & WORD_NAMELIKE) continue;
       // (nor one it would make by adding or dropping a first letter: "Kasia" is no slip of Asia, though
       // "Pritish" is of British)
-      if (nameCost && proper && lex.word(h.id)[0] !== word[0] && lex.word(h.id).length !== word.length) continue;
+      if (nameCost && proper && hw[0] !== word[0] && hw.length !== word.length) continue;
+      // (nor the word less a prefix it carries: "redesignated" is no slip of designated, "unrelated" of related)
+      if (hw.length < word.length && word.endsWith(hw) && PREFIXES.has(word.slice(0, word.length - hw.length))) continue;
       // (a word the misspelling lists know as a misspelling was meant as one of the words they give: another
       // neighbour must explain it as a fresh slip that happens to coincide with a recorded misspelling;
       // "wich" is which or witch, not with)
-      // (nor the word less a prefix it carries: "redesignated" is no slip of designated, "unrelated" of related)
-      const hw = lex.word(h.id);
-      if (hw.length < word.length && word.endsWith(hw) && PREFIXES.has(word.slice(0, word.length - hw.length))) continue;
       const attested = fixes.length && word.length >= 4 && !fixes.includes(h.id) ? P.attestedOtherCost : 0;
       addHyp(hyps, seen, lex, s, h.id, -(h.cost + attested + (swap ? nameCost * P.nameSwapShare : proper ? nameCost * P.properShare : nameCost)), "spelling");
     }
@@ -376,6 +386,11 @@ function singleHypsAll(ctx: LexiconContext, s: Slot): Hyp[] {
 /** The second parts of contractions, between spaces, none longer than two letters: what follows the apostrophe (I'll, you're, we've, I'm, it's, I'd, don't). */
 const CONTRACTION_TAILS = " ll re ve m s d t ";
 
+/** ln P(joined) − ln P(a b): how much likelier a word is than the two words it is typed apart as (NaN where the bigram table lacks the pair). */
+function wordOverPair(lex: Lexicon, a: number, b: number, joined: number): number {
+  return lex.logP(joined) - lex.logP(a) - lex.bigram(a, b);
+}
+
 /** Whether a known word is one the lists hold without a count (nor keep) and splits into a pair of the bigram table e^5 times likelier (splitHyps). */
 function listedPair(lex: Lexicon, s: Slot): boolean {
   if (s.id < lex.data.nCounted || lex.flags(s.id) & WORD_KEEP) return false;
@@ -384,19 +399,18 @@ function listedPair(lex: Lexicon, s: Slot): boolean {
     const l = lex.id(w.slice(0, k));
     const r = lex.id(w.slice(k));
     if (l < 0 || r < 0 || l >= lex.data.nCounted || r >= lex.data.nCounted) continue;
-    const pair = lex.bigram(l, r);
-    if (!Number.isNaN(pair) && lex.logP(l) + pair - lex.logP(s.id) >= 5) return true;
+    if (wordOverPair(lex, l, r, s.id) <= -5) return true;
   }
   return false;
 }
 
 /** Whether the counted word `joined` is e^joinedWordLift times likelier than the pair a b it is typed as, or the pair is below the bigram table's cut (pairHyps). */
 function spacedOneWord(lex: Lexicon, a: number, b: number, joined: number): boolean {
-  const pair = lex.bigram(a, b);
+  const lift = wordOverPair(lex, a, b, joined);
   // (a pair below the cut says so only of two words common enough for the table to hold their pairs: "the
   // mes", where mes is rare, is no sign of "themes")
-  if (Number.isNaN(pair)) return lex.logP(joined) > PARAMS.settledLogP - 1 && lex.logP(a) > PARAMS.rareKnownLogP && lex.logP(b) > PARAMS.rareKnownLogP;
-  return lex.logP(joined) - lex.logP(a) - pair >= PARAMS.joinedWordLift;
+  if (Number.isNaN(lift)) return lex.logP(joined) > PARAMS.settledLogP - 1 && lex.logP(a) > PARAMS.rareKnownLogP && lex.logP(b) > PARAMS.rareKnownLogP;
+  return lift >= PARAMS.joinedWordLift;
 }
 
 /** Hypotheses covering two words a, b separated by whitespace: join, or move the space. */
@@ -557,11 +571,11 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
     // (a set phrase run together by habit, a function word then a word e^4 times likelier after it than
     // anywhere (alot, eachother, aswell, infact), is as sure as a recorded misspelling: "looked alot calmer"
     // is "a lot", not "looked at calmer")
-    const habit = s.id < 0 && FUNCTION_WORDS.has(l) && lex.bigram(lid, rid) - lex.logP(rid) > PARAMS.habitualRunOnLift;
+    const habit = s.id < 0 && FUNCTION_WORDS.has(l) && pairLift(lex, lid, rid) > PARAMS.habitualRunOnLift;
     out.push({ out: [l, r + s.suffix.toLowerCase()], ids: [lid, rid], channel: -(habit ? PARAMS.misspellingCost : PARAMS.splitCost + compound), span: 1, keep: false, kind: "split" });
   }
   return out;
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(listedPair, spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(pairLift, wordOverPair, listedPair, spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);

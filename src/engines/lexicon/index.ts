@@ -36,8 +36,8 @@ import { Candidates } from "./candidates.ts";
 import { PARAMS } from "./params.ts";
 import { useErrorTables } from "./channel.ts";
 import { hasSentenceMark, SENTENCE_END } from "../../text/lines.ts";
-import { FUNCTION_WORDS, PARTICLES } from "./wordlists.ts";
-import type { Slot } from "./hypotheses.ts";
+import { PARTICLES } from "./wordlists.ts";
+import { runOnOfFunctionWord, type Slot } from "./hypotheses.ts";
 import { codeNames, editable, editableWord, fixedCompoundPart, foreignLine, foreignQuotes, localNames, looksEnglish, nameLists, prefixedName, rareWord, strayCapital, termLists, unknownLower as unknownLowerWord, unknownName, userWord } from "./rules.ts";
 import { technicalLine } from "../../text/technical.ts";
 import { clearSearchMemos, decodeRunUncached } from "./search.ts";
@@ -549,13 +549,6 @@ export class LexiconEngine implements Engine {
   private readonly words = new Map<string, WordInfo>();
 
   /**
-   * Whether a word of technical text is one the lists know without a count (nats) or know only as a
-   * name and it is typed in lower case (nushell, npm's package names): a name of code or a tool, written as
-   * its users write it, and never a misspelling the lists record. In prose such a word may still be a
-   * slip for a frequent neighbour; in technical text the lists are the evidence (`id`: the word's id as
-   * wordInfo gives it, -1 for a name typed in lower case).
-   */
-  /**
    * Whether a word that recurs in a technical document is a typo its writer makes by habit rather than a
    * name of code (technicalKeeps): a set phrase run together, a function word then a word the bigrams show
    * e⁴ (55) times likelier after it than anywhere (alot, aswell, eachother, everytime: 4.2–5.5; the names of
@@ -563,13 +556,7 @@ export class LexiconEngine implements Engine {
    * letters of a common word swapped (udpate). A slip of a name of code rarely repeats; these do.
    */
   private habitualTypo(w: string): boolean {
-    for (let k = 1; k <= 5 && k <= w.length - 3; k++) {
-      const head = w.slice(0, k);
-      if (!FUNCTION_WORDS.has(head)) continue;
-      const l = this.lex.id(head);
-      const r = this.lex.id(w.slice(k));
-      if (l >= 0 && r >= 0 && this.lex.bigram(l, r) - this.lex.logP(r) > PARAMS.habitualRunOnLift) return true;
-    }
+    if (runOnOfFunctionWord(this.lex, w, PARAMS.habitualRunOnLift, 1)) return true;
     if (w.length < 5 || !/^[a-z]+$/.test(w)) return false;
     for (let k = 0; k + 1 < w.length; k++) {
       if (w[k] === w[k + 1]) continue;
@@ -579,6 +566,13 @@ export class LexiconEngine implements Engine {
     return false;
   }
 
+  /**
+   * Whether a word of technical text is one the lists know without a count (nats) or know only as a
+   * name and it is typed in lower case (nushell, npm's package names): a name of code or a tool, written as
+   * its users write it, and never a misspelling the lists record. In prose such a word may still be a
+   * slip for a frequent neighbour; in technical text the lists are the evidence (`id`: the word's id as
+   * wordInfo gives it, -1 for a name typed in lower case).
+   */
   private listedTerm(id: number, stem: string): boolean {
     const raw = id >= 0 ? id : this.lex.id(stem);
     // (not a word of five letters or more known only as a person's name: in lower case "moring", "houde" are
