@@ -141,6 +141,13 @@ describe("its before a participle", () => {
   test("a participle in -ed between a possessive and a noun modifies the noun: its stays", () => {
     expectKept(["The JIT left its optimised code alone.", "The team shipped its updated docs.", "The tool keeps its cached results.", "Your invited guests are here."]);
   });
+  test("so does an adjective between them; before a form in -ing it is the contraction", () => {
+    expectKept(["a failed write removes its temporary file", "the app saves its current state"]);
+    expectFixed([
+      ["Its getting late.", "It's getting late."],
+      ["This guide assumes your running Kubernetes 1.28 or later.", "This guide assumes you're running Kubernetes 1.28 or later."],
+    ]);
+  });
   test("before a participle that a verb's object, an adverb or a clause end follows, it's is still meant", () => {
     expectFixed([
       ["Its changed everything.", "It's changed everything."],

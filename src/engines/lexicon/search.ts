@@ -345,9 +345,9 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
     // (the possessives' test only where the typed word is one: "I think there right about this" is they're,
     // though "their right hand" is English)
     if (alt.includes("'") && !s.lower.includes("'") && (after < 0 || ctx.lex.logP(after) < PARAMS.rareKnownLogP || (!last && !clause && POSSESSIVE_FORMS.has(s.lower) && possessiveLift(ctx, after) > 0) || !(followLift(ctx, twin, after) > 0))) return -Infinity;
-    // …nor before a participle in -ed that a noun possessives take follows: the participle then modifies
-    // the noun ("left its optimised code", "shipped its updated docs"), where "it's" would want a verb or
-    // an adverb after the participle ("it's changed a lot", "it's finished.")
+    // …nor before a participle in -ed or an adjective that a noun follows: the word then modifies the noun
+    // ("left its optimised code", "shipped its updated docs", "removes its temporary file"), where "it's"
+    // would want a verb or an adverb after it ("it's changed a lot", "it's finished.")
     if (alt.includes("'") && POSSESSIVE_FORMS.has(s.lower) && i + 2 < n && modifiesNoun(ctx, ctx.cand.expansion(twin)?.at(-1) ?? twin, outWords[i + 1]!, outWords[i + 2]!)) return -Infinity;
   }
   const swapped = words.slice();
@@ -359,13 +359,14 @@ function swapMargin(ctx: LexiconContext, run: Slot[], outWords: Array<string | n
 }
 
 /**
- * Whether `a b`, after a possessive, reads as a participle in -ed modifying a noun: `b` a content word (no
- * function word, no adverb in -ly) that the bigrams show no likelier right after the contraction's second
- * word (`second`: is, are) than anywhere ("updated docs", "optimised code"; not "changed everything",
- * "worked great", "updated daily", where "it's" is meant).
+ * Whether `a b`, after a possessive, reads as a word modifying a noun, a participle in -ed or an adjective:
+ * `b` a content word (no function word, no adverb in -ly) that the bigrams show no likelier right after the
+ * contraction's second word (`second`: is, are) than anywhere ("updated docs", "optimised code", "temporary
+ * file"; not "changed everything", "worked great", "updated daily", where "it's" is meant). Not a form in
+ * -ing, whose contraction is a progressive ("your presenting first", "it's looking droopy").
  */
 function modifiesNoun(ctx: LexiconContext, second: number, a: string | null, b: string | null): boolean {
-  if (a === null || b === null || a.length < 5 || !a.endsWith("ed") || b.endsWith("ly") || FUNCTION_WORDS.has(b)) return false;
+  if (a === null || b === null || a.length < 5 || a.endsWith("ing") || b.endsWith("ly") || FUNCTION_WORDS.has(b)) return false;
   const id = ctx.lex.id(b);
   return id >= 0 && !(ctx.lex.bigram(second, id) - ctx.lex.logP(id) > 0);
 }
