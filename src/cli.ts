@@ -10,7 +10,7 @@
 import type { CommandDef } from "citty";
 import { defineCommand } from "./cli/define.ts";
 import { nodeFs } from "./runtime/fs.ts";
-import pkg from "../package.json" with { type: "json" };
+import { version as pkgVersion } from "../package.json" with { type: "json" };
 import fix, { EXAMPLES, fixArgs } from "./cli/fix.ts";
 import { subCommands } from "./cli/commands.ts";
 import { argsOf, parseArgv } from "./cli/argv.ts";
@@ -21,7 +21,7 @@ import { normalJit } from "./runtime/jit.ts";
 export { subCommands };
 
 export const root = defineCommand({
-  meta: { name: "typofix", version: pkg.version, description: "Fix typos in English text." },
+  meta: { name: "typofix", version: pkgVersion, description: "Fix typos in English text." },
   subCommands,
 });
 
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     const viaSub = first !== undefined && Object.hasOwn(subCommands, first);
     const parsed = await parseArgv(viaSub ? root : fix, argv, ["typofix"], !viaSub);
     // Bun.write, not process.stdout: building that stream costs more than the rest of --version
-    if (parsed.version) return void (await Bun.write(Bun.stdout, pkg.version + "\n"));
+    if (parsed.version) return void (await Bun.write(Bun.stdout, pkgVersion + "\n"));
     if (parsed.help) return void (await showUsage(parsed.cmd, parsed.path));
     // the main command is run directly (its args built in one pass): citty's parser costs a one-liner ~1 ms
     if (parsed.cmd === fix) await fix.run!({ rawArgs: parsed.args, args: argsOf(fixArgs, parsed.args) as never, cmd: fix, data: undefined });
@@ -51,7 +51,7 @@ async function runSubcommand(cmd: CommandDef<any>, rawArgs: string[]): Promise<v
 /** Help for a command: its full name (typofix dict add), options, and for the main command examples. */
 async function showUsage(cmd: CommandDef<any>, path: string[]): Promise<void> {
   const { renderUsage } = await import("citty");
-  const meta = { ...((await (typeof cmd.meta === "function" ? cmd.meta() : cmd.meta)) ?? {}), name: path[path.length - 1], version: pkg.version };
+  const meta = { ...((await (typeof cmd.meta === "function" ? cmd.meta() : cmd.meta)) ?? {}), name: path[path.length - 1], version: pkgVersion };
   const parent = path.length > 1 ? { meta: { name: path.slice(0, -1).join(" ") } } : undefined;
   let usage = await renderUsage({ ...cmd, meta }, parent);
   if (cmd === fix) {

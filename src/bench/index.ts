@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
-import pkg from "../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../package.json" with { type: "json" };
 import { SENTENCES, type WorkerResult, type WorkerSpec } from "./measure.ts";
 import { slope, summarize, type Summary } from "./stats.ts";
 import { measureServer, type ServerRow } from "./server.ts";
@@ -165,7 +165,7 @@ async function peer(name: string, cmd: string[], o: BenchOptions, ispell: boolea
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const report: BenchReport = {
     tool: "typofix bench",
-    version: pkg.version,
+    version: pkgVersion,
     startedAt: new Date().toISOString(),
     interrupted: false,
     machine: { platform: platform(), arch: arch(), os: release(), cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), bun: Bun.version },

@@ -7,7 +7,7 @@
  */
 import { defineCommand } from "citty";
 import { arch, platform, release, cpus, totalmem } from "node:os";
-import pkg from "../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../package.json" with { type: "json" };
 import { cacheDir, configPath, loadConfig } from "../config.ts";
 import { engineAvailability } from "../engines/index.ts";
 
@@ -54,7 +54,7 @@ export async function diagnose() {
   const auto = engines.find((e) => e.available);
   const models = installed();
   return {
-    typofix: pkg.version,
+    typofix: pkgVersion,
     bun: Bun.version,
     platform: platform(),
     arch: arch(),

@@ -10,7 +10,7 @@ import { nodeFs } from "../runtime/fs.ts";
 import { EXIT } from "./exit.ts";
 import { useColor } from "./color.ts";
 import { consola, consolaUsed } from "./log.ts";
-import pkg from "../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../package.json" with { type: "json" };
 import type { Engine, EngineName, FixResult } from "../types.ts";
 import type { EngineOptions } from "../engines/index.ts";
 import { ConfigError, configPath, parseConfidence } from "../config.ts";
@@ -231,7 +231,7 @@ function collectFiles(rawArgs: string[]): string[] {
 }
 
 export default defineCommand({
-  meta: { name: "typofix", version: pkg.version, description: "Fix typos in English text." },
+  meta: { name: "typofix", version: pkgVersion, description: "Fix typos in English text." },
   args: fixArgs,
   async run({ args, rawArgs }) {
     const quiet = Boolean(args.quiet);
@@ -286,7 +286,7 @@ export default defineCommand({
         engineFailed(err);
       }
     const out = new Stdout();
-    const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkg.version);
+    const sink = new FindingSink(format as CheckFormat, (s) => out.write(s), pkgVersion);
     const ctx: Ctx = { engine, words: here.words, confidence, sink, mode, color, out, quiet, fixes: 0, warned: new Set(), prev: null, doc: null, docFence: new FenceTracker() };
 
     let failed = 0;

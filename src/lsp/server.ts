@@ -18,7 +18,7 @@ import { configPath, loadConfig, parseConfidence, readDictionary, writeDictionar
 import { merge, ProjectConfigs, type Effective } from "../project.ts";
 import { negotiateEncoding, OpenDocument, type Encoding } from "./documents.ts";
 import { codeActions, COMMANDS, fixAllEdit } from "./actions.ts";
-import pkg from "../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../package.json" with { type: "json" };
 
 export interface Settings {
   engine?: string;
@@ -193,7 +193,7 @@ export function startLsp(conn: Connection = createConnection(process.stdin, proc
         codeActionProvider: { codeActionKinds: ["quickfix", "source.fixAll"] },
         executeCommandProvider: { commands: Object.values(COMMANDS) },
       },
-      serverInfo: { name: "typofix", version: pkg.version },
+      serverInfo: { name: "typofix", version: pkgVersion },
     };
   });
   /** Clients that keep settings themselves (VS Code) answer workspace/configuration for the "typofix" section. */

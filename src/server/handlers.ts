@@ -4,7 +4,7 @@
  * the CLI does), /v1/feedback (rejected words into the user dictionary), /v1/health and /metrics, and the
  * metrics they keep. Cost: the engine's, plus a JSON encode per answer.
  */
-import pkg from "../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../package.json" with { type: "json" };
 import type { Engine, FixResult } from "../types.ts";
 import { fixChunked } from "../engines/chunked.ts";
 import { EngineMismatch, type EnginePlan, type EngineSpec } from "../engines/index.ts";
@@ -56,7 +56,7 @@ export function serverMetrics(registry: Registry, engine: Engine, loadSeconds: n
     start: registry.gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds."),
     rss: registry.gauge("process_resident_memory_bytes", "Resident memory of the process, in bytes."),
   };
-  m.engineInfo.set({ engine: engine.name, version: pkg.version }, 1);
+  m.engineInfo.set({ engine: engine.name, version: pkgVersion }, 1);
   m.load.set({}, loadSeconds);
   m.depth.set({}, () => queue.depth);
   m.capacity.set({}, queue.capacity);
@@ -147,7 +147,7 @@ export function health(s: ServerState): Response {
   return json(200, {
     status: "ok",
     engine: s.engine.name,
-    version: pkg.version,
+    version: pkgVersion,
     pid: process.pid,
     uptime_s: +((Date.now() - s.started) / 1000).toFixed(3),
     queue: { depth: s.queue.depth, capacity: s.queue.capacity },

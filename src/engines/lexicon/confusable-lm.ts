@@ -14,7 +14,7 @@
  * three Katz back-off look-ups per alternative, each a few binary searches of the sorted hashes.
  */
 // (no node:fs nor node:path at start-up: a one-liner without these words never loads them for this module)
-import pkg from "../../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../../package.json" with { type: "json" };
 import { extractOnce } from "../../runtime/native.ts";
 import { hotPath } from "../../runtime/jit.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
@@ -175,7 +175,7 @@ function bytes(): Uint8Array {
   try {
     if (!compiled) return Bun.mmap(path);
     const sha = process.env.TYPOFIX_LEXICON_SHA;
-    const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkg.version}-data${sha ? `-${sha}` : ""}-confusable`);
+    const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkgVersion}-data${sha ? `-${sha}` : ""}-confusable`);
     return Bun.mmap(`${dir}/confusable-lm.bin`);
   } catch {
     /* no mmap here, or a read-only cache */

@@ -9,7 +9,7 @@
 import { join } from "../../runtime/path.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
 import lexiconPath from "../../../models/en/lexicon.bin" with { type: "file" };
-import pkg from "../../../package.json" with { type: "json" };
+import { version as pkgVersion } from "../../../package.json" with { type: "json" };
 // (imported, not required on use: a require() of a chunk of the compiled binary cost a one-liner ~2 ms)
 import { extractOnce, runtimeDir } from "../../runtime/native.ts";
 import { nodeFs } from "../../runtime/fs.ts";
@@ -28,7 +28,7 @@ export function loadLexiconBytes(): Uint8Array {
     if (compiled) {
       // (a build names the folder by the lexicon's hash: a rebuilt lexicon of the same version gets its own)
       const sha = process.env.TYPOFIX_LEXICON_SHA;
-      const tag = `${pkg.version}-data${sha ? `-${sha}` : ""}`;
+      const tag = `${pkgVersion}-data${sha ? `-${sha}` : ""}`;
       // the copy of an earlier run, when it is whole (what extractOnce checks: there, and of the embedded size)
       try {
         const bytes = Bun.mmap(join(runtimeDir(tag), "lexicon.bin"));
