@@ -46,13 +46,13 @@ describe("mapped data files (src/runtime/mapped.ts)", () => {
     expect(t).toBeGreaterThanOrEqual(0);
   });
 
-  test.skipIf(notLinux)(`a file whose last page came as fast as the page cache gives it (under ${COLD_TOUCH_MS * 1000} µs) is not advised ${notLinux ?? ""}`, () => {
+  test.skipIf(notLinux !== null)(`a file whose last page came as fast as the page cache gives it (under ${COLD_TOUCH_MS * 1000} µs) is not advised ${notLinux ?? ""}`, () => {
     const b = mapFile("warm.bin", 8);
     expect(adviseIfCold(b, COLD_TOUCH_MS / 10)).toBe(false);
     expect(vmFlags(b)).not.toContain("hg");
   });
 
-  test.skipIf(notLinux)(`a file whose last page came from the disk is advised MADV_HUGEPAGE, on its whole mapping ${notLinux ?? ""}`, () => {
+  test.skipIf(notLinux !== null)(`a file whose last page came from the disk is advised MADV_HUGEPAGE, on its whole mapping ${notLinux ?? ""}`, () => {
     const b = mapFile("cold.bin", 8);
     expect(vmFlags(b)).not.toContain("hg");
     expect(adviseIfCold(b, 1)).toBe(true);
@@ -61,13 +61,13 @@ describe("mapped data files (src/runtime/mapped.ts)", () => {
     expect(b[4096 * 3]).toBe(3);
   });
 
-  test.skipIf(notLinux)(`a file too small for a 2 MB folio or two is not advised, however slow ${notLinux ?? ""}`, () => {
+  test.skipIf(notLinux !== null)(`a file too small for a 2 MB folio or two is not advised, however slow ${notLinux ?? ""}`, () => {
     const b = mapFile("small.bin", 1);
     expect(adviseIfCold(b, 1)).toBe(false);
     expect(vmFlags(b)).not.toContain("hg");
   });
 
-  test.skipIf(notLinux)(`the advice itself succeeds on a mapping (madvise returns 0) ${notLinux ?? ""}`, () => {
+  test.skipIf(notLinux !== null)(`the advice itself succeeds on a mapping (madvise returns 0) ${notLinux ?? ""}`, () => {
     expect(adviseHugePages(mapFile("direct.bin", 4))).toBe(true);
   });
 });
