@@ -12,7 +12,7 @@ import { Stdout } from "../src/cli/stdout.ts";
 import { exists, noEntry } from "../src/runtime/fs.ts";
 import { join as joinPath } from "../src/runtime/path.ts";
 import { posix } from "node:path";
-import { countWords, endToEnd, measureStartup } from "../src/bench/startup.ts";
+import { countWords, endToEnd, evictFromPageCache, measureCached, measureStartup } from "../src/bench/startup.ts";
 import { markdown, table, type BenchReport } from "../src/bench/index.ts";
 import { parseArgs as cittyParseArgs } from "citty";
 import { argsOf, parseArgv } from "../src/cli/argv.ts";
@@ -298,6 +298,32 @@ describe("bench rows (src/bench/startup.ts)", () => {
     const r = measureStartup([{ name: "typofix", cmd: ["true"] }, { name: "broken", cmd: ["sh", "-c", "echo nope >&2; exit 3"] }], 2, 0, process.env);
     expect(r.rows[1]!.error).toBe("exit 3: nope");
     expect(r.ratios).toEqual([]);
+  });
+  test("under a controlled page cache every contender runs with one new TYPOFIX_HOME, removed after, and the report says which cache it met", () => {
+    const log = join(dir, "homes.log");
+    writeFileSync(log, "");
+    const c = (name: string) => ({ name, cmd: ["sh", "-c", `test -d "$TYPOFIX_HOME" && echo "${name} $TYPOFIX_HOME" >> "${log}"`] });
+    const r = measureCached([c("typofix"), c("peer")], 2, 1, "fresh", { PATH: process.env.PATH });
+    expect(r.pageCache).toBe("fresh");
+    expect(r.rows.every((x) => !x.error && x.wallMs.n === 2)).toBe(true);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    // one round to extract the data, one of warm-up, two measured
+    expect(lines.length).toBe(8);
+    const homes = new Set(lines.map((l) => l.split(" ")[1]));
+    expect(homes.size).toBe(1);
+    expect(existsSync([...homes][0]!)).toBe(false);
+  });
+  test.skipIf(process.platform !== "linux")("after a reboot: the files are dropped from the page cache and one more round reads them back (Linux)", () => {
+    const f = join(dir, "evict-me.bin");
+    writeFileSync(f, new Uint8Array(1 << 20).fill(7));
+    expect(evictFromPageCache([f, join(dir, "no-such-file")])).toEqual([f]);
+    expect(readFileSync(f)[12345]).toBe(7);
+    const log = join(dir, "reboot.log");
+    writeFileSync(log, "");
+    const r = measureCached([{ name: "typofix", cmd: ["sh", "-c", `echo run >> "${log}"`] }], 2, 1, "after reboot", { PATH: process.env.PATH });
+    expect(r.pageCache).toBe("after reboot");
+    // extract, read back after the drop, warm-up, two measured
+    expect(readFileSync(log, "utf8").trim().split("\n").length).toBe(5);
   });
   test("end to end: words of the file, the output's SHA-256, words/s", () => {
     const f = join(dir, "prose.txt");

@@ -7,11 +7,13 @@
  *  - end to end: `typofix --no-server < FILE` over a whole file, words/s, CPU seconds, peak RSS and a
  *    SHA-256 of the output (the same output before and after a speed change).
  * Cost: the processes it starts (a few ms each for the one-liners; seconds for a 100,000-word file).
- * Run alone: `bun src/bench/startup.ts [--runs N] [--bin PATH]… [--file PATH] [--in-place]` prints the JSON
- * rows (several --bin: those builds in the same alternation, e.g. before and after a change). Each --bin is
- * run from a copy made for the run (freshCopies), unless --in-place.
+ * Run alone: `bun src/bench/startup.ts [--runs N] [--bin PATH]… [--file PATH] [--in-place] [--page-cache
+ * fresh|after-reboot|as-is]` prints the JSON rows (several --bin: those builds in the same alternation, e.g.
+ * before and after a change). Each --bin is run from a copy made for the run (freshCopies), unless
+ * --in-place; typofix's data files are extracted anew for the run, and `--page-cache after-reboot` reads the
+ * binaries, the data and the peers' files back from the disk first (measureCached).
  */
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { summarize, type Summary } from "./stats.ts";
@@ -38,6 +40,11 @@ export interface StartupRow {
 export interface StartupReport {
   runs: number;
   warmup: number;
+  /**
+   * The page cache the runs met (measurePageCache): "fresh", the binaries and typofix's data files just written
+   * (as after an install); "after reboot", read back from the disk by a first run; absent where not controlled.
+   */
+  pageCache?: PageCacheState;
   rows: StartupRow[];
   /** typofix's median over each peer's median (≤ 2 is the issue's target). */
   ratios: Array<{ vs: string; wall: number; cpu: number }>;
@@ -58,6 +65,50 @@ function once(c: Contender, env: Record<string, string | undefined>): { wall: nu
   const wall = performance.now() - t0;
   const cpu = Number(p.resourceUsage?.cpuTime.total ?? 0n) / 1000;
   return { wall, cpu, code: p.exitCode, err: p.stderr.toString().trim().slice(0, 200) };
+}
+
+export type PageCacheState = "fresh" | "after reboot";
+
+/**
+ * Drop files from the page cache (posix_fadvise POSIX_FADV_DONTNEED after fdatasync), as a reboot does: the
+ * next run reads them back from the disk through its page faults. Linux only; returns the files dropped
+ * (one that cannot be opened is skipped).
+ */
+export function evictFromPageCache(files: string[]): string[] {
+  if (process.platform !== "linux") return [];
+  const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
+  const libc = dlopen("libc.so.6", {
+    open: { args: [FFIType.cstring, FFIType.i32], returns: FFIType.i32 },
+    close: { args: [FFIType.i32], returns: FFIType.i32 },
+    fdatasync: { args: [FFIType.i32], returns: FFIType.i32 },
+    posix_fadvise: { args: [FFIType.i32, FFIType.i64, FFIType.i64, FFIType.i32], returns: FFIType.i32 },
+  });
+  const done: string[] = [];
+  try {
+    for (const f of files) {
+      const fd = libc.symbols.open(Buffer.from(f + "\0"), 0);
+      if (fd < 0) continue;
+      libc.symbols.fdatasync(fd);
+      // POSIX_FADV_DONTNEED = 4
+      if (libc.symbols.posix_fadvise(fd, 0, 0, 4) === 0) done.push(f);
+      libc.symbols.close(fd);
+    }
+  } finally {
+    libc.close();
+  }
+  return done;
+}
+
+/** The files a peer's one-liner reads: its executable, its own shared libraries (ldd: those named after it) and its dictionaries. */
+export function peerFiles(name: "aspell" | "hunspell"): string[] {
+  const bin = Bun.which(name);
+  if (!bin) return [];
+  const out = [bin];
+  const ldd = Bun.spawnSync(["ldd", bin], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+  for (const m of ldd.matchAll(/=>\s*(\S+)/g)) if (m[1]!.includes(name)) out.push(m[1]!);
+  const dirs = name === "aspell" ? [Bun.spawnSync(["aspell", "config", "dict-dir"], { stdout: "pipe", stderr: "ignore" }).stdout.toString().trim()] : ["/usr/share/hunspell"];
+  for (const d of dirs) if (d && existsSync(d)) for (const f of readdirSync(d)) if (statSync(join(d, f)).isFile()) out.push(join(d, f));
+  return out;
 }
 
 /**
@@ -88,6 +139,42 @@ export function measureStartup(contenders: Contender[], runs = 20, warmup = 2, e
   const peerRows = others.filter((o) => !o.name.startsWith("typofix") && !o.error && o.wallMs.n);
   const ratios = self && !self.error ? peerRows.map((o) => ({ vs: o.name, wall: self.wallMs.p50 / o.wallMs.p50, cpu: self.cpuMs.p50 / Math.max(o.cpuMs.p50, 1e-3) })) : [];
   return { runs, warmup, rows, ratios };
+}
+
+/** The files under `dir`, recursively (typofix's extracted data in a TYPOFIX_HOME). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+/**
+ * measureStartup under a page cache set up the same way for every run. The typofix contenders get a new
+ * TYPOFIX_HOME, whose data files (the lexicon, the trigram model) a first round extracts: written in one piece,
+ * as an install or an upgrade leaves them, and so cached in large folios; the binaries should be copies made
+ * for the run (freshCopies) for the same reason. "fresh" measures so. "after reboot" then drops the typofix
+ * contenders' executables, the extracted data files and the peers' executables, libraries and dictionaries
+ * from the page cache (evictFromPageCache) and runs one more unmeasured round, which reads them back from the
+ * disk as the first runs after a reboot do; the kernel then caches them page by page, and every later run
+ * maps them so. The state goes into the report.
+ */
+export function measureCached(contenders: Contender[], runs = 20, warmup = 2, state: PageCacheState = "fresh", env: Record<string, string | undefined> = { ...process.env, TYPOFIX_NO_SERVER: "1" }): StartupReport {
+  const home = mkdtempSync(join(tmpdir(), "typofix-home-"));
+  try {
+    const withHome = { ...env, TYPOFIX_HOME: home };
+    for (const c of contenders) once(c, withHome);
+    if (state === "after reboot") {
+      const files = filesUnder(home);
+      for (const c of contenders) {
+        if (c.name.startsWith("typofix")) files.push(c.cmd[0]!);
+        else if (c.name === "aspell" || c.name === "hunspell") files.push(...peerFiles(c.name));
+      }
+      evictFromPageCache(files);
+      for (const c of contenders) once(c, withHome);
+    }
+    return { ...measureStartup(contenders, runs, warmup, withHome), pageCache: state };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 export interface EndToEnd {
@@ -194,7 +281,11 @@ if (import.meta.main) {
   const name = (i: number) => (i === 0 ? "typofix" : `typofix:${bins[i]}`);
   const out: Record<string, unknown> = copies ? { copiedBins: true } : {};
   try {
-    if (!args.includes("--no-startup")) out.startup = measureStartup([...selves.map((cmd, i) => ({ name: name(i), cmd: [...cmd, ONE_LINER] })), ...peers()], runs);
+    // --page-cache fresh (default) | after-reboot | as-is (the user's own cache folder, whatever state it is in)
+    const cache = arg("--page-cache") ?? "fresh";
+    if (!["fresh", "after-reboot", "as-is"].includes(cache)) throw new Error(`--page-cache ${cache}: fresh, after-reboot or as-is`);
+    const contenders = [...selves.map((cmd, i) => ({ name: name(i), cmd: [...cmd, ONE_LINER] })), ...peers()];
+    if (!args.includes("--no-startup")) out.startup = cache === "as-is" ? measureStartup(contenders, runs) : measureCached(contenders, runs, 2, cache === "fresh" ? "fresh" : "after reboot");
     const file = arg("--file");
     if (file) {
       out.endToEnd = endToEnd([...selves[0]!, "--no-server", "--quiet", "--engine", "lexicon"], file);
