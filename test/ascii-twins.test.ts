@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { countUpper, hasLower, isAscii, pattern, startsLower, startsUpper, TWINS } from "../src/text/ascii.ts";
+import { countUpper, hasLower, isAscii, pattern, startsLower, startsUpper, TWINS, withoutPossessive } from "../src/text/ascii.ts";
 import { tokenize } from "../src/text/tokenize.ts";
 
 /** ASCII strings rich in what the patterns look at: letters of both cases, apostrophes, digits, dots, marks, spaces. */
@@ -82,5 +82,21 @@ describe("ASCII twins of the Unicode letter patterns", () => {
       }),
       { numRuns: 1500, seed: 27 },
     );
+  });
+});
+
+describe("withoutPossessive", () => {
+  test("is s.replace(/['’]s$/, \"\") on random strings of the characters that matter", () => {
+    const chars = ["a", "s", "'", "’", "S", " ", "\n", "é"];
+    let seed = 7;
+    for (let k = 0; k < 5000; k++) {
+      let s = "";
+      const n = k % 7;
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        s += chars[seed % chars.length];
+      }
+      expect(withoutPossessive(s)).toBe(s.replace(/['’]s$/, ""));
+    }
   });
 });

@@ -26,7 +26,7 @@ describe("stream JIT policy", () => {
     streamJit();
     streamJit();
     const late = (x: number) => x + 1;
-    hotPath(late);
+    hotPath(() => [late]);
     expect(late(1)).toBe(2);
     for (let k = 0; k < 200; k++) expect(engine.fixSync("Thi sis a tset of teh engine.").output).toBe(before.output);
   });

@@ -470,4 +470,4 @@ async function runFile(ctx: Ctx, path: string, write: boolean): Promise<void> {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(fixLine, renderLine, printLines, emit, flushing, invalidLine, addFindings);
+hotPath(() => [fixLine, renderLine, printLines, emit, flushing, invalidLine, addFindings]);

@@ -165,4 +165,4 @@ export async function sniffBinary(stream: AsyncIterable<Uint8Array>): Promise<{ 
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(decodeLine, concatBytes, readLines, splitBytes, FenceTracker.prototype);
+hotPath(() => [decodeLine, concatBytes, readLines, splitBytes, FenceTracker.prototype]);

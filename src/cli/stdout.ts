@@ -126,4 +126,4 @@ export class Stdout {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(Stdout.prototype);
+hotPath(() => [Stdout.prototype]);

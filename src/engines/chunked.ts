@@ -35,4 +35,4 @@ export async function fixChunked(engine: Engine, text: string, options: FixOptio
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(fixChunked);
+hotPath(() => [fixChunked]);

@@ -82,4 +82,4 @@ function utf8Length(s: string): number {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(plain);
+hotPath(() => [plain]);

@@ -25,17 +25,19 @@ export function normalJit(): void {
 /** A function, or a class's prototype (its methods), that streamJit keeps out of the FTL. */
 type Hot = ((...args: never[]) => unknown) | object;
 
-/** The engine's hot functions (hotPath), for streamJit: each call's list as given. */
-const hot: Hot[][] = [];
+/** The engine's hot functions (hotPath), for streamJit: each call's list, made when asked for. */
+const hot: Array<() => Hot[]> = [];
 let streaming = false;
 
 /**
- * Register functions that a long run calls for every word, and prototypes whose methods it calls (no
- * cost: each call's list is kept as it is, one push; a one-liner never looks at them).
+ * Register functions that a long run calls for every word, and prototypes whose methods it calls, as a
+ * function that lists them: `hotPath(() => [f, g, C.prototype])`. A one-liner never looks at them: each
+ * module's call costs it one push, not an array of the module's functions (the start-up of every module
+ * ran those reads and built the array).
  */
-export function hotPath(...fns: Hot[]): void {
-  hot.push(fns);
-  if (streaming) noFTL(fns);
+export function hotPath(list: () => Hot[]): void {
+  hot.push(list);
+  if (streaming) noFTL(list());
 }
 
 /** The normal JIT policy, with the hot functions kept out of the FTL (see above; once). */
@@ -43,7 +45,7 @@ export function streamJit(): void {
   normalJit();
   if (streaming) return;
   streaming = true;
-  for (const fns of hot) noFTL(fns);
+  for (const list of hot) noFTL(list());
 }
 
 /** Methods of a class (its prototype's own functions but the constructor). */

@@ -36,7 +36,8 @@ let sink = 0;
  * (a failure leaves the file read as before).
  */
 export function adviseIfCold(bytes: Uint8Array, touchMs = lastPageTouchMs(bytes)): boolean {
-  if (process.platform !== "linux" || bytes.byteLength < MIN_BYTES || touchMs < COLD_TOUCH_MS) return false;
+  // (TYPOFIX_NO_MAP_ADVICE: never, for instruction counts under valgrind, where every touch is slow)
+  if (process.platform !== "linux" || bytes.byteLength < MIN_BYTES || touchMs < COLD_TOUCH_MS || process.env.TYPOFIX_NO_MAP_ADVICE) return false;
   return adviseHugePages(bytes);
 }
 

@@ -51,4 +51,4 @@ export function applyCase(like: string, word: string): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(caseShape, caseShapeOf, applyCase);
+hotPath(() => [caseShape, caseShapeOf, applyCase]);

@@ -259,4 +259,4 @@ export function diffEdits(input: string, output: string): Edit[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(applyEdits, shiftEdits);
+hotPath(() => [applyEdits, shiftEdits]);

@@ -36,4 +36,4 @@ export function isKeyboardNeighbour(a: string, b: string): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isKeyboardNeighbour);
+hotPath(() => [isKeyboardNeighbour]);

@@ -65,4 +65,4 @@ export function negationCount(text: string): number {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(negates, negatesUncached, negationCount, splitNegation);
+hotPath(() => [negates, negatesUncached, negationCount, splitNegation]);

@@ -229,4 +229,4 @@ export function overlapsSpan(spans: readonly Span[], start: number, end: number)
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(protectedSpans, mayMatch, looksLikeFilename, overlapsSpan);
+hotPath(() => [protectedSpans, mayMatch, looksLikeFilename, overlapsSpan]);

@@ -14,6 +14,7 @@
  */
 import { tokenize, type Token } from "./tokenize.ts";
 import { CAPITAL_START, OPEN_END } from "./lines.ts";
+import { withoutPossessive } from "./ascii.ts";
 import type { DocKind } from "./prose.ts";
 import { hotPath } from "../runtime/jit.ts";
 
@@ -71,7 +72,7 @@ const CAPITALISED = /(?<![A-Za-z'’])[A-Z][a-z]+(?![A-Za-z'’])/g;
 
 /** A word without its possessive 's (the replace only where the word has an apostrophe). */
 function possessiveBase(w: string): string {
-  return w.includes("'") || w.includes("’") ? w.replace(/['’]s$/, "") : w;
+  return w.includes("'") || w.includes("’") ? withoutPossessive(w) : w;
 }
 
 /**
@@ -154,7 +155,7 @@ export class DocumentEvidence {
     if (!this.technical) return {};
     let recurring: Set<string> | undefined;
     for (const m of line.matchAll(LOWER_WORD)) {
-      const w = m[0].replace(/['’]s$/, "");
+      const w = withoutPossessive(m[0]);
       if ((this.counts.get(w) ?? 0) >= 2) (recurring ??= new Set()).add(w);
     }
     for (const m of line.matchAll(CAPITALISED)) if ((this.counts.get(m[0]) ?? 0) >= 2) (recurring ??= new Set()).add(m[0]);
@@ -163,4 +164,4 @@ export class DocumentEvidence {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(technicalLine, possessiveBase, DocumentEvidence.prototype);
+hotPath(() => [technicalLine, possessiveBase, DocumentEvidence.prototype]);

@@ -137,4 +137,4 @@ export function words(text: string): Token[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(tokenize, lex, lexAscii, match, push);
+hotPath(() => [tokenize, lex, lexAscii, match, push]);

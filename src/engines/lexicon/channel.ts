@@ -331,4 +331,4 @@ const EMPTY_COSTS = new Float32Array(0);
 const ruleAlpha = new Int32Array(4);
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(lowerBound, hasAlpha, ruleCost, baseLetter, subCost, channelDistance);
+hotPath(() => [lowerBound, hasAlpha, ruleCost, baseLetter, subCost, channelDistance]);

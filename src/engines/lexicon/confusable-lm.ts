@@ -349,4 +349,4 @@ export function seen(v: string, w: string): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(get, lookup, known, logP, windowScore, seen);
+hotPath(() => [get, lookup, known, logP, windowScore, seen]);

@@ -36,4 +36,4 @@ export function expand(word: string): [string, string] | null {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(expand);
+hotPath(() => [expand]);

@@ -308,4 +308,4 @@ export class DeleteIndex {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(secondBucket, prefixes, piece, deleted, DeleteIndex.prototype);
+hotPath(() => [secondBucket, prefixes, piece, deleted, DeleteIndex.prototype]);

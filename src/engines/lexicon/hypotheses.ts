@@ -578,4 +578,4 @@ export function splitHyps(ctx: LexiconContext, s: Slot): Hyp[] {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(pairLift, wordOverPair, listedPair, spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps);
+hotPath(() => [pairLift, wordOverPair, listedPair, spacedOneWord, isCompound, runOnOfFunctionWord, rarelyDoubled, unknownLogP, singleHyps, shiftExplains, addHyp, singleHypsAll, pairHyps, loneOk, nothingMemo, splitHyps, loneHyps, strayCapitalHyp, localHyps, confusableHyps, misspellingHyps]);

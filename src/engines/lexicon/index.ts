@@ -26,7 +26,7 @@
  */
 import { CONFIDENCE_LEVELS, type Edit, type Engine, type FixOptions, type FixResult } from "../../types.ts";
 import { tokenize, type Token } from "../../text/tokenize.ts";
-import { lowerLetters, pattern, startsLower, startsUpper } from "../../text/ascii.ts";
+import { lowerLetters, pattern, startsLower, startsUpper, withoutPossessive } from "../../text/ascii.ts";
 import { caseShape } from "../../text/case.ts";
 import { applyEdits, shiftEdits } from "../../text/edits.ts";
 import { composeEdits } from "./compose.ts";
@@ -55,7 +55,7 @@ function repeatedWords(tokens: Token[], given: ReadonlySet<string> | undefined):
   let out: Set<string> | undefined;
   for (const t of tokens) {
     if (t.kind !== "word" || !/^[a-z]/.test(t.text)) continue;
-    const w = t.text.replace(/['’]s$/, "");
+    const w = withoutPossessive(t.text);
     if (!seen.has(w)) seen.add(w);
     else if (!given?.has(w)) (out ??= new Set(given)).add(w);
   }
@@ -314,14 +314,14 @@ export class LexiconEngine implements Engine {
           // (a lone word keeps its own case: "rember" is "remember", not "Member")
           capital: !alone && sentenceStart && capsStyle && capital,
           // (what technical text keeps, in a method of its own: technicalKeeps)
-          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && this.technicalKeeps(t.text, id, lower, stem, recurring)) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(t.text.replace(/['’]s$/, ""))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
+          editable: !particle && !foreign.has(i) && !(names.has(i) && !this.lex.corrections(stem).length) && !(technical && this.technicalKeeps(t.text, id, lower, stem, recurring)) && !fixedCompoundPart(this, tokens, i) && (!local.size || local.get(withoutPossessive(t.text))?.length !== 0) && (shouting ? editable(this, t.text, lower, user, true) : !userWord(t.text, lower, user) && w.editable),
           gapAfter,
           numberAfter: gapAfter !== "" && plainNumber(tokens[i + 2]),
           afterWord: run.length > 0 && !run[run.length - 1]!.number,
           alone,
           viaVariant,
           // (most texts have no names of their own: no look-up then)
-          local: id < 0 && local.size ? local.get(t.text.replace(/['’]s$/, "")) : undefined,
+          local: id < 0 && local.size ? local.get(withoutPossessive(t.text)) : undefined,
           // (no negative index: the optimising JIT takes one for a miss and left pass's code for it)
           compoundEnd: i >= 2 && (tokens[i - 1]!.text === "-" || tokens[i - 1]!.text === "‐") && tokens[i - 2]!.kind === "word",
         });
@@ -676,4 +676,4 @@ export class LexiconEngine implements Engine {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(repeatedWords, runKey, lineMarker, plainNumber, numberSlot, runGap, LexiconEngine.prototype);
+hotPath(() => [repeatedWords, runKey, lineMarker, plainNumber, numberSlot, runGap, LexiconEngine.prototype]);

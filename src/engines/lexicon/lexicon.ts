@@ -384,4 +384,4 @@ export class Lexicon {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(Lexicon.prototype);
+hotPath(() => [Lexicon.prototype]);

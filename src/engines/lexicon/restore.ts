@@ -41,4 +41,4 @@ export function restore(like: string, word: string, at?: CaseContext): string {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(restore);
+hotPath(() => [restore]);

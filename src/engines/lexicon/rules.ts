@@ -10,7 +10,7 @@
  */
 import type { Token } from "../../text/tokenize.ts";
 import { caseShape } from "../../text/case.ts";
-import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper } from "../../text/ascii.ts";
+import { countUpper, hasLower, pattern, plainWord, startsLower, startsUpper, withoutPossessive } from "../../text/ascii.ts";
 import { PARAMS } from "./params.ts";
 import { PROPER } from "./proper.ts";
 import { WORD_COMMON, WORD_KEEP } from "./format.ts";
@@ -297,7 +297,7 @@ export function localNames(ctx: LexiconContext, tokens: Token[], isUnknown = (te
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === "word" && t.text.length >= 3 && caseShape(t.text) === "title" && isUnknown(t.text, i)) {
-      const base = t.text.replace(/['’]s$/, "");
+      const base = withoutPossessive(t.text);
       counts.set(base, (counts.get(base) ?? 0) + 1);
       if (base.length < 5 && i >= 2 && tokens[i - 1]!.kind === "space" && (tokens[i - 2]!.kind === "word" || tokens[i - 2]!.text === ",")) (inside ??= new Set()).add(base);
     }
@@ -335,7 +335,7 @@ function nearNames(counts: Map<string, number>): Map<string, string[]> {
  * a possessive 's). A function of the text alone: the engine memoises it per word.
  */
 export function unknownName(ctx: LexiconContext, text: string): boolean {
-  return ctx.lex.id(text.replace(/['’]s$/, "").toLowerCase()) < 0;
+  return ctx.lex.id(withoutPossessive(text).toLowerCase()) < 0;
 }
 
 /**
@@ -697,4 +697,4 @@ export function codeNames(ctx: LexiconContext, tokens: Token[]): boolean {
 }
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(capsSlip, osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames, nameListsOf, termListsOf, foreignStopwords, nearNames, foreignQuote);
+hotPath(() => [capsSlip, osa, rareWord, foreignLine, foreignForm, isHyphen, opensQuote, closesQuote, nameSegment, nameToken, wordTokens, nameItem, termItem, unknownName, fixedCompoundPart, coinedName, editable, userWord, editableWord, strayCapital, shiftTyped, slipOfShift, oneSubstitution, localNames, foreignQuotes, looksEnglish, unknownLower, nameLists, termLists, codeNames, nameListsOf, termListsOf, foreignStopwords, nearNames, foreignQuote]);

@@ -201,4 +201,4 @@ export const VARIANTS: Array<[RegExp, string, string, number]> = [
 ];
 
 // (kept out of the FTL in a long run of the command line: src/runtime/jit.ts streamJit)
-hotPath(isNamePair, isNameWord, foreignStopwordLanguages, isInflection, WordList.prototype);
+hotPath(() => [isNamePair, isNameWord, foreignStopwordLanguages, isInflection, WordList.prototype]);
