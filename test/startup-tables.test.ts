@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PROPER, PROPER_WORDS_TEXT } from "../src/engines/lexicon/proper.ts";
 import { FOREIGN_LANGUAGES, foreignStopwordLanguages, FUNCTION_WORDS, isNamePair, isNameWord, LOANWORDS, MODALS, PARTICLES, PARTICLES_CLOSED, parseWordList, PREFIXES, RARE_SWAPS, WordList } from "../src/engines/lexicon/wordlists.ts";
 import { CONFUSABLE_SETS, CONFUSABLES } from "../src/text/confusables.ts";
-import { isKeyboardNeighbour, KEY_NEIGHBOURS } from "../src/text/keyboard.ts";
+import { isKeyboardNeighbour, keyNeighboursMap } from "../src/text/keyboard.ts";
 import { LexiconEngine } from "../src/engines/lexicon/index.ts";
 
 const lists = join(import.meta.dir, "../models/en/lists");
@@ -98,7 +98,7 @@ describe("start-up tables", () => {
       for (let y = 0; y < 128; y++) {
         const a = String.fromCharCode(x);
         const b = String.fromCharCode(y);
-        expect(isKeyboardNeighbour(a, b)).toBe(KEY_NEIGHBOURS.get(a)?.includes(b) ?? false);
+        expect(isKeyboardNeighbour(a, b)).toBe(keyNeighboursMap().get(a)?.includes(b) ?? false);
       }
     expect(isKeyboardNeighbour("", "a")).toBe(false);
   });

@@ -9,7 +9,7 @@
 import { tokenize, type Token } from "../text/tokenize.ts";
 import { applyEdits } from "../text/edits.ts";
 import { CONFUSABLES } from "../text/confusables.ts";
-import { KEY_NEIGHBOURS } from "../text/keyboard.ts";
+import { keyNeighboursMap } from "../text/keyboard.ts";
 
 export type CorruptionType = "keyboard" | "drop" | "double" | "transpose" | "split" | "merge" | "homophone" | "real";
 
@@ -81,11 +81,11 @@ function corruptWord(type: CorruptionType, w: string, rng: Rng, opts: CorruptOpt
   const letters = [...w.matchAll(/[a-z]/gi)].map((m) => m.index!);
   switch (type) {
     case "keyboard": {
-      const pos = letters.filter((i) => KEY_NEIGHBOURS.has(w[i]!.toLowerCase()));
+      const pos = letters.filter((i) => keyNeighboursMap().has(w[i]!.toLowerCase()));
       if (!pos.length) return null;
       const i = pick(rng, pos);
       const ch = w[i]!;
-      let rep = pick(rng, [...KEY_NEIGHBOURS.get(ch.toLowerCase())!]);
+      let rep = pick(rng, [...keyNeighboursMap().get(ch.toLowerCase())!]);
       if (ch !== ch.toLowerCase()) rep = rep.toUpperCase();
       return w.slice(0, i) + rep + w.slice(i + 1);
     }
