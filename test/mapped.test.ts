@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { COLD_TOUCH_MS, adviseHugePages, adviseIfCold, lastPageTouchMs } from "../src/runtime/mapped.ts";
+import { COLD_TOUCH_MS, adviseHugePages, adviseIfCold, lastPageTouchMs, mapDataFile } from "../src/runtime/mapped.ts";
 
 const notLinux = process.platform !== "linux" ? `madvise and /proc/self/smaps are Linux's; this is ${process.platform}` : null;
 let dir: string;
@@ -40,6 +40,13 @@ function vmFlags(bytes: Uint8Array): string[] {
 }
 
 describe("mapped data files (src/runtime/mapped.ts)", () => {
+  test("a data file is mapped whole, its bytes as written", () => {
+    mapFile("data.bin", 1);
+    const b = mapDataFile(join(dir, "data.bin"));
+    expect(b.byteLength).toBe(1 << 20);
+    expect(b[4096 * 5]).toBe(5);
+  });
+
   test("touching the last page is timed", () => {
     const t = lastPageTouchMs(mapFile("touch.bin", 1));
     expect(Number.isFinite(t)).toBe(true);

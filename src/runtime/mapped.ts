@@ -41,6 +41,13 @@ export function adviseIfCold(bytes: Uint8Array, touchMs = lastPageTouchMs(bytes)
   return adviseHugePages(bytes);
 }
 
+/** Bun.mmap(path), advised to be read in 2 MB folios where the page cache does not hold the file (adviseIfCold). */
+export function mapDataFile(path: string): Uint8Array {
+  const bytes = Bun.mmap(path);
+  adviseIfCold(bytes);
+  return bytes;
+}
+
 /** madvise(bytes, MADV_HUGEPAGE) through libc; false where that cannot be done here. */
 export function adviseHugePages(bytes: Uint8Array): boolean {
   try {

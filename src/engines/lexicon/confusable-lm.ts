@@ -15,7 +15,7 @@
  */
 // (no node:fs nor node:path at start-up: a one-liner without these words never loads them for this module)
 import { version as pkgVersion } from "../../../package.json" with { type: "json" };
-import { adviseIfCold } from "../../runtime/mapped.ts";
+import { mapDataFile } from "../../runtime/mapped.ts";
 import { extractOnce } from "../../runtime/native.ts";
 import { hotPath } from "../../runtime/jit.ts";
 // @ts-ignore: Bun's file import gives a path (a $bunfs path inside a compiled binary)
@@ -174,16 +174,11 @@ function bytes(): Uint8Array {
   const path = modelPath as unknown as string;
   const compiled = process.env.TYPOFIX_COMPILED === "1";
   try {
-    let mapped: Uint8Array;
-    if (!compiled) mapped = Bun.mmap(path);
-    else {
-      const sha = process.env.TYPOFIX_LEXICON_SHA;
-      const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkgVersion}-data${sha ? `-${sha}` : ""}-confusable`);
-      mapped = Bun.mmap(`${dir}/confusable-lm.bin`);
-    }
-    // (read back in 2 MB folios where the page cache does not hold it: runtime/mapped.ts)
-    adviseIfCold(mapped);
-    return mapped;
+    // (mapped in place, advised to be read back in 2 MB folios after a reboot: runtime/mapped.ts)
+    if (!compiled) return mapDataFile(path);
+    const sha = process.env.TYPOFIX_LEXICON_SHA;
+    const dir = extractOnce([{ name: "confusable-lm.bin", path }], `${pkgVersion}-data${sha ? `-${sha}` : ""}-confusable`);
+    return mapDataFile(`${dir}/confusable-lm.bin`);
   } catch {
     /* no mmap here, or a read-only cache */
   }

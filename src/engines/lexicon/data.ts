@@ -13,14 +13,8 @@ import { version as pkgVersion } from "../../../package.json" with { type: "json
 // (imported, not required on use: a require() of a chunk of the compiled binary cost a one-liner ~2 ms)
 import { extractOnce, runtimeDir } from "../../runtime/native.ts";
 import { nodeFs } from "../../runtime/fs.ts";
-import { adviseIfCold } from "../../runtime/mapped.ts";
-
-/** Bun.mmap(path), advised to be read in 2 MB folios where the page cache does not hold the file (runtime/mapped.ts). */
-function mapped(path: string): Uint8Array {
-  const bytes = Bun.mmap(path);
-  adviseIfCold(bytes);
-  return bytes;
-}
+// (mapped in place, advised to be read back in 2 MB folios after a reboot)
+import { mapDataFile } from "../../runtime/mapped.ts";
 
 export function loadLexiconBytes(): Uint8Array {
   const path = lexiconPath as unknown as string;
@@ -28,7 +22,7 @@ export function loadLexiconBytes(): Uint8Array {
   // (a file embedded in a compiled binary cannot be mapped: no failed try, and its exception, there)
   if (!compiled)
     try {
-      return mapped(path);
+      return mapDataFile(path);
     } catch {
       /* no mmap here */
     }
@@ -39,13 +33,13 @@ export function loadLexiconBytes(): Uint8Array {
       const tag = `${pkgVersion}-data${sha ? `-${sha}` : ""}`;
       // the copy of an earlier run, when it is whole (what extractOnce checks: there, and of the embedded size)
       try {
-        const bytes = mapped(join(runtimeDir(tag), "lexicon.bin"));
+        const bytes = mapDataFile(join(runtimeDir(tag), "lexicon.bin"));
         if (bytes.length === Bun.file(path).size) return bytes;
       } catch {
         /* not extracted yet (or unreadable): extractOnce says */
       }
       const dir = extractOnce([{ name: "lexicon.bin", path }], tag);
-      return mapped(join(dir, "lexicon.bin"));
+      return mapDataFile(join(dir, "lexicon.bin"));
     }
   } catch {
     /* a read-only cache: fall back to reading the embedded copy */
